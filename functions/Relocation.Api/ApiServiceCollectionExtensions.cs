@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Relocation.Api.Features.Audit;
+using Relocation.Api.Features.Capacities;
+using Relocation.Api.Features.States;
+using Relocation.Api.Pipeline;
+using Relocation.Api.Routing;
+using Relocation.Api.Security;
+
+namespace Relocation.Api;
+
+/// <summary>Registers the route table, the pipeline, sign-in and every handler.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    public static IServiceCollection AddRelocationApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ITokenValidator, TokenValidator>();
+        services.AddSingleton(_ => ApiRouteTable.Discover());
+        services.AddSingleton<ApiPipeline>();
+
+        services.AddSingleton<StateHandlers>();
+        services.AddSingleton<CapacityHandlers>();
+        services.AddSingleton<AuditHandlers>();
+        return services;
+    }
+}

@@ -1,0 +1,49 @@
+using Relocation.Api.Routing;
+using Relocation.Domain.Common;
+
+namespace Relocation.Api.Problems;
+
+/// <summary>
+/// The one place that turns failures into RFC 9457 problem details. Only domain messages, which are written for
+/// callers, reach the answer; anything unexpected becomes a bare 500 with the correlation id.
+/// </summary>
+public static class ProblemDetailsMapper
+{
+    public static ApiResult FromException(Exception exception, string instance, string correlationId) => exception switch
+    {
+        DomainValidationException v => Create(400, "The request is invalid.", v.Message, instance, correlationId, v.Errors),
+        NotFoundException n => Create(404, "Not found.", n.Message, instance, correlationId),
+        ConflictException c => Create(409, "Conflict.", c.Message, instance, correlationId),
+        PreconditionFailedException p => Create(412, "Precondition failed.", p.Message, instance, correlationId),
+        ForbiddenException f => Create(403, "Forbidden.", f.Message, instance, correlationId),
+        BodyTooLargeException b => Create(413, "The body is too large.", b.Message, instance, correlationId),
+        _ => Create(500, "An unexpected error occurred.", "The error was logged under this correlation id.", instance, correlationId),
+    };
+
+    public static ApiResult Create(int status, string title, string? detail, string instance, string correlationId,
+        IReadOnlyDictionary<string, string[]>? errors = null)
+    {
+        var problem = new ProblemBody(
+            $"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
+            title,
+            status,
+            detail,
+            instance,
+            correlationId,
+            errors);
+        var result = ApiResult.Json(status, problem);
+        return result with { ContentType = ApiResult.ProblemContentType };
+    }
+
+    private sealed record ProblemBody(
+        string Type,
+        string Title,
+        int Status,
+        string? Detail,
+        string Instance,
+        string CorrelationId,
+        IReadOnlyDictionary<string, string[]>? Errors);
+}
+
+/// <summary>The request body is above the route's limit (413).</summary>
+public sealed class BodyTooLargeException(long limit) : Exception($"The body must be at most {limit} bytes.");

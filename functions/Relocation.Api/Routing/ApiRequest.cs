@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Relocation.Api.Json;
+using Relocation.Domain.Common;
+using Relocation.Domain.Security;
+
+namespace Relocation.Api.Routing;
+
+/// <summary>Everything a handler may use of one request, the same in both hosts.</summary>
+public sealed class ApiRequest
+{
+    private readonly RouteValueDictionary _routeValues;
+    private readonly DurableTaskClient? _workflows;
+
+    internal ApiRequest(HttpContext http, ApiRoute route, Caller caller, RouteValueDictionary routeValues, ReadOnlyMemory<byte> body,
+        string correlationId, string? idempotencyKey, DurableTaskClient? workflows)
+    {
+        Http = http;
+        Route = route;
+        Caller = caller;
+        _routeValues = routeValues;
+        Body = body;
+        CorrelationId = correlationId;
+        IdempotencyKey = idempotencyKey;
+        _workflows = workflows;
+    }
+
+    public HttpContext Http { get; }
+
+    public ApiRoute Route { get; }
+
+    public Caller Caller { get; }
+
+    public ReadOnlyMemory<byte> Body { get; }
+
+    public string CorrelationId { get; }
+
+    public string? IdempotencyKey { get; }
+
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    public IServiceProvider Services => Http.RequestServices;
+
+    /// <summary>The Durable Task client: bound per call by the Functions shims, from DI in the local host.</summary>
+    public DurableTaskClient Workflows => _workflows ?? Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>The <c>If-Match</c> header without quotes handling: the value is the opaque version a GET answered as ETag.</summary>
+    public string? IfMatch => Http.Request.Headers.IfMatch.FirstOrDefault() is { Length: > 0 } v ? v : null;
+
+    public string RouteValue(string name) =>
+        _routeValues.TryGetValue(name, out var value) && value?.ToString() is { Length: > 0 } text
+            ? Uri.UnescapeDataString(text)
+            : throw new InvalidOperationException($"Route value '{name}' is missing.");
+
+    /// <summary>A State code from the route; anything that is not an assigned code cannot name a State, so it is a 404.</summary>
+    public string StateCodeValue(string name = "code")
+    {
+        var code = RouteValue(name);
+        return IsoCodes.IsCountry(code) ? code : throw new NotFoundException($"There is no State '{Truncate(code)}'.");
+    }
+
+    /// <summary>An id this API issued (32 hex digits); anything else cannot exist, so it is a 404 that never reaches storage.</summary>
+    public string IdValue(string name = "id")
+    {
+        var id = RouteValue(name);
+        return id.Length == 32 && id.All(char.IsAsciiHexDigitLower) ? id : throw new NotFoundException($"There is no resource '{Truncate(id)}'.");
+    }
+
+    public string? Query(string name) => Http.Request.Query.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : null;
+
+    public DateOnly? QueryDate(string name)
+    {
+        var text = Query(name);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new DomainValidationException(name, $"'{name}' must be a date such as 2026-12-01.");
+    }
+
+    public int? QueryInt(string name, int min, int max)
+    {
+        var text = Query(name);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new DomainValidationException(name, $"'{name}' must be a whole number from {min} to {max}.");
+    }
+
+    /// <summary>
+    /// Reads the body as <typeparamref name="T"/>; a malformed body, a wrong type or an unknown member becomes a 400 naming the field.
+    /// </summary>
+    public T ReadJson<T>()
+        where T : class
+    {
+        if (Body.IsEmpty)
+        {
+            throw new DomainValidationException("body", "A JSON body is required.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Body.Span, ApiJson.Options)
+                ?? throw new DomainValidationException("body", "A JSON object is required.");
+        }
+        catch (JsonException ex)
+        {
+            throw new DomainValidationException(FieldOf(ex), DescribeJsonError(ex));
+        }
+    }
+
+    /// <summary>
+    /// An id for a resource this request creates: derived from the caller and the <c>Idempotency-Key</c> when there is one,
+    /// so a retry after a crash recreates the same resource instead of a second one.
+    /// </summary>
+    public string NewResourceId(string purpose)
+    {
+        if (IdempotencyKey is null)
+        {
+            return Guid.NewGuid().ToString("N");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{Caller.Subject}\n{purpose}\n{IdempotencyKey}"));
+        return new Guid(hash.AsSpan(0, 16)).ToString("N");
+    }
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static string FieldOf(JsonException ex)
+    {
+        if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && ex.Message.Split('\'') is { Length: >= 2 } parts)
+        {
+            // An unknown member: name it, it is what the caller must remove.
+            return JoinPath(ex.Path, parts[1]);
+        }
+
+        var path = ex.Path;
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string JoinPath(string? path, string member) =>
+        string.IsNullOrEmpty(path) || path == "$" ? member : $"{path.TrimStart('$').TrimStart('.')}.{member}";
+
+    private static string DescribeJsonError(JsonException ex) =>
+        ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "This member is not part of the contract."
+            : ex.Path is null or "$" ? "The body is not valid JSON." : "This value has the wrong type or format.";
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Relocation.Api.Json;
+
+namespace Relocation.Api.Routing;
+
+/// <summary>
+/// What a handler answers: a status and a body, already serialised, so the pipeline can store it for idempotent replay
+/// and both hosts write it the same way.
+/// </summary>
+public sealed record ApiResult(int Status, byte[] Body, string? ContentType, string? Location = null, string? ETag = null)
+{
+    public const string JsonContentType = "application/json; charset=utf-8";
+    public const string ProblemContentType = "application/problem+json; charset=utf-8";
+
+    public static ApiResult Ok<T>(T body, string? etag = null) => Json(200, body, etag: etag);
+
+    public static ApiResult Created<T>(T body, string location, string? etag = null) => Json(201, body, location, etag);
+
+    public static ApiResult Accepted<T>(T body, string location) => Json(202, body, location);
+
+    public static ApiResult NoContent() => new(204, [], null);
+
+    public static ApiResult File(byte[] content, string contentType, string? etag = null) => new(200, content, contentType, ETag: etag);
+
+    public static ApiResult Json<T>(int status, T body, string? location = null, string? etag = null) =>
+        new(status, JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), JsonContentType, location, etag);
+}

@@ -1,0 +1,17 @@
+namespace Relocation.Domain.Audit;
+
+/// <summary>
+/// One line of the append-only audit log: who did what to which resource, when, and (for reads of protected data) why.
+/// Never carries request bodies or protected details.
+/// </summary>
+public sealed record AuditEntry(
+    DateTimeOffset At,
+    string Subject,
+    string SubjectName,
+    string Role,
+    string? StateCode,
+    string Action,
+    string Resource,
+    int Status,
+    string CorrelationId,
+    string? Reason = null);

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Relocation.Domain.Audit;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.States;
+using Relocation.Storage.Audit;
+using Relocation.Storage.Capacities;
+using Relocation.Storage.Configuration;
+using Relocation.Storage.Idempotency;
+using Relocation.Storage.States;
+using Relocation.Storage.Tables;
+
+namespace Relocation.Storage;
+
+/// <summary>Registers the data account's clients and repositories.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddRelocationStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<DataStorageOptions>()
+            .Configure(o => Bind(configuration, o))
+            .Validate(o => !o.Validate().Any(), "Set DataStorage to a connection string, or DataStorage__accountName for an identity-based connection.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<DataStorageOptions>>().Value));
+        services.AddSingleton<StorageInitializer>();
+        services.AddSingleton(TimeProvider.System);
+
+        foreach (var table in new[] { TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency })
+        {
+            services.AddSingleton(StorageResource.Table(table));
+        }
+
+        services.AddSingleton<IStateRepository, StateRepository>();
+        services.AddSingleton<ICapacityRepository, CapacityRepository>();
+        services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// <c>DataStorage</c> is either a plain value (a connection string) or a section of identity settings, as the Functions
+    /// host reads <c>AzureWebJobsStorage</c>.
+    /// </summary>
+    internal static void Bind(IConfiguration configuration, DataStorageOptions options)
+    {
+        var section = configuration.GetSection(DataStorageOptions.SectionName);
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            options.ConnectionString = section.Value;
+            return;
+        }
+
+        section.Bind(options);
+    }
+}

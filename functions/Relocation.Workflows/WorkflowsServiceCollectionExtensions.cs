@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.DurableTask;
+using Relocation.Workflows.Common;
+
+namespace Relocation.Workflows;
+
+/// <summary>Registers what activities need, and tells a Durable Task worker every orchestrator and activity.</summary>
+public static class WorkflowsServiceCollectionExtensions
+{
+    public static IServiceCollection AddRelocationWorkflows(this IServiceCollection services)
+    {
+        foreach (var activity in WorkflowCatalog.Activities)
+        {
+            services.AddTransient(activity);
+        }
+
+        return services;
+    }
+
+    /// <summary>Adds every orchestrator and activity of the catalog to a worker's registry (the local host; Functions uses the shims).</summary>
+    public static DurableTaskRegistry AddRelocationTasks(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        foreach (var orchestrator in WorkflowCatalog.Orchestrators)
+        {
+            registry.AddOrchestrator(orchestrator);
+        }
+
+        foreach (var activity in WorkflowCatalog.Activities)
+        {
+            registry.AddActivity(activity);
+        }
+
+        return registry;
+    }
+}
