@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Relocation.LocalHost.Azurite;
+
+/// <summary>
+/// The Azurite storage emulator as a child process: installed with npm from the committed lock file on first use,
+/// started on 127.0.0.1, and stopped with its owner. Shared by the local host and the test fixtures.
+/// </summary>
+public sealed class AzuriteServer : IAsyncDisposable
+{
+    /// <summary>The well-known development account of every Azure Storage emulator; not a secret.</summary>
+    public const string AccountName = "devstoreaccount1";
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process? _process;
+
+    private AzuriteServer(int blobPort, int queuePort, int tablePort, Process? process)
+    {
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+        _process = process;
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
+
+    /// <summary>True when this object started the process (and so stops it).</summary>
+    public bool Owned => _process is not null;
+
+    public int? ProcessId => _process?.Id;
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+
+    /// <summary>Uses an Azurite already answering on the default ports, or starts one there with its files under <paramref name="dataDirectory"/>.</summary>
+    public static async Task<AzuriteServer> EnsureOnDefaultPortsAsync(string repositoryRoot, string dataDirectory, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (await AnswersAsync(10000) && await AnswersAsync(10001) && await AnswersAsync(10002))
+        {
+            await log.WriteLineAsync("Using the Azurite already listening on 127.0.0.1:10000-10002.");
+            return new AzuriteServer(10000, 10001, 10002, null);
+        }
+
+        return await StartAsync(repositoryRoot, dataDirectory, 10000, 10001, 10002, log, cancellationToken);
+    }
+
+    /// <summary>Starts a private Azurite on free ports: files under <paramref name="dataDirectory"/>, or in memory when it is null.</summary>
+    public static Task<AzuriteServer> StartOnFreePortsAsync(string repositoryRoot, string? dataDirectory, TextWriter log, CancellationToken cancellationToken) =>
+        StartAsync(repositoryRoot, dataDirectory, FreePort(), FreePort(), FreePort(), log, cancellationToken);
+
+    public static async Task<AzuriteServer> StartAsync(string repositoryRoot, string? dataDirectory, int blobPort, int queuePort, int tablePort, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var entry = await EnsureInstalledAsync(repositoryRoot, log, cancellationToken);
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(entry);
+        foreach (var arg in new[]
+                 {
+                     "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--skipApiVersionCheck", "--silent", "--disableProductStyleUrl", "--disableTelemetry",
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (dataDirectory is null)
+        {
+            // Only ever without queue traffic: Azurite's in-memory queue clean-up stalls for tens of seconds under load.
+            start.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory);
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(dataDirectory);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite could not be started (is Node.js installed?).");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                log.WriteLine($"azurite: {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new AzuriteServer(blobPort, queuePort, tablePort, process);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await AnswersAsync(blobPort) && await AnswersAsync(queuePort) && await AnswersAsync(tablePort)))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await server.DisposeAsync();
+                throw new InvalidOperationException($"Azurite did not start on ports {blobPort}-{tablePort}.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return server;
+    }
+
+    /// <summary>Installs Azurite from <c>tools/azurite/package-lock.json</c> once; later calls only check the file is there.</summary>
+    public static async Task<string> EnsureInstalledAsync(string repositoryRoot, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var toolDirectory = Path.Combine(repositoryRoot, "tools", "azurite");
+        var entry = Path.Combine(toolDirectory, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (File.Exists(entry))
+        {
+            return entry;
+        }
+
+        // Two test processes may both find it missing: one installs, the other waits on the lock file.
+        var lockPath = Path.Combine(toolDirectory, ".install.lock");
+        await using (var installLock = await AcquireAsync(lockPath, cancellationToken))
+        {
+            if (File.Exists(entry))
+            {
+                return entry;
+            }
+
+            await log.WriteLineAsync("Installing Azurite with npm (once, about 20 s)…");
+            var npm = new ProcessStartInfo("npm", "ci --no-audit --no-fund --loglevel=error")
+            {
+                WorkingDirectory = toolDirectory,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm could not be started (is Node.js installed?).");
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            _ = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            if (process.ExitCode != 0 || !File.Exists(entry))
+            {
+                throw new InvalidOperationException($"npm ci for Azurite failed: {await stderr}");
+            }
+        }
+
+        return entry;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        catch (TimeoutException)
+        {
+            // Killed but slow to be reaped; nothing more to do.
+        }
+
+        _process.Dispose();
+    }
+
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<FileStream> AcquireAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Relocation.Workflows;
+
+namespace Relocation.LocalHost.Engine;
+
+/// <summary>
+/// The Durable Task engine of the local host: the public gRPC sidecar over the Azure Storage provider (the engine
+/// Durable Functions uses in Azure), and the worker and client of the Durable Task SDK talking to it.
+/// </summary>
+public static class DurableEngine
+{
+    public const string TaskHubName = "RelocationHub";
+
+    /// <summary>Generous because there is no renewal: an activity slower than this would run twice; also the crash-recovery delay of an in-flight activity.</summary>
+    public static readonly TimeSpan ActivityVisibilityTimeout = TimeSpan.FromSeconds(30);
+
+    public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory)
+    {
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = TaskHubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            PartitionCount = 4,
+            // Messages from another process (a second host, a restart) are seen within this; within one process an enqueue wakes the poller.
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+            WorkItemQueueVisibilityTimeout = ActivityVisibilityTimeout,
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            MaxConcurrentTaskActivityWorkItems = 50,
+            MaxConcurrentTaskOrchestrationWorkItems = 50,
+            // Stable across restarts, so a restarted host takes its partition leases back at once.
+            WorkerId = workerId,
+            LoggerFactory = loggerFactory,
+        };
+        var service = new AzureStorageOrchestrationService(settings);
+        return new EngineParts(service, service);
+    }
+
+    public static EngineParts CreateInMemory(ILoggerFactory loggerFactory)
+    {
+        var service = new InMemoryOrchestrationService(loggerFactory);
+        return new EngineParts(new WiderOrchestrationService(service, 100, 100), service);
+    }
+
+    /// <summary>Registers the sidecar (served on <paramref name="sidecarPort"/>), the worker with every task of the catalog, and the client.</summary>
+    public static IServiceCollection AddDurableEngine(this IServiceCollection services, EngineParts engine, int sidecarPort)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        services.AddGrpc();
+        services.AddSingleton(engine.Service);
+        services.AddSingleton(engine.Client);
+        services.AddSingleton<TaskHubGrpcServer>();
+
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{sidecarPort}");
+        services.AddSingleton(channel);
+        services.AddDurableTaskWorker(builder =>
+        {
+            builder.UseGrpc(channel);
+            builder.AddTasks(r => r.AddRelocationTasks());
+            builder.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentActivityWorkItems = 50;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = 50;
+            });
+        });
+        services.AddDurableTaskClient(builder =>
+        {
+            builder.UseGrpc(channel);
+            builder.RegisterDirectly();
+        });
+        return services;
+    }
+
+    public static void ListenForSidecar(this KestrelServerOptions kestrel, int sidecarPort)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        kestrel.Listen(System.Net.IPAddress.Loopback, sidecarPort, o => o.Protocols = HttpProtocols.Http2);
+    }
+}
+
+/// <summary>The orchestration service the sidecar dispatches from, and the client side of the same store.</summary>
+public sealed record EngineParts(IOrchestrationService Service, IOrchestrationServiceClient Client);

@@ -1,0 +1,116 @@
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Relocation.Api;
+using Relocation.Api.Pipeline;
+using Relocation.Api.Routing;
+using Relocation.LocalHost.Azurite;
+using Relocation.LocalHost.Engine;
+using Relocation.LocalHost.Seed;
+using Relocation.Storage;
+using Relocation.Storage.Tables;
+using Relocation.Workflows;
+
+namespace Relocation.LocalHost;
+
+/// <summary>
+/// One process with everything the Functions app runs in Azure: the same route table and pipeline over Kestrel,
+/// the same orchestrations on the Durable Task engine, the same storage code on Azurite.
+/// </summary>
+internal static partial class LocalHostApp
+{
+    private const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    public static async Task<int> RunAsync(LocalHostArguments arguments)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddLocalSettingsSample(RepositoryPaths.SettingsSample)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+
+        // Storage: a connection given in the environment (tests, a second host) is used as it is; otherwise Azurite.
+        await using var azurite = await EnsureStorageAsync(builder.Configuration, arguments);
+        var connectionString = builder.Configuration["DataStorage"]!;
+
+        var sidecarPort = AzuriteServer.FreePort();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, arguments.Port);
+            k.ListenForSidecar(sidecarPort);
+            k.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
+        });
+
+        using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var engine = arguments.InMemory
+            ? DurableEngine.CreateInMemory(loggerFactory)
+            : DurableEngine.CreateAzureStorage(builder.Configuration["AzureWebJobsStorage"]!, arguments.WorkerId ?? $"{Environment.MachineName}-{arguments.Port}", loggerFactory);
+
+        builder.Services
+            .AddRelocationStorage(builder.Configuration)
+            .AddRelocationWorkflows()
+            .AddRelocationApi(builder.Configuration)
+            .AddRelocationSampleData()
+            .AddDurableEngine(engine, sidecarPort);
+
+        var app = builder.Build();
+        await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        await engine.Service.CreateIfNotExistsAsync();
+        if (arguments.SeedSample)
+        {
+            await app.Services.GetRequiredService<SampleData>().SeedAsync(CancellationToken.None);
+        }
+
+        app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{sidecarPort}");
+        var pipeline = app.Services.GetRequiredService<ApiPipeline>();
+        foreach (var route in app.Services.GetRequiredService<ApiRouteTable>().All)
+        {
+            app.MapMethods("/api/" + route.Template, [route.Method], http => pipeline.RunAsync(http, route))
+                .RequireHost($"*:{arguments.Port}")
+                .WithName(route.Name);
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relocation.LocalHost");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            LogListening(logger, arguments.Port, arguments.InMemory ? "in-memory engine" : "Azure Storage engine on Azurite");
+            Console.WriteLine($"""
+
+                Relocation local host listening on http://127.0.0.1:{arguments.Port}/api  (health: /api/health, contract: /api/openapi.json)
+                Get a token:  dotnet run --project functions/Relocation.LocalHost -- token --role Registry.Admin
+                              dotnet run --project functions/Relocation.LocalHost -- token --role State.FocalPoint --state NOR
+                Stop with Ctrl+C.
+                """);
+        });
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static async Task<AzuriteServer?> EnsureStorageAsync(ConfigurationManager configuration, LocalHostArguments arguments)
+    {
+        var configured = configuration["DataStorage"];
+        if (!string.IsNullOrEmpty(configured) && configured != DevelopmentStorage)
+        {
+            configuration["AzureWebJobsStorage"] = configuration["AzureWebJobsStorage"] is { } hub && hub != DevelopmentStorage ? hub : configured;
+            return null;
+        }
+
+        var root = RepositoryPaths.Root;
+        var azurite = arguments.InMemory
+            ? await AzuriteServer.StartOnFreePortsAsync(root, null, Console.Out, CancellationToken.None)
+            : await AzuriteServer.EnsureOnDefaultPortsAsync(root, Path.GetFullPath(arguments.DataDirectory ?? Path.Combine(root, ".data")), Console.Out, CancellationToken.None);
+        configuration["DataStorage"] = azurite.ConnectionString;
+        configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
+        return azurite;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on 127.0.0.1:{Port} with the {Engine}")]
+    private static partial void LogListening(ILogger logger, int port, string engine);
+}
