@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Relocation.Api.Json;
+using Xunit;
+
+namespace Relocation.Testing;
+
+/// <summary>Azurite and the local host over it, for end-to-end tests over HTTP.</summary>
+public sealed class LocalHostFixture : IAsyncLifetime
+{
+    public AzuriteFixture Azurite { get; } = new();
+
+    public LocalHostProcess Host { get; private set; } = null!;
+
+    public HttpClient Http => Host.Http;
+
+    public async Task InitializeAsync()
+    {
+        await Azurite.InitializeAsync();
+        Host = new LocalHostProcess(Azurite.ConnectionString);
+        await Host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    /// <summary>Kills the host with SIGKILL and starts it again on the same port and storage.</summary>
+    public async Task CrashAndRestartAsync()
+    {
+        await Host.KillAsync();
+        await Host.StartAsync();
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? idempotencyKey = null, IDictionary<string, string>? headers = null)
+    {
+        HttpContent? content = body switch
+        {
+            null => null,
+            string raw => new StringContent(raw, Encoding.UTF8, "application/json"),
+            _ => JsonContent.Create(body, options: ApiJson.Options),
+        };
+        var request = LocalHostProcess.Request(method, path, token, content, idempotencyKey);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return Http.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text.Length == 0 ? "null" : text).RootElement.Clone();
+    }
+}
