@@ -17,6 +17,9 @@ param principalId string = ''
 @allowed(['User', 'Group', 'ServicePrincipal'])
 param principalType string = 'User'
 
+@description('Grant principalId Key Vault Secrets Officer. Turn off once the key exists and the assignment was removed (docs/deploy.md).')
+param deployerKeyVaultAccess bool = true
+
 @description('Entra tenant that signs user tokens. Defaults to the subscription\'s tenant.')
 param authTenantId string = tenant().tenantId
 
@@ -102,7 +105,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     readerPrincipalId: identity.outputs.principalId
-    keyAdminPrincipalId: principalId
+    keyAdminPrincipalId: deployerKeyVaultAccess ? principalId : ''
     keyAdminPrincipalType: principalType
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }

@@ -109,7 +109,7 @@ internal sealed partial class ArmTemplate
 
         // Copy loop: roleDefinitionId = ...(parameters('ids')[copyIndex()]).
         var indexed = IndexedParameter().Match(expression);
-        if (indexed.Success && module?.Parameters[indexed.Groups["name"].Value]?["value"] is JsonArray ids)
+        if (indexed.Success && module?.ParameterValue(indexed.Groups["name"].Value) is JsonArray ids)
         {
             return ids.Select(id => ((string?)id ?? string.Empty).ToLowerInvariant());
         }
@@ -138,10 +138,15 @@ internal sealed partial record ModuleDeployment(string Name, JsonObject Paramete
     public JsonNode? ResolveParameter(string? expression)
     {
         var match = WholeParameter().Match(expression ?? string.Empty);
-        return match.Success
-            ? Parameters[match.Groups["name"].Value]?["value"]
-            : JsonValue.Create(expression);
+        return match.Success ? ParameterValue(match.Groups["name"].Value) : JsonValue.Create(expression);
     }
+
+    /// <summary>
+    /// The value main passes for a parameter: usually { "value": ... }, but a conditional value compiles to
+    /// one whole-object expression ("[if(c, createObject('value', a), ...)]"), returned as that string.
+    /// </summary>
+    public JsonNode? ParameterValue(string name) =>
+        Parameters[name] is JsonObject wrapper ? wrapper["value"] : Parameters[name];
 
     [GeneratedRegex(@"^\[parameters\('(?<name>[^']+)'\)\]$")]
     private static partial Regex WholeParameter();

@@ -100,6 +100,12 @@ internal static class InfraPolicy
         violations.AddRange(grants.Where(g => RoleIds.ControlPlane.Contains(g.RoleDefinitionId))
             .Select(g => $"{g.Module}: control-plane role {g.RoleDefinitionId} granted"));
 
+        // The only role a person (the deployer) may get is creating key versions in the vault.
+        violations.AddRange(grants
+            .Where(g => !IsAppIdentity(g.Principal)
+                && !(g.Module == KeyVaultModule && g.RoleDefinitionId == RoleIds.KeyVaultSecretsOfficer && g.Conditional))
+            .Select(g => $"{g.Module}: role {g.RoleDefinitionId} granted to a principal other than the app identity: {g.Principal}"));
+
         CheckStorage(HostStorageModule, HostRoles);
         CheckStorage(DataStorageModule, DataRoles);
 
@@ -121,13 +127,8 @@ internal static class InfraPolicy
 
         void CheckStorage(string module, IReadOnlySet<string> expected)
         {
+            // Non-app principals are already reported above: orchestration history and case files are the app's only.
             var onAccount = grants.Where(g => g.Module == module).ToList();
-            foreach (var grant in onAccount.Where(g => !IsAppIdentity(g.Principal)))
-            {
-                // Orchestration history and case files are readable by the app only.
-                violations.Add($"{module}: role {grant.RoleDefinitionId} granted to a principal other than the app identity: {grant.Principal}");
-            }
-
             foreach (var grant in onAccount.Where(g => g.ScopeType != "Microsoft.Storage/storageAccounts"))
             {
                 violations.Add($"{module}: role {grant.RoleDefinitionId} scoped to {grant.ScopeType}, not the storage account");
