@@ -14,7 +14,7 @@ param deploymentContainerName string
 @description('App settings, all identity-based; FUNCTIONS_WORKER_RUNTIME comes from functionAppConfig.runtime.')
 param appSettings object
 
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 

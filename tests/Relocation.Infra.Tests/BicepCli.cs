@@ -28,6 +28,7 @@ internal sealed class BicepCli
             var path = Path.GetFullPath(candidate.Replace('\\', Path.DirectorySeparatorChar));
             if (File.Exists(path))
             {
+                EnsureExecutable(path);
                 return new BicepCli(path);
             }
         }
@@ -64,6 +65,21 @@ internal sealed class BicepCli
         }
 
         return new BicepResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    // Some restore paths (package caches copied between machines, zip artifacts) drop the execute bit.
+    private static void EnsureExecutable(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        if (!mode.HasFlag(UnixFileMode.UserExecute))
+        {
+            File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute);
+        }
     }
 }
 

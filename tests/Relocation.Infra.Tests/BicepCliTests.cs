@@ -52,4 +52,25 @@ public sealed class BicepCliTests(CompiledTemplateFixture fixture)
             File.Delete(broken);
         }
     }
+
+    [Fact]
+    public void Lint_UnusedParameter_ReportsWarning()
+    {
+        // Arrange: proves the zero-warnings assertion above is not vacuous.
+        var noisy = Path.Combine(Path.GetTempPath(), $"noisy-{Guid.NewGuid():N}.bicep");
+        File.WriteAllText(noisy, "param unused string\n");
+
+        try
+        {
+            // Act
+            var result = BicepCli.FromRestoredPackage().Run("lint", noisy);
+
+            // Assert
+            Assert.Contains(result.Diagnostics, d => d.Contains(" : Warning no-unused-params", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(noisy);
+        }
+    }
 }
