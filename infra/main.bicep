@@ -1,0 +1,168 @@
+// Relocation: everything the function app needs, in one resource group, with no keys or
+// connection strings anywhere. Layout and parameter names follow the azd templates.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; part of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all resources (must offer Flex Consumption).')
+param location string
+
+@description('Object id of the person running azd (AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer so the post-provision hook can create the case-file key. Empty: no human role.')
+param principalId string = ''
+
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param principalType string = 'User'
+
+@description('Grant principalId Key Vault Secrets Officer. Turn off once the key exists and the assignment was removed (docs/deploy.md).')
+param deployerKeyVaultAccess bool = true
+
+@description('Entra tenant that signs user tokens. Defaults to the subscription\'s tenant.')
+param authTenantId string = tenant().tenantId
+
+@description('Expected "aud" of access tokens. Empty: api://relocation-<resourceToken>. See docs/deploy.md.')
+param authAudience string = ''
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var audience = empty(authAudience) ? 'api://relocation-${resourceToken}' : authAudience
+var functionAppName = 'func-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+    publisherPrincipalId: identity.outputs.principalId
+  }
+}
+
+// Functions host + Durable task hub (history, queues, leases) + the deployment package.
+// Orchestration history is stored in clear, so only the app identity gets in: no human roles here.
+module hostStorage 'modules/storage.bicep' = {
+  name: 'host-storage'
+  scope: rg
+  params: {
+    name: 'sthost${resourceToken}'
+    location: location
+    tags: tags
+    containers: [deploymentContainerName]
+    principalId: identity.outputs.principalId
+    roleDefinitionIds: [
+      'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner: host leases/secrets, task hub leases, package
+      '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor: task hub control and work-item queues
+      '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor: task hub history and instances tables
+    ]
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+// Application data: registers, ledger, audit log (tables); documents, case files, reports (blobs).
+module dataStorage 'modules/storage.bicep' = {
+  name: 'data-storage'
+  scope: rg
+  params: {
+    name: 'stdata${resourceToken}'
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+    roleDefinitionIds: [
+      '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
+      'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
+    ]
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    readerPrincipalId: identity.outputs.principalId
+    keyAdminPrincipalId: deployerKeyVaultAccess ? principalId : ''
+    keyAdminPrincipalType: principalType
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    planName: 'plan-${resourceToken}'
+    appName: functionAppName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    deploymentStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
+    deploymentContainerName: deploymentContainerName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    // The configuration contract with the app code (local names in local.settings.sample.json;
+    // Infra tests check that every local setting has its counterpart here).
+    appSettings: {
+      // Functions host and Durable task hub: identity-based connection "AzureWebJobsStorage".
+      AzureWebJobsStorage__accountName: hostStorage.outputs.name
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identity.outputs.clientId
+      // Application data: same shape as the host connection, plus explicit service URIs for
+      // the app's own TableServiceClient/BlobServiceClient.
+      DataStorage__accountName: dataStorage.outputs.name
+      DataStorage__credential: 'managedidentity'
+      DataStorage__clientId: identity.outputs.clientId
+      DataStorage__tableServiceUri: dataStorage.outputs.tableEndpoint
+      DataStorage__blobServiceUri: dataStorage.outputs.blobEndpoint
+      // Sign-in: Entra ID v2.0 tokens. There is no signing key here: Entra signs.
+      Auth__Mode: 'EntraId'
+      Auth__TenantId: authTenantId
+      Auth__Audience: audience
+      Auth__Issuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+      // Case-file key: a Key Vault secret; its version is the key id stored with each ciphertext.
+      CaseFiles__KeyVaultUri: keyVault.outputs.uri
+      CaseFiles__KeyVaultSecretName: 'casefile-key'
+      // Telemetry: Entra-authenticated ingestion with the app identity.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+    }
+  }
+}
+
+// azd writes these into .azure/<env>/.env; the post-provision hook and docs use them.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output CASEFILE_KEY_SECRET_NAME string = 'casefile-key'
+output AZURE_HOST_STORAGE_ACCOUNT string = hostStorage.outputs.name
+output AZURE_DATA_STORAGE_ACCOUNT string = dataStorage.outputs.name
+output AZURE_LOG_ANALYTICS_WORKSPACE string = monitoring.outputs.logAnalyticsWorkspaceName
+output AZURE_APPLICATION_INSIGHTS string = monitoring.outputs.applicationInsightsName
+output AUTH_AUDIENCE string = audience

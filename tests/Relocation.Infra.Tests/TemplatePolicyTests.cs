@@ -1,0 +1,205 @@
+namespace Relocation.Infra.Tests;
+
+[Collection(CompiledTemplateGroup.Name)]
+public sealed class TemplatePolicyTests(CompiledTemplateFixture fixture)
+{
+    [Fact]
+    public void StorageAccounts_MainTemplate_NoSharedKeysOrPublicBlobs()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var violations = InfraPolicy.StorageViolations(template);
+
+        // Assert
+        Assert.Empty(violations);
+        Assert.Equal(2, template.ResourcesOfType("Microsoft.Storage/storageAccounts").Count());
+    }
+
+    [Fact]
+    public void AppSettings_MainTemplate_HoldNoKeysOrConnectionStrings()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var violations = InfraPolicy.SecretViolations(template);
+
+        // Assert
+        Assert.Empty(violations);
+        Assert.NotEmpty(template.AppSettings);
+    }
+
+    [Fact]
+    public void RoleAssignments_MainTemplate_LeastPrivilege()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var violations = InfraPolicy.RoleViolations(template);
+
+        // Assert
+        Assert.Empty(violations);
+    }
+
+    [Fact]
+    public void RoleAssignments_HostStorage_ExactlyHostAndTaskHubRoles()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var roles = template.RoleGrants
+            .Where(g => g.Module == InfraPolicy.HostStorageModule && InfraPolicy.IsAppIdentity(g.Principal))
+            .Select(g => g.RoleDefinitionId)
+            .Order()
+            .ToList();
+
+        // Assert
+        Assert.Equal(InfraPolicy.HostRoles.Order(), roles);
+    }
+
+    [Fact]
+    public void RoleAssignments_DataStorage_OnlyTableAndBlobDataContributor()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var roles = template.RoleGrants
+            .Where(g => g.Module == InfraPolicy.DataStorageModule)
+            .Select(g => g.RoleDefinitionId)
+            .Order()
+            .ToList();
+
+        // Assert
+        Assert.Equal(InfraPolicy.DataRoles.Order(), roles);
+    }
+
+    [Fact]
+    public void StorageSettings_MainTemplate_PointAtTheRightAccounts()
+    {
+        // Arrange: the role checks identify accounts by module name; this ties each name to its use.
+        var settings = fixture.Template().AppSettings;
+
+        // Act
+        var host = settings["AzureWebJobsStorage__accountName"];
+        var data = settings["DataStorage__accountName"];
+
+        // Assert
+        Assert.Contains($"'{InfraPolicy.HostStorageModule}')", host, StringComparison.Ordinal);
+        Assert.Contains($"'{InfraPolicy.DataStorageModule}')", data, StringComparison.Ordinal);
+        Assert.Contains($"'{InfraPolicy.DataStorageModule}')", settings["DataStorage__tableServiceUri"], StringComparison.Ordinal);
+        Assert.Contains($"'{InfraPolicy.DataStorageModule}')", settings["DataStorage__blobServiceUri"], StringComparison.Ordinal);
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Equal("managedidentity", settings["DataStorage__credential"]);
+        Assert.Contains(".outputs.clientId.value", settings["AzureWebJobsStorage__clientId"], StringComparison.Ordinal);
+        Assert.Contains(".outputs.clientId.value", settings["DataStorage__clientId"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyVault_MainTemplate_RbacWithPurgeProtectionAndAppCanRead()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var vault = Assert.Single(template.ResourcesOfType("Microsoft.KeyVault/vaults")).Resource;
+        var readers = template.RoleGrants.Where(g => g.RoleDefinitionId == RoleIds.KeyVaultSecretsUser).ToList();
+
+        // Assert
+        Assert.Equal("true", vault["properties"]?["enableRbacAuthorization"]?.ToJsonString());
+        Assert.Equal("true", vault["properties"]?["enablePurgeProtection"]?.ToJsonString());
+        var reader = Assert.Single(readers);
+        Assert.Equal("Microsoft.KeyVault/vaults", reader.ScopeType);
+        Assert.True(InfraPolicy.IsAppIdentity(reader.Principal), reader.Principal);
+        Assert.Contains(".outputs.uri.value", template.AppSettings["CaseFiles__KeyVaultUri"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Monitoring_MainTemplate_EntraOnlyIngestion()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var insights = Assert.Single(template.ResourcesOfType("Microsoft.Insights/components")).Resource;
+        var settings = template.AppSettings;
+
+        // Assert
+        Assert.Equal("true", insights["properties"]?["DisableLocalAuth"]?.ToJsonString());
+        Assert.Contains("Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
+        Assert.Contains("ClientId=", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DiagnosticSettings_MainTemplate_CoverStorageKeyVaultAndFunctionApp()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var modules = template.ResourcesOfType("Microsoft.Insights/diagnosticSettings")
+            .Select(x => x.Module)
+            .ToHashSet(StringComparer.Ordinal);
+
+        // Assert
+        Assert.Superset(new HashSet<string>(StringComparer.Ordinal)
+        {
+            InfraPolicy.HostStorageModule, InfraPolicy.DataStorageModule, InfraPolicy.KeyVaultModule, "function-app",
+        }, modules);
+    }
+
+    [Fact]
+    public void FunctionApp_MainTemplate_FlexConsumptionDotnetIsolated10WithUserAssignedIdentity()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var plan = Assert.Single(template.ResourcesOfType("Microsoft.Web/serverfarms")).Resource;
+        var site = Assert.Single(template.ResourcesOfType("Microsoft.Web/sites")).Resource;
+        var config = site["properties"]?["functionAppConfig"];
+
+        // Assert
+        Assert.Equal("FC1", (string?)plan["sku"]?["name"]);
+        Assert.Equal("UserAssigned", (string?)site["identity"]?["type"]);
+        Assert.Equal("dotnet-isolated", (string?)config?["runtime"]?["name"]);
+        Assert.Equal("10.0", (string?)config?["runtime"]?["version"]);
+        Assert.Equal("UserAssignedIdentity", (string?)config?["deployment"]?["storage"]?["authentication"]?["type"]);
+        Assert.Contains("azd-service-name", site["tags"]?.ToJsonString() ?? string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", template.AppSettings.Keys);
+    }
+
+    [Fact]
+    public void AppSettings_LocalSample_EveryLocalSettingHasAzureCounterpart()
+    {
+        // Arrange: read dynamically, so a setting added by a later feature fails here until infra has it.
+        var local = SettingsContract.ReadLocalValues(RepositoryRoot.Combine("local.settings.sample.json"));
+        var azure = fixture.Template().AppSettings.Keys.ToList();
+
+        // Act
+        var missing = SettingsContract.MissingCounterparts(local, azure);
+
+        // Assert
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void AppSettings_MainTemplate_SignInUsesEntraId()
+    {
+        // Arrange
+        var settings = fixture.Template().AppSettings;
+
+        // Act
+        var mode = settings["Auth__Mode"];
+
+        // Assert
+        Assert.Equal("EntraId", mode);
+        Assert.EndsWith("/v2.0', environment().authentication.loginEndpoint, parameters('authTenantId'))]", settings["Auth__Issuer"], StringComparison.Ordinal);
+        Assert.DoesNotContain(settings.Keys, k => k.StartsWith("CaseFiles__Keys__", StringComparison.Ordinal));
+        Assert.DoesNotContain("Auth__DevelopmentSigningKey", settings.Keys);
+    }
+}
