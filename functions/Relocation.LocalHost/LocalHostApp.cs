@@ -105,7 +105,7 @@ internal static partial class LocalHostApp
         var root = RepositoryPaths.Root;
         var azurite = arguments.InMemory
             ? await AzuriteServer.StartOnFreePortsAsync(root, null, Console.Out, CancellationToken.None)
-            : await AzuriteServer.EnsureOnDefaultPortsAsync(root, Path.GetFullPath(arguments.DataDirectory ?? Path.Combine(root, ".data")), Console.Out, CancellationToken.None);
+            : await AzuriteServer.EnsureOnPortsAsync(root, Path.GetFullPath(arguments.DataDirectory ?? Path.Combine(root, ".data")), arguments.StoragePort, Console.Out, CancellationToken.None);
         configuration["DataStorage"] = azurite.ConnectionString;
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         return azurite;

@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace Relocation.LocalHost;
 
-/// <summary>The command line: <c>[--port N] [--data DIR] [--in-memory] [--seed-sample]</c>, or <c>token --role R [--state ISO3] [--name TEXT]</c>.</summary>
+/// <summary>The command line: <c>[--port N] [--data DIR] [--storage-port N] [--in-memory] [--seed-sample]</c>, or <c>token --role R [--state ISO3] [--name TEXT]</c>.</summary>
 internal sealed record LocalHostArguments(
     bool IsTokenCommand,
     int Port,
     string? DataDirectory,
     bool InMemory,
     bool SeedSample,
+    int StoragePort,
     string? WorkerId,
     string? Role,
     string? State,
@@ -18,7 +19,7 @@ internal sealed record LocalHostArguments(
 
     public const string Usage = """
         Usage:
-          dotnet run --project functions/Relocation.LocalHost [-- --port 7071] [--data DIR] [--in-memory] [--seed-sample] [--worker-id ID]
+          dotnet run --project functions/Relocation.LocalHost [-- --port 7071] [--data DIR] [--in-memory] [--seed-sample] [--storage-port 10000] [--worker-id ID]
           dotnet run --project functions/Relocation.LocalHost -- token --role <Role> [--state <ISO3>] [--name <text>]
         Roles: Registry.Admin, Vwu.Officer, State.FocalPoint, Finance.Officer, Auditor
         """;
@@ -27,7 +28,7 @@ internal sealed record LocalHostArguments(
     {
         ArgumentNullException.ThrowIfNull(args);
         var isToken = args.Count > 0 && args[0] == "token";
-        int port = DefaultPort;
+        int port = DefaultPort, storagePort = 10000;
         string? data = null, workerId = null, role = null, state = null, name = null;
         bool inMemory = false, seed = false;
         for (var i = isToken ? 1 : 0; i < args.Count; i++)
@@ -40,6 +41,10 @@ internal sealed record LocalHostArguments(
                         ? p : throw new ArgumentException($"--port must be a TCP port.\n{Usage}");
                     break;
                 case "--data": data = Next(); break;
+                case "--storage-port":
+                    storagePort = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var sp) && sp is > 0 and < 65534
+                        ? sp : throw new ArgumentException($"--storage-port must be a TCP port (Azurite uses it and the next two).\n{Usage}");
+                    break;
                 case "--in-memory": inMemory = true; break;
                 case "--seed-sample": seed = true; break;
                 case "--worker-id": workerId = Next(); break;
@@ -63,6 +68,6 @@ internal sealed record LocalHostArguments(
             throw new ArgumentException($"token needs --role.\n{Usage}");
         }
 
-        return new LocalHostArguments(isToken, port, data, inMemory, seed, workerId, role, state, name);
+        return new LocalHostArguments(isToken, port, data, inMemory, seed, storagePort, workerId, role, state, name);
     }
 }

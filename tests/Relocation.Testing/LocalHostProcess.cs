@@ -7,17 +7,17 @@ using Relocation.LocalHost.Azurite;
 namespace Relocation.Testing;
 
 /// <summary>
-/// The local host as a real process, as a user runs it, on a given Azurite: started, killed with <c>kill -9</c>, restarted.
+/// The local host as a real process, as a user runs it, on a given Azurite (or, without a connection string, on the one it starts itself): started, killed with <c>kill -9</c>, restarted.
 /// Its console output is kept so tests can scan the logs.
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
-    private readonly string _connectionString;
+    private readonly string? _connectionString;
     private readonly string[] _extraArguments;
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    public LocalHostProcess(string connectionString, int? port = null, string? workerId = null, params string[] extraArguments)
+    public LocalHostProcess(string? connectionString, int? port = null, string? workerId = null, params string[] extraArguments)
     {
         _connectionString = connectionString;
         Port = port ?? AzuriteServer.FreePort();
@@ -63,8 +63,11 @@ public sealed class LocalHostProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["DataStorage"] = _connectionString;
-        start.Environment["AzureWebJobsStorage"] = _connectionString;
+        if (_connectionString is not null)
+        {
+            start.Environment["DataStorage"] = _connectionString;
+            start.Environment["AzureWebJobsStorage"] = _connectionString;
+        }
         start.Environment["Logging__LogLevel__Default"] = "Information";
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("The local host did not start.");

@@ -111,6 +111,11 @@ public sealed class ApiRequest
             throw new DomainValidationException("body", "A JSON body is required.");
         }
 
+        if (!IsWellFormedJson(Body.Span))
+        {
+            throw new DomainValidationException("body", "The body is not valid JSON.");
+        }
+
         try
         {
             return JsonSerializer.Deserialize<T>(Body.Span, ApiJson.Options)
@@ -156,8 +161,34 @@ public sealed class ApiRequest
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
-    private static string JoinPath(string? path, string member) =>
-        string.IsNullOrEmpty(path) || path == "$" ? member : $"{path.TrimStart('$').TrimStart('.')}.{member}";
+    private static string JoinPath(string? path, string member)
+    {
+        var parent = (path ?? string.Empty).TrimStart('$').TrimStart('.');
+        if (parent == member || parent.EndsWith("." + member, StringComparison.Ordinal))
+        {
+            return parent;
+        }
+
+        return parent.Length == 0 ? member : $"{parent}.{member}";
+    }
+
+    // Syntax first, so a truncated body is reported as such rather than as a wrong type at the place it was cut.
+    private static bool IsWellFormedJson(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static string DescribeJsonError(JsonException ex) =>
         ex.Message.Contains("could not be mapped", StringComparison.Ordinal)

@@ -41,18 +41,21 @@ public sealed class AzuriteServer : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
-    /// <summary>Uses an Azurite already answering on the default ports, or starts one there with its files under <paramref name="dataDirectory"/>.</summary>
-    public static async Task<AzuriteServer> EnsureOnDefaultPortsAsync(string repositoryRoot, string dataDirectory, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Uses an Azurite already answering on the three ports from <paramref name="firstPort"/> (10000 by default), or starts one there with its files under <paramref name="dataDirectory"/>.</summary>
+    public static async Task<AzuriteServer> EnsureOnPortsAsync(string repositoryRoot, string dataDirectory, int firstPort, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
-        if (await AnswersAsync(10000) && await AnswersAsync(10001) && await AnswersAsync(10002))
+        if (await AnswersAsync(firstPort) && await AnswersAsync(firstPort + 1) && await AnswersAsync(firstPort + 2))
         {
-            await log.WriteLineAsync("Using the Azurite already listening on 127.0.0.1:10000-10002.");
-            return new AzuriteServer(10000, 10001, 10002, null);
+            await log.WriteLineAsync($"Using the Azurite already listening on 127.0.0.1:{firstPort}-{firstPort + 2}.");
+            return new AzuriteServer(firstPort, firstPort + 1, firstPort + 2, null);
         }
 
-        return await StartAsync(repositoryRoot, dataDirectory, 10000, 10001, 10002, log, cancellationToken);
+        return await StartAsync(repositoryRoot, dataDirectory, firstPort, firstPort + 1, firstPort + 2, log, cancellationToken);
     }
+
+    /// <summary>True while something accepts connections on the port.</summary>
+    public static Task<bool> IsListeningAsync(int port) => AnswersAsync(port);
 
     /// <summary>Starts a private Azurite on free ports: files under <paramref name="dataDirectory"/>, or in memory when it is null.</summary>
     public static Task<AzuriteServer> StartOnFreePortsAsync(string repositoryRoot, string? dataDirectory, TextWriter log, CancellationToken cancellationToken) =>
@@ -62,12 +65,22 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(log);
         var entry = await EnsureInstalledAsync(repositoryRoot, log, cancellationToken);
-        var start = new ProcessStartInfo("node")
+
+        // A watchdog shell stops Azurite (gracefully, so it saves its files) when its owner dies, even by kill -9;
+        // otherwise an orphaned emulator would keep the ports and serve stale files to the next start.
+        var start = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(
+            "\"$@\" & child=$!; trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT; " +
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done; " +
+            "kill -TERM $child 2>/dev/null; wait $child");
+        start.ArgumentList.Add("azurite-watchdog");
+        start.ArgumentList.Add("node");
         start.ArgumentList.Add(entry);
         foreach (var arg in new[]
                  {
@@ -179,17 +192,25 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                // SIGTERM, not SIGKILL: the watchdog passes it on and Azurite writes its files before it exits.
+                using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    await term.WaitForExitAsync();
+                }
+
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
+                catch (TimeoutException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
             }
         }
         catch (InvalidOperationException)
         {
             // Already gone.
-        }
-        catch (TimeoutException)
-        {
-            // Killed but slow to be reaped; nothing more to do.
         }
 
         _process.Dispose();

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Relocation.Api.Routing;
+using Relocation.Workflows.Common;
+
+namespace Relocation.Functions.Tests;
+
+/// <summary>
+/// Reads the <c>functions.metadata</c> the Functions SDK generates, which is what the Functions host indexes in Azure:
+/// every route of the API's route table and every orchestrator and activity must have its trigger there.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly Lazy<FunctionEntry[]> Metadata = new(Load);
+
+    public static TheoryData<string> RouteNames => new(ApiRouteTable.Discover().All.Select(r => r.Name));
+
+    [Theory]
+    [MemberData(nameof(RouteNames))]
+    public void HttpTrigger_ForEachRoute_HasSameMethodAndRoute(string routeName)
+    {
+        var route = ApiRouteTable.Discover().Get(routeName);
+
+        var function = Assert.Single(Metadata.Value, f => f.Name == routeName);
+
+        var trigger = Assert.Single(function.Bindings, b => b.Type == "httpTrigger");
+        Assert.Equal([route.Method.ToLowerInvariant()], trigger.Methods);
+        Assert.Equal(route.Template, trigger.Route);
+        Assert.Equal("Anonymous", trigger.AuthLevel);
+    }
+
+    [Fact]
+    public void HttpTriggers_AllAppearInRouteTable()
+    {
+        var names = ApiRouteTable.Discover().All.Select(r => r.Name).ToHashSet();
+
+        var extra = Metadata.Value.Where(f => f.Bindings.Any(b => b.Type == "httpTrigger") && !names.Contains(f.Name)).Select(f => f.Name);
+
+        Assert.Empty(extra);
+    }
+
+    [Fact]
+    public void OrchestrationTrigger_ForEachOrchestrator_Exists()
+    {
+        var missing = WorkflowCatalog.Orchestrators.Select(WorkflowCatalog.NameOf)
+            .Where(name => !Metadata.Value.Any(f => f.Name == name && f.Bindings.Any(b => b.Type == "orchestrationTrigger")));
+
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void ActivityTrigger_ForEachActivity_Exists()
+    {
+        var missing = WorkflowCatalog.Activities.Select(WorkflowCatalog.NameOf)
+            .Where(name => !Metadata.Value.Any(f => f.Name == name && f.Bindings.Any(b => b.Type == "activityTrigger")));
+
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Metadata_HostJsonAndSettingsSample_AreInTheAppOutput()
+    {
+        var output = OutputDirectory();
+
+        Assert.True(File.Exists(Path.Combine(output, "host.json")));
+        Assert.True(File.Exists(Path.Combine(output, "local.settings.sample.json")));
+    }
+
+    private static string OutputDirectory()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Relocation.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root not found."),
+            "functions", "Relocation.Functions", "bin", configuration, "net10.0");
+    }
+
+    private static FunctionEntry[] Load()
+    {
+        var path = Path.Combine(OutputDirectory(), "functions.metadata");
+        var entries = JsonSerializer.Deserialize<FunctionEntry[]>(File.ReadAllText(path), Json);
+        return entries ?? [];
+    }
+
+    private sealed record FunctionEntry(string Name, IReadOnlyList<Binding> Bindings);
+
+    private sealed record Binding(string Type, string? Route, IReadOnlyList<string>? Methods, string? AuthLevel);
+}
