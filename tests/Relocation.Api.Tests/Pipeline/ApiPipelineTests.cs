@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using Relocation.Api.Pipeline;
+using Relocation.Api.Routing;
+using Relocation.Api.Security;
+using Relocation.Domain.Audit;
+using Relocation.Domain.Common;
+using Relocation.Domain.Security;
+using Relocation.Storage.Idempotency;
+
+namespace Relocation.Api.Tests.Pipeline;
+
+public sealed class ApiPipelineTests
+{
+    private static readonly Caller Admin = new("admin-1", "Admin", [Roles.RegistryAdmin], null);
+    private readonly Mock<ITokenValidator> _tokens = new();
+    private readonly Mock<IIdempotencyStore> _idempotency = new();
+    private readonly Mock<IAuditLog> _audit = new();
+
+    private sealed class TestRoutes(Func<ApiRequest, Task<ApiResult>> handler) : IApiRoutes
+    {
+        public IEnumerable<ApiRoute> Routes =>
+        [
+            new("Write", Relocation.Api.Routing.HttpMethods.Post, "things/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test"),
+        ];
+    }
+
+    private ApiPipeline Pipeline(Func<ApiRequest, Task<ApiResult>> handler)
+    {
+        _tokens.Setup(t => t.ValidateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(Admin);
+        _idempotency.Setup(s => s.ClaimAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new IdempotencyClaim(IdempotencyOutcome.Claimed));
+        return new ApiPipeline(new ApiRouteTable([new TestRoutes(handler)]), _tokens.Object, _idempotency.Object, _audit.Object, TimeProvider.System, NullLogger<ApiPipeline>.Instance);
+    }
+
+    private static DefaultHttpContext Context(string body = "{}", string? key = "k-1")
+    {
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().BuildServiceProvider() };
+        http.Request.Method = "POST";
+        http.Request.Path = "/api/things/1";
+        http.Request.Headers.Authorization = "Bearer x";
+        if (key is not null)
+        {
+            http.Request.Headers["Idempotency-Key"] = key;
+        }
+
+        http.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body));
+        http.Response.Body = new MemoryStream();
+        return http;
+    }
+
+    [Fact]
+    public async Task RunAsync_SuccessfulWrite_CompletesKeyAndAudits()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1")));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(201, http.Response.StatusCode);
+        _idempotency.Verify(s => s.CompleteAsync("admin-1", "k-1", It.Is<StoredResponse>(r => r.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Action == "Write" && e.Subject == "admin-1" && e.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_RejectedWrite_ReleasesKeyAndDoesNotAudit()
+    {
+        var pipeline = Pipeline(_ => throw new DomainValidationException("name", "bad"));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(400, http.Response.StatusCode);
+        _idempotency.Verify(s => s.ReleaseAsync("admin-1", "k-1", It.IsAny<CancellationToken>()), Times.Once);
+        _idempotency.Verify(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<StoredResponse>(), It.IsAny<CancellationToken>()), Times.Never);
+        _audit.Verify(a => a.AppendAsync(It.IsAny<AuditEntry>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReplayedKey_AnswersStoredResponseWithoutRunningHandler()
+    {
+        var ran = false;
+        var pipeline = Pipeline(_ =>
+        {
+            ran = true;
+            return Task.FromResult(ApiResult.NoContent());
+        });
+        _idempotency.Setup(s => s.ClaimAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new IdempotencyClaim(IdempotencyOutcome.Replay, new StoredResponse(201, "application/json", "/api/things/1", null, "{}"u8.ToArray())));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.False(ran);
+        Assert.Equal(201, http.Response.StatusCode);
+        Assert.Equal("/api/things/1", http.Response.Headers.Location.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_WrongRole_Is403AndAudited()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.NoContent()));
+        _tokens.Setup(t => t.ValidateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Caller("aud", "Aud", [Roles.Auditor], null));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(403, http.Response.StatusCode);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 403), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_RouteValuesMissing_AreMatchedFromPath()
+    {
+        string? id = null;
+        var pipeline = Pipeline(r =>
+        {
+            id = r.RouteValue("id");
+            return Task.FromResult(ApiResult.NoContent());
+        });
+
+        await pipeline.RunAsync(Context(key: null), "Write");
+
+        Assert.Equal("1", id);
+    }
+}
