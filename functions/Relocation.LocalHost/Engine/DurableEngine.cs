@@ -56,6 +56,8 @@ public static class DurableEngine
         services.AddSingleton(engine.Service);
         services.AddSingleton(engine.Client);
         services.AddSingleton<TaskHubGrpcServer>();
+        services.AddHostedService<EngineShutdown>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{sidecarPort}");
         services.AddSingleton(channel);
