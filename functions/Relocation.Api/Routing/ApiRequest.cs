@@ -55,7 +55,7 @@ public sealed class ApiRequest
 
     public string RouteValue(string name) =>
         _routeValues.TryGetValue(name, out var value) && value?.ToString() is { Length: > 0 } text
-            ? Uri.UnescapeDataString(text)
+            ? text
             : throw new InvalidOperationException($"Route value '{name}' is missing.");
 
     /// <summary>A State code from the route; anything that is not an assigned code cannot name a State, so it is a 404.</summary>

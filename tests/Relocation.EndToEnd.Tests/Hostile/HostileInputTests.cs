@@ -88,6 +88,35 @@ public sealed class HostileInputTests(LocalHostFixture host, ITestOutputHelper o
         Assert.True(tried > routes.Count * 20, $"only {tried} requests tried");
     }
 
+    [Fact]
+    public async Task AllRoutes_HostilePathAndQueryValues_NeverGive5xx()
+    {
+        await SeedAsync();
+        var segments = new[] { "%00", "..", "%2e%2e", "NOR%2F..", new string('A', 2000), "%F0%9D%95%8F", "nor", "0123456789ABCDEF0123456789ABCDEF", "'--", "%22" };
+        var queries = new[] { "?asOf=2026-13-45", "?from=yesterday&to=%00", "?year=-1", "?stateCode=%27&type=Holiday&status=1", "?subject=" + new string('s', 5000) };
+        var tried = 0;
+        var failures = new List<string>();
+
+        foreach (var route in ApiRouteTable.Discover().All.Where(r => r.Template.Contains('{', StringComparison.Ordinal) || !r.IsWrite))
+        {
+            var token = route.Anonymous ? null : TestTokens.For(route.Roles[0], route.Roles[0] == Roles.StateFocalPoint ? OwnState : null);
+            var paths = segments.Select(v => "/" + string.Join('/', route.Template.Split('/').Select(x => x.StartsWith('{') ? v : x)))
+                .Concat(queries.Select(q => Fill(route.Template, OwnState) + q));
+            foreach (var path in paths)
+            {
+                tried++;
+                using var response = await host.SendAsync(new HttpMethod(route.Method), path, token, route.IsWrite ? "{}" : null);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{route.Name} {Truncate(path)}: {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        output.WriteLine($"Tried {tried} hostile paths and queries.");
+        Assert.Empty(failures);
+    }
+
     private static IEnumerable<(string Label, string? Token, string? Body, int? Expected)> Requests(ApiRoute route)
     {
         yield return ("no token", null, "{}", 401);

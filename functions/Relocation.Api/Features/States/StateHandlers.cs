@@ -26,7 +26,7 @@ internal sealed class StateHandlers(IStateRepository states)
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {
-        var code = request.RouteValue("code");
+        var code = request.StateCodeValue();
         var state = await states.FindAsync(code, request.Aborted) ?? throw new NotFoundException($"State {code} is not in the register.");
         return ApiResult.Ok(StateDto.From(state), state.Version);
     }
