@@ -2,6 +2,7 @@ using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
@@ -21,11 +22,11 @@ public static class DurableEngine
     /// <summary>Generous because there is no renewal: an activity slower than this would run twice; also the crash-recovery delay of an in-flight activity.</summary>
     public static readonly TimeSpan ActivityVisibilityTimeout = TimeSpan.FromSeconds(30);
 
-    public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory)
+    public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory, string taskHubName = TaskHubName)
     {
         var settings = new AzureStorageOrchestrationServiceSettings
         {
-            TaskHubName = TaskHubName,
+            TaskHubName = taskHubName,
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             PartitionCount = 4,
             // Messages from another process (a second host, a restart) are seen within this; within one process an enqueue wakes the poller.
@@ -48,8 +49,8 @@ public static class DurableEngine
         return new EngineParts(new WiderOrchestrationService(service, 100, 100), service);
     }
 
-    /// <summary>Registers the sidecar (served on <paramref name="sidecarPort"/>), the worker with every task of the catalog, and the client.</summary>
-    public static IServiceCollection AddDurableEngine(this IServiceCollection services, EngineParts engine, int sidecarPort)
+    /// <summary>Registers the sidecar (served on <paramref name="sidecarPort"/>), the worker with every task of the catalog (or <paramref name="tasks"/>), and the client.</summary>
+    public static IServiceCollection AddDurableEngine(this IServiceCollection services, EngineParts engine, int sidecarPort, Action<DurableTaskRegistry>? tasks = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         services.AddGrpc();
@@ -64,7 +65,7 @@ public static class DurableEngine
         services.AddDurableTaskWorker(builder =>
         {
             builder.UseGrpc(channel);
-            builder.AddTasks(r => r.AddRelocationTasks());
+            builder.AddTasks(tasks ?? (r => r.AddRelocationTasks()));
             builder.Configure(o =>
             {
                 o.Concurrency.MaximumConcurrentActivityWorkItems = 50;

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Relocation.Domain.Security;
+using Relocation.Testing;
+
+namespace Relocation.LoadDriver;
+
+/// <summary>
+/// The same shape through our system: the local host as a process over HTTP, N urgent relocations at once, each asking
+/// the States of its first round, which all offer at once; then acceptance, hold and arrival.
+/// </summary>
+internal static class Ours
+{
+    private static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
+
+    public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken)
+    {
+        await using var host = new LocalHostProcess(connectionString, extraArguments: []);
+        await host.StartAsync(cancellationToken);
+        var http = host.Http;
+        var admin = TestTokens.For(Roles.RegistryAdmin);
+        var vwu = TestTokens.For(Roles.VwuOfficer);
+        foreach (var code in States)
+        {
+            await SendAsync(http, HttpMethod.Put, $"states/{code}", admin, new
+            {
+                name = code, region = "WesternEuropeanOther", languages = new[] { "en" }, romeStatuteParty = true, apicParty = true,
+                focalPoints = new[] { new { name = "Desk", email = "desk@example.org", phone = "+00 70 000 0000" } },
+            }, cancellationToken);
+            await SendAsync(http, HttpMethod.Post, $"states/{code}/capacity", TestTokens.For(Roles.StateFocalPoint, code), new
+            {
+                kinds = new[] { "TemporaryRelocation" }, places = 5000, maxHouseholdSize = 10, languages = new[] { "en" }, medicalCare = true,
+                availableFrom = "2026-01-01", availableUntil = "2030-01-01", needsFundSupport = false,
+            }, cancellationToken);
+        }
+
+        var dispatched = new List<double>();
+        var held = new List<double>();
+        var total = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, cases), new ParallelOptions { MaxDegreeOfParallelism = cases, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var watch = Stopwatch.StartNew();
+            var created = await SendAsync(http, HttpMethod.Post, "relocations", vwu, new
+            {
+                caseReference = $"ICC-01/04-01/{i:D2}", pseudonym = $"W-{i:D4}", kind = "TemporaryRelocation", priority = "Emergency",
+                household = new { adults = 1, children = 0 }, needs = new { languages = new[] { "en" }, medicalCare = false },
+                protectedPerson = new { fullName = "Bench Person", dateOfBirth = "1990-01-01", currentLocation = "Somewhere", contact = "+00 0" },
+            }, ct);
+            var id = created.GetProperty("id").GetString()!;
+            var asked = await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "AwaitingOffers" && AskedStates(view).Count > 0, ct);
+            lock (dispatched)
+            {
+                dispatched.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            var states = AskedStates(asked);
+            await Task.WhenAll(states.Select(code => SendAsync(http, HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, code),
+                new { stateCode = code, decision = "Offer", places = 1 }, ct)));
+            var accepted = Stopwatch.StartNew();
+            await SendAsync(http, HttpMethod.Post, $"relocations/{id}/acceptance", vwu, new { stateCode = states[0] }, ct);
+            await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "OfferAccepted", ct);
+            lock (held)
+            {
+                held.Add(accepted.Elapsed.TotalMilliseconds);
+            }
+
+            await SendAsync(http, HttpMethod.Post, $"relocations/{id}/arrival", vwu, new { arrivedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, ct);
+            await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "Relocated", ct);
+        });
+        total.Stop();
+        var peak = PeakMemoryMb(host.ProcessId);
+        return (new RunResult("ours", cases, total.Elapsed, dispatched, held), peak);
+    }
+
+    private static List<string> AskedStates(JsonElement view) =>
+        view.TryGetProperty("rounds", out var rounds) && rounds.ValueKind == JsonValueKind.Array && rounds.GetArrayLength() > 0
+            ? rounds[rounds.GetArrayLength() - 1].GetProperty("askedStates").EnumerateArray().Select(s => s.GetString()!).ToList()
+            : [];
+
+    private static async Task<JsonElement> WaitAsync(HttpClient http, string token, string id, Func<JsonElement, bool> done, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"relocations/{id}");
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await http.SendAsync(request, ct);
+            var view = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
+            if (response.IsSuccessStatusCode && done(view))
+            {
+                return view;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Relocation {id} did not reach the expected state: {view}");
+            }
+
+            await Task.Delay(25, ct);
+        }
+    }
+
+    private static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, string token, object body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static long PeakMemoryMb(int? pid)
+    {
+        if (pid is null)
+        {
+            return -1;
+        }
+
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Globalization;
+using Relocation.LoadDriver;
+using Relocation.LocalHost;
+using Relocation.LocalHost.Azurite;
+
+// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200]
+var caseCounts = args.SkipWhile(a => a != "--cases").Skip(1).FirstOrDefault()?.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() ?? [50, 200];
+Console.WriteLine("| run | cases | seconds | cases/s | request→offers p50 ms | p95 | acceptance→hold p50 ms | p95 | peak MB |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+foreach (var cases in caseCounts)
+{
+    var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
+    await using (var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None))
+    {
+        using var process = Process.GetCurrentProcess();
+        var floor = await Floor.RunAsync(azurite.ConnectionString, cases, CancellationToken.None);
+        process.Refresh();
+        Console.WriteLine(floor.Row(process.PeakWorkingSet64 / 1024 / 1024));
+        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None);
+        Console.WriteLine(ours.Result.Row(ours.PeakMemoryMb));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours/floor (time for {cases} cases): {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}"));
+    }
+
+    try
+    {
+        Directory.Delete(data, recursive: true);
+    }
+    catch (IOException)
+    {
+        // Left for the OS temp clean-up.
+    }
+}
