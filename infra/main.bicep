@@ -145,6 +145,10 @@ module functionApp 'modules/function-app.bicep' = {
       // Case-file key: a Key Vault secret; its version is the key id stored with each ciphertext.
       CaseFiles__KeyVaultUri: keyVault.outputs.uri
       CaseFiles__KeyVaultSecretName: 'casefile-key'
+      // Agreement lifecycle: reminder leads (days before review and expiry), calendar day, events per generation.
+      Workflows__Agreements__ReminderLeadDays: '90,30'
+      Workflows__Agreements__DayLength: '1.00:00:00'
+      Workflows__Agreements__EventsPerGeneration: '20'
       // Telemetry: Entra-authenticated ingestion with the app identity.
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Relocation.Api.Features.Agreements;
 using Relocation.Api.Features.Audit;
+using Relocation.Api.Features.Outbox;
 using Relocation.Api.Features.Capacities;
 using Relocation.Api.Features.States;
 using Relocation.Api.Pipeline;
@@ -25,6 +27,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<StateHandlers>();
         services.AddSingleton<CapacityHandlers>();
         services.AddSingleton<AuditHandlers>();
+        services.AddSingleton<AgreementHandlers>();
+        services.AddSingleton<AgreementReportHandlers>();
+        services.AddSingleton<OutboxHandlers>();
         return services;
     }
 }

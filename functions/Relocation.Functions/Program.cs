@@ -14,7 +14,7 @@ builder.Services
     .ConfigureFunctionsApplicationInsights();
 builder.Services
     .AddRelocationStorage(builder.Configuration)
-    .AddRelocationWorkflows()
+    .AddRelocationWorkflows(builder.Configuration)
     .AddRelocationApi(builder.Configuration)
     .AddHostedService<StorageStartup>();
 await builder.Build().RunAsync();

@@ -54,7 +54,7 @@ internal static partial class LocalHostApp
 
         builder.Services
             .AddRelocationStorage(builder.Configuration)
-            .AddRelocationWorkflows()
+            .AddRelocationWorkflows(builder.Configuration)
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
             .AddDurableEngine(engine, sidecarPort);

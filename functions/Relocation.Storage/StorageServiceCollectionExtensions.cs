@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Relocation.Domain.Agreements;
 using Relocation.Domain.Audit;
+using Relocation.Domain.Outbox;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.States;
+using Relocation.Storage.Agreements;
 using Relocation.Storage.Audit;
+using Relocation.Storage.Outbox;
 using Relocation.Storage.Capacities;
 using Relocation.Storage.Configuration;
 using Relocation.Storage.Idempotency;
@@ -27,7 +31,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
 
-        foreach (var table in new[] { TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency })
+        foreach (var table in new[]
+                 {
+                     TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
+                     AgreementRepository.Table, TableOutbox.Table,
+                 })
         {
             services.AddSingleton(StorageResource.Table(table));
         }
@@ -36,6 +44,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICapacityRepository, CapacityRepository>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+        services.AddSingleton<IAgreementRepository, AgreementRepository>();
+        services.AddSingleton<IOutbox, TableOutbox>();
+        services.AddSingleton(StorageResource.Container(AgreementDocuments.Container));
+        services.AddSingleton<IAgreementDocuments, AgreementDocuments>();
         return services;
     }
 

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.DurableTask;
+using Relocation.Workflows.Agreements;
 using Relocation.Workflows.Common;
 
 namespace Relocation.Workflows;
@@ -7,8 +9,12 @@ namespace Relocation.Workflows;
 /// <summary>Registers what activities need, and tells a Durable Task worker every orchestrator and activity.</summary>
 public static class WorkflowsServiceCollectionExtensions
 {
-    public static IServiceCollection AddRelocationWorkflows(this IServiceCollection services)
+    public static IServiceCollection AddRelocationWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<AgreementWorkflowOptions>()
+            .Bind(configuration.GetSection(AgreementWorkflowOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         foreach (var activity in WorkflowCatalog.Activities)
         {
             services.AddTransient(activity);

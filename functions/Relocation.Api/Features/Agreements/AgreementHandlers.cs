@@ -1,0 +1,193 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Relocation.Api.Routing;
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Common;
+using Relocation.Domain.Security;
+using Relocation.Domain.States;
+using Relocation.Workflows.Agreements;
+
+namespace Relocation.Api.Features.Agreements;
+
+internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateRepository states, IAgreementDocuments documents, TimeProvider time)
+{
+    /// <summary>How long an event's answer waits for the orchestration to apply it before answering 202 instead of 200.</summary>
+    private static readonly TimeSpan ApplyWait = TimeSpan.FromSeconds(5);
+
+    public async Task<ApiResult> CreateAsync(ApiRequest request)
+    {
+        var input = request.ReadJson<AgreementInput>();
+        var now = time.GetUtcNow();
+        var id = request.NewResourceId("agreement");
+        var agreement = Agreement.Create(id, input, Today(now), now);
+        if (await states.FindAsync(agreement.Details.StateCode, request.Aborted) is null)
+        {
+            throw new DomainValidationException("stateCode", $"State {agreement.Details.StateCode} is not in the register; register it first.");
+        }
+
+        try
+        {
+            agreement = await agreements.AddAsync(agreement, request.Aborted);
+        }
+        catch (ConflictException) when (request.IdempotencyKey is not null)
+        {
+            // A retry after a crash between storing and answering: the stored row is the answer.
+            agreement = await agreements.FindAsync(id, request.Aborted) ?? throw new ConflictException("The agreement could not be stored; retry.");
+        }
+
+        await StartAsync(request.Workflows, id, request.Aborted);
+        return ApiResult.Accepted(new { id, status = agreement.Status, statusUrl = $"/api/agreements/{id}" }, $"/api/agreements/{id}");
+    }
+
+    public async Task<ApiResult> PostEventAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        var input = request.ReadJson<AgreementEventInput>();
+        var agreement = await FindVisibleAsync(request, id);
+        var now = time.GetUtcNow();
+        PendingAgreementEvent accepted;
+        try
+        {
+            accepted = agreement.Accept(input, Today(now), request.Caller.Subject, request.Caller.PrimaryRole, now);
+        }
+        catch (ConflictException ex)
+        {
+            await RecordRefusalAsync(agreement, input, request, now, ex.Message);
+            throw;
+        }
+
+        try
+        {
+            await agreements.UpdateAsync(agreement, request.Aborted);
+        }
+        catch (PreconditionFailedException)
+        {
+            throw new ConflictException("The agreement changed while your event was being recorded; send it again.");
+        }
+
+        await request.Workflows.RaiseEventAsync(AgreementInstance.IdFor(id), AgreementInstance.EventName, new AgreementEventRaised(accepted.Sequence), request.Aborted);
+
+        // Answer with the applied result when the orchestration is quick (it usually is); otherwise 202 and the client reads it later.
+        var deadline = time.GetUtcNow() + ApplyWait;
+        while (time.GetUtcNow() < deadline)
+        {
+            var current = await agreements.FindAsync(id, request.Aborted);
+            if (current is not null && current.Pending.All(p => p.Sequence != accepted.Sequence))
+            {
+                return ApiResult.Ok(AgreementDto.From(current), current.Version);
+            }
+
+            await Task.Delay(50, request.Aborted);
+        }
+
+        return ApiResult.Accepted(AgreementDto.From(agreement), $"/api/agreements/{id}");
+    }
+
+    public async Task<ApiResult> ListAsync(ApiRequest request)
+    {
+        var stateCode = request.Query("stateCode");
+        var type = ParseFilter<AgreementType>(request, "type");
+        var status = ParseFilter<AgreementStatus>(request, "status");
+        var all = await agreements.ListAsync(request.Aborted);
+        var visible = all
+            .Where(a => CanSee(request.Caller, a))
+            .Where(a => stateCode is null || a.Details.StateCode == stateCode)
+            .Where(a => type is null || a.Details.Type == type)
+            .Where(a => status is null || a.Status == status)
+            .OrderBy(a => a.Details.StateCode, StringComparer.Ordinal).ThenBy(a => a.CreatedAt)
+            .Select(AgreementDto.From)
+            .ToArray();
+        return ApiResult.Ok(visible);
+    }
+
+    public async Task<ApiResult> GetAsync(ApiRequest request)
+    {
+        var agreement = await FindVisibleAsync(request, request.IdValue());
+        return ApiResult.Ok(AgreementDto.From(agreement), agreement.Version);
+    }
+
+    public async Task<ApiResult> PutDocumentAsync(ApiRequest request)
+    {
+        var agreement = await FindVisibleAsync(request, request.IdValue());
+        var document = AgreementDocument.Create(request.RouteValue("name"), request.Http.Request.ContentType, request.Body);
+        var etag = await documents.PutAsync(agreement.Id, document, request.Aborted);
+        return ApiResult.Json(201, new { agreementId = agreement.Id, name = document.Name, contentType = document.ContentType, bytes = document.Content.Length },
+            $"/api/agreements/{agreement.Id}/documents/{document.Name}", etag);
+    }
+
+    public async Task<ApiResult> GetDocumentAsync(ApiRequest request)
+    {
+        var agreement = await FindVisibleAsync(request, request.IdValue());
+        var name = request.RouteValue("name");
+        var document = await documents.GetAsync(agreement.Id, name, request.Aborted) ?? throw new NotFoundException($"No document '{name}' for this agreement.");
+        return ApiResult.File(document.Content.ToArray(), document.ContentType, document.Version);
+    }
+
+    /// <summary>
+    /// The one rule for confidential agreements: only Registry.Admin and Vwu.Officer see them. Today those are the only
+    /// roles that read agreements at all; the rule stands here so a future reader role cannot see them by accident.
+    /// </summary>
+    internal static bool CanSee(Caller caller, Agreement agreement) =>
+        !agreement.Details.Confidential || caller.IsInAnyRole([Roles.RegistryAdmin, Roles.VwuOfficer]);
+
+    internal static async Task StartAsync(DurableTaskClient client, string agreementId, CancellationToken cancellationToken)
+    {
+        var instanceId = AgreementInstance.IdFor(agreementId);
+        if (await client.GetInstanceAsync(instanceId, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(AgreementOrchestrator), new AgreementWorkflowInput(agreementId),
+                new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch (Exception ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // Started by a concurrent retry of the same request.
+        }
+    }
+
+    private async Task<Agreement> FindVisibleAsync(ApiRequest request, string id)
+    {
+        var agreement = await agreements.FindAsync(id, request.Aborted);
+        return agreement is not null && CanSee(request.Caller, agreement) ? agreement : throw new NotFoundException($"There is no agreement {id}.");
+    }
+
+    private async Task RecordRefusalAsync(Agreement agreement, AgreementEventInput input, ApiRequest request, DateTimeOffset now, string reason)
+    {
+        // A refused event is part of the agreement's story: kept in its history, without changing its status.
+        var fresh = await agreements.FindAsync(agreement.Id, request.Aborted);
+        if (fresh is null || input.Event is not { } lifecycleEvent || input.Date is not { } date)
+        {
+            return;
+        }
+
+        fresh.RecordRefusal(lifecycleEvent, date, request.Caller.Subject, request.Caller.PrimaryRole, now, reason);
+        try
+        {
+            await agreements.UpdateAsync(fresh, request.Aborted);
+        }
+        catch (PreconditionFailedException)
+        {
+            // Lost a race with another change; the refusal is still in the audit log.
+        }
+    }
+
+    private static T? ParseFilter<T>(ApiRequest request, string name)
+        where T : struct, Enum
+    {
+        var text = request.Query(name);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return Enum.TryParse<T>(text, ignoreCase: false, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)
+            ? value
+            : throw new DomainValidationException(name, $"'{name}' must be one of {string.Join(", ", Enum.GetNames<T>())}.");
+    }
+
+    private static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
+}

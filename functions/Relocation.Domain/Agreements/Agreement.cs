@@ -1,0 +1,217 @@
+using Relocation.Domain.Common;
+using Relocation.Domain.States;
+
+namespace Relocation.Domain.Agreements;
+
+/// <summary>
+/// A cooperation agreement with one State. <see cref="Status"/> is what has been applied; <see cref="ProjectedStatus"/>
+/// also counts events accepted by the API but not yet applied by the agreement's orchestration, so a second event sent
+/// right after the first is judged against the status the first will produce.
+/// </summary>
+public sealed class Agreement
+{
+    public const int MaxTitleLength = 300;
+    public const int MaxNoteLength = 1000;
+
+    private readonly List<AgreementHistoryEntry> _history;
+    private readonly List<PendingAgreementEvent> _pending;
+
+    private Agreement(string id, AgreementDetails details, AgreementStatus status, AgreementStatus projectedStatus, int nextSequence,
+        IEnumerable<AgreementHistoryEntry> history, IEnumerable<PendingAgreementEvent> pending, DateTimeOffset createdAt, string? version)
+    {
+        _pending = pending.OrderBy(p => p.Sequence).ToList();
+        Id = id;
+        Details = details;
+        Status = status;
+        ProjectedStatus = projectedStatus;
+        NextSequence = nextSequence;
+        _history = history.OrderBy(h => h.Sequence).ToList();
+        CreatedAt = createdAt;
+        Version = version;
+    }
+
+    public string Id { get; }
+
+    public AgreementDetails Details { get; }
+
+    public AgreementStatus Status { get; private set; }
+
+    public AgreementStatus ProjectedStatus { get; private set; }
+
+    /// <summary>The sequence number the next accepted event gets.</summary>
+    public int NextSequence { get; private set; }
+
+    public IReadOnlyList<AgreementHistoryEntry> History => _history;
+
+    /// <summary>Events accepted by the API, kept in the agreement's own row until the orchestration applies them.</summary>
+    public IReadOnlyList<PendingAgreementEvent> Pending => _pending;
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public string? Version { get; private set; }
+
+    /// <summary>The sequence of the last event applied (accepted or refused); events above it are pending.</summary>
+    public int LastApplied => _history.Count == 0 ? 0 : _history.Max(h => h.Sequence);
+
+    public static Agreement Create(string id, AgreementInput input, DateOnly today, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new FieldErrors();
+        var code = State.ValidateCode(errors, "stateCode", input.StateCode);
+        Defined(errors, "type", input.Type);
+        Defined(errors, "arrangement", input.Arrangement);
+        errors.Required("costNeutral", input.CostNeutral);
+        errors.Required("confidential", input.Confidential);
+        var title = errors.Text("title", input.Title, MaxTitleLength);
+        if (input.ExpiresOn is { } expires && expires < today.AddYears(-100))
+        {
+            errors.Add("expiresOn", "'expiresOn' is not a plausible date.");
+        }
+
+        if (input.ReviewOn is { } review && input.ExpiresOn is { } expiry && review > expiry)
+        {
+            errors.Add("reviewOn", "'reviewOn' must not be after 'expiresOn'.");
+        }
+
+        errors.ThrowIfAny();
+        var details = new AgreementDetails(code, input.Type!.Value, input.Arrangement!.Value, input.CostNeutral!.Value, input.Confidential!.Value,
+            title, input.ExpiresOn, input.ReviewOn);
+        return new Agreement(id, details, AgreementStatus.Negotiating, AgreementStatus.Negotiating, 1, [], [], now, null);
+    }
+
+    public static Agreement Rehydrate(string id, AgreementDetails details, AgreementStatus status, AgreementStatus projectedStatus, int nextSequence,
+        IEnumerable<AgreementHistoryEntry> history, IEnumerable<PendingAgreementEvent> pending, DateTimeOffset createdAt, string? version) =>
+        new(id, details, status, projectedStatus, nextSequence, history, pending, createdAt, version);
+
+    /// <summary>
+    /// Accepts an event for later application, judged against the projected status, and numbers it.
+    /// Refuses (409) an event the lifecycle does not allow, a date before the last step, or a date in the future (400).
+    /// </summary>
+    public PendingAgreementEvent Accept(AgreementEventInput input, DateOnly today, string who, string role, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new FieldErrors();
+        if (input.Event is not { } lifecycleEvent || !Enum.IsDefined(lifecycleEvent) || lifecycleEvent == AgreementEvent.Expired)
+        {
+            errors.Add("event", "'event' must be one of Signed, EnteredIntoForce, Suspended, Resumed, Terminated.");
+        }
+
+        errors.Required("date", input.Date);
+        var note = errors.Text("note", input.Note, MaxNoteLength, required: false);
+        if (input.Date is { } d && d > today)
+        {
+            errors.Add("date", "'date' must not be in the future.");
+        }
+
+        errors.ThrowIfAny();
+        var next = AgreementLifecycle.Next(ProjectedStatus, input.Event!.Value)
+            ?? throw new ConflictException(AgreementLifecycle.Explain(ProjectedStatus, input.Event!.Value));
+        if (LastDate is { } last && input.Date < last)
+        {
+            throw new ConflictException($"The event's date must not be before the previous step ({last:yyyy-MM-dd}).");
+        }
+
+        ProjectedStatus = next;
+        var pending = new PendingAgreementEvent(NextSequence++, input.Event!.Value, input.Date!.Value, note.Length == 0 ? null : note, who, role, at);
+        _pending.Add(pending);
+        return pending;
+    }
+
+    /// <summary>Keeps a refused event in the history, changing nothing else, so the agreement's story shows it.</summary>
+    public void RecordRefusal(AgreementEvent lifecycleEvent, DateOnly date, string who, string role, DateTimeOffset at, string reason) =>
+        _history.Add(new AgreementHistoryEntry(NextSequence++, lifecycleEvent, date, null, who, role, at, null, reason));
+
+    /// <summary>Applies every pending event in order; returns how many.</summary>
+    public int ApplyPending()
+    {
+        var count = 0;
+        foreach (var e in _pending.ToArray())
+        {
+            Apply(e.Sequence, e.Event, e.Date, e.Note, e.RecordedBy, e.RecordedByRole, e.RecordedAt);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Applies an accepted event; applying the same sequence again changes nothing. An event that no longer fits
+    /// (the agreement expired in between) is recorded as refused and changes nothing else.
+    /// </summary>
+    public AgreementHistoryEntry Apply(int sequence, AgreementEvent lifecycleEvent, DateOnly date, string? note, string who, string role, DateTimeOffset at)
+    {
+        _pending.RemoveAll(p => p.Sequence == sequence);
+        if (_history.FirstOrDefault(h => h.Sequence == sequence) is { } done)
+        {
+            return done;
+        }
+
+        var next = AgreementLifecycle.Next(Status, lifecycleEvent);
+        var entry = next is null
+            ? new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, null, AgreementLifecycle.Explain(Status, lifecycleEvent))
+            : new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, next);
+        if (next is { } status)
+        {
+            Status = status;
+        }
+
+        _history.Add(entry);
+        if (_pending.Count == 0)
+        {
+            ProjectedStatus = Status;
+        }
+
+        return entry;
+    }
+
+    /// <summary>
+    /// Moves an in-force agreement to Expired, when its expiry timer fires; anything not in force is left as it is.
+    /// The timer, not the wall clock, decides when: tests run agreements on a compressed calendar.
+    /// </summary>
+    public bool Expire(DateTimeOffset now)
+    {
+        if (Status != AgreementStatus.InForce || Details.ExpiresOn is not { } expires || ProjectedStatus != AgreementStatus.InForce)
+        {
+            return false;
+        }
+
+        var sequence = NextSequence++;
+        Apply(sequence, AgreementEvent.Expired, expires, null, "system", "system", now);
+        ProjectedStatus = Status;
+        return true;
+    }
+
+    /// <summary>The status this agreement had at the end of <paramref name="day"/>, replaying its history.</summary>
+    public AgreementStatus StatusOn(DateOnly day)
+    {
+        var status = AgreementStatus.Negotiating;
+        foreach (var entry in _history.Where(h => !h.Rejected && h.Date <= day).OrderBy(h => h.Date).ThenBy(h => h.Sequence))
+        {
+            status = entry.ResultingStatus ?? status;
+        }
+
+        return status;
+    }
+
+    private DateOnly? LastDate => _history.Where(h => !h.Rejected).Select(h => (DateOnly?)h.Date).Max();
+
+    private static void Defined<T>(FieldErrors errors, string field, T? value)
+        where T : struct, Enum
+    {
+        if (value is not { } v || !Enum.IsDefined(v))
+        {
+            errors.Add(field, $"'{field}' must be one of {string.Join(", ", Enum.GetNames<T>())}.");
+        }
+    }
+}
+
+/// <summary>What an agreement is: set at creation.</summary>
+public sealed record AgreementDetails(
+    string StateCode,
+    AgreementType Type,
+    Arrangement Arrangement,
+    bool CostNeutral,
+    bool Confidential,
+    string Title,
+    DateOnly? ExpiresOn,
+    DateOnly? ReviewOn);

@@ -1,0 +1,19 @@
+namespace Relocation.Domain.Agreements;
+
+/// <summary>
+/// One step of an agreement's history: the event, the date it took effect, who recorded it and when; a refused event
+/// is kept too, with why.
+/// </summary>
+public sealed record AgreementHistoryEntry(
+    int Sequence,
+    AgreementEvent Event,
+    DateOnly Date,
+    string? Note,
+    string RecordedBy,
+    string RecordedByRole,
+    DateTimeOffset RecordedAt,
+    AgreementStatus? ResultingStatus,
+    string? RejectedBecause = null)
+{
+    public bool Rejected => RejectedBecause is not null;
+}

@@ -1,0 +1,63 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Common;
+using Relocation.Domain.Outbox;
+
+namespace Relocation.Workflows.Agreements;
+
+/// <summary>
+/// Applies, in order, every event the API accepted for the agreement and this activity has not applied yet. Running it
+/// twice applies nothing twice: the history knows each sequence number. A lost race on the row (412) is retried by the
+/// orchestration's retry policy.
+/// </summary>
+public sealed class ApplyAgreementEventsActivity(IAgreementRepository agreements, IOptions<AgreementWorkflowOptions> options, TimeProvider time)
+    : TaskActivity<string, AgreementPlan>
+{
+    public override async Task<AgreementPlan> RunAsync(TaskActivityContext context, string input)
+    {
+        var agreement = await agreements.FindAsync(input, CancellationToken.None) ?? throw new NotFoundException($"Agreement {input} not found.");
+        if (agreement.ApplyPending() > 0)
+        {
+            agreement = await agreements.UpdateAsync(agreement, CancellationToken.None);
+        }
+
+        return AgreementPlanner.Plan(agreement, options.Value, time.GetUtcNow());
+    }
+}
+
+/// <summary>Writes a reminder to the outbox (once, by its id) or expires an in-force agreement.</summary>
+public sealed class FireAgreementAlarmActivity(IAgreementRepository agreements, IOutbox outbox, IOptions<AgreementWorkflowOptions> options, TimeProvider time)
+    : TaskActivity<AgreementAlarmFired, AgreementPlan>
+{
+    public override async Task<AgreementPlan> RunAsync(TaskActivityContext context, AgreementAlarmFired input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow();
+        var agreement = await agreements.FindAsync(input.AgreementId, CancellationToken.None) ?? throw new NotFoundException($"Agreement {input.AgreementId} not found.");
+        var alarm = input.Alarm;
+        if (alarm.Kind == AgreementAlarmKind.Expiry)
+        {
+            if (agreement.Expire(now))
+            {
+                agreement = await agreements.UpdateAsync(agreement, CancellationToken.None);
+            }
+        }
+        else
+        {
+            var what = alarm.Kind == AgreementAlarmKind.ReviewReminder ? "review" : "expiry";
+            await outbox.AddAsync(
+                new OutboxMessage(
+                    AgreementPlanner.ReminderId(agreement.Id, alarm),
+                    alarm.Kind.ToString(),
+                    "Registry.Admin",
+                    $"{agreement.Details.Type} agreement with {agreement.Details.StateCode} ({agreement.Id}): {what} due {alarm.DueOn:yyyy-MM-dd}, in {alarm.LeadDays} days.",
+                    agreement.Id,
+                    now,
+                    alarm.DueOn),
+                CancellationToken.None);
+        }
+
+        return AgreementPlanner.Plan(agreement, options.Value, now);
+    }
+}

@@ -1,0 +1,34 @@
+using Relocation.Domain.Agreements;
+
+namespace Relocation.Workflows.Agreements;
+
+/// <summary>The orchestration's input: ids and counters only, carried across continue-as-new.</summary>
+public sealed record AgreementWorkflowInput(string AgreementId, int EventsApplied = 0, int Generation = 0);
+
+/// <summary>Raised by the API when it accepted an event; the event itself waits in storage.</summary>
+public sealed record AgreementEventRaised(int Sequence);
+
+/// <summary>What the orchestration must wait for next: the status and the alarms still ahead.</summary>
+public sealed record AgreementPlan(AgreementStatus Status, bool IsFinal, IReadOnlyList<AgreementAlarm> Alarms, int EventsPerGeneration);
+
+/// <summary>A durable timer to set: a reminder before a review or expiry, or the expiry itself.</summary>
+public sealed record AgreementAlarm(DateTime AtUtc, AgreementAlarmKind Kind, int LeadDays, DateOnly DueOn);
+
+/// <summary>Kinds of <see cref="AgreementAlarm"/>.</summary>
+public enum AgreementAlarmKind
+{
+    ReviewReminder = 1,
+    ExpiryReminder,
+    Expiry,
+}
+
+/// <summary>Input of the alarm activity.</summary>
+public sealed record AgreementAlarmFired(string AgreementId, AgreementAlarm Alarm);
+
+/// <summary>Names the orchestration instance of an agreement.</summary>
+public static class AgreementInstance
+{
+    public const string EventName = "LifecycleEvent";
+
+    public static string IdFor(string agreementId) => $"agreement-{agreementId}";
+}
