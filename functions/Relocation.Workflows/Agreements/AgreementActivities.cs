@@ -11,7 +11,7 @@ namespace Relocation.Workflows.Agreements;
 /// twice applies nothing twice: the history knows each sequence number. A lost race on the row (412) is retried by the
 /// orchestration's retry policy.
 /// </summary>
-public sealed class ApplyAgreementEventsActivity(IAgreementRepository agreements, IOptions<AgreementWorkflowOptions> options, TimeProvider time)
+public sealed class ApplyAgreementEventsActivity(IAgreementRepository agreements, IOptions<AgreementWorkflowOptions> options)
     : TaskActivity<string, AgreementPlan>
 {
     public override async Task<AgreementPlan> RunAsync(TaskActivityContext context, string input)
@@ -22,7 +22,7 @@ public sealed class ApplyAgreementEventsActivity(IAgreementRepository agreements
             agreement = await agreements.UpdateAsync(agreement, CancellationToken.None);
         }
 
-        return AgreementPlanner.Plan(agreement, options.Value, time.GetUtcNow());
+        return AgreementPlanner.Plan(agreement, options.Value);
     }
 }
 
@@ -58,6 +58,6 @@ public sealed class FireAgreementAlarmActivity(IAgreementRepository agreements, 
                 CancellationToken.None);
         }
 
-        return AgreementPlanner.Plan(agreement, options.Value, now);
+        return AgreementPlanner.Plan(agreement, options.Value);
     }
 }

@@ -2,8 +2,8 @@ using Relocation.Domain.Agreements;
 
 namespace Relocation.Workflows.Agreements;
 
-/// <summary>The orchestration's input: ids and counters only, carried across continue-as-new.</summary>
-public sealed record AgreementWorkflowInput(string AgreementId, int EventsApplied = 0, int Generation = 0);
+/// <summary>The orchestration's input: ids, counters and the last alarm fired, carried across continue-as-new.</summary>
+public sealed record AgreementWorkflowInput(string AgreementId, int EventsApplied = 0, int Generation = 0, AgreementAlarm? LastFired = null);
 
 /// <summary>Raised by the API when it accepted an event; the event itself waits in storage.</summary>
 public sealed record AgreementEventRaised(int Sequence);
@@ -12,7 +12,18 @@ public sealed record AgreementEventRaised(int Sequence);
 public sealed record AgreementPlan(AgreementStatus Status, bool IsFinal, IReadOnlyList<AgreementAlarm> Alarms, int EventsPerGeneration);
 
 /// <summary>A durable timer to set: a reminder before a review or expiry, or the expiry itself.</summary>
-public sealed record AgreementAlarm(DateTime AtUtc, AgreementAlarmKind Kind, int LeadDays, DateOnly DueOn);
+public sealed record AgreementAlarm(DateTime AtUtc, AgreementAlarmKind Kind, int LeadDays, DateOnly DueOn)
+{
+    /// <summary>
+    /// Alarms fire in this order, and the orchestration remembers the last one fired: two alarms at the same instant
+    /// both fire, and none fires twice.
+    /// </summary>
+    public bool IsAfter(AgreementAlarm? other) =>
+        other is null || (AtUtc, (int)Kind, -LeadDays).CompareTo((other.AtUtc, (int)other.Kind, -other.LeadDays)) > 0;
+
+    public static IEnumerable<AgreementAlarm> InOrder(IEnumerable<AgreementAlarm> alarms) =>
+        alarms.OrderBy(a => a.AtUtc).ThenBy(a => a.Kind).ThenByDescending(a => a.LeadDays);
+}
 
 /// <summary>Kinds of <see cref="AgreementAlarm"/>.</summary>
 public enum AgreementAlarmKind

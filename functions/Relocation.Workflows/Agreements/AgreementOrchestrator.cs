@@ -20,10 +20,11 @@ public sealed class AgreementOrchestrator : TaskOrchestrator<AgreementWorkflowIn
         // Events accepted while the previous generation was ending are applied first.
         var plan = await context.CallActivityAsync<AgreementPlan>(nameof(ApplyAgreementEventsActivity), input.AgreementId, Retry);
         var applied = input.EventsApplied;
+        var lastFired = input.LastFired;
         while (!plan.IsFinal)
         {
             context.SetCustomStatus(new { status = plan.Status.ToString(), generation = input.Generation });
-            var alarm = plan.Alarms.OrderBy(a => a.AtUtc).FirstOrDefault();
+            var alarm = AgreementAlarm.InOrder(plan.Alarms).FirstOrDefault(a => a.IsAfter(lastFired));
             using var cancel = new CancellationTokenSource();
             var lifecycleEvent = context.WaitForExternalEvent<AgreementEventRaised>(AgreementInstance.EventName, cancel.Token);
             if (alarm is null)
@@ -34,9 +35,13 @@ public sealed class AgreementOrchestrator : TaskOrchestrator<AgreementWorkflowIn
             {
                 var timer = context.CreateTimer(alarm.AtUtc, cancel.Token);
                 var winner = await Task.WhenAny(lifecycleEvent, timer);
-                await cancel.CancelAsync();
+                // Synchronously: CancelAsync would run the callbacks on the thread pool, outside the orchestration's replay.
+#pragma warning disable CA1849
+                cancel.Cancel();
+#pragma warning restore CA1849
                 if (winner == timer)
                 {
+                    lastFired = alarm;
                     plan = await context.CallActivityAsync<AgreementPlan>(nameof(FireAgreementAlarmActivity), new AgreementAlarmFired(input.AgreementId, alarm), Retry);
                     continue;
                 }
@@ -46,7 +51,7 @@ public sealed class AgreementOrchestrator : TaskOrchestrator<AgreementWorkflowIn
             applied++;
             if (!plan.IsFinal && applied % plan.EventsPerGeneration == 0)
             {
-                context.ContinueAsNew(input with { EventsApplied = applied, Generation = input.Generation + 1 }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(input with { EventsApplied = applied, Generation = input.Generation + 1, LastFired = lastFired }, preserveUnprocessedEvents: true);
                 return plan.Status;
             }
         }

@@ -8,7 +8,7 @@ namespace Relocation.Workflows.Agreements;
 /// </summary>
 internal static class AgreementPlanner
 {
-    public static AgreementPlan Plan(Agreement agreement, AgreementWorkflowOptions options, DateTimeOffset now)
+    public static AgreementPlan Plan(Agreement agreement, AgreementWorkflowOptions options)
     {
         var alarms = new List<AgreementAlarm>();
         if (!AgreementLifecycle.IsFinal(agreement.Status))
@@ -16,12 +16,12 @@ internal static class AgreementPlanner
             var details = agreement.Details;
             if (details.ReviewOn is { } review)
             {
-                alarms.AddRange(Reminders(agreement, options, review, AgreementAlarmKind.ReviewReminder, now));
+                alarms.AddRange(Reminders(agreement, options, review, AgreementAlarmKind.ReviewReminder));
             }
 
             if (details.ExpiresOn is { } expires)
             {
-                alarms.AddRange(Reminders(agreement, options, expires, AgreementAlarmKind.ExpiryReminder, now));
+                alarms.AddRange(Reminders(agreement, options, expires, AgreementAlarmKind.ExpiryReminder));
                 if (agreement.Status == AgreementStatus.InForce)
                 {
                     // Past or not, an in-force agreement whose date has come must expire: a timer in the past fires at once.
@@ -36,10 +36,11 @@ internal static class AgreementPlanner
     public static string ReminderId(string agreementId, AgreementAlarm alarm) =>
         $"agreement-{agreementId}-{alarm.Kind}-{alarm.DueOn:yyyyMMdd}-{alarm.LeadDays}d";
 
-    private static IEnumerable<AgreementAlarm> Reminders(Agreement agreement, AgreementWorkflowOptions options, DateOnly due, AgreementAlarmKind kind, DateTimeOffset now) =>
+    private static IEnumerable<AgreementAlarm> Reminders(Agreement agreement, AgreementWorkflowOptions options, DateOnly due, AgreementAlarmKind kind) =>
         options.LeadDays
             .Select(lead => new AgreementAlarm(At(agreement, options, due.AddDays(-lead)), kind, lead, due))
-            .Where(a => a.AtUtc > now.UtcDateTime);
+            // Reminders due before the agreement was registered (historical agreements) are not sent; later ones are, even late.
+            .Where(a => a.AtUtc > agreement.CreatedAt.UtcDateTime);
 
     private static DateTime At(Agreement agreement, AgreementWorkflowOptions options, DateOnly day)
     {
