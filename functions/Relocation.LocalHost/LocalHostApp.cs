@@ -62,11 +62,6 @@ internal static partial class LocalHostApp
         var app = builder.Build();
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
         await engine.Service.CreateIfNotExistsAsync();
-        if (arguments.SeedSample)
-        {
-            await app.Services.GetRequiredService<SampleData>().SeedAsync(CancellationToken.None);
-        }
-
         app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{sidecarPort}");
         var pipeline = app.Services.GetRequiredService<ApiPipeline>();
         foreach (var route in app.Services.GetRequiredService<ApiRouteTable>().All)
@@ -77,19 +72,23 @@ internal static partial class LocalHostApp
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relocation.LocalHost");
-        app.Lifetime.ApplicationStarted.Register(() =>
+        await app.StartAsync();
+
+        // After start: sample agreements start orchestrations, which needs the sidecar listening.
+        if (arguments.SeedSample)
         {
-            LogListening(logger, arguments.Port, arguments.InMemory ? "in-memory engine" : "Azure Storage engine on Azurite");
-            Console.WriteLine($"""
+            await app.Services.GetRequiredService<SampleData>().SeedAsync(CancellationToken.None);
+        }
 
-                Relocation local host listening on http://127.0.0.1:{arguments.Port}/api  (health: /api/health, contract: /api/openapi.json)
-                Get a token:  dotnet run --project functions/Relocation.LocalHost -- token --role Registry.Admin
-                              dotnet run --project functions/Relocation.LocalHost -- token --role State.FocalPoint --state NOR
-                Stop with Ctrl+C.
-                """);
-        });
+        LogListening(logger, arguments.Port, arguments.InMemory ? "in-memory engine" : "Azure Storage engine on Azurite");
+        Console.WriteLine($"""
 
-        await app.RunAsync();
+            Relocation local host listening on http://127.0.0.1:{arguments.Port}/api  (health: /api/health, contract: /api/openapi.json)
+            Get a token:  dotnet run --project functions/Relocation.LocalHost -- token --role Registry.Admin
+                          dotnet run --project functions/Relocation.LocalHost -- token --role State.FocalPoint --state NOR
+            Stop with Ctrl+C.
+            """);
+        await app.WaitForShutdownAsync();
         return 0;
     }
 
