@@ -1,14 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Relocation.Domain.Agreements;
 using Relocation.Domain.Audit;
 using Relocation.Domain.Outbox;
+using Relocation.Domain.Relocations;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.States;
 using Relocation.Storage.Agreements;
 using Relocation.Storage.Audit;
+using Relocation.Storage.CaseFiles;
 using Relocation.Storage.Outbox;
+using Relocation.Storage.Relocations;
 using Relocation.Storage.Capacities;
 using Relocation.Storage.Configuration;
 using Relocation.Storage.Idempotency;
@@ -34,7 +38,7 @@ public static class StorageServiceCollectionExtensions
         foreach (var table in new[]
                  {
                      TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, TableOutbox.Table,
+                     AgreementRepository.Table, TableOutbox.Table, RelocationRepository.Table, RelocationRepository.IndexTable,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -48,6 +52,22 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOutbox, TableOutbox>();
         services.AddSingleton(StorageResource.Container(AgreementDocuments.Container));
         services.AddSingleton<IAgreementDocuments, AgreementDocuments>();
+
+        services.AddOptions<CaseFileOptions>()
+            .Bind(configuration.GetSection(CaseFileOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ICaseFileKeys>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CaseFileOptions>>().Value;
+            return options.UsesKeyVault
+                ? new KeyVaultCaseFileKeys(options, sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, sp.GetRequiredService<TimeProvider>())
+                : new ConfiguredCaseFileKeys(options);
+        });
+        services.AddSingleton(StorageResource.Container(CaseFileStore.Container));
+        services.AddSingleton<ICaseFileStore, CaseFileStore>();
+        services.AddSingleton<IRelocationRepository, RelocationRepository>();
+        services.TryAddSingleton<IRelocationFund, FundNotConnected>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.DurableTask;
 using Relocation.Workflows.Agreements;
 using Relocation.Workflows.Common;
+using Relocation.Workflows.Relocations;
 
 namespace Relocation.Workflows;
 
@@ -13,6 +14,10 @@ public static class WorkflowsServiceCollectionExtensions
     {
         services.AddOptions<AgreementWorkflowOptions>()
             .Bind(configuration.GetSection(AgreementWorkflowOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<RelocationWorkflowOptions>()
+            .Bind(configuration.GetSection(RelocationWorkflowOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         foreach (var activity in WorkflowCatalog.Activities)

@@ -1,0 +1,38 @@
+namespace Relocation.Domain.Relocations;
+
+/// <summary>Relocation cases, written with optimistic concurrency, and the index of which State was asked about which case.</summary>
+public interface IRelocationRepository
+{
+    Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken);
+
+    Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Only if the row still has the case's version; otherwise 412.</summary>
+    Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken);
+
+    /// <summary>Remembers that <paramref name="stateCode"/> was asked about the case (idempotent).</summary>
+    Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The protected person's details, encrypted at application level; the only place they are kept. Reading them is for
+/// VWU with a stated reason, and is audited by the caller.
+/// </summary>
+public interface ICaseFileStore
+{
+    Task SaveAsync(string relocationId, ProtectedPerson person, CancellationToken cancellationToken);
+
+    Task<ProtectedPerson?> ReadAsync(string relocationId, CancellationToken cancellationToken);
+}
+
+/// <summary>The Special Fund as a relocation sees it: commit the cost of a case, release it. Both idempotent by key.</summary>
+public interface IRelocationFund
+{
+    /// <summary>Commits <paramref name="eurMinorUnits"/> for the case; 409 (<see cref="Common.ConflictException"/>) when not enough is available.</summary>
+    Task<string> CommitAsync(string relocationId, long eurMinorUnits, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Releases what is committed for the case; nothing committed is not an error.</summary>
+    Task ReleaseAsync(string relocationId, string idempotencyKey, CancellationToken cancellationToken);
+}

@@ -1,0 +1,330 @@
+using Relocation.Domain.Common;
+
+namespace Relocation.Domain.Relocations;
+
+/// <summary>
+/// One urgent relocation request: its rounds of offer requests, the States' answers, VWU's acceptance, arrival or
+/// cancellation, and a timeline of every step. Holds no protected details: those are in the encrypted case file.
+/// </summary>
+public sealed class RelocationCase
+{
+    public const int MaxNoteLength = 500;
+
+    private readonly List<RoundRecord> _rounds;
+    private readonly List<OfferRecord> _offers;
+    private readonly List<TimelineEntry> _timeline;
+
+    private RelocationCase(string id, RelocationFacts facts, CaseState state, IEnumerable<RoundRecord> rounds, IEnumerable<OfferRecord> offers,
+        IEnumerable<TimelineEntry> timeline, string? version)
+    {
+        Id = id;
+        Facts = facts;
+        State = state;
+        _rounds = rounds.ToList();
+        _offers = offers.ToList();
+        _timeline = timeline.ToList();
+        Version = version;
+    }
+
+    public string Id { get; }
+
+    public RelocationFacts Facts { get; }
+
+    /// <summary>The mutable part, as one record so storage keeps it in one place.</summary>
+    public CaseState State { get; private set; }
+
+    public RelocationStatus Status => State.Status;
+
+    public IReadOnlyList<RoundRecord> Rounds => _rounds;
+
+    public IReadOnlyList<OfferRecord> Offers => _offers;
+
+    public IReadOnlyList<TimelineEntry> Timeline => _timeline;
+
+    public string? Version { get; private set; }
+
+    public RoundRecord? CurrentRound => _rounds.Count == 0 ? null : _rounds[^1];
+
+    public bool IsFinal => Status is RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled;
+
+    public static RelocationCase Submit(string id, RelocationFacts facts, DateTimeOffset now, string byRole)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var due = DateOnly.FromDateTime((now + PriorityClock.For(facts.Priority).RelocationDue).UtcDateTime);
+        var relocation = new RelocationCase(id, facts, new CaseState(RelocationStatus.Submitted, now, due, null, null, null, null), [], [], [], null);
+        relocation.Log(now, "Submitted", $"{facts.Priority} request for {facts.Kind}, household of {facts.Household.Size}; relocation due {due:yyyy-MM-dd}.", byRole);
+        return relocation;
+    }
+
+    public static RelocationCase Rehydrate(string id, RelocationFacts facts, CaseState state, IEnumerable<RoundRecord> rounds, IEnumerable<OfferRecord> offers,
+        IEnumerable<TimelineEntry> timeline, string? version) => new(id, facts, state, rounds, offers, timeline, version);
+
+    /// <summary>Opens a round of offer requests; starting the same round again changes nothing.</summary>
+    public RoundRecord StartRound(int number, IReadOnlyList<AskedState> asked, DateTimeOffset now, DateTimeOffset deadline)
+    {
+        ArgumentNullException.ThrowIfNull(asked);
+        if (_rounds.FirstOrDefault(r => r.Number == number) is { } existing)
+        {
+            return existing;
+        }
+
+        if (Status is not (RelocationStatus.Submitted or RelocationStatus.AwaitingOffers))
+        {
+            throw new ConflictException($"A round cannot start while the request is {Status}.");
+        }
+
+        if (CurrentRound is { ClosedAt: null } open)
+        {
+            CloseRound(open.Number, now);
+        }
+
+        var round = new RoundRecord(number, asked, now, deadline, null);
+        _rounds.Add(round);
+        State = State with { Status = RelocationStatus.AwaitingOffers };
+        Log(now, "RoundStarted", asked.Count == 0
+            ? $"Round {number}: no State fits the request."
+            : $"Round {number}: offer requests sent to {string.Join(", ", asked.Select(a => a.StateCode))}; answers due {deadline:yyyy-MM-dd HH:mm} UTC.", "system");
+        return round;
+    }
+
+    public void CloseRound(int number, DateTimeOffset now)
+    {
+        var index = _rounds.FindIndex(r => r.Number == number);
+        if (index < 0 || _rounds[index].ClosedAt is not null)
+        {
+            return;
+        }
+
+        _rounds[index] = _rounds[index] with { ClosedAt = now };
+        Log(now, "RoundClosed", $"Round {number} closed.", "system");
+    }
+
+    /// <summary>
+    /// Records a State's answer. A State not asked in the open round: 403. The round closed, the request no longer
+    /// waiting, or an answer already given: 409. Every refusal is kept in the timeline.
+    /// </summary>
+    public OfferRecord RecordResponse(string stateCode, ResponseInput input, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new FieldErrors();
+        if (input.Decision is not { } decision || !Enum.IsDefined(decision))
+        {
+            errors.Add("decision", "'decision' must be Offer or Decline.");
+        }
+
+        var note = errors.Text("note", input.Note, MaxNoteLength, required: false);
+        long? costMinor = null;
+        if (input.Decision == OfferDecision.Offer)
+        {
+            if (input.Places is { } places && (places < 1 || places > 10_000))
+            {
+                errors.Add("places", "'places' must be from 1 to 10000.");
+            }
+
+            if (input.EstimatedCost is { } cost)
+            {
+                if (cost.Currency != "EUR")
+                {
+                    errors.Add("estimatedCost.currency", "The Special Fund is kept in euros: give 'estimatedCost' in EUR.");
+                }
+
+                if (cost.Amount is not ({ } amount and > 0 and <= 100_000_000m) || decimal.Round(amount, 2) != amount)
+                {
+                    errors.Add("estimatedCost.amount", "'estimatedCost.amount' must be positive, at most 100000000, with at most 2 decimals.");
+                }
+                else
+                {
+                    costMinor = (long)(amount * 100);
+                }
+            }
+        }
+
+        errors.ThrowIfAny();
+        var round = CurrentRound;
+        var askedEver = _rounds.Any(r => r.Asked.Any(a => a.StateCode == stateCode));
+        string? refusal = null;
+        var forbidden = false;
+        if (!askedEver)
+        {
+            refusal = $"{stateCode} was not asked for an offer on this request.";
+            forbidden = true;
+        }
+        else if (Status != RelocationStatus.AwaitingOffers)
+        {
+            refusal = $"The request is {Status}: answers are no longer taken.";
+        }
+        else if (round is null || round.ClosedAt is not null || round.Asked.All(a => a.StateCode != stateCode))
+        {
+            refusal = $"The round in which {stateCode} was asked has closed.";
+        }
+        else if (_offers.Any(o => o.StateCode == stateCode && o.Round == round.Number))
+        {
+            refusal = $"{stateCode} has already answered in round {round.Number}.";
+        }
+
+        if (refusal is not null)
+        {
+            Log(now, "ResponseRefused", $"{stateCode}: {refusal}", "State.FocalPoint");
+            throw forbidden ? new ForbiddenException(refusal) : new ConflictException(refusal);
+        }
+
+        var offer = new OfferRecord(stateCode, round!.Number, input.Decision!.Value, input.Places, input.AvailableFrom, costMinor, note.Length == 0 ? null : note, now);
+        _offers.Add(offer);
+        Log(now, input.Decision == OfferDecision.Offer ? "OfferReceived" : "DeclineReceived", $"{stateCode} answered {input.Decision} in round {round.Number}.", "State.FocalPoint");
+        return offer;
+    }
+
+    /// <summary>True when every State asked in the round has answered and none offered: the round need not wait for its deadline.</summary>
+    public bool AllDeclined(int round)
+    {
+        var r = _rounds.FirstOrDefault(x => x.Number == round);
+        return r is not null && r.Asked.Count > 0
+            && r.Asked.All(a => _offers.Any(o => o.Round == round && o.StateCode == a.StateCode && o.Decision == OfferDecision.Decline));
+    }
+
+    /// <summary>
+    /// VWU asks to accept a State's offer. Only one acceptance is processed at a time; the orchestration holds places and
+    /// commits money, then records the outcome under <paramref name="requestId"/>.
+    /// </summary>
+    public void RequestAcceptance(string stateCode, string requestId, DateTimeOffset now)
+    {
+        if (Status != RelocationStatus.AwaitingOffers)
+        {
+            throw new ConflictException($"The request is {Status}: no offer can be accepted now.");
+        }
+
+        if (!_offers.Any(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer))
+        {
+            Log(now, "AcceptanceRefused", $"{stateCode} has not offered.", "Vwu.Officer");
+            throw new ConflictException($"{stateCode} has not offered a place for this request.");
+        }
+
+        if (State.PendingAcceptance is { } pending && pending.RequestId != requestId)
+        {
+            throw new ConflictException($"An acceptance of {pending.StateCode}'s offer is being processed; wait for its outcome.");
+        }
+
+        State = State with { PendingAcceptance = new PendingAcceptance(stateCode, requestId, now) };
+        Log(now, "AcceptanceRequested", $"VWU accepts {stateCode}'s offer.", "Vwu.Officer");
+    }
+
+    /// <summary>Places held and money committed: the offer is accepted.</summary>
+    public void CompleteAcceptance(string requestId, string capacityId, string? commitmentId, DateTimeOffset now)
+    {
+        if (State.LastOutcome?.RequestId == requestId)
+        {
+            return;
+        }
+
+        var pending = State.PendingAcceptance ?? throw new ConflictException("No acceptance is being processed.");
+        State = State with
+        {
+            Status = RelocationStatus.OfferAccepted,
+            PendingAcceptance = null,
+            Accepted = new AcceptedOffer(pending.StateCode, capacityId, commitmentId, now),
+            LastOutcome = new AcceptanceOutcome(requestId, true, null),
+        };
+        if (CurrentRound is { ClosedAt: null } open)
+        {
+            CloseRound(open.Number, now);
+        }
+
+        Log(now, "OfferAccepted", $"{pending.StateCode}'s offer accepted; {Facts.Household.Size} place(s) held" + (commitmentId is null ? "." : "; cost committed on the Special Fund."), "system");
+    }
+
+    /// <summary>The acceptance could not be carried out (no places, not enough money): the request keeps waiting.</summary>
+    public void RefuseAcceptance(string requestId, string reason, DateTimeOffset now)
+    {
+        if (State.LastOutcome?.RequestId == requestId)
+        {
+            return;
+        }
+
+        State = State with { PendingAcceptance = null, LastOutcome = new AcceptanceOutcome(requestId, false, reason) };
+        Log(now, "AcceptanceRefused", reason, "system");
+    }
+
+    public void Arrive(DateOnly arrivedOn, DateTimeOffset now)
+    {
+        if (Status != RelocationStatus.OfferAccepted)
+        {
+            throw new ConflictException($"Arrival can be recorded only after an offer is accepted; the request is {Status}.");
+        }
+
+        if (arrivedOn > DateOnly.FromDateTime(now.UtcDateTime) || arrivedOn < DateOnly.FromDateTime(State.SubmittedAt.UtcDateTime))
+        {
+            throw new DomainValidationException("arrivedOn", "'arrivedOn' must be between the request's submission and today.");
+        }
+
+        State = State with { Status = RelocationStatus.Relocated, ArrivedOn = arrivedOn };
+        Log(now, "Arrived", $"Arrived in {State.Accepted!.StateCode} on {arrivedOn:yyyy-MM-dd}.", "Vwu.Officer");
+    }
+
+    public void Cancel(string reason, DateTimeOffset now)
+    {
+        if (Status is RelocationStatus.Relocated or RelocationStatus.Cancelled)
+        {
+            throw new ConflictException($"The request is {Status}; it cannot be cancelled.");
+        }
+
+        State = State with { Status = RelocationStatus.Cancelled, PendingAcceptance = null };
+        if (CurrentRound is { ClosedAt: null } open)
+        {
+            CloseRound(open.Number, now);
+        }
+
+        Log(now, "Cancelled", reason, "Vwu.Officer");
+    }
+
+    public void Escalate(DateTimeOffset now)
+    {
+        if (Status != RelocationStatus.AwaitingOffers && Status != RelocationStatus.Submitted)
+        {
+            return;
+        }
+
+        State = State with { Status = RelocationStatus.Escalated };
+        Log(now, "Escalated", "No offer accepted after the last round: escalated to the Registrar.", "system");
+    }
+
+    public void Note(DateTimeOffset now, string what, string detail) => Log(now, what, detail, "system");
+
+    private void Log(DateTimeOffset at, string what, string detail, string role) => _timeline.Add(new TimelineEntry(at, what, detail, role));
+}
+
+/// <summary>The parts of a case that change, kept together.</summary>
+public sealed record CaseState(
+    RelocationStatus Status,
+    DateTimeOffset SubmittedAt,
+    DateOnly RelocationDueOn,
+    PendingAcceptance? PendingAcceptance,
+    AcceptanceOutcome? LastOutcome,
+    AcceptedOffer? Accepted,
+    DateOnly? ArrivedOn);
+
+/// <summary>A round of offer requests.</summary>
+public sealed record RoundRecord(int Number, IReadOnlyList<AskedState> Asked, DateTimeOffset StartedAt, DateTimeOffset Deadline, DateTimeOffset? ClosedAt);
+
+/// <summary>A State asked in a round, with the capacity that made it a candidate.</summary>
+public sealed record AskedState(string StateCode, string CapacityId, bool NeedsFundSupport, int Score);
+
+/// <summary>A State's answer.</summary>
+public sealed record OfferRecord(string StateCode, int Round, OfferDecision Decision, int? Places, DateOnly? AvailableFrom, long? EstimatedCostEurMinor, string? Note, DateTimeOffset At);
+
+/// <summary>An acceptance being carried out.</summary>
+public sealed record PendingAcceptance(string StateCode, string RequestId, DateTimeOffset At);
+
+/// <summary>How the last acceptance ended, so its HTTP request can answer 200 or 409.</summary>
+public sealed record AcceptanceOutcome(string RequestId, bool Accepted, string? Reason);
+
+/// <summary>The accepted offer: where places are held and what is committed.</summary>
+public sealed record AcceptedOffer(string StateCode, string CapacityId, string? CommitmentId, DateTimeOffset At);
+
+/// <summary>One step of the case, for VWU: never protected details.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, string What, string Detail, string By);
+
+/// <summary>A State's answer as its focal point sends it.</summary>
+public sealed record ResponseInput(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyInput? EstimatedCost, string? Note);
+
+/// <summary>An amount of money as sent.</summary>
+public sealed record MoneyInput(decimal? Amount, string? Currency);

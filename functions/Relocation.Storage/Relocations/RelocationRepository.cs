@@ -1,0 +1,102 @@
+using Azure;
+using Azure.Data.Tables;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Common;
+using Relocation.Domain.Relocations;
+using Relocation.Storage.Configuration;
+using Relocation.Storage.Tables;
+
+namespace Relocation.Storage.Relocations;
+
+/// <summary>
+/// One row per case, in its own partition (cases never need to be read together); rounds, offers and timeline as JSON
+/// columns so every change of a case is one conditional write. The offer-request index is partitioned by State, so a
+/// focal point's list is one partition query.
+/// </summary>
+internal sealed class RelocationRepository(StorageClients clients) : IRelocationRepository
+{
+    public const string Table = "Relocations";
+    public const string IndexTable = "OfferRequests";
+    private const string Row = "case";
+
+    private readonly TableClient _table = clients.Table(Table);
+    private readonly TableClient _index = clients.Table(IndexTable);
+
+    public async Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var entity = ToEntity(relocation);
+        try
+        {
+            var response = await _table.AddEntityAsync(entity, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? default;
+            return ToCase(entity);
+        }
+        catch (RequestFailedException ex) when (ex.IsConflict())
+        {
+            throw new ConflictException($"A relocation request with id {relocation.Id} already exists.");
+        }
+    }
+
+    public async Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var entity = await _table.FindAsync<TableEntity>(id, Row, cancellationToken);
+        return entity is null ? null : ToCase(entity);
+    }
+
+    public async Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var entity = ToEntity(relocation);
+        var response = await EntityExtensions.GuardAsync(
+            () => _table.UpdateEntityAsync(entity, new ETag(relocation.Version!), TableUpdateMode.Replace, cancellationToken), "relocation request");
+        entity.ETag = response.Headers.ETag ?? default;
+        return ToCase(entity);
+    }
+
+    public async Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
+        await _index.UpsertEntityAsync(new TableEntity(stateCode, relocationId), TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await foreach (var e in _index.QueryAsync<TableEntity>(x => x.PartitionKey == stateCode, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(e.RowKey);
+        }
+
+        return ids;
+    }
+
+    private static TableEntity ToEntity(RelocationCase c) => new(c.Id, Row)
+    {
+        ["CaseReference"] = c.Facts.CaseReference,
+        ["Pseudonym"] = c.Facts.Pseudonym,
+        ["Kind"] = c.Facts.Kind.ToString(),
+        ["Priority"] = c.Facts.Priority.ToString(),
+        ["Adults"] = c.Facts.Household.Adults,
+        ["Children"] = c.Facts.Household.Children,
+        ["Languages"] = EntityExtensions.ToJson(c.Facts.Needs.Languages),
+        ["MedicalCare"] = c.Facts.Needs.MedicalCare,
+        ["Status"] = c.Status.ToString(),
+        ["State"] = EntityExtensions.ToJson(c.State),
+        ["Rounds"] = EntityExtensions.ToJson(c.Rounds),
+        ["Offers"] = EntityExtensions.ToJson(c.Offers),
+        ["Timeline"] = EntityExtensions.ToJson(c.Timeline),
+    };
+
+    private static RelocationCase ToCase(TableEntity e) => RelocationCase.Rehydrate(
+        e.PartitionKey,
+        new RelocationFacts(
+            e.GetString("CaseReference"),
+            e.GetString("Pseudonym"),
+            Enum.Parse<RelocationKind>(e.GetString("Kind")),
+            Enum.Parse<RelocationPriority>(e.GetString("Priority")),
+            new Household(e.GetInt32("Adults") ?? 1, e.GetInt32("Children") ?? 0),
+            new Needs(e.FromJson<string[]>("Languages", []), e.GetBoolean("MedicalCare") ?? false)),
+        e.FromJson<CaseState>("State", null!) ?? throw new InvalidOperationException("A relocation row without state."),
+        e.FromJson<RoundRecord[]>("Rounds", []),
+        e.FromJson<OfferRecord[]>("Offers", []),
+        e.FromJson<TimelineEntry[]>("Timeline", []),
+        e.ETag.ToString());
+}

@@ -1,0 +1,261 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Common;
+using Relocation.Domain.Outbox;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.Relocations.Ranking;
+using Relocation.Domain.States;
+
+namespace Relocation.Workflows.Relocations;
+
+/// <summary>
+/// Ranks the candidates, records the round's offer requests on the case and in the State index, and puts one
+/// notification per asked State in the outbox. Starting the same round again changes nothing: the case keeps the round.
+/// </summary>
+public sealed class StartRelocationRoundActivity(
+    IRelocationRepository relocations,
+    ICapacityRepository capacities,
+    IStateRepository states,
+    IAgreementRepository agreements,
+    IOutbox outbox,
+    IOptions<RelocationWorkflowOptions> options,
+    TimeProvider time) : TaskActivity<RoundStep, RoundOpened>
+{
+    public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        var clock = PriorityClock.For(relocation.Facts.Priority);
+        if (relocation.Status is RelocationStatus.Cancelled)
+        {
+            return new RoundOpened(input.Round, 0, now.UtcDateTime, clock.Rounds, Stop: true);
+        }
+
+        var round = relocation.Rounds.FirstOrDefault(r => r.Number == input.Round);
+        if (round is null)
+        {
+            var ranked = await RankAsync(relocation, now);
+            var chosen = CandidateRanker.SelectRound(ranked, input.Round, options.Value.RoundSize);
+            var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
+            var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
+            relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.StartRound(input.Round, asked, now, deadline));
+            round = relocation.Rounds.First(r => r.Number == input.Round);
+        }
+
+        foreach (var asked in round.Asked)
+        {
+            await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
+            await outbox.AddAsync(new OutboxMessage(
+                $"relocation-{relocation.Id}-round{round.Number}-{asked.StateCode}",
+                "OfferRequest",
+                $"State.FocalPoint:{asked.StateCode}",
+                $"{relocation.Facts.Priority} offer request {relocation.Facts.Pseudonym}: household of {relocation.Facts.Household.Size}; answer by {round.Deadline:yyyy-MM-dd HH:mm} UTC.",
+                relocation.Id,
+                now,
+                DateOnly.FromDateTime(round.Deadline.UtcDateTime)), CancellationToken.None);
+        }
+
+        return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false);
+    }
+
+    private async Task<IReadOnlyList<Candidate>> RankAsync(RelocationCase relocation, DateTimeOffset now)
+    {
+        var request = CaseUpdates.RankingRequestFor(relocation);
+        var allStates = (await states.ListAsync(CancellationToken.None)).ToDictionary(s => s.Code, StringComparer.Ordinal);
+        var withAgreement = await CaseUpdates.StatesWithAgreementInForceAsync(agreements, relocation.Facts.Kind);
+        var asked = relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).ToHashSet(StringComparer.Ordinal);
+        return CandidateRanker.Rank(request, await capacities.ListAllAsync(CancellationToken.None), allStates, withAgreement, asked, now);
+    }
+}
+
+/// <summary>True when every State asked in the round has declined, so the next round need not wait for the deadline.</summary>
+public sealed class CheckRelocationRoundActivity(IRelocationRepository relocations) : TaskActivity<RoundStep, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, RoundStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return (await CaseUpdates.FindAsync(relocations, input.RelocationId)).AllDeclined(input.Round);
+    }
+}
+
+/// <summary>Closes a round: answers after this are refused (409).</summary>
+public sealed class CloseRelocationRoundActivity(IRelocationRepository relocations, TimeProvider time) : TaskActivity<RoundStep, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, RoundStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.CloseRound(input.Round, time.GetUtcNow()));
+        return true;
+    }
+}
+
+/// <summary>
+/// Carries out VWU's acceptance: holds the household's places on the State's capacity (never beyond what is
+/// registered), commits the estimated cost on the Special Fund when the capacity needs it, and records the outcome on
+/// the case, where the waiting HTTP request reads it. Refused for lack of places or money, the case keeps waiting.
+/// Every step is keyed by the relocation id, so running it again changes nothing.
+/// </summary>
+public sealed class AcceptRelocationOfferActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund, TimeProvider time)
+    : TaskActivity<AcceptanceStep, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, AcceptanceStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == input.RequestId)
+        {
+            return outcome.Accepted;
+        }
+
+        if (relocation.State.PendingAcceptance is not { } pending || pending.RequestId != input.RequestId)
+        {
+            return false;
+        }
+
+        var asked = relocation.Rounds.SelectMany(r => r.Asked).Last(a => a.StateCode == pending.StateCode);
+        var offer = relocation.Offers.Last(o => o.StateCode == pending.StateCode && o.Decision == OfferDecision.Offer);
+        var places = relocation.Facts.Household.Size;
+        string? refusal = null;
+        string? commitmentId = null;
+        try
+        {
+            await CaseUpdates.ChangeCapacityAsync(capacities, pending.StateCode, asked.CapacityId, c => c.Hold(relocation.Id, places));
+        }
+        catch (ConflictException ex)
+        {
+            refusal = $"{pending.StateCode} cannot hold {places} place(s) any more: {ex.Message}";
+        }
+
+        if (refusal is null && asked.NeedsFundSupport)
+        {
+            if (offer.EstimatedCostEurMinor is not { } cost)
+            {
+                refusal = $"{pending.StateCode}'s place needs Special Fund support but its offer gives no estimated cost.";
+            }
+            else
+            {
+                try
+                {
+                    commitmentId = await fund.CommitAsync(relocation.Id, cost, CaseUpdates.CommitKey(relocation.Id), CancellationToken.None);
+                }
+                catch (ConflictException ex)
+                {
+                    refusal = $"The Special Fund cannot cover {cost / 100m:0.00} EUR: {ex.Message}";
+                }
+            }
+
+            if (refusal is not null)
+            {
+                await CaseUpdates.ChangeCapacityAsync(capacities, pending.StateCode, asked.CapacityId, c => c.Release(relocation.Id));
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var updated = await CaseUpdates.UpdateAsync(relocations, relocation.Id, c =>
+        {
+            if (refusal is not null)
+            {
+                c.RefuseAcceptance(input.RequestId, refusal, now);
+            }
+            else if (c.Status == RelocationStatus.AwaitingOffers)
+            {
+                c.CompleteAcceptance(input.RequestId, asked.CapacityId, commitmentId, now);
+            }
+            else
+            {
+                c.RefuseAcceptance(input.RequestId, $"The request became {c.Status} meanwhile.", now);
+            }
+        });
+
+        var accepted = updated.State.LastOutcome is { Accepted: true } done && done.RequestId == input.RequestId;
+        if (!accepted && refusal is null)
+        {
+            // Cancelled while we held and committed: undo both.
+            await CaseUpdates.ChangeCapacityAsync(capacities, pending.StateCode, asked.CapacityId, c => c.Release(relocation.Id));
+            await fund.ReleaseAsync(relocation.Id, CaseUpdates.ReleaseKey(relocation.Id), CancellationToken.None);
+        }
+
+        return accepted;
+    }
+}
+
+/// <summary>Tells the States asked about a case that their offer is no longer needed, or that the case was cancelled.</summary>
+public sealed class NotifyRelocationStatesActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<NotifyStates, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, NotifyStates input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        var accepted = relocation.State.Accepted?.StateCode;
+        foreach (var state in relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).Where(s => s != accepted || input.What == "Cancelled"))
+        {
+            var subject = input.What == "Cancelled"
+                ? $"Offer request {relocation.Facts.Pseudonym} is cancelled."
+                : $"Offer request {relocation.Facts.Pseudonym}: another offer was accepted; yours is no longer needed. Thank you.";
+            await outbox.AddAsync(new OutboxMessage($"relocation-{relocation.Id}-{input.What}-{state}", input.What, $"State.FocalPoint:{state}", subject, relocation.Id, time.GetUtcNow(), null), CancellationToken.None);
+        }
+
+        return true;
+    }
+}
+
+/// <summary>The person arrived: the held places become used; a temporary relocation gets its protection review reminder.</summary>
+public sealed class CompleteRelocationArrivalActivity(IRelocationRepository relocations, ICapacityRepository capacities, IOutbox outbox, TimeProvider time)
+    : TaskActivity<string, bool>
+{
+    /// <summary>A temporary relocation is reviewed before 6 months; the reminder comes at 5.</summary>
+    public const int ReviewReminderMonths = 5;
+
+    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        if (relocation.State.Accepted is not { } accepted)
+        {
+            return false;
+        }
+
+        await CaseUpdates.ChangeCapacityAsync(capacities, accepted.StateCode, accepted.CapacityId, c => c.Use(relocation.Id));
+        if (relocation.Facts.Kind == RelocationKind.TemporaryRelocation && relocation.State.ArrivedOn is { } arrived)
+        {
+            var due = arrived.AddMonths(ReviewReminderMonths);
+            await outbox.AddAsync(new OutboxMessage($"relocation-{relocation.Id}-protection-review", "ProtectionReview", "Vwu.Officer",
+                $"Protection review of temporary relocation {relocation.Facts.Pseudonym} in {accepted.StateCode}: due before {arrived.AddMonths(6):yyyy-MM-dd}.",
+                relocation.Id, time.GetUtcNow(), due), CancellationToken.None);
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Cancelled: releases every hold this case has on any capacity and its fund commitment. Releasing twice is harmless.</summary>
+public sealed class ReleaseRelocationActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund) : TaskActivity<string, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        foreach (var asked in relocation.Rounds.SelectMany(r => r.Asked).DistinctBy(a => (a.StateCode, a.CapacityId)))
+        {
+            await CaseUpdates.ChangeCapacityAsync(capacities, asked.StateCode, asked.CapacityId, c => c.Release(relocation.Id));
+        }
+
+        await fund.ReleaseAsync(relocation.Id, CaseUpdates.ReleaseKey(relocation.Id), CancellationToken.None);
+        return true;
+    }
+}
+
+/// <summary>No offer accepted after the last round: the case goes to the Registrar.</summary>
+public sealed class EscalateRelocationActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<string, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
+    {
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.UpdateAsync(relocations, input, c => c.Escalate(now));
+        await outbox.AddAsync(new OutboxMessage($"relocation-{relocation.Id}-escalated", "Escalation", "Registrar",
+            $"{relocation.Facts.Priority} relocation {relocation.Facts.Pseudonym} ({relocation.Facts.CaseReference}): no State's offer could be accepted after {relocation.Rounds.Count} round(s).",
+            relocation.Id, now, null), CancellationToken.None);
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+namespace Relocation.Workflows.Relocations;
+
+/// <summary>The orchestration's input: the case id and its pseudonym, nothing about the person.</summary>
+public sealed record RelocationWorkflowInput(string RelocationId, string Pseudonym);
+
+/// <summary>What happened to a case, raised by the API after it recorded it; ids only.</summary>
+public sealed record CaseEvent(CaseEventKind Kind, string? RequestId = null);
+
+/// <summary>Kinds of <see cref="CaseEvent"/>.</summary>
+public enum CaseEventKind
+{
+    Response = 1,
+    Acceptance,
+    Arrival,
+    Cancellation,
+}
+
+/// <summary>A step on one round of a case.</summary>
+public sealed record RoundStep(string RelocationId, int Round);
+
+/// <summary>The round as opened: how many States were asked, until when, and whether the case still needs rounds.</summary>
+public sealed record RoundOpened(int Round, int Asked, DateTime DeadlineUtc, int MaxRounds, bool Stop);
+
+/// <summary>An acceptance to carry out.</summary>
+public sealed record AcceptanceStep(string RelocationId, string RequestId);
+
+/// <summary>Tell the asked States something about the case.</summary>
+public sealed record NotifyStates(string RelocationId, string What);
+
+/// <summary>Names used between the API and the orchestration.</summary>
+public static class RelocationInstance
+{
+    public const string EventName = "CaseEvent";
+
+    /// <summary>The instance id is the relocation id itself.</summary>
+    public static string IdFor(string relocationId) => relocationId;
+}
