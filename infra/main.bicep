@@ -149,6 +149,9 @@ module functionApp 'modules/function-app.bicep' = {
       Workflows__Agreements__ReminderLeadDays: '90,30'
       Workflows__Agreements__DayLength: '1.00:00:00'
       Workflows__Agreements__EventsPerGeneration: '20'
+      // Urgent relocation: States asked per round; scale on the priority table's clock (1 in production).
+      Workflows__Relocations__RoundSize: '3'
+      Workflows__Relocations__ClockScale: '1'
       // Telemetry: Entra-authenticated ingestion with the app identity.
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Relocation.Api.Features.Agreements;
 using Relocation.Api.Features.Audit;
 using Relocation.Api.Features.Outbox;
+using Relocation.Api.Features.Relocations;
 using Relocation.Api.Features.Capacities;
 using Relocation.Api.Features.States;
 using Relocation.Api.Pipeline;
@@ -30,6 +31,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<AgreementHandlers>();
         services.AddSingleton<AgreementReportHandlers>();
         services.AddSingleton<OutboxHandlers>();
+        services.AddSingleton<RelocationHandlers>();
         return services;
     }
 }

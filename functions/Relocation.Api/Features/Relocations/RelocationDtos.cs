@@ -1,0 +1,61 @@
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Relocations;
+
+namespace Relocation.Api.Features.Relocations;
+
+/// <summary>A case as VWU sees it outside the case file.</summary>
+public sealed record RelocationDto(
+    string Id,
+    string CaseReference,
+    string Pseudonym,
+    RelocationKind Kind,
+    RelocationPriority Priority,
+    Household Household,
+    Needs Needs,
+    RelocationStatus Status,
+    int Round,
+    DateTimeOffset? ResponsesDueAt,
+    DateOnly RelocationDueOn,
+    IReadOnlyList<RoundDto> Rounds,
+    IReadOnlyList<OfferDto> Offers,
+    AcceptedDto? Accepted,
+    DateOnly? ArrivedOn,
+    IReadOnlyList<TimelineEntry> Timeline)
+{
+    public static RelocationDto From(RelocationCase c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var current = c.CurrentRound;
+        return new(c.Id, c.Facts.CaseReference, c.Facts.Pseudonym, c.Facts.Kind, c.Facts.Priority, c.Facts.Household, c.Facts.Needs, c.Status,
+            current?.Number ?? 0, current is { ClosedAt: null } ? current.Deadline : null, c.State.RelocationDueOn,
+            c.Rounds.Select(r => new RoundDto(r.Number, r.Asked.Select(a => a.StateCode).ToArray(), r.StartedAt, r.Deadline, r.ClosedAt)).ToArray(),
+            c.Offers.Select(o => new OfferDto(o.StateCode, o.Round, o.Decision, o.Places, o.AvailableFrom, o.EstimatedCostEurMinor / 100m, o.Note, o.At)).ToArray(),
+            c.State.Accepted is { } a ? new AcceptedDto(a.StateCode, a.CommitmentId is not null, a.At) : null,
+            c.State.ArrivedOn,
+            c.Timeline);
+    }
+}
+
+/// <summary>A round of offer requests.</summary>
+public sealed record RoundDto(int Number, IReadOnlyList<string> AskedStates, DateTimeOffset StartedAt, DateTimeOffset Deadline, DateTimeOffset? ClosedAt);
+
+/// <summary>A State's answer.</summary>
+public sealed record OfferDto(string StateCode, int Round, OfferDecision Decision, int? Places, DateOnly? AvailableFrom, decimal? EstimatedCostEur, string? Note, DateTimeOffset At);
+
+/// <summary>The accepted offer.</summary>
+public sealed record AcceptedDto(string StateCode, bool FundCommitted, DateTimeOffset At);
+
+/// <summary>What a State's focal point sees of a request addressed to it: only what it needs to decide.</summary>
+public sealed record OfferRequestDto(
+    string RelocationId,
+    string Pseudonym,
+    RelocationKind Kind,
+    RelocationPriority Priority,
+    int HouseholdSize,
+    bool MedicalCare,
+    IReadOnlyList<string> Languages,
+    int Round,
+    DateTimeOffset ResponseDueAt);
+
+/// <summary>The case file as VWU reads it.</summary>
+public sealed record CaseFileDto(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact);

@@ -1,0 +1,252 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Relocation.Api.Routing;
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Audit;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Common;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.Relocations.Ranking;
+using Relocation.Domain.Security;
+using Relocation.Domain.States;
+using Relocation.Workflows.Relocations;
+
+namespace Relocation.Api.Features.Relocations;
+
+internal sealed class RelocationHandlers(
+    IRelocationRepository relocations,
+    ICaseFileStore caseFiles,
+    ICapacityRepository capacities,
+    IStateRepository states,
+    IAgreementRepository agreements,
+    IAuditLog audit,
+    TimeProvider time)
+{
+    public const string AccessReasonHeader = "X-Access-Reason";
+
+    /// <summary>How long an acceptance waits for the orchestration to hold places and commit money before answering 202.</summary>
+    private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(20);
+
+    public async Task<ApiResult> CreateAsync(ApiRequest request)
+    {
+        var now = time.GetUtcNow();
+        var (facts, person) = request.ReadJson<RelocationInput>().Validate(DateOnly.FromDateTime(now.UtcDateTime));
+        var id = request.NewResourceId("relocation");
+
+        // The case file first: a case row never exists without its protected details.
+        await caseFiles.SaveAsync(id, person, request.Aborted);
+        RelocationCase relocation;
+        try
+        {
+            relocation = await relocations.AddAsync(RelocationCase.Submit(id, facts, now, request.Caller.PrimaryRole), request.Aborted);
+        }
+        catch (ConflictException) when (request.IdempotencyKey is not null)
+        {
+            relocation = await CaseUpdates.FindAsync(relocations, id);
+        }
+
+        await StartAsync(request.Workflows, relocation, request.Aborted);
+        return ApiResult.Accepted(new { id, status = relocation.Status, statusUrl = $"/api/relocations/{id}" }, $"/api/relocations/{id}");
+    }
+
+    public async Task<ApiResult> GetAsync(ApiRequest request)
+    {
+        var relocation = await FindAsync(request);
+        return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
+    }
+
+    public async Task<ApiResult> CandidatesAsync(ApiRequest request)
+    {
+        var relocation = await FindAsync(request);
+        var asked = relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).ToHashSet(StringComparer.Ordinal);
+        var ranked = CandidateRanker.Rank(
+            CaseUpdates.RankingRequestFor(relocation),
+            await capacities.ListAllAsync(request.Aborted),
+            (await states.ListAsync(request.Aborted)).ToDictionary(s => s.Code, StringComparer.Ordinal),
+            await CaseUpdates.StatesWithAgreementInForceAsync(agreements, relocation.Facts.Kind),
+            new HashSet<string>(StringComparer.Ordinal),
+            time.GetUtcNow());
+        return ApiResult.Ok(ranked.Select((c, i) => new
+        {
+            rank = i + 1,
+            c.StateCode,
+            c.Score,
+            c.HasAgreement,
+            asked = asked.Contains(c.StateCode),
+            c.Reasons,
+        }).ToArray());
+    }
+
+    public async Task<ApiResult> CaseFileAsync(ApiRequest request)
+    {
+        var reason = request.Http.Request.Headers[AccessReasonHeader].FirstOrDefault()?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > 500 || reason.Any(char.IsControl))
+        {
+            throw new DomainValidationException(AccessReasonHeader, $"State why you read this case file in the {AccessReasonHeader} header (at most 500 characters).");
+        }
+
+        var relocation = await FindAsync(request);
+        // Audited before the details leave: a read that fails after this line is still on record.
+        await audit.AppendAsync(new AuditEntry(time.GetUtcNow(), request.Caller.Subject, request.Caller.Name, request.Caller.PrimaryRole, request.Caller.StateCode,
+            "ReadCaseFile", $"/api/relocations/{relocation.Id}/case-file", 200, request.CorrelationId, reason), request.Aborted);
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        return ApiResult.Ok(new CaseFileDto(relocation.Id, relocation.Facts.Pseudonym, person.FullName, person.DateOfBirth, person.CurrentLocation, person.Contact));
+    }
+
+    public async Task<ApiResult> OfferRequestsAsync(ApiRequest request)
+    {
+        var code = request.StateCodeValue();
+        request.Caller.EnsureActsFor(code);
+        var open = new List<OfferRequestDto>();
+        foreach (var id in await relocations.OfferRequestsForAsync(code, request.Aborted))
+        {
+            var c = await relocations.FindAsync(id, request.Aborted);
+            if (c is { Status: RelocationStatus.AwaitingOffers, CurrentRound: { ClosedAt: null } round }
+                && round.Asked.Any(a => a.StateCode == code)
+                && !c.Offers.Any(o => o.StateCode == code && o.Round == round.Number))
+            {
+                open.Add(new OfferRequestDto(c.Id, c.Facts.Pseudonym, c.Facts.Kind, c.Facts.Priority, c.Facts.Household.Size, c.Facts.Needs.MedicalCare,
+                    c.Facts.Needs.Languages, round.Number, round.Deadline));
+            }
+        }
+
+        return ApiResult.Ok(open.OrderBy(o => o.ResponseDueAt).ToArray());
+    }
+
+    public async Task<ApiResult> RespondAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        var input = request.ReadJson<ResponseInput>();
+        if (!IsoCodes.IsCountry(input.StateCode))
+        {
+            throw new DomainValidationException("stateCode", "'stateCode' must be your State's ISO 3166-1 alpha-3 code.");
+        }
+
+        var code = input.StateCode!;
+        request.Caller.EnsureActsFor(code);
+        var now = time.GetUtcNow();
+        var relocation = await RecordingRefusalsAsync(id, c => c.RecordResponse(code, input, now));
+        await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Response));
+        var offer = relocation.Offers.Last(o => o.StateCode == code);
+        return ApiResult.Ok(new { relocationId = id, offer.StateCode, offer.Decision, offer.Round, offer.At });
+    }
+
+    public async Task<ApiResult> AcceptAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        var input = request.ReadJson<AcceptanceInput>();
+        if (!IsoCodes.IsCountry(input.StateCode))
+        {
+            throw new DomainValidationException("stateCode", "'stateCode' must be the ISO 3166-1 alpha-3 code of a State that offered.");
+        }
+
+        var requestId = request.NewResourceId("acceptance");
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.FindAsync(relocations, id);
+        if (relocation.State.LastOutcome?.RequestId != requestId)
+        {
+            relocation = await RecordingRefusalsAsync(id, c => c.RequestAcceptance(input.StateCode!, requestId, now));
+            await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Acceptance, requestId));
+        }
+
+        var deadline = time.GetUtcNow() + AcceptanceWait;
+        while (true)
+        {
+            relocation = await CaseUpdates.FindAsync(relocations, id);
+            if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == requestId)
+            {
+                return outcome.Accepted
+                    ? ApiResult.Ok(RelocationDto.From(relocation), relocation.Version)
+                    : throw new ConflictException(outcome.Reason ?? "The offer could not be accepted.");
+            }
+
+            if (time.GetUtcNow() > deadline)
+            {
+                return ApiResult.Accepted(RelocationDto.From(relocation), $"/api/relocations/{id}");
+            }
+
+            await Task.Delay(50, request.Aborted);
+        }
+    }
+
+    public async Task<ApiResult> ArriveAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        var input = request.ReadJson<ArrivalInput>();
+        if (input.ArrivedOn is not { } arrivedOn)
+        {
+            throw new DomainValidationException("arrivedOn", "'arrivedOn' is required, such as 2026-12-01.");
+        }
+
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Arrive(arrivedOn, now), request.Aborted);
+        await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Arrival));
+        return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
+    }
+
+    public async Task<ApiResult> CancelAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        var input = request.ReadJson<CancellationInput>();
+        var errors = new FieldErrors();
+        var reason = errors.Text("reason", input.Reason, RelocationCase.MaxNoteLength);
+        errors.ThrowIfAny();
+        var now = time.GetUtcNow();
+        var before = await CaseUpdates.FindAsync(relocations, id);
+        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Cancel(reason, now), request.Aborted);
+        if (before.Status != RelocationStatus.Escalated)
+        {
+            // An escalated case's orchestration has ended and holds nothing; every other one releases what it holds.
+            await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Cancellation));
+        }
+
+        return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
+    }
+
+    private async Task<RelocationCase> RecordingRefusalsAsync(string id, Action<RelocationCase> change)
+    {
+        try
+        {
+            return await CaseUpdates.UpdateAsync(relocations, id, change);
+        }
+        catch (Exception ex) when (ex is ConflictException or ForbiddenException)
+        {
+            // The refusal is part of the case's story: keep it in the timeline, then answer it.
+            await CaseUpdates.UpdateAsync(relocations, id, c => c.Note(time.GetUtcNow(), "Refused", ex.Message));
+            throw;
+        }
+    }
+
+    private async Task<RelocationCase> FindAsync(ApiRequest request) =>
+        await relocations.FindAsync(request.IdValue(), request.Aborted) ?? throw new NotFoundException("There is no such relocation request.");
+
+    private static async Task RaiseAsync(ApiRequest request, RelocationCase relocation, CaseEvent caseEvent) =>
+        await request.Workflows.RaiseEventAsync(RelocationInstance.IdFor(relocation.Id), RelocationInstance.EventName, caseEvent, request.Aborted);
+
+    private static async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        if (await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(RelocationOrchestrator), new RelocationWorkflowInput(relocation.Id, relocation.Facts.Pseudonym),
+                new StartOrchestrationOptions(RelocationInstance.IdFor(relocation.Id)), cancellationToken);
+        }
+        catch (Exception ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // Started by a concurrent retry of the same request.
+        }
+    }
+}
+
+/// <summary>VWU's acceptance.</summary>
+public sealed record AcceptanceInput(string? StateCode);
+
+/// <summary>VWU's record of arrival.</summary>
+public sealed record ArrivalInput(DateOnly? ArrivedOn);
+
+/// <summary>VWU's cancellation.</summary>
+public sealed record CancellationInput(string? Reason);

@@ -1,0 +1,31 @@
+using Relocation.Api.Routing;
+using Relocation.Domain.Security;
+
+namespace Relocation.Api.Features.Relocations;
+
+internal sealed class RelocationRoutes : IApiRoutes
+{
+    private static readonly string[] Vwu = [Roles.VwuOfficer];
+
+    public IEnumerable<ApiRoute> Routes =>
+    [
+        ApiRoute.For<RelocationHandlers>("CreateRelocation", HttpMethods.Post, "relocations", Vwu,
+            (h, r) => h.CreateAsync(r), "Raises an urgent relocation request; the protected person's details are encrypted in the case file (202)."),
+        ApiRoute.For<RelocationHandlers>("GetRelocation", HttpMethods.Get, "relocations/{id}", Vwu,
+            (h, r) => h.GetAsync(r), "Status, round, deadlines, offers and timeline; no protected details."),
+        ApiRoute.For<RelocationHandlers>("GetRelocationCandidates", HttpMethods.Get, "relocations/{id}/candidates", Vwu,
+            (h, r) => h.CandidatesAsync(r), "Candidate States ranked now, each with its score and reasons."),
+        ApiRoute.For<RelocationHandlers>("GetCaseFile", HttpMethods.Get, "relocations/{id}/case-file", Vwu,
+            (h, r) => h.CaseFileAsync(r), "The protected person's details; requires X-Access-Reason; every read is audited."),
+        ApiRoute.For<RelocationHandlers>("ListOfferRequests", HttpMethods.Get, "states/{code}/offer-requests", [Roles.StateFocalPoint],
+            (h, r) => h.OfferRequestsAsync(r), "Open offer requests to the focal point's own State, with only what it needs to decide."),
+        ApiRoute.For<RelocationHandlers>("PostRelocationResponse", HttpMethods.Post, "relocations/{id}/responses", [Roles.StateFocalPoint],
+            (h, r) => h.RespondAsync(r), "A State offers or declines; 403 when it was not asked, 409 when its round closed or it answered already."),
+        ApiRoute.For<RelocationHandlers>("AcceptRelocationOffer", HttpMethods.Post, "relocations/{id}/acceptance", Vwu,
+            (h, r) => h.AcceptAsync(r), "Accepts a State's offer: places held and cost committed, or 409 with the reason."),
+        ApiRoute.For<RelocationHandlers>("RecordRelocationArrival", HttpMethods.Post, "relocations/{id}/arrival", Vwu,
+            (h, r) => h.ArriveAsync(r), "The person arrived: held places become used."),
+        ApiRoute.For<RelocationHandlers>("CancelRelocation", HttpMethods.Post, "relocations/{id}/cancellation", Vwu,
+            (h, r) => h.CancelAsync(r), "Cancels at any point: holds and commitments released, States told."),
+    ];
+}

@@ -1,0 +1,69 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Relocation.Domain.Relocations;
+using Relocation.Workflows.Relocations;
+
+namespace Relocation.Functions.Workflows;
+
+public static class RelocationOrchestratorFunction
+{
+    [Function(nameof(RelocationOrchestrator))]
+    public static Task<RelocationStatus> Run([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new RelocationOrchestrator().RunAsync(context, context.GetInput<RelocationWorkflowInput>()!);
+}
+
+public sealed class StartRelocationRoundFunction(StartRelocationRoundActivity activity)
+{
+    [Function(nameof(StartRelocationRoundActivity))]
+    public Task<RoundOpened> Run([ActivityTrigger] RoundStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(StartRelocationRoundActivity), context), input);
+}
+
+public sealed class CheckRelocationRoundFunction(CheckRelocationRoundActivity activity)
+{
+    [Function(nameof(CheckRelocationRoundActivity))]
+    public Task<bool> Run([ActivityTrigger] RoundStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(CheckRelocationRoundActivity), context), input);
+}
+
+public sealed class CloseRelocationRoundFunction(CloseRelocationRoundActivity activity)
+{
+    [Function(nameof(CloseRelocationRoundActivity))]
+    public Task<bool> Run([ActivityTrigger] RoundStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(CloseRelocationRoundActivity), context), input);
+}
+
+public sealed class AcceptRelocationOfferFunction(AcceptRelocationOfferActivity activity)
+{
+    [Function(nameof(AcceptRelocationOfferActivity))]
+    public Task<bool> Run([ActivityTrigger] AcceptanceStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(AcceptRelocationOfferActivity), context), input);
+}
+
+public sealed class NotifyRelocationStatesFunction(NotifyRelocationStatesActivity activity)
+{
+    [Function(nameof(NotifyRelocationStatesActivity))]
+    public Task<bool> Run([ActivityTrigger] NotifyStates input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(NotifyRelocationStatesActivity), context), input);
+}
+
+public sealed class CompleteRelocationArrivalFunction(CompleteRelocationArrivalActivity activity)
+{
+    [Function(nameof(CompleteRelocationArrivalActivity))]
+    public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(CompleteRelocationArrivalActivity), context), input);
+}
+
+public sealed class ReleaseRelocationFunction(ReleaseRelocationActivity activity)
+{
+    [Function(nameof(ReleaseRelocationActivity))]
+    public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReleaseRelocationActivity), context), input);
+}
+
+public sealed class EscalateRelocationFunction(EscalateRelocationActivity activity)
+{
+    [Function(nameof(EscalateRelocationActivity))]
+    public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(EscalateRelocationActivity), context), input);
+}
