@@ -1,0 +1,162 @@
+using System.Net;
+using Relocation.Domain.Security;
+using Relocation.Testing;
+
+namespace Relocation.EndToEnd.Tests.Relocations;
+
+/// <summary>The urgent relocation end to end over HTTP on the local host.</summary>
+public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    [Fact]
+    public async Task EmergencyRequest_DeclineOfferAcceptArrive_CompletesWithFullTimeline()
+    {
+        var s = new RelocationScenario(host, "1001");
+        await s.SetUpStatesAsync();
+        var nor = TestTokens.For(Roles.StateFocalPoint, s.Accepting);
+        var swe = TestTokens.For(Roles.StateFocalPoint, s.Declining);
+        var fin = TestTokens.For(Roles.StateFocalPoint, s.NotAsked);
+        var freeBefore = RelocationScenario.Free(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin));
+
+        var id = await s.RaiseAsync(s.RequestBody("Amina Example", "Bunia, Ituri", "+243 000 000"));
+        var waiting = await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+
+        // Round 1 asks the States with an agreement in force, and only they see the request.
+        var asked = waiting.GetProperty("rounds")[0].GetProperty("askedStates").EnumerateArray().Select(x => x.GetString()).Order().ToArray();
+        Assert.Equal(new[] { s.Accepting, s.Declining }.Order(), asked);
+        var seenByNor = await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/offer-requests", nor);
+        var request = Assert.Single(seenByNor.EnumerateArray(), r => r.GetProperty("relocationId").GetString() == id);
+        Assert.Equal(3, request.GetProperty("householdSize").GetInt32());
+        Assert.Equal("W-1001", request.GetProperty("pseudonym").GetString());
+        Assert.False(request.TryGetProperty("caseReference", out _));
+        Assert.DoesNotContain((await s.Ok(HttpMethod.Get, $"states/{s.NotAsked}/offer-requests", fin)).EnumerateArray(), r => r.GetProperty("relocationId").GetString() == id);
+        await s.Send(HttpMethod.Get, $"states/{s.Accepting}/offer-requests", swe, null, HttpStatusCode.Forbidden);
+
+        // A State not asked: 403; one declines, one offers; a second answer: 409.
+        await s.Send(HttpMethod.Post, $"relocations/{id}/responses", fin, new { stateCode = s.NotAsked, decision = "Offer" }, HttpStatusCode.Forbidden);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", swe, new { stateCode = s.Declining, decision = "Decline", note = "No place this month" });
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Accepting, decision = "Offer", places = 3, estimatedCost = new { amount = 4200.50m, currency = "EUR" } });
+        await s.Send(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Accepting, decision = "Decline" }, HttpStatusCode.Conflict);
+        await s.Send(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Declining, decision = "Offer" }, HttpStatusCode.Forbidden);
+
+        // Accepting a State that did not offer: 409; accepting the offer holds the places.
+        await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Declining }, HttpStatusCode.Conflict);
+        var accepted = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.OK);
+        Assert.Equal("OfferAccepted", accepted.GetProperty("status").GetString());
+        var held = await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin);
+        Assert.Equal(freeBefore - 3, RelocationScenario.Free(held));
+        Assert.DoesNotContain((await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/offer-requests", nor)).EnumerateArray(), r => r.GetProperty("relocationId").GetString() == id);
+
+        var arrived = await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Equal("Relocated", arrived.GetProperty("status").GetString());
+        var used = await WaitForCapacityAsync(s, c => c.GetProperty("used").GetInt32() == 3);
+        Assert.Equal(0, used.GetProperty("held").GetInt32());
+
+        var timeline = (await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu)).GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("what").GetString()).ToArray();
+        foreach (var step in new[] { "Submitted", "RoundStarted", "DeclineReceived", "OfferReceived", "AcceptanceRequested", "OfferAccepted", "Arrived", "Refused" })
+        {
+            Assert.Contains(step, timeline);
+        }
+
+        var outbox = (await s.Ok(HttpMethod.Get, "outbox", RelocationScenario.Admin)).EnumerateArray().Where(m => m.GetProperty("relatedId").GetString() == id).Select(m => m.GetProperty("kind").GetString()).ToArray();
+        Assert.Contains("OfferRequest", outbox);
+        Assert.Contains("OfferNoLongerNeeded", outbox);
+        Assert.Contains("ProtectionReview", await WaitForOutboxAsync(s, id, "ProtectionReview"));
+    }
+
+    [Fact]
+    public async Task CaseFile_OnlyVwuWithReason_AndEveryReadAudited()
+    {
+        var s = new RelocationScenario(host, "1002");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Jean Example", "Goma", "+243 111 111"));
+
+        await s.Send(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, null, HttpStatusCode.BadRequest);
+        foreach (var role in new[] { Roles.RegistryAdmin, Roles.FinanceOfficer, Roles.Auditor })
+        {
+            await s.Send(HttpMethod.Get, $"relocations/{id}/case-file", TestTokens.For(role), null, HttpStatusCode.Forbidden);
+        }
+
+        using var response = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: new Dictionary<string, string> { ["X-Access-Reason"] = "Checking contact before transfer" });
+        var file = await LocalHostFixture.JsonAsync(response);
+        var audit = await s.Ok(HttpMethod.Get, "audit?subject=vwu-e2e", TestTokens.For(Roles.Auditor));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("Jean Example", "Goma", "+243 111 111", "1987-04-12"),
+            (file.GetProperty("fullName").GetString(), file.GetProperty("currentLocation").GetString(), file.GetProperty("contact").GetString(), file.GetProperty("dateOfBirth").GetString()));
+        var read = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "ReadCaseFile" && e.GetProperty("resource").GetString()!.Contains(id, StringComparison.Ordinal));
+        Assert.Equal("Checking contact before transfer", read.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Acceptance_CapacityNeedsFundWithoutMoney_Is409AndCaseKeepsWaiting()
+    {
+        var s = new RelocationScenario(host, "1003");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        var swe = TestTokens.For(Roles.StateFocalPoint, s.Declining);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", swe, new { stateCode = s.Declining, decision = "Offer", estimatedCost = new { amount = 999999.99m, currency = "EUR" } });
+        var freeBefore = RelocationScenario.Free(await s.Ok(HttpMethod.Get, $"states/{s.Declining}/capacity", RelocationScenario.Admin));
+
+        var refused = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Declining }, HttpStatusCode.Conflict);
+        var view = await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu);
+
+        Assert.Contains("Special Fund", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("AwaitingOffers", view.GetProperty("status").GetString());
+        Assert.Equal(freeBefore, RelocationScenario.Free(await s.Ok(HttpMethod.Get, $"states/{s.Declining}/capacity", RelocationScenario.Admin)));
+    }
+
+    [Fact]
+    public async Task Cancellation_AfterAcceptance_ReleasesHeldPlaces()
+    {
+        var s = new RelocationScenario(host, "1004");
+        await s.SetUpStatesAsync();
+        var freeBefore = RelocationScenario.Free(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin));
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, s.Accepting), new { stateCode = s.Accepting, decision = "Offer" });
+        await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.OK);
+
+        var cancelled = await s.Ok(HttpMethod.Post, $"relocations/{id}/cancellation", RelocationScenario.Vwu, new { reason = "Threat assessment changed" });
+        var capacity = await WaitForCapacityAsync(s, c => c.GetProperty("held").GetInt32() == 0, freeBefore);
+
+        Assert.Equal("Cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal(freeBefore, RelocationScenario.Free(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin)));
+        Assert.Equal(0, capacity.GetProperty("held").GetInt32());
+        await s.Send(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = "2026-11-28" }, HttpStatusCode.Conflict);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> WaitForCapacityAsync(RelocationScenario s, Func<System.Text.Json.JsonElement, bool> done, int? totalFree = null)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var list = await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin);
+            var match = list.EnumerateArray().FirstOrDefault(done);
+            if (match.ValueKind != System.Text.Json.JsonValueKind.Undefined && (totalFree is null || RelocationScenario.Free(list) == totalFree))
+            {
+                return match;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The capacity did not change as expected.");
+    }
+
+    private static async Task<string[]> WaitForOutboxAsync(RelocationScenario s, string id, string kind)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var kinds = (await s.Ok(HttpMethod.Get, "outbox", RelocationScenario.Admin)).EnumerateArray()
+                .Where(m => m.GetProperty("relatedId").GetString() == id).Select(m => m.GetProperty("kind").GetString()!).ToArray();
+            if (kinds.Contains(kind))
+            {
+                return kinds;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return [];
+    }
+}

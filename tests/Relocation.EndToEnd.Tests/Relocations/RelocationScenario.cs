@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json;
+using Relocation.Domain.Security;
+using Relocation.Testing;
+using Relocation.Testing.Builders;
+
+namespace Relocation.EndToEnd.Tests.Relocations;
+
+/// <summary>
+/// The urgent relocation of the product, step by step over HTTP, shared by the end-to-end and canary tests: States with
+/// agreements and capacity, an Emergency request, one State declining and one offering, acceptance, arrival.
+/// </summary>
+internal sealed class RelocationScenario(LocalHostFixture host, string suffix)
+{
+    public static readonly string Admin = TestTokens.For(Roles.RegistryAdmin);
+    public static readonly string Vwu = TestTokens.For(Roles.VwuOfficer, name: "VWU officer", subject: "vwu-e2e");
+
+    /// <summary>Everything the non-VWU roles were answered, for the canary scan.</summary>
+    public List<string> OtherRolesAnswers { get; } = [];
+
+    public string Accepting { get; } = "NOR";
+
+    public string Declining { get; } = "SWE";
+
+    public string NotAsked { get; } = "FIN";
+
+    public async Task SetUpStatesAsync()
+    {
+        foreach (var (code, agreement, fund) in new[] { (Accepting, true, false), (Declining, true, true), (NotAsked, false, false) })
+        {
+            await Ok(HttpMethod.Put, $"states/{code}", Admin, new StateInputBuilder().With(i => i with { Name = code, Languages = ["en"] }).BuildBody());
+            await Ok(HttpMethod.Post, $"states/{code}/capacity", TestTokens.For(Roles.StateFocalPoint, code),
+                new CapacityInputBuilder().With(i => i with { Places = 4, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = fund }).BuildBody());
+            if (agreement)
+            {
+                var created = await Ok(HttpMethod.Post, "agreements", Admin, new AgreementInputBuilder().With(i => i with { StateCode = code }).BuildBody());
+                var id = created.GetProperty("id").GetString();
+                var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                await Ok(HttpMethod.Post, $"agreements/{id}/events", Admin, new { @event = "Signed", date = today });
+                var inForce = await Ok(HttpMethod.Post, $"agreements/{id}/events", Admin, new { @event = "EnteredIntoForce", date = today });
+                Assert.Equal("InForce", inForce.GetProperty("status").GetString());
+            }
+        }
+    }
+
+    public object RequestBody(string fullName, string location, string contact) => new
+    {
+        caseReference = $"ICC-01/04-01/{suffix}",
+        pseudonym = $"W-{suffix}",
+        kind = "TemporaryRelocation",
+        priority = "Emergency",
+        household = new { adults = 2, children = 1 },
+        needs = new { languages = new[] { "en" }, medicalCare = false },
+        protectedPerson = new { fullName, dateOfBirth = "1987-04-12", currentLocation = location, contact },
+    };
+
+    public async Task<string> RaiseAsync(object body)
+    {
+        var created = await Send(HttpMethod.Post, "relocations", Vwu, body, HttpStatusCode.Accepted);
+        Assert.Equal("Submitted", created.GetProperty("status").GetString());
+        return created.GetProperty("id").GetString()!;
+    }
+
+    public async Task<JsonElement> WaitAsync(string id, Func<JsonElement, bool> done)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            using var response = await host.SendAsync(HttpMethod.Get, $"relocations/{id}", Vwu);
+            var view = await LocalHostFixture.JsonAsync(response);
+            if (response.IsSuccessStatusCode && done(view))
+            {
+                return view;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Relocation {id} did not reach the expected state.");
+    }
+
+    public async Task<JsonElement> Ok(HttpMethod method, string path, string token, object? body = null) =>
+        await Send(method, path, token, body, null);
+
+    public async Task<JsonElement> Send(HttpMethod method, string path, string token, object? body, HttpStatusCode? expected)
+    {
+        using var response = await host.SendAsync(method, path, token, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!ReferenceEquals(token, Vwu))
+        {
+            OtherRolesAnswers.Add(text);
+        }
+
+        if (expected is { } status)
+        {
+            Assert.True(response.StatusCode == status, $"{method} {path}: expected {(int)status}, got {(int)response.StatusCode} {text}");
+        }
+        else
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static int Free(JsonElement capacityList) => capacityList.EnumerateArray().Sum(c => c.GetProperty("free").GetInt32());
+}
