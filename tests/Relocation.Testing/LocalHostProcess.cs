@@ -28,6 +28,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Extra environment for the host, e.g. shortened workflow clocks.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public string WorkerId { get; }
 
     public HttpClient Http { get; }
@@ -69,6 +72,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
             start.Environment["AzureWebJobsStorage"] = _connectionString;
         }
         start.Environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("The local host did not start.");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
