@@ -24,13 +24,13 @@ internal sealed class RelocationScenario(LocalHostFixture host, string suffix)
 
     public string NotAsked { get; } = "FIN";
 
-    public async Task SetUpStatesAsync()
+    public async Task SetUpStatesAsync(int places = 4)
     {
         foreach (var (code, agreement, fund) in new[] { (Accepting, true, false), (Declining, true, true), (NotAsked, false, false) })
         {
             await Ok(HttpMethod.Put, $"states/{code}", Admin, new StateInputBuilder().With(i => i with { Name = code, Languages = ["en"] }).BuildBody());
             await Ok(HttpMethod.Post, $"states/{code}/capacity", TestTokens.For(Roles.StateFocalPoint, code),
-                new CapacityInputBuilder().With(i => i with { Places = 4, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = fund }).BuildBody());
+                new CapacityInputBuilder().With(i => i with { Places = places, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = fund }).BuildBody());
             if (agreement)
             {
                 var created = await Ok(HttpMethod.Post, "agreements", Admin, new AgreementInputBuilder().With(i => i with { StateCode = code }).BuildBody());
