@@ -5,12 +5,14 @@ using Relocation.Domain.Agreements;
 using Relocation.Domain.Audit;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Capacities;
+using Relocation.Domain.Fund;
 using Relocation.Domain.States;
 using Relocation.Storage.Agreements;
 using Relocation.Storage.Audit;
 using Relocation.Storage.Outbox;
 using Relocation.Storage.Capacities;
 using Relocation.Storage.Configuration;
+using Relocation.Storage.Fund;
 using Relocation.Storage.Idempotency;
 using Relocation.Storage.States;
 using Relocation.Storage.Tables;
@@ -48,6 +50,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOutbox, TableOutbox>();
         services.AddSingleton(StorageResource.Container(AgreementDocuments.Container));
         services.AddSingleton<IAgreementDocuments, AgreementDocuments>();
+        services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
+        services.AddSingleton(StorageResource.Container(FundReportStore.Container));
+        services.AddSingleton<IFundLedger, TableFundLedger>().AddSingleton<IFundReportStore, FundReportStore>().AddSingleton<IFundService, FundService>();
         return services;
     }
 
