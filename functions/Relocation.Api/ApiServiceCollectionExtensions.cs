@@ -4,6 +4,7 @@ using Relocation.Api.Features.Agreements;
 using Relocation.Api.Features.Audit;
 using Relocation.Api.Features.Outbox;
 using Relocation.Api.Features.Capacities;
+using Relocation.Api.Features.Fund;
 using Relocation.Api.Features.States;
 using Relocation.Api.Pipeline;
 using Relocation.Api.Routing;
@@ -30,6 +31,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<AgreementHandlers>();
         services.AddSingleton<AgreementReportHandlers>();
         services.AddSingleton<OutboxHandlers>();
+        services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>();
         return services;
     }
 }

@@ -57,6 +57,7 @@ internal static partial class LocalHostApp
             .AddRelocationWorkflows(builder.Configuration)
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
+            .AddHostedService<Fund.MonthlyFundReportService>()
             .AddDurableEngine(engine, sidecarPort);
 
         var app = builder.Build();

@@ -83,6 +83,7 @@ public static class SampleDataServiceCollectionExtensions
     {
         services.AddSingleton<SampleData>();
         services.AddSingleton<ISampleSeeder, StateSampleSeeder>();
+        services.AddSingleton<ISampleSeeder, FundSampleSeeder>();
         return services;
     }
 }
