@@ -149,6 +149,8 @@ module functionApp 'modules/function-app.bicep' = {
       Workflows__Agreements__ReminderLeadDays: '90,30'
       Workflows__Agreements__DayLength: '1.00:00:00'
       Workflows__Agreements__EventsPerGeneration: '20'
+      // Special Fund: the monthly report's timer (NCRONTAB, UTC): the 1st of each month at 06:00.
+      Fund__MonthlyReportSchedule: '0 0 6 1 * *'
       // Telemetry: Entra-authenticated ingestion with the app identity.
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
