@@ -14,7 +14,7 @@ internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider ti
 {
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
-        var input = request.Body.IsEmpty ? new ReportInput(null) : request.ReadJson<ReportInput>();
+        var input = request.ReadJson<ReportInput>();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         if (input.AsOf is { } asOf && (asOf < FundInput.Earliest || asOf > today.AddDays(1)))
         {
