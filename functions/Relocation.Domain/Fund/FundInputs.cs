@@ -20,6 +20,9 @@ public sealed record ReleaseInput(decimal? EurValue, DateOnly? Date);
 /// <summary><c>POST /api/fund/disbursements</c>.</summary>
 public sealed record DisbursementInput(string? CommitmentId, decimal? EurValue, string? Payee, DateOnly? Date, string? Reference);
 
+/// <summary><c>POST /api/fund/postings/{id}/correction</c>: reverses a pledge or a receipt; <c>eurValue</c> repeats the original's.</summary>
+public sealed record CorrectionInput(decimal? EurValue, DateOnly? Date, string? Reference);
+
 /// <summary>Shared checks of fund inputs: dates, texts, ids.</summary>
 public static class FundInput
 {
@@ -97,6 +100,17 @@ public static class FundInput
         var reference = errors.Text("reference", input.Reference, MaxReference, required: false);
         errors.ThrowIfAny();
         return new FundCommand(PostingKind.Disbursement, date, eur!.Value) { TargetId = commitmentId, Payee = payee, Reference = Null(reference) };
+    }
+
+    public static FundCommand Correction(string postingId, CorrectionInput input, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new FieldErrors();
+        var eur = Eur(input.EurValue, errors);
+        var date = Date(input.Date, today, errors);
+        var reference = errors.Text("reference", input.Reference, MaxReference, required: false);
+        errors.ThrowIfAny();
+        return new FundCommand(PostingKind.Correction, date, eur!.Value) { TargetId = postingId, Reference = Null(reference) };
     }
 
     /// <summary>A value date: required, not before the fund existed, not after today (one day of grace for time zones ahead of UTC).</summary>

@@ -28,6 +28,10 @@ public sealed class FundFunctions(ApiPipeline api)
     public Task<IActionResult> PostFundDisbursement([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "fund/disbursements")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "PostFundDisbursement");
 
+    [Function("CorrectFundPosting")]
+    public Task<IActionResult> CorrectFundPosting([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "fund/postings/{id}/correction")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, client, "CorrectFundPosting");
+
     [Function("GetFundPosting")]
     public Task<IActionResult> GetFundPosting([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "fund/postings/{id}")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "GetFundPosting");

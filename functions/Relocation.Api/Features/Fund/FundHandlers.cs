@@ -37,6 +37,12 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     public Task<ApiResult> DisburseAsync(ApiRequest request) =>
         PostAsync(request, FundInput.Disbursement(request.ReadJson<DisbursementInput>(), Today()));
 
+    public Task<ApiResult> CorrectAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        return PostAsync(request, FundInput.Correction(id, request.ReadJson<CorrectionInput>(), Today()));
+    }
+
     public async Task<ApiResult> GetPostingAsync(ApiRequest request)
     {
         var id = request.IdValue();

@@ -19,6 +19,8 @@ internal sealed class FundRoutes : IApiRoutes
             (h, r) => h.ReleaseAsync(r), "Releases part or all of a commitment; 409 beyond what remains (201)."),
         ApiRoute.For<FundHandlers>("PostFundDisbursement", HttpMethods.Post, "fund/disbursements", Finance,
             (h, r) => h.DisburseAsync(r), "Pays out against a commitment; 409 beyond what remains of it (201)."),
+        ApiRoute.For<FundHandlers>("CorrectFundPosting", HttpMethods.Post, "fund/postings/{id}/correction", Finance,
+            (h, r) => h.CorrectAsync(r), "Reverses a pledge (nothing received on it) or a receipt by a correcting posting; postings are never edited (201)."),
         ApiRoute.For<FundHandlers>("GetFundPosting", HttpMethods.Get, "fund/postings/{id}", Finance,
             (h, r) => h.GetPostingAsync(r), "One posting with its entries."),
         ApiRoute.For<FundHandlers>("GetFundBalance", HttpMethods.Get, "fund/balance", Finance,
