@@ -9,7 +9,10 @@ public interface IFundService
     /// <summary>Commits money for a relocation and answers the commitment id; a <see cref="Common.ConflictException"/> when not enough is available.</summary>
     Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, CancellationToken cancellationToken, string? purpose = null);
 
-    /// <summary>Releases <paramref name="eurMinor"/> of a commitment, or all that remains of it when null (nothing when nothing remains).</summary>
+    /// <summary>
+    /// Releases <paramref name="eurMinor"/> of a commitment, or all that remains of it when null (nothing when nothing
+    /// remains or nothing was committed). A workflow that committed with key K finds its commitment id as <c>Posting.IdFor(K)</c>.
+    /// </summary>
     Task ReleaseAsync(string commitmentId, long? eurMinor, string idempotencyKey, CancellationToken cancellationToken);
 
     Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken);
@@ -36,9 +39,9 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time) : IFundSe
                 return;
             }
 
-            var commitment = await ledger.FindDocumentAsync(commitmentId, cancellationToken)
-                ?? throw new Common.NotFoundException($"There is no commitment {commitmentId}.");
-            if (commitment.Remaining == 0)
+            // A workflow cancelling before it committed anything has nothing to release.
+            var commitment = await ledger.FindDocumentAsync(commitmentId, cancellationToken);
+            if (commitment is not { Kind: PostingKind.Commitment } || commitment.Remaining == 0)
             {
                 return;
             }
