@@ -113,7 +113,10 @@ public static class FundInput
         return new FundCommand(PostingKind.Correction, date, eur!.Value) { TargetId = postingId, Reference = Null(reference) };
     }
 
-    /// <summary>A value date: required, not before the fund existed, not after today (one day of grace for time zones ahead of UTC).</summary>
+    /// <summary>
+    /// A value date: required, not before the fund existed, not after today in UTC (no grace for time zones ahead of
+    /// UTC: a workflow posting "today" must never find the ledger already dated tomorrow).
+    /// </summary>
     public static DateOnly Date(DateOnly? date, DateOnly today, FieldErrors errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -123,7 +126,7 @@ public static class FundInput
             return default;
         }
 
-        if (date < Earliest || date > today.AddDays(1))
+        if (date < Earliest || date > today)
         {
             errors.Add("date", $"'date' must be from {Earliest:yyyy-MM-dd} and not in the future.");
         }
