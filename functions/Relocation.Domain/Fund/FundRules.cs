@@ -179,18 +179,31 @@ public static class FundRules
 
             case PostingKind.Receipt:
             {
-                var after = position.Copy();
-                after.Apply(corrected with { Entries = [new(FundAccounts.CashFor(original.Earmark), -eur)], Kind = PostingKind.Correction });
-                if (!after.CommitmentsFit())
+                // Earmarked money already spent cannot be taken back from its earmark: the rest comes from unearmarked cash.
+                var earmarked = original.Earmark.Length == 0 ? 0 : Math.Min(eur, Math.Max(0, position.CashByEarmark.GetValueOrDefault(original.Earmark)));
+                var cash = new List<LedgerEntry>();
+                if (earmarked > 0)
                 {
-                    throw new ConflictException("Reversing this receipt would leave commitments without the money that covers them.");
+                    cash.Add(new(FundAccounts.CashFor(original.Earmark), -earmarked));
+                }
+
+                if (eur - earmarked > 0)
+                {
+                    cash.Add(new(FundAccounts.Cash, -(eur - earmarked)));
+                }
+
+                var after = position.Copy();
+                after.Apply(corrected with { Entries = cash, Kind = PostingKind.Correction });
+                if (after.CashByEarmark.GetValueOrDefault(string.Empty) < 0 || !after.CommitmentsFit())
+                {
+                    throw new ConflictException("Reversing this receipt would leave commitments or payments without the money that covers them.");
                 }
 
                 var credit = original.PledgeId is null ? FundAccounts.Contributions(donor) : FundAccounts.Receivable(donor);
                 return corrected with
                 {
                     CorrectedPledgeId = original.PledgeId,
-                    Entries = [new(FundAccounts.CashFor(original.Earmark), -eur), new(credit, eur)],
+                    Entries = [.. cash, new(credit, eur)],
                 };
             }
 

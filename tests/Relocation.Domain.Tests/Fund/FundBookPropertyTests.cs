@@ -18,7 +18,7 @@ public sealed class FundBookPropertyTests
         from backdate in Gen.Choose(0, 4)
         select new FundOp(kind, donor, amount, target, key, earmarked, backdate);
 
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 500)]
     public Property Post_RandomSequences_InvariantsHoldAndReplaysChangeNothing() =>
         Prop.ForAll(Gen.ArrayOf(Op).ToArbitrary(), ops =>
         {

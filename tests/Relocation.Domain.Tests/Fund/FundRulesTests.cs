@@ -71,6 +71,23 @@ public sealed class FundRulesTests
         Assert.Throws<ConflictException>(() => book.Post(new FundCommand(PostingKind.Correction, Today, receipt.EurMinor) { TargetId = receipt.Id }, "x", Now));
     }
 
+    [Fact]
+    public void Correction_OfEarmarkedReceiptAlreadySpent_TakesTheRestFromUnearmarkedCash()
+    {
+        // Found by the property test: the earmark's cash went below zero.
+        var book = new FundBook();
+        var earmarked = book.Post(FundInput.Receipt(new ReceiptInput("JPN", null, new MoneyInput(100m, "EUR"), 100m, "WitnessRelocation", Today, null), Today), "r1", Now).Posting;
+        book.Post(Receipt("NOR", null, 200m), "r2", Now);
+        var commitment = book.Post(FundInput.Commitment(new CommitmentInput("R1", 100m, Today, null, "WitnessRelocation"), Today), "c", Now).Posting;
+        book.Post(Disburse(commitment.Id, 100m), "d", Now);
+
+        book.Post(new FundCommand(PostingKind.Correction, Today, earmarked.EurMinor) { TargetId = earmarked.Id }, "x", Now);
+
+        Assert.Equal(10000, book.Position.Cash);
+        Assert.All(book.Position.CashByEarmark.Values, v => Assert.True(v >= 0));
+        Assert.Equal(10000, book.Position.CashByEarmark[string.Empty]);
+    }
+
     private static FundCommand Receipt(string donor, string? pledgeId, decimal eur) =>
         FundInput.Receipt(new ReceiptInput(donor, pledgeId, new MoneyInput(eur, "EUR"), eur, null, Today, null), Today);
 
