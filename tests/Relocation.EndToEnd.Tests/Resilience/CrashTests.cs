@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Relocation.Domain.Fund;
+using Relocation.Storage;
 using System.Text.Json;
 using Relocation.Domain.Security;
 using Relocation.EndToEnd.Tests.Relocations;
@@ -18,9 +22,12 @@ public sealed class CrashTests(LocalHostFixture host, ITestOutputHelper output) 
     private const int Cases = 12;
     private const int Kills = 5;
 
+    private const decimal Cost = 1000.00m;
+
     private enum Plan
     {
         Relocate,
+        RelocateWithFund,
         CancelAfterAcceptance,
         CancelBeforeAcceptance,
     }
@@ -30,10 +37,16 @@ public sealed class CrashTests(LocalHostFixture host, ITestOutputHelper output) 
     {
         var s = new RelocationScenario(host, "8000");
         await s.SetUpStatesAsync(places: 3 * Cases);
+        using (var receipt = await host.SendAsync(HttpMethod.Post, "fund/receipts", TestTokens.For(Roles.FinanceOfficer),
+            new { donorStateCode = "NOR", amount = new { value = 100_000m, currency = "EUR" }, eurValue = 100_000m, date = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, "crash-test-receipt"))
+        {
+            Assert.Equal(HttpStatusCode.Created, receipt.StatusCode);
+        }
+
         var plans = new Dictionary<string, Plan>();
         for (var i = 0; i < Cases; i++)
         {
-            plans[await s.RaiseAsync(s.RequestBody("A", "B", "C"))] = (Plan)(i % 3);
+            plans[await s.RaiseAsync(s.RequestBody("A", "B", "C"))] = (Plan)(i % 4);
         }
 
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(12));
@@ -80,14 +93,32 @@ public sealed class CrashTests(LocalHostFixture host, ITestOutputHelper output) 
             finals[id] = (await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu)).GetProperty("status").GetString()!;
         }
 
-        var expectedUsed = 3 * plans.Count(p => p.Value == Plan.Relocate);
-        var capacity = await WaitForCapacityAsync(s, expectedUsed);
+        var nor = await WaitForCapacityAsync(s, "NOR", 3 * plans.Count(p => p.Value == Plan.Relocate));
+        var swe = await WaitForCapacityAsync(s, "SWE", 3 * plans.Count(p => p.Value == Plan.RelocateWithFund));
         output.WriteLine($"Tried {Cases} cases, {kills} kills and restarts, {steps} driver steps.");
         Assert.Equal(Kills, kills);
-        Assert.All(plans, p => Assert.Equal(p.Value == Plan.Relocate ? "Relocated" : "Cancelled", finals[p.Key]));
-        Assert.Equal(expectedUsed, capacity.Used);
-        Assert.Equal(0, capacity.Held);
-        Assert.True(capacity.Used + capacity.Held <= capacity.Places);
+        Assert.All(plans, p => Assert.Equal(p.Value is Plan.Relocate or Plan.RelocateWithFund ? "Relocated" : "Cancelled", finals[p.Key]));
+        foreach (var (capacity, plan) in new[] { (nor, Plan.Relocate), (swe, Plan.RelocateWithFund) })
+        {
+            Assert.Equal(3 * plans.Count(p => p.Value == plan), capacity.Used);
+            Assert.Equal(0, capacity.Held);
+            Assert.True(capacity.Used + capacity.Held <= capacity.Places);
+        }
+
+        // The ledger: balanced, no posting twice, and a commitment only for each case relocated with fund support.
+        var postings = await LedgerAsync();
+        Assert.Equal(0, postings.SelectMany(p => p.Entries).Sum(e => e.EurMinor));
+        Assert.All(postings, p => Assert.Equal(0, p.Entries.Sum(e => e.EurMinor)));
+        Assert.Equal(postings.Count, postings.Select(p => p.Id).Distinct().Count());
+        foreach (var (id, plan) in plans)
+        {
+            var committed = -postings.SelectMany(p => p.Entries).Where(e => e.Account == $"Committed:{id}").Sum(e => e.EurMinor);
+            Assert.Equal(plan == Plan.RelocateWithFund ? (long)(Cost * 100) : 0, committed);
+            Assert.True(postings.Count(p => p.Kind == PostingKind.Commitment && p.RelocationId == id) <= 1);
+        }
+
+        var balance = await s.Ok(HttpMethod.Get, "fund/balance", TestTokens.For(Roles.FinanceOfficer));
+        Assert.Equal(Cost * plans.Count(p => p.Value == Plan.RelocateWithFund), balance.GetProperty("committed").GetDecimal());
 
         async Task<bool> StepAsync(string id, Plan plan)
         {
@@ -100,7 +131,8 @@ public sealed class CrashTests(LocalHostFixture host, ITestOutputHelper output) 
             var view = await LocalHostFixture.JsonAsync(get);
             var status = view.GetProperty("status").GetString();
             var acceptance = view.TryGetProperty("lastAcceptance", out var a) ? a.GetProperty("outcome").GetString() : null;
-            var offered = view.GetProperty("offers").EnumerateArray().Any(o => o.GetProperty("stateCode").GetString() == "NOR");
+            var state = plan == Plan.Relocate ? "NOR" : "SWE";
+            var offered = view.GetProperty("offers").EnumerateArray().Any(o => o.GetProperty("stateCode").GetString() == state);
             switch (status)
             {
                 case "Relocated" or "Cancelled":
@@ -109,12 +141,12 @@ public sealed class CrashTests(LocalHostFixture host, ITestOutputHelper output) 
                     await Post($"relocations/{id}/cancellation", new { reason = "plan" });
                     break;
                 case "AwaitingOffers" when !offered:
-                    await Post($"relocations/{id}/responses", new { stateCode = "NOR", decision = "Offer" }, TestTokens.For(Roles.StateFocalPoint, "NOR"));
+                    await Post($"relocations/{id}/responses", new { stateCode = state, decision = "Offer", estimatedCost = new { amount = Cost, currency = "EUR" } }, TestTokens.For(Roles.StateFocalPoint, state));
                     break;
                 case "AwaitingOffers" when acceptance != "Processing":
-                    await Post($"relocations/{id}/acceptance", new { stateCode = "NOR" });
+                    await Post($"relocations/{id}/acceptance", new { stateCode = state });
                     break;
-                case "OfferAccepted" when plan == Plan.Relocate:
+                case "OfferAccepted" when plan is Plan.Relocate or Plan.RelocateWithFund:
                     await Post($"relocations/{id}/arrival", new { arrivedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
                     break;
                 case "OfferAccepted":
@@ -132,12 +164,26 @@ public sealed class CrashTests(LocalHostFixture host, ITestOutputHelper output) 
         }
     }
 
-    private static async Task<(int Places, int Held, int Used)> WaitForCapacityAsync(RelocationScenario s, int expectedUsed)
+    private async Task<IReadOnlyList<Posting>> LedgerAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataStorage"] = host.Azurite.ConnectionString }).Build();
+        await using var services = new ServiceCollection().AddRelocationStorage(configuration).BuildServiceProvider();
+        var ledger = services.GetRequiredService<IFundLedger>();
+        var postings = new List<Posting>();
+        await foreach (var posting in ledger.ReadAllAsync(CancellationToken.None))
+        {
+            postings.Add(posting);
+        }
+
+        return postings;
+    }
+
+    private static async Task<(int Places, int Held, int Used)> WaitForCapacityAsync(RelocationScenario s, string state, int expectedUsed)
     {
         (int, int, int) last = default;
         for (var i = 0; i < 300; i++)
         {
-            var list = await s.Ok(HttpMethod.Get, "states/NOR/capacity", RelocationScenario.Admin);
+            var list = await s.Ok(HttpMethod.Get, $"states/{state}/capacity", RelocationScenario.Admin);
             var c = list.EnumerateArray().Single();
             last = (c.GetProperty("places").GetInt32(), c.GetProperty("held").GetInt32(), c.GetProperty("used").GetInt32());
             if (last.Item2 == 0 && last.Item3 == expectedUsed)
