@@ -33,7 +33,8 @@ internal sealed class KeyVaultCaseFileKeys(CaseFileOptions options, DataStorageO
     private static readonly TimeSpan CurrentFor = TimeSpan.FromMinutes(5);
     private readonly SecretClient _client = new(options.KeyVaultUri!, StorageClients.CreateCredential(identity));
     private readonly ConcurrentDictionary<string, byte[]> _versions = new(StringComparer.Ordinal);
-    private (string KeyId, byte[] Key, DateTimeOffset ReadAt)? _current;
+    // One reference, replaced whole: a reader never sees the id of one version with the key of another.
+    private volatile CurrentKey? _current;
 
     public async Task<(string KeyId, byte[] Key)> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ internal sealed class KeyVaultCaseFileKeys(CaseFileOptions options, DataStorageO
         var secret = (await _client.GetSecretAsync(options.KeyVaultSecretName, cancellationToken: cancellationToken)).Value;
         var key = Decode(secret.Value);
         _versions[secret.Properties.Version] = key;
-        _current = (secret.Properties.Version, key, time.GetUtcNow());
+        _current = new CurrentKey(secret.Properties.Version, key, time.GetUtcNow());
         return (secret.Properties.Version, key);
     }
 
@@ -59,6 +60,8 @@ internal sealed class KeyVaultCaseFileKeys(CaseFileOptions options, DataStorageO
         var secret = (await _client.GetSecretAsync(options.KeyVaultSecretName, keyId, cancellationToken)).Value;
         return _versions[keyId] = Decode(secret.Value);
     }
+
+    private sealed record CurrentKey(string KeyId, byte[] Key, DateTimeOffset ReadAt);
 
     private static byte[] Decode(string value) =>
         CaseFileOptions.IsKey(value) ? Convert.FromBase64String(value) : throw new InvalidOperationException("The case-file key secret is not base64 of 32 bytes.");
