@@ -33,6 +33,7 @@ internal static class Floor
         app.MapGrpcService<Microsoft.DurableTask.Testing.Sidecar.Grpc.TaskHubGrpcServer>();
         await app.StartAsync(cancellationToken);
         var client = app.Services.GetRequiredService<DurableTaskClient>();
+        await WarmUpAsync(client, cancellationToken);
 
         var dispatched = new List<double>();
         var held = new List<double>();
@@ -70,6 +71,23 @@ internal static class Floor
         return new RunResult("floor", cases, total.Elapsed, dispatched, held);
     }
 
+    /// <summary>The sidecar may still be binding its port when the host says it started: wait until the client gets an answer.</summary>
+    private static async Task WarmUpAsync(DurableTaskClient client, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await client.GetInstanceAsync("warm-up", ct);
+                return;
+            }
+            catch (Grpc.Core.RpcException) when (attempt < 50)
+            {
+                await Task.Delay(100, ct);
+            }
+        }
+    }
+
     internal static async Task WaitForStatusAsync(DurableTaskClient client, string id, string status, CancellationToken ct)
     {
         while (true)
@@ -93,31 +111,29 @@ internal static class Floor
     }
 }
 
-/// <summary>Start round: rank + one notification per State; then responses, acceptance (hold, commit, notify), arrival (use).</summary>
+/// <summary>
+/// The same steps as ours, one activity for each of ours: start the round; after each response, check the round;
+/// after the acceptance, accept (hold and commit) then notify the others; after the arrival, complete it.
+/// </summary>
 internal sealed class FloorOrchestrator : TaskOrchestrator<object?, int>
 {
     public override async Task<int> RunAsync(TaskOrchestrationContext context, object? input)
     {
         await context.CallActivityAsync<int>(nameof(FloorActivity), 0);
-        for (var s = 0; s < Floor.StatesAsked; s++)
-        {
-            await context.CallActivityAsync<int>(nameof(FloorActivity), s);
-        }
-
         context.SetCustomStatus("offers-dispatched");
         for (var s = 0; s < Floor.StatesAsked; s++)
         {
             await context.WaitForExternalEvent<int>("response");
+            await context.CallActivityAsync<int>(nameof(FloorActivity), s);
         }
 
         context.SetCustomStatus("awaiting-acceptance");
         await context.WaitForExternalEvent<int>("acceptance");
         await context.CallActivityAsync<int>(nameof(FloorActivity), 1);
-        await context.CallActivityAsync<int>(nameof(FloorActivity), 2);
         context.SetCustomStatus("held");
-        await context.CallActivityAsync<int>(nameof(FloorActivity), 3);
+        await context.CallActivityAsync<int>(nameof(FloorActivity), 2);
         await context.WaitForExternalEvent<int>("arrival");
-        await context.CallActivityAsync<int>(nameof(FloorActivity), 4);
+        await context.CallActivityAsync<int>(nameof(FloorActivity), 3);
         return 0;
     }
 }

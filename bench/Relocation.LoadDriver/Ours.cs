@@ -62,7 +62,8 @@ internal static class Ours
             await Task.WhenAll(states.Select(code => SendAsync(http, HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, code),
                 new { stateCode = code, decision = "Offer", places = 1 }, ct)));
             var accepted = Stopwatch.StartNew();
-            await SendAsync(http, HttpMethod.Post, $"relocations/{id}/acceptance", vwu, new { stateCode = states[0] }, ct);
+            // VWU accepts one of the five offers; cases spread over the offering States as real ones would.
+            await SendAsync(http, HttpMethod.Post, $"relocations/{id}/acceptance", vwu, new { stateCode = states[i % states.Count] }, ct);
             await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "OfferAccepted", ct);
             lock (held)
             {

@@ -19,13 +19,6 @@ public sealed class StartRelocationRoundFunction(StartRelocationRoundActivity ac
         activity.RunAsync(new FunctionsActivityContext(nameof(StartRelocationRoundActivity), context), input);
 }
 
-public sealed class CheckRelocationRoundFunction(CheckRelocationRoundActivity activity)
-{
-    [Function(nameof(CheckRelocationRoundActivity))]
-    public Task<bool> Run([ActivityTrigger] RoundStep input, FunctionContext context) =>
-        activity.RunAsync(new FunctionsActivityContext(nameof(CheckRelocationRoundActivity), context), input);
-}
-
 public sealed class CloseRelocationRoundFunction(CloseRelocationRoundActivity activity)
 {
     [Function(nameof(CloseRelocationRoundActivity))]

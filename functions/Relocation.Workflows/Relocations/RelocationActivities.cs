@@ -71,16 +71,6 @@ public sealed class StartRelocationRoundActivity(
     }
 }
 
-/// <summary>True when every State asked in the round has declined, so the next round need not wait for the deadline.</summary>
-public sealed class CheckRelocationRoundActivity(IRelocationRepository relocations) : TaskActivity<RoundStep, bool>
-{
-    public override async Task<bool> RunAsync(TaskActivityContext context, RoundStep input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return (await CaseUpdates.FindAsync(relocations, input.RelocationId)).AllDeclined(input.Round);
-    }
-}
-
 /// <summary>Closes a round: answers after this are refused (409).</summary>
 public sealed class CloseRelocationRoundActivity(IRelocationRepository relocations, TimeProvider time) : TaskActivity<RoundStep, bool>
 {

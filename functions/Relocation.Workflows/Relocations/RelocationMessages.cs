@@ -3,8 +3,11 @@ namespace Relocation.Workflows.Relocations;
 /// <summary>The orchestration's input: the case id and its pseudonym, nothing about the person.</summary>
 public sealed record RelocationWorkflowInput(string RelocationId, string Pseudonym);
 
-/// <summary>What happened to a case, raised by the API after it recorded it; ids only.</summary>
-public sealed record CaseEvent(CaseEventKind Kind, string? RequestId = null);
+/// <summary>
+/// What happened to a case, raised by the API after it recorded it; ids only. For a response, the API (which has just
+/// written the case) says whether every asked State has now declined, so the round can end without another read.
+/// </summary>
+public sealed record CaseEvent(CaseEventKind Kind, string? RequestId = null, bool RoundOver = false);
 
 /// <summary>Kinds of <see cref="CaseEvent"/>.</summary>
 public enum CaseEventKind

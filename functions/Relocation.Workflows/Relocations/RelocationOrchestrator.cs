@@ -52,7 +52,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 switch (caseEvent.Kind)
                 {
                     case CaseEventKind.Response:
-                        roundOver = await context.CallActivityAsync<bool>(nameof(CheckRelocationRoundActivity), new RoundStep(id, round), Retry);
+                        roundOver = caseEvent.RoundOver;
                         break;
                     case CaseEventKind.Acceptance when caseEvent.RequestId is not null:
                         accepted = await context.CallActivityAsync<bool>(nameof(AcceptRelocationOfferActivity), new AcceptanceStep(id, caseEvent.RequestId), Retry);

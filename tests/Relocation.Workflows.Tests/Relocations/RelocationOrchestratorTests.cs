@@ -50,7 +50,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         }).Build();
         _host = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
-                .AddActivity<StartRelocationRoundActivity>().AddActivity<CheckRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
+                .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<AcceptRelocationOfferActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>(),
             new DurableTaskTestHostOptions
@@ -138,8 +138,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
 
     private async Task RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null)
     {
-        await CaseUpdates.UpdateAsync(Relocations, id, c => c.RecordResponse(state, new ResponseInput(state, decision, null, null, cost is null ? null : new MoneyInput(cost, "EUR"), null), DateTimeOffset.UtcNow));
-        await Client.RaiseEventAsync(id, RelocationInstance.EventName, new CaseEvent(CaseEventKind.Response));
+        var relocation = await CaseUpdates.UpdateAsync(Relocations, id, c => c.RecordResponse(state, new ResponseInput(state, decision, null, null, cost is null ? null : new MoneyInput(cost, "EUR"), null), DateTimeOffset.UtcNow));
+        await Client.RaiseEventAsync(id, RelocationInstance.EventName, new CaseEvent(CaseEventKind.Response, RoundOver: relocation.AllDeclined(relocation.CurrentRound!.Number)));
     }
 
     private async Task<string> AcceptAsync(string id, string state)

@@ -126,8 +126,8 @@ internal sealed class RelocationHandlers(
         request.Caller.EnsureActsFor(code);
         var now = time.GetUtcNow();
         var relocation = await RecordingRefusalsAsync(id, c => c.RecordResponse(code, input, now));
-        await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Response));
         var offer = relocation.Offers.Last(o => o.StateCode == code);
+        await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Response, RoundOver: relocation.AllDeclined(offer.Round)));
         return ApiResult.Ok(new { relocationId = id, offer.StateCode, offer.Decision, offer.Round, offer.At });
     }
 
