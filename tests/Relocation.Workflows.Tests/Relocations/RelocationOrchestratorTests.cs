@@ -1,0 +1,389 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Moq;
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Common;
+using Relocation.Domain.Outbox;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
+using Relocation.Testing.Builders;
+using Relocation.Testing.Fakes;
+using Relocation.Workflows.Relocations;
+
+namespace Relocation.Workflows.Tests.Relocations;
+
+/// <summary>
+/// The relocation orchestration in the in-process test host, driven through <see cref="RelocationCommands"/> exactly as
+/// the API drives it. Deadlines are the priority table's, scaled down through <see cref="RelocationWorkflowOptions.ClockScale"/>
+/// only where a test needs them to pass.
+/// </summary>
+public sealed class RelocationOrchestratorTests : IAsyncLifetime
+{
+    /// <summary>Emergency's 24 hours become about 2.6 seconds.</summary>
+    private const double FastClock = 0.00003;
+
+    private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(30);
+    private readonly InMemoryRelocationRepository _relocations = new();
+    private readonly InMemoryCapacityRepository _capacities = new();
+    private readonly InMemoryStateRepository _states = new();
+    private readonly InMemoryOutbox _outbox = new();
+    private readonly Mock<IRelocationFund> _fund = new();
+    private readonly RelocationWorkflowOptions _options = new() { RoundSize = 3, ClockScale = 1 };
+    private readonly RelocationCommands _commands;
+    private DurableTaskTestHost _host = null!;
+
+    public RelocationOrchestratorTests()
+    {
+        _commands = new RelocationCommands(_relocations, TimeProvider.System);
+        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync("commitment-1");
+    }
+
+    private DurableTaskClient Client => _host.Client;
+
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
+    public async Task InitializeAsync() =>
+        _host = await DurableTaskTestHost.StartAsync(
+            r => r.AddOrchestrator<RelocationOrchestrator>()
+                .AddActivity<StartRelocationRoundActivity>()
+                .AddActivity<CheckRelocationRoundActivity>()
+                .AddActivity<CloseRelocationRoundActivity>()
+                .AddActivity<AcceptRelocationOfferActivity>()
+                .AddActivity<NotifyRelocationStatesActivity>()
+                .AddActivity<CompleteRelocationArrivalActivity>()
+                .AddActivity<ReleaseRelocationActivity>()
+                .AddActivity<EscalateRelocationActivity>(),
+            new DurableTaskTestHostOptions
+            {
+                ConfigureServices = s => s
+                    .AddSingleton<IRelocationRepository>(_relocations)
+                    .AddSingleton<ICapacityRepository>(_capacities)
+                    .AddSingleton<IStateRepository>(_states)
+                    .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
+                    .AddSingleton<IOutbox>(_outbox)
+                    .AddSingleton(_fund.Object)
+                    .AddSingleton(Options.Create(_options))
+                    .AddSingleton(TimeProvider.System),
+            });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    // ---- arrange helpers ----
+
+    /// <summary>One State with one capacity of 4 places; the code's order decides ties (all else equal).</summary>
+    private async Task<string> StateAsync(string code, bool needsFund = false, int places = 4)
+    {
+        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
+        var terms = new CapacityInputBuilder().With(i => i with
+        {
+            Kinds = [RelocationKind.TemporaryRelocation], Places = places, MaxHouseholdSize = 5, NeedsFundSupport = needsFund,
+            AvailableFrom = Today.AddDays(-1), AvailableUntil = Today.AddYears(1),
+        }).BuildTerms();
+        var capacity = Capacity.Register($"cap-{code}", code, terms, DateTimeOffset.UtcNow);
+        await _capacities.AddAsync(capacity, CancellationToken.None);
+        return capacity.Id;
+    }
+
+    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, bool start = true)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false));
+        var relocation = await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer"), CancellationToken.None);
+        if (start)
+        {
+            await _commands.StartAsync(Client, relocation, CancellationToken.None);
+        }
+
+        return id;
+    }
+
+    private Task<RelocationCase> RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null) =>
+        _commands.RespondAsync(Client, id, state, new ResponseInput(state, decision, decision == OfferDecision.Offer ? 3 : null, null,
+            cost is null ? null : new MoneyInput(cost, "EUR"), null), CancellationToken.None);
+
+    private async Task<AcceptanceOutcome> AcceptAsync(string id, string state, string? requestId = null)
+    {
+        var (_, outcome) = await _commands.AcceptAsync(Client, id, state, requestId ?? Guid.NewGuid().ToString("N"), AcceptanceWait, CancellationToken.None);
+        return outcome ?? throw new TimeoutException("The acceptance was not decided.");
+    }
+
+    private async Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+            if (done(relocation))
+            {
+                return relocation;
+            }
+
+            await Task.Delay(50);
+        }
+
+        var last = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        throw new TimeoutException($"The case did not reach the expected state: {last.Status}, round {last.CurrentRound?.Number}, {string.Join(" | ", last.Timeline.Select(t => t.What))}");
+    }
+
+    private async Task<OrchestrationMetadata> WaitForInstanceAsync(string id, OrchestrationRuntimeStatus status)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
+            if (instance?.RuntimeStatus == status)
+            {
+                return instance;
+            }
+
+            await Task.Delay(50);
+        }
+
+        var last = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
+        throw new TimeoutException($"The orchestration did not reach {status}: {last?.RuntimeStatus} {last?.SerializedCustomStatus} {last?.FailureDetails?.ErrorMessage}");
+    }
+
+    private async Task<Capacity> CapacityAsync(string state) => (await _capacities.FindAsync(state, $"cap-{state}", CancellationToken.None))!;
+
+    private async Task<int> TotalHeldAsync() => (await _capacities.ListAllAsync(CancellationToken.None)).Sum(c => c.Held);
+
+    private string[] OutboxTo(string id, string kind) =>
+        _outbox.Messages.Where(m => m.RelatedId == id && m.Kind == kind).Select(m => m.Recipient).Order(StringComparer.Ordinal).ToArray();
+
+    private static Task<RelocationCase> AwaitingOffers(Func<string, Func<RelocationCase, bool>, Task<RelocationCase>> wait, string id, int round = 1) =>
+        wait(id, c => c.Status == RelocationStatus.AwaitingOffers && c.CurrentRound?.Number == round);
+
+    // ---- tests ----
+
+    [Fact]
+    public async Task RunAsync_DeclineOfferAcceptArrive_RelocatedWithPlacesUsedAndStatesTold()
+    {
+        foreach (var code in new[] { "FIN", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync();
+        var waiting = await AwaitingOffers(WaitAsync, id);
+        Assert.Equal(["FIN", "NOR", "SWE"], waiting.Rounds[0].Asked.Select(a => a.StateCode).Order(StringComparer.Ordinal));
+        Assert.Equal(["State.FocalPoint:FIN", "State.FocalPoint:NOR", "State.FocalPoint:SWE"], OutboxTo(id, "OfferRequest"));
+
+        await RespondAsync(id, "SWE", OfferDecision.Decline);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        await Assert.ThrowsAsync<ForbiddenException>(() => RespondAsync(id, "DNK", OfferDecision.Offer));
+        var outcome = await AcceptAsync(id, "NOR");
+
+        Assert.True(outcome.Accepted, outcome.Reason);
+        Assert.Equal((3, 1), ((await CapacityAsync("NOR")).Held, (await CapacityAsync("NOR")).Free));
+        var accepted = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(RelocationStatus.OfferAccepted, accepted.Status);
+        Assert.Equal(new[] { "NOR", "cap-NOR" }, new[] { accepted.State.Accepted!.StateCode, accepted.State.Accepted.CapacityId });
+        _fund.Verify(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+
+        await _commands.ArriveAsync(Client, id, Today, CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Relocated, instance.ReadOutputAs<RelocationStatus>());
+        var nor = await CapacityAsync("NOR");
+        Assert.Equal((0, 3, 1), (nor.Held, nor.Used, nor.Free));
+        Assert.Equal(["State.FocalPoint:FIN", "State.FocalPoint:SWE"], OutboxTo(id, "OfferNoLongerNeeded"));
+        var review = Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "ProtectionReview");
+        Assert.Equal(Today.AddMonths(5), review.DueOn);
+        Assert.DoesNotContain("ICC-01", instance.SerializedCustomStatus ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("ICC-01", instance.SerializedInput ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_CapacityNeedsFund_CommitsTheEstimatedCostOnce()
+    {
+        await StateAsync("NOR", needsFund: true);
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, 4200.50m);
+
+        var requestId = Guid.NewGuid().ToString("N");
+        var outcome = await AcceptAsync(id, "NOR", requestId);
+        var again = await AcceptAsync(id, "NOR", requestId);
+
+        Assert.True(outcome.Accepted, outcome.Reason);
+        Assert.Equal(outcome, again);
+        Assert.Equal("commitment-1", (await _relocations.FindAsync(id, CancellationToken.None))!.State.Accepted!.CommitmentId);
+        _fund.Verify(f => f.CommitAsync(id, 420050, $"relocation:{id}:commit", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_AllDeclineThroughThreeRounds_EscalatedToTheRegistrar()
+    {
+        _options.RoundSize = 1;
+        foreach (var code in new[] { "DNK", "FIN", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync();
+        var asked = new List<string>();
+        for (var round = 1; round <= 3; round++)
+        {
+            var waiting = await AwaitingOffers(WaitAsync, id, round);
+            var state = Assert.Single(waiting.CurrentRound!.Asked).StateCode;
+            asked.Add(state);
+            await RespondAsync(id, state, OfferDecision.Decline);
+        }
+
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
+        Assert.Equal(RelocationStatus.Escalated, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(["DNK", "FIN", "NOR"], asked);
+        Assert.Equal(["Registrar"], OutboxTo(id, "Escalation"));
+        Assert.Equal(0, await TotalHeldAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_RoundDeadlinePassesThenLateOffer_Is409RecordedAndTimersEscalate()
+    {
+        _options.RoundSize = 1;
+        _options.ClockScale = FastClock;
+        foreach (var code in new[] { "FIN", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync();
+        var first = await AwaitingOffers(WaitAsync, id);
+        var late = Assert.Single(first.CurrentRound!.Asked).StateCode;
+        await AwaitingOffers(WaitAsync, id, round: 2);
+
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => RespondAsync(id, late, OfferDecision.Offer));
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Contains("closed", ex.Message, StringComparison.Ordinal);
+        var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Contains(relocation.Timeline, t => t.What == "Refused" && t.Detail.Contains(late, StringComparison.Ordinal));
+        Assert.Empty(relocation.Offers);
+        Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
+        Assert.Equal(3, relocation.Rounds.Count);
+        Assert.All(relocation.Rounds, r => Assert.NotNull(r.ClosedAt));
+    }
+
+    [Fact]
+    public async Task RunAsync_FundRefusesTheCommitment_409HoldReleasedAndCaseKeepsWaiting()
+    {
+        await StateAsync("NOR", needsFund: true);
+        await StateAsync("SWE");
+        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConflictException("Only 100.00 EUR are available."));
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, 9000m);
+
+        var refused = await AcceptAsync(id, "NOR");
+
+        Assert.False(refused.Accepted);
+        Assert.Contains("Special Fund", refused.Reason, StringComparison.Ordinal);
+        var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(RelocationStatus.AwaitingOffers, relocation.Status);
+        Assert.Contains(relocation.Timeline, t => t.What == "AcceptanceRefused");
+        Assert.Equal(0, (await CapacityAsync("NOR")).Held);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstanceAsync(id))!.RuntimeStatus);
+
+        // The case really keeps waiting: another offer can still be accepted.
+        await RespondAsync(id, "SWE", OfferDecision.Offer);
+        Assert.True((await AcceptAsync(id, "SWE")).Accepted);
+        Assert.Equal(3, await TotalHeldAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoAcceptancesAtOnce_PlacesHeldOnce()
+    {
+        await StateAsync("NOR");
+        await StateAsync("SWE");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        await RespondAsync(id, "SWE", OfferDecision.Offer);
+
+        var attempts = await Task.WhenAll(new[] { "NOR", "SWE", "NOR", "SWE" }.Select(async state =>
+        {
+            try
+            {
+                return (await AcceptAsync(id, state)).Accepted;
+            }
+            catch (ConflictException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Single(attempts, accepted => accepted);
+        Assert.Equal(3, await TotalHeldAsync());
+        var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(3, (await CapacityAsync(relocation.State.Accepted!.StateCode)).Held);
+    }
+
+    public static TheoryData<string> CancellableStates => ["Submitted", "AwaitingOffers", "AcceptancePending", "OfferAccepted", "OfferAcceptedWithFund", "Escalated"];
+
+    [Theory]
+    [MemberData(nameof(CancellableStates))]
+    public async Task RunAsync_CancelledInAnyState_ReleasesEveryHoldAndCommitment(string when)
+    {
+        _options.RoundSize = 2;
+        await StateAsync("NOR", needsFund: when == "OfferAcceptedWithFund");
+        await StateAsync("SWE");
+        var id = await SubmitAsync(start: when != "Submitted");
+        switch (when)
+        {
+            case "AwaitingOffers":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Offer);
+                break;
+            case "AcceptancePending":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Offer);
+                // Recorded as pending but not yet carried out: the cancellation overtakes it.
+                await CaseUpdates.UpdateAsync(_relocations, id, c => c.RequestAcceptance("NOR", "pending-1", DateTimeOffset.UtcNow));
+                break;
+            case "OfferAccepted" or "OfferAcceptedWithFund":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Offer, 100m);
+                Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+                Assert.Equal(3, await TotalHeldAsync());
+                break;
+            case "Escalated":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Decline);
+                await RespondAsync(id, "SWE", OfferDecision.Decline);
+                await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+                break;
+        }
+
+        var cancelled = await _commands.CancelAsync(Client, id, "Threat assessment changed", CancellationToken.None);
+        if (when == "Submitted")
+        {
+            await _commands.StartAsync(Client, cancelled, CancellationToken.None);
+        }
+
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Cancelled, cancelled.Status);
+        Assert.Equal(0, await TotalHeldAsync());
+        Assert.Equal(0, (await _capacities.ListAllAsync(CancellationToken.None)).Sum(c => c.Used));
+        if (when == "Escalated")
+        {
+            Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
+        }
+        else
+        {
+            Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
+            _fund.Verify(f => f.ReleaseAsync(id, $"relocation:{id}:release", It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+        }
+
+        if (when is "AwaitingOffers" or "OfferAccepted" or "OfferAcceptedWithFund")
+        {
+            Assert.Equal(["State.FocalPoint:NOR", "State.FocalPoint:SWE"], OutboxTo(id, "Cancelled"));
+        }
+
+        await Assert.ThrowsAsync<ConflictException>(() => _commands.ArriveAsync(Client, id, Today, CancellationToken.None));
+    }
+}
