@@ -9,6 +9,9 @@ namespace Relocation.Testing;
 /// <summary>Azurite and the local host over it, for end-to-end tests over HTTP.</summary>
 public sealed class LocalHostFixture : IAsyncLifetime
 {
+    /// <summary>Extra settings for the host (environment variables such as <c>Workflows__Relocations__ClockScale</c>); set before it starts.</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public AzuriteFixture Azurite { get; } = new();
 
     public LocalHostProcess Host { get; private set; } = null!;
@@ -19,6 +22,11 @@ public sealed class LocalHostFixture : IAsyncLifetime
     {
         await Azurite.InitializeAsync();
         Host = new LocalHostProcess(Azurite.ConnectionString);
+        foreach (var (name, value) in Environment)
+        {
+            Host.Environment[name] = value;
+        }
+
         await Host.StartAsync();
     }
 

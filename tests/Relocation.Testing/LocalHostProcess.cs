@@ -36,6 +36,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
+    /// <summary>Extra environment variables for the host process (settings as <c>Section__Key</c>), applied at every start.</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public static string EntryAssembly
     {
         get
@@ -69,6 +72,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
             start.Environment["AzureWebJobsStorage"] = _connectionString;
         }
         start.Environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("The local host did not start.");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
