@@ -42,7 +42,9 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 #pragma warning restore CA1849
                 if (winner == deadline)
                 {
-                    roundOver = true;
+                    // On the Azure Storage engine a timer can be delivered a little early (queue visibility is counted in
+                    // whole seconds): a round never closes before its deadline, so wait out the rest.
+                    roundOver = context.CurrentUtcDateTime >= opened.DeadlineUtc;
                     continue;
                 }
 

@@ -93,7 +93,8 @@ public sealed class RelocationCrashTests : IAsyncLifetime
         Assert.Equal(3, used);
         Assert.Contains(relocated.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("what").GetString() == "OfferAccepted");
         var rounds = escalatedRound.GetProperty("rounds");
-        Assert.True(rounds[0].GetProperty("closedAt").GetDateTimeOffset() >= deadline, "round 1 closed by its deadline, not earlier");
+        var closedAt = rounds[0].GetProperty("closedAt").GetDateTimeOffset();
+        Assert.True(closedAt >= deadline, $"round 1 closed at {closedAt:O}, its deadline is {deadline:O}");
         Assert.Equal([s.NotAsked], rounds[1].GetProperty("askedStates").EnumerateArray().Select(x => x.GetString()));
         Assert.Empty(escalatedRound.GetProperty("offers").EnumerateArray());
     }

@@ -24,6 +24,10 @@ internal sealed class RelocationScenario(LocalHostFixture host, string suffix)
 
     public string NotAsked { get; } = "FIN";
 
+    // Until the Special Fund is merged, IRelocationFund is FundNotConnected (every commitment refused with 409), so the
+    // State that is accepted here needs no fund support and the one that needs it is the refusal case. After the merge:
+    // record a receipt (POST /api/fund/receipts), accept the fund-supported State and assert that the committed balance
+    // (GET /api/fund/balance) rises by its estimated cost.
     public async Task SetUpStatesAsync()
     {
         foreach (var (code, agreement, fund) in new[] { (Accepting, true, false), (Declining, true, true), (NotAsked, false, false) })
