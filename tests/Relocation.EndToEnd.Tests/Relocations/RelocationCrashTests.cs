@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Relocation.Domain.Security;
 using Relocation.Testing;
+using Xunit.Abstractions;
 
 namespace Relocation.EndToEnd.Tests.Relocations;
 
@@ -13,7 +14,7 @@ namespace Relocation.EndToEnd.Tests.Relocations;
 /// before the kill, must still fire after it.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class RelocationCrashTests : IAsyncLifetime
+public sealed class RelocationCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string ClockScale = "0.0005";
     private readonly LocalHostFixture _host = new();
@@ -24,7 +25,16 @@ public sealed class RelocationCrashTests : IAsyncLifetime
         return _host.InitializeAsync();
     }
 
-    public Task DisposeAsync() => _host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // What the host said, for a failure's diagnosis (it never logs protected details: see CanaryTests).
+        foreach (var line in _host.Host.Output.Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("Exception", StringComparison.Ordinal)).Take(40))
+        {
+            output.WriteLine(line);
+        }
+
+        await _host.DisposeAsync();
+    }
 
     private static object Body(string suffix, string priority) => new
     {
