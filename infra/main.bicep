@@ -152,6 +152,8 @@ module functionApp 'modules/function-app.bicep' = {
       // Urgent relocation: States asked per round; scale on the priority table's clock (1 in production).
       Workflows__Relocations__RoundSize: '3'
       Workflows__Relocations__ClockScale: '1'
+      // Special Fund: the monthly report's timer (NCRONTAB, UTC): the 1st of each month at 06:00.
+      Fund__MonthlyReportSchedule: '0 0 6 1 * *'
       // Telemetry: Entra-authenticated ingestion with the app identity.
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'

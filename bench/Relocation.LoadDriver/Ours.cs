@@ -18,6 +18,9 @@ internal static class Ours
     public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken)
     {
         await using var host = new LocalHostProcess(connectionString, extraArguments: []);
+        // Five States asked per round, as in the floor; no agreements, so round 1 takes the five best overall.
+        host.Environment["Workflows__Relocations__RoundSize"] = Floor.StatesAsked.ToString(CultureInfo.InvariantCulture);
+        host.Environment["Logging__LogLevel__Default"] = "Warning";
         await host.StartAsync(cancellationToken);
         var http = host.Http;
         var admin = TestTokens.For(Roles.RegistryAdmin);

@@ -5,6 +5,7 @@ using Relocation.Api.Features.Audit;
 using Relocation.Api.Features.Outbox;
 using Relocation.Api.Features.Relocations;
 using Relocation.Api.Features.Capacities;
+using Relocation.Api.Features.Fund;
 using Relocation.Api.Features.States;
 using Relocation.Api.Pipeline;
 using Relocation.Api.Routing;
@@ -32,6 +33,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<AgreementReportHandlers>();
         services.AddSingleton<OutboxHandlers>();
         services.AddSingleton<RelocationHandlers>();
+        services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>();
         return services;
     }
 }

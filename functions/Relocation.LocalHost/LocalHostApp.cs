@@ -57,6 +57,7 @@ internal static partial class LocalHostApp
             .AddRelocationWorkflows(builder.Configuration)
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
+            .AddHostedService<Fund.MonthlyFundReportService>()
             .AddDurableEngine(engine, sidecarPort);
 
         var app = builder.Build();
@@ -72,12 +73,18 @@ internal static partial class LocalHostApp
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relocation.LocalHost");
-        await app.StartAsync();
-
-        // After start: sample agreements start orchestrations, which needs the sidecar listening.
+        var sample = app.Services.GetRequiredService<SampleData>();
         if (arguments.SeedSample)
         {
-            await app.Services.GetRequiredService<SampleData>().SeedAsync(CancellationToken.None);
+            await sample.SeedAsync(CancellationToken.None);
+        }
+
+        await app.StartAsync();
+
+        // After start: sample agreements start their orchestrations, which needs the sidecar listening.
+        if (arguments.SeedSample)
+        {
+            await sample.AfterStartAsync(CancellationToken.None);
         }
 
         LogListening(logger, arguments.Port, arguments.InMemory ? "in-memory engine" : "Azure Storage engine on Azurite");

@@ -7,6 +7,7 @@ using Relocation.Domain.Audit;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Capacities;
+using Relocation.Domain.Fund;
 using Relocation.Domain.States;
 using Relocation.Storage.Agreements;
 using Relocation.Storage.Audit;
@@ -15,6 +16,7 @@ using Relocation.Storage.Outbox;
 using Relocation.Storage.Relocations;
 using Relocation.Storage.Capacities;
 using Relocation.Storage.Configuration;
+using Relocation.Storage.Fund;
 using Relocation.Storage.Idempotency;
 using Relocation.Storage.States;
 using Relocation.Storage.Tables;
@@ -67,7 +69,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(StorageResource.Container(CaseFileStore.Container));
         services.AddSingleton<ICaseFileStore, CaseFileStore>();
         services.AddSingleton<IRelocationRepository, RelocationRepository>();
-        services.TryAddSingleton<IRelocationFund, FundNotConnected>();
+        services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
+        services.AddSingleton(StorageResource.Container(FundReportStore.Container));
+        services.AddSingleton<IFundLedger, TableFundLedger>().AddSingleton<IFundReportStore, FundReportStore>().AddSingleton<IFundService, FundService>();
         return services;
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Relocation.Domain.Relocations;
 using Microsoft.DurableTask;
 using Relocation.Workflows.Agreements;
 using Relocation.Workflows.Common;
@@ -25,6 +27,9 @@ public static class WorkflowsServiceCollectionExtensions
         {
             services.AddTransient(activity);
         }
+
+        // Tests may register their own fund first.
+        services.TryAddSingleton<IRelocationFund, FundForRelocations>();
 
         return services;
     }

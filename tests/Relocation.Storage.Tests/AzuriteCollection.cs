@@ -18,6 +18,7 @@ public sealed class StorageFixture : IAsyncLifetime
     {
         await Azurite.InitializeAsync();
         var resources = new[] { TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency }.Select(StorageResource.Table);
+        resources = resources.Append(StorageResource.Container(Relocation.Storage.CaseFiles.CaseFileStore.Container));
         await new StorageInitializer(Azurite.Clients, resources).EnsureCreatedAsync(CancellationToken.None);
     }
 

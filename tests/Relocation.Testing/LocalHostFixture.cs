@@ -7,14 +7,14 @@ using Xunit;
 namespace Relocation.Testing;
 
 /// <summary>Azurite and the local host over it, for end-to-end tests over HTTP.</summary>
-public sealed class LocalHostFixture : IAsyncLifetime
+public class LocalHostFixture : IAsyncLifetime
 {
-    /// <summary>Extra settings for the host (environment variables such as <c>Workflows__Relocations__ClockScale</c>); set before it starts.</summary>
-    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
-
     public AzuriteFixture Azurite { get; } = new();
 
     public LocalHostProcess Host { get; private set; } = null!;
+
+    /// <summary>Extra environment for the host; set by a derived fixture before it starts.</summary>
+    protected virtual IReadOnlyDictionary<string, string> HostEnvironment => new Dictionary<string, string>();
 
     public HttpClient Http => Host.Http;
 
@@ -22,7 +22,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
     {
         await Azurite.InitializeAsync();
         Host = new LocalHostProcess(Azurite.ConnectionString);
-        foreach (var (name, value) in Environment)
+        foreach (var (name, value) in HostEnvironment)
         {
             Host.Environment[name] = value;
         }

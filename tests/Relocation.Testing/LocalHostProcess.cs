@@ -28,6 +28,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Extra environment for the host, e.g. shortened workflow clocks.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public string WorkerId { get; }
 
     public HttpClient Http { get; }
@@ -35,9 +38,6 @@ public sealed class LocalHostProcess : IAsyncDisposable
     public IReadOnlyCollection<string> Output => _output;
 
     public int? ProcessId => _process?.Id;
-
-    /// <summary>Extra environment variables for the host process (settings as <c>Section__Key</c>), applied at every start.</summary>
-    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public static string EntryAssembly
     {

@@ -16,6 +16,8 @@ internal sealed class AgreementSampleSeeder(IAgreementRepository agreements, ISt
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    private readonly List<string> _seeded = [];
+
     public int Order => 10;
 
     public async Task SeedAsync(CancellationToken cancellationToken)
@@ -48,9 +50,19 @@ internal sealed class AgreementSampleSeeder(IAgreementRepository agreements, ISt
 
             agreement.ApplyPending();
             await agreements.AddAsync(agreement, cancellationToken);
+            _seeded.Add(id);
+        }
+    }
+
+    public async Task AfterStartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in _seeded)
+        {
             await workflows.ScheduleNewOrchestrationInstanceAsync(nameof(AgreementOrchestrator), new AgreementWorkflowInput(id),
                 new Microsoft.DurableTask.StartOrchestrationOptions(AgreementInstance.IdFor(id)), cancellationToken);
         }
+
+        _seeded.Clear();
     }
 
     private static IEnumerable<(AgreementEvent Event, DateOnly Date)> Steps(Row row)

@@ -11,7 +11,11 @@ public interface ISampleSeeder
     /// <summary>Lower runs first: States before what refers to them.</summary>
     int Order { get; }
 
+    /// <summary>Writes the sample data, before the host answers requests.</summary>
     Task SeedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Work that needs the running engine (starting orchestrations), after the host has started.</summary>
+    Task AfterStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Runs every <see cref="ISampleSeeder"/> in order.</summary>
@@ -22,6 +26,14 @@ public sealed class SampleData(IEnumerable<ISampleSeeder> seeders)
         foreach (var seeder in seeders.OrderBy(s => s.Order))
         {
             await seeder.SeedAsync(cancellationToken);
+        }
+    }
+
+    public async Task AfterStartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var seeder in seeders.OrderBy(s => s.Order))
+        {
+            await seeder.AfterStartAsync(cancellationToken);
         }
     }
 }
@@ -84,6 +96,7 @@ public static class SampleDataServiceCollectionExtensions
         services.AddSingleton<SampleData>();
         services.AddSingleton<ISampleSeeder, StateSampleSeeder>();
         services.AddSingleton<ISampleSeeder, AgreementSampleSeeder>();
+        services.AddSingleton<ISampleSeeder, FundSampleSeeder>();
         return services;
     }
 }

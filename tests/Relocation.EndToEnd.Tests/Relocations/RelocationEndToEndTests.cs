@@ -130,7 +130,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     [Fact]
     public async Task Create_SameIdempotencyKeyTwice_StartsOneCase()
     {
-        var s = new RelocationScenario(host, "1005");
+        var s = new RelocationScenario(host, "1015");
         var key = Guid.NewGuid().ToString();
         var body = s.RequestBody("Twice Example", "Kinshasa", "+243 222");
 
@@ -171,7 +171,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     [Fact]
     public async Task CaseFile_ReasonTooLong_Is400NamingTheHeader()
     {
-        var s = new RelocationScenario(host, "1006");
+        var s = new RelocationScenario(host, "1016");
         var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
 
         using var response = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: new Dictionary<string, string> { ["X-Access-Reason"] = new string('r', 501) });
@@ -184,7 +184,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     [Fact]
     public async Task Candidates_VwuOnly_RankedWithReasons()
     {
-        var s = new RelocationScenario(host, "1007");
+        var s = new RelocationScenario(host, "1017");
         await s.SetUpStatesAsync();
         var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
 
@@ -197,6 +197,52 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.All(candidates, c => Assert.NotEmpty(c.GetProperty("reasons").EnumerateArray()));
         var scores = candidates.Select(c => c.GetProperty("score").GetInt32()).ToArray();
         Assert.Equal(scores.OrderDescending(), scores);
+    }
+
+    [Fact]
+    public async Task Acceptance_CapacityNeedsFund_CommitsEstimatedCost_AndCancellationReleasesIt()
+    {
+        var s = new RelocationScenario(host, "1005");
+        await s.SetUpStatesAsync();
+        var finance = TestTokens.For(Roles.FinanceOfficer);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using (var receipt = await host.SendAsync(HttpMethod.Post, "fund/receipts", finance,
+            new { donorStateCode = "NOR", amount = new { value = 20000m, currency = "EUR" }, eurValue = 20000m, date = today }, Guid.NewGuid().ToString()))
+        {
+            Assert.Equal(HttpStatusCode.Created, receipt.StatusCode);
+        }
+
+        var before = await s.Ok(HttpMethod.Get, "fund/balance", finance);
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, s.Declining),
+            new { stateCode = s.Declining, decision = "Offer", estimatedCost = new { amount = 4200.50m, currency = "EUR" } });
+
+        var accepted = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Declining }, HttpStatusCode.OK);
+        var committed = await s.Ok(HttpMethod.Get, "fund/balance", finance);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/cancellation", RelocationScenario.Vwu, new { reason = "Moved by other means" });
+        var released = await WaitForBalanceAsync(s, finance, b => b.GetProperty("committed").GetDecimal() == before.GetProperty("committed").GetDecimal());
+
+        Assert.True(accepted.GetProperty("accepted").GetProperty("fundCommitted").GetBoolean());
+        Assert.Equal(before.GetProperty("committed").GetDecimal() + 4200.50m, committed.GetProperty("committed").GetDecimal());
+        Assert.Equal(before.GetProperty("available").GetDecimal() - 4200.50m, committed.GetProperty("available").GetDecimal());
+        Assert.Equal(before.GetProperty("available").GetDecimal(), released.GetProperty("available").GetDecimal());
+    }
+
+    private static async Task<System.Text.Json.JsonElement> WaitForBalanceAsync(RelocationScenario s, string token, Func<System.Text.Json.JsonElement, bool> done)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var balance = await s.Ok(HttpMethod.Get, "fund/balance", token);
+            if (done(balance))
+            {
+                return balance;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The fund balance did not change as expected.");
     }
 
     private static async Task<System.Text.Json.JsonElement> WaitForCapacityAsync(RelocationScenario s, Func<System.Text.Json.JsonElement, bool> done, int? totalFree = null)

@@ -24,17 +24,13 @@ internal sealed class RelocationScenario(LocalHostFixture host, string suffix)
 
     public string NotAsked { get; } = "FIN";
 
-    // Until the Special Fund is merged, IRelocationFund is FundNotConnected (every commitment refused with 409), so the
-    // State that is accepted here needs no fund support and the one that needs it is the refusal case. After the merge:
-    // record a receipt (POST /api/fund/receipts), accept the fund-supported State and assert that the committed balance
-    // (GET /api/fund/balance) rises by its estimated cost.
-    public async Task SetUpStatesAsync()
+    public async Task SetUpStatesAsync(int places = 4)
     {
         foreach (var (code, agreement, fund) in new[] { (Accepting, true, false), (Declining, true, true), (NotAsked, false, false) })
         {
             await Ok(HttpMethod.Put, $"states/{code}", Admin, new StateInputBuilder().With(i => i with { Name = code, Languages = ["en"] }).BuildBody());
             await Ok(HttpMethod.Post, $"states/{code}/capacity", TestTokens.For(Roles.StateFocalPoint, code),
-                new CapacityInputBuilder().With(i => i with { Places = 4, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = fund }).BuildBody());
+                new CapacityInputBuilder().With(i => i with { Places = places, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = fund }).BuildBody());
             if (agreement)
             {
                 var created = await Ok(HttpMethod.Post, "agreements", Admin, new AgreementInputBuilder().With(i => i with { StateCode = code }).BuildBody());

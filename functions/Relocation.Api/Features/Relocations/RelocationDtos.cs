@@ -20,6 +20,7 @@ public sealed record RelocationDto(
     IReadOnlyList<OfferDto> Offers,
     AcceptedDto? Accepted,
     DateOnly? ArrivedOn,
+    AcceptanceDto? LastAcceptance,
     IReadOnlyList<TimelineEntry> Timeline)
 {
     public static RelocationDto From(RelocationCase c)
@@ -32,6 +33,8 @@ public sealed record RelocationDto(
             c.Offers.Select(o => new OfferDto(o.StateCode, o.Round, o.Decision, o.Places, o.AvailableFrom, o.EstimatedCostEurMinor / 100m, o.Note, o.At)).ToArray(),
             c.State.Accepted is { } a ? new AcceptedDto(a.StateCode, a.CommitmentId is not null, a.At) : null,
             c.State.ArrivedOn,
+            c.State.PendingAcceptance is { } p ? new AcceptanceDto(p.StateCode, "Processing", null)
+                : c.State.LastOutcome is { } o ? new AcceptanceDto(null, o.Accepted ? "Accepted" : "Refused", o.Reason) : null,
             c.Timeline);
     }
 }
@@ -41,6 +44,9 @@ public sealed record RoundDto(int Number, IReadOnlyList<string> AskedStates, Dat
 
 /// <summary>A State's answer.</summary>
 public sealed record OfferDto(string StateCode, int Round, OfferDecision Decision, int? Places, DateOnly? AvailableFrom, decimal? EstimatedCostEur, string? Note, DateTimeOffset At);
+
+/// <summary>Where VWU's latest acceptance stands: Processing, Accepted, or Refused with the reason.</summary>
+public sealed record AcceptanceDto(string? StateCode, string Outcome, string? Reason);
 
 /// <summary>The accepted offer.</summary>
 public sealed record AcceptedDto(string StateCode, bool FundCommitted, DateTimeOffset At);

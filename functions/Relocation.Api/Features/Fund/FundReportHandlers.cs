@@ -1,0 +1,66 @@
+using Microsoft.DurableTask.Client;
+using Relocation.Api.Routing;
+using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
+using Relocation.Workflows.Fund;
+
+namespace Relocation.Api.Features.Fund;
+
+/// <summary>
+/// Reports run as an orchestration whose instance id is the report id: <c>POST</c> answers 202 with the status URL,
+/// <c>GET …/{id}</c> the status and, once completed, the links <c>…/{id}/csv</c> and <c>…/{id}/xlsx</c>.
+/// </summary>
+internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider time)
+{
+    public async Task<ApiResult> CreateAsync(ApiRequest request)
+    {
+        var input = request.ReadJson<ReportInput>();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (input.AsOf is { } asOf && (asOf < FundInput.Earliest || asOf > today.AddDays(1)))
+        {
+            throw new DomainValidationException("asOf", $"'asOf' must be from {FundInput.Earliest:yyyy-MM-dd} and not in the future.");
+        }
+
+        var id = request.NewResourceId("fund-report");
+        await FundReportInstance.StartAsync(request.Workflows, new FundReportRequest(id, input.AsOf), request.Aborted);
+        return ApiResult.Accepted(new { id, status = "Pending", statusUrl = StatusUrl(id) }, StatusUrl(id));
+    }
+
+    public async Task<ApiResult> GetAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        var instance = await request.Workflows.GetInstanceAsync(id, getInputsAndOutputs: true, request.Aborted)
+            ?? throw new NotFoundException($"There is no report {id}.");
+        if (instance.Name != nameof(FundReportOrchestrator))
+        {
+            throw new NotFoundException($"There is no report {id}.");
+        }
+
+        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            var status = instance.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated ? "Failed" : "Running";
+            return ApiResult.Ok(new { id, status });
+        }
+
+        var result = instance.ReadOutputAs<FundReportResult>()!;
+        return ApiResult.Ok(new
+        {
+            id,
+            status = "Completed",
+            asOf = result.AsOf,
+            csvUrl = $"{StatusUrl(id)}/csv",
+            xlsxUrl = $"{StatusUrl(id)}/xlsx",
+        });
+    }
+
+    public async Task<ApiResult> DownloadAsync(ApiRequest request, string format)
+    {
+        var id = request.IdValue();
+        var file = await store.GetAsync(id, format, request.Aborted) ?? throw new NotFoundException($"Report {id} has no {format} file (yet).");
+        return ApiResult.File(file.Content, file.ContentType);
+    }
+
+    private static string StatusUrl(string id) => $"/api/fund/reports/{id}";
+
+    internal sealed record ReportInput(DateOnly? AsOf);
+}

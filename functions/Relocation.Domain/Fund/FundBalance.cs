@@ -1,0 +1,37 @@
+namespace Relocation.Domain.Fund;
+
+/// <summary>A donor's line of the balance, in EUR minor units.</summary>
+public sealed record DonorBalance(string StateCode, long Pledged, long Received, long Outstanding);
+
+/// <summary>A year's line of the balance, in EUR minor units.</summary>
+public sealed record YearBalance(int Year, long Pledged, long Received, long Committed, long Released, long Disbursed);
+
+/// <summary>The fund's balance in EUR minor units, now or as of a value date.</summary>
+public sealed record FundBalance(
+    DateOnly? AsOf,
+    long Sequence,
+    long Cash,
+    long Committed,
+    long PledgedOutstanding,
+    long Disbursed,
+    IReadOnlyList<DonorBalance> ByDonor,
+    IReadOnlyList<YearBalance> ByYear,
+    IReadOnlyDictionary<string, long> CashByEarmark)
+{
+    public long Available => Cash - Committed;
+
+    public static FundBalance From(FundPosition position, DateOnly? asOf)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        return new FundBalance(
+            asOf,
+            position.Sequence,
+            position.Cash,
+            position.Committed,
+            position.Receivable,
+            position.Disbursed,
+            position.Donors.Select(d => new DonorBalance(d.Key, d.Value.Pledged, d.Value.Received, d.Value.Outstanding)).ToArray(),
+            position.Years.Select(y => new YearBalance(y.Key, y.Value.Pledged, y.Value.Received, y.Value.Committed, y.Value.Released, y.Value.Disbursed)).ToArray(),
+            new SortedDictionary<string, long>(position.CashByEarmark, StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,86 @@
+namespace Relocation.Domain.Fund;
+
+/// <summary>
+/// What later postings need to know of an earlier one: a pledge's outstanding amount, a commitment's remaining amount,
+/// whether a posting was corrected. <see cref="LastSequence"/> is the last posting applied to it, so applying the same
+/// posting twice changes nothing.
+/// </summary>
+public sealed record FundDocument(string Id, PostingKind Kind, DateOnly Date, long EurMinor, long LastSequence)
+{
+    public string? DonorStateCode { get; init; }
+
+    public string? RelocationId { get; init; }
+
+    public string Earmark { get; init; } = string.Empty;
+
+    /// <summary>For a receipt: the pledge it settled.</summary>
+    public string? PledgeId { get; init; }
+
+    /// <summary>For a pledge: received against it (net of corrected receipts).</summary>
+    public long Received { get; init; }
+
+    public long Released { get; init; }
+
+    public long Disbursed { get; init; }
+
+    public string? CorrectedBy { get; init; }
+
+    public string ContentHash { get; init; } = string.Empty;
+
+    /// <summary>A pledge's outstanding amount or a commitment's remaining amount.</summary>
+    public long Remaining => Kind switch
+    {
+        PostingKind.Pledge => CorrectedBy is null ? EurMinor - Received : 0,
+        PostingKind.Commitment => EurMinor - Released - Disbursed,
+        _ => 0,
+    };
+
+    public static FundDocument Open(Posting posting)
+    {
+        ArgumentNullException.ThrowIfNull(posting);
+        return new FundDocument(posting.Id, posting.Kind, posting.Date, posting.EurMinor, posting.Sequence)
+        {
+            DonorStateCode = posting.DonorStateCode,
+            RelocationId = posting.RelocationId,
+            Earmark = posting.Earmark,
+            PledgeId = posting.Kind == PostingKind.Receipt ? posting.TargetId : null,
+            ContentHash = posting.ContentHash,
+        };
+    }
+
+    /// <summary>The earlier documents a posting changes (besides its own).</summary>
+    public static IEnumerable<string> TouchedBy(Posting posting)
+    {
+        ArgumentNullException.ThrowIfNull(posting);
+        if (posting.TargetId is not null)
+        {
+            yield return posting.TargetId;
+        }
+
+        if (posting.CorrectedPledgeId is not null)
+        {
+            yield return posting.CorrectedPledgeId;
+        }
+    }
+
+    /// <summary>This document after <paramref name="posting"/>; unchanged when it was already applied.</summary>
+    public FundDocument Apply(Posting posting)
+    {
+        ArgumentNullException.ThrowIfNull(posting);
+        if (posting.Sequence <= LastSequence)
+        {
+            return this;
+        }
+
+        var next = this with { LastSequence = posting.Sequence };
+        return posting.Kind switch
+        {
+            PostingKind.Receipt when posting.TargetId == Id => next with { Received = Received + posting.EurMinor },
+            PostingKind.Release when posting.TargetId == Id => next with { Released = Released + posting.EurMinor },
+            PostingKind.Disbursement when posting.TargetId == Id => next with { Disbursed = Disbursed + posting.EurMinor },
+            PostingKind.Correction when posting.TargetId == Id => next with { CorrectedBy = posting.Id },
+            PostingKind.Correction when posting.CorrectedPledgeId == Id => next with { Received = Received - posting.EurMinor },
+            _ => next,
+        };
+    }
+}

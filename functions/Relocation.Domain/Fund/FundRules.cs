@@ -1,0 +1,236 @@
+using System.Globalization;
+using Relocation.Domain.Common;
+
+namespace Relocation.Domain.Fund;
+
+/// <summary>
+/// Decides a posting against the fund's position and the documents it refers to, enforcing every invariant where
+/// the posting is written: available never below zero (with earmarks respected), a receipt never beyond its pledge,
+/// a release or disbursement never beyond its commitment. The same rules serve the in-memory book and the table ledger.
+/// </summary>
+public static class FundRules
+{
+    /// <summary>The documents <see cref="Decide"/> may ask for, given the command's target (read first).</summary>
+    public static IEnumerable<string> SecondaryDocuments(FundDocument? target) =>
+        target is { Kind: PostingKind.Receipt, PledgeId: { } pledge } ? [pledge] : [];
+
+    public static Posting Decide(FundCommand command, string id, long sequence, DateTimeOffset recordedAt, FundPosition position, Func<string, FundDocument?> documents)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(position);
+        ArgumentNullException.ThrowIfNull(documents);
+        var posting = new Posting(id, sequence, command.Kind, command.Date, recordedAt, command.EurMinor, [], command.ContentHash())
+        {
+            DonorStateCode = command.DonorStateCode,
+            TargetId = command.TargetId,
+            Amount = command.Amount,
+            Earmark = command.Earmark,
+            RelocationId = command.RelocationId,
+            Payee = command.Payee,
+            Reference = command.Reference,
+        };
+        var eur = command.EurMinor;
+        switch (command.Kind)
+        {
+            case PostingKind.Pledge:
+                return posting with { Entries = [new(FundAccounts.Receivable(command.DonorStateCode!), eur), new(FundAccounts.Contributions(command.DonorStateCode!), -eur)] };
+
+            case PostingKind.Receipt:
+                return Receipt(command, posting, documents);
+
+            case PostingKind.Commitment:
+            {
+                NotBefore(command.Date, position.LatestDate, "the latest posting");
+                var free = position.AvailableFor(command.Earmark);
+                if (eur > free)
+                {
+                    throw new ConflictException($"Only {Eur(free)} EUR is available for this commitment; {Eur(eur)} EUR asked.");
+                }
+
+                return posting with { Entries = [new(FundAccounts.Encumbrance, eur), new(FundAccounts.Committed(command.RelocationId!), -eur)] };
+            }
+
+            case PostingKind.Release:
+            {
+                var commitment = Commitment(documents(command.TargetId!), command.TargetId!, inRoute: true);
+                NotBefore(command.Date, commitment.Date, "the commitment");
+                if (eur > commitment.Remaining)
+                {
+                    throw new ConflictException($"Only {Eur(commitment.Remaining)} EUR of this commitment remains; {Eur(eur)} EUR cannot be released.");
+                }
+
+                return posting with
+                {
+                    RelocationId = commitment.RelocationId,
+                    Earmark = commitment.Earmark,
+                    Entries = [new(FundAccounts.Committed(commitment.RelocationId!), eur), new(FundAccounts.Encumbrance, -eur)],
+                };
+            }
+
+            case PostingKind.Disbursement:
+            {
+                var commitment = Commitment(documents(command.TargetId!), command.TargetId!, inRoute: false);
+                NotBefore(command.Date, commitment.Date, "the commitment");
+                if (eur > commitment.Remaining)
+                {
+                    throw new ConflictException($"Only {Eur(commitment.Remaining)} EUR of this commitment remains; {Eur(eur)} EUR cannot be disbursed.");
+                }
+
+                // Money earmarked for the commitment's purpose pays first, unearmarked money the rest (see FundPosition.CommitmentsFit).
+                var earmarked = commitment.Earmark.Length == 0 ? 0 : Math.Min(eur, Math.Max(0, position.CashByEarmark.GetValueOrDefault(commitment.Earmark)));
+                var entries = new List<LedgerEntry>
+                {
+                    new(FundAccounts.Committed(commitment.RelocationId!), eur),
+                    new(FundAccounts.Encumbrance, -eur),
+                    new(FundAccounts.Disbursed(commitment.RelocationId!), eur),
+                };
+                if (earmarked > 0)
+                {
+                    entries.Add(new(FundAccounts.CashFor(commitment.Earmark), -earmarked));
+                }
+
+                if (eur - earmarked > 0)
+                {
+                    entries.Add(new(FundAccounts.Cash, -(eur - earmarked)));
+                }
+
+                return posting with { RelocationId = commitment.RelocationId, Earmark = commitment.Earmark, Entries = entries };
+            }
+
+            case PostingKind.Correction:
+                return Correction(command, posting, position, documents);
+
+            default:
+                throw new DomainValidationException("kind", "Unknown posting kind.");
+        }
+    }
+
+    private static Posting Receipt(FundCommand command, Posting posting, Func<string, FundDocument?> documents)
+    {
+        var eur = command.EurMinor;
+        var donor = command.DonorStateCode!;
+        if (command.TargetId is null)
+        {
+            return posting with { Entries = [new(FundAccounts.CashFor(command.Earmark), eur), new(FundAccounts.Contributions(donor), -eur)] };
+        }
+
+        var pledge = documents(command.TargetId);
+        if (pledge is not { Kind: PostingKind.Pledge })
+        {
+            throw new DomainValidationException("pledgeId", "There is no pledge with this id.");
+        }
+
+        if (pledge.DonorStateCode != donor)
+        {
+            throw new DomainValidationException("pledgeId", $"This pledge was made by {pledge.DonorStateCode}, not {donor}.");
+        }
+
+        if (command.Earmark.Length > 0 && command.Earmark != pledge.Earmark)
+        {
+            throw new DomainValidationException("earmark", "A receipt against a pledge carries the pledge's earmark; leave 'earmark' out or repeat it.");
+        }
+
+        NotBefore(command.Date, pledge.Date, "the pledge");
+        if (eur > pledge.Remaining)
+        {
+            throw new ConflictException($"Only {Eur(pledge.Remaining)} EUR of this pledge is outstanding; a receipt of {Eur(eur)} EUR exceeds it.");
+        }
+
+        return posting with
+        {
+            Earmark = pledge.Earmark,
+            Entries = [new(FundAccounts.CashFor(pledge.Earmark), eur), new(FundAccounts.Receivable(donor), -eur)],
+        };
+    }
+
+    private static Posting Correction(FundCommand command, Posting posting, FundPosition position, Func<string, FundDocument?> documents)
+    {
+        var original = documents(command.TargetId!) ?? throw new NotFoundException("There is no posting with this id.");
+        if (original.CorrectedBy is not null)
+        {
+            throw new ConflictException("This posting was already corrected.");
+        }
+
+        if (command.EurMinor != original.EurMinor)
+        {
+            throw new DomainValidationException("eurValue", "A correction reverses the whole posting: repeat its EUR value.");
+        }
+
+        NotBefore(command.Date, original.Date, "the posting it corrects");
+        NotBefore(command.Date, position.LatestDate, "the latest posting");
+        var eur = original.EurMinor;
+        var donor = original.DonorStateCode!;
+        var corrected = posting with
+        {
+            DonorStateCode = donor,
+            Earmark = original.Earmark,
+            CorrectedKind = original.Kind,
+            Amount = null,
+        };
+        switch (original.Kind)
+        {
+            case PostingKind.Pledge:
+                if (original.Received > 0)
+                {
+                    throw new ConflictException("Money was received against this pledge: correct those receipts first.");
+                }
+
+                return corrected with { Entries = [new(FundAccounts.Receivable(donor), -eur), new(FundAccounts.Contributions(donor), eur)] };
+
+            case PostingKind.Receipt:
+            {
+                // Earmarked money already spent cannot be taken back from its earmark: the rest comes from unearmarked cash.
+                var earmarked = original.Earmark.Length == 0 ? 0 : Math.Min(eur, Math.Max(0, position.CashByEarmark.GetValueOrDefault(original.Earmark)));
+                var cash = new List<LedgerEntry>();
+                if (earmarked > 0)
+                {
+                    cash.Add(new(FundAccounts.CashFor(original.Earmark), -earmarked));
+                }
+
+                if (eur - earmarked > 0)
+                {
+                    cash.Add(new(FundAccounts.Cash, -(eur - earmarked)));
+                }
+
+                var after = position.Copy();
+                after.Apply(corrected with { Entries = cash, Kind = PostingKind.Correction });
+                if (after.CashByEarmark.GetValueOrDefault(string.Empty) < 0 || !after.CommitmentsFit())
+                {
+                    throw new ConflictException("Reversing this receipt would leave commitments or payments without the money that covers them.");
+                }
+
+                var credit = original.PledgeId is null ? FundAccounts.Contributions(donor) : FundAccounts.Receivable(donor);
+                return corrected with
+                {
+                    CorrectedPledgeId = original.PledgeId,
+                    Entries = [.. cash, new(credit, eur)],
+                };
+            }
+
+            default:
+                throw new ConflictException("Only pledges and receipts are corrected by reversal; a commitment is undone by releasing it.");
+        }
+    }
+
+    private static FundDocument Commitment(FundDocument? document, string id, bool inRoute)
+    {
+        if (document is { Kind: PostingKind.Commitment })
+        {
+            return document;
+        }
+
+        return inRoute
+            ? throw new NotFoundException($"There is no commitment {id}.")
+            : throw new DomainValidationException("commitmentId", "There is no commitment with this id.");
+    }
+
+    private static void NotBefore(DateOnly date, DateOnly? earliest, string what)
+    {
+        if (earliest is { } e && date < e)
+        {
+            throw new DomainValidationException("date", $"'date' cannot be before {what} ({e:yyyy-MM-dd}).");
+        }
+    }
+
+    private static string Eur(long minor) => Money.EuroMajor(minor).ToString("0.00", CultureInfo.InvariantCulture);
+}

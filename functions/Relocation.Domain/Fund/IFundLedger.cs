@@ -1,0 +1,21 @@
+namespace Relocation.Domain.Fund;
+
+/// <summary>The append-only ledger of the Special Fund; each post is idempotent by its key.</summary>
+public interface IFundLedger
+{
+    /// <summary>
+    /// Posts once per <paramref name="idempotencyKey"/>: the same key with the same content answers the first posting
+    /// (<see cref="PostingResult.Replayed"/>); with different content it is a <see cref="Common.ConflictException"/>.
+    /// </summary>
+    Task<PostingResult> PostAsync(FundCommand command, string idempotencyKey, CancellationToken cancellationToken);
+
+    Task<Posting?> FindAsync(string postingId, CancellationToken cancellationToken);
+
+    Task<FundDocument?> FindDocumentAsync(string postingId, CancellationToken cancellationToken);
+
+    /// <summary>The balance now (<paramref name="asOf"/> null) or at the end of a value date.</summary>
+    Task<FundBalance> BalanceAsync(DateOnly? asOf, CancellationToken cancellationToken);
+
+    /// <summary>Every applied posting in sequence order (for reports and audits: reads the whole ledger).</summary>
+    IAsyncEnumerable<Posting> ReadAllAsync(CancellationToken cancellationToken);
+}

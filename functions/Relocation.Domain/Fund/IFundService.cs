@@ -1,0 +1,62 @@
+namespace Relocation.Domain.Fund;
+
+/// <summary>
+/// What relocation workflows ask of the fund, without HTTP: each call is idempotent by its key (for example
+/// <c>relocation:{id}:commit</c>), so an activity may run it again after a crash.
+/// </summary>
+public interface IFundService
+{
+    /// <summary>Commits money for a relocation and answers the commitment id; a <see cref="Common.ConflictException"/> when not enough is available.</summary>
+    Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, CancellationToken cancellationToken, string? purpose = null);
+
+    /// <summary>
+    /// Releases <paramref name="eurMinor"/> of a commitment, or all that remains of it when null (nothing when nothing
+    /// remains or nothing was committed). A workflow that committed with key K finds its commitment id as <c>Posting.IdFor(K)</c>.
+    /// </summary>
+    Task ReleaseAsync(string commitmentId, long? eurMinor, string idempotencyKey, CancellationToken cancellationToken);
+
+    Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken);
+}
+
+/// <summary>The workflow face of the ledger; value dates are today (UTC).</summary>
+public sealed class FundService(IFundLedger ledger, TimeProvider time) : IFundService
+{
+    public async Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, CancellationToken cancellationToken, string? purpose = null)
+    {
+        var command = FundInput.Commitment(new CommitmentInput(relocationId, Money.EuroMajor(eurMinor), Today(), null, purpose), Today());
+        return (await ledger.PostAsync(command, idempotencyKey, cancellationToken)).Posting.Id;
+    }
+
+    public async Task ReleaseAsync(string commitmentId, long? eurMinor, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var amount = eurMinor;
+        if (amount is null)
+        {
+            // "All that remains" is fixed by the first run: a replay finds its posting by key before reading the commitment again.
+            var id = Posting.IdFor(idempotencyKey);
+            if (await ledger.FindAsync(id, cancellationToken) is not null)
+            {
+                return;
+            }
+
+            // A workflow cancelling before it committed anything has nothing to release.
+            var commitment = await ledger.FindDocumentAsync(commitmentId, cancellationToken);
+            if (commitment is not { Kind: PostingKind.Commitment } || commitment.Remaining == 0)
+            {
+                return;
+            }
+
+            amount = commitment.Remaining;
+        }
+
+        await ledger.PostAsync(FundInput.Release(commitmentId, new ReleaseInput(Money.EuroMajor(amount.Value), Today()), Today()), idempotencyKey, cancellationToken);
+    }
+
+    public async Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var command = FundInput.Disbursement(new DisbursementInput(commitmentId, Money.EuroMajor(eurMinor), payee, Today(), null), Today());
+        return (await ledger.PostAsync(command, idempotencyKey, cancellationToken)).Posting.Id;
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+}

@@ -1,0 +1,90 @@
+namespace Relocation.Domain.Fund;
+
+/// <summary>What a posting records.</summary>
+public enum PostingKind
+{
+    Pledge = 1,
+    Receipt,
+    Commitment,
+    Release,
+    Disbursement,
+    Correction,
+}
+
+/// <summary>One line of a posting: an account and a signed EUR amount in minor units (debit positive).</summary>
+public sealed record LedgerEntry(string Account, long EurMinor);
+
+/// <summary>
+/// A validated request to post: the posting's content before it is decided against the ledger. Its
+/// <see cref="ContentHash"/> tells a replay (same key, same content) from a reuse of the key (409).
+/// </summary>
+public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
+{
+    public string? DonorStateCode { get; init; }
+
+    /// <summary>The pledge a receipt settles, the commitment a release or disbursement draws on, the posting a correction reverses.</summary>
+    public string? TargetId { get; init; }
+
+    public Money? Amount { get; init; }
+
+    /// <summary>A receipt's earmark, or a commitment's purpose; empty when none.</summary>
+    public string Earmark { get; init; } = string.Empty;
+
+    public string? RelocationId { get; init; }
+
+    public string? Payee { get; init; }
+
+    public string? Reference { get; init; }
+
+    public string ContentHash()
+    {
+        var text = string.Join('\u001f', Kind, Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), EurMinor,
+            DonorStateCode, TargetId, Amount?.Minor, Amount?.Currency, Earmark, RelocationId, Payee, Reference);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+}
+
+/// <summary>
+/// An applied posting: immutable once written. <see cref="Sequence"/> is its place in the ledger (1, 2, …);
+/// <see cref="Id"/> is derived from its idempotency key, so a retried request finds the posting it already made.
+/// </summary>
+public sealed record Posting(
+    string Id,
+    long Sequence,
+    PostingKind Kind,
+    DateOnly Date,
+    DateTimeOffset RecordedAt,
+    long EurMinor,
+    IReadOnlyList<LedgerEntry> Entries,
+    string ContentHash)
+{
+    public string? DonorStateCode { get; init; }
+
+    public string? TargetId { get; init; }
+
+    public Money? Amount { get; init; }
+
+    public string Earmark { get; init; } = string.Empty;
+
+    public string? RelocationId { get; init; }
+
+    public string? Payee { get; init; }
+
+    public string? Reference { get; init; }
+
+    /// <summary>For a correction: the kind of the posting it reverses.</summary>
+    public PostingKind? CorrectedKind { get; init; }
+
+    /// <summary>For a correction of a receipt against a pledge: that pledge, whose outstanding amount is restored.</summary>
+    public string? CorrectedPledgeId { get; init; }
+
+    /// <summary>The posting id for an idempotency key: 32 hex digits of its SHA-256.</summary>
+    public static string IdFor(string idempotencyKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
+    }
+}
+
+/// <summary>The answer to a post: the posting, and whether it was already there (a replay).</summary>
+public sealed record PostingResult(Posting Posting, bool Replayed);

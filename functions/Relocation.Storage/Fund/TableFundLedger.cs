@@ -1,0 +1,358 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
+using Relocation.Storage.Configuration;
+using Relocation.Storage.Tables;
+
+namespace Relocation.Storage.Fund;
+
+/// <summary>
+/// The fund ledger in two tables.
+/// <para><b>FundLedger</b>:
+/// <c>(head, head)</c> the head: the sequence applied so far and the <see cref="FundPosition"/> (running totals, by donor,
+/// by year, by earmark) as JSON — a balance is this one read;
+/// <c>(slot, {sequence:D12})</c> one row per posting, insert-only: the posting as JSON;
+/// <c>(posting, {postingId})</c> one row per posting: its <see cref="FundDocument"/> (pledge outstanding, commitment
+/// remaining, corrected by) and content hash. The posting id is derived from the idempotency key, so this row is also
+/// the key → posting map the ledger's own idempotency needs.</para>
+/// <para><b>FundDays</b>: <c>(day, {99999999 − yyyyMMdd})</c> the cumulative position at the end of each value date that
+/// has postings; the inverted key makes "the last day on or before D" the first row of a range query (one row read).</para>
+/// <para><b>Concurrency.</b> The commit point of a posting is the insert of its slot row <c>head.Sequence + 1</c>: an
+/// insert of an existing row fails (409) on single entities, in Azure and in Azurite alike, so exactly one writer
+/// owns each sequence number, and it decided its posting against the head at the sequence before — the state that
+/// really precedes it. No batch is used for anything conditional (Azurite ignores If-Match inside batches). After the
+/// insert the posting is folded in ("rolled forward"), each step idempotent and conditional on a single entity:
+/// its own posting row (insert, 409 = already there), the documents it touches and the day rows on or after its date
+/// (each carries the last sequence applied to it; If-Match update, 412 = re-read), and last the head (If-Match on the
+/// head's ETag). A writer that crashes after its insert leaves a slot beyond the head; the next writer's insert of that
+/// slot fails, and so does any reader's look-ahead read: either rolls it forward first. So readers never miss a
+/// committed posting and never see one twice; a loser of the race for a slot re-reads the head and decides again
+/// (its posting may now be refused: ConflictException → 409).</para>
+/// </summary>
+internal sealed class TableFundLedger(StorageClients clients, TimeProvider time) : IFundLedger
+{
+    public const string Table = "FundLedger";
+    public const string DaysTable = "FundDays";
+    private const string HeadKey = "head";
+    private const string SlotPartition = "slot";
+    private const string PostingPartition = "posting";
+    private const string DayPartition = "day";
+    private const int MaxAttempts = 300;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly TableClient _table = clients.Table(Table);
+    private readonly TableClient _days = clients.Table(DaysTable);
+
+    public async Task<PostingResult> PostAsync(FundCommand command, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var id = Posting.IdFor(idempotencyKey);
+        var hash = command.ContentHash();
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var head = await CurrentHeadAsync(cancellationToken);
+
+            // Read after the head: a posting applied up to the head has its row, so a retry of it is found here.
+            var existing = await FindDocumentAsync(id, cancellationToken);
+            if (existing is not null)
+            {
+                return existing.ContentHash == hash
+                    ? new PostingResult(await FindAsync(id, cancellationToken) ?? throw new InvalidOperationException("Posting row without slot."), Replayed: true)
+                    : throw new ConflictException("This idempotency key was used before for a different posting.");
+            }
+
+            var documents = await LoadDocumentsAsync(command.TargetId, cancellationToken);
+            var posting = FundRules.Decide(command, id, head.Position.Sequence + 1, time.GetUtcNow(), head.Position, d => documents.GetValueOrDefault(d));
+            try
+            {
+                await _table.AddEntityAsync(SlotEntity(posting), cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.IsConflict())
+            {
+                // Another writer took this sequence: fold it in on the next turn and decide again against it.
+                await Task.Delay(Random.Shared.Next(2, 20 + Math.Min(attempt, 40) * 2), cancellationToken);
+                continue;
+            }
+
+            await RollForwardAsync(posting, head, cancellationToken);
+            return new PostingResult(posting, Replayed: false);
+        }
+
+        throw new ConflictException("The fund ledger is too busy; retry.");
+    }
+
+    public async Task<Posting?> FindAsync(string postingId, CancellationToken cancellationToken)
+    {
+        var row = await _table.FindAsync<TableEntity>(PostingPartition, postingId, cancellationToken);
+        if (row?.GetInt64("Sequence") is not { } sequence)
+        {
+            return null;
+        }
+
+        var slot = await _table.FindAsync<TableEntity>(SlotPartition, SlotKey(sequence), cancellationToken);
+        return slot is null ? null : ReadPosting(slot);
+    }
+
+    public async Task<FundDocument?> FindDocumentAsync(string postingId, CancellationToken cancellationToken)
+    {
+        if (!FundInput.IsId(postingId))
+        {
+            return null;
+        }
+
+        var row = await _table.FindAsync<TableEntity>(PostingPartition, postingId, cancellationToken);
+        return row is null ? null : JsonSerializer.Deserialize<FundDocument>(row.GetString("Document"), Json);
+    }
+
+    public async Task<FundBalance> BalanceAsync(DateOnly? asOf, CancellationToken cancellationToken)
+    {
+        var head = await CurrentHeadAsync(cancellationToken);
+        if (asOf is null)
+        {
+            return FundBalance.From(head.Position, null);
+        }
+
+        var filter = $"PartitionKey eq '{DayPartition}' and RowKey ge '{DayKey(asOf.Value)}'";
+        await foreach (var row in _days.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
+        {
+            return FundBalance.From(ReadPosition(row), asOf);
+        }
+
+        return FundBalance.From(new FundPosition(), asOf);
+    }
+
+    public async IAsyncEnumerable<Posting> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var head = await CurrentHeadAsync(cancellationToken);
+        var postings = new List<Posting>();
+        await foreach (var row in _table.QueryAsync<TableEntity>($"PartitionKey eq '{SlotPartition}' and RowKey le '{SlotKey(head.Position.Sequence)}'", cancellationToken: cancellationToken))
+        {
+            postings.Add(ReadPosting(row));
+        }
+
+        foreach (var posting in postings.OrderBy(p => p.Sequence))
+        {
+            yield return posting;
+        }
+    }
+
+    /// <summary>The head, after rolling forward any posting a crashed writer committed but did not fold in.</summary>
+    private async Task<Head> CurrentHeadAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var head = await ReadHeadAsync(cancellationToken);
+            var next = await _table.FindAsync<TableEntity>(SlotPartition, SlotKey(head.Position.Sequence + 1), cancellationToken);
+            if (next is null)
+            {
+                return head;
+            }
+
+            await RollForwardAsync(ReadPosting(next), head, cancellationToken);
+        }
+    }
+
+    private async Task<Head> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        var row = await _table.FindAsync<TableEntity>(HeadKey, HeadKey, cancellationToken);
+        if (row is null)
+        {
+            try
+            {
+                await _table.AddEntityAsync(new TableEntity(HeadKey, HeadKey) { ["Sequence"] = 0L, ["Position"] = JsonSerializer.Serialize(new FundPosition(), Json) }, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.IsConflict())
+            {
+                // Created by a concurrent first writer.
+            }
+
+            row = await _table.FindAsync<TableEntity>(HeadKey, HeadKey, cancellationToken) ?? throw new InvalidOperationException("The fund head is missing.");
+        }
+
+        return new Head(ReadPosition(row), row.ETag);
+    }
+
+    private async Task<Dictionary<string, FundDocument>> LoadDocumentsAsync(string? targetId, CancellationToken cancellationToken)
+    {
+        var documents = new Dictionary<string, FundDocument>(StringComparer.Ordinal);
+        if (targetId is null || await FindDocumentAsync(targetId, cancellationToken) is not { } target)
+        {
+            return documents;
+        }
+
+        documents[targetId] = target;
+        foreach (var id in FundRules.SecondaryDocuments(target))
+        {
+            if (await FindDocumentAsync(id, cancellationToken) is { } secondary)
+            {
+                documents[id] = secondary;
+            }
+        }
+
+        return documents;
+    }
+
+    /// <summary>Folds a committed posting into its rows; every step is idempotent, so any writer or reader may run it again.</summary>
+    private async Task RollForwardAsync(Posting posting, Head head, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.AddEntityAsync(
+                new TableEntity(PostingPartition, posting.Id)
+                {
+                    ["Sequence"] = posting.Sequence,
+                    ["Kind"] = posting.Kind.ToString(),
+                    ["Document"] = JsonSerializer.Serialize(FundDocument.Open(posting), Json),
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsConflict())
+        {
+            // Written by an earlier roll-forward of the same posting; later postings may have changed it since.
+        }
+
+        foreach (var id in FundDocument.TouchedBy(posting))
+        {
+            await UpdateDocumentAsync(id, posting, cancellationToken);
+        }
+
+        await ApplyToDaysAsync(posting, cancellationToken);
+
+        var position = head.Position.Copy();
+        position.Apply(posting);
+        try
+        {
+            await _table.UpdateEntityAsync(
+                new TableEntity(HeadKey, HeadKey) { ["Sequence"] = posting.Sequence, ["Position"] = JsonSerializer.Serialize(position, Json) },
+                head.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+        {
+            // Someone else moved the head on; only a head that already includes this posting is possible here,
+            // since nothing beyond this slot can be committed before the head reaches it.
+        }
+    }
+
+    private async Task UpdateDocumentAsync(string id, Posting posting, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var row = await _table.FindAsync<TableEntity>(PostingPartition, id, cancellationToken);
+            if (row is null)
+            {
+                return;
+            }
+
+            var document = JsonSerializer.Deserialize<FundDocument>(row.GetString("Document"), Json)!;
+            if (document.LastSequence >= posting.Sequence)
+            {
+                return;
+            }
+
+            row["Document"] = JsonSerializer.Serialize(document.Apply(posting), Json);
+            try
+            {
+                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+            {
+                // A concurrent roll-forward of the same posting; re-read and see.
+            }
+        }
+    }
+
+    /// <summary>Adds the posting to the cumulative row of its date (created from the day before) and of every later day.</summary>
+    private async Task ApplyToDaysAsync(Posting posting, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var later = new List<TableEntity>();
+            await foreach (var row in _days.QueryAsync<TableEntity>($"PartitionKey eq '{DayPartition}' and RowKey le '{DayKey(posting.Date)}'", cancellationToken: cancellationToken))
+            {
+                later.Add(row);
+            }
+
+            if (!later.Any(r => r.RowKey == DayKey(posting.Date)))
+            {
+                var position = new FundPosition();
+                await foreach (var row in _days.QueryAsync<TableEntity>($"PartitionKey eq '{DayPartition}' and RowKey gt '{DayKey(posting.Date)}'", maxPerPage: 1, cancellationToken: cancellationToken))
+                {
+                    position = ReadPosition(row);
+                    break;
+                }
+
+                position.Apply(posting);
+                try
+                {
+                    await _days.AddEntityAsync(DayEntity(posting.Date, position, posting.Sequence), cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.IsConflict())
+                {
+                    continue;
+                }
+            }
+
+            foreach (var row in later)
+            {
+                await ApplyToDayAsync(row, posting, cancellationToken);
+            }
+
+            return;
+        }
+    }
+
+    private async Task ApplyToDayAsync(TableEntity row, Posting posting, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if ((row.GetInt64("LastSequence") ?? 0) >= posting.Sequence)
+            {
+                return;
+            }
+
+            var position = ReadPosition(row);
+            position.Apply(posting);
+            var updated = DayEntity(DateOnly.ParseExact(row.GetString("Date"), "yyyy-MM-dd", CultureInfo.InvariantCulture), position, posting.Sequence);
+            try
+            {
+                await _days.UpdateEntityAsync(updated, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+            {
+                row = await _days.FindAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken) ?? throw new InvalidOperationException("A day row vanished.");
+            }
+        }
+    }
+
+    private static TableEntity SlotEntity(Posting posting) => new(SlotPartition, SlotKey(posting.Sequence))
+    {
+        ["PostingId"] = posting.Id,
+        ["Kind"] = posting.Kind.ToString(),
+        ["Posting"] = JsonSerializer.Serialize(posting, Json),
+    };
+
+    private static TableEntity DayEntity(DateOnly date, FundPosition position, long lastSequence) => new(DayPartition, DayKey(date))
+    {
+        ["Date"] = date.ToColumn(),
+        ["LastSequence"] = lastSequence,
+        ["Position"] = JsonSerializer.Serialize(position, Json),
+    };
+
+    private static Posting ReadPosting(TableEntity row) => JsonSerializer.Deserialize<Posting>(row.GetString("Posting"), Json)!;
+
+    private static FundPosition ReadPosition(TableEntity row) => JsonSerializer.Deserialize<FundPosition>(row.GetString("Position"), Json)!;
+
+    private static string SlotKey(long sequence) => sequence.ToString("D12", CultureInfo.InvariantCulture);
+
+    internal static string DayKey(DateOnly date) =>
+        (99_999_999 - int.Parse(date.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)).ToString("D8", CultureInfo.InvariantCulture);
+
+    private sealed record Head(FundPosition Position, ETag ETag);
+}

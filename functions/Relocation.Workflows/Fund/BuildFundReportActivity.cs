@@ -1,0 +1,27 @@
+using Microsoft.DurableTask;
+using Relocation.Domain.Fund;
+
+namespace Relocation.Workflows.Fund;
+
+/// <summary>
+/// Folds the ledger up to the report's value date and writes both files under the report id; running it again
+/// overwrites the same two blobs, so a retried step leaves one report.
+/// </summary>
+public sealed class BuildFundReportActivity(IFundLedger ledger, IFundReportStore store, TimeProvider time) : TaskActivity<FundReportRequest, FundReportResult>
+{
+    public override async Task<FundReportResult> RunAsync(TaskActivityContext context, FundReportRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var asOf = input.AsOf ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var book = new FundBook();
+        await foreach (var posting in ledger.ReadAllAsync(CancellationToken.None))
+        {
+            book.Apply(posting);
+        }
+
+        var report = FundReport.From(book, asOf, time.GetUtcNow());
+        await store.PutAsync(input.ReportId, new FundReportFile(FundReportFile.Csv, FundReportFile.CsvContentType, FundReportWriter.Csv(report)), CancellationToken.None);
+        await store.PutAsync(input.ReportId, new FundReportFile(FundReportFile.Xlsx, FundReportFile.XlsxContentType, FundReportWriter.Xlsx(report)), CancellationToken.None);
+        return new FundReportResult(input.ReportId, asOf, report.Sequence, [FundReportFile.Csv, FundReportFile.Xlsx]);
+    }
+}

@@ -1,0 +1,63 @@
+using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
+using Relocation.Storage.Fund;
+using Relocation.Storage.Tables;
+
+namespace Relocation.Storage.Tests.Fund;
+
+/// <summary>The workflow face of the ledger on Azurite: what an activity retried after a crash relies on.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class FundServiceTests(StorageFixture fixture) : IAsyncLifetime
+{
+    private TableFundLedger _ledger = null!;
+    private FundService _service = null!;
+
+    public async Task InitializeAsync()
+    {
+        var clients = fixture.Azurite.Clients;
+        await clients.Tables.DeleteTableAsync(TableFundLedger.Table);
+        await clients.Tables.DeleteTableAsync(TableFundLedger.DaysTable);
+        await new StorageInitializer(clients, [StorageResource.Table(TableFundLedger.Table), StorageResource.Table(TableFundLedger.DaysTable)]).EnsureCreatedAsync(CancellationToken.None);
+        _ledger = new TableFundLedger(clients, TimeProvider.System);
+        _service = new FundService(_ledger, TimeProvider.System);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(1000m, "EUR"), 1000m, null, today, null), today), "seed", CancellationToken.None);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task CommitForRelocationAsync_SameKeyTwice_OneCommitmentSameId()
+    {
+        var first = await _service.CommitForRelocationAsync("R-1", 40000, "relocation:R-1:commit", CancellationToken.None);
+        var again = await _service.CommitForRelocationAsync("R-1", 40000, "relocation:R-1:commit", CancellationToken.None);
+
+        Assert.Equal(first, again);
+        Assert.Equal(Posting.IdFor("relocation:R-1:commit"), first);
+        Assert.Equal(40000, (await _ledger.BalanceAsync(null, CancellationToken.None)).Committed);
+    }
+
+    [Fact]
+    public async Task CommitForRelocationAsync_MoreThanAvailable_ConflictAndNothingCommitted()
+    {
+        await Assert.ThrowsAsync<ConflictException>(() => _service.CommitForRelocationAsync("R-2", 100001, "relocation:R-2:commit", CancellationToken.None));
+
+        Assert.Equal(0, (await _ledger.BalanceAsync(null, CancellationToken.None)).Committed);
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_AllRemainingTwice_ReleasedOnceAndNeverCommittedIsNothing()
+    {
+        var commitment = await _service.CommitForRelocationAsync("R-3", 30000, "relocation:R-3:commit", CancellationToken.None);
+        await _service.DisburseAsync(commitment, 10000, "Provider", "relocation:R-3:disburse:1", CancellationToken.None);
+
+        await _service.ReleaseAsync(commitment, null, "relocation:R-3:release", CancellationToken.None);
+        await _service.ReleaseAsync(commitment, null, "relocation:R-3:release", CancellationToken.None);
+        await _service.ReleaseAsync(Posting.IdFor("relocation:R-4:commit"), null, "relocation:R-4:release", CancellationToken.None);
+
+        var balance = await _ledger.BalanceAsync(null, CancellationToken.None);
+        Assert.Equal(0, balance.Committed);
+        Assert.Equal(90000, balance.Cash);
+        Assert.Equal(4, balance.Sequence);
+    }
+}

@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
+using Relocation.Storage.Fund;
+using Relocation.Storage.Tables;
+using Relocation.Testing.Fund;
+
+namespace Relocation.Storage.Tests.Fund;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2027, 2, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Today = FundScenario.Today;
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    private static readonly Gen<FundOp> Op =
+        from kind in Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (3, Gen.Constant(2)), (4, Gen.Constant(3)), (2, Gen.Constant(4)), (3, Gen.Constant(5)), (1, Gen.Constant(6)))
+        from donor in Gen.Choose(0, 2)
+        from amount in Gen.Frequency((1, Gen.Choose(-3, 0)), (12, Gen.Choose(1, 50_000)))
+        from target in Gen.Choose(0, 40)
+        from key in Gen.Frequency((6, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)))
+        from earmarked in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from backdate in Gen.Choose(0, 4)
+        select new FundOp(kind, donor, amount, target, key, earmarked, backdate);
+
+    private TableFundLedger _ledger = null!;
+
+    public Task InitializeAsync() => ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Property(MaxTest = 6, EndSize = 30)]
+    public Property PostAsync_RandomSequences_SameOutcomesAsInMemoryBookAndInvariantsHold() =>
+        Prop.ForAll(Gen.ArrayOf(Op).ToArbitrary(), ops => Task.Run(async () =>
+        {
+            await ResetAsync();
+            var book = new FundBook();
+            var stored = new FundScenario();
+            var model = new FundScenario();
+            foreach (var op in ops)
+            {
+                var actual = await stored.RunAsync(op, (c, k) => _ledger.PostAsync(c, k, CancellationToken.None));
+                var expected = await model.RunAsync(op, (c, k) => Task.FromResult(book.Post(c, k, Now)));
+                Assert.Equal(expected, actual);
+            }
+
+            var postings = await ReadAllAsync();
+            var balance = await _ledger.BalanceAsync(null, CancellationToken.None);
+            FundInvariants.Hold(postings, balance);
+            Assert.Equal(JsonSerializer.Serialize(FundBalance.From(book.Position, null)), JsonSerializer.Serialize(balance));
+            var asOf = FundScenario.Start.AddDays(ops.Length / 2);
+            Assert.Equal(JsonSerializer.Serialize(FundBalance.From(book.PositionAsOf(asOf), asOf)), JsonSerializer.Serialize(await _ledger.BalanceAsync(asOf, CancellationToken.None)));
+            return true;
+        }).GetAwaiter().GetResult());
+
+    [Fact]
+    public async Task PostAsync_TwentyParallelCommitmentsForTheSameMoney_NeverNegativeAndLosersConflict()
+    {
+        await _ledger.PostAsync(Receipt("NOR", 1000m), "seed", CancellationToken.None);
+
+        var attempts = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await _ledger.PostAsync(FundInput.Commitment(new CommitmentInput($"R{i}", 150m, Today, null), Today), $"commit:{i}", CancellationToken.None);
+                return "won";
+            }
+            catch (ConflictException)
+            {
+                return "lost";
+            }
+        })).ToArray();
+        var results = await Task.WhenAll(attempts);
+
+        var balance = await _ledger.BalanceAsync(null, CancellationToken.None);
+        Assert.Equal(6, results.Count(r => r == "won"));
+        Assert.Equal(14, results.Count(r => r == "lost"));
+        Assert.Equal(90000, balance.Committed);
+        Assert.Equal(10000, balance.Available);
+        FundInvariants.Hold(await ReadAllAsync(), balance);
+    }
+
+    [Fact]
+    public async Task PostAsync_ParallelWritersWithReplayedKeys_EachKeyPostsOnce()
+    {
+        await _ledger.PostAsync(Receipt("NOR", 5000m), "seed", CancellationToken.None);
+
+        // Ten keys, each sent three times at once: receipts and commitments interleaved.
+        var tasks = Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
+        {
+            var n = i % 10;
+            var command = n % 2 == 0 ? Receipt("JPN", 100m + n) : FundInput.Commitment(new CommitmentInput($"R{n}", 300m, Today, null), Today);
+            return await _ledger.PostAsync(command, $"key:{n}", CancellationToken.None);
+        })).ToArray();
+        var results = await Task.WhenAll(tasks);
+
+        var postings = await ReadAllAsync();
+        Assert.Equal(11, postings.Count);
+        Assert.All(results.GroupBy(r => r.Posting.Id), g => Assert.Single(g.Select(r => r.Posting.Sequence).Distinct()));
+        Assert.Equal(20, results.Count(r => r.Replayed));
+        FundInvariants.Hold(postings, await _ledger.BalanceAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BalanceAsync_WriterCrashedAfterClaimingItsSlot_PostingRolledForward()
+    {
+        await _ledger.PostAsync(Receipt("NOR", 1000m), "first", CancellationToken.None);
+        var position = new FundPosition();
+        position.Apply((await ReadAllAsync())[0]);
+        // A writer that inserted slot 2 and died before folding it in.
+        var orphan = FundRules.Decide(Receipt("CHE", 250m), Posting.IdFor("orphan"), 2, Now, position, _ => null);
+        await Table().AddEntityAsync(new TableEntity("slot", "000000000002") { ["PostingId"] = orphan.Id, ["Posting"] = JsonSerializer.Serialize(orphan, Web) });
+
+        var balance = await _ledger.BalanceAsync(null, CancellationToken.None);
+        var replay = await _ledger.PostAsync(Receipt("CHE", 250m), "orphan", CancellationToken.None);
+
+        Assert.Equal(125000, balance.Cash);
+        Assert.True(replay.Replayed);
+        Assert.Equal(2, replay.Posting.Sequence);
+        Assert.Equal(125000, (await _ledger.BalanceAsync(Today, CancellationToken.None)).Cash);
+    }
+
+    [Fact]
+    public async Task BalanceAsync_AsOfEarlierDates_ReadsCumulativeDays()
+    {
+        var d1 = new DateOnly(2026, 3, 1);
+        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(100m, "EUR"), 100m, null, d1.AddDays(10), null), Today), "a", CancellationToken.None);
+        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(50m, "EUR"), 50m, null, d1, null), Today), "b (backdated)", CancellationToken.None);
+
+        Assert.Equal(0, (await _ledger.BalanceAsync(d1.AddDays(-1), CancellationToken.None)).Cash);
+        Assert.Equal(5000, (await _ledger.BalanceAsync(d1, CancellationToken.None)).Cash);
+        Assert.Equal(5000, (await _ledger.BalanceAsync(d1.AddDays(9), CancellationToken.None)).Cash);
+        Assert.Equal(15000, (await _ledger.BalanceAsync(d1.AddDays(10), CancellationToken.None)).Cash);
+        Assert.Equal(15000, (await _ledger.BalanceAsync(null, CancellationToken.None)).Cash);
+    }
+
+    [Fact]
+    public async Task Azurite_WhatTheLedgerReliesOn_InsertOfExistingRowIs409AndStaleIfMatchIs412()
+    {
+        var table = Table();
+        await table.AddEntityAsync(new TableEntity("probe", "1"));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => table.AddEntityAsync(new TableEntity("probe", "1")));
+        Assert.Equal(409, error.Status);
+
+        var row = (await table.GetEntityAsync<TableEntity>("probe", "1")).Value;
+        await table.UpdateEntityAsync(new TableEntity("probe", "1") { ["V"] = 1 }, row.ETag, TableUpdateMode.Replace);
+        var stale = await Assert.ThrowsAsync<RequestFailedException>(() => table.UpdateEntityAsync(new TableEntity("probe", "1") { ["V"] = 2 }, row.ETag, TableUpdateMode.Replace));
+        Assert.Equal(412, stale.Status);
+    }
+
+    private static FundCommand Receipt(string donor, decimal eur) =>
+        FundInput.Receipt(new ReceiptInput(donor, null, new MoneyInput(eur, "EUR"), eur, null, Today, null), Today);
+
+    private TableClient Table() => fixture.Azurite.Clients.Table(TableFundLedger.Table);
+
+    private async Task<List<Posting>> ReadAllAsync()
+    {
+        var list = new List<Posting>();
+        await foreach (var posting in _ledger.ReadAllAsync(CancellationToken.None))
+        {
+            list.Add(posting);
+        }
+
+        return list;
+    }
+
+    private async Task ResetAsync()
+    {
+        var clients = fixture.Azurite.Clients;
+        foreach (var name in new[] { TableFundLedger.Table, TableFundLedger.DaysTable })
+        {
+            await clients.Tables.DeleteTableAsync(name);
+        }
+
+        await new StorageInitializer(clients, [StorageResource.Table(TableFundLedger.Table), StorageResource.Table(TableFundLedger.DaysTable)]).EnsureCreatedAsync(CancellationToken.None);
+        _ledger = new TableFundLedger(clients, new FixedTime(Now));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

@@ -1,0 +1,164 @@
+using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
+using Xunit;
+
+namespace Relocation.Testing.Fund;
+
+/// <summary>
+/// One step of a random ledger scenario, as plain numbers a property-based generator can produce: what to post
+/// (<see cref="Kind"/> 0–6), for whom, how much (≤ 0 is an invalid amount), on what, and whether to reuse a key.
+/// </summary>
+public sealed record FundOp(int Kind, int Donor, int Amount, int Target, int Key, bool Earmarked, int Backdate);
+
+/// <summary>What a step led to.</summary>
+public sealed record FundOutcome(string Result, string? PostingId, long Sequence);
+
+/// <summary>
+/// Turns <see cref="FundOp"/>s into commands against any ledger (the in-memory book or the table ledger) and checks
+/// what can be checked per step: replays answer the first posting, a reused key with other content is a 409.
+/// </summary>
+public sealed class FundScenario
+{
+    public static readonly DateOnly Start = new(2026, 1, 1);
+    public static readonly DateOnly Today = Start.AddDays(400);
+    private static readonly string[] Donors = ["NOR", "JPN", "CHE"];
+    private static readonly string[] Currencies = ["NOK", "JPY", "EUR"];
+
+    private readonly List<string> _pledges = [];
+    private readonly List<string> _commitments = [];
+    private readonly Dictionary<string, long> _eurById = new(StringComparer.Ordinal);
+    private readonly List<(string Key, FundCommand Command, string Id)> _used = [];
+    private int _step;
+
+    public IReadOnlyList<string> Postings => [.. _eurById.Keys];
+
+    public async Task<FundOutcome> RunAsync(FundOp op, Func<FundCommand, string, Task<PostingResult>> post)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(post);
+        _step++;
+        if (op.Key == 1 && _used.Count > 0)
+        {
+            var (key, command, id) = _used[Math.Abs(op.Target) % _used.Count];
+            var replay = await post(command, key);
+            Assert.True(replay.Replayed, "The same key and content must answer the first posting.");
+            Assert.Equal(id, replay.Posting.Id);
+            return new FundOutcome("Replayed", id, replay.Posting.Sequence);
+        }
+
+        FundCommand next;
+        try
+        {
+            next = Build(op);
+        }
+        catch (DomainValidationException)
+        {
+            return new FundOutcome("Invalid", null, 0);
+        }
+
+        var reuse = op.Key == 2 && _used.Count > 0 ? _used[Math.Abs(op.Target) % _used.Count] : default;
+        var keyToUse = reuse.Key ?? $"scenario:{_step}:{op.Kind}";
+        try
+        {
+            var result = await post(next, keyToUse);
+            if (reuse.Key is not null)
+            {
+                Assert.Equal(reuse.Command.ContentHash(), next.ContentHash());
+                Assert.True(result.Replayed);
+                return new FundOutcome("Replayed", result.Posting.Id, result.Posting.Sequence);
+            }
+
+            Assert.False(result.Replayed);
+            Record(keyToUse, next, result.Posting);
+            return new FundOutcome("Posted", result.Posting.Id, result.Posting.Sequence);
+        }
+        catch (DomainException ex)
+        {
+            if (reuse.Key is not null && reuse.Command.ContentHash() != next.ContentHash())
+            {
+                Assert.IsType<ConflictException>(ex);
+            }
+
+            return new FundOutcome(ex.GetType().Name, null, 0);
+        }
+    }
+
+    private void Record(string key, FundCommand command, Posting posting)
+    {
+        _used.Add((key, command, posting.Id));
+        _eurById[posting.Id] = posting.EurMinor;
+        if (posting.Kind == PostingKind.Pledge)
+        {
+            _pledges.Add(posting.Id);
+        }
+        else if (posting.Kind == PostingKind.Commitment)
+        {
+            _commitments.Add(posting.Id);
+        }
+    }
+
+    private FundCommand Build(FundOp op)
+    {
+        var donor = Math.Abs(op.Donor) % Donors.Length;
+        var date = Start.AddDays(_step);
+        var backdated = date.AddDays(-Math.Abs(op.Backdate % 5));
+        var earmark = op.Earmarked ? "WitnessRelocation" : null;
+        decimal eur = op.Amount / 10m;
+        switch (Math.Abs(op.Kind) % 7)
+        {
+            case 0:
+                return FundInput.Pledge(new PledgeInput(Donors[donor], new MoneyInput(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
+            case 1:
+                return FundInput.Receipt(new ReceiptInput(Donors[donor], null, new MoneyInput(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
+            case 2:
+            {
+                var pledge = Pick(_pledges, op.Target);
+                return FundInput.Receipt(new ReceiptInput(Donors[donor], pledge, new MoneyInput(op.Amount, Currencies[donor]), eur, null, date, null), Today);
+            }
+
+            case 3:
+                return FundInput.Commitment(new CommitmentInput($"R{Math.Abs(op.Target) % 5}", eur * 2, date, null, earmark), Today);
+            case 4:
+                return FundInput.Release(Pick(_commitments, op.Target), new ReleaseInput(eur, date), Today);
+            case 5:
+                return FundInput.Disbursement(new DisbursementInput(Pick(_commitments, op.Target), eur, "Payee", date, null), Today);
+            default:
+            {
+                var target = Pick(Postings, op.Target);
+                var amount = _eurById.TryGetValue(target, out var known) && op.Amount % 4 != 0 ? known : Math.Max(1, op.Amount);
+                FundInput.Date(date, Today, new FieldErrors());
+                return new FundCommand(PostingKind.Correction, date, amount) { TargetId = target };
+            }
+        }
+    }
+
+    /// <summary>An earlier id most of the time, sometimes an id that names nothing.</summary>
+    private static string Pick(IReadOnlyList<string> ids, int target)
+    {
+        var index = Math.Abs(target) % (ids.Count + 1);
+        return index < ids.Count ? ids[index] : Posting.IdFor($"nothing:{target}");
+    }
+}
+
+/// <summary>The checks every ledger must pass after every step.</summary>
+public static class FundInvariants
+{
+    public static void Hold(IReadOnlyList<Posting> postings, FundBalance balance)
+    {
+        ArgumentNullException.ThrowIfNull(postings);
+        ArgumentNullException.ThrowIfNull(balance);
+        Assert.All(postings, p => Assert.Equal(0, p.Entries.Sum(e => e.EurMinor)));
+        var entries = postings.SelectMany(p => p.Entries).ToArray();
+        Assert.Equal(0, entries.Sum(e => e.EurMinor));
+        Assert.Equal(entries.Where(e => FundAccounts.EarmarkOf(e.Account) is not null).Sum(e => e.EurMinor), balance.Cash);
+        Assert.Equal(-entries.Where(e => e.Account.StartsWith("Committed:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.Committed);
+        Assert.Equal(entries.Where(e => e.Account.StartsWith("Receivable:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.PledgedOutstanding);
+        Assert.Equal(entries.Where(e => e.Account.StartsWith("Disbursed:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.Disbursed);
+        Assert.True(balance.Available >= 0, $"Available is {balance.Available}.");
+        Assert.All(balance.CashByEarmark.Values, v => Assert.True(v >= 0));
+        Assert.All(balance.ByDonor, d => Assert.True(d.Outstanding >= 0));
+        Assert.Equal(balance.ByDonor.Sum(d => d.Outstanding), balance.PledgedOutstanding);
+        Assert.Equal(postings.Count == 0 ? 0 : postings.Max(p => p.Sequence), balance.Sequence);
+        Assert.Equal(Enumerable.Range(1, postings.Count).Select(i => (long)i), postings.Select(p => p.Sequence).Order());
+    }
+}
