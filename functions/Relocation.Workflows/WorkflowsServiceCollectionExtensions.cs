@@ -22,6 +22,7 @@ public static class WorkflowsServiceCollectionExtensions
             .Bind(configuration.GetSection(RelocationWorkflowOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<RelocationCommands>();
         foreach (var activity in WorkflowCatalog.Activities)
         {
             services.AddTransient(activity);

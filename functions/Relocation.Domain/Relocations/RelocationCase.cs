@@ -267,7 +267,12 @@ public sealed class RelocationCase
             throw new ConflictException($"The request is {Status}; it cannot be cancelled.");
         }
 
-        State = State with { Status = RelocationStatus.Cancelled, PendingAcceptance = null };
+        if (State.PendingAcceptance is { } pending)
+        {
+            RefuseAcceptance(pending.RequestId, "The request was cancelled before the acceptance could be carried out.", now);
+        }
+
+        State = State with { Status = RelocationStatus.Cancelled };
         if (CurrentRound is { ClosedAt: null } open)
         {
             CloseRound(open.Number, now);
@@ -281,6 +286,12 @@ public sealed class RelocationCase
         if (Status != RelocationStatus.AwaitingOffers && Status != RelocationStatus.Submitted)
         {
             return;
+        }
+
+        if (State.PendingAcceptance is { } pending)
+        {
+            // The acceptance raced the last deadline and lost: its caller gets a clear 409 instead of waiting.
+            RefuseAcceptance(pending.RequestId, "The last round's deadline passed before the acceptance could be carried out; the request is escalated.", now);
         }
 
         State = State with { Status = RelocationStatus.Escalated };

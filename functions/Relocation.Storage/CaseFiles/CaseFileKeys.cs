@@ -28,25 +28,40 @@ internal sealed class ConfiguredCaseFileKeys(CaseFileOptions options) : ICaseFil
 /// Keys from a Key Vault secret: the newest version encrypts, any version decrypts. Versions are immutable, so each
 /// is read once; the current one is looked up again every few minutes to pick up a rotation.
 /// </summary>
-internal sealed class KeyVaultCaseFileKeys(CaseFileOptions options, DataStorageOptions identity, TimeProvider time) : ICaseFileKeys
+internal sealed class KeyVaultCaseFileKeys : ICaseFileKeys
 {
     private static readonly TimeSpan CurrentFor = TimeSpan.FromMinutes(5);
-    private readonly SecretClient _client = new(options.KeyVaultUri!, StorageClients.CreateCredential(identity));
+    private readonly SecretClient _client;
+    private readonly string _secretName;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, byte[]> _versions = new(StringComparer.Ordinal);
-    // One reference, replaced whole: a reader never sees the id of one version with the key of another.
-    private volatile CurrentKey? _current;
+
+    // One reference, swapped whole: a reader never pairs one version's id with another version's key.
+    private CurrentKey? _current;
+
+    public KeyVaultCaseFileKeys(CaseFileOptions options, DataStorageOptions identity, TimeProvider time)
+        : this(new SecretClient(options.KeyVaultUri!, StorageClients.CreateCredential(identity)), options.KeyVaultSecretName!, time)
+    {
+    }
+
+    internal KeyVaultCaseFileKeys(SecretClient client, string secretName, TimeProvider time)
+    {
+        _client = client;
+        _secretName = secretName;
+        _time = time;
+    }
 
     public async Task<(string KeyId, byte[] Key)> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (_current is { } cached && time.GetUtcNow() - cached.ReadAt < CurrentFor)
+        if (_current is { } cached && _time.GetUtcNow() - cached.ReadAt < CurrentFor)
         {
             return (cached.KeyId, cached.Key);
         }
 
-        var secret = (await _client.GetSecretAsync(options.KeyVaultSecretName, cancellationToken: cancellationToken)).Value;
+        var secret = (await _client.GetSecretAsync(_secretName, null, cancellationToken)).Value;
         var key = Decode(secret.Value);
         _versions[secret.Properties.Version] = key;
-        _current = new CurrentKey(secret.Properties.Version, key, time.GetUtcNow());
+        _current = new CurrentKey(secret.Properties.Version, key, _time.GetUtcNow());
         return (secret.Properties.Version, key);
     }
 
@@ -57,12 +72,12 @@ internal sealed class KeyVaultCaseFileKeys(CaseFileOptions options, DataStorageO
             return key;
         }
 
-        var secret = (await _client.GetSecretAsync(options.KeyVaultSecretName, keyId, cancellationToken)).Value;
+        var secret = (await _client.GetSecretAsync(_secretName, keyId, cancellationToken)).Value;
         return _versions[keyId] = Decode(secret.Value);
     }
 
-    private sealed record CurrentKey(string KeyId, byte[] Key, DateTimeOffset ReadAt);
-
     private static byte[] Decode(string value) =>
         CaseFileOptions.IsKey(value) ? Convert.FromBase64String(value) : throw new InvalidOperationException("The case-file key secret is not base64 of 32 bytes.");
+
+    private sealed record CurrentKey(string KeyId, byte[] Key, DateTimeOffset ReadAt);
 }

@@ -129,4 +129,72 @@ public sealed class CandidateRankerTests
         Assert.Equal(["C", "D"], CandidateRanker.SelectRound(ranked.Skip(2).ToArray(), 2, 3).Select(c => c.StateCode));
         Assert.Equal(["C"], CandidateRanker.SelectRound(ranked.Skip(2).ToArray(), 1, 1).Select(c => c.StateCode));
     }
+
+    public static TheoryData<string, Func<CapacityInput, CapacityInput>> Fitting => new()
+    {
+        { "exactly enough places", i => i with { Places = 3 } },
+        { "household exactly the largest taken", i => i with { MaxHouseholdSize = 3 } },
+        { "opens on the due date", i => i with { AvailableFrom = Due, AvailableUntil = Due.AddDays(30) } },
+        { "closes on the due date", i => i with { AvailableFrom = Due.AddDays(-30), AvailableUntil = Due } },
+        { "serves the kind among others", i => i with { Kinds = [RelocationKind.InterimRelease, RelocationKind.TemporaryRelocation] } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Fitting))]
+    public void Rank_CapacityOnTheEdgeOfAHardFilter_IsACandidate(string why, Func<CapacityInput, CapacityInput> change)
+    {
+        var ranked = CandidateRanker.Rank(Request, [Cap("NOR", "c1", change)], States(), None, None, Now);
+
+        Assert.True(ranked.Select(c => c.StateCode).SequenceEqual(["NOR"]), why);
+    }
+
+    [Fact]
+    public void Rank_NoMedicalCareNeeded_CapacityWithoutItFits()
+    {
+        var ranked = CandidateRanker.Rank(Request with { NeedsMedicalCare = false }, [Cap("NOR", "c1", i => i with { MedicalCare = false })], States(), None, None, Now);
+
+        Assert.Equal(["NOR"], ranked.Select(c => c.StateCode));
+    }
+
+    [Fact]
+    public void Rank_ReasonsAgainst_AreGivenToo()
+    {
+        var capacity = Cap("NOR", "c1", i => i with { Languages = ["nb"], NeedsFundSupport = true }, Now.AddDays(-100));
+
+        var candidate = Assert.Single(CandidateRanker.Rank(Request with { PreferredRegion = RegionalGroup.African }, [capacity],
+            States(("NOR", RegionalGroup.WesternEuropeanOther, ["nb"])), None, None, Now));
+
+        Assert.Equal(0, candidate.Score);
+        Assert.Contains("no agreement in force: ad hoc request", candidate.Reasons);
+        Assert.Contains("no shared language", candidate.Reasons);
+        Assert.Contains("other regional group", candidate.Reasons);
+        Assert.Contains("needs Special Fund support", candidate.Reasons);
+        Assert.Contains(candidate.Reasons, r => r.Contains("stale", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Rank_StateWithTwoCapacities_RepresentedByItsBest()
+    {
+        var ranked = CandidateRanker.Rank(Request, [Cap("NOR", "c1", i => i with { NeedsFundSupport = true }), Cap("NOR", "c2")], States(), None, None, Now);
+
+        Assert.Equal("c2", Assert.Single(ranked).CapacityId);
+    }
+
+    [Fact]
+    public void SelectRound_NoCandidateHasAnAgreement_FirstRoundTakesTheBestOverall()
+    {
+        var ranked = new[]
+        {
+            new Candidate("A", "1", 150, false, false, []), new Candidate("B", "2", 120, false, false, []),
+            new Candidate("C", "3", 100, false, false, []), new Candidate("D", "4", 90, false, false, []),
+        };
+
+        Assert.Equal(["A", "B", "C"], CandidateRanker.SelectRound(ranked, 1, 3).Select(c => c.StateCode));
+    }
+
+    [Fact]
+    public void SelectRound_NothingLeft_IsEmpty()
+    {
+        Assert.Empty(CandidateRanker.SelectRound([], 2, 3));
+    }
 }

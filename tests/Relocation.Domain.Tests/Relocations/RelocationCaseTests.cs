@@ -7,128 +7,278 @@ namespace Relocation.Domain.Tests.Relocations;
 public sealed class RelocationCaseTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private static readonly RelocationFacts Facts = new("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency,
+        new Household(2, 1), new Needs(["fr"], false));
 
-    private static RelocationCase New()
+    private static RelocationCase Waiting(params string[] asked)
     {
-        var facts = new RelocationFacts("ICC-01/04", "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, new Household(2, 1), new Needs(["fr"], false));
-        var relocation = RelocationCase.Submit("r1", facts, Now, "Vwu.Officer");
-        relocation.StartRound(1, [new AskedState("NOR", "c1", false, 1100), new AskedState("SWE", "c2", true, 1000)], Now, Now.AddHours(24));
-        return relocation;
+        var c = RelocationCase.Submit("r1", Facts, Now, "Vwu.Officer");
+        c.StartRound(1, asked.Select(s => new AskedState(s, $"cap-{s}", false, 1000)).ToArray(), Now, Now.AddHours(24));
+        return c;
     }
 
-    private static ResponseInput Offer(string state) => new(state, OfferDecision.Offer, 3, null, new MoneyInput(100m, "EUR"), null);
+    private static ResponseInput Offer(string state, decimal? cost = null, string currency = "EUR") =>
+        new(state, OfferDecision.Offer, 3, null, cost is null ? null : new MoneyInput(cost, currency), null);
 
-    [Fact]
-    public void Submit_Emergency_RelocationDueInSevenDays()
+    private static ResponseInput Decline(string state) => new(state, OfferDecision.Decline, null, null, null, "full");
+
+    [Theory]
+    [InlineData(RelocationPriority.Emergency, 7)]
+    [InlineData(RelocationPriority.Urgent, 42)]
+    [InlineData(RelocationPriority.Normal, 365)]
+    public void Submit_Priority_SetsRelocationDueFromTheTable(RelocationPriority priority, int days)
     {
-        Assert.Equal(new DateOnly(2026, 12, 5), New().State.RelocationDueOn);
-    }
+        var c = RelocationCase.Submit("r1", Facts with { Priority = priority }, Now, "Vwu.Officer");
 
-    [Fact]
-    public void RecordResponse_StateNotAsked_IsForbiddenAndLogged()
-    {
-        var relocation = New();
-
-        Assert.Throws<ForbiddenException>(() => relocation.RecordResponse("FIN", Offer("FIN"), Now));
-        Assert.Equal("ResponseRefused", relocation.Timeline[^1].What);
-    }
-
-    [Fact]
-    public void RecordResponse_Twice_IsConflict()
-    {
-        var relocation = New();
-        relocation.RecordResponse("NOR", Offer("NOR"), Now);
-
-        Assert.Throws<ConflictException>(() => relocation.RecordResponse("NOR", Offer("NOR"), Now));
+        Assert.Equal(DateOnly.FromDateTime(Now.UtcDateTime).AddDays(days), c.State.RelocationDueOn);
+        Assert.Equal(RelocationStatus.Submitted, c.Status);
+        Assert.Equal(3, PriorityClock.For(priority).Rounds);
     }
 
     [Fact]
-    public void RecordResponse_AfterRoundClosed_IsConflict()
+    public void StartRound_SameRoundTwice_ChangesNothing()
     {
-        var relocation = New();
-        relocation.CloseRound(1, Now.AddHours(25));
+        var c = Waiting("NOR");
+        var timeline = c.Timeline.Count;
 
-        Assert.Throws<ConflictException>(() => relocation.RecordResponse("NOR", Offer("NOR"), Now.AddHours(26)));
+        c.StartRound(1, [new AskedState("SWE", "x", false, 1)], Now, Now.AddHours(1));
+
+        Assert.Single(c.Rounds);
+        Assert.Equal("NOR", Assert.Single(c.Rounds[0].Asked).StateCode);
+        Assert.Equal(timeline, c.Timeline.Count);
+    }
+
+    [Fact]
+    public void StartRound_NextRound_ClosesThePreviousOne()
+    {
+        var c = Waiting("NOR");
+
+        c.StartRound(2, [new AskedState("SWE", "x", false, 1)], Now.AddHours(25), Now.AddHours(49));
+
+        Assert.NotNull(c.Rounds[0].ClosedAt);
+        Assert.Null(c.Rounds[1].ClosedAt);
+    }
+
+    [Fact]
+    public void RecordResponse_StateNotAsked_IsForbiddenAndRecorded()
+    {
+        var c = Waiting("NOR");
+
+        Assert.Throws<ForbiddenException>(() => c.RecordResponse("FIN", Offer("FIN"), Now));
+
+        Assert.Equal("ResponseRefused", c.Timeline[^1].What);
+        Assert.Empty(c.Offers);
+    }
+
+    [Fact]
+    public void RecordResponse_Duplicate_IsConflictAndRecorded()
+    {
+        var c = Waiting("NOR");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+
+        var ex = Assert.Throws<ConflictException>(() => c.RecordResponse("NOR", Decline("NOR"), Now));
+
+        Assert.Contains("already answered", ex.Message, StringComparison.Ordinal);
+        Assert.Single(c.Offers);
+        Assert.Equal("ResponseRefused", c.Timeline[^1].What);
+    }
+
+    [Fact]
+    public void RecordResponse_AfterItsRoundClosed_IsConflict()
+    {
+        var c = Waiting("NOR");
+        c.StartRound(2, [new AskedState("SWE", "x", false, 1)], Now.AddHours(25), Now.AddHours(49));
+
+        var ex = Assert.Throws<ConflictException>(() => c.RecordResponse("NOR", Offer("NOR"), Now.AddHours(26)));
+
+        Assert.Contains("closed", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(c.Offers);
     }
 
     [Theory]
     [InlineData("USD", 100, "estimatedCost.currency")]
     [InlineData("EUR", -1, "estimatedCost.amount")]
-    [InlineData("EUR", 0.001, "estimatedCost.amount")]
-    public void RecordResponse_BadCost_NamesField(string currency, decimal amount, string field)
+    [InlineData("EUR", 10.123, "estimatedCost.amount")]
+    public void RecordResponse_BadEstimatedCost_NamesTheField(string currency, double amount, string field)
     {
-        var ex = Assert.Throws<DomainValidationException>(() => New().RecordResponse("NOR", new ResponseInput("NOR", OfferDecision.Offer, null, null, new MoneyInput(amount, currency), null), Now));
+        var c = Waiting("NOR");
+
+        var ex = Assert.Throws<DomainValidationException>(() => c.RecordResponse("NOR", Offer("NOR", (decimal)amount, currency), Now));
 
         Assert.Contains(field, ex.Errors.Keys);
+        Assert.Empty(c.Offers);
     }
 
     [Fact]
-    public void RequestAcceptance_StateDidNotOffer_IsConflict()
+    public void RecordResponse_NoteTooLong_NamesTheField()
     {
-        var relocation = New();
-        relocation.RecordResponse("SWE", new ResponseInput("SWE", OfferDecision.Decline, null, null, null, null), Now);
+        var c = Waiting("NOR");
 
-        Assert.Throws<ConflictException>(() => relocation.RequestAcceptance("SWE", "a1", Now));
+        var ex = Assert.Throws<DomainValidationException>(() => c.RecordResponse("NOR", Decline("NOR") with { Note = new string('x', 501) }, Now));
+
+        Assert.Contains("note", ex.Errors.Keys);
     }
 
     [Fact]
-    public void RequestAcceptance_SecondWhileFirstPending_IsConflict()
+    public void RecordResponse_OfferInEuros_KeepsCostInMinorUnits()
     {
-        var relocation = New();
-        relocation.RecordResponse("NOR", Offer("NOR"), Now);
-        relocation.RecordResponse("SWE", Offer("SWE"), Now);
-        relocation.RequestAcceptance("NOR", "a1", Now);
+        var c = Waiting("NOR");
 
-        Assert.Throws<ConflictException>(() => relocation.RequestAcceptance("SWE", "a2", Now));
+        var offer = c.RecordResponse("NOR", Offer("NOR", 4200.50m), Now);
+
+        Assert.Equal(420050, offer.EstimatedCostEurMinor);
+        Assert.Equal(1, offer.Round);
     }
 
     [Fact]
-    public void CompleteAcceptance_ThenArrive_IsRelocated_AndAllDeclinedIsFalse()
+    public void AllDeclined_EveryAskedStateDeclined_IsTrueOnlyThen()
     {
-        var relocation = New();
-        relocation.RecordResponse("NOR", Offer("NOR"), Now);
-        relocation.RequestAcceptance("NOR", "a1", Now);
-        relocation.CompleteAcceptance("a1", "c1", null, Now);
-        relocation.CompleteAcceptance("a1", "c1", null, Now);
-        relocation.Arrive(new DateOnly(2026, 11, 28), Now);
+        var c = Waiting("NOR", "SWE");
+        c.RecordResponse("NOR", Decline("NOR"), Now);
+        Assert.False(c.AllDeclined(1));
 
-        Assert.Equal(RelocationStatus.Relocated, relocation.Status);
-        Assert.False(relocation.AllDeclined(1));
-        Assert.Single(relocation.Timeline, t => t.What == "OfferAccepted");
+        c.RecordResponse("SWE", Decline("SWE"), Now);
+
+        Assert.True(c.AllDeclined(1));
     }
 
     [Fact]
-    public void AllDeclined_EveryAskedStateDeclined_IsTrue()
+    public void RequestAcceptance_StateThatDidNotOffer_IsConflictAndRecorded()
     {
-        var relocation = New();
-        relocation.RecordResponse("NOR", new ResponseInput("NOR", OfferDecision.Decline, null, null, null, null), Now);
-        Assert.False(relocation.AllDeclined(1));
-        relocation.RecordResponse("SWE", new ResponseInput("SWE", OfferDecision.Decline, null, null, null, null), Now);
+        var c = Waiting("NOR", "SWE");
+        c.RecordResponse("SWE", Decline("SWE"), Now);
 
-        Assert.True(relocation.AllDeclined(1));
+        Assert.Throws<ConflictException>(() => c.RequestAcceptance("SWE", "a1", Now));
+
+        Assert.Null(c.State.PendingAcceptance);
+        Assert.Equal("AcceptanceRefused", c.Timeline[^1].What);
     }
 
     [Fact]
-    public void Cancel_AfterRelocated_IsConflict()
+    public void RequestAcceptance_WhileAnotherIsPending_IsConflict()
     {
-        var relocation = New();
-        relocation.RecordResponse("NOR", Offer("NOR"), Now);
-        relocation.RequestAcceptance("NOR", "a1", Now);
-        relocation.CompleteAcceptance("a1", "c1", null, Now);
-        relocation.Arrive(new DateOnly(2026, 11, 28), Now);
+        var c = Waiting("NOR", "SWE");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RecordResponse("SWE", Offer("SWE"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
 
-        Assert.Throws<ConflictException>(() => relocation.Cancel("x", Now));
+        Assert.Throws<ConflictException>(() => c.RequestAcceptance("SWE", "a2", Now));
+        c.RequestAcceptance("NOR", "a1", Now);
+
+        Assert.Equal("a1", c.State.PendingAcceptance!.RequestId);
     }
 
     [Fact]
-    public void Validate_ProtectedFieldsBad_NamesFieldsWithoutEchoingValues()
+    public void CompleteAcceptance_Pending_AcceptsAndClosesTheRound()
     {
-        var input = new RelocationInput("ICC-01/04", "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, new HouseholdInput(0, 1),
-            new NeedsInput(["fr"], false), new ProtectedPersonInput("SecretName\u0001", new DateOnly(2090, 1, 1), "", "x"));
+        var c = Waiting("NOR");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
 
-        var ex = Assert.Throws<DomainValidationException>(() => input.Validate(new DateOnly(2026, 11, 28)));
+        c.CompleteAcceptance("a1", "cap-NOR", "fund-1", Now);
+        c.CompleteAcceptance("a1", "cap-NOR", "fund-1", Now);
 
-        Assert.Equal(["household.adults", "protectedPerson.currentLocation", "protectedPerson.dateOfBirth", "protectedPerson.fullName"], ex.Errors.Keys.Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(ex.Errors.Values.SelectMany(v => v), m => m.Contains("SecretName", StringComparison.Ordinal));
+        Assert.Equal(RelocationStatus.OfferAccepted, c.Status);
+        Assert.Equal(new AcceptedOffer("NOR", "cap-NOR", "fund-1", Now), c.State.Accepted);
+        Assert.NotNull(c.Rounds[0].ClosedAt);
+        Assert.Single(c.Timeline, t => t.What == "OfferAccepted");
+        Assert.Throws<ConflictException>(() => c.RequestAcceptance("NOR", "a2", Now));
+    }
+
+    [Fact]
+    public void RefuseAcceptance_Pending_KeepsWaitingWithTheReason()
+    {
+        var c = Waiting("NOR");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
+
+        c.RefuseAcceptance("a1", "not enough money", Now);
+
+        Assert.Equal(RelocationStatus.AwaitingOffers, c.Status);
+        Assert.Null(c.State.PendingAcceptance);
+        Assert.Equal(new AcceptanceOutcome("a1", false, "not enough money"), c.State.LastOutcome);
+    }
+
+    [Fact]
+    public void Arrive_BeforeAcceptance_IsConflict()
+    {
+        var c = Waiting("NOR");
+
+        Assert.Throws<ConflictException>(() => c.Arrive(DateOnly.FromDateTime(Now.UtcDateTime), Now));
+    }
+
+    [Fact]
+    public void Arrive_InTheFuture_NamesTheField()
+    {
+        var c = Accepted();
+
+        var ex = Assert.Throws<DomainValidationException>(() => c.Arrive(DateOnly.FromDateTime(Now.UtcDateTime).AddDays(1), Now));
+
+        Assert.Contains("arrivedOn", ex.Errors.Keys);
+    }
+
+    [Fact]
+    public void Arrive_AfterAcceptance_IsRelocated()
+    {
+        var c = Accepted();
+
+        c.Arrive(DateOnly.FromDateTime(Now.UtcDateTime), Now);
+
+        Assert.Equal(RelocationStatus.Relocated, c.Status);
+        Assert.Throws<ConflictException>(() => c.Cancel("late", Now));
+    }
+
+    [Fact]
+    public void Cancel_Twice_IsConflict()
+    {
+        var c = Waiting("NOR");
+        c.Cancel("threat gone", Now);
+
+        Assert.Throws<ConflictException>(() => c.Cancel("again", Now));
+        Assert.Throws<ConflictException>(() => c.RecordResponse("NOR", Offer("NOR"), Now));
+        Assert.Equal(RelocationStatus.Cancelled, c.Status);
+    }
+
+    [Fact]
+    public void Escalate_AfterAcceptance_ChangesNothing()
+    {
+        var c = Accepted();
+
+        c.Escalate(Now);
+
+        Assert.Equal(RelocationStatus.OfferAccepted, c.Status);
+    }
+
+    [Fact]
+    public void Escalate_WithAcceptancePending_RefusesIt()
+    {
+        var c = Waiting("NOR");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
+
+        c.Escalate(Now);
+
+        Assert.Equal(RelocationStatus.Escalated, c.Status);
+        Assert.Null(c.State.PendingAcceptance);
+        Assert.False(c.State.LastOutcome!.Accepted);
+    }
+
+    [Fact]
+    public void Timeline_NeverCarriesProtectedDetails_OnlyFacts()
+    {
+        var c = Accepted();
+        c.Arrive(DateOnly.FromDateTime(Now.UtcDateTime), Now);
+
+        Assert.All(c.Timeline, t => Assert.False(string.IsNullOrEmpty(t.What)));
+        Assert.Equal(["Submitted", "RoundStarted", "OfferReceived", "AcceptanceRequested", "RoundClosed", "OfferAccepted", "Arrived"], c.Timeline.Select(t => t.What));
+    }
+
+    private static RelocationCase Accepted()
+    {
+        var c = Waiting("NOR");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
+        c.CompleteAcceptance("a1", "cap-NOR", null, Now);
+        return c;
     }
 }

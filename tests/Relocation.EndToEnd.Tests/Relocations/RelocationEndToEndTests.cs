@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Relocation.Domain.Security;
 using Relocation.Testing;
 
@@ -124,6 +125,78 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Equal(freeBefore, RelocationScenario.Free(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin)));
         Assert.Equal(0, capacity.GetProperty("held").GetInt32());
         await s.Send(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = "2026-11-28" }, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Create_SameIdempotencyKeyTwice_StartsOneCase()
+    {
+        var s = new RelocationScenario(host, "1015");
+        var key = Guid.NewGuid().ToString();
+        var body = s.RequestBody("Twice Example", "Kinshasa", "+243 222");
+
+        using var first = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, body, key);
+        using var second = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, body, key);
+        var (a, b) = (await LocalHostFixture.JsonAsync(first), await LocalHostFixture.JsonAsync(second));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, second.StatusCode));
+        Assert.Equal(a.GetProperty("id").GetString(), b.GetProperty("id").GetString());
+        Assert.Equal($"/api/relocations/{a.GetProperty("id").GetString()}", a.GetProperty("statusUrl").GetString());
+        var timeline = (await s.WaitAsync(a.GetProperty("id").GetString()!, v => v.GetProperty("status").GetString() != "Submitted")).GetProperty("timeline");
+        Assert.Single(timeline.EnumerateArray(), t => t.GetProperty("what").GetString() == "Submitted");
+    }
+
+    [Fact]
+    public async Task Create_InvalidFields_400NamesThemAndNeverEchoesProtectedValues()
+    {
+        var secret = "SecretCanary" + new string('z', 600);
+        using var response = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, new
+        {
+            caseReference = "ICC-01/04-01/06", pseudonym = "Amina", kind = "TemporaryRelocation", priority = "Emergency",
+            household = new { adults = 0, children = 0 }, needs = new { languages = new[] { "fr" }, medicalCare = false },
+            protectedPerson = new { fullName = "SecretCanaryName", dateOfBirth = "1987-04-12", currentLocation = secret, contact = "x" },
+        });
+        var text = await response.Content.ReadAsStringAsync();
+        var errors = JsonDocument.Parse(text).RootElement.GetProperty("errors");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        foreach (var field in new[] { "pseudonym", "household.adults", "protectedPerson.currentLocation" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"{field} named in {text}");
+        }
+
+        Assert.DoesNotContain("SecretCanary", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Amina", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CaseFile_ReasonTooLong_Is400NamingTheHeader()
+    {
+        var s = new RelocationScenario(host, "1016");
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+
+        using var response = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: new Dictionary<string, string> { ["X-Access-Reason"] = new string('r', 501) });
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("X-Access-Reason", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Candidates_VwuOnly_RankedWithReasons()
+    {
+        var s = new RelocationScenario(host, "1017");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+
+        var candidates = (await s.Ok(HttpMethod.Get, $"relocations/{id}/candidates", RelocationScenario.Vwu)).EnumerateArray().ToArray();
+        await s.Send(HttpMethod.Get, $"relocations/{id}/candidates", TestTokens.For(Roles.StateFocalPoint, s.Accepting), null, HttpStatusCode.Forbidden);
+
+        var codes = candidates.Select(c => c.GetProperty("stateCode").GetString()).ToArray();
+        Assert.Contains(s.NotAsked, codes);
+        Assert.True(Array.IndexOf(codes, s.Accepting) < Array.IndexOf(codes, s.NotAsked), "a State with an agreement in force ranks above an ad hoc one");
+        Assert.All(candidates, c => Assert.NotEmpty(c.GetProperty("reasons").EnumerateArray()));
+        var scores = candidates.Select(c => c.GetProperty("score").GetInt32()).ToArray();
+        Assert.Equal(scores.OrderDescending(), scores);
     }
 
     [Fact]

@@ -1,114 +1,120 @@
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Moq;
+using Relocation.Domain.Agreements;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.States;
-using Relocation.Storage;
-using Relocation.Storage.Tables;
-using Relocation.Testing;
 using Relocation.Testing.Builders;
+using Relocation.Testing.Fakes;
 using Relocation.Workflows.Relocations;
 
 namespace Relocation.Workflows.Tests.Relocations;
 
 /// <summary>
-/// The relocation orchestration on the in-process test host, over real repositories on Azurite, with the fund mocked.
-/// The test plays the API's part: it records on the case what callers say, then raises the event.
+/// The relocation orchestration in the in-process test host, driven through <see cref="RelocationCommands"/> exactly as
+/// the API drives it. Deadlines are the priority table's, scaled down through <see cref="RelocationWorkflowOptions.ClockScale"/>
+/// only where a test needs them to pass.
 /// </summary>
 public sealed class RelocationOrchestratorTests : IAsyncLifetime
 {
-    // 24 h × 0.00002 ≈ 1.7 s per round: deadlines pass within a test.
-    private const double ClockScale = 0.00002;
+    /// <summary>Emergency's 24 hours become about 2.6 seconds.</summary>
+    private const double FastClock = 0.00003;
+
+    private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(30);
+    private readonly InMemoryRelocationRepository _relocations = new();
+    private readonly InMemoryCapacityRepository _capacities = new();
+    private readonly InMemoryStateRepository _states = new();
+    private readonly InMemoryOutbox _outbox = new();
     private readonly Mock<IRelocationFund> _fund = new();
+    private readonly RelocationWorkflowOptions _options = new() { RoundSize = 3, ClockScale = 1 };
+    private readonly RelocationCommands _commands;
     private DurableTaskTestHost _host = null!;
-    private readonly Queue<string> _freeStates = new(["NOR", "SWE", "FIN", "DNK", "ISL", "NLD", "BEL", "AUT", "CHE", "IRL", "PRT", "ESP", "ITA", "GRC", "MLT", "CYP", "EST", "LVA", "LTU", "POL", "ROU", "BGR", "HRV", "SVN"]);
+
+    public RelocationOrchestratorTests()
+    {
+        _commands = new RelocationCommands(_relocations, TimeProvider.System);
+        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync("commitment-1");
+    }
 
     private DurableTaskClient Client => _host.Client;
 
-    private IServiceProvider Services => _host.Services;
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
-    // One Azurite per test: ranking reads every registered capacity, so tests must not see each other's.
-    private readonly AzuriteFixture _azurite = new();
-
-    public async Task InitializeAsync()
-    {
-        await _azurite.InitializeAsync();
-        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync("commitment-1");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DataStorage"] = _azurite.ConnectionString,
-            ["CaseFiles:ActiveKeyId"] = "k",
-            ["CaseFiles:Keys:k"] = Convert.ToBase64String(new byte[32]),
-            ["Workflows:Relocations:RoundSize"] = "1",
-            ["Workflows:Relocations:ClockScale"] = ClockScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }).Build();
+    public async Task InitializeAsync() =>
         _host = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
-                .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
-                .AddActivity<AcceptRelocationOfferActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
-                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>(),
+                .AddActivity<StartRelocationRoundActivity>()
+                .AddActivity<CloseRelocationRoundActivity>()
+                .AddActivity<AcceptRelocationOfferActivity>()
+                .AddActivity<NotifyRelocationStatesActivity>()
+                .AddActivity<CompleteRelocationArrivalActivity>()
+                .AddActivity<ReleaseRelocationActivity>()
+                .AddActivity<EscalateRelocationActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
+                    .AddSingleton<IRelocationRepository>(_relocations)
+                    .AddSingleton<ICapacityRepository>(_capacities)
+                    .AddSingleton<IStateRepository>(_states)
+                    .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
+                    .AddSingleton<IOutbox>(_outbox)
                     .AddSingleton(_fund.Object)
-                    .AddRelocationStorage(configuration)
-                    .AddRelocationWorkflows(configuration),
+                    .AddSingleton(Options.Create(_options))
+                    .AddSingleton(TimeProvider.System),
             });
-        await Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
-    }
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    // ---- arrange helpers ----
+
+    /// <summary>One State with one capacity of 4 places; the code's order decides ties (all else equal).</summary>
+    private async Task<string> StateAsync(string code, bool needsFund = false, int places = 4)
     {
-        await _host.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
-
-    private IRelocationRepository Relocations => Services.GetRequiredService<IRelocationRepository>();
-
-    private ICapacityRepository Capacities => Services.GetRequiredService<ICapacityRepository>();
-
-    /// <summary>Fresh States with one capacity each (kind, 4 places), so tests never share places.</summary>
-    private async Task<string[]> StatesAsync(int count, bool needsFund = false)
-    {
-        string[] codes;
-        codes = Enumerable.Range(0, count).Select(_ => _freeStates.Dequeue()).ToArray();
-
-        foreach (var code in codes)
+        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
+        var terms = new CapacityInputBuilder().With(i => i with
         {
-            await Services.GetRequiredService<IStateRepository>().SaveAsync(State.Register(code, new StateInputBuilder().Build()), null, CancellationToken.None);
-            var terms = new CapacityInputBuilder().With(i => i with
-            {
-                Kinds = [RelocationKind.TemporaryRelocation], Places = 4, MaxHouseholdSize = 5, Languages = ["fr"], MedicalCare = true,
-                AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = needsFund,
-            }).BuildTerms();
-            await Capacities.AddAsync(Capacity.Register($"cap{code.ToLowerInvariant()}{Guid.NewGuid():N}"[..32], code, terms, DateTimeOffset.UtcNow), CancellationToken.None);
-        }
-
-        return codes;
+            Kinds = [RelocationKind.TemporaryRelocation], Places = places, MaxHouseholdSize = 5, NeedsFundSupport = needsFund,
+            AvailableFrom = Today.AddDays(-1), AvailableUntil = Today.AddYears(1),
+        }).BuildTerms();
+        var capacity = Capacity.Register($"cap-{code}", code, terms, DateTimeOffset.UtcNow);
+        await _capacities.AddAsync(capacity, CancellationToken.None);
+        return capacity.Id;
     }
 
-    /// <summary>A request whose languages only these States' capacities serve, so ranking picks among them.</summary>
-    private async Task<string> RaiseAsync()
+    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, bool start = true)
     {
         var id = Guid.NewGuid().ToString("N");
-        var facts = new RelocationFacts("ICC-01/04", "W-0001", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, new Household(2, 0), new Needs(["fr"], false));
-        await Relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer"), CancellationToken.None);
-        await Client.ScheduleNewOrchestrationInstanceAsync(nameof(RelocationOrchestrator), new RelocationWorkflowInput(id, "W-0001"), new StartOrchestrationOptions(id));
+        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false));
+        var relocation = await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer"), CancellationToken.None);
+        if (start)
+        {
+            await _commands.StartAsync(Client, relocation, CancellationToken.None);
+        }
+
         return id;
+    }
+
+    private Task<RelocationCase> RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null) =>
+        _commands.RespondAsync(Client, id, state, new ResponseInput(state, decision, decision == OfferDecision.Offer ? 3 : null, null,
+            cost is null ? null : new MoneyInput(cost, "EUR"), null), CancellationToken.None);
+
+    private async Task<AcceptanceOutcome> AcceptAsync(string id, string state, string? requestId = null)
+    {
+        var (_, outcome) = await _commands.AcceptAsync(Client, id, state, requestId ?? Guid.NewGuid().ToString("N"), AcceptanceWait, CancellationToken.None);
+        return outcome ?? throw new TimeoutException("The acceptance was not decided.");
     }
 
     private async Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done)
     {
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < 600; i++)
         {
-            var relocation = await Relocations.FindAsync(id, CancellationToken.None);
-            if (relocation is not null && done(relocation))
+            var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+            if (done(relocation))
             {
                 return relocation;
             }
@@ -116,16 +122,16 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        var last = await Relocations.FindAsync(id, CancellationToken.None);
-        throw new TimeoutException($"Case did not reach the expected state: {last?.Status}, {string.Join(" | ", last?.Timeline.Select(t => t.What) ?? [])}");
+        var last = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        throw new TimeoutException($"The case did not reach the expected state: {last.Status}, round {last.CurrentRound?.Number}, {string.Join(" | ", last.Timeline.Select(t => t.What))}");
     }
 
-    private async Task<OrchestrationMetadata> CompletedAsync(string id)
+    private async Task<OrchestrationMetadata> WaitForInstanceAsync(string id, OrchestrationRuntimeStatus status)
     {
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < 600; i++)
         {
-            var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
-            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed })
+            var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
+            if (instance?.RuntimeStatus == status)
             {
                 return instance;
             }
@@ -133,158 +139,250 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        throw new TimeoutException("The orchestration did not complete.");
+        var last = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
+        throw new TimeoutException($"The orchestration did not reach {status}: {last?.RuntimeStatus} {last?.SerializedCustomStatus} {last?.FailureDetails?.ErrorMessage}");
     }
 
-    private async Task RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null)
-    {
-        var relocation = await CaseUpdates.UpdateAsync(Relocations, id, c => c.RecordResponse(state, new ResponseInput(state, decision, null, null, cost is null ? null : new MoneyInput(cost, "EUR"), null), DateTimeOffset.UtcNow));
-        await Client.RaiseEventAsync(id, RelocationInstance.EventName, new CaseEvent(CaseEventKind.Response, RoundOver: relocation.AllDeclined(relocation.CurrentRound!.Number)));
-    }
+    private async Task<Capacity> CapacityAsync(string state) => (await _capacities.FindAsync(state, $"cap-{state}", CancellationToken.None))!;
 
-    private async Task<string> AcceptAsync(string id, string state)
-    {
-        var requestId = Guid.NewGuid().ToString("N");
-        await CaseUpdates.UpdateAsync(Relocations, id, c => c.RequestAcceptance(state, requestId, DateTimeOffset.UtcNow));
-        await Client.RaiseEventAsync(id, RelocationInstance.EventName, new CaseEvent(CaseEventKind.Acceptance, requestId));
-        return requestId;
-    }
+    private async Task<int> TotalHeldAsync() => (await _capacities.ListAllAsync(CancellationToken.None)).Sum(c => c.Held);
 
-    private async Task RaiseAsync(string id, CaseEventKind kind, Action<RelocationCase> change)
-    {
-        await CaseUpdates.UpdateAsync(Relocations, id, change);
-        await Client.RaiseEventAsync(id, RelocationInstance.EventName, new CaseEvent(kind));
-    }
+    private string[] OutboxTo(string id, string kind) =>
+        _outbox.Messages.Where(m => m.RelatedId == id && m.Kind == kind).Select(m => m.Recipient).Order(StringComparer.Ordinal).ToArray();
 
-    private async Task<Capacity> CapacityOfAsync(string state) => (await Capacities.ListByStateAsync(state, CancellationToken.None)).Single();
+    private static Task<RelocationCase> AwaitingOffers(Func<string, Func<RelocationCase, bool>, Task<RelocationCase>> wait, string id, int round = 1) =>
+        wait(id, c => c.Status == RelocationStatus.AwaitingOffers && c.CurrentRound?.Number == round);
+
+    // ---- tests ----
 
     [Fact]
-    public async Task Run_OfferAcceptArrive_IsRelocatedAndPlacesUsed()
+    public async Task RunAsync_DeclineOfferAcceptArrive_RelocatedWithPlacesUsedAndStatesTold()
     {
-        var states = await StatesAsync(1);
-        var id = await RaiseAsync();
-        await WaitAsync(id, c => c.Status == RelocationStatus.AwaitingOffers);
+        foreach (var code in new[] { "FIN", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
 
-        await RespondAsync(id, states[0], OfferDecision.Offer);
-        var requestId = await AcceptAsync(id, states[0]);
-        var accepted = await WaitAsync(id, c => c.State.LastOutcome?.RequestId == requestId);
-        await RaiseAsync(id, CaseEventKind.Arrival, c => c.Arrive(DateOnly.FromDateTime(DateTime.UtcNow), DateTimeOffset.UtcNow));
-        var instance = await CompletedAsync(id);
+        var id = await SubmitAsync();
+        var waiting = await AwaitingOffers(WaitAsync, id);
+        Assert.Equal(["FIN", "NOR", "SWE"], waiting.Rounds[0].Asked.Select(a => a.StateCode).Order(StringComparer.Ordinal));
+        Assert.Equal(["State.FocalPoint:FIN", "State.FocalPoint:NOR", "State.FocalPoint:SWE"], OutboxTo(id, "OfferRequest"));
 
-        Assert.True(accepted.State.LastOutcome!.Accepted);
-        Assert.Equal(RelocationStatus.Relocated, instance.ReadOutputAs<RelocationStatus>());
-        var capacity = await CapacityOfAsync(states[0]);
-        Assert.Equal((0, 2), (capacity.Held, capacity.Used));
+        await RespondAsync(id, "SWE", OfferDecision.Decline);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        await Assert.ThrowsAsync<ForbiddenException>(() => RespondAsync(id, "DNK", OfferDecision.Offer));
+        var outcome = await AcceptAsync(id, "NOR");
+
+        Assert.True(outcome.Accepted, outcome.Reason);
+        Assert.Equal((3, 1), ((await CapacityAsync("NOR")).Held, (await CapacityAsync("NOR")).Free));
+        var accepted = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(RelocationStatus.OfferAccepted, accepted.Status);
+        Assert.Equal(new[] { "NOR", "cap-NOR" }, new[] { accepted.State.Accepted!.StateCode, accepted.State.Accepted.CapacityId });
         _fund.Verify(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+
+        await _commands.ArriveAsync(Client, id, Today, CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Relocated, instance.ReadOutputAs<RelocationStatus>());
+        var nor = await CapacityAsync("NOR");
+        Assert.Equal((0, 3, 1), (nor.Held, nor.Used, nor.Free));
+        Assert.Equal(["State.FocalPoint:FIN", "State.FocalPoint:SWE"], OutboxTo(id, "OfferNoLongerNeeded"));
+        var review = Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "ProtectionReview");
+        Assert.Equal(Today.AddMonths(5), review.DueOn);
+        Assert.DoesNotContain("ICC-01", instance.SerializedCustomStatus ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("ICC-01", instance.SerializedInput ?? "", StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Run_AllDeclineThroughThreeRounds_IsEscalatedWithNoticeToRegistrar()
+    public async Task RunAsync_CapacityNeedsFund_CommitsTheEstimatedCostOnce()
     {
-        var states = await StatesAsync(3);
-        var id = await RaiseAsync();
+        await StateAsync("NOR", needsFund: true);
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, 4200.50m);
 
+        var requestId = Guid.NewGuid().ToString("N");
+        var outcome = await AcceptAsync(id, "NOR", requestId);
+        var again = await AcceptAsync(id, "NOR", requestId);
+
+        Assert.True(outcome.Accepted, outcome.Reason);
+        Assert.Equal(outcome, again);
+        Assert.Equal("commitment-1", (await _relocations.FindAsync(id, CancellationToken.None))!.State.Accepted!.CommitmentId);
+        _fund.Verify(f => f.CommitAsync(id, 420050, $"relocation:{id}:commit", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_AllDeclineThroughThreeRounds_EscalatedToTheRegistrar()
+    {
+        _options.RoundSize = 1;
+        foreach (var code in new[] { "DNK", "FIN", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync();
+        var asked = new List<string>();
         for (var round = 1; round <= 3; round++)
         {
-            var current = await WaitAsync(id, c => c.CurrentRound?.Number == round && c.CurrentRound.ClosedAt is null);
-            await RespondAsync(id, current.CurrentRound!.Asked.Single().StateCode, OfferDecision.Decline);
+            var waiting = await AwaitingOffers(WaitAsync, id, round);
+            var state = Assert.Single(waiting.CurrentRound!.Asked).StateCode;
+            asked.Add(state);
+            await RespondAsync(id, state, OfferDecision.Decline);
         }
 
-        var instance = await CompletedAsync(id);
-        var relocation = (await Relocations.FindAsync(id, CancellationToken.None))!;
-        var outbox = await Services.GetRequiredService<IOutbox>().ListPendingAsync(1000, CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
 
         Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
-        Assert.Equal(RelocationStatus.Escalated, relocation.Status);
-        Assert.Equal(states.Order(), relocation.Rounds.Select(r => r.Asked.Single().StateCode).Order());
-        Assert.Contains(outbox, m => m.RelatedId == id && m.Recipient == "Registrar");
+        Assert.Equal(RelocationStatus.Escalated, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(["DNK", "FIN", "NOR"], asked);
+        Assert.Equal(["Registrar"], OutboxTo(id, "Escalation"));
+        Assert.Equal(0, await TotalHeldAsync());
     }
 
     [Fact]
-    public async Task Run_RoundDeadlinePasses_NextRoundStartsAndLateOfferIsRefusedAndRecorded()
+    public async Task RunAsync_RoundDeadlinePassesThenLateOffer_Is409RecordedAndTimersEscalate()
     {
-        await StatesAsync(2);
-        var id = await RaiseAsync();
-        var first = await WaitAsync(id, c => c.CurrentRound?.Number == 1);
-        var late = first.CurrentRound!.Asked.Single().StateCode;
-
-        await WaitAsync(id, c => c.CurrentRound?.Number == 2);
-        var ex = await Assert.ThrowsAsync<ConflictException>(() => RespondAsync(id, late, OfferDecision.Offer));
-        await CaseUpdates.UpdateAsync(Relocations, id, c => c.Note(DateTimeOffset.UtcNow, "Refused", ex.Message));
-
-        var relocation = (await Relocations.FindAsync(id, CancellationToken.None))!;
-        Assert.Contains("closed", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(relocation.Timeline, t => t.What == "Refused");
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstanceAsync(id))!.RuntimeStatus);
-    }
-
-    [Fact]
-    public async Task Run_FundRefuses_AcceptanceRefusedHoldReleasedCaseKeepsWaiting()
-    {
-        var states = await StatesAsync(1, needsFund: true);
-        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new ConflictException("only 10.00 EUR available"));
-        var id = await RaiseAsync();
-        await WaitAsync(id, c => c.Status == RelocationStatus.AwaitingOffers);
-        await RespondAsync(id, states[0], OfferDecision.Offer, 5000m);
-
-        var requestId = await AcceptAsync(id, states[0]);
-        var refused = await WaitAsync(id, c => c.State.LastOutcome?.RequestId == requestId);
-
-        Assert.False(refused.State.LastOutcome!.Accepted);
-        Assert.Contains("Special Fund", refused.State.LastOutcome.Reason, StringComparison.Ordinal);
-        Assert.Equal(RelocationStatus.AwaitingOffers, refused.Status);
-        Assert.Equal(0, (await CapacityOfAsync(states[0])).Held);
-        _fund.Verify(f => f.CommitAsync(id, 500000, CaseUpdates.CommitKey(id), It.IsAny<CancellationToken>()), Times.Once);
-    }
-
-    [Theory]
-    [InlineData("AwaitingOffers")]
-    [InlineData("OfferAccepted")]
-    public async Task Run_Cancelled_ReleasesEveryHoldAndCommitment(string when)
-    {
-        var states = await StatesAsync(1, needsFund: true);
-        var id = await RaiseAsync();
-        await WaitAsync(id, c => c.Status == RelocationStatus.AwaitingOffers);
-        if (when == "OfferAccepted")
+        _options.RoundSize = 1;
+        _options.ClockScale = FastClock;
+        foreach (var code in new[] { "FIN", "NOR", "SWE" })
         {
-            await RespondAsync(id, states[0], OfferDecision.Offer, 100m);
-            await AcceptAsync(id, states[0]);
-            await WaitAsync(id, c => c.Status == RelocationStatus.OfferAccepted);
-            Assert.Equal(2, (await CapacityOfAsync(states[0])).Held);
+            await StateAsync(code);
         }
 
-        await RaiseAsync(id, CaseEventKind.Cancellation, c => c.Cancel("no longer needed", DateTimeOffset.UtcNow));
-        var instance = await CompletedAsync(id);
+        var id = await SubmitAsync();
+        var first = await AwaitingOffers(WaitAsync, id);
+        var late = Assert.Single(first.CurrentRound!.Asked).StateCode;
+        await AwaitingOffers(WaitAsync, id, round: 2);
 
-        Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
-        Assert.Equal(0, (await CapacityOfAsync(states[0])).Held);
-        _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => RespondAsync(id, late, OfferDecision.Offer));
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Contains("closed", ex.Message, StringComparison.Ordinal);
+        var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Contains(relocation.Timeline, t => t.What == "Refused" && t.Detail.Contains(late, StringComparison.Ordinal));
+        Assert.Empty(relocation.Offers);
+        Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
+        Assert.Equal(3, relocation.Rounds.Count);
+        Assert.All(relocation.Rounds, r => Assert.NotNull(r.ClosedAt));
     }
 
     [Fact]
-    public async Task Run_TwoAcceptancesAtOnce_PlacesHeldOnce()
+    public async Task RunAsync_FundRefusesTheCommitment_409HoldReleasedAndCaseKeepsWaiting()
     {
-        var states = await StatesAsync(1);
-        var id = await RaiseAsync();
-        await WaitAsync(id, c => c.Status == RelocationStatus.AwaitingOffers);
-        await RespondAsync(id, states[0], OfferDecision.Offer);
+        await StateAsync("NOR", needsFund: true);
+        await StateAsync("SWE");
+        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConflictException("Only 100.00 EUR are available."));
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, 9000m);
 
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        var refused = await AcceptAsync(id, "NOR");
+
+        Assert.False(refused.Accepted);
+        Assert.Contains("Special Fund", refused.Reason, StringComparison.Ordinal);
+        var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(RelocationStatus.AwaitingOffers, relocation.Status);
+        Assert.Contains(relocation.Timeline, t => t.What == "AcceptanceRefused");
+        Assert.Equal(0, (await CapacityAsync("NOR")).Held);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstanceAsync(id))!.RuntimeStatus);
+
+        // The case really keeps waiting: another offer can still be accepted.
+        await RespondAsync(id, "SWE", OfferDecision.Offer);
+        Assert.True((await AcceptAsync(id, "SWE")).Accepted);
+        Assert.Equal(3, await TotalHeldAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoAcceptancesAtOnce_PlacesHeldOnce()
+    {
+        await StateAsync("NOR");
+        await StateAsync("SWE");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        await RespondAsync(id, "SWE", OfferDecision.Offer);
+
+        var attempts = await Task.WhenAll(new[] { "NOR", "SWE", "NOR", "SWE" }.Select(async state =>
         {
             try
             {
-                return await AcceptAsync(id, states[0]);
+                return (await AcceptAsync(id, state)).Accepted;
             }
             catch (ConflictException)
             {
-                return null;
+                return false;
             }
         }));
-        var winner = Assert.Single(attempts, a => a is not null);
-        await WaitAsync(id, c => c.State.LastOutcome?.RequestId == winner);
 
-        Assert.Equal(2, (await CapacityOfAsync(states[0])).Held);
-        Assert.Equal(RelocationStatus.OfferAccepted, (await Relocations.FindAsync(id, CancellationToken.None))!.Status);
+        Assert.Single(attempts, accepted => accepted);
+        Assert.Equal(3, await TotalHeldAsync());
+        var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(3, (await CapacityAsync(relocation.State.Accepted!.StateCode)).Held);
+    }
+
+    public static TheoryData<string> CancellableStates => ["Submitted", "AwaitingOffers", "AcceptancePending", "OfferAccepted", "OfferAcceptedWithFund", "Escalated"];
+
+    [Theory]
+    [MemberData(nameof(CancellableStates))]
+    public async Task RunAsync_CancelledInAnyState_ReleasesEveryHoldAndCommitment(string when)
+    {
+        _options.RoundSize = 2;
+        await StateAsync("NOR", needsFund: when == "OfferAcceptedWithFund");
+        await StateAsync("SWE");
+        var id = await SubmitAsync(start: when != "Submitted");
+        switch (when)
+        {
+            case "AwaitingOffers":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Offer);
+                break;
+            case "AcceptancePending":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Offer);
+                // Recorded as pending but not yet carried out: the cancellation overtakes it.
+                await CaseUpdates.UpdateAsync(_relocations, id, c => c.RequestAcceptance("NOR", "pending-1", DateTimeOffset.UtcNow));
+                break;
+            case "OfferAccepted" or "OfferAcceptedWithFund":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Offer, 100m);
+                Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+                Assert.Equal(3, await TotalHeldAsync());
+                break;
+            case "Escalated":
+                await AwaitingOffers(WaitAsync, id);
+                await RespondAsync(id, "NOR", OfferDecision.Decline);
+                await RespondAsync(id, "SWE", OfferDecision.Decline);
+                await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+                break;
+        }
+
+        var cancelled = await _commands.CancelAsync(Client, id, "Threat assessment changed", CancellationToken.None);
+        if (when == "Submitted")
+        {
+            await _commands.StartAsync(Client, cancelled, CancellationToken.None);
+        }
+
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Cancelled, cancelled.Status);
+        Assert.Equal(0, await TotalHeldAsync());
+        Assert.Equal(0, (await _capacities.ListAllAsync(CancellationToken.None)).Sum(c => c.Used));
+        if (when == "Escalated")
+        {
+            Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
+        }
+        else
+        {
+            Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
+            _fund.Verify(f => f.ReleaseAsync(id, $"relocation:{id}:release", It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+        }
+
+        if (when is "AwaitingOffers" or "OfferAccepted" or "OfferAcceptedWithFund")
+        {
+            Assert.Equal(["State.FocalPoint:NOR", "State.FocalPoint:SWE"], OutboxTo(id, "Cancelled"));
+        }
+
+        await Assert.ThrowsAsync<ConflictException>(() => _commands.ArriveAsync(Client, id, Today, CancellationToken.None));
     }
 }

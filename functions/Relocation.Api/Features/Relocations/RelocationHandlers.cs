@@ -20,6 +20,7 @@ internal sealed class RelocationHandlers(
     IStateRepository states,
     IAgreementRepository agreements,
     IAuditLog audit,
+    RelocationCommands commands,
     TimeProvider time)
 {
     public const string AccessReasonHeader = "X-Access-Reason";
@@ -45,7 +46,7 @@ internal sealed class RelocationHandlers(
             relocation = await CaseUpdates.FindAsync(relocations, id);
         }
 
-        await StartAsync(request.Workflows, relocation, request.Aborted);
+        await commands.StartAsync(request.Workflows, relocation, request.Aborted);
         return ApiResult.Accepted(new { id, status = relocation.Status, statusUrl = $"/api/relocations/{id}" }, $"/api/relocations/{id}");
     }
 
@@ -124,10 +125,8 @@ internal sealed class RelocationHandlers(
 
         var code = input.StateCode!;
         request.Caller.EnsureActsFor(code);
-        var now = time.GetUtcNow();
-        var relocation = await RecordingRefusalsAsync(id, c => c.RecordResponse(code, input, now));
+        var relocation = await commands.RespondAsync(request.Workflows, id, code, input, request.Aborted);
         var offer = relocation.Offers.Last(o => o.StateCode == code);
-        await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Response, RoundOver: relocation.AllDeclined(offer.Round)));
         return ApiResult.Ok(new { relocationId = id, offer.StateCode, offer.Decision, offer.Round, offer.At });
     }
 
@@ -140,33 +139,15 @@ internal sealed class RelocationHandlers(
             throw new DomainValidationException("stateCode", "'stateCode' must be the ISO 3166-1 alpha-3 code of a State that offered.");
         }
 
+        // Answered synchronously: see RelocationCommands.AcceptAsync for why the orchestration does the work and this waits.
         var requestId = request.NewResourceId("acceptance");
-        var now = time.GetUtcNow();
-        var relocation = await CaseUpdates.FindAsync(relocations, id);
-        if (relocation.State.LastOutcome?.RequestId != requestId)
+        var (relocation, outcome) = await commands.AcceptAsync(request.Workflows, id, input.StateCode!, requestId, AcceptanceWait, request.Aborted);
+        return outcome switch
         {
-            relocation = await RecordingRefusalsAsync(id, c => c.RequestAcceptance(input.StateCode!, requestId, now));
-            await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Acceptance, requestId));
-        }
-
-        var deadline = time.GetUtcNow() + AcceptanceWait;
-        while (true)
-        {
-            relocation = await CaseUpdates.FindAsync(relocations, id);
-            if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == requestId)
-            {
-                return outcome.Accepted
-                    ? ApiResult.Ok(RelocationDto.From(relocation), relocation.Version)
-                    : throw new ConflictException(outcome.Reason ?? "The offer could not be accepted.");
-            }
-
-            if (time.GetUtcNow() > deadline)
-            {
-                return ApiResult.Accepted(RelocationDto.From(relocation), $"/api/relocations/{id}");
-            }
-
-            await Task.Delay(50, request.Aborted);
-        }
+            null => ApiResult.Accepted(RelocationDto.From(relocation), $"/api/relocations/{id}"),
+            { Accepted: true } => ApiResult.Ok(RelocationDto.From(relocation), relocation.Version),
+            _ => throw new ConflictException(outcome.Reason ?? "The offer could not be accepted."),
+        };
     }
 
     public async Task<ApiResult> ArriveAsync(ApiRequest request)
@@ -178,9 +159,7 @@ internal sealed class RelocationHandlers(
             throw new DomainValidationException("arrivedOn", "'arrivedOn' is required, such as 2026-12-01.");
         }
 
-        var now = time.GetUtcNow();
-        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Arrive(arrivedOn, now), request.Aborted);
-        await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Arrival));
+        var relocation = await commands.ArriveAsync(request.Workflows, id, arrivedOn, request.Aborted);
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
     }
 
@@ -191,55 +170,12 @@ internal sealed class RelocationHandlers(
         var errors = new FieldErrors();
         var reason = errors.Text("reason", input.Reason, RelocationCase.MaxNoteLength);
         errors.ThrowIfAny();
-        var now = time.GetUtcNow();
-        var before = await CaseUpdates.FindAsync(relocations, id);
-        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Cancel(reason, now), request.Aborted);
-        if (before.Status != RelocationStatus.Escalated)
-        {
-            // An escalated case's orchestration has ended and holds nothing; every other one releases what it holds.
-            await RaiseAsync(request, relocation, new CaseEvent(CaseEventKind.Cancellation));
-        }
-
+        var relocation = await commands.CancelAsync(request.Workflows, id, reason, request.Aborted);
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
-    }
-
-    private async Task<RelocationCase> RecordingRefusalsAsync(string id, Action<RelocationCase> change)
-    {
-        try
-        {
-            return await CaseUpdates.UpdateAsync(relocations, id, change);
-        }
-        catch (Exception ex) when (ex is ConflictException or ForbiddenException)
-        {
-            // The refusal is part of the case's story: keep it in the timeline, then answer it.
-            await CaseUpdates.UpdateAsync(relocations, id, c => c.Note(time.GetUtcNow(), "Refused", ex.Message));
-            throw;
-        }
     }
 
     private async Task<RelocationCase> FindAsync(ApiRequest request) =>
         await relocations.FindAsync(request.IdValue(), request.Aborted) ?? throw new NotFoundException("There is no such relocation request.");
-
-    private static async Task RaiseAsync(ApiRequest request, RelocationCase relocation, CaseEvent caseEvent) =>
-        await request.Workflows.RaiseEventAsync(RelocationInstance.IdFor(relocation.Id), RelocationInstance.EventName, caseEvent, request.Aborted);
-
-    private static async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
-    {
-        if (await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(RelocationOrchestrator), new RelocationWorkflowInput(relocation.Id, relocation.Facts.Pseudonym),
-                new StartOrchestrationOptions(RelocationInstance.IdFor(relocation.Id)), cancellationToken);
-        }
-        catch (Exception ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
-        {
-            // Started by a concurrent retry of the same request.
-        }
-    }
 }
 
 /// <summary>VWU's acceptance.</summary>

@@ -1,0 +1,126 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Relocation.Domain.Common;
+using Relocation.Domain.Relocations;
+
+namespace Relocation.Workflows.Relocations;
+
+/// <summary>
+/// What callers say about a case, answered synchronously: each command is checked against the stored case and the
+/// domain rules, recorded on the case row with its ETag, and only then raised to the orchestration as an event of ids.
+/// The API handlers are thin wrappers around these; the workflow tests drive the orchestration through them too.
+/// </summary>
+public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time)
+{
+    /// <summary>Schedules the case's orchestration unless it already exists (a retried create starts one case).</summary>
+    public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(relocation);
+        if (await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(RelocationOrchestrator), new RelocationWorkflowInput(relocation.Id, relocation.Facts.Pseudonym),
+                new StartOrchestrationOptions(RelocationInstance.IdFor(relocation.Id)), cancellationToken);
+        }
+        catch (Exception ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // Started by a concurrent retry of the same request.
+        }
+    }
+
+    /// <summary>A State's answer: 403 when it was not asked, 409 when its round closed or it already answered (kept in the timeline).</summary>
+    public async Task<RelocationCase> RespondAsync(DurableTaskClient client, string id, string stateCode, ResponseInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var relocation = await RecordingRefusalsAsync(id, c => c.RecordResponse(stateCode, input, time.GetUtcNow()), cancellationToken);
+        var round = relocation.Offers.Last(o => o.StateCode == stateCode).Round;
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Response, RoundOver: relocation.AllDeclined(round)), cancellationToken);
+        return relocation;
+    }
+
+    /// <summary>
+    /// VWU's acceptance, answered synchronously. The acceptance is recorded as pending on the case row (a second one
+    /// meanwhile is a 409 there and then), the orchestration is told, and this waits for the outcome it writes on the
+    /// same row: accepted, or refused with the reason (no places, not enough money), which the caller turns into 409.
+    /// Why the orchestration and not the handler holds places and commits money: it is the one place that retries
+    /// durably and that serialises a case's steps, so a cancellation or a deadline can never interleave with a half-done
+    /// acceptance; and a crash between hold and commit is finished after restart instead of leaving a stray hold.
+    /// Everything is keyed by <paramref name="requestId"/> (from the Idempotency-Key), so a retried call waits for the
+    /// same outcome. Null outcome: not decided within <paramref name="wait"/>; the caller answers 202 and VWU follows
+    /// the case.
+    /// </summary>
+    public async Task<(RelocationCase Case, AcceptanceOutcome? Outcome)> AcceptAsync(
+        DurableTaskClient client, string id, string stateCode, string requestId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var relocation = await CaseUpdates.FindAsync(relocations, id);
+        if (relocation.State.LastOutcome?.RequestId != requestId)
+        {
+            relocation = await RecordingRefusalsAsync(id, c => c.RequestAcceptance(stateCode, requestId, time.GetUtcNow()), cancellationToken);
+            await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Acceptance, requestId), cancellationToken);
+        }
+
+        var deadline = time.GetUtcNow() + wait;
+        while (true)
+        {
+            relocation = await CaseUpdates.FindAsync(relocations, id);
+            if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == requestId)
+            {
+                return (relocation, outcome);
+            }
+
+            if (time.GetUtcNow() > deadline)
+            {
+                return (relocation, null);
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>The person arrived: recorded now; the orchestration turns the held places into used ones.</summary>
+    public async Task<RelocationCase> ArriveAsync(DurableTaskClient client, string id, DateOnly arrivedOn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Arrive(arrivedOn, time.GetUtcNow()), cancellationToken);
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Arrival), cancellationToken);
+        return relocation;
+    }
+
+    /// <summary>Cancelled now; the orchestration releases holds and commitments and tells the States.</summary>
+    public async Task<RelocationCase> CancelAsync(DurableTaskClient client, string id, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var before = await CaseUpdates.FindAsync(relocations, id);
+        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Cancel(reason, time.GetUtcNow()), cancellationToken);
+        if (before.Status != RelocationStatus.Escalated)
+        {
+            // An escalated case's orchestration has ended and holds nothing; every other one releases what it holds.
+            await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Cancellation), cancellationToken);
+        }
+
+        return relocation;
+    }
+
+    private async Task<RelocationCase> RecordingRefusalsAsync(string id, Action<RelocationCase> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CaseUpdates.UpdateAsync(relocations, id, change, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ConflictException or ForbiddenException)
+        {
+            // The refusal is part of the case's story: keep it in the timeline, then answer it.
+            await CaseUpdates.UpdateAsync(relocations, id, c => c.Note(time.GetUtcNow(), "Refused", ex.Message), cancellationToken);
+            throw;
+        }
+    }
+
+    private static Task RaiseAsync(DurableTaskClient client, string id, CaseEvent caseEvent, CancellationToken cancellationToken) =>
+        client.RaiseEventAsync(RelocationInstance.IdFor(id), RelocationInstance.EventName, caseEvent, cancellationToken);
+}

@@ -1,0 +1,55 @@
+using Relocation.Domain.Common;
+using Relocation.Domain.Relocations;
+
+namespace Relocation.Domain.Tests.Relocations;
+
+public sealed class RelocationInputTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 28);
+
+    private static RelocationInput Valid() => new("ICC-01/04-01/06", "W-0421", Domain.Capacities.RelocationKind.TemporaryRelocation, RelocationPriority.Emergency,
+        new HouseholdInput(2, 1), new NeedsInput(["fr", "en"], false), new ProtectedPersonInput("Secret Name", new DateOnly(1987, 4, 12), "Secret Place", "Secret Phone"));
+
+    [Fact]
+    public void Validate_ValidRequest_SeparatesFactsFromProtectedDetails()
+    {
+        var (facts, person) = Valid().Validate(Today);
+
+        Assert.Equal(3, facts.Household.Size);
+        Assert.Equal(["fr", "en"], facts.Needs.Languages);
+        Assert.Equal("Secret Name", person.FullName);
+    }
+
+    public static TheoryData<string, Func<RelocationInput, RelocationInput>> Invalid => new()
+    {
+        { "caseReference", i => i with { CaseReference = "<script>" } },
+        { "caseReference", i => i with { CaseReference = new string('A', 65) } },
+        { "pseudonym", i => i with { Pseudonym = "Amina" } },
+        { "pseudonym", i => i with { Pseudonym = "W-12" } },
+        { "kind", i => i with { Kind = null } },
+        { "priority", i => i with { Priority = (RelocationPriority)9 } },
+        { "household.adults", i => i with { Household = new HouseholdInput(0, 1) } },
+        { "household.children", i => i with { Household = new HouseholdInput(1, -1) } },
+        { "household", i => i with { Household = new HouseholdInput(30, 21) } },
+        { "needs.languages[0]", i => i with { Needs = new NeedsInput(["french"], false) } },
+        { "needs.languages", i => i with { Needs = new NeedsInput(null, false) } },
+        { "needs.medicalCare", i => i with { Needs = new NeedsInput(["fr"], null) } },
+        { "protectedPerson", i => i with { ProtectedPerson = null } },
+        { "protectedPerson.fullName", i => i with { ProtectedPerson = i.ProtectedPerson! with { FullName = " " } } },
+        { "protectedPerson.dateOfBirth", i => i with { ProtectedPerson = i.ProtectedPerson! with { DateOfBirth = Today.AddDays(1) } } },
+        { "protectedPerson.currentLocation", i => i with { ProtectedPerson = i.ProtectedPerson! with { CurrentLocation = new string('x', 501) } } },
+        { "protectedPerson.contact", i => i with { ProtectedPerson = i.ProtectedPerson! with { Contact = "Secret\u0001Phone" } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Validate_InvalidField_NamesItWithoutEchoingProtectedValues(string field, Func<RelocationInput, RelocationInput> change)
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => change(Valid()).Validate(Today));
+
+        Assert.Contains(field, ex.Errors.Keys);
+        var text = string.Join(" ", ex.Errors.SelectMany(e => e.Value)) + ex.Message;
+        Assert.DoesNotContain("Secret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("xxxxxxxx", text, StringComparison.Ordinal);
+    }
+}

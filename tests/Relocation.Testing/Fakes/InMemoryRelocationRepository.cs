@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Relocation.Domain.Common;
+using Relocation.Domain.Relocations;
+
+namespace Relocation.Testing.Fakes;
+
+/// <summary>Relocation cases in memory, with versions like the table's ETags, for workflow tests.</summary>
+public sealed class InMemoryRelocationRepository : IRelocationRepository
+{
+    private readonly ConcurrentDictionary<string, (string Json, string Version)> _rows = new();
+    private readonly ConcurrentDictionary<(string State, string Id), bool> _index = new();
+
+    public Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        if (!_rows.TryAdd(relocation.Id, (Serialize(relocation), Guid.NewGuid().ToString())))
+        {
+            throw new ConflictException("exists");
+        }
+
+        return Task.FromResult(Load(relocation.Id)!);
+    }
+
+    public Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Load(id));
+
+    public Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        lock (_rows)
+        {
+            if (!_rows.TryGetValue(relocation.Id, out var row) || row.Version != relocation.Version)
+            {
+                throw new PreconditionFailedException("stale");
+            }
+
+            _rows[relocation.Id] = (Serialize(relocation), Guid.NewGuid().ToString());
+        }
+
+        return Task.FromResult(Load(relocation.Id)!);
+    }
+
+    public Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken)
+    {
+        _index[(stateCode, relocationId)] = true;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(_index.Keys.Where(k => k.State == stateCode).Select(k => k.Id).Order(StringComparer.Ordinal).ToArray());
+
+    private RelocationCase? Load(string id)
+    {
+        if (!_rows.TryGetValue(id, out var row))
+        {
+            return null;
+        }
+
+        var s = JsonSerializer.Deserialize<Snapshot>(row.Json)!;
+        return RelocationCase.Rehydrate(id, s.Facts, s.State, s.Rounds, s.Offers, s.Timeline, row.Version);
+    }
+
+    private static string Serialize(RelocationCase c) =>
+        JsonSerializer.Serialize(new Snapshot(c.Facts, c.State, c.Rounds.ToArray(), c.Offers.ToArray(), c.Timeline.ToArray()));
+
+    private sealed record Snapshot(RelocationFacts Facts, CaseState State, RoundRecord[] Rounds, OfferRecord[] Offers, TimelineEntry[] Timeline);
+}
