@@ -175,8 +175,10 @@ public sealed class Agreement
             return false;
         }
 
+        // Resumed after its date, it expires on resumption: the history stays in date order for the statistics.
+        var date = LastDate is { } last && last > expires ? last : expires;
         var sequence = NextSequence++;
-        Apply(sequence, AgreementEvent.Expired, expires, null, "system", "system", now);
+        Apply(sequence, AgreementEvent.Expired, date, null, "system", "system", now);
         ProjectedStatus = Status;
         return true;
     }

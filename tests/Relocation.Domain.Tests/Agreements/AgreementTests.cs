@@ -100,6 +100,22 @@ public sealed class AgreementTests
     }
 
     [Fact]
+    public void Expire_ResumedAfterExpiryDate_ExpiresOnTheResumptionSoStatusOnStaysExpired()
+    {
+        var expires = Today.AddDays(-20);
+        var agreement = Agreement.Create("a1", new AgreementInputBuilder().With(i => i with { ExpiresOn = expires }).Build(), Today.AddDays(-60), Now.AddDays(-60));
+        Accept(agreement, AgreementEvent.Signed, Today.AddDays(-50));
+        Accept(agreement, AgreementEvent.EnteredIntoForce, Today.AddDays(-40));
+        Accept(agreement, AgreementEvent.Suspended, Today.AddDays(-30));
+        Accept(agreement, AgreementEvent.Resumed, Today.AddDays(-10));
+        agreement.ApplyPending();
+
+        Assert.True(agreement.Expire(Now));
+        Assert.Equal(Today.AddDays(-10), agreement.History[^1].Date);
+        Assert.Equal(AgreementStatus.Expired, agreement.StatusOn(Today));
+    }
+
+    [Fact]
     public void StatusOn_ReplaysHistoryUpToTheDay()
     {
         var agreement = New();
