@@ -116,6 +116,20 @@ public sealed class AgreementTests
     }
 
     [Fact]
+    public void RecordRefusal_BeyondTheCap_IsNotKept()
+    {
+        var agreement = New();
+        for (var i = 0; i < Agreement.MaxRecordedRefusals; i++)
+        {
+            Assert.True(agreement.RecordRefusal(AgreementEvent.Resumed, Today, "admin", "Registry.Admin", Now, "not possible"));
+        }
+
+        Assert.False(agreement.RecordRefusal(AgreementEvent.Resumed, Today, "admin", "Registry.Admin", Now, "not possible"));
+        Assert.Equal(Agreement.MaxRecordedRefusals, agreement.History.Count);
+        Assert.Equal(AgreementStatus.Negotiating, agreement.Status);
+    }
+
+    [Fact]
     public void StatusOn_ReplaysHistoryUpToTheDay()
     {
         var agreement = New();
