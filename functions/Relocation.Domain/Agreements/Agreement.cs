@@ -12,6 +12,7 @@ public sealed class Agreement
 {
     public const int MaxTitleLength = 300;
     public const int MaxNoteLength = 1000;
+    public const int MaxRecordedRefusals = 100;
 
     private readonly List<AgreementHistoryEntry> _history;
     private readonly List<PendingAgreementEvent> _pending;
@@ -117,9 +118,20 @@ public sealed class Agreement
         return pending;
     }
 
-    /// <summary>Keeps a refused event in the history, changing nothing else, so the agreement's story shows it.</summary>
-    public void RecordRefusal(AgreementEvent lifecycleEvent, DateOnly date, string who, string role, DateTimeOffset at, string reason) =>
+    /// <summary>
+    /// Keeps a refused event in the history, changing nothing else, so the agreement's story shows it. Past
+    /// <see cref="MaxRecordedRefusals"/> refusals only the audit log keeps them, so repeated bad requests cannot grow the row without end.
+    /// </summary>
+    public bool RecordRefusal(AgreementEvent lifecycleEvent, DateOnly date, string who, string role, DateTimeOffset at, string reason)
+    {
+        if (_history.Count(h => h.Rejected) >= MaxRecordedRefusals)
+        {
+            return false;
+        }
+
         _history.Add(new AgreementHistoryEntry(NextSequence++, lifecycleEvent, date, null, who, role, at, null, reason));
+        return true;
+    }
 
     /// <summary>Applies every pending event in order; returns how many.</summary>
     public int ApplyPending()
@@ -175,8 +187,10 @@ public sealed class Agreement
             return false;
         }
 
+        // Resumed after its date, it expires on resumption: the history stays in date order for the statistics.
+        var date = LastDate is { } last && last > expires ? last : expires;
         var sequence = NextSequence++;
-        Apply(sequence, AgreementEvent.Expired, expires, null, "system", "system", now);
+        Apply(sequence, AgreementEvent.Expired, date, null, "system", "system", now);
         ProjectedStatus = Status;
         return true;
     }

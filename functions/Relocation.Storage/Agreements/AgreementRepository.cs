@@ -11,11 +11,16 @@ namespace Relocation.Storage.Agreements;
 /// Agreements in one partition (the Court has a few hundred at most, and lists filter across States). History and
 /// accepted-but-unapplied events live in the row itself, so accepting an event (reserving its sequence) and applying it
 /// (status, history, pending list) are each one atomic conditional write; Azurite ignores If-Match in batches.
+/// A string column holds at most 32K characters, so history and pending events are spread over numbered columns
+/// (History, History1, ...); the row's 1 MiB limit still leaves room for about 450 steps with the longest notes.
 /// </summary>
 internal sealed class AgreementRepository(StorageClients clients) : IAgreementRepository
 {
     public const string Table = "Agreements";
     private const string Partition = "Agreement";
+
+    // Below Table Storage's 64 KiB (UTF-16) limit for one string property.
+    private const int ColumnChars = 30_000;
 
     private readonly TableClient _table = clients.Table(Table);
 
@@ -62,7 +67,15 @@ internal sealed class AgreementRepository(StorageClients clients) : IAgreementRe
         return ToAgreement(entity);
     }
 
-    private static TableEntity ToEntity(Agreement a) => new(Partition, a.Id)
+    private static TableEntity ToEntity(Agreement a)
+    {
+        var entity = Columns(a);
+        WriteSplit(entity, "History", EntityExtensions.ToJson(a.History));
+        WriteSplit(entity, "Pending", EntityExtensions.ToJson(a.Pending));
+        return entity;
+    }
+
+    private static TableEntity Columns(Agreement a) => new(Partition, a.Id)
     {
         ["StateCode"] = a.Details.StateCode,
         ["Type"] = a.Details.Type.ToString(),
@@ -76,9 +89,26 @@ internal sealed class AgreementRepository(StorageClients clients) : IAgreementRe
         ["ProjectedStatus"] = a.ProjectedStatus.ToString(),
         ["NextSequence"] = a.NextSequence,
         ["CreatedAt"] = a.CreatedAt,
-        ["History"] = EntityExtensions.ToJson(a.History),
-        ["Pending"] = EntityExtensions.ToJson(a.Pending),
     };
+
+    private static void WriteSplit(TableEntity entity, string column, string json)
+    {
+        for (var (offset, part) = (0, 0); offset < json.Length || part == 0; offset += ColumnChars, part++)
+        {
+            entity[part == 0 ? column : $"{column}{part}"] = json.Substring(offset, Math.Min(ColumnChars, json.Length - offset));
+        }
+    }
+
+    private static T ReadSplit<T>(TableEntity entity, string column, T fallback)
+    {
+        var json = new System.Text.StringBuilder(entity.GetString(column) ?? string.Empty);
+        for (var part = 1; entity.GetString($"{column}{part}") is { } more; part++)
+        {
+            json.Append(more);
+        }
+
+        return json.Length == 0 ? fallback : System.Text.Json.JsonSerializer.Deserialize<T>(json.ToString(), EntityExtensions.Json) ?? fallback;
+    }
 
     private static Agreement ToAgreement(TableEntity e) => Agreement.Rehydrate(
         e.RowKey,
@@ -94,8 +124,8 @@ internal sealed class AgreementRepository(StorageClients clients) : IAgreementRe
         Enum.Parse<AgreementStatus>(e.GetString("Status")),
         Enum.Parse<AgreementStatus>(e.GetString("ProjectedStatus")),
         e.GetInt32("NextSequence") ?? 1,
-        e.FromJson<AgreementHistoryEntry[]>("History", []),
-        e.FromJson<PendingAgreementEvent[]>("Pending", []),
+        ReadSplit<AgreementHistoryEntry[]>(e, "History", []),
+        ReadSplit<PendingAgreementEvent[]>(e, "Pending", []),
         e.GetDateTimeOffset("CreatedAt") ?? default,
         e.ETag.ToString());
 }

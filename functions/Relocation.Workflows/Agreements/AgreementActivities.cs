@@ -38,7 +38,10 @@ public sealed class FireAgreementAlarmActivity(IAgreementRepository agreements, 
         var alarm = input.Alarm;
         if (alarm.Kind == AgreementAlarmKind.Expiry)
         {
-            if (agreement.Expire(now))
+            // Events the API accepted before the date came are applied first (a suspension, a termination), so the
+            // expiry is judged against what they produce instead of being put off while they wait.
+            var applied = agreement.ApplyPending();
+            if (agreement.Expire(now) || applied > 0)
             {
                 agreement = await agreements.UpdateAsync(agreement, CancellationToken.None);
             }

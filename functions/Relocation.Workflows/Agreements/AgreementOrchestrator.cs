@@ -24,7 +24,9 @@ public sealed class AgreementOrchestrator : TaskOrchestrator<AgreementWorkflowIn
         while (!plan.IsFinal)
         {
             context.SetCustomStatus(new { status = plan.Status.ToString(), generation = input.Generation });
-            var alarm = AgreementAlarm.InOrder(plan.Alarms).FirstOrDefault(a => a.IsAfter(lastFired));
+            // The expiry stays armed even once fired: an agreement resumed after its date must still expire. It cannot
+            // fire in a loop, because the plan only has it while the agreement is in force and firing it ends that.
+            var alarm = AgreementAlarm.InOrder(plan.Alarms).FirstOrDefault(a => a.Kind == AgreementAlarmKind.Expiry || a.IsAfter(lastFired));
             using var cancel = new CancellationTokenSource();
             var lifecycleEvent = context.WaitForExternalEvent<AgreementEventRaised>(AgreementInstance.EventName, cancel.Token);
             if (alarm is null)

@@ -100,6 +100,36 @@ public sealed class AgreementTests
     }
 
     [Fact]
+    public void Expire_ResumedAfterExpiryDate_ExpiresOnTheResumptionSoStatusOnStaysExpired()
+    {
+        var expires = Today.AddDays(-20);
+        var agreement = Agreement.Create("a1", new AgreementInputBuilder().With(i => i with { ExpiresOn = expires }).Build(), Today.AddDays(-60), Now.AddDays(-60));
+        Accept(agreement, AgreementEvent.Signed, Today.AddDays(-50));
+        Accept(agreement, AgreementEvent.EnteredIntoForce, Today.AddDays(-40));
+        Accept(agreement, AgreementEvent.Suspended, Today.AddDays(-30));
+        Accept(agreement, AgreementEvent.Resumed, Today.AddDays(-10));
+        agreement.ApplyPending();
+
+        Assert.True(agreement.Expire(Now));
+        Assert.Equal(Today.AddDays(-10), agreement.History[^1].Date);
+        Assert.Equal(AgreementStatus.Expired, agreement.StatusOn(Today));
+    }
+
+    [Fact]
+    public void RecordRefusal_BeyondTheCap_IsNotKept()
+    {
+        var agreement = New();
+        for (var i = 0; i < Agreement.MaxRecordedRefusals; i++)
+        {
+            Assert.True(agreement.RecordRefusal(AgreementEvent.Resumed, Today, "admin", "Registry.Admin", Now, "not possible"));
+        }
+
+        Assert.False(agreement.RecordRefusal(AgreementEvent.Resumed, Today, "admin", "Registry.Admin", Now, "not possible"));
+        Assert.Equal(Agreement.MaxRecordedRefusals, agreement.History.Count);
+        Assert.Equal(AgreementStatus.Negotiating, agreement.Status);
+    }
+
+    [Fact]
     public void StatusOn_ReplaysHistoryUpToTheDay()
     {
         var agreement = New();

@@ -162,6 +162,35 @@ public sealed class AgreementOrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_EventWaitingWhenExpiryComes_AppliedFirstAndResumptionAfterTheDateStillExpires()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var id = await CreateAsync(i => i with { ExpiresOn = today.AddDays(10) });
+        // One raise per applied event, so no raise is left over to apply what follows.
+        await SendAsync(id, AgreementEvent.Signed);
+        await WaitAsync(id, a => a.Status == AgreementStatus.Signed);
+        await SendAsync(id, AgreementEvent.EnteredIntoForce);
+        await WaitAsync(id, a => a.Status == AgreementStatus.InForce);
+
+        // The API stored a suspension but its raise never reached the orchestration (a crash in between).
+        var agreement = (await _agreements.FindAsync(id, CancellationToken.None))!;
+        agreement.Accept(new AgreementEventInput(AgreementEvent.Suspended, today, null), today, "admin", "Registry.Admin", DateTimeOffset.UtcNow);
+        await _agreements.UpdateAsync(agreement, CancellationToken.None);
+        var suspended = await WaitAsync(id, a => a.Status == AgreementStatus.Suspended);
+        await SendAsync(id, AgreementEvent.Resumed);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+        var expired = (await _agreements.FindAsync(id, CancellationToken.None))!;
+
+        Assert.Equal(AgreementStatus.Suspended, suspended.Status);
+        Assert.Equal(AgreementStatus.Expired, expired.Status);
+        Assert.Equal(
+            [AgreementEvent.Signed, AgreementEvent.EnteredIntoForce, AgreementEvent.Suspended, AgreementEvent.Resumed, AgreementEvent.Expired],
+            expired.History.Select(h => h.Event));
+        Assert.All(expired.History, h => Assert.False(h.Rejected));
+        Assert.Equal(AgreementStatus.Expired, instance.ReadOutputAs<AgreementStatus>());
+    }
+
+    [Fact]
     public async Task RunAsync_HundredEvents_ContinuesAsNewAndAppliesEveryOne()
     {
         var id = await CreateAsync();

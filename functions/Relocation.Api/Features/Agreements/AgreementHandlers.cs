@@ -53,6 +53,13 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         catch (ConflictException ex)
         {
             await RecordRefusalAsync(agreement, input, request, now, ex.Message);
+            if (agreement.Pending.Count > 0)
+            {
+                // An accepted event whose raise was lost (a crash between storing and raising) would wait for the next
+                // accepted one; a refusal judged against it nudges the orchestration to apply it now.
+                await request.Workflows.RaiseEventAsync(AgreementInstance.IdFor(id), AgreementInstance.EventName, new AgreementEventRaised(agreement.Pending[0].Sequence), request.Aborted);
+            }
+
             throw;
         }
 
@@ -164,7 +171,11 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
             return;
         }
 
-        fresh.RecordRefusal(lifecycleEvent, date, request.Caller.Subject, request.Caller.PrimaryRole, now, reason);
+        if (!fresh.RecordRefusal(lifecycleEvent, date, request.Caller.Subject, request.Caller.PrimaryRole, now, reason))
+        {
+            return;
+        }
+
         try
         {
             await agreements.UpdateAsync(fresh, request.Aborted);
