@@ -60,3 +60,10 @@ public sealed class EscalateRelocationFunction(EscalateRelocationActivity activi
     public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(EscalateRelocationActivity), context), input);
 }
+
+public sealed class ReadRelocationStatusFunction(ReadRelocationStatusActivity activity)
+{
+    [Function(nameof(ReadRelocationStatusActivity))]
+    public Task<RelocationStatus> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReadRelocationStatusActivity), context), input);
+}

@@ -249,3 +249,10 @@ public sealed class EscalateRelocationActivity(IRelocationRepository relocations
         return true;
     }
 }
+
+/// <summary>The case's status as stored, for the orchestration's periodic look after acceptance.</summary>
+public sealed class ReadRelocationStatusActivity(IRelocationRepository relocations) : TaskActivity<string, RelocationStatus>
+{
+    public override async Task<RelocationStatus> RunAsync(TaskActivityContext context, string input) =>
+        (await CaseUpdates.FindAsync(relocations, input)).Status;
+}

@@ -11,6 +11,8 @@ namespace Relocation.Workflows.Relocations;
 /// </summary>
 public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflowInput, RelocationStatus>
 {
+    private static readonly TimeSpan MaxRecheck = TimeSpan.FromHours(6);
+
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(10, TimeSpan.FromMilliseconds(200), 2, TimeSpan.FromSeconds(30)));
 
     public override async Task<RelocationStatus> RunAsync(TaskOrchestrationContext context, RelocationWorkflowInput input)
@@ -78,10 +80,35 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 
         await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "OfferNoLongerNeeded"), Retry);
         context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.OfferAccepted) });
+        // The API writes arrival or cancellation on the case, then raises the event: a crash between the two loses the
+        // event. So the case is also read now and then (30 s, doubling to 6 h), and a written step is acted on.
+        var recheck = TimeSpan.FromSeconds(30);
         while (true)
         {
-            var caseEvent = await context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName);
-            switch (caseEvent.Kind)
+            using var cancel = new CancellationTokenSource();
+            var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
+            var look = context.CreateTimer(context.CurrentUtcDateTime + recheck, cancel.Token);
+            var winner = await Task.WhenAny(next, look);
+#pragma warning disable CA1849
+            cancel.Cancel();
+#pragma warning restore CA1849
+            CaseEventKind? kind;
+            if (winner == look)
+            {
+                recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
+                kind = await context.CallActivityAsync<RelocationStatus>(nameof(ReadRelocationStatusActivity), id, Retry) switch
+                {
+                    RelocationStatus.Relocated => CaseEventKind.Arrival,
+                    RelocationStatus.Cancelled => CaseEventKind.Cancellation,
+                    _ => null,
+                };
+            }
+            else
+            {
+                kind = (await next).Kind;
+            }
+
+            switch (kind)
             {
                 case CaseEventKind.Arrival:
                     await context.CallActivityAsync(nameof(CompleteRelocationArrivalActivity), id, Retry);

@@ -52,7 +52,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<AcceptRelocationOfferActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
-                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>(),
+                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
@@ -176,6 +176,29 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         var capacity = await CapacityOfAsync(states[0]);
         Assert.Equal((0, 2), (capacity.Held, capacity.Used));
         _fund.Verify(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Run_ArrivalWrittenButEventLost_OrchestrationFindsItAndCompletes()
+    {
+        var states = await StatesAsync(1);
+        var id = await RaiseAsync();
+        await WaitAsync(id, c => c.Status == RelocationStatus.AwaitingOffers);
+        await RespondAsync(id, states[0], OfferDecision.Offer);
+        var requestId = await AcceptAsync(id, states[0]);
+        await WaitAsync(id, c => c.State.LastOutcome?.RequestId == requestId);
+
+        // The API wrote the arrival and the host died before it raised the event.
+        await CaseUpdates.UpdateAsync(Relocations, id, c => c.Arrive(DateOnly.FromDateTime(DateTime.UtcNow), DateTimeOffset.UtcNow));
+        OrchestrationMetadata? instance = null;
+        for (var i = 0; i < 120 && instance?.RuntimeStatus != OrchestrationRuntimeStatus.Completed; i++)
+        {
+            await Task.Delay(500);
+            instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+        }
+
+        Assert.Equal(RelocationStatus.Relocated, instance!.ReadOutputAs<RelocationStatus>());
+        Assert.Equal((0, 2), ((await CapacityOfAsync(states[0])).Held, (await CapacityOfAsync(states[0])).Used));
     }
 
     [Fact]

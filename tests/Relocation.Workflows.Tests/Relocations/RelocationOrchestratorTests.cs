@@ -54,7 +54,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                 .AddActivity<NotifyRelocationStatesActivity>()
                 .AddActivity<CompleteRelocationArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>()
-                .AddActivity<EscalateRelocationActivity>(),
+                .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
