@@ -45,6 +45,8 @@ public sealed class AzuriteServer : IAsyncDisposable
     public static async Task<AzuriteServer> EnsureOnPortsAsync(string repositoryRoot, string dataDirectory, int firstPort, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
+        // An Azurite whose owner died is about to stop: wait for it rather than using it, or starting a second one over its files.
+        await WaitForOrphanAsync(dataDirectory, log, cancellationToken);
         if (await AnswersAsync(firstPort) && await AnswersAsync(firstPort + 1) && await AnswersAsync(firstPort + 2))
         {
             await log.WriteLineAsync($"Using the Azurite already listening on 127.0.0.1:{firstPort}-{firstPort + 2}.");
@@ -75,8 +77,12 @@ public sealed class AzuriteServer : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-c");
+        // Azurite's output never goes to a pipe of its owner: when the owner is killed, that pipe breaks, and Azurite's
+        // "closing..." line on SIGTERM then fails with EPIPE and kills it before it writes its databases (saved only
+        // every 5 s otherwise). That lost the engine's last queue messages: issue 10's stuck agreement.
+        start.Environment["AZURITE_ERRORS"] = dataDirectory is null ? "/dev/null" : Path.Combine(dataDirectory, "azurite-errors.log");
         start.ArgumentList.Add(
-            "\"$@\" & child=$!; trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT; " +
+            "\"$@\" >/dev/null 2>>\"$AZURITE_ERRORS\" </dev/null & child=$!; trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT; " +
             $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done; " +
             "kill -TERM $child 2>/dev/null; wait $child");
         start.ArgumentList.Add("azurite-watchdog");
@@ -101,11 +107,16 @@ public sealed class AzuriteServer : IAsyncDisposable
         else
         {
             Directory.CreateDirectory(dataDirectory);
+            await WaitForPreviousAsync(dataDirectory, log, cancellationToken);
             start.ArgumentList.Add("--location");
             start.ArgumentList.Add(dataDirectory);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite could not be started (is Node.js installed?).");
+        if (dataDirectory is not null)
+        {
+            await File.WriteAllTextAsync(OwnerFile(dataDirectory), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{process.Id} {Environment.ProcessId}"), cancellationToken);
+        }
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -173,6 +184,74 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         return entry;
     }
+
+    /// <summary>
+    /// Waits until the Azurite last started on <paramref name="dataDirectory"/> has exited. Azurite frees its ports
+    /// first and only then writes its databases (which it otherwise saves every 5 s): a second Azurite started on the
+    /// same files in between loads the state of up to 5 s earlier, and the saves then overwrite each other. That is how
+    /// a kill -9 of the host followed by an immediate restart lost the engine's last queue messages (issue 10's stuck
+    /// agreement): its orchestration waited for an activity result that no longer existed anywhere.
+    /// </summary>
+    public static async Task WaitForPreviousAsync(string dataDirectory, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (ReadOwner(dataDirectory) is not { } owner || !IsWatchdog(owner.Watchdog))
+        {
+            return;
+        }
+
+        await log.WriteLineAsync("Waiting for the previous Azurite on this data folder to finish saving…");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (IsWatchdog(owner.Watchdog))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The Azurite started on {dataDirectory} (watchdog pid {owner.Watchdog}) is still running; stop it first.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>When the process that started the Azurite on <paramref name="dataDirectory"/> is dead, its Azurite is stopping: wait for it.</summary>
+    private static async Task WaitForOrphanAsync(string dataDirectory, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (ReadOwner(dataDirectory) is { } owner && IsWatchdog(owner.Watchdog) && !IsAlive(owner.Host))
+        {
+            await WaitForPreviousAsync(dataDirectory, log, cancellationToken);
+        }
+    }
+
+    private static string OwnerFile(string dataDirectory) => Path.Combine(dataDirectory, "azurite.owner");
+
+    private static (int Watchdog, int Host)? ReadOwner(string dataDirectory)
+    {
+        try
+        {
+            var parts = File.ReadAllText(OwnerFile(dataDirectory)).Split(' ');
+            return parts.Length == 2 && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var watchdog)
+                && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var host) ? (watchdog, host) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    // The command line tells our watchdog from an unrelated process that reused its pid.
+    private static bool IsWatchdog(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("azurite-watchdog", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
     public static int FreePort()
     {
