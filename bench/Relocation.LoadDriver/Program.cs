@@ -5,6 +5,12 @@ using Relocation.LocalHost;
 using Relocation.LocalHost.Azurite;
 
 // Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200]
+//        dotnet run -c Release --project bench/Relocation.LoadDriver -- faults [KILLS] [--visibility 00:00:30]
+if (args.Length > 0 && args[0] == "faults")
+{
+    return await Faults.RunAsync(args.Skip(1).ToArray());
+}
+
 var caseCounts = args.SkipWhile(a => a != "--cases").Skip(1).FirstOrDefault()?.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() ?? [50, 200];
 Console.WriteLine("| run | cases | seconds | cases/s | request→offers p50 ms | p95 | acceptance→hold p50 ms | p95 | peak MB |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -31,3 +37,5 @@ foreach (var cases in caseCounts)
         // Left for the OS temp clean-up.
     }
 }
+
+return 0;

@@ -50,7 +50,8 @@ internal static partial class LocalHostApp
         using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var engine = arguments.InMemory
             ? DurableEngine.CreateInMemory(loggerFactory)
-            : DurableEngine.CreateAzureStorage(builder.Configuration["AzureWebJobsStorage"]!, arguments.WorkerId ?? $"{Environment.MachineName}-{arguments.Port}", loggerFactory);
+            : DurableEngine.CreateAzureStorage(builder.Configuration["AzureWebJobsStorage"]!, arguments.WorkerId ?? $"{Environment.MachineName}-{arguments.Port}", loggerFactory,
+                visibilityTimeout: builder.Configuration.GetValue<TimeSpan?>("Engine:VisibilityTimeout"));
 
         builder.Services
             .AddRelocationStorage(builder.Configuration)
@@ -58,6 +59,7 @@ internal static partial class LocalHostApp
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
             .AddHostedService<Fund.MonthlyFundReportService>()
+            .AddHostedService<Reconciler.StepReconcilerService>()
             .AddDurableEngine(engine, sidecarPort);
 
         var app = builder.Build();

@@ -9,6 +9,7 @@ using Relocation.Domain.Relocations;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Fund;
 using Relocation.Domain.States;
+using Relocation.Domain.Steps;
 using Relocation.Storage.Agreements;
 using Relocation.Storage.Audit;
 using Relocation.Storage.CaseFiles;
@@ -17,8 +18,10 @@ using Relocation.Storage.Relocations;
 using Relocation.Storage.Capacities;
 using Relocation.Storage.Configuration;
 using Relocation.Storage.Fund;
+using Relocation.Storage.Hosts;
 using Relocation.Storage.Idempotency;
 using Relocation.Storage.States;
+using Relocation.Storage.Steps;
 using Relocation.Storage.Tables;
 
 namespace Relocation.Storage;
@@ -40,7 +43,7 @@ public static class StorageServiceCollectionExtensions
         foreach (var table in new[]
                  {
                      TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, TableOutbox.Table, RelocationRepository.Table, RelocationRepository.IndexTable,
+                     AgreementRepository.Table, TableOutbox.Table, RelocationRepository.Table, RelocationRepository.IndexTable, PendingStepIndex.Table,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -49,8 +52,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IStateRepository, StateRepository>();
         services.AddSingleton<ICapacityRepository, CapacityRepository>();
         services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<HostInstance>();
+        services.AddHostedService<HostHeartbeat>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IAgreementRepository, AgreementRepository>();
+        services.AddSingleton<IPendingSteps, PendingStepIndex>();
         services.AddSingleton<IOutbox, TableOutbox>();
         services.AddSingleton(StorageResource.Container(AgreementDocuments.Container));
         services.AddSingleton<IAgreementDocuments, AgreementDocuments>();

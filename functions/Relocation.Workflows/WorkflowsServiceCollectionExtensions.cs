@@ -22,7 +22,9 @@ public static class WorkflowsServiceCollectionExtensions
             .Bind(configuration.GetSection(RelocationWorkflowOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<StepReconcilerOptions>().Bind(configuration.GetSection(StepReconcilerOptions.SectionName));
         services.AddSingleton<RelocationCommands>();
+        services.AddSingleton<StepReconciler>();
         foreach (var activity in WorkflowCatalog.Activities)
         {
             services.AddTransient(activity);

@@ -113,6 +113,35 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a signal (TERM, INT, KILL) to the host process, as a terminal or a supervisor would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill!.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Waits for the host to exit on its own; its exit code, or null if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return _process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
     public async Task KillAsync()
     {

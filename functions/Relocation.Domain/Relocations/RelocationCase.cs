@@ -205,6 +205,11 @@ public sealed class RelocationCase
         }
 
         State = State with { PendingAcceptance = new PendingAcceptance(stateCode, requestId, now) };
+        if (!PendingSteps.Any(s => s.Kind == CaseStepKind.Acceptance && s.RequestId == requestId))
+        {
+            AddStep(CaseStepKind.Acceptance, requestId, now);
+        }
+
         Log(now, "AcceptanceRequested", $"VWU accepts {stateCode}'s offer.", "Vwu.Officer");
     }
 
@@ -257,6 +262,7 @@ public sealed class RelocationCase
         }
 
         State = State with { Status = RelocationStatus.Relocated, ArrivedOn = arrivedOn };
+        AddStep(CaseStepKind.Arrival, null, now);
         Log(now, "Arrived", $"Arrived in {State.Accepted!.StateCode} on {arrivedOn:yyyy-MM-dd}.", "Vwu.Officer");
     }
 
@@ -272,13 +278,44 @@ public sealed class RelocationCase
             RefuseAcceptance(pending.RequestId, "The request was cancelled before the acceptance could be carried out.", now);
         }
 
+        var escalated = Status == RelocationStatus.Escalated;
         State = State with { Status = RelocationStatus.Cancelled };
+        if (!escalated)
+        {
+            // An escalated case's orchestration has ended and holds nothing: there is nothing to apply.
+            AddStep(CaseStepKind.Cancellation, null, now);
+        }
+
         if (CurrentRound is { ClosedAt: null } open)
         {
             CloseRound(open.Number, now);
         }
 
         Log(now, "Cancelled", reason, "Vwu.Officer");
+    }
+
+    /// <summary>Steps callers recorded that the orchestration has not applied yet, in order.</summary>
+    public IReadOnlyList<CaseStep> PendingSteps => State.Steps ?? [];
+
+    /// <summary>The step recorded last by the change just made (what the API raises).</summary>
+    public CaseStep? LastStep => PendingSteps.Count == 0 ? null : PendingSteps[^1];
+
+    /// <summary>The orchestration applied step <paramref name="sequence"/>: it leaves the pending list; doing it twice changes nothing.</summary>
+    public bool CompleteStep(int sequence)
+    {
+        if (PendingSteps.All(s => s.Sequence != sequence))
+        {
+            return false;
+        }
+
+        State = State with { Steps = PendingSteps.Where(s => s.Sequence != sequence).ToArray(), StepsApplied = Math.Max(State.StepsApplied, sequence) };
+        return true;
+    }
+
+    private void AddStep(CaseStepKind kind, string? requestId, DateTimeOffset now)
+    {
+        var step = new CaseStep(State.NextStep, kind, requestId, now);
+        State = State with { Steps = [.. PendingSteps, step], NextStep = State.NextStep + 1 };
     }
 
     public void Escalate(DateTimeOffset now)
@@ -311,7 +348,21 @@ public sealed record CaseState(
     PendingAcceptance? PendingAcceptance,
     AcceptanceOutcome? LastOutcome,
     AcceptedOffer? Accepted,
-    DateOnly? ArrivedOn);
+    DateOnly? ArrivedOn,
+    IReadOnlyList<CaseStep>? Steps = null,
+    int NextStep = 1,
+    int StepsApplied = 0);
+
+/// <summary>What a caller said that the orchestration must act on, numbered on the case row.</summary>
+public enum CaseStepKind
+{
+    Acceptance = 2,
+    Arrival,
+    Cancellation,
+}
+
+/// <summary>A step recorded on the case row and not yet applied by its orchestration; applied once, in sequence order.</summary>
+public sealed record CaseStep(int Sequence, CaseStepKind Kind, string? RequestId, DateTimeOffset At);
 
 /// <summary>A round of offer requests.</summary>
 public sealed record RoundRecord(int Number, IReadOnlyList<AskedState> Asked, DateTimeOffset StartedAt, DateTimeOffset Deadline, DateTimeOffset? ClosedAt);

@@ -67,3 +67,17 @@ public sealed class ReadRelocationStatusFunction(ReadRelocationStatusActivity ac
     public Task<RelocationStatus> Run([ActivityTrigger] string input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(ReadRelocationStatusActivity), context), input);
 }
+
+public sealed class TakeCaseStepFunction(TakeCaseStepActivity activity)
+{
+    [Function(nameof(TakeCaseStepActivity))]
+    public Task<CaseStep?> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(TakeCaseStepActivity), context), input);
+}
+
+public sealed class CompleteCaseStepFunction(CompleteCaseStepActivity activity)
+{
+    [Function(nameof(CompleteCaseStepActivity))]
+    public Task<bool> Run([ActivityTrigger] CaseStepApplied input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(CompleteCaseStepActivity), context), input);
+}

@@ -22,7 +22,10 @@ public static class DurableEngine
     /// <summary>Generous because there is no renewal: an activity slower than this would run twice; also the crash-recovery delay of an in-flight activity.</summary>
     public static readonly TimeSpan ActivityVisibilityTimeout = TimeSpan.FromSeconds(30);
 
-    public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory, string taskHubName = TaskHubName)
+    /// <param name="visibilityTimeout">Overrides <see cref="ActivityVisibilityTimeout"/> for activities and orchestration messages alike
+    /// (<c>Engine__VisibilityTimeout</c>): how long a message taken by a host that then died stays hidden. The fault harness
+    /// shortens it to keep CI quick; the default stays generous because activity locks are never renewed.</param>
+    public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory, string taskHubName = TaskHubName, TimeSpan? visibilityTimeout = null)
     {
         var settings = new AzureStorageOrchestrationServiceSettings
         {
@@ -31,8 +34,8 @@ public static class DurableEngine
             PartitionCount = 4,
             // Messages from another process (a second host, a restart) are seen within this; within one process an enqueue wakes the poller.
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
-            WorkItemQueueVisibilityTimeout = ActivityVisibilityTimeout,
-            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            WorkItemQueueVisibilityTimeout = visibilityTimeout ?? ActivityVisibilityTimeout,
+            ControlQueueVisibilityTimeout = visibilityTimeout ?? TimeSpan.FromSeconds(30),
             MaxConcurrentTaskActivityWorkItems = 50,
             MaxConcurrentTaskOrchestrationWorkItems = 50,
             // Stable across restarts, so a restarted host takes its partition leases back at once.
@@ -40,7 +43,7 @@ public static class DurableEngine
             LoggerFactory = loggerFactory,
         };
         var service = new AzureStorageOrchestrationService(settings);
-        return new EngineParts(service, service);
+        return new EngineParts(new WiderOrchestrationService(service, settings.MaxConcurrentTaskOrchestrationWorkItems, settings.MaxConcurrentTaskActivityWorkItems), service);
     }
 
     public static EngineParts CreateInMemory(ILoggerFactory loggerFactory)

@@ -14,16 +14,34 @@ internal sealed partial class EngineShutdown(IServiceProvider services, IOrchest
     {
         foreach (var worker in services.GetServices<IHostedService>().OfType<DurableTaskWorker>())
         {
-            await worker.StopAsync(cancellationToken);
+            try
+            {
+                await worker.StopAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogStopFailed(logger, "worker", ex.GetType().Name);
+            }
         }
 
         try
         {
             await orchestrationService.StopAsync(isForced: false).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            if ((orchestrationService as WiderOrchestrationService)?.StopFailure is { } failure)
+            {
+                LogStopFailed(logger, "orchestration service", failure.GetType().Name);
+            }
         }
         catch (TimeoutException)
         {
             LogSlowStop(logger);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Storage stopped first (Azurite killed, or stopped before us): the Azure Storage provider's lease manager
+            // then fails inside StopAsync (a NullReferenceException in AppLeaseManager.StopAsync). Nothing is lost by
+            // not stopping cleanly: the leases expire and the next start takes them back.
+            LogStopFailed(logger, "orchestration service", ex.GetType().Name);
         }
     }
 
@@ -36,6 +54,9 @@ internal sealed partial class EngineShutdown(IServiceProvider services, IOrchest
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The {Part} did not stop cleanly ({Error}); its leases will expire on their own.")]
+    private static partial void LogStopFailed(ILogger logger, string part, string error);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "The orchestration service took more than 5 s to stop; leases will expire on their own.")]
     private static partial void LogSlowStop(ILogger logger);

@@ -19,11 +19,41 @@ public sealed class WiderOrchestrationService(IOrchestrationService inner, int m
 
     public int MaxConcurrentTaskActivityWorkItems => maxActivities;
 
+    private readonly Lock _stopLock = new();
+    private Task? _stopping;
+
     public Task StartAsync() => inner.StartAsync();
 
-    public Task StopAsync() => inner.StopAsync();
+    public Task StopAsync() => StopAsync(isForced: false);
 
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    /// <summary>
+    /// Stops the inner service once, whoever asks first, and never throws. The sidecar stops it from an async-void
+    /// ApplicationStopping callback, where any exception ends the process as unhandled; and the Azure Storage
+    /// provider's StopAsync throws a NullReferenceException (in its lease manager) on Ctrl+C, on SIGTERM and when
+    /// storage is already gone. Nothing is lost by that: its leases expire and the next start takes them back.
+    /// </summary>
+    public Task StopAsync(bool isForced)
+    {
+        lock (_stopLock)
+        {
+            return _stopping ??= StopOnceAsync(isForced);
+        }
+    }
+
+    /// <summary>What the one stop threw, if anything, for the engine's shutdown to log.</summary>
+    public Exception? StopFailure { get; private set; }
+
+    private async Task StopOnceAsync(bool isForced)
+    {
+        try
+        {
+            await inner.StopAsync(isForced);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            StopFailure = ex;
+        }
+    }
 
     public Task CreateAsync() => inner.CreateAsync();
 

@@ -3,6 +3,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Relocation.Storage.Configuration;
+using Relocation.Storage.Hosts;
 using Relocation.Storage.Tables;
 
 namespace Relocation.Storage.Idempotency;
@@ -10,10 +11,12 @@ namespace Relocation.Storage.Idempotency;
 /// <summary>
 /// One row per (caller, key), claimed with an insert so that only one of two concurrent requests proceeds.
 /// Keys and callers are hashed: a key is caller-chosen text and may hold characters a row key cannot.
+/// A claim carries the <see cref="HostInstance"/> that owns it: a retry finding it in progress takes it over as soon as
+/// that owner has no fresh heartbeat (killed, or restarted under a new id), and only waits while the owner lives.
 /// </summary>
-internal sealed class IdempotencyStore(StorageClients clients, TimeProvider time) : IIdempotencyStore
+internal sealed class IdempotencyStore(StorageClients clients, TimeProvider time, HostInstance? host = null) : IIdempotencyStore
 {
-    /// <summary>A claim older than this whose request never completed belonged to a process that died: it may be taken over.</summary>
+    /// <summary>A claim older than this whose request never completed is taken over whoever owns it (the last resort).</summary>
     internal static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
     private const string Pending = "Pending";
@@ -28,6 +31,7 @@ internal sealed class IdempotencyStore(StorageClients clients, TimeProvider time
             ["RequestHash"] = requestHash,
             ["State"] = Pending,
             ["ClaimedAt"] = time.GetUtcNow(),
+            ["Owner"] = host?.Id,
         };
 
         try
@@ -63,13 +67,16 @@ internal sealed class IdempotencyStore(StorageClients clients, TimeProvider time
         }
 
         var claimedAt = existing.GetDateTimeOffset("ClaimedAt") ?? default;
-        if (time.GetUtcNow() - claimedAt < AbandonedAfter)
+        var owner = existing.GetString("Owner");
+        var ownerDead = host is not null && !string.IsNullOrEmpty(owner) && !await host.IsAliveAsync(owner, cancellationToken);
+        if (time.GetUtcNow() - claimedAt < AbandonedAfter && !ownerDead)
         {
             return new IdempotencyClaim(IdempotencyOutcome.InProgress);
         }
 
         // The first attempt died mid-way; handlers are idempotent by key, so running again finishes its work.
         existing["ClaimedAt"] = time.GetUtcNow();
+        existing["Owner"] = host?.Id;
         try
         {
             await _table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, cancellationToken);

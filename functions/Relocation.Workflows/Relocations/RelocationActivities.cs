@@ -7,6 +7,7 @@ using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Relocations.Ranking;
 using Relocation.Domain.States;
+using Relocation.Domain.Steps;
 
 namespace Relocation.Workflows.Relocations;
 
@@ -255,4 +256,35 @@ public sealed class ReadRelocationStatusActivity(IRelocationRepository relocatio
 {
     public override async Task<RelocationStatus> RunAsync(TaskActivityContext context, string input) =>
         (await CaseUpdates.FindAsync(relocations, input)).Status;
+}
+
+/// <summary>The oldest step recorded on the case and not applied yet (null when none): what the orchestration acts on.</summary>
+public sealed class TakeCaseStepActivity(IRelocationRepository relocations) : TaskActivity<string, CaseStep?>
+{
+    public override async Task<CaseStep?> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        return relocation.PendingSteps.OrderBy(s => s.Sequence).FirstOrDefault();
+    }
+}
+
+/// <summary>Marks a step applied on the case row, then removes it from the pending-step index. Twice changes nothing.</summary>
+public sealed class CompleteCaseStepActivity(IRelocationRepository relocations, IPendingSteps? steps = null) : TaskActivity<CaseStepApplied, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, CaseStepApplied input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        if (relocation.PendingSteps.Any(s => s.Sequence == input.Sequence))
+        {
+            await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.CompleteStep(input.Sequence));
+        }
+
+        if (steps is not null)
+        {
+            await steps.RemoveAsync(StepWorkflows.Relocation, input.RelocationId, input.Sequence, CancellationToken.None);
+        }
+
+        return true;
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Relocation.Domain.Common;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.Steps;
 
 namespace Relocation.Workflows.Relocations;
 
@@ -9,8 +10,10 @@ namespace Relocation.Workflows.Relocations;
 /// What callers say about a case, answered synchronously: each command is checked against the stored case and the
 /// domain rules, recorded on the case row with its ETag, and only then raised to the orchestration as an event of ids.
 /// The API handlers are thin wrappers around these; the workflow tests drive the orchestration through them too.
+/// Acceptance, arrival and cancellation are numbered steps on the row, indexed as pending before the row is written
+/// (<see cref="IPendingSteps"/>), so the reconciler re-raises any whose event was lost.
 /// </summary>
-public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time)
+public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null)
 {
     /// <summary>Schedules the case's orchestration unless it already exists (a retried create starts one case).</summary>
     public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
@@ -61,8 +64,8 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         var relocation = await CaseUpdates.FindAsync(relocations, id);
         if (relocation.State.LastOutcome?.RequestId != requestId)
         {
-            relocation = await RecordingRefusalsAsync(id, c => c.RequestAcceptance(stateCode, requestId, time.GetUtcNow()), cancellationToken);
-            await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Acceptance, requestId), cancellationToken);
+            relocation = await RecordingStepAsync(relocation, () => RecordingRefusalsAsync(id, c => c.RequestAcceptance(stateCode, requestId, time.GetUtcNow()), cancellationToken), cancellationToken);
+            await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Acceptance, requestId, Sequence: relocation.LastStep?.Sequence), cancellationToken);
         }
 
         var deadline = time.GetUtcNow() + wait;
@@ -87,8 +90,9 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     public async Task<RelocationCase> ArriveAsync(DurableTaskClient client, string id, DateOnly arrivedOn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Arrive(arrivedOn, time.GetUtcNow()), cancellationToken);
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Arrival), cancellationToken);
+        var before = await CaseUpdates.FindAsync(relocations, id);
+        var relocation = await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.Arrive(arrivedOn, time.GetUtcNow()), cancellationToken), cancellationToken);
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Arrival, Sequence: relocation.LastStep?.Sequence), cancellationToken);
         return relocation;
     }
 
@@ -97,11 +101,46 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     {
         ArgumentNullException.ThrowIfNull(client);
         var before = await CaseUpdates.FindAsync(relocations, id);
-        var relocation = await CaseUpdates.UpdateAsync(relocations, id, c => c.Cancel(reason, time.GetUtcNow()), cancellationToken);
-        if (before.Status != RelocationStatus.Escalated)
+        if (before.Status == RelocationStatus.Escalated)
         {
-            // An escalated case's orchestration has ended and holds nothing; every other one releases what it holds.
-            await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Cancellation), cancellationToken);
+            // An escalated case's orchestration has ended and holds nothing: no step to apply.
+            return await CaseUpdates.UpdateAsync(relocations, id, c => c.Cancel(reason, time.GetUtcNow()), cancellationToken);
+        }
+
+        var relocation = await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.Cancel(reason, time.GetUtcNow()), cancellationToken), cancellationToken);
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Cancellation, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+
+        return relocation;
+    }
+
+    /// <summary>
+    /// Indexes the step as pending under the number it will most likely get (the row's next), then records it on the
+    /// row. A crash between the two leaves an entry the reconciler drops (no such step on the row); a refused change
+    /// removes it at once; the rare write that lost a race and took a later number indexes that one too.
+    /// </summary>
+    private async Task<RelocationCase> RecordingStepAsync(RelocationCase before, Func<Task<RelocationCase>> record, CancellationToken cancellationToken)
+    {
+        if (steps is null)
+        {
+            return await record();
+        }
+
+        var predicted = before.State.NextStep;
+        await steps.AddAsync(new PendingStep(StepWorkflows.Relocation, before.Id, predicted, time.GetUtcNow()), cancellationToken);
+        RelocationCase relocation;
+        try
+        {
+            relocation = await record();
+        }
+        catch (Exception ex) when (ex is ConflictException or ForbiddenException or DomainValidationException or PreconditionFailedException)
+        {
+            await steps.RemoveAsync(StepWorkflows.Relocation, before.Id, predicted, CancellationToken.None);
+            throw;
+        }
+
+        if (relocation.LastStep is { } step && step.Sequence != predicted)
+        {
+            await steps.AddAsync(new PendingStep(StepWorkflows.Relocation, before.Id, step.Sequence, step.At), cancellationToken);
         }
 
         return relocation;

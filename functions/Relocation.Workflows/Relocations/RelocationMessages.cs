@@ -6,8 +6,13 @@ public sealed record RelocationWorkflowInput(string RelocationId, string Pseudon
 /// <summary>
 /// What happened to a case, raised by the API after it recorded it; ids only. For a response, the API (which has just
 /// written the case) says whether every asked State has now declined, so the round can end without another read.
+/// For acceptance, arrival and cancellation the event only says "look at the row": the orchestration acts on the steps
+/// recorded there (<see cref="Domain.Relocations.CaseStep"/>), in sequence order, never on what the event carries.
 /// </summary>
-public sealed record CaseEvent(CaseEventKind Kind, string? RequestId = null, bool RoundOver = false);
+public sealed record CaseEvent(CaseEventKind Kind, string? RequestId = null, bool RoundOver = false, int? Sequence = null);
+
+/// <summary>A step of a case that the orchestration applied.</summary>
+public sealed record CaseStepApplied(string RelocationId, int Sequence);
 
 /// <summary>Kinds of <see cref="CaseEvent"/>.</summary>
 public enum CaseEventKind

@@ -51,16 +51,25 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 }
 
                 var caseEvent = await next;
-                switch (caseEvent.Kind)
+                if (caseEvent.Kind == CaseEventKind.Response)
                 {
-                    case CaseEventKind.Response:
-                        roundOver = caseEvent.RoundOver;
-                        break;
-                    case CaseEventKind.Acceptance when caseEvent.RequestId is not null:
-                        accepted = await context.CallActivityAsync<bool>(nameof(AcceptRelocationOfferActivity), new AcceptanceStep(id, caseEvent.RequestId), Retry);
-                        break;
-                    case CaseEventKind.Cancellation:
+                    roundOver = caseEvent.RoundOver;
+                    continue;
+                }
+
+                // Any other event only says "look at the row": the steps recorded there are applied in order, each once.
+                while (!accepted && await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
+                {
+                    if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null)
+                    {
+                        accepted = await context.CallActivityAsync<bool>(nameof(AcceptRelocationOfferActivity), new AcceptanceStep(id, step.RequestId), Retry);
+                    }
+
+                    await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                    if (step.Kind == CaseStepKind.Cancellation)
+                    {
                         return await CancelAsync(context, id);
+                    }
                 }
             }
 
@@ -80,8 +89,8 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 
         await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "OfferNoLongerNeeded"), Retry);
         context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.OfferAccepted) });
-        // The API writes arrival or cancellation on the case, then raises the event: a crash between the two loses the
-        // event. So the case is also read now and then (30 s, doubling to 6 h), and a written step is acted on.
+        // The API writes arrival or cancellation on the case, then raises the event; the reconciler re-raises a lost one
+        // within seconds. The case is also read now and then (30 s, doubling to 6 h) as a last resort.
         var recheck = TimeSpan.FromSeconds(30);
         while (true)
         {
@@ -92,30 +101,28 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 #pragma warning disable CA1849
             cancel.Cancel();
 #pragma warning restore CA1849
-            CaseEventKind? kind;
             if (winner == look)
             {
                 recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
-                kind = await context.CallActivityAsync<RelocationStatus>(nameof(ReadRelocationStatusActivity), id, Retry) switch
-                {
-                    RelocationStatus.Relocated => CaseEventKind.Arrival,
-                    RelocationStatus.Cancelled => CaseEventKind.Cancellation,
-                    _ => null,
-                };
-            }
-            else
-            {
-                kind = (await next).Kind;
             }
 
-            switch (kind)
+            // Woken by an event or by the periodic look alike, it acts only on steps recorded on the row, in order.
+            while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
             {
-                case CaseEventKind.Arrival:
+                if (step.Kind == CaseStepKind.Arrival)
+                {
                     await context.CallActivityAsync(nameof(CompleteRelocationArrivalActivity), id, Retry);
-                    context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
-                    return RelocationStatus.Relocated;
-                case CaseEventKind.Cancellation:
-                    return await CancelAsync(context, id);
+                }
+
+                await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                switch (step.Kind)
+                {
+                    case CaseStepKind.Arrival:
+                        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
+                        return RelocationStatus.Relocated;
+                    case CaseStepKind.Cancellation:
+                        return await CancelAsync(context, id);
+                }
             }
         }
     }

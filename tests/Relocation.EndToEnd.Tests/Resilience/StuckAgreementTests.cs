@@ -83,8 +83,10 @@ public sealed class StuckAgreementTests(ITestOutputHelper output) : IAsyncLifeti
             var restarted = DateTime.UtcNow;
             using (var inForce = await EventAsync(id, "EnteredIntoForce"))
             {
-                if (inForce.StatusCode == HttpStatusCode.Conflict)
+                if (inForce.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Accepted))
                 {
+                    output.WriteLine($"answer: {await inForce.Content.ReadAsStringAsync()}");
+                    output.WriteLine(string.Join('\n', _host.Output.Where(l => !l.Contains("answered 200", StringComparison.Ordinal)).TakeLast(40)));
                     using var after = await SendAsync(HttpMethod.Get, $"agreements/{id}");
                     output.WriteLine($"after restart: {await after.Content.ReadAsStringAsync()}");
                 }

@@ -52,7 +52,8 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<AcceptRelocationOfferActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
-                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>(),
+                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
+                .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s

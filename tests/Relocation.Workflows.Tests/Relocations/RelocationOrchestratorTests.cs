@@ -54,7 +54,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                 .AddActivity<NotifyRelocationStatesActivity>()
                 .AddActivity<CompleteRelocationArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>()
-                .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>(),
+                .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
+                .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s

@@ -5,11 +5,12 @@ using Relocation.Domain.Agreements;
 using Relocation.Domain.Common;
 using Relocation.Domain.Security;
 using Relocation.Domain.States;
+using Relocation.Domain.Steps;
 using Relocation.Workflows.Agreements;
 
 namespace Relocation.Api.Features.Agreements;
 
-internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateRepository states, IAgreementDocuments documents, TimeProvider time)
+internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateRepository states, IAgreementDocuments documents, IPendingSteps steps, TimeProvider time)
 {
     /// <summary>How long an event's answer waits for the orchestration to apply it before answering 202 instead of 200.</summary>
     private static readonly TimeSpan ApplyWait = TimeSpan.FromSeconds(5);
@@ -63,12 +64,16 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
             throw;
         }
 
+        // Indexed as pending before the row is written, so the reconciler re-raises it if the raise below is lost; an
+        // entry whose step never reached the row (the write below failed) is dropped by the reconciler.
+        await steps.AddAsync(new PendingStep(StepWorkflows.Agreement, id, accepted.Sequence, now), request.Aborted);
         try
         {
             await agreements.UpdateAsync(agreement, request.Aborted);
         }
         catch (PreconditionFailedException)
         {
+            await steps.RemoveAsync(StepWorkflows.Agreement, id, accepted.Sequence, CancellationToken.None);
             throw new ConflictException("The agreement changed while your event was being recorded; send it again.");
         }
 

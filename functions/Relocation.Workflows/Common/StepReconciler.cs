@@ -1,0 +1,110 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.Steps;
+using Relocation.Workflows.Agreements;
+using Relocation.Workflows.Relocations;
+
+namespace Relocation.Workflows.Common;
+
+/// <summary>When and how much the reconciler sweeps, from <c>Workflows:Reconciler</c>.</summary>
+public sealed class StepReconcilerOptions
+{
+    public const string SectionName = "Workflows:Reconciler";
+
+    /// <summary>Between two sweeps (the local host's loop; the Functions app's timer runs every 10 s).</summary>
+    public TimeSpan Period { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A step younger than this is left to the raise that follows its write.</summary>
+    public TimeSpan MinimumAge { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Steps looked at per sweep; the rest wait for the next one.</summary>
+    public int BatchSize { get; set; } = 200;
+}
+
+/// <summary>What one sweep did.</summary>
+public sealed record SweepResult(int Looked, int Raised, int Dropped, int Stuck);
+
+/// <summary>
+/// The one delivery guarantee for every "write the row, then raise the event": reads the pending-step index (steps
+/// recorded on a row more than a few seconds ago and not yet applied) and raises each again. The event carries only
+/// the step's number; the orchestration reads the row and applies each step once, in order, so a second raise costs
+/// one read. An entry whose step is not (or no longer) pending on its row is dropped; one whose orchestration has
+/// ended or failed is dropped and logged, since nothing would ever apply it.
+/// </summary>
+public sealed partial class StepReconciler(
+    IPendingSteps steps,
+    IAgreementRepository agreements,
+    IRelocationRepository relocations,
+    IOptions<StepReconcilerOptions> options,
+    TimeProvider time,
+    ILogger<StepReconciler> logger)
+{
+    public StepReconcilerOptions Options => options.Value;
+
+    public async Task<SweepResult> SweepAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var due = await steps.RecordedBeforeAsync(time.GetUtcNow() - options.Value.MinimumAge, options.Value.BatchSize, cancellationToken);
+        int raised = 0, dropped = 0, stuck = 0;
+        foreach (var step in due)
+        {
+            var (pending, kind) = await StillPendingAsync(step, cancellationToken);
+            if (!pending)
+            {
+                await steps.RemoveAsync(step.Workflow, step.SubjectId, step.Sequence, cancellationToken);
+                dropped++;
+                continue;
+            }
+
+            var instanceId = step.Workflow == StepWorkflows.Agreement ? AgreementInstance.IdFor(step.SubjectId) : RelocationInstance.IdFor(step.SubjectId);
+            var instance = await client.GetInstanceAsync(instanceId, cancellationToken);
+            if (instance is null || instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            {
+                // Nothing will apply it: say so once and stop raising. A failed one is visible in the engine and is
+                // recovered by restarting or rewinding that instance (docs/durability.md).
+                LogNoOrchestration(logger, step.Workflow, step.SubjectId, step.Sequence, instance?.RuntimeStatus.ToString() ?? "missing");
+                await steps.RemoveAsync(step.Workflow, step.SubjectId, step.Sequence, cancellationToken);
+                stuck++;
+                continue;
+            }
+
+            object payload = step.Workflow == StepWorkflows.Agreement
+                ? new AgreementEventRaised(step.Sequence)
+                : new CaseEvent(kind, Sequence: step.Sequence);
+            var eventName = step.Workflow == StepWorkflows.Agreement ? AgreementInstance.EventName : RelocationInstance.EventName;
+            await client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+            LogRaised(logger, step.Workflow, step.SubjectId, step.Sequence, (time.GetUtcNow() - step.RecordedAt).TotalSeconds);
+            raised++;
+        }
+
+        return new SweepResult(due.Count, raised, dropped, stuck);
+    }
+
+    /// <summary>True: on the row and not applied. False: applied, never reached the row, or the row is gone.</summary>
+    private async Task<(bool Pending, CaseEventKind Kind)> StillPendingAsync(PendingStep step, CancellationToken cancellationToken)
+    {
+        if (step.Workflow == StepWorkflows.Agreement)
+        {
+            var agreement = await agreements.FindAsync(step.SubjectId, cancellationToken);
+            return (agreement is not null && agreement.Pending.Any(p => p.Sequence == step.Sequence), default);
+        }
+
+        if (step.Workflow == StepWorkflows.Relocation)
+        {
+            var relocation = await relocations.FindAsync(step.SubjectId, cancellationToken);
+            var onRow = relocation?.PendingSteps.FirstOrDefault(p => p.Sequence == step.Sequence);
+            return (onRow is not null, onRow is null ? default : (CaseEventKind)(int)onRow.Kind);
+        }
+
+        return (false, default);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Re-raised {Workflow} {SubjectId} step {Sequence}, pending for {Seconds:0.0} s")]
+    private static partial void LogRaised(ILogger logger, string workflow, string subjectId, int sequence, double seconds);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "{Workflow} {SubjectId} step {Sequence} is pending but its orchestration is {Status}; nothing will apply it")]
+    private static partial void LogNoOrchestration(ILogger logger, string workflow, string subjectId, int sequence, string status);
+}

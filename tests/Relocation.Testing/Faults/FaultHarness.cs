@@ -1,0 +1,400 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Relocation.Api.Json;
+using Relocation.Domain.Fund;
+using Relocation.Domain.Security;
+using Relocation.LocalHost;
+using Relocation.LocalHost.Azurite;
+using Relocation.Storage;
+using Relocation.Testing.Builders;
+
+namespace Relocation.Testing.Faults;
+
+/// <summary>What one harness run saw.</summary>
+public sealed record FaultReport(
+    int Kills,
+    int StepsInFlight,
+    int StepsRecovered,
+    IReadOnlyList<double> RecoveryMs,
+    int StepsLost,
+    int AcceptedSteps,
+    int Postings,
+    IReadOnlyList<string> Violations)
+{
+    public double RecoveryP50 => RecoveryMs.Count == 0 ? 0 : RecoveryMs.Order().ElementAt(RecoveryMs.Count / 2);
+
+    public double RecoveryMax => RecoveryMs.Count == 0 ? 0 : RecoveryMs.Max();
+
+    public string Table() =>
+        "| kills | steps in flight at the kills | recovered | recovery p50 | recovery max | lost | steps accepted in all | postings |\n" +
+        "|---|---|---|---|---|---|---|---|\n" +
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"| {Kills} | {StepsInFlight} | {StepsRecovered} | {RecoveryP50 / 1000:0.0} s | {RecoveryMax / 1000:0.0} s | {StepsLost} | {AcceptedSteps} | {Postings} |");
+}
+
+/// <summary>
+/// The fault-injection harness of issue 10. Drives agreements (lifecycle events), relocations (answers, acceptance
+/// with a Special Fund commitment, arrival, cancellation) and fund receipts concurrently against the local host, kills
+/// the host with SIGKILL at random instants (so kills land between a row write and its raise, inside activities and
+/// around timers), restarts it, and measures per kill: the steps in flight (the pending-step index at the kill), how
+/// long until every one of them is applied, and any not applied within 60 s (lost). At the end it checks the
+/// invariants: no place held or used beyond what was registered, the ledger sums to zero with at most one
+/// commitment per case, no posting twice, and no case stuck outside a terminal or waiting state.
+/// </summary>
+public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, Action<string> log)
+{
+    private const decimal Cost = 100m;
+    private static readonly string Admin = TestTokens.For(Roles.RegistryAdmin, subject: "harness-admin");
+    private static readonly string Vwu = TestTokens.For(Roles.VwuOfficer, subject: "harness-vwu");
+    private static readonly string Finance = TestTokens.For(Roles.FinanceOfficer, subject: "harness-finance");
+    private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string[] English = ["en"];
+    private static readonly string[] AgreementCycle = ["Signed", "EnteredIntoForce", "Suspended", "Resumed", "Suspended", "Resumed", "Terminated"];
+
+    private readonly List<string> _agreements = [];
+    private readonly List<(string Id, bool Fund, bool Cancel)> _cases = [];
+    private readonly HashSet<string> _receiptKeys = [];
+    private int _accepted;
+    private int _places;
+
+    public async Task<FaultReport> RunAsync(int kills, int seed, CancellationToken cancellationToken)
+    {
+        var random = new Random(seed);
+        await SetUpAsync();
+        int inFlight = 0, recovered = 0, lost = 0;
+        var recoveries = new List<double>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var drivers = Task.WhenAll(Enumerable.Range(0, 3).Select(d => DriveAsync(d, seed + d, stop.Token)));
+        for (var kill = 1; kill <= kills; kill++)
+        {
+            await Task.Delay(random.Next(300, 2500), cancellationToken);
+            await host.KillAsync();
+            var killedAt = DateTimeOffset.UtcNow;
+            var pending = await PendingAsync(killedAt);
+            inFlight += pending.Count;
+            await host.StartAsync(cancellationToken);
+            var restarted = Stopwatch.StartNew();
+            var left = pending;
+            while (left.Count > 0 && restarted.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(100, cancellationToken);
+                var now = await PendingAsync(killedAt);
+                left = left.Intersect(now).ToHashSet();
+            }
+
+            recovered += pending.Count - left.Count;
+            lost += left.Count;
+            if (pending.Count > 0)
+            {
+                recoveries.Add(restarted.Elapsed.TotalMilliseconds);
+            }
+
+            log($"kill {kill}: {pending.Count} step(s) in flight, {pending.Count - left.Count} applied {restarted.Elapsed.TotalMilliseconds:0} ms after the host answered{(left.Count > 0 ? $", {left.Count} LOST: {string.Join(", ", left)}" : string.Empty)}");
+        }
+
+        await stop.CancelAsync();
+        await drivers;
+        var violations = await CheckInvariantsAsync();
+        var postings = (await LedgerAsync()).Count;
+        return new FaultReport(kills, inFlight, recovered, recoveries, lost, _accepted, postings, violations);
+    }
+
+    private async Task SetUpAsync()
+    {
+        _places = 2000;
+        foreach (var (code, fund) in new[] { ("NOR", false), ("SWE", true) })
+        {
+            await SendOkAsync(HttpMethod.Put, $"states/{code}", Admin, new StateInputBuilder().With(i => i with { Name = code, Languages = ["en"] }).BuildBody());
+            await SendOkAsync(HttpMethod.Post, $"states/{code}/capacity", TestTokens.For(Roles.StateFocalPoint, code),
+                new CapacityInputBuilder().With(i => i with { Places = _places, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = fund }).BuildBody());
+        }
+
+        await SendOkAsync(HttpMethod.Post, "fund/receipts", Finance,
+            new { donorStateCode = "NOR", amount = new { value = 10_000_000m, currency = "EUR" }, eurValue = 10_000_000m, date = Today }, "harness-seed-receipt");
+    }
+
+    /// <summary>One driver: keeps an agreement, a case and a receipt moving, step by step, through every outage.</summary>
+    private async Task DriveAsync(int driver, int seed, CancellationToken stop)
+    {
+        var random = new Random(seed);
+        string? agreement = null;
+        var agreementStep = 0;
+        (string Id, bool Fund, bool Cancel)? relocation = null;
+        var n = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                switch (n++ % 3)
+                {
+                    case 0:
+                        if (agreement is null || agreementStep >= AgreementCycle.Length)
+                        {
+                            var created = await TrySendAsync(HttpMethod.Post, "agreements", Admin, new AgreementInputBuilder().With(i => i with { StateCode = "NOR" }).BuildBody(), Guid.NewGuid().ToString("N"));
+                            if (created is { } c)
+                            {
+                                agreement = c.GetProperty("id").GetString();
+                                agreementStep = 0;
+                                lock (_agreements)
+                                {
+                                    _agreements.Add(agreement!);
+                                }
+                            }
+                        }
+                        else
+                        {
+                            var view = await TrySendAsync(HttpMethod.Get, $"agreements/{agreement}", Admin, null, null);
+                            if (view is { } v && v.GetProperty("pendingEvents").GetInt32() == 0)
+                            {
+                                var done = v.GetProperty("history").EnumerateArray().Count(h => !h.TryGetProperty("rejectedBecause", out var r) || r.ValueKind == JsonValueKind.Null);
+                                agreementStep = done;
+                                if (agreementStep < AgreementCycle.Length
+                                    && await TrySendAsync(HttpMethod.Post, $"agreements/{agreement}/events", Admin, new { @event = AgreementCycle[agreementStep], date = Today }, Guid.NewGuid().ToString("N")) is not null)
+                                {
+                                    Interlocked.Increment(ref _accepted);
+                                }
+                            }
+                        }
+
+                        break;
+                    case 1:
+                        relocation = await StepCaseAsync(relocation, driver, random);
+                        break;
+                    default:
+                        var key = $"harness-receipt-{driver}-{n}";
+                        if (await TrySendAsync(HttpMethod.Post, "fund/receipts", Finance,
+                                new { donorStateCode = "SWE", amount = new { value = 10m, currency = "EUR" }, eurValue = 10m, date = Today }, key) is not null)
+                        {
+                            lock (_receiptKeys)
+                            {
+                                _receiptKeys.Add(key);
+                            }
+                        }
+
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or OperationCanceledException)
+            {
+                // The host is down or restarting: carry on in a moment.
+            }
+
+            await Task.Delay(random.Next(20, 120), CancellationToken.None);
+        }
+    }
+
+    private async Task<(string Id, bool Fund, bool Cancel)?> StepCaseAsync((string Id, bool Fund, bool Cancel)? current, int driver, Random random)
+    {
+        if (current is not { } c)
+        {
+            var created = await TrySendAsync(HttpMethod.Post, "relocations", Vwu, new
+            {
+                caseReference = $"ICC-01/04-01/H{driver}",
+                pseudonym = $"W-H{driver}",
+                kind = "TemporaryRelocation",
+                priority = "Emergency",
+                household = new { adults = 1, children = 0 },
+                needs = new { languages = English, medicalCare = false },
+                protectedPerson = new { fullName = "Harness Person", dateOfBirth = "1980-01-01", currentLocation = "Somewhere", contact = "none" },
+            }, Guid.NewGuid().ToString("N"));
+            if (created is null)
+            {
+                return null;
+            }
+
+            var next = (created.Value.GetProperty("id").GetString()!, random.Next(2) == 0, random.Next(4) == 0);
+            lock (_cases)
+            {
+                _cases.Add(next);
+            }
+
+            return next;
+        }
+
+        var view = await TrySendAsync(HttpMethod.Get, $"relocations/{c.Id}", Vwu, null, null);
+        if (view is not { } v)
+        {
+            return current;
+        }
+
+        var state = c.Fund ? "SWE" : "NOR";
+        var status = v.GetProperty("status").GetString();
+        var processing = v.TryGetProperty("lastAcceptance", out var a) && a.ValueKind == JsonValueKind.Object && a.GetProperty("outcome").GetString() == "Processing";
+        var offered = v.GetProperty("offers").EnumerateArray().Any(o => o.GetProperty("stateCode").GetString() == state);
+        var asked = v.TryGetProperty("rounds", out var rounds) && rounds.EnumerateArray().Any(r => r.GetProperty("askedStates").EnumerateArray().Any(s => s.GetString() == state));
+        switch (status)
+        {
+            case "Relocated" or "Cancelled" or "Escalated":
+                return null;
+            case "AwaitingOffers" when c.Cancel:
+            case "OfferAccepted" when c.Cancel:
+                await StepAsync($"relocations/{c.Id}/cancellation", Vwu, new { reason = "harness" });
+                break;
+            case "AwaitingOffers" when !offered && asked:
+                await StepAsync($"relocations/{c.Id}/responses", TestTokens.For(Roles.StateFocalPoint, state), new { stateCode = state, decision = "Offer", estimatedCost = new { amount = Cost, currency = "EUR" } }, counts: false);
+                break;
+            case "AwaitingOffers" when offered && !processing:
+                await StepAsync($"relocations/{c.Id}/acceptance", Vwu, new { stateCode = state });
+                break;
+            case "OfferAccepted":
+                await StepAsync($"relocations/{c.Id}/arrival", Vwu, new { arrivedOn = Today });
+                break;
+        }
+
+        return current;
+    }
+
+    private async Task StepAsync(string path, string token, object body, bool counts = true)
+    {
+        if (await TrySendAsync(HttpMethod.Post, path, token, body, Guid.NewGuid().ToString("N")) is not null && counts)
+        {
+            Interlocked.Increment(ref _accepted);
+        }
+    }
+
+    /// <summary>The steps recorded (in the pending-step index) before <paramref name="before"/> and not applied yet.</summary>
+    private async Task<HashSet<string>> PendingAsync(DateTimeOffset before)
+    {
+        var table = new TableClient(azurite.ConnectionString, "PendingSteps");
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            if (row.GetDateTimeOffset("RecordedAt") is { } at && at < before)
+            {
+                set.Add(row.RowKey);
+            }
+        }
+
+        return set;
+    }
+
+    private async Task<List<string>> CheckInvariantsAsync()
+    {
+        var violations = new List<string>();
+
+        // Every step accepted before the end is applied within 60 s, and every case ends terminal or waiting.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await PendingAsync(DateTimeOffset.UtcNow)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        foreach (var left in await PendingAsync(DateTimeOffset.UtcNow))
+        {
+            violations.Add($"step {left} still pending 60 s after the last kill");
+        }
+
+        foreach (var id in _agreements)
+        {
+            var view = await SendOkAsync(HttpMethod.Get, $"agreements/{id}", Admin, null);
+            if (view.GetProperty("pendingEvents").GetInt32() != 0)
+            {
+                violations.Add($"agreement {id} has {view.GetProperty("pendingEvents").GetInt32()} event(s) never applied");
+            }
+        }
+
+        foreach (var (id, _, _) in _cases)
+        {
+            var view = await SendOkAsync(HttpMethod.Get, $"relocations/{id}", Vwu, null);
+            var status = view.GetProperty("status").GetString();
+            if (status is not ("Relocated" or "Cancelled" or "Escalated" or "AwaitingOffers" or "OfferAccepted" or "Submitted"))
+            {
+                violations.Add($"case {id} is {status}");
+            }
+        }
+
+        // No place held or used beyond what was registered.
+        foreach (var code in new[] { "NOR", "SWE" })
+        {
+            var list = await SendOkAsync(HttpMethod.Get, $"states/{code}/capacity", Admin, null);
+            foreach (var c in list.EnumerateArray())
+            {
+                var (places, held, used) = (c.GetProperty("places").GetInt32(), c.GetProperty("held").GetInt32(), c.GetProperty("used").GetInt32());
+                if (held + used > places || held < 0 || used < 0)
+                {
+                    violations.Add($"{code} capacity: {held} held + {used} used of {places}");
+                }
+            }
+        }
+
+        // The ledger: balanced, no posting twice, at most one commitment per case, every receipt once.
+        var postings = await LedgerAsync();
+        if (postings.SelectMany(p => p.Entries).Sum(e => e.EurMinor) != 0)
+        {
+            violations.Add("the ledger does not sum to zero");
+        }
+
+        violations.AddRange(postings.Where(p => p.Entries.Sum(e => e.EurMinor) != 0).Select(p => $"posting {p.Id} is unbalanced"));
+        if (postings.Count != postings.Select(p => p.Id).Distinct().Count())
+        {
+            violations.Add("a posting id appears twice");
+        }
+
+        violations.AddRange(postings.Where(p => p.Kind == PostingKind.Commitment && p.RelocationId is not null)
+            .GroupBy(p => p.RelocationId).Where(g => g.Count() > 1).Select(g => $"case {g.Key} has {g.Count()} commitments"));
+        var missing = _receiptKeys.Count(k => postings.All(p => p.Id != Posting.IdFor(k)));
+        if (missing > 0)
+        {
+            violations.Add($"{missing} receipt(s) answered 201 are not in the ledger");
+        }
+
+        return violations;
+    }
+
+    private async Task<IReadOnlyList<Posting>> LedgerAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataStorage"] = azurite.ConnectionString }).Build();
+        await using var services = new ServiceCollection().AddRelocationStorage(configuration).BuildServiceProvider();
+        var ledger = services.GetRequiredService<IFundLedger>();
+        var postings = new List<Posting>();
+        await foreach (var posting in ledger.ReadAllAsync(CancellationToken.None))
+        {
+            postings.Add(posting);
+        }
+
+        return postings;
+    }
+
+    private async Task<JsonElement?> TrySendAsync(HttpMethod method, string path, string token, object? body, string? key)
+    {
+        using var response = await host.Http.SendAsync(LocalHostProcess.Request(method, path, token, body is null ? null : JsonContent.Create(body, options: ApiJson.Options), key));
+        if ((int)response.StatusCode >= 500)
+        {
+            log($"{method} {path} answered {(int)response.StatusCode}");
+            return null;
+        }
+
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
+    }
+
+    private async Task<JsonElement> SendOkAsync(HttpMethod method, string path, string token, object? body, string? key = null)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var response = await host.Http.SendAsync(LocalHostProcess.Request(method, path, token, body is null ? null : JsonContent.Create(body, options: ApiJson.Options), key ?? (method == HttpMethod.Get ? null : Guid.NewGuid().ToString("N"))));
+                if (response.IsSuccessStatusCode)
+                {
+                    return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                }
+
+                if (attempt > 20 || response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests))
+                {
+                    throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+            catch (HttpRequestException) when (attempt < 20)
+            {
+                // Restarting.
+            }
+
+            await Task.Delay(500);
+        }
+    }
+}
