@@ -84,8 +84,9 @@ public sealed class ShutdownTests : IAsyncLifetime
         var output = string.Join('\n', _host.Output);
 
         Assert.True(exit is not null, $"The host did not stop within 40 s:\n{Tail(output)}");
-        Assert.False(output.Contains("Unhandled exception", StringComparison.Ordinal) || output.Contains("NullReferenceException", StringComparison.Ordinal),
-            $"An unhandled exception:\n{Tail(output)}");
+        // The Azure Storage provider's own NullReferenceException on stop is caught and logged as a warning; only an
+        // exception that escapes (printed by the runtime as "Unhandled exception.") is a failure.
+        Assert.False(output.Contains("Unhandled exception", StringComparison.Ordinal), $"An unhandled exception:\n{Tail(output)}");
         if (expectZeroExit)
         {
             Assert.True(exit == 0, $"Exit code {exit}:\n{Tail(output)}");
