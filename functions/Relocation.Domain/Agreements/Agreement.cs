@@ -88,7 +88,7 @@ public sealed class Agreement
     /// Accepts an event for later application, judged against the projected status, and numbers it.
     /// Refuses (409) an event the lifecycle does not allow, a date before the last step, or a date in the future (400).
     /// </summary>
-    public PendingAgreementEvent Accept(AgreementEventInput input, DateOnly today, string who, string role, DateTimeOffset at)
+    public PendingAgreementEvent Accept(AgreementEventInput input, DateOnly today, string who, string role, DateTimeOffset at, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -113,7 +113,7 @@ public sealed class Agreement
         }
 
         ProjectedStatus = next;
-        var pending = new PendingAgreementEvent(NextSequence++, input.Event!.Value, input.Date!.Value, note.Length == 0 ? null : note, who, role, at);
+        var pending = new PendingAgreementEvent(NextSequence++, input.Event!.Value, input.Date!.Value, note.Length == 0 ? null : note, who, role, at, requestId);
         _pending.Add(pending);
         return pending;
     }
@@ -133,13 +133,17 @@ public sealed class Agreement
         return true;
     }
 
+    /// <summary>The sequence of the event recorded for <paramref name="requestId"/> (pending or applied), if any.</summary>
+    public int? SequenceOf(string requestId) =>
+        _pending.FirstOrDefault(p => p.RequestId == requestId)?.Sequence ?? _history.FirstOrDefault(h => h.RequestId == requestId)?.Sequence;
+
     /// <summary>Applies every pending event in order; returns how many.</summary>
     public int ApplyPending()
     {
         var count = 0;
         foreach (var e in _pending.ToArray())
         {
-            Apply(e.Sequence, e.Event, e.Date, e.Note, e.RecordedBy, e.RecordedByRole, e.RecordedAt);
+            Apply(e.Sequence, e.Event, e.Date, e.Note, e.RecordedBy, e.RecordedByRole, e.RecordedAt, e.RequestId);
             count++;
         }
 
@@ -150,7 +154,7 @@ public sealed class Agreement
     /// Applies an accepted event; applying the same sequence again changes nothing. An event that no longer fits
     /// (the agreement expired in between) is recorded as refused and changes nothing else.
     /// </summary>
-    public AgreementHistoryEntry Apply(int sequence, AgreementEvent lifecycleEvent, DateOnly date, string? note, string who, string role, DateTimeOffset at)
+    public AgreementHistoryEntry Apply(int sequence, AgreementEvent lifecycleEvent, DateOnly date, string? note, string who, string role, DateTimeOffset at, string? requestId = null)
     {
         _pending.RemoveAll(p => p.Sequence == sequence);
         if (_history.FirstOrDefault(h => h.Sequence == sequence) is { } done)
@@ -160,8 +164,8 @@ public sealed class Agreement
 
         var next = AgreementLifecycle.Next(Status, lifecycleEvent);
         var entry = next is null
-            ? new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, null, AgreementLifecycle.Explain(Status, lifecycleEvent))
-            : new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, next);
+            ? new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, null, AgreementLifecycle.Explain(Status, lifecycleEvent), requestId)
+            : new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, next, RequestId: requestId);
         if (next is { } status)
         {
             Status = status;

@@ -13,7 +13,8 @@ public sealed record AgreementHistoryEntry(
     string RecordedByRole,
     DateTimeOffset RecordedAt,
     AgreementStatus? ResultingStatus,
-    string? RejectedBecause = null)
+    string? RejectedBecause = null,
+    string? RequestId = null)
 {
     public bool Rejected => RejectedBecause is not null;
 }

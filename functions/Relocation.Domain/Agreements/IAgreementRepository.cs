@@ -14,5 +14,8 @@ public interface IAgreementRepository
 
 }
 
-/// <summary>An event the API accepted, with who sent it; applied later, in sequence order.</summary>
-public sealed record PendingAgreementEvent(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string RecordedBy, string RecordedByRole, DateTimeOffset RecordedAt);
+/// <summary>
+/// An event the API accepted, with who sent it; applied later, in sequence order. <c>RequestId</c> is derived from the
+/// caller's Idempotency-Key: a retry of the same request finds its event already recorded.
+/// </summary>
+public sealed record PendingAgreementEvent(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string RecordedBy, string RecordedByRole, DateTimeOffset RecordedAt, string? RequestId = null);

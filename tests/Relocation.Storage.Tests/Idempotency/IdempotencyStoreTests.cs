@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Relocation.Storage.Hosts;
 using Relocation.Storage.Idempotency;
 
 namespace Relocation.Storage.Tests.Idempotency;
@@ -76,6 +77,42 @@ public sealed class IdempotencyStoreTests(StorageFixture fixture)
 
         Assert.Equal(IdempotencyOutcome.InProgress, meanwhile.Outcome);
         Assert.Equal(IdempotencyOutcome.Claimed, later.Outcome);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_OwnerDead_TakenOverWithinSeconds_OwnerAlive_StillInProgress()
+    {
+        // Two hosts on the same data; the first claims, then dies (its heartbeat stops).
+        var first = new HostInstance(fixture.Azurite.Clients, _time);
+        var second = new HostInstance(fixture.Azurite.Clients, _time);
+        var key = Guid.NewGuid().ToString();
+        await first.BeatAsync(CancellationToken.None);
+        await second.BeatAsync(CancellationToken.None);
+        await new IdempotencyStore(fixture.Azurite.Clients, _time, first).ClaimAsync("alice", key, "h", CancellationToken.None);
+        var retry = new IdempotencyStore(fixture.Azurite.Clients, _time, second);
+
+        var whileAlive = await retry.ClaimAsync("alice", key, "h", CancellationToken.None);
+        _time.Advance(HostInstance.DeadAfter + TimeSpan.FromSeconds(1));
+        await second.BeatAsync(CancellationToken.None);
+        var afterDeath = await retry.ClaimAsync("alice", key, "h", CancellationToken.None);
+
+        Assert.Equal(IdempotencyOutcome.InProgress, whileAlive.Outcome);
+        Assert.Equal(IdempotencyOutcome.Claimed, afterDeath.Outcome);
+        Assert.True(HostInstance.DeadAfter < IdempotencyStore.AbandonedAfter);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_OwnerRetiredOnOrderlyStop_TakenOverAtOnce()
+    {
+        var first = new HostInstance(fixture.Azurite.Clients, _time);
+        var key = Guid.NewGuid().ToString();
+        await first.BeatAsync(CancellationToken.None);
+        await new IdempotencyStore(fixture.Azurite.Clients, _time, first).ClaimAsync("alice", key, "h", CancellationToken.None);
+
+        await first.RetireAsync(CancellationToken.None);
+        var taken = await new IdempotencyStore(fixture.Azurite.Clients, _time, new HostInstance(fixture.Azurite.Clients, _time)).ClaimAsync("alice", key, "h", CancellationToken.None);
+
+        Assert.Equal(IdempotencyOutcome.Claimed, taken.Outcome);
     }
 
     [Fact]

@@ -46,10 +46,17 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         var input = request.ReadJson<AgreementEventInput>();
         var agreement = await FindVisibleAsync(request, id);
         var now = time.GetUtcNow();
+        // A retry of a request that died after recording its event (same Idempotency-Key) waits for that event.
+        var requestId = request.IdempotencyKey is null ? null : request.NewResourceId("agreement-event");
+        if (requestId is not null && agreement.SequenceOf(requestId) is { } recorded)
+        {
+            return await AnswerWhenAppliedAsync(request, id, recorded, agreement);
+        }
+
         PendingAgreementEvent accepted;
         try
         {
-            accepted = agreement.Accept(input, Today(now), request.Caller.Subject, request.Caller.PrimaryRole, now);
+            accepted = agreement.Accept(input, Today(now), request.Caller.Subject, request.Caller.PrimaryRole, now, requestId);
         }
         catch (ConflictException ex)
         {
@@ -78,13 +85,17 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         }
 
         await request.Workflows.RaiseEventAsync(AgreementInstance.IdFor(id), AgreementInstance.EventName, new AgreementEventRaised(accepted.Sequence), request.Aborted);
+        return await AnswerWhenAppliedAsync(request, id, accepted.Sequence, agreement);
+    }
 
-        // Answer with the applied result when the orchestration is quick (it usually is); otherwise 202 and the client reads it later.
+    /// <summary>Answers with the applied result when the orchestration is quick (it usually is); otherwise 202 and the client reads it later.</summary>
+    private async Task<ApiResult> AnswerWhenAppliedAsync(ApiRequest request, string id, int sequence, Agreement agreement)
+    {
         var deadline = time.GetUtcNow() + ApplyWait;
         while (time.GetUtcNow() < deadline)
         {
             var current = await agreements.FindAsync(id, request.Aborted);
-            if (current is not null && current.Pending.All(p => p.Sequence != accepted.Sequence))
+            if (current is not null && current.Pending.All(p => p.Sequence != sequence))
             {
                 return ApiResult.Ok(AgreementDto.From(current), current.Version);
             }
