@@ -24,9 +24,7 @@ public static class RelocationFunctionsApp
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
 
         builder.Services
-            .AddApplicationInsightsTelemetryWorkerService()
-            .ConfigureFunctionsApplicationInsights();
-        builder.Services
+            .AddRelocationFunctionsTelemetry(builder.Configuration)
             .AddRelocationStorage(builder.Configuration)
             .AddRelocationWorkflows(builder.Configuration)
             .AddRelocationApi(builder.Configuration)

@@ -110,6 +110,14 @@ public sealed class StartupTests(ITestOutputHelper output)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(FunctionsApp.SampleConfiguration());
+        // What the Functions host passes a worker it starts; nothing connects to it here.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9",
+            ["Functions:Worker:WorkerId"] = "startup-test",
+            ["Functions:Worker:RequestId"] = "startup-test",
+            ["Functions:Worker:GrpcMaxMessageLength"] = "2147483647",
+        });
         RelocationFunctionsApp.Configure(builder);
         return builder.Build();
     }
