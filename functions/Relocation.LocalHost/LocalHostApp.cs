@@ -58,6 +58,7 @@ internal static partial class LocalHostApp
             .AddRelocationWorkflows(builder.Configuration)
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
+            .AddLocalTelemetry(builder.Configuration)
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Reconciler.StepReconcilerService>()
             .AddDurableEngine(engine, sidecarPort);
