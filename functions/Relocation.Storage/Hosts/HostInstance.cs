@@ -14,10 +14,13 @@ namespace Relocation.Storage.Hosts;
 /// </summary>
 public sealed class HostInstance(StorageClients clients, TimeProvider time)
 {
-    public static readonly TimeSpan Beat = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Beat = TimeSpan.FromSeconds(1);
 
-    /// <summary>Three missed beats: dead. A live host that misses that many is slower than any request it could be serving.</summary>
-    public static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(6);
+    /// <summary>
+    /// Four missed beats: dead. Short enough that a killed host's claims are free by the time a restart answers; a live
+    /// host stalled that long could see a retry run beside it, which handlers tolerate (each is idempotent by key).
+    /// </summary>
+    public static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(4);
 
     // Idempotency partition keys are SHA-256 hex: this one can never be one of them.
     private const string Partition = "~hosts";
