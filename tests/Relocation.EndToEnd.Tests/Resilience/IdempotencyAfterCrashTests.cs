@@ -51,8 +51,10 @@ public sealed class IdempotencyAfterCrashTests(LocalHostFixture host, ITestOutpu
             await host.Host.StartAsync();
             var healthy = Stopwatch.StartNew();
             HttpStatusCode status;
+            TimeSpan sent;
             do
             {
+                sent = healthy.Elapsed;
                 using var retry = await host.SendAsync(HttpMethod.Post, $"agreements/{id}/events", Admin, body, key);
                 status = retry.StatusCode;
                 if (status == HttpStatusCode.Conflict)
@@ -60,11 +62,14 @@ public sealed class IdempotencyAfterCrashTests(LocalHostFixture host, ITestOutpu
                     await Task.Delay(250);
                 }
             }
-            while (status == HttpStatusCode.Conflict && healthy.Elapsed < TimeSpan.FromSeconds(10));
+            while (status == HttpStatusCode.Conflict && healthy.Elapsed < TimeSpan.FromSeconds(30));
 
-            output.WriteLine($"killed {delay} ms into the request: retry answered {(int)status} {healthy.ElapsedMilliseconds} ms after /api/health");
+            // The retry that is answered was sent within 10 s of /api/health (the key is no longer locked by the dead
+            // host); its answer is the applied event (200) or, while the restarted engine catches up, 202 after the
+            // handler's own 5 s wait for the orchestration.
+            output.WriteLine($"killed {delay} ms into the request: retry sent {sent.TotalMilliseconds:0} ms after /api/health answered {(int)status} at {healthy.ElapsedMilliseconds} ms");
             Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"The retry was answered {(int)status} {healthy.ElapsedMilliseconds} ms after the host was back.");
-            Assert.True(healthy.Elapsed < TimeSpan.FromSeconds(10));
+            Assert.True(sent < TimeSpan.FromSeconds(10), $"The key stayed locked {sent.TotalMilliseconds:0} ms after the host was back.");
             using var agreement = await host.SendAsync(HttpMethod.Get, $"agreements/{id}", Admin);
             var history = (await LocalHostFixture.JsonAsync(agreement)).GetProperty("history").EnumerateArray().Count(h => h.GetProperty("event").GetString() == "Signed");
             Assert.True(history <= 1, $"Signed was recorded {history} times.");
