@@ -134,7 +134,12 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
         catch (Exception ex) when (ex is ConflictException or ForbiddenException or DomainValidationException or PreconditionFailedException)
         {
-            await steps.RemoveAsync(StepWorkflows.Relocation, before.Id, predicted, CancellationToken.None);
+            // A concurrent caller may have won that number (two acceptances at once): its entry stays.
+            if (await relocations.FindAsync(before.Id, CancellationToken.None) is not { } now || now.PendingSteps.All(s => s.Sequence != predicted))
+            {
+                await steps.RemoveAsync(StepWorkflows.Relocation, before.Id, predicted, CancellationToken.None);
+            }
+
             throw;
         }
 
