@@ -36,7 +36,4 @@ public sealed class AgreementFunctions(ApiPipeline api)
     public Task<IActionResult> AgreementStatistics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/agreements")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "AgreementStatistics");
 
-    [Function("ListOutbox")]
-    public Task<IActionResult> ListOutbox([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "outbox")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
-        api.RunAsync(req, client, "ListOutbox");
 }
