@@ -12,6 +12,10 @@ public sealed class RelocationFunctions(ApiPipeline api)
     public Task<IActionResult> CreateRelocation([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "relocations")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "CreateRelocation");
 
+    [Function("ListRelocations")]
+    public Task<IActionResult> ListRelocations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "relocations")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, client, "ListRelocations");
+
     [Function("GetRelocation")]
     public Task<IActionResult> GetRelocation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "relocations/{id}")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "GetRelocation");
