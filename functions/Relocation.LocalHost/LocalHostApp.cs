@@ -3,6 +3,7 @@ using Relocation.Api;
 using Relocation.Api.Pipeline;
 using Relocation.Api.Routing;
 using Relocation.LocalHost.Azurite;
+using Relocation.LocalHost.WebConsole;
 using Relocation.LocalHost.Engine;
 using Relocation.LocalHost.Seed;
 using Relocation.Storage;
@@ -22,6 +23,8 @@ internal static partial class LocalHostApp
     public static async Task<int> RunAsync(LocalHostArguments arguments)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // The console's files: from the Relocation.Web project after a build, from wwwroot after a publish.
+        builder.WebHost.UseStaticWebAssets();
         builder.Configuration.Sources.Clear();
         builder.Configuration
             .AddLocalSettingsSample(RepositoryPaths.SettingsSample)
@@ -72,6 +75,8 @@ internal static partial class LocalHostApp
                 .WithName(route.Name);
         }
 
+        app.MapConsole(arguments.Port);
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relocation.LocalHost");
         var sample = app.Services.GetRequiredService<SampleData>();
         if (arguments.SeedSample)
@@ -91,6 +96,7 @@ internal static partial class LocalHostApp
         Console.WriteLine($"""
 
             Relocation local host listening on http://127.0.0.1:{arguments.Port}/api  (health: /api/health, contract: /api/openapi.json)
+            Console:      http://127.0.0.1:{arguments.Port}/  (sign in at /signin with a development role)
             Get a token:  dotnet run --project functions/Relocation.LocalHost -- token --role Registry.Admin
                           dotnet run --project functions/Relocation.LocalHost -- token --role State.FocalPoint --state NOR
             Stop with Ctrl+C.
