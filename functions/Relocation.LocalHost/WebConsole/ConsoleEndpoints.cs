@@ -21,11 +21,22 @@ internal static class ConsoleEndpoints
         var host = $"*:{port}";
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
 
-        // What the console needs to know to sign in; no secret: the signing key never leaves the host.
-        app.MapGet("/appsettings.json", () => Results.Json(auth.Mode == AuthMode.Development
-                ? new { Auth = new { Mode = "Development" } }
-                : (object)new { Auth = new { Mode = "EntraId", ApiClientId = auth.Audience, Oidc = new { Authority = $"https://login.microsoftonline.com/{auth.TenantId}/v2.0" } } }))
-            .RequireHost(host);
+        // What the console needs to know to sign in; no secret: the signing key never leaves the host. It takes the place of
+        // the static appsettings.json (which says EntraId, so a console served without this endpoint never offers /signin).
+        object settings = auth.Mode == AuthMode.Development
+            ? new { Auth = new { Mode = "Development" } }
+            : new { Auth = new { Mode = "EntraId", ApiClientId = auth.Audience, Oidc = new { Authority = $"https://login.microsoftonline.com/{auth.TenantId}/v2.0" } } };
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path == "/appsettings.json" && HttpMethods.IsGet(http.Request.Method) && http.Connection.LocalPort == port)
+            {
+                http.Response.Headers.CacheControl = "no-cache";
+                await Results.Json(settings).ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
 
         if (auth.Mode == AuthMode.Development)
         {

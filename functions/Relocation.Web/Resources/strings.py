@@ -171,6 +171,7 @@ S = {
 "States": ("States", "États"),
 "Statistics": ("Statistics", "Statistiques"),
 "Status": ("Status", "Statut"),
+"Table": ("Table (scrolls sideways)", "Tableau (défilement horizontal)"),
 "TheRequest": ("The request", "La demande"),
 "TimeLeft": ("Time left", "Temps restant"),
 "Timeline": ("Timeline", "Chronologie"),
