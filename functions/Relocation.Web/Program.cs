@@ -8,8 +8,11 @@ var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
-// Same origin as /api: the console is served by the host that serves the API, so no CORS and no configured address.
-builder.Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri(builder.HostEnvironment.BaseAddress) });
+// Locally the console and /api share an origin (the local host serves both). In Azure the console is a Static Web App
+// and calls the Function App directly (Api:BaseUrl in its appsettings.json; the Function App allows that one origin):
+// a Static Web App's own /api proxy would replace the Authorization header (docs/deploy.md).
+var apiBase = builder.Configuration["Api:BaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') + "/" : builder.HostEnvironment.BaseAddress;
+builder.Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri(apiBase) });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Session>();
 builder.Services.AddSingleton<Text>();
