@@ -60,6 +60,7 @@ internal static partial class LocalHostApp
             .AddRelocationWorkflows(builder.Configuration)
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
+            .AddLocalTelemetry(builder.Configuration)
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddDurableEngine(engine, sidecarPort);
 
