@@ -44,6 +44,7 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
         var size = Math.Clamp(query.PageSize, 1, 200);
         var (openOffset, closedToken) = ParsePage(query.Page);
         var items = new List<CaseloadEntry>();
+        var fromOpen = new HashSet<string>(StringComparer.Ordinal); // the first fromOpen.Count items come from the open table
         string? next = null;
 
         if (openOffset is { } offset)
@@ -60,6 +61,7 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
 
             open.Sort(CaseloadEntry.Compare);
             items.AddRange(open.Skip(offset).Take(size));
+            fromOpen.UnionWith(items.Select(i => i.Id));
             if (offset + size < open.Count)
             {
                 next = "o" + (offset + size).ToString(CultureInfo.InvariantCulture);
@@ -78,13 +80,13 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
             }
         }
 
-        return new CaseloadPage(await FreshAsync(items, query, cancellationToken), next);
+        return new CaseloadPage(await FreshAsync(items, fromOpen, query, cancellationToken), next);
     }
 
     /// <summary>Each line from its case row (point reads, in parallel); a line whose case moved on is repaired, and dropped if it no longer matches.</summary>
-    private async Task<IReadOnlyList<CaseloadEntry>> FreshAsync(List<CaseloadEntry> lines, CaseloadQuery query, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CaseloadEntry>> FreshAsync(List<CaseloadEntry> lines, HashSet<string> fromOpen, CaseloadQuery query, CancellationToken cancellationToken)
     {
-        var fresh = await Task.WhenAll(lines.Select(async line =>
+        var fresh = await Task.WhenAll(lines.Select(async (line, index) =>
         {
             var row = await _cases.FindAsync<TableEntity>(line.Id, RelocationRepository.CaseRow, cancellationToken);
             if (row is null)
@@ -99,9 +101,11 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
                 await PutAsync(entry, cancellationToken);
             }
 
-            return entry;
+            // A line read as open whose case has closed was stale (now repaired): the case is listed once, among the closed ones.
+            return index < fromOpen.Count && !entry.IsOpen ? null : entry;
         }));
         return fresh.OfType<CaseloadEntry>()
+            .DistinctBy(e => e.Id, StringComparer.Ordinal)
             .Where(e => (query.Status is null || e.Status == query.Status) && (query.Priority is null || e.Priority == query.Priority)
                 && (query.Overdue is null || IsOverdue(e, query.Now) == query.Overdue))
             .ToArray();
