@@ -20,6 +20,8 @@ internal sealed class ConsolePage(ConsoleFixture fixture, IBrowserContext contex
         var console = new ConsolePage(fixture, context, page, language, who);
         page.Console += (_, m) => console._console.Add(m.Text);
         await page.GotoAsync(fixture.BaseUrl + "signin");
+        await page.Locator("[data-test=role]").WaitForAsync();
+        await console.CheckAsync("signin");
         await page.Locator("[data-test=role]").SelectOptionAsync(role);
         if (state is not null)
         {
