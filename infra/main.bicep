@@ -26,6 +26,21 @@ param authTenantId string = tenant().tenantId
 @description('Expected "aud" of access tokens. Empty: api://relocation-<resourceToken>. See docs/deploy.md.')
 param authAudience string = ''
 
+@description('Team mailbox of the Victims and Witnesses Unit: offers, acceptances, reviews.')
+param vwuAddress string
+
+@description('Registry (external relations) mailbox: escalations, agreement reminders.')
+param registryAddress string
+
+@description('Finance mailbox: the monthly Special Fund report.')
+param financeAddress string
+
+@description('Entra application (client) id that signs in to the SMTP endpoint; empty until it exists (docs/deploy.md).')
+param smtpEntraApplicationId string = ''
+
+@description('Web console root, for links in mails. Empty: the function app URL.')
+param consoleBaseUrl string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var audience = empty(authAudience) ? 'api://relocation-${resourceToken}' : authAudience
@@ -111,6 +126,34 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// The SMTP username the Entra application signs in as (the smtpUsernames resource of the communication service).
+var smtpUserName = 'relocation-${resourceToken}'
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    emailServiceName: 'email-${resourceToken}'
+    communicationServiceName: 'acs-${resourceToken}'
+    tags: tags
+    smtpEntraApplicationId: smtpEntraApplicationId
+    smtpUserName: smtpUserName
+  }
+}
+
+@description('Region of the console (Static Web Apps: westeurope, westus2, centralus, eastus2, eastasia).')
+param consoleLocation string = 'westeurope'
+
+module console 'modules/console.bicep' = {
+  name: 'console'
+  scope: rg
+  params: {
+    name: 'stapp-${resourceToken}'
+    location: consoleLocation
+    tags: tags
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -123,6 +166,7 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainerName
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    allowedOrigins: ['https://${console.outputs.defaultHostname}']
     // The configuration contract with the app code (local names in local.settings.sample.json;
     // Infra tests check that every local setting has its counterpart here).
     appSettings: {
@@ -154,6 +198,23 @@ module functionApp 'modules/function-app.bicep' = {
       Workflows__Relocations__ClockScale: '1'
       // Special Fund: the monthly report's timer (NCRONTAB, UTC): the 1st of each month at 06:00.
       Fund__MonthlyReportSchedule: '0 0 6 1 * *'
+      // E-mail: Azure Communication Services Email over SMTP (any relay works with these settings). The password is
+      // the Key Vault secret named here, read with the app identity; no secret is in the app settings.
+      Smtp__Host: 'smtp.azurecommunication.net'
+      Smtp__Port: '587'
+      Smtp__Security: 'StartTls'
+      Smtp__UserName: empty(smtpEntraApplicationId) ? '' : smtpUserName
+      Smtp__KeyVaultUri: keyVault.outputs.uri
+      Smtp__PasswordSecretName: 'smtp-password'
+      Smtp__FromAddress: communication.outputs.senderAddress
+      Smtp__MessageIdDomain: 'relocation-${resourceToken}.azurecomm.net'
+      Notifications__VwuAddress: vwuAddress
+      Notifications__RegistryAddress: registryAddress
+      Notifications__FinanceAddress: financeAddress
+      Notifications__ConsoleBaseUrl: empty(consoleBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : consoleBaseUrl
+      Notifications__MaxAttempts: '20'
+      Notifications__RetryBaseDelay: '00:00:05'
+      Notifications__RetryMaxDelay: '00:15:00'
       // Telemetry: Entra-authenticated ingestion with the app identity.
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
@@ -167,6 +228,8 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_CONSOLE_URL string = 'https://${console.outputs.defaultHostname}'
+output AZURE_CONSOLE_NAME string = console.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output CASEFILE_KEY_SECRET_NAME string = 'casefile-key'
@@ -175,3 +238,5 @@ output AZURE_DATA_STORAGE_ACCOUNT string = dataStorage.outputs.name
 output AZURE_LOG_ANALYTICS_WORKSPACE string = monitoring.outputs.logAnalyticsWorkspaceName
 output AZURE_APPLICATION_INSIGHTS string = monitoring.outputs.applicationInsightsName
 output AUTH_AUDIENCE string = audience
+output AZURE_COMMUNICATION_SERVICE string = communication.outputs.communicationServiceName
+output SMTP_SECRET_NAME string = 'smtp-password'

@@ -3,9 +3,12 @@ using Relocation.Api;
 using Relocation.Api.Pipeline;
 using Relocation.Api.Routing;
 using Relocation.LocalHost.Azurite;
+using Relocation.LocalHost.Dependencies;
+using Relocation.LocalHost.WebConsole;
 using Relocation.LocalHost.Engine;
 using Relocation.LocalHost.Seed;
 using Relocation.Storage;
+using Relocation.Storage.Notifications;
 using Relocation.Storage.Tables;
 using Relocation.Workflows;
 
@@ -22,6 +25,8 @@ internal static partial class LocalHostApp
     public static async Task<int> RunAsync(LocalHostArguments arguments)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // The console's files: from the Relocation.Web project after a build, from wwwroot after a publish.
+        builder.WebHost.UseStaticWebAssets();
         builder.Configuration.Sources.Clear();
         builder.Configuration
             .AddLocalSettingsSample(RepositoryPaths.SettingsSample)
@@ -37,7 +42,11 @@ internal static partial class LocalHostApp
 
         // Storage: a connection given in the environment (tests, a second host) is used as it is; otherwise Azurite.
         await using var azurite = await EnsureStorageAsync(builder.Configuration, arguments);
-        var connectionString = builder.Configuration["DataStorage"]!;
+        await using var smtp = await EnsureSmtpAsync(builder.Configuration, arguments);
+        if (string.IsNullOrEmpty(builder.Configuration["Notifications:ConsoleBaseUrl"]))
+        {
+            builder.Configuration["Notifications:ConsoleBaseUrl"] = $"http://127.0.0.1:{arguments.Port}";
+        }
 
         var sidecarPort = AzuriteServer.FreePort();
         builder.WebHost.ConfigureKestrel(k =>
@@ -61,6 +70,8 @@ internal static partial class LocalHostApp
             .AddLocalTelemetry(builder.Configuration)
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Reconciler.StepReconcilerService>()
+            .AddHostedService<NotificationRelayService>()
+            .AddHostedService<Notifications.CapacityStaleReminderService>()
             .AddDurableEngine(engine, sidecarPort);
 
         var app = builder.Build();
@@ -74,6 +85,8 @@ internal static partial class LocalHostApp
                 .RequireHost($"*:{arguments.Port}")
                 .WithName(route.Name);
         }
+
+        app.MapConsole(arguments.Port);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relocation.LocalHost");
         var sample = app.Services.GetRequiredService<SampleData>();
@@ -94,6 +107,8 @@ internal static partial class LocalHostApp
         Console.WriteLine($"""
 
             Relocation local host listening on http://127.0.0.1:{arguments.Port}/api  (health: /api/health, contract: /api/openapi.json)
+            {(smtp is null ? "E-mail: off (--no-smtp or no Smtp__Host); messages wait in the inboxes and as Pending." : $"E-mail: every mail sent is readable at {smtp.WebUrl}")}
+            Console:      http://127.0.0.1:{arguments.Port}/  (sign in at /signin with a development role)
             Get a token:  dotnet run --project functions/Relocation.LocalHost -- token --role Registry.Admin
                           dotnet run --project functions/Relocation.LocalHost -- token --role State.FocalPoint --state NOR
             Stop with Ctrl+C.
@@ -118,6 +133,27 @@ internal static partial class LocalHostApp
         configuration["DataStorage"] = azurite.ConnectionString;
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         return azurite;
+    }
+
+    /// <summary>
+    /// E-mail goes to the configured relay. The sample points at 127.0.0.1, where smtp4dev is started (or an SMTP server
+    /// already listening is used) on <c>--smtp-port</c>; <c>--no-smtp</c> turns e-mail off.
+    /// </summary>
+    private static async Task<Smtp4devServer?> EnsureSmtpAsync(ConfigurationManager configuration, LocalHostArguments arguments)
+    {
+        if (arguments.NoSmtp)
+        {
+            configuration["Smtp:Host"] = string.Empty;
+            return null;
+        }
+
+        if (configuration["Smtp:Host"] is not ("127.0.0.1" or "localhost"))
+        {
+            return null;
+        }
+
+        configuration["Smtp:Port"] = arguments.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await Smtp4devServer.EnsureOnPortsAsync(RepositoryPaths.Root, arguments.SmtpPort, arguments.SmtpPort + 1, Console.Out, CancellationToken.None);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on 127.0.0.1:{Port} with the {Engine}")]

@@ -25,6 +25,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddOptions<StepReconcilerOptions>().Bind(configuration.GetSection(StepReconcilerOptions.SectionName));
         services.AddSingleton<RelocationCommands>();
         services.AddSingleton<StepReconciler>();
+        services.AddSingleton<Notifications.CapacityStaleReminders>();
         foreach (var activity in WorkflowCatalog.Activities)
         {
             services.AddTransient(activity);

@@ -53,7 +53,8 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<AcceptRelocationOfferActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
-                .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>(),
+                .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
+                .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
@@ -221,7 +222,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
         Assert.Equal(RelocationStatus.Escalated, relocation.Status);
         Assert.Equal(states.Order(), relocation.Rounds.Select(r => r.Asked.Single().StateCode).Order());
-        Assert.Contains(outbox, m => m.RelatedId == id && m.Recipient == "Registrar");
+        Assert.Contains(outbox, m => m.RelatedId == id && m.Recipient == "Registry.Admin");
     }
 
     [Fact]
