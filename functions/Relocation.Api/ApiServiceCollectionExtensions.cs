@@ -23,6 +23,11 @@ public static class ApiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ITokenValidator, TokenValidator>();
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<WriteRateLimiter>();
         services.AddSingleton(_ => ApiRouteTable.Discover());
         services.AddSingleton<ApiPipeline>();
 

@@ -58,6 +58,7 @@ internal static partial class LocalHostApp
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
             .AddHostedService<Fund.MonthlyFundReportService>()
+            .AddHostedService<Audit.AuditAnchorService>()
             .AddDurableEngine(engine, sidecarPort);
 
         var app = builder.Build();

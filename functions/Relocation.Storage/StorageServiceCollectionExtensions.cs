@@ -40,7 +40,7 @@ public static class StorageServiceCollectionExtensions
         foreach (var table in new[]
                  {
                      TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, TableOutbox.Table, RelocationRepository.Table, RelocationRepository.IndexTable,
+                     AgreementRepository.Table, TableOutbox.Table, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -48,6 +48,7 @@ public static class StorageServiceCollectionExtensions
 
         services.AddSingleton<IStateRepository, StateRepository>();
         services.AddSingleton<ICapacityRepository, CapacityRepository>();
+        services.AddSingleton(StorageResource.Container(AuditLog.AnchorContainer));
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IAgreementRepository, AgreementRepository>();

@@ -72,6 +72,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
             start.Environment["AzureWebJobsStorage"] = _connectionString;
         }
         start.Environment["Logging__LogLevel__Default"] = "Information";
+        // Tests write fast on purpose; the rate limit has its own tests, which set it back through Environment.
+        start.Environment["RateLimit__Burst"] = "1000000";
+        start.Environment["RateLimit__PerSecond"] = "1000000";
         foreach (var (name, value) in Environment)
         {
             start.Environment[name] = value;

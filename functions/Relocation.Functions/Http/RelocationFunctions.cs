@@ -16,6 +16,10 @@ public sealed class RelocationFunctions(ApiPipeline api)
     public Task<IActionResult> GetRelocation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "relocations/{id}")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "GetRelocation");
 
+    [Function("GetRelocationTimeline")]
+    public Task<IActionResult> GetRelocationTimeline([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "relocations/{id}/timeline")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, client, "GetRelocationTimeline");
+
     [Function("GetRelocationCandidates")]
     public Task<IActionResult> GetRelocationCandidates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "relocations/{id}/candidates")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "GetRelocationCandidates");

@@ -19,4 +19,8 @@ public sealed class SystemFunctions(ApiPipeline api)
     [Function("QueryAudit")]
     public Task<IActionResult> QueryAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
         api.RunAsync(req, client, "QueryAudit");
+
+    [Function("VerifyAudit")]
+    public Task<IActionResult> VerifyAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit/verify")] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        api.RunAsync(req, client, "VerifyAudit");
 }

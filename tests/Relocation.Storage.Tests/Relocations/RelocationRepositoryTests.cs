@@ -13,7 +13,7 @@ public sealed class RelocationRepositoryTests(StorageFixture fixture) : IAsyncLi
     private readonly RelocationRepository _repository = new(fixture.Azurite.Clients);
 
     public Task InitializeAsync() =>
-        new StorageInitializer(fixture.Azurite.Clients, [StorageResource.Table(RelocationRepository.Table), StorageResource.Table(RelocationRepository.IndexTable)])
+        new StorageInitializer(fixture.Azurite.Clients, [StorageResource.Table(RelocationRepository.Table), StorageResource.Table(RelocationRepository.IndexTable), StorageResource.Table(RelocationRepository.HistoryTable)])
             .EnsureCreatedAsync(CancellationToken.None);
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -38,6 +38,32 @@ public sealed class RelocationRepositoryTests(StorageFixture fixture) : IAsyncLi
         Assert.Equal(c.Timeline, found.Timeline);
         Assert.Equal(c.Rounds[0].Asked, found.Rounds[0].Asked);
         Assert.NotNull(found.Version);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ManySteps_RowKeepsTheLatestAndHistoryKeepsEveryOlderOneInOrder()
+    {
+        var c = await _repository.AddAsync(NewCase(), CancellationToken.None);
+        for (var i = 0; i < 130; i++)
+        {
+            c.Note(Now.AddMinutes(i), "Step", $"step {i}");
+            if (i % 7 == 0)
+            {
+                c = await _repository.UpdateAsync(c, CancellationToken.None);
+            }
+        }
+
+        c = await _repository.UpdateAsync(c, CancellationToken.None);
+        var found = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        var history = await _repository.HistoryAsync(c.Id, found.TimelineOffset, 1000, CancellationToken.None);
+
+        Assert.Equal(RelocationCase.MaxTimelineOnRow, found.Timeline.Count);
+        Assert.Equal(131 - RelocationCase.MaxTimelineOnRow, found.TimelineOffset);
+        Assert.Equal("step 129", found.Timeline[^1].Detail);
+        Assert.Equal(Enumerable.Range(0, (int)found.TimelineOffset).Reverse().Select(n => (long)n), history.Select(h => h.Number));
+        Assert.Equal("Submitted", history[^1].Entry.What);
+        Assert.Equal("step 0", history[^2].Entry.Detail);
+        Assert.Equal($"step {found.TimelineOffset - 2}", history[0].Entry.Detail);
     }
 
     [Fact]
