@@ -20,6 +20,7 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddOptions<AuthOptions>()
             .Bind(configuration.GetSection(AuthOptions.SectionName))
+            .PostConfigure(o => o.AzureMarker = AuthOptions.DetectAzure(name => configuration[name]))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ITokenValidator, TokenValidator>();

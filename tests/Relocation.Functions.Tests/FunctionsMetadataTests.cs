@@ -40,6 +40,16 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void HttpTriggers_NoDevelopmentSignInOrTokenEndpoint()
+    {
+        // Development sign-in belongs to the local host only: in Azure, Entra ID issues every token.
+        var routes = Metadata.Value.SelectMany(f => f.Bindings).Where(b => b.Type == "httpTrigger").Select(b => b.Route ?? string.Empty);
+
+        Assert.DoesNotContain(routes, r => r.Contains("token", StringComparison.OrdinalIgnoreCase) || r.Contains("signin", StringComparison.OrdinalIgnoreCase)
+            || r.Contains("sign-in", StringComparison.OrdinalIgnoreCase) || r.Contains("dev", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void OrchestrationTrigger_ForEachOrchestrator_Exists()
     {
         var missing = WorkflowCatalog.Orchestrators.Select(WorkflowCatalog.NameOf)
