@@ -129,6 +129,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Pass as the key to send a request without an <c>Idempotency-Key</c> header.</summary>
+    public const string NoIdempotencyKey = "\u0000none";
+
     public static HttpRequestMessage Request(HttpMethod method, string path, string? token, HttpContent? content = null, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
@@ -137,7 +140,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        if (idempotencyKey is not null)
+        // Clients send an Idempotency-Key with every POST (creating ones are refused without): so do the tests, unless
+        // they test its absence with NoIdempotencyKey.
+        idempotencyKey ??= method == HttpMethod.Post ? Guid.NewGuid().ToString("N") : null;
+        if (idempotencyKey is not null && idempotencyKey != NoIdempotencyKey)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }

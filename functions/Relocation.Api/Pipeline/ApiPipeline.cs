@@ -306,6 +306,13 @@ public sealed partial class ApiPipeline(
         }
 
         response.Headers.CacheControl = "no-store";
+        // Every answer is what its Content-Type says: a browser must never guess (an uploaded file rendered as HTML).
+        response.Headers.XContentTypeOptions = "nosniff";
+        if (result.ContentDisposition is not null)
+        {
+            response.Headers.ContentDisposition = result.ContentDisposition;
+        }
+
         if (result.ContentType is not null)
         {
             response.ContentType = result.ContentType;

@@ -146,6 +146,21 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Create_WithoutIdempotencyKey_Is400AndStartsNoCase()
+    {
+        var s = new RelocationScenario(host, "1016");
+        var body = s.RequestBody("Keyless Example", "Kinshasa", "+243 333");
+
+        using var first = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, body, LocalHostProcess.NoIdempotencyKey);
+        using var second = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, body, LocalHostProcess.NoIdempotencyKey);
+        var problem = await LocalHostFixture.JsonAsync(first);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (first.StatusCode, second.StatusCode));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        Assert.DoesNotContain("Keyless", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_InvalidFields_400NamesThemAndNeverEchoesProtectedValues()
     {
         var secret = "SecretCanary" + new string('z', 600);

@@ -10,7 +10,7 @@ internal sealed class RelocationRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<RelocationHandlers>("CreateRelocation", HttpMethods.Post, "relocations", Vwu,
-            (h, r) => h.CreateAsync(r), "Raises an urgent relocation request; the protected person's details are encrypted in the case file (202)."),
+            (h, r) => h.CreateAsync(r), "Raises an urgent relocation request; the protected person's details are encrypted in the case file (202).") with { Creates = true },
         ApiRoute.For<RelocationHandlers>("GetRelocation", HttpMethods.Get, "relocations/{id}", Vwu,
             (h, r) => h.GetAsync(r), "Status, round, deadlines, offers and timeline; no protected details."),
         ApiRoute.For<RelocationHandlers>("GetRelocationTimeline", HttpMethods.Get, "relocations/{id}/timeline", Vwu,
