@@ -63,6 +63,7 @@ internal static partial class LocalHostApp
             .AddRelocationWorkflows(builder.Configuration)
             .AddRelocationApi(builder.Configuration)
             .AddRelocationSampleData()
+            .AddLocalTelemetry(builder.Configuration)
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Audit.AuditAnchorService>()
             .AddDurableEngine(engine, sidecarPort);

@@ -76,18 +76,7 @@ public sealed class FunctionsMetadataTests
         Assert.True(File.Exists(Path.Combine(output, "local.settings.sample.json")));
     }
 
-    private static string OutputDirectory()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Relocation.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root not found."),
-            "functions", "Relocation.Functions", "bin", configuration, "net10.0");
-    }
+    private static string OutputDirectory() => FunctionsApp.OutputDirectory;
 
     private static FunctionEntry[] Load()
     {

@@ -19,6 +19,10 @@ internal static class SettingsContract
         // Local case-file keys; in Azure the key is the Key Vault secret CaseFiles__KeyVaultSecretName
         // and its version is the key id.
         "CaseFiles__ActiveKeyId",
+        // Azure sets it on every app (the app's host name); the Durable client binding needs it, so a local run sets it.
+        "WEBSITE_HOSTNAME",
+        // The local host's trace exporter (console or otlp); in Azure the app exports to Application Insights.
+        "Telemetry__Exporter",
     ];
 
     private static readonly string[] LocalOnlyPrefixes =

@@ -135,6 +135,27 @@ public sealed class TemplatePolicyTests(CompiledTemplateFixture fixture)
     }
 
     [Fact]
+    public void Monitoring_MainTemplate_AppSendsTelemetryAsItsIdentityWithNoKey()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var settings = template.AppSettings;
+        var authentication = settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+        var publisher = Assert.Single(template.RoleGrants, g => g.RoleDefinitionId == RoleIds.MonitoringMetricsPublisher);
+
+        // Assert
+        // The token is the app identity's: the client id comes from the identity module, the one Monitoring Metrics Publisher.
+        Assert.Contains("outputs.clientId.value", authentication, StringComparison.Ordinal);
+        Assert.True(InfraPolicy.IsAppIdentity(publisher.Principal), publisher.Principal);
+        // The connection string is the resource's own (where to send), never a literal; no setting carries a key.
+        Assert.Contains(".outputs.applicationInsightsConnectionString.value", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"], StringComparison.Ordinal);
+        Assert.DoesNotContain("APPINSIGHTS_INSTRUMENTATIONKEY", settings.Keys);
+        Assert.DoesNotContain(settings, s => s.Value.Contains("InstrumentationKey=", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void DiagnosticSettings_MainTemplate_CoverStorageKeyVaultAndFunctionApp()
     {
         // Arrange

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Relocation.Api.Problems;
 using Relocation.Api.Routing;
 using Relocation.Api.Security;
+using Relocation.Api.Telemetry;
 using Relocation.Domain.Audit;
 using Relocation.Domain.Security;
 using Relocation.Storage.Idempotency;
@@ -51,6 +52,19 @@ public sealed partial class ApiPipeline(
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(route);
+        using var span = ApiTelemetry.StartRequest(http, route);
+        try
+        {
+            await RunRouteAsync(http, route, workflows);
+        }
+        finally
+        {
+            ApiTelemetry.Complete(span, http.Response.StatusCode);
+        }
+    }
+
+    private async Task RunRouteAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows)
+    {
         var started = Stopwatch.GetTimestamp();
         var correlationId = CorrelationIdOf(http);
         var instance = http.Request.Path.Value ?? string.Empty;

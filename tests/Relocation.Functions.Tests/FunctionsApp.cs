@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace Relocation.Functions.Tests;
+
+/// <summary>Where the built Functions app is, and the settings a Functions host would hand it (the committed sample).</summary>
+internal static class FunctionsApp
+{
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Relocation.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
+        }
+    }
+
+    /// <summary>The app's own output folder (same configuration as this test), where the SDK writes functions.metadata.</summary>
+    public static string OutputDirectory
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(RepositoryRoot, "functions", "Relocation.Functions", "bin", configuration, "net10.0");
+        }
+    }
+
+    /// <summary>The <c>Values</c> of <c>local.settings.sample.json</c>, as environment-style names (<c>A__B</c>).</summary>
+    public static IReadOnlyDictionary<string, string> SampleSettings()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, "local.settings.sample.json")));
+        return document.RootElement.GetProperty("Values").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
+    }
+
+    /// <summary>The same settings as configuration keys (<c>A:B</c>), for an in-memory configuration source.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> SampleConfiguration() =>
+        SampleSettings().Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value));
+}
