@@ -64,8 +64,17 @@ public static class StorageServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<CaseFileOptions>>().Value;
             return options.UsesKeyVault
-                ? new KeyVaultCaseFileKeys(options, sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, sp.GetRequiredService<TimeProvider>())
+                ? string.IsNullOrWhiteSpace(options.KeyVaultSecretName)
+                    ? new NoCaseFileKeys()
+                    : new KeyVaultCaseFileKeys(options, sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, sp.GetRequiredService<TimeProvider>())
                 : new ConfiguredCaseFileKeys(options);
+        });
+        services.AddSingleton<IKeyWrapper>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CaseFileOptions>>().Value;
+            return options.UsesKeyVault && !string.IsNullOrWhiteSpace(options.KeyVaultKeyName)
+                ? new KeyVaultKeyWrapper(options.KeyVaultUri!, options.KeyVaultKeyName, StorageClients.CreateCredential(sp.GetRequiredService<IOptions<DataStorageOptions>>().Value))
+                : new ConfiguredKeyWrapper(sp.GetRequiredService<ICaseFileKeys>());
         });
         services.AddSingleton(StorageResource.Container(CaseFileStore.Container));
         services.AddSingleton<ICaseFileStore, CaseFileStore>();
