@@ -26,6 +26,21 @@ param authTenantId string = tenant().tenantId
 @description('Expected "aud" of access tokens. Empty: api://relocation-<resourceToken>. See docs/deploy.md.')
 param authAudience string = ''
 
+@description('Team mailbox of the Victims and Witnesses Unit: offers, acceptances, reviews.')
+param vwuAddress string
+
+@description('Registry (external relations) mailbox: escalations, agreement reminders.')
+param registryAddress string
+
+@description('Finance mailbox: the monthly Special Fund report.')
+param financeAddress string
+
+@description('Entra application (client) id that signs in to the SMTP endpoint; empty until it exists (docs/deploy.md).')
+param smtpEntraApplicationId string = ''
+
+@description('Web console root, for links in mails. Empty: the function app URL.')
+param consoleBaseUrl string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var audience = empty(authAudience) ? 'api://relocation-${resourceToken}' : authAudience
@@ -131,6 +146,21 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// The SMTP username the Entra application signs in as (the smtpUsernames resource of the communication service).
+var smtpUserName = 'relocation-${resourceToken}'
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    emailServiceName: 'email-${resourceToken}'
+    communicationServiceName: 'acs-${resourceToken}'
+    tags: tags
+    smtpEntraApplicationId: smtpEntraApplicationId
+    smtpUserName: smtpUserName
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -175,6 +205,23 @@ module functionApp 'modules/function-app.bicep' = {
       Workflows__Relocations__ClockScale: '1'
       // Special Fund: the monthly report's timer (NCRONTAB, UTC): the 1st of each month at 06:00.
       Fund__MonthlyReportSchedule: '0 0 6 1 * *'
+      // E-mail: Azure Communication Services Email over SMTP (any relay works with these settings). The password is
+      // the Key Vault secret named here, read with the app identity; no secret is in the app settings.
+      Smtp__Host: 'smtp.azurecommunication.net'
+      Smtp__Port: '587'
+      Smtp__Security: 'StartTls'
+      Smtp__UserName: empty(smtpEntraApplicationId) ? '' : smtpUserName
+      Smtp__KeyVaultUri: keyVault.outputs.uri
+      Smtp__PasswordSecretName: 'smtp-password'
+      Smtp__FromAddress: communication.outputs.senderAddress
+      Smtp__MessageIdDomain: 'relocation-${resourceToken}.azurecomm.net'
+      Notifications__VwuAddress: vwuAddress
+      Notifications__RegistryAddress: registryAddress
+      Notifications__FinanceAddress: financeAddress
+      Notifications__ConsoleBaseUrl: empty(consoleBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : consoleBaseUrl
+      Notifications__MaxAttempts: '20'
+      Notifications__RetryBaseDelay: '00:00:05'
+      Notifications__RetryMaxDelay: '00:15:00'
       // Telemetry: Entra-authenticated ingestion with the app identity.
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
@@ -197,3 +244,5 @@ output AZURE_VNET_NAME string = network.outputs.name
 output AZURE_LOG_ANALYTICS_WORKSPACE string = monitoring.outputs.logAnalyticsWorkspaceName
 output AZURE_APPLICATION_INSIGHTS string = monitoring.outputs.applicationInsightsName
 output AUTH_AUDIENCE string = audience
+output AZURE_COMMUNICATION_SERVICE string = communication.outputs.communicationServiceName
+output SMTP_SECRET_NAME string = 'smtp-password'

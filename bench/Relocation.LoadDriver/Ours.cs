@@ -13,7 +13,7 @@ namespace Relocation.LoadDriver;
 /// </summary>
 internal static class Ours
 {
-    private static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
+    internal static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
 
     public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken)
     {
@@ -106,7 +106,7 @@ internal static class Ours
         }
     }
 
-    private static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, string token, object body, CancellationToken ct)
+    internal static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, string token, object body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", token);
@@ -121,7 +121,7 @@ internal static class Ours
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static long PeakMemoryMb(int? pid)
+    internal static long PeakMemoryMb(int? pid)
     {
         if (pid is null)
         {

@@ -4,7 +4,32 @@ using Relocation.LoadDriver;
 using Relocation.LocalHost;
 using Relocation.LocalHost.Azurite;
 
-// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200]
+// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] | --mail 1,50
+if (args.SkipWhile(a => a != "--mail").Skip(1).FirstOrDefault() is { } mailCounts)
+{
+    Console.WriteLine("| concurrent requests | all mails in | seconds | request→first mail p50 ms | p95 | request→all 5 mails p50 ms | p95 | host peak MB |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|");
+    foreach (var requests in mailCounts.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+    {
+        var mailData = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
+        await using (var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, mailData, TextWriter.Null, CancellationToken.None))
+        {
+            Console.WriteLine(await MailLatency.RunAsync(azurite.ConnectionString, requests, CancellationToken.None));
+        }
+
+        try
+        {
+            Directory.Delete(mailData, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp clean-up.
+        }
+    }
+
+    return;
+}
+
 var caseCounts = args.SkipWhile(a => a != "--cases").Skip(1).FirstOrDefault()?.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() ?? [50, 200];
 Console.WriteLine("| run | cases | seconds | cases/s | request→offers p50 ms | p95 | acceptance→hold p50 ms | p95 | peak MB |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|");

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Relocation.Api.Features.Agreements;
 using Relocation.Api.Features.Audit;
-using Relocation.Api.Features.Outbox;
+using Relocation.Api.Features.Notifications;
 using Relocation.Api.Features.Relocations;
 using Relocation.Api.Features.Capacities;
 using Relocation.Api.Features.Fund;
@@ -37,7 +37,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<AuditHandlers>();
         services.AddSingleton<AgreementHandlers>();
         services.AddSingleton<AgreementReportHandlers>();
-        services.AddSingleton<OutboxHandlers>();
+        services.AddSingleton<NotificationHandlers>();
         services.AddSingleton<RelocationHandlers>();
         services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>();
         return services;

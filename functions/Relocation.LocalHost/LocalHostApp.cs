@@ -4,9 +4,11 @@ using Relocation.Api.Pipeline;
 using Relocation.Api.Routing;
 using Relocation.Api.Security;
 using Relocation.LocalHost.Azurite;
+using Relocation.LocalHost.Dependencies;
 using Relocation.LocalHost.Engine;
 using Relocation.LocalHost.Seed;
 using Relocation.Storage;
+using Relocation.Storage.Notifications;
 using Relocation.Storage.Tables;
 using Relocation.Workflows;
 
@@ -43,7 +45,11 @@ internal static partial class LocalHostApp
 
         // Storage: a connection given in the environment (tests, a second host) is used as it is; otherwise Azurite.
         await using var azurite = await EnsureStorageAsync(builder.Configuration, arguments);
-        var connectionString = builder.Configuration["DataStorage"]!;
+        await using var smtp = await EnsureSmtpAsync(builder.Configuration, arguments);
+        if (string.IsNullOrEmpty(builder.Configuration["Notifications:ConsoleBaseUrl"]))
+        {
+            builder.Configuration["Notifications:ConsoleBaseUrl"] = $"http://127.0.0.1:{arguments.Port}";
+        }
 
         var sidecarPort = AzuriteServer.FreePort();
         builder.WebHost.ConfigureKestrel(k =>
@@ -66,6 +72,8 @@ internal static partial class LocalHostApp
             .AddLocalTelemetry(builder.Configuration)
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Audit.AuditAnchorService>()
+            .AddHostedService<NotificationRelayService>()
+            .AddHostedService<Notifications.CapacityStaleReminderService>()
             .AddDurableEngine(engine, sidecarPort);
 
         var app = builder.Build();
@@ -99,6 +107,7 @@ internal static partial class LocalHostApp
         Console.WriteLine($"""
 
             Relocation local host listening on http://127.0.0.1:{arguments.Port}/api  (health: /api/health, contract: /api/openapi.json)
+            {(smtp is null ? "E-mail: off (--no-smtp or no Smtp__Host); messages wait in the inboxes and as Pending." : $"E-mail: every mail sent is readable at {smtp.WebUrl}")}
             Get a token:  dotnet run --project functions/Relocation.LocalHost -- token --role Registry.Admin
                           dotnet run --project functions/Relocation.LocalHost -- token --role State.FocalPoint --state NOR
             Stop with Ctrl+C.
@@ -145,6 +154,27 @@ internal static partial class LocalHostApp
         configuration["DataStorage"] = azurite.ConnectionString;
         configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         return azurite;
+    }
+
+    /// <summary>
+    /// E-mail goes to the configured relay. The sample points at 127.0.0.1, where smtp4dev is started (or an SMTP server
+    /// already listening is used) on <c>--smtp-port</c>; <c>--no-smtp</c> turns e-mail off.
+    /// </summary>
+    private static async Task<Smtp4devServer?> EnsureSmtpAsync(ConfigurationManager configuration, LocalHostArguments arguments)
+    {
+        if (arguments.NoSmtp)
+        {
+            configuration["Smtp:Host"] = string.Empty;
+            return null;
+        }
+
+        if (configuration["Smtp:Host"] is not ("127.0.0.1" or "localhost"))
+        {
+            return null;
+        }
+
+        configuration["Smtp:Port"] = arguments.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await Smtp4devServer.EnsureOnPortsAsync(RepositoryPaths.Root, arguments.SmtpPort, arguments.SmtpPort + 1, Console.Out, CancellationToken.None);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on 127.0.0.1:{Port} with the {Engine}")]

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Relocation.LocalHost;
 
-/// <summary>The command line: <c>[--port N] [--data DIR] [--storage-port N] [--in-memory] [--seed-sample]</c>, or <c>token --role R [--state ISO3] [--name TEXT]</c>.</summary>
+/// <summary>The command line: <c>[--port N] [--data DIR] [--storage-port N] [--smtp-port N | --no-smtp] [--in-memory] [--seed-sample]</c>, or <c>token --role R [--state ISO3] [--name TEXT]</c>.</summary>
 internal sealed record LocalHostArguments(
     bool IsTokenCommand,
     int Port,
@@ -17,9 +17,18 @@ internal sealed record LocalHostArguments(
 {
     public const int DefaultPort = 7071;
 
+    /// <summary>smtp4dev's SMTP port; its web page is on the next port.</summary>
+    public const int DefaultSmtpPort = 2525;
+
+    /// <summary>SMTP port of the local mail server (smtp4dev); its web page listens on the next port.</summary>
+    public int SmtpPort { get; init; } = DefaultSmtpPort;
+
+    /// <summary>No local mail server and no e-mail: notifications still reach the inboxes and wait as Pending.</summary>
+    public bool NoSmtp { get; init; }
+
     public const string Usage = """
         Usage:
-          dotnet run --project functions/Relocation.LocalHost [-- --port 7071] [--data DIR] [--in-memory] [--seed-sample] [--storage-port 10000] [--worker-id ID]
+          dotnet run --project functions/Relocation.LocalHost [-- --port 7071] [--data DIR] [--in-memory] [--seed-sample] [--storage-port 10000] [--smtp-port 2525 | --no-smtp] [--worker-id ID]
           dotnet run --project functions/Relocation.LocalHost -- token --role <Role> [--state <ISO3>] [--name <text>]
         Roles: Registry.Admin, Vwu.Officer, State.FocalPoint, Finance.Officer, Auditor
         """;
@@ -30,7 +39,8 @@ internal sealed record LocalHostArguments(
         var isToken = args.Count > 0 && args[0] == "token";
         int port = DefaultPort, storagePort = 10000;
         string? data = null, workerId = null, role = null, state = null, name = null;
-        bool inMemory = false, seed = false;
+        bool inMemory = false, seed = false, noSmtp = false;
+        var smtpPort = DefaultSmtpPort;
         for (var i = isToken ? 1 : 0; i < args.Count; i++)
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -45,6 +55,11 @@ internal sealed record LocalHostArguments(
                     storagePort = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var sp) && sp is > 0 and < 65534
                         ? sp : throw new ArgumentException($"--storage-port must be a TCP port (Azurite uses it and the next two).\n{Usage}");
                     break;
+                case "--smtp-port":
+                    smtpPort = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var mp) && mp is > 0 and < 65535
+                        ? mp : throw new ArgumentException($"--smtp-port must be a TCP port (smtp4dev's web page uses the next one).\n{Usage}");
+                    break;
+                case "--no-smtp": noSmtp = true; break;
                 case "--in-memory": inMemory = true; break;
                 case "--seed-sample": seed = true; break;
                 case "--worker-id": workerId = Next(); break;
@@ -68,6 +83,6 @@ internal sealed record LocalHostArguments(
             throw new ArgumentException($"token needs --role.\n{Usage}");
         }
 
-        return new LocalHostArguments(isToken, port, data, inMemory, seed, storagePort, workerId, role, state, name);
+        return new LocalHostArguments(isToken, port, data, inMemory, seed, storagePort, workerId, role, state, name) { SmtpPort = smtpPort, NoSmtp = noSmtp };
     }
 }

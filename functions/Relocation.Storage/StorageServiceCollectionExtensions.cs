@@ -12,7 +12,7 @@ using Relocation.Domain.States;
 using Relocation.Storage.Agreements;
 using Relocation.Storage.Audit;
 using Relocation.Storage.CaseFiles;
-using Relocation.Storage.Outbox;
+using Relocation.Storage.Notifications;
 using Relocation.Storage.Relocations;
 using Relocation.Storage.Capacities;
 using Relocation.Storage.Configuration;
@@ -40,7 +40,7 @@ public static class StorageServiceCollectionExtensions
         foreach (var table in new[]
                  {
                      TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, TableOutbox.Table, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable,
+                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -52,7 +52,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IAgreementRepository, AgreementRepository>();
-        services.AddSingleton<IOutbox, TableOutbox>();
+        services.AddRelocationNotifications(configuration);
         services.AddSingleton(StorageResource.Container(AgreementDocuments.Container));
         services.AddSingleton<IAgreementDocuments, AgreementDocuments>();
 
@@ -82,6 +82,25 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
         services.AddSingleton(StorageResource.Container(FundReportStore.Container));
         services.AddSingleton<IFundLedger, TableFundLedger>().AddSingleton<IFundReportStore, FundReportStore>().AddSingleton<IFundService, FundService>();
+        return services;
+    }
+
+    /// <summary>The outbox and inboxes, and the relay that e-mails them (started by each host its own way).</summary>
+    private static IServiceCollection AddRelocationNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationOptions>()
+            .Bind(configuration.GetSection(NotificationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<SmtpOptions>()
+            .Bind(configuration.GetSection(SmtpOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<IOutbox, TableOutbox>();
+        services.AddSingleton<IInbox, TableInbox>();
+        services.TryAddSingleton<IMailTransport, SmtpMailTransport>();
+        services.AddSingleton<NotificationRelay>();
         return services;
     }
 

@@ -23,6 +23,7 @@ public static class WorkflowsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<RelocationCommands>();
+        services.AddSingleton<Notifications.CapacityStaleReminders>();
         foreach (var activity in WorkflowCatalog.Activities)
         {
             services.AddTransient(activity);

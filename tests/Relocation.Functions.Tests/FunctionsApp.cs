@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Relocation.Functions.Tests;
 
@@ -40,4 +44,22 @@ internal static class FunctionsApp
     /// <summary>The same settings as configuration keys (<c>A:B</c>), for an in-memory configuration source.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> SampleConfiguration() =>
         SampleSettings().Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value));
+
+    /// <summary>The app's host as <c>Program.cs</c> builds it, with the sample settings and what a Functions host passes a worker.</summary>
+    public static IHost BuildHost(Action<IServiceCollection>? replace = null)
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(SampleConfiguration());
+        // What the Functions host passes a worker it starts; nothing connects to it here.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9",
+            ["Functions:Worker:WorkerId"] = "startup-test",
+            ["Functions:Worker:RequestId"] = "startup-test",
+            ["Functions:Worker:GrpcMaxMessageLength"] = "2147483647",
+        });
+        RelocationFunctionsApp.Configure(builder);
+        replace?.Invoke(builder.Services);
+        return builder.Build();
+    }
 }

@@ -106,19 +106,5 @@ public sealed class StartupTests(ITestOutputHelper output)
         Assert.DoesNotContain("TypeLoadException", text, StringComparison.Ordinal);
     }
 
-    private static IHost BuildHost()
-    {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(FunctionsApp.SampleConfiguration());
-        // What the Functions host passes a worker it starts; nothing connects to it here.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9",
-            ["Functions:Worker:WorkerId"] = "startup-test",
-            ["Functions:Worker:RequestId"] = "startup-test",
-            ["Functions:Worker:GrpcMaxMessageLength"] = "2147483647",
-        });
-        RelocationFunctionsApp.Configure(builder);
-        return builder.Build();
-    }
+    private static IHost BuildHost() => FunctionsApp.BuildHost();
 }

@@ -145,6 +145,58 @@ internal static class InfraPolicy
         }
     }
 
+    /// <summary>
+    /// Issue 12: mail goes through Azure Communication Services' SMTP endpoint over STARTTLS, signs in with a password
+    /// read from the Key Vault at run time (only the secret's name is a setting), and the sender domain is provisioned.
+    /// </summary>
+    public static IReadOnlyList<string> MailViolations(ArmTemplate template)
+    {
+        var violations = new List<string>();
+        var settings = template.AppSettings;
+        string Setting(string name) => settings.TryGetValue(name, out var v) ? v : string.Empty;
+
+        if (Setting("Smtp__Host") != "smtp.azurecommunication.net" || Setting("Smtp__Port") != "587" || Setting("Smtp__Security") != "StartTls")
+        {
+            violations.Add("Smtp__Host/Port/Security must be smtp.azurecommunication.net, 587, StartTls");
+        }
+
+        foreach (var name in settings.Keys.Where(n => n.Contains("Password", StringComparison.OrdinalIgnoreCase) && !n.EndsWith("SecretName", StringComparison.Ordinal)))
+        {
+            violations.Add($"app setting {name} would hold a password; name a Key Vault secret instead");
+        }
+
+        if (Setting("Smtp__KeyVaultUri").Length == 0 || Setting("Smtp__KeyVaultUri") != Setting("CaseFiles__KeyVaultUri"))
+        {
+            violations.Add("Smtp__KeyVaultUri must be the provisioned vault (the one the app identity can read)");
+        }
+
+        if (Setting("Smtp__PasswordSecretName").Length == 0)
+        {
+            violations.Add("Smtp__PasswordSecretName is missing");
+        }
+
+        var services = template.ResourcesOfType("Microsoft.Communication/communicationServices").ToList();
+        if (services.Count != 1 || services[0].Resource["properties"]?["linkedDomains"] is not System.Text.Json.Nodes.JsonArray { Count: > 0 })
+        {
+            violations.Add("exactly one communication service with a linked e-mail domain is required");
+        }
+
+        if (!template.ResourcesOfType("Microsoft.Communication/emailServices/domains").Any())
+        {
+            violations.Add("no e-mail sender domain is provisioned");
+        }
+
+        foreach (var address in new[] { "Notifications__VwuAddress", "Notifications__RegistryAddress", "Notifications__FinanceAddress" })
+        {
+            if (Setting(address).Length == 0)
+            {
+                violations.Add($"{address} is missing");
+            }
+        }
+
+        return violations;
+    }
+
     // A literal (not an ARM expression) of 32+ characters from a key alphabet, e.g. a base64 AES key.
     private static bool LooksLikeLiteralSecret(string value) =>
         !value.StartsWith('[')

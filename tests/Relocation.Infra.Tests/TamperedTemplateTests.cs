@@ -153,6 +153,23 @@ public sealed class TamperedTemplateTests(CompiledTemplateFixture fixture)
     private static JsonArray RoleIdsParameter(ArmTemplate template, string module) =>
         template.Module(module).Parameters["roleDefinitionIds"]!["value"]!.AsArray();
 
+    [Theory]
+    [InlineData("Smtp__Password", "correct-horse-battery")]
+    [InlineData("Smtp__Host", "smtp.example.org")]
+    [InlineData("Smtp__KeyVaultUri", "https://elsewhere.vault.azure.net/")]
+    public void MailViolations_PasswordInSettingsOrOtherRelayOrVault_Reported(string name, string value)
+    {
+        // Arrange
+        var template = fixture.Template();
+        AppSettingsParameter(template)[name] = value;
+
+        // Act
+        var violations = InfraPolicy.MailViolations(template);
+
+        // Assert
+        Assert.Contains(violations, v => v.Contains(name, StringComparison.Ordinal));
+    }
+
     private static JsonObject AppSettingsParameter(ArmTemplate template) =>
         template.Module("function-app").Parameters["appSettings"]!["value"]!.AsObject();
 }

@@ -195,6 +195,20 @@ public sealed class TemplatePolicyTests(CompiledTemplateFixture fixture)
     }
 
     [Fact]
+    public void Mail_MainTemplate_CommunicationServicesSmtpWithKeyVaultPassword()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var violations = InfraPolicy.MailViolations(template);
+
+        // Assert
+        Assert.Empty(violations);
+        Assert.Single(template.ResourcesOfType("Microsoft.Communication/emailServices"));
+    }
+
+    [Fact]
     public void AppSettings_LocalSample_EveryLocalSettingHasAzureCounterpart()
     {
         // Arrange: read dynamically, so a setting added by a later feature fails here until infra has it.

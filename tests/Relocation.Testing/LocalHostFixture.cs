@@ -18,10 +18,20 @@ public class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Http => Host.Http;
 
+    /// <summary>Extra command-line arguments for the host; set by a derived fixture.</summary>
+    protected virtual IReadOnlyList<string> HostArguments => [];
+
+    /// <summary>Starts what the host needs besides Azurite (e.g. an SMTP server) before the host starts.</summary>
+    protected virtual Task StartDependenciesAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="StartDependenciesAsync"/> started, after the host.</summary>
+    protected virtual Task StopDependenciesAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         await Azurite.InitializeAsync();
-        Host = new LocalHostProcess(Azurite.ConnectionString);
+        await StartDependenciesAsync();
+        Host = new LocalHostProcess(Azurite.ConnectionString, null, null, [.. HostArguments]);
         foreach (var (name, value) in HostEnvironment)
         {
             Host.Environment[name] = value;
@@ -33,6 +43,7 @@ public class LocalHostFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await StopDependenciesAsync();
         await Azurite.DisposeAsync();
     }
 

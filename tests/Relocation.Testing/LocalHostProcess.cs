@@ -66,6 +66,13 @@ public sealed class LocalHostProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        if (!_extraArguments.Contains("--smtp-port"))
+        {
+            // No mail server unless a test brings one (Smtp4devFixture): a host per test class must not start smtp4dev
+            // on the default port, nor mail a developer's running one.
+            start.ArgumentList.Add("--no-smtp");
+        }
+
         if (_connectionString is not null)
         {
             start.Environment["DataStorage"] = _connectionString;

@@ -48,14 +48,43 @@ public sealed partial class ApiPipeline(
     public Task RunAsync(HttpContext http, string routeName, DurableTaskClient? workflows = null) =>
         RunAsync(http, routes.Get(routeName), workflows);
 
-    public async Task RunAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows = null)
+    /// <summary>
+    /// Finds the route for the request's method and path in the route table and runs it: what the Functions app's one
+    /// catch-all HTTP trigger calls. No route for the path is a 404, a route for another method a 405 with <c>Allow</c>.
+    /// </summary>
+    public async Task DispatchAsync(HttpContext http, DurableTaskClient? workflows = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var match = routes.Match(http.Request.Method, http.Request.Path);
+        if (match.Route is not null)
+        {
+            await RunAsync(http, match.Route, workflows, match.Values);
+            return;
+        }
+
+        var correlationId = CorrelationIdOf(http);
+        http.Response.Headers[CorrelationIdHeader] = correlationId;
+        var instance = http.Request.Path.Value ?? string.Empty;
+        if (match.Allowed.Count > 0)
+        {
+            http.Response.Headers.Allow = string.Join(", ", match.Allowed);
+            await WriteAsync(http, ProblemDetailsMapper.Create(405, "Method not allowed.", $"This resource answers {string.Join(", ", match.Allowed)}.", instance, correlationId));
+            return;
+        }
+
+        await WriteAsync(http, ProblemDetailsMapper.Create(404, "Not found.", "No route of this API has this path.", instance, correlationId));
+    }
+
+    public Task RunAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows = null) => RunAsync(http, route, workflows, null);
+
+    private async Task RunAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows, RouteValueDictionary? routeValues)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(route);
         using var span = ApiTelemetry.StartRequest(http, route);
         try
         {
-            await RunRouteAsync(http, route, workflows);
+            await RunRouteAsync(http, route, workflows, routeValues);
         }
         finally
         {
@@ -63,7 +92,7 @@ public sealed partial class ApiPipeline(
         }
     }
 
-    private async Task RunRouteAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows)
+    private async Task RunRouteAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows, RouteValueDictionary? matchedValues)
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = CorrelationIdOf(http);
@@ -71,7 +100,7 @@ public sealed partial class ApiPipeline(
         http.Response.Headers[CorrelationIdHeader] = correlationId;
 
         var outcome = new Outcome();
-        var result = await ExecuteAsync(http, route, workflows, instance, correlationId, outcome);
+        var result = await ExecuteAsync(http, route, workflows, matchedValues, instance, correlationId, outcome);
 
         if (route.IsWrite || (!route.Anonymous && (result.Status >= 400 || route.AuditEveryRead)))
         {
@@ -94,7 +123,8 @@ public sealed partial class ApiPipeline(
         LogHandled(logger, route.Name, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId);
     }
 
-    private async Task<ApiResult> ExecuteAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows, string instance, string correlationId, Outcome outcome)
+    private async Task<ApiResult> ExecuteAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows, RouteValueDictionary? matchedValues, string instance,
+        string correlationId, Outcome outcome)
     {
         string? claimedKey = null;
         string? scope = null;
@@ -150,7 +180,7 @@ public sealed partial class ApiPipeline(
                 claimedKey = key;
             }
 
-            var routeValues = RouteValuesOf(http, route);
+            var routeValues = matchedValues ?? RouteValuesOf(http, route);
             request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows);
             var result = await route.Handler(http.RequestServices, request);
             outcome.Reason = request.AuditReason;
@@ -231,7 +261,8 @@ public sealed partial class ApiPipeline(
 
     private RouteValueDictionary RouteValuesOf(HttpContext http, ApiRoute route)
     {
-        // The local host's router fills RouteValues; the Functions worker may not, so match the template ourselves then.
+        // The local host's router fills RouteValues; a caller that names the route without routing it (tests) may not,
+        // so match the template ourselves then. The Functions app's dispatch passes the values it matched.
         var values = new RouteValueDictionary(http.Request.RouteValues);
         if (!route.Template.Contains('{', StringComparison.Ordinal) || values.Count > 0)
         {

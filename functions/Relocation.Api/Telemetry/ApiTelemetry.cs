@@ -21,6 +21,9 @@ public static class ApiTelemetry
     // ASP.NET Core's own request activity: created for log scopes even when nobody exports it, so it is no parent to export under.
     private const string AspNetCoreRequestActivity = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
 
+    // The Functions worker's invocation spans (Microsoft.Azure.Functions.Worker.OpenTelemetry).
+    private const string FunctionsWorkerSourceName = "Microsoft.Azure.Functions.Worker";
+
     private static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>
@@ -39,6 +42,13 @@ public static class ApiTelemetry
         Activity? activity;
         if (Activity.Current is { Recorded: true } current && current.OperationName != AspNetCoreRequestActivity)
         {
+            if (current.Source.Name == FunctionsWorkerSourceName)
+            {
+                // Every route comes through one function ("Api"): name its invocation by the route, not by the trigger.
+                current.DisplayName = route.Name;
+                current.SetTag("http.route", "/api/" + route.Template);
+            }
+
             activity = Source.StartActivity(route.Name, ActivityKind.Internal);
         }
         else

@@ -67,3 +67,17 @@ public sealed class ReadRelocationStatusFunction(ReadRelocationStatusActivity ac
     public Task<RelocationStatus> Run([ActivityTrigger] string input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(ReadRelocationStatusActivity), context), input);
 }
+
+public sealed class RemindRelocationRoundFunction(RemindRelocationRoundActivity activity)
+{
+    [Function(nameof(RemindRelocationRoundActivity))]
+    public Task<int> Run([ActivityTrigger] RoundReminder input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(RemindRelocationRoundActivity), context), input);
+}
+
+public sealed class NotifyOffersReceivedFunction(NotifyOffersReceivedActivity activity)
+{
+    [Function(nameof(NotifyOffersReceivedActivity))]
+    public Task<int> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(NotifyOffersReceivedActivity), context), input);
+}

@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Relocation.LocalHost.Dependencies;
 
 namespace Relocation.LocalHost.Azurite;
 
@@ -14,9 +12,9 @@ public sealed class AzuriteServer : IAsyncDisposable
     public const string AccountName = "devstoreaccount1";
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly Process? _process;
+    private readonly SupervisedProcess? _process;
 
-    private AzuriteServer(int blobPort, int queuePort, int tablePort, Process? process)
+    private AzuriteServer(int blobPort, int queuePort, int tablePort, SupervisedProcess? process)
     {
         BlobPort = blobPort;
         QueuePort = queuePort;
@@ -66,68 +64,42 @@ public sealed class AzuriteServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(log);
         var entry = await EnsureInstalledAsync(repositoryRoot, log, cancellationToken);
 
-        // A watchdog shell stops Azurite (gracefully, so it saves its files) when its owner dies, even by kill -9;
-        // otherwise an orphaned emulator would keep the ports and serve stale files to the next start.
-        var start = new ProcessStartInfo("bash")
+        var arguments = new List<string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            entry,
+            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--skipApiVersionCheck", "--silent", "--disableProductStyleUrl", "--disableTelemetry",
         };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(
-            "\"$@\" & child=$!; trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT; " +
-            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done; " +
-            "kill -TERM $child 2>/dev/null; wait $child");
-        start.ArgumentList.Add("azurite-watchdog");
-        start.ArgumentList.Add("node");
-        start.ArgumentList.Add(entry);
-        foreach (var arg in new[]
-                 {
-                     "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--skipApiVersionCheck", "--silent", "--disableProductStyleUrl", "--disableTelemetry",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         if (dataDirectory is null)
         {
             // Only ever without queue traffic: Azurite's in-memory queue clean-up stalls for tens of seconds under load.
-            start.ArgumentList.Add("--inMemoryPersistence");
+            arguments.Add("--inMemoryPersistence");
         }
         else
         {
             Directory.CreateDirectory(dataDirectory);
-            start.ArgumentList.Add("--location");
-            start.ArgumentList.Add(dataDirectory);
+            arguments.Add("--location");
+            arguments.Add(dataDirectory);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite could not be started (is Node.js installed?).");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        // Supervised: stopped (gracefully, so it saves its files) when its owner dies, even by kill -9.
+        SupervisedProcess process;
+        try
         {
-            if (!string.IsNullOrWhiteSpace(e.Data))
-            {
-                log.WriteLine($"azurite: {e.Data}");
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+            process = SupervisedProcess.Start("azurite", "node", arguments, null, log);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("Azurite could not be started (is Node.js installed?).", ex);
+        }
 
         var server = new AzuriteServer(blobPort, queuePort, tablePort, process);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await AnswersAsync(blobPort) && await AnswersAsync(queuePort) && await AnswersAsync(tablePort)))
+        if (!await process.WaitForPortsAsync([blobPort, queuePort, tablePort], TimeSpan.FromSeconds(30), cancellationToken))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"Azurite did not start on ports {blobPort}-{tablePort}.");
-            }
-
-            await Task.Delay(100, cancellationToken);
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"Azurite did not start on ports {blobPort}-{tablePort}.");
         }
 
         return server;
@@ -146,7 +118,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         // Two test processes may both find it missing: one installs, the other waits on the lock file.
         var lockPath = Path.Combine(toolDirectory, ".install.lock");
-        await using (var installLock = await AcquireAsync(lockPath, cancellationToken))
+        await using (var installLock = await SupervisedProcess.AcquireInstallLockAsync(lockPath, cancellationToken))
         {
             if (File.Exists(entry))
             {
@@ -154,96 +126,33 @@ public sealed class AzuriteServer : IAsyncDisposable
             }
 
             await log.WriteLineAsync("Installing Azurite with npm (once, about 20 s)…");
-            var npm = new ProcessStartInfo("npm", "ci --no-audit --no-fund --loglevel=error")
+            try
             {
-                WorkingDirectory = toolDirectory,
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm could not be started (is Node.js installed?).");
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            _ = await process.StandardOutput.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            if (process.ExitCode != 0 || !File.Exists(entry))
+                await SupervisedProcess.RunToEndAsync("npm", "ci --no-audit --no-fund --loglevel=error", toolDirectory, cancellationToken);
+            }
+            catch (System.ComponentModel.Win32Exception ex)
             {
-                throw new InvalidOperationException($"npm ci for Azurite failed: {await stderr}");
+                throw new InvalidOperationException("npm could not be started (is Node.js installed?).", ex);
+            }
+
+            if (!File.Exists(entry))
+            {
+                throw new InvalidOperationException("npm ci for Azurite did not install it.");
             }
         }
 
         return entry;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => SupervisedProcess.FreePort();
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is null)
+        if (_process is not null)
         {
-            return;
-        }
-
-        try
-        {
-            if (!_process.HasExited)
-            {
-                // SIGTERM, not SIGKILL: the watchdog passes it on and Azurite writes its files before it exits.
-                using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                {
-                    await term.WaitForExitAsync();
-                }
-
-                try
-                {
-                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-                }
-                catch (TimeoutException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                }
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
-    }
-
-    private static async Task<bool> AnswersAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
+            await _process.DisposeAsync();
         }
     }
 
-    private static async Task<FileStream> AcquireAsync(string path, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250, cancellationToken);
-            }
-        }
-    }
+    private static Task<bool> AnswersAsync(int port) => SupervisedProcess.IsListeningAsync(port);
 }

@@ -53,11 +53,15 @@ public sealed class FireAgreementAlarmActivity(IAgreementRepository agreements, 
                 new OutboxMessage(
                     AgreementPlanner.ReminderId(agreement.Id, alarm),
                     alarm.Kind.ToString(),
-                    "Registry.Admin",
+                    Recipients.Registry,
                     $"{agreement.Details.Type} agreement with {agreement.Details.StateCode} ({agreement.Id}): {what} due {alarm.DueOn:yyyy-MM-dd}, in {alarm.LeadDays} days.",
                     agreement.Id,
                     now,
-                    alarm.DueOn),
+                    alarm.DueOn)
+                {
+                    Body = $"The {what} of the {agreement.Details.Type} agreement with {agreement.Details.StateCode} is due on {alarm.DueOn:yyyy-MM-dd}.\n",
+                    Link = $"/agreements/{agreement.Id}",
+                },
                 CancellationToken.None);
         }
 

@@ -7,6 +7,7 @@ using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Relocations.Ranking;
 using Relocation.Domain.States;
+using Relocation.Workflows.Notifications;
 
 namespace Relocation.Workflows.Relocations;
 
@@ -48,17 +49,10 @@ public sealed class StartRelocationRoundActivity(
         foreach (var asked in round.Asked)
         {
             await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
-            await outbox.AddAsync(new OutboxMessage(
-                $"relocation-{relocation.Id}-round{round.Number}-{asked.StateCode}",
-                "OfferRequest",
-                $"State.FocalPoint:{asked.StateCode}",
-                $"{relocation.Facts.Priority} offer request {relocation.Facts.Pseudonym}: household of {relocation.Facts.Household.Size}; answer by {round.Deadline:yyyy-MM-dd HH:mm} UTC.",
-                relocation.Id,
-                now,
-                DateOnly.FromDateTime(round.Deadline.UtcDateTime)), CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
         }
 
-        return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false);
+        return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime);
     }
 
     private async Task<IReadOnlyList<Candidate>> RankAsync(RelocationCase relocation, DateTimeOffset now)
@@ -88,7 +82,7 @@ public sealed class CloseRelocationRoundActivity(IRelocationRepository relocatio
 /// the case, where the waiting HTTP request reads it. Refused for lack of places or money, the case keeps waiting.
 /// Every step is keyed by the relocation id, so running it again changes nothing.
 /// </summary>
-public sealed class AcceptRelocationOfferActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund, TimeProvider time)
+public sealed class AcceptRelocationOfferActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund, IOutbox outbox, TimeProvider time)
     : TaskActivity<AcceptanceStep, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, AcceptanceStep input)
@@ -97,6 +91,8 @@ public sealed class AcceptRelocationOfferActivity(IRelocationRepository relocati
         var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
         if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == input.RequestId)
         {
+            // Decided by a run that may have died before it told VWU.
+            await TellVwuAsync(relocation, outcome, relocation.State.Accepted?.StateCode);
             return outcome.Accepted;
         }
 
@@ -168,8 +164,16 @@ public sealed class AcceptRelocationOfferActivity(IRelocationRepository relocati
             await fund.ReleaseAsync(relocation.Id, CaseUpdates.ReleaseKey(relocation.Id), CancellationToken.None);
         }
 
+        if (updated.State.LastOutcome is { } decided && decided.RequestId == input.RequestId)
+        {
+            await TellVwuAsync(updated, decided, pending.StateCode);
+        }
+
         return accepted;
     }
+
+    private Task TellVwuAsync(RelocationCase relocation, AcceptanceOutcome outcome, string? stateCode) =>
+        outbox.AddAsync(CaseNotices.AcceptanceOutcome(relocation, outcome, stateCode, time.GetUtcNow()), CancellationToken.None);
 }
 
 /// <summary>Tells the States asked about a case that their offer is no longer needed, or that the case was cancelled.</summary>
@@ -182,10 +186,7 @@ public sealed class NotifyRelocationStatesActivity(IRelocationRepository relocat
         var accepted = relocation.State.Accepted?.StateCode;
         foreach (var state in relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).Where(s => s != accepted || input.What == "Cancelled"))
         {
-            var subject = input.What == "Cancelled"
-                ? $"Offer request {relocation.Facts.Pseudonym} is cancelled."
-                : $"Offer request {relocation.Facts.Pseudonym}: another offer was accepted; yours is no longer needed. Thank you.";
-            await outbox.AddAsync(new OutboxMessage($"relocation-{relocation.Id}-{input.What}-{state}", input.What, $"State.FocalPoint:{state}", subject, relocation.Id, time.GetUtcNow(), null), CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.ToAskedState(relocation, input.What, state, time.GetUtcNow()), CancellationToken.None);
         }
 
         return true;
@@ -211,9 +212,7 @@ public sealed class CompleteRelocationArrivalActivity(IRelocationRepository relo
         if (relocation.Facts.Kind == RelocationKind.TemporaryRelocation && relocation.State.ArrivedOn is { } arrived)
         {
             var due = arrived.AddMonths(ReviewReminderMonths);
-            await outbox.AddAsync(new OutboxMessage($"relocation-{relocation.Id}-protection-review", "ProtectionReview", "Vwu.Officer",
-                $"Protection review of temporary relocation {relocation.Facts.Pseudonym} in {accepted.StateCode}: due before {arrived.AddMonths(6):yyyy-MM-dd}.",
-                relocation.Id, time.GetUtcNow(), due), CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.ProtectionReview(relocation, accepted.StateCode, arrived, due, time.GetUtcNow()), CancellationToken.None);
         }
 
         return true;
@@ -243,9 +242,7 @@ public sealed class EscalateRelocationActivity(IRelocationRepository relocations
     {
         var now = time.GetUtcNow();
         var relocation = await CaseUpdates.UpdateAsync(relocations, input, c => c.Escalate(now));
-        await outbox.AddAsync(new OutboxMessage($"relocation-{relocation.Id}-escalated", "Escalation", "Registrar",
-            $"{relocation.Facts.Priority} relocation {relocation.Facts.Pseudonym} ({relocation.Facts.CaseReference}): no State's offer could be accepted after {relocation.Rounds.Count} round(s).",
-            relocation.Id, now, null), CancellationToken.None);
+        await outbox.AddAsync(CaseNotices.Escalation(relocation, now), CancellationToken.None);
         return true;
     }
 }
@@ -255,4 +252,55 @@ public sealed class ReadRelocationStatusActivity(IRelocationRepository relocatio
 {
     public override async Task<RelocationStatus> RunAsync(TaskActivityContext context, string input) =>
         (await CaseUpdates.FindAsync(relocations, input)).Status;
+}
+
+/// <summary>
+/// A reminder point of a round (50% or 90% of the response window): the asked States that have not answered yet get a
+/// reminder; at the last point VWU hears when the round is about to close with no offer. Keys per round, point and
+/// State, so a rerun sends nothing twice.
+/// </summary>
+public sealed class RemindRelocationRoundActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<RoundReminder, int>
+{
+    public override async Task<int> RunAsync(TaskActivityContext context, RoundReminder input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        var round = relocation.Rounds.FirstOrDefault(r => r.Number == input.Round);
+        if (round is null || round.ClosedAt is not null || relocation.Status != RelocationStatus.AwaitingOffers)
+        {
+            return 0;
+        }
+
+        var answered = relocation.Offers.Where(o => o.Round == round.Number).Select(o => o.StateCode).ToHashSet(StringComparer.Ordinal);
+        var sent = 0;
+        foreach (var asked in round.Asked.Where(a => !answered.Contains(a.StateCode)))
+        {
+            await outbox.AddAsync(CaseNotices.OfferRequestReminder(relocation, round, asked.StateCode, input.Percent, now), CancellationToken.None);
+            sent++;
+        }
+
+        if (input.Percent >= RoundReminder.ClosingPercent && !relocation.Offers.Any(o => o.Round == round.Number && o.Decision == OfferDecision.Offer))
+        {
+            await outbox.AddAsync(CaseNotices.RoundClosingWithoutOffer(relocation, round, now), CancellationToken.None);
+        }
+
+        return sent;
+    }
+}
+
+/// <summary>Tells VWU of every offer recorded on the case, once each (keyed by round and State).</summary>
+public sealed class NotifyOffersReceivedActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<string, int>
+{
+    public override async Task<int> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        var offers = relocation.Offers.Where(o => o.Decision == OfferDecision.Offer).ToArray();
+        foreach (var offer in offers)
+        {
+            await outbox.AddAsync(CaseNotices.OfferReceived(relocation, offer, time.GetUtcNow()), CancellationToken.None);
+        }
+
+        return offers.Length;
+    }
 }

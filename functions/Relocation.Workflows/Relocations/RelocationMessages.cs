@@ -21,8 +21,34 @@ public enum CaseEventKind
 /// <summary>A step on one round of a case.</summary>
 public sealed record RoundStep(string RelocationId, int Round);
 
-/// <summary>The round as opened: how many States were asked, until when, and whether the case still needs rounds.</summary>
-public sealed record RoundOpened(int Round, int Asked, DateTime DeadlineUtc, int MaxRounds, bool Stop);
+/// <summary>
+/// The round as opened: how many States were asked, from when until when, and whether the case still needs rounds.
+/// <see cref="OpenedUtc"/> is last and optional so histories written before it replay (no reminders for them).
+/// </summary>
+public sealed record RoundOpened(int Round, int Asked, DateTime DeadlineUtc, int MaxRounds, bool Stop, DateTime OpenedUtc = default)
+{
+    /// <summary>The reminder points of the round, in order: 50% and 90% of the response window.</summary>
+    public IReadOnlyList<(DateTime At, int Percent)> ReminderPoints()
+    {
+        if (OpenedUtc == default || DeadlineUtc <= OpenedUtc)
+        {
+            return [];
+        }
+
+        var window = DeadlineUtc - OpenedUtc;
+        return RoundReminder.Percents.Select(p => (OpenedUtc + (window * p / 100.0), p)).ToArray();
+    }
+}
+
+/// <summary>A reminder point of a round.</summary>
+public sealed record RoundReminder(string RelocationId, int Round, int Percent)
+{
+    /// <summary>Where the States that have not answered are reminded.</summary>
+    public static readonly IReadOnlyList<int> Percents = [50, 90];
+
+    /// <summary>At this point VWU also hears when the round has no offer.</summary>
+    public const int ClosingPercent = 90;
+}
 
 /// <summary>An acceptance to carry out.</summary>
 public sealed record AcceptanceStep(string RelocationId, string RequestId);

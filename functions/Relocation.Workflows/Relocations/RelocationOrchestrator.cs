@@ -32,16 +32,32 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 
             context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.AwaitingOffers), round });
             var roundOver = opened.Asked == 0;
+            // One timer at a time: the next reminder point (50%, 90% of the window), then the deadline. A reminder
+            // timer that loses to an event is cancelled like the deadline's; the round's end drops the rest.
+            var reminders = opened.ReminderPoints();
+            var nextReminder = 0;
             while (!roundOver && !accepted)
             {
                 using var cancel = new CancellationTokenSource();
                 var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
-                var deadline = context.CreateTimer(opened.DeadlineUtc, cancel.Token);
+                var reminder = nextReminder < reminders.Count ? reminders[nextReminder] : default((DateTime At, int Percent)?);
+                var deadline = context.CreateTimer(reminder?.At ?? opened.DeadlineUtc, cancel.Token);
                 var winner = await Task.WhenAny(next, deadline);
                 // Synchronously, so the loser is cancelled inside this replay step (CancelAsync runs callbacks elsewhere).
 #pragma warning disable CA1849
                 cancel.Cancel();
 #pragma warning restore CA1849
+                if (winner == deadline && reminder is { } point)
+                {
+                    nextReminder++;
+                    if (context.CurrentUtcDateTime < opened.DeadlineUtc)
+                    {
+                        await context.CallActivityAsync(nameof(RemindRelocationRoundActivity), new RoundReminder(id, round, point.Percent), Retry);
+                    }
+
+                    continue;
+                }
+
                 if (winner == deadline)
                 {
                     // On the Azure Storage engine a timer can be delivered a little early (queue visibility is counted in
@@ -55,6 +71,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 {
                     case CaseEventKind.Response:
                         roundOver = caseEvent.RoundOver;
+                        await context.CallActivityAsync(nameof(NotifyOffersReceivedActivity), id, Retry);
                         break;
                     case CaseEventKind.Acceptance when caseEvent.RequestId is not null:
                         accepted = await context.CallActivityAsync<bool>(nameof(AcceptRelocationOfferActivity), new AcceptanceStep(id, caseEvent.RequestId), Retry);

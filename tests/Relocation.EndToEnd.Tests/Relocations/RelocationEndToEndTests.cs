@@ -58,10 +58,10 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
             Assert.Contains(step, timeline);
         }
 
-        var outbox = (await s.Ok(HttpMethod.Get, "outbox", RelocationScenario.Admin)).EnumerateArray().Where(m => m.GetProperty("relatedId").GetString() == id).Select(m => m.GetProperty("kind").GetString()).ToArray();
-        Assert.Contains("OfferRequest", outbox);
-        Assert.Contains("OfferNoLongerNeeded", outbox);
-        Assert.Contains("ProtectionReview", await WaitForOutboxAsync(s, id, "ProtectionReview"));
+        // Each recipient finds its notifications in its own inbox (the outbox is a delivery view without content).
+        Assert.Contains("OfferRequest", await WaitForInboxAsync(s, nor, "W-1001", "OfferRequest"));
+        Assert.Contains("OfferNoLongerNeeded", await WaitForInboxAsync(s, swe, "W-1001", "OfferNoLongerNeeded"));
+        Assert.Contains("ProtectionReview", await WaitForInboxAsync(s, RelocationScenario.Vwu, "W-1001", "ProtectionReview"));
     }
 
     [Fact]
@@ -277,12 +277,12 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         throw new TimeoutException("The capacity did not change as expected.");
     }
 
-    private static async Task<string[]> WaitForOutboxAsync(RelocationScenario s, string id, string kind)
+    private static async Task<string[]> WaitForInboxAsync(RelocationScenario s, string token, string pseudonym, string kind)
     {
         for (var i = 0; i < 100; i++)
         {
-            var kinds = (await s.Ok(HttpMethod.Get, "outbox", RelocationScenario.Admin)).EnumerateArray()
-                .Where(m => m.GetProperty("relatedId").GetString() == id).Select(m => m.GetProperty("kind").GetString()!).ToArray();
+            var kinds = (await s.Ok(HttpMethod.Get, "inbox", token)).GetProperty("items").EnumerateArray()
+                .Where(m => m.GetProperty("subject").GetString()!.Contains(pseudonym, StringComparison.Ordinal)).Select(m => m.GetProperty("kind").GetString()!).ToArray();
             if (kinds.Contains(kind))
             {
                 return kinds;

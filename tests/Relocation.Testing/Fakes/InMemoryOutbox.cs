@@ -19,4 +19,11 @@ public sealed class InMemoryOutbox : IOutbox
 
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(int max, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OutboxMessage>>(_messages.Values.OrderBy(m => m.Id, StringComparer.Ordinal).Take(max).ToArray());
+
+    /// <summary>Nothing is delivered here: every message is Pending, by its key.</summary>
+    public Task<IReadOnlyList<NotificationDelivery>> ListDeliveriesAsync(DeliveryStatus? status, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NotificationDelivery>>(status is null or DeliveryStatus.Pending
+            ? _messages.Values.OrderBy(m => m.Id, StringComparer.Ordinal).Take(max)
+                .Select(m => new NotificationDelivery(m.Id, Recipients.RoleOf(m.Recipient), m.Kind, DeliveryStatus.Pending, 0, null)).ToArray()
+            : []);
 }

@@ -77,9 +77,10 @@ public sealed class FundReportTests
         var ledger = new Mock<IFundLedger>();
         ledger.Setup(l => l.ReadAllAsync(It.IsAny<CancellationToken>())).Returns(() => Each(book.Postings));
         var store = new Mock<IFundReportStore>();
+        var outbox = new Relocation.Testing.Fakes.InMemoryOutbox();
         await using var host = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestrator<FundReportOrchestrator>().AddActivity<BuildFundReportActivity>(),
-            new DurableTaskTestHostOptions { ConfigureServices = s => s.AddSingleton(ledger.Object).AddSingleton(store.Object).AddSingleton(TimeProvider.System) });
+            new DurableTaskTestHostOptions { ConfigureServices = s => s.AddSingleton(ledger.Object).AddSingleton(store.Object).AddSingleton<Relocation.Domain.Outbox.IOutbox>(outbox).AddSingleton(TimeProvider.System) });
 
         var id = FundReportInstance.MonthlyReportId(Now);
         await FundReportInstance.StartAsync(host.Client, new FundReportRequest(id, Day), CancellationToken.None);
@@ -89,6 +90,8 @@ public sealed class FundReportTests
         Assert.Equal(["csv", "xlsx"], done.ReadOutputAs<FundReportResult>()!.Formats);
         store.Verify(s => s.PutAsync(id, It.Is<FundReportFile>(f => f.Format == "csv"), It.IsAny<CancellationToken>()), Times.Once);
         store.Verify(s => s.PutAsync(id, It.Is<FundReportFile>(f => f.Format == "xlsx"), It.IsAny<CancellationToken>()), Times.Once);
+        var ready = Assert.Single(outbox.Messages);
+        Assert.Equal(("FundReportReady", "Finance.Officer", id), (ready.Kind, ready.Recipient, ready.RelatedId));
     }
 
     private static async IAsyncEnumerable<Posting> Each(IEnumerable<Posting> postings)

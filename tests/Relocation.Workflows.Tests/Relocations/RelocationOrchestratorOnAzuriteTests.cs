@@ -52,7 +52,8 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<AcceptRelocationOfferActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
-                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>(),
+                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
+                .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
@@ -220,7 +221,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
         Assert.Equal(RelocationStatus.Escalated, relocation.Status);
         Assert.Equal(states.Order(), relocation.Rounds.Select(r => r.Asked.Single().StateCode).Order());
-        Assert.Contains(outbox, m => m.RelatedId == id && m.Recipient == "Registrar");
+        Assert.Contains(outbox, m => m.RelatedId == id && m.Recipient == "Registry.Admin");
     }
 
     [Fact]

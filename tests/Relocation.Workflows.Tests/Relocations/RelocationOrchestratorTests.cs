@@ -54,7 +54,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                 .AddActivity<NotifyRelocationStatesActivity>()
                 .AddActivity<CompleteRelocationArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>()
-                .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>(),
+                .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
+                .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
@@ -235,7 +236,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
         Assert.Equal(RelocationStatus.Escalated, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
         Assert.Equal(["DNK", "FIN", "NOR"], asked);
-        Assert.Equal(["Registrar"], OutboxTo(id, "Escalation"));
+        Assert.Equal(["Registry.Admin"], OutboxTo(id, "Escalation"));
         Assert.Equal(0, await TotalHeldAsync());
     }
 
@@ -384,5 +385,75 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         }
 
         await Assert.ThrowsAsync<ConflictException>(() => _commands.ArriveAsync(Client, id, Today, CancellationToken.None));
+    }
+
+    // ---- deadline reminders (issue 12) ----
+
+    [Fact]
+    public async Task RunAsync_EmergencyRound_RemindsAt50And90PercentOnlyStatesThatHaveNotAnswered()
+    {
+        // Arrange: the Emergency round's 24 hours become 8.6 s; the reminder points fall at 4.3 s and 7.8 s.
+        _options.ClockScale = 0.0001;
+        foreach (var code in new[] { "FIN", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync();
+        var round = (await AwaitingOffers(WaitAsync, id)).Rounds[0];
+
+        // Act: SWE answers before the first point, NOR between the two, FIN never.
+        await RespondAsync(id, "SWE", OfferDecision.Decline);
+        await WaitForOutboxAsync(id, "OfferRequestReminder", 2);
+        await RespondAsync(id, "NOR", OfferDecision.Decline);
+        await WaitAsync(id, c => c.Rounds[0].ClosedAt is not null);
+
+        // Assert
+        var window = round.Deadline - round.StartedAt;
+        var reminders = _outbox.Messages.Where(m => m.RelatedId == id && m.Kind == "OfferRequestReminder").ToArray();
+        var at50 = reminders.Where(m => m.Id.Contains("-reminder50-", StringComparison.Ordinal)).ToArray();
+        var at90 = reminders.Where(m => m.Id.Contains("-reminder90-", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["State.FocalPoint:FIN", "State.FocalPoint:NOR"], at50.Select(m => m.Recipient).Order(StringComparer.Ordinal));
+        Assert.Equal(["State.FocalPoint:FIN"], at90.Select(m => m.Recipient));
+        Assert.All(at50, m => Assert.InRange(m.CreatedAt, round.StartedAt + (window * 0.5), round.StartedAt + (window * 0.5) + ReminderSlack));
+        Assert.All(at90, m => Assert.InRange(m.CreatedAt, round.StartedAt + (window * 0.9), round.StartedAt + (window * 0.9) + ReminderSlack));
+        var closing = Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "RoundClosingWithoutOffer");
+        Assert.Equal("Vwu.Officer", closing.Recipient);
+        Assert.All(reminders, m => Assert.Contains("UTC", m.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_OfferAcceptedBeforeFirstPoint_NoReminderEver()
+    {
+        // Arrange: a 4.3 s round; the offer is accepted at once.
+        _options.ClockScale = 0.00005;
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        var round = (await AwaitingOffers(WaitAsync, id)).Rounds[0];
+
+        // Act
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        var outcome = await AcceptAsync(id, "NOR");
+        var pastDeadline = round.Deadline - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+        await Task.Delay(pastDeadline > TimeSpan.Zero ? pastDeadline : TimeSpan.Zero);
+
+        // Assert: the reminder timer lost the race and was cancelled; VWU heard of the offer and the commitment.
+        Assert.True(outcome.Accepted, outcome.Reason);
+        Assert.Empty(OutboxTo(id, "OfferRequestReminder"));
+        Assert.Empty(OutboxTo(id, "RoundClosingWithoutOffer"));
+        Assert.Equal(["Vwu.Officer"], OutboxTo(id, "OfferReceived"));
+        Assert.Equal(["Vwu.Officer"], OutboxTo(id, "AcceptanceCommitted"));
+    }
+
+    private static readonly TimeSpan ReminderSlack = TimeSpan.FromSeconds(2);
+
+    private async Task WaitForOutboxAsync(string id, string kind, int count)
+    {
+        for (var i = 0; i < 400 && OutboxTo(id, kind).Length < count; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(OutboxTo(id, kind).Length >= count, $"Expected {count} {kind} messages.");
     }
 }

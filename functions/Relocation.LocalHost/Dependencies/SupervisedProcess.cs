@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Relocation.LocalHost.Dependencies;
+
+/// <summary>
+/// A local dependency (Azurite, smtp4dev) as a child process under a small watchdog shell: the watchdog stops it with
+/// SIGTERM (gracefully, so it saves its files) when its owner dies, even by kill -9, so an orphan never keeps the
+/// ports or serves stale state to the next start. Stopping it by hand goes through the same SIGTERM.
+/// </summary>
+public sealed class SupervisedProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SupervisedProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/> under the watchdog; its stderr goes to <paramref name="log"/> prefixed with <paramref name="name"/>.</summary>
+    public static SupervisedProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(
+            "\"$@\" & child=$!; trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT; " +
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done; " +
+            "kill -TERM $child 2>/dev/null; wait $child");
+        start.ArgumentList.Add($"{name}-watchdog");
+        start.ArgumentList.Add(fileName);
+        foreach (var arg in arguments)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} could not be started.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                log.WriteLine($"{name}: {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new SupervisedProcess(process);
+    }
+
+    /// <summary>Waits until every port accepts connections; false if the process exits or the time runs out.</summary>
+    public async Task<bool> WaitForPortsAsync(IReadOnlyList<int> ports, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var all = true;
+            foreach (var port in ports)
+            {
+                all &= await IsListeningAsync(port);
+            }
+
+            if (all)
+            {
+                return true;
+            }
+
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>True while something accepts connections on the port of 127.0.0.1.</summary>
+    public static async Task<bool> IsListeningAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A lock file, so two processes installing the same tool at once do it once.</summary>
+    public static async Task<FileStream> AcquireInstallLockAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs an installer command to its end; throws with its error output when it fails.</summary>
+    public static async Task RunToEndAsync(string fileName, string arguments, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(fileName, arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} could not be started.");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {arguments} failed: {await stderr}{await stdout}");
+        }
+    }
+
+    /// <summary>SIGTERM through the watchdog, then SIGKILL after 10 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+                {
+                    await term.WaitForExitAsync();
+                }
+
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
+                catch (TimeoutException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Time.Testing;
+using Relocation.Domain.Capacities;
+using Relocation.Testing.Builders;
+using Relocation.Testing.Fakes;
+using Relocation.Workflows.Notifications;
+
+namespace Relocation.Workflows.Tests.Notifications;
+
+public sealed class CapacityStaleRemindersTests
+{
+    private static readonly DateTimeOffset Confirmed = new(2026, 6, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly InMemoryCapacityRepository _capacities = new();
+    private readonly InMemoryOutbox _outbox = new();
+    private readonly FakeTimeProvider _time = new(Confirmed);
+
+    private async Task AddAsync()
+    {
+        var terms = new CapacityInputBuilder().With(i => i with
+        {
+            AvailableFrom = DateOnly.FromDateTime(Confirmed.UtcDateTime), AvailableUntil = DateOnly.FromDateTime(Confirmed.UtcDateTime).AddYears(2),
+        }).BuildTerms();
+        await _capacities.AddAsync(Capacity.Register("cap-1", "NOR", terms, Confirmed), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task RunAsync_At79_80And90Days_RemindsOnceAt80AndOnceWhenStale()
+    {
+        // Arrange
+        await AddAsync();
+        var reminders = new CapacityStaleReminders(_capacities, _outbox, _time);
+        var kinds = new List<string[]>();
+
+        // Act: daily runs, twice a day around each point.
+        foreach (var day in new[] { 79, 80, 80, 89, 90, 91 })
+        {
+            _time.SetUtcNow(Confirmed.AddDays(day).AddMinutes(1));
+            await reminders.RunAsync(CancellationToken.None);
+            kinds.Add(_outbox.Messages.Select(m => m.Kind).Order(StringComparer.Ordinal).ToArray());
+        }
+
+        // Assert
+        Assert.Empty(kinds[0]);
+        Assert.Equal(["CapacityStaleSoon"], kinds[1]);
+        Assert.Equal(["CapacityStaleSoon"], kinds[3]);
+        Assert.Equal(["CapacityStale", "CapacityStaleSoon"], kinds[5]);
+        Assert.All(_outbox.Messages, m => Assert.Equal("State.FocalPoint:NOR", m.Recipient));
+        Assert.Contains("2026-08-30", Assert.Single(_outbox.Messages, m => m.Kind == "CapacityStaleSoon").Subject, StringComparison.Ordinal);
+    }
+}
