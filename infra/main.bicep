@@ -161,6 +161,19 @@ module communication 'modules/communication.bicep' = {
   }
 }
 
+@description('Region of the console (Static Web Apps: westeurope, westus2, centralus, eastus2, eastasia).')
+param consoleLocation string = 'westeurope'
+
+module console 'modules/console.bicep' = {
+  name: 'console'
+  scope: rg
+  params: {
+    name: 'stapp-${resourceToken}'
+    location: consoleLocation
+    tags: tags
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -174,6 +187,7 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainerName
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    allowedOrigins: ['https://${console.outputs.defaultHostname}']
     // The configuration contract with the app code (local names in local.settings.sample.json;
     // Infra tests check that every local setting has its counterpart here).
     appSettings: {
@@ -235,6 +249,8 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_CONSOLE_URL string = 'https://${console.outputs.defaultHostname}'
+output AZURE_CONSOLE_NAME string = console.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output CASEFILE_KEY_SECRET_NAME string = 'casefile-key'

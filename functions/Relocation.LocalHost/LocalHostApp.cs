@@ -5,6 +5,7 @@ using Relocation.Api.Routing;
 using Relocation.Api.Security;
 using Relocation.LocalHost.Azurite;
 using Relocation.LocalHost.Dependencies;
+using Relocation.LocalHost.WebConsole;
 using Relocation.LocalHost.Engine;
 using Relocation.LocalHost.Seed;
 using Relocation.Storage;
@@ -25,6 +26,8 @@ internal static partial class LocalHostApp
     public static async Task<int> RunAsync(LocalHostArguments arguments)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // The console's files: from the Relocation.Web project after a build, from wwwroot after a publish.
+        builder.WebHost.UseStaticWebAssets();
         builder.Configuration.Sources.Clear();
         builder.Configuration
             .AddLocalSettingsSample(RepositoryPaths.SettingsSample)
@@ -88,6 +91,8 @@ internal static partial class LocalHostApp
                 .WithName(route.Name);
         }
 
+        app.MapConsole(arguments.Port);
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relocation.LocalHost");
         var sample = app.Services.GetRequiredService<SampleData>();
         if (arguments.SeedSample)
@@ -108,6 +113,7 @@ internal static partial class LocalHostApp
 
             Relocation local host listening on http://127.0.0.1:{arguments.Port}/api  (health: /api/health, contract: /api/openapi.json)
             {(smtp is null ? "E-mail: off (--no-smtp or no Smtp__Host); messages wait in the inboxes and as Pending." : $"E-mail: every mail sent is readable at {smtp.WebUrl}")}
+            Console:      http://127.0.0.1:{arguments.Port}/  (sign in at /signin with a development role)
             Get a token:  dotnet run --project functions/Relocation.LocalHost -- token --role Registry.Admin
                           dotnet run --project functions/Relocation.LocalHost -- token --role State.FocalPoint --state NOR
             Stop with Ctrl+C.

@@ -40,7 +40,7 @@ public static class StorageServiceCollectionExtensions
         foreach (var table in new[]
                  {
                      TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable,
+                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -79,6 +79,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(StorageResource.Container(CaseFileStore.Container));
         services.AddSingleton<ICaseFileStore, CaseFileStore>();
         services.AddSingleton<IRelocationRepository, RelocationRepository>();
+        services.AddSingleton<CaseloadIndex>();
+        services.AddSingleton<ICaseloadIndex>(sp => sp.GetRequiredService<CaseloadIndex>());
         services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
         services.AddSingleton(StorageResource.Container(FundReportStore.Container));
         services.AddSingleton<IFundLedger, TableFundLedger>().AddSingleton<IFundReportStore, FundReportStore>().AddSingleton<IFundService, FundService>();

@@ -23,6 +23,9 @@ param instanceMemoryMB int = 2048
 
 param logAnalyticsWorkspaceId string
 
+@description('Browser origins allowed to call the API (the console); nothing else gets CORS headers.')
+param allowedOrigins array = []
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -56,6 +59,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      cors: {
+        allowedOrigins: allowedOrigins
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

@@ -209,6 +209,25 @@ public sealed class TemplatePolicyTests(CompiledTemplateFixture fixture)
     }
 
     [Fact]
+    public void Console_MainTemplate_StaticWebAppWithoutBackendAndCorsForItsOriginOnly()
+    {
+        // Arrange
+        var template = fixture.Template();
+
+        // Act
+        var console = Assert.Single(template.ResourcesOfType("Microsoft.Web/staticSites")).Resource;
+        var site = Assert.Single(template.ResourcesOfType("Microsoft.Web/sites")).Resource;
+        var origins = template.Module("function-app").ResolveParameter((string?)site["properties"]?["siteConfig"]?["cors"]?["allowedOrigins"])?.ToJsonString() ?? string.Empty;
+
+        // Assert: no linked backend (its proxy would replace the bearer token), CORS names the console and nothing else.
+        Assert.Empty(template.ResourcesOfType("Microsoft.Web/staticSites/linkedBackends"));
+        Assert.Contains("azd-service-name", console["tags"]?.ToJsonString() ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains("defaultHostname", origins, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"*\"", origins, StringComparison.Ordinal);
+        Assert.False((bool?)site["properties"]?["siteConfig"]?["cors"]?["supportCredentials"] ?? true);
+    }
+
+    [Fact]
     public void AppSettings_LocalSample_EveryLocalSettingHasAzureCounterpart()
     {
         // Arrange: read dynamically, so a setting added by a later feature fails here until infra has it.

@@ -13,12 +13,13 @@ namespace Relocation.Storage.Relocations;
 /// columns so every change of a case is one conditional write. The offer-request index is partitioned by State, so a
 /// focal point's list is one partition query.
 /// </summary>
-internal sealed class RelocationRepository(StorageClients clients) : IRelocationRepository
+internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex caseload) : IRelocationRepository
 {
     public const string Table = "Relocations";
     public const string IndexTable = "OfferRequests";
     public const string HistoryTable = "RelocationHistory";
-    private const string Row = "case";
+    public const string CaseRow = "case";
+    private const string Row = CaseRow;
 
     private readonly TableClient _table = clients.Table(Table);
     private readonly TableClient _index = clients.Table(IndexTable);
@@ -28,6 +29,8 @@ internal sealed class RelocationRepository(StorageClients clients) : IRelocation
     {
         ArgumentNullException.ThrowIfNull(relocation);
         var entity = await ToBoundedEntityAsync(relocation, cancellationToken);
+        // The caseload line first: a line without its case is skipped when listed; a case without its line would be invisible.
+        await caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken);
         try
         {
             var response = await _table.AddEntityAsync(entity, cancellationToken);
@@ -53,6 +56,8 @@ internal sealed class RelocationRepository(StorageClients clients) : IRelocation
         var response = await EntityExtensions.GuardAsync(
             () => _table.UpdateEntityAsync(entity, new ETag(relocation.Version!), TableUpdateMode.Replace, cancellationToken), "relocation request");
         entity.ETag = response.Headers.ETag ?? default;
+        // After the case: a crash in between leaves a stale line, which the next listing repairs from the case row.
+        await caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken);
         return ToCase(entity);
     }
 
@@ -134,7 +139,7 @@ internal sealed class RelocationRepository(StorageClients clients) : IRelocation
         ["TimelineOffset"] = c.TimelineOffset,
     };
 
-    private static RelocationCase ToCase(TableEntity e) => RelocationCase.Rehydrate(
+    internal static RelocationCase ToCase(TableEntity e) => RelocationCase.Rehydrate(
         e.PartitionKey,
         new RelocationFacts(
             e.GetString("CaseReference"),

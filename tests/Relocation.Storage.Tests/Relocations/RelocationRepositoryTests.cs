@@ -7,16 +7,65 @@ using Relocation.Storage.Tables;
 namespace Relocation.Storage.Tests.Relocations;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class RelocationRepositoryTests(StorageFixture fixture) : IAsyncLifetime
+public sealed class RelocationRepositoryTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-    private readonly RelocationRepository _repository = new(fixture.Azurite.Clients);
+    private readonly StorageFixture _fixture;
+    private readonly CaseloadIndex _caseload;
+    private readonly RelocationRepository _repository;
 
     public Task InitializeAsync() =>
-        new StorageInitializer(fixture.Azurite.Clients, [StorageResource.Table(RelocationRepository.Table), StorageResource.Table(RelocationRepository.IndexTable), StorageResource.Table(RelocationRepository.HistoryTable)])
+        new StorageInitializer(_fixture.Azurite.Clients, [StorageResource.Table(RelocationRepository.Table), StorageResource.Table(RelocationRepository.IndexTable), StorageResource.Table(RelocationRepository.HistoryTable),
+                StorageResource.Table(CaseloadIndex.OpenTable), StorageResource.Table(CaseloadIndex.ClosedTable)])
             .EnsureCreatedAsync(CancellationToken.None);
 
+    public RelocationRepositoryTests(StorageFixture fixture)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        _fixture = fixture;
+        _caseload = new CaseloadIndex(fixture.Azurite.Clients);
+        _repository = new RelocationRepository(fixture.Azurite.Clients, _caseload);
+    }
+
     public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task UpdateAsync_CaseCancelled_MovesItsCaseloadLineFromOpenToClosed()
+    {
+        var c = NewCase();
+        c.StartRound(1, [new AskedState("NOR", "cap1", true, 1100)], Now, Now.AddHours(72));
+        var saved = await _repository.AddAsync(c, CancellationToken.None);
+        var open = await _caseload.ListAsync(new CaseloadQuery(null, null, null, Now, null, 200), CancellationToken.None);
+        var line = Assert.Single(open.Items, i => i.Id == c.Id);
+        Assert.Equal(Now.AddHours(72), line.Deadline);
+        Assert.Equal("NOR", line.StateCode);
+
+        saved.Cancel("Threat assessment changed", Now.AddHours(1));
+        await _repository.UpdateAsync(saved, CancellationToken.None);
+
+        Assert.DoesNotContain((await _caseload.ListAsync(new CaseloadQuery(RelocationStatus.AwaitingOffers, null, null, Now, null, 200), CancellationToken.None)).Items, i => i.Id == c.Id);
+        var closed = (await _caseload.ListAsync(new CaseloadQuery(RelocationStatus.Cancelled, null, null, Now, null, 200), CancellationToken.None)).Items;
+        Assert.Null(Assert.Single(closed, i => i.Id == c.Id).Deadline);
+    }
+
+    [Fact]
+    public async Task ListAsync_StaleLineLeftByACrash_ShowsTheCaseAsItIsAndRepairsTheLine()
+    {
+        var c = NewCase();
+        c.StartRound(1, [new AskedState("NOR", "cap1", true, 1100)], Now, Now.AddHours(72));
+        var saved = await _repository.AddAsync(c, CancellationToken.None);
+        var staleLine = CaseloadEntry.From(saved);
+        saved.Cancel("Moved by other means", Now.AddHours(1));
+        await _repository.UpdateAsync(saved, CancellationToken.None);
+        // The process died after the case write and before the index write: the open line is back.
+        await _caseload.PutAsync(staleLine, CancellationToken.None);
+
+        var first = await _caseload.ListAsync(new CaseloadQuery(null, null, null, Now, null, 200), CancellationToken.None);
+        var second = await _caseload.ListAsync(new CaseloadQuery(RelocationStatus.AwaitingOffers, null, null, Now, null, 200), CancellationToken.None);
+
+        Assert.Equal(RelocationStatus.Cancelled, Assert.Single(first.Items, i => i.Id == c.Id).Status);
+        Assert.DoesNotContain(second.Items, i => i.Id == c.Id);
+    }
 
     private static RelocationCase NewCase() => RelocationCase.Submit(Guid.NewGuid().ToString("N"),
         new RelocationFacts("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Urgent, new Household(2, 1), new Needs(["fr"], true)), Now, "Vwu.Officer");

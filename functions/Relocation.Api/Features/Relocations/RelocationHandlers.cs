@@ -18,6 +18,7 @@ internal sealed class RelocationHandlers(
     ICapacityRepository capacities,
     IStateRepository states,
     IAgreementRepository agreements,
+    ICaseloadIndex caseload,
     RelocationCommands commands,
     TimeProvider time)
 {
@@ -47,6 +48,34 @@ internal sealed class RelocationHandlers(
         await commands.StartAsync(request.Workflows, relocation, request.Aborted);
         return ApiResult.Accepted(new { id, status = relocation.Status, statusUrl = $"/api/relocations/{id}" }, $"/api/relocations/{id}");
     }
+
+    public async Task<ApiResult> ListAsync(ApiRequest request)
+    {
+        var overdue = request.Query("overdue") switch
+        {
+            null or "" => (bool?)null,
+            "true" => true,
+            "false" => false,
+            _ => throw new DomainValidationException("overdue", "'overdue' must be true or false."),
+        };
+        var page = await caseload.ListAsync(
+            new CaseloadQuery(EnumQuery<RelocationStatus>(request, "status"), EnumQuery<RelocationPriority>(request, "priority"), overdue, time.GetUtcNow(), request.Query("page")),
+            request.Aborted);
+        return ApiResult.Ok(new
+        {
+            items = page.Items.Select(e => new { e.Id, e.Pseudonym, e.Kind, e.Priority, e.Status, e.Round, e.Deadline, e.StateCode }).ToArray(),
+            nextPage = page.NextPage,
+        });
+    }
+
+    private static T? EnumQuery<T>(ApiRequest request, string name)
+        where T : struct, Enum =>
+        request.Query(name) switch
+        {
+            null or "" => null,
+            var text when Enum.TryParse<T>(text, ignoreCase: false, out var value) && Enum.IsDefined(value) && !char.IsAsciiDigit(text[0]) => value,
+            _ => throw new DomainValidationException(name, $"'{name}' must be one of {string.Join(", ", Enum.GetNames<T>())}."),
+        };
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
     {

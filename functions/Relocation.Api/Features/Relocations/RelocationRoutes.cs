@@ -11,6 +11,8 @@ internal sealed class RelocationRoutes : IApiRoutes
     [
         ApiRoute.For<RelocationHandlers>("CreateRelocation", HttpMethods.Post, "relocations", Vwu,
             (h, r) => h.CreateAsync(r), "Raises an urgent relocation request; the protected person's details are encrypted in the case file (202).") with { Creates = true },
+        ApiRoute.For<RelocationHandlers>("ListRelocations", HttpMethods.Get, "relocations", Vwu,
+            (h, r) => h.ListAsync(r), "VWU's caseload: open cases first, nearest deadline first; filters status, priority, overdue; paged by nextPage."),
         ApiRoute.For<RelocationHandlers>("GetRelocation", HttpMethods.Get, "relocations/{id}", Vwu,
             (h, r) => h.GetAsync(r), "Status, round, deadlines, offers and timeline; no protected details."),
         ApiRoute.For<RelocationHandlers>("GetRelocationTimeline", HttpMethods.Get, "relocations/{id}/timeline", Vwu,

@@ -1,0 +1,84 @@
+using Relocation.Domain.Capacities;
+
+namespace Relocation.Domain.Relocations;
+
+/// <summary>
+/// One line of VWU's caseload: what the list shows and sorts on, derived from the case alone (no protected details),
+/// so an index row can always be rebuilt from the case row it describes.
+/// </summary>
+public sealed record CaseloadEntry(
+    string Id,
+    string Pseudonym,
+    RelocationKind Kind,
+    RelocationPriority Priority,
+    RelocationStatus Status,
+    int Round,
+    DateTimeOffset? Deadline,
+    string? StateCode,
+    DateTimeOffset SubmittedAt)
+{
+    public bool IsOpen => Status is not (RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled);
+
+    /// <summary>
+    /// The next thing due: the open round's response deadline while States are asked, the relocation due date once an
+    /// offer is accepted; a closed case has none. The State is the accepted one, else the best-ranked State asked now.
+    /// </summary>
+    public static CaseloadEntry From(RelocationCase relocation)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var round = relocation.CurrentRound;
+        var open = !relocation.IsFinal;
+        DateTimeOffset? deadline = !open ? null
+            : relocation.State.Accepted is not null ? new DateTimeOffset(relocation.State.RelocationDueOn.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero)
+            : round is { ClosedAt: null } ? round.Deadline
+            : null;
+        var state = relocation.State.Accepted?.StateCode
+            ?? round?.Asked.OrderByDescending(a => a.Score).Select(a => a.StateCode).FirstOrDefault();
+        return new CaseloadEntry(relocation.Id, relocation.Facts.Pseudonym, relocation.Facts.Kind, relocation.Facts.Priority, relocation.Status,
+            round?.Number ?? 0, deadline, state, relocation.State.SubmittedAt);
+    }
+
+    /// <summary>Open cases first, the nearest deadline first (none last), then the oldest first.</summary>
+    public static int Compare(CaseloadEntry? x, CaseloadEntry? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        if (x is null || y is null)
+        {
+            return x is null ? 1 : -1;
+        }
+
+        var open = y.IsOpen.CompareTo(x.IsOpen);
+        if (open != 0)
+        {
+            return open;
+        }
+
+        var deadline = (x.Deadline, y.Deadline) switch
+        {
+            (null, null) => 0,
+            (null, _) => 1,
+            (_, null) => -1,
+            var (a, b) => a.Value.CompareTo(b.Value),
+        };
+        return deadline != 0 ? deadline : x.SubmittedAt.CompareTo(y.SubmittedAt) is var s and not 0 ? s : string.CompareOrdinal(x.Id, y.Id);
+    }
+}
+
+/// <summary>What VWU asks the caseload for; every filter is optional.</summary>
+public sealed record CaseloadQuery(RelocationStatus? Status, RelocationPriority? Priority, bool? Overdue, DateTimeOffset Now, string? Page, int PageSize = 50);
+
+/// <summary>A page of the caseload and the token of the next one.</summary>
+public sealed record CaseloadPage(IReadOnlyList<CaseloadEntry> Items, string? NextPage);
+
+/// <summary>
+/// The caseload index: one small row per case kept next to the case rows, read by partition (open cases) or in key
+/// order (closed cases), never by scanning the case table.
+/// </summary>
+public interface ICaseloadIndex
+{
+    Task<CaseloadPage> ListAsync(CaseloadQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,71 @@
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Relocations;
+
+namespace Relocation.Web.Services;
+
+// What the console reads from the API. Enums and input records come from Relocation.Domain, the same types the API
+// validates with; these views mirror the API's answers (the API's DTOs live in a server assembly the browser cannot load).
+
+public sealed record CaseloadView(IReadOnlyList<CaseloadItem> Items, string? NextPage);
+
+public sealed record CaseloadItem(string Id, string Pseudonym, RelocationKind Kind, RelocationPriority Priority, RelocationStatus Status, int Round, DateTimeOffset? Deadline, string? StateCode);
+
+public sealed record Created(string Id, string? Status, string? StatusUrl);
+
+public sealed record CaseView(
+    string Id,
+    string CaseReference,
+    string Pseudonym,
+    RelocationKind Kind,
+    RelocationPriority Priority,
+    Household Household,
+    RelocationStatus Status,
+    int Round,
+    DateTimeOffset? ResponsesDueAt,
+    DateOnly RelocationDueOn,
+    IReadOnlyList<RoundView> Rounds,
+    IReadOnlyList<OfferView> Offers,
+    AcceptedView? Accepted,
+    DateOnly? ArrivedOn,
+    AcceptanceView? LastAcceptance,
+    IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed record RoundView(int Number, IReadOnlyList<string> AskedStates, DateTimeOffset StartedAt, DateTimeOffset Deadline, DateTimeOffset? ClosedAt);
+
+public sealed record OfferView(string StateCode, int Round, OfferDecision Decision, int? Places, DateOnly? AvailableFrom, decimal? EstimatedCostEur, string? Note, DateTimeOffset At);
+
+public sealed record AcceptanceView(string? StateCode, string Outcome, string? Reason);
+
+public sealed record AcceptedView(string StateCode, bool FundCommitted, DateTimeOffset At);
+
+public sealed record CandidateView(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons);
+
+public sealed record CaseFileView(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact);
+
+public sealed record OfferRequestView(string RelocationId, string Pseudonym, RelocationKind Kind, RelocationPriority Priority, int HouseholdSize, bool MedicalCare,
+    IReadOnlyList<string> Languages, int Round, DateTimeOffset ResponseDueAt);
+
+public sealed record CapacityView(string Id, string StateCode, IReadOnlyList<RelocationKind> Kinds, int Places, int Held, int Used, int Free, int MaxHouseholdSize,
+    IReadOnlyList<string> Languages, bool MedicalCare, DateOnly AvailableFrom, DateOnly AvailableUntil, bool NeedsFundSupport, DateTimeOffset RegisteredAt,
+    DateTimeOffset ConfirmedAt, bool Stale, string? Version);
+
+public sealed record BalanceView(DateOnly? AsOf, decimal Cash, decimal Committed, decimal Available, decimal PledgedOutstanding, decimal Disbursed,
+    IReadOnlyList<DonorView>? ByDonor);
+
+public sealed record DonorView(string StateCode, decimal Pledged, decimal Received, decimal Outstanding);
+
+public sealed record ReportView(string Id, string Status, DateOnly? AsOf, string? CsvUrl, string? XlsxUrl);
+
+public sealed record StateView(string Code, string Name, string Region, IReadOnlyList<string> Languages, bool RomeStatuteParty, bool ApicParty, IReadOnlyList<FocalPointView> FocalPoints);
+
+public sealed record FocalPointView(string Name, string Email, string Phone);
+
+public sealed record AgreementView(string Id, string StateCode, AgreementType Type, Arrangement Arrangement, bool CostNeutral, bool Confidential, string Title,
+    DateOnly? ExpiresOn, AgreementStatus Status, bool Usable, int PendingEvents, IReadOnlyList<AgreementHistoryView> History);
+
+public sealed record AgreementHistoryView(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string By, string Role, DateTimeOffset At, AgreementStatus? Status, string? RejectedBecause);
+
+public sealed record AuditView(int Count, bool Truncated, IReadOnlyList<AuditEntryView> Entries);
+
+public sealed record AuditEntryView(DateTimeOffset At, string Subject, string? SubjectName, string Role, string? StateCode, string Action, string Resource, int Status, string? CorrelationId, string? Reason);

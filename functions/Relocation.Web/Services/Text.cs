@@ -1,0 +1,35 @@
+using System.Resources;
+
+namespace Relocation.Web.Services;
+
+/// <summary>
+/// The console's words in English and French, from resource files. Both languages are embedded in the main assembly
+/// (no satellite assemblies), so switching is instant and keeps the in-memory sign-in.
+/// </summary>
+public sealed class Text
+{
+    private static readonly ResourceManager English = new("Relocation.Web.Resources.English", typeof(Text).Assembly);
+    private static readonly ResourceManager French = new("Relocation.Web.Resources.French", typeof(Text).Assembly);
+
+    public string Language { get; private set; } = "en";
+
+    public event Action? Changed;
+
+    /// <summary>The word for <paramref name="key"/>; a key missing in French falls back to English, a key missing everywhere shows itself.</summary>
+    public string this[string key] =>
+        (Language == "fr" ? French.GetString(key, System.Globalization.CultureInfo.InvariantCulture) : null)
+        ?? English.GetString(key, System.Globalization.CultureInfo.InvariantCulture)
+        ?? key;
+
+    public string Format(string key, params object?[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], args);
+
+    public void Use(string language)
+    {
+        var next = language == "fr" ? "fr" : "en";
+        if (next != Language)
+        {
+            Language = next;
+            Changed?.Invoke();
+        }
+    }
+}

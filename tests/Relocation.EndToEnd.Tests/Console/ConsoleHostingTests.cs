@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using Relocation.Testing;
+
+namespace Relocation.EndToEnd.Tests.Console;
+
+/// <summary>The local host serves the console at / next to /api, and the development sign-in only in Development auth mode.</summary>
+public sealed class ConsoleHostingTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    private HttpClient Root => new() { BaseAddress = new Uri($"http://127.0.0.1:{host.Host.Port}/") };
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("signin")]
+    [InlineData("cases/0123456789abcdef0123456789abcdef")]
+    public async Task Get_ConsolePath_ServesTheApp(string path)
+    {
+        using var http = Root;
+        var html = await http.GetStringAsync(path);
+        Assert.Contains("_framework/blazor.webassembly", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_UnknownApiRoute_IsAProblemNotTheApp()
+    {
+        using var http = Root;
+        using var response = await http.GetAsync("api/no-such-route");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task PostDevToken_DevelopmentMode_IssuesATokenTheApiAccepts()
+    {
+        using var http = Root;
+        Assert.Contains("Development", await http.GetStringAsync("appsettings.json"), StringComparison.Ordinal);
+        using var response = await http.PostAsJsonAsync("dev/token", new { role = "State.FocalPoint", state = "NOR" });
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var token = (await LocalHostFixture.JsonAsync(response)).GetProperty("token").GetString();
+
+        using var capacity = await host.SendAsync(HttpMethod.Get, "states/NOR/capacity", token);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, capacity.StatusCode);
+        using var other = await host.SendAsync(HttpMethod.Get, "states/SWE/capacity", token);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"role":"Root"}""", "role")]
+    [InlineData("""{"role":"State.FocalPoint"}""", "state")]
+    [InlineData("""{"role":"State.FocalPoint","state":"nor"}""", "state")]
+    [InlineData("not json", "body")]
+    public async Task PostDevToken_BadRequest_400NamesTheField(string body, string field)
+    {
+        using var http = Root;
+        using var response = await http.PostAsync("dev/token", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await LocalHostFixture.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
+    }
+}
+
+/// <summary>A host in Entra ID mode: no development token endpoint, and the console is told to sign in with Entra ID.</summary>
+public sealed class EntraModeConsoleTests(EntraModeHostFixture host) : IClassFixture<EntraModeHostFixture>
+{
+    [Fact]
+    public async Task PostDevToken_EntraMode_DoesNotExist()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.Host.Port}/") };
+        using var response = await http.PostAsJsonAsync("dev/token", new { role = "Registry.Admin" });
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{(int)response.StatusCode}");
+        var settings = await http.GetStringAsync("appsettings.json");
+        Assert.Contains("EntraId", settings, StringComparison.Ordinal);
+        Assert.DoesNotContain("Signing", settings, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>The local host with <c>Auth__Mode=EntraId</c> (a made-up tenant: nothing here signs in).</summary>
+public sealed class EntraModeHostFixture : LocalHostFixture
+{
+    protected override IReadOnlyDictionary<string, string> HostEnvironment => new Dictionary<string, string>
+    {
+        ["Auth__Mode"] = "EntraId",
+        ["Auth__TenantId"] = "00000000-0000-0000-0000-000000000001",
+        ["Auth__Audience"] = "api://relocation",
+    };
+}

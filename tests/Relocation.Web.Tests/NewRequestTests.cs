@@ -1,0 +1,69 @@
+using System.Net;
+using Bunit;
+using Relocation.Web.Pages;
+
+namespace Relocation.Web.Tests;
+
+public sealed class NewRequestTests
+{
+    [Fact]
+    public void Submit_EmptyForm_ShowsFieldErrorsInlineAndSendsNothing()
+    {
+        using var ctx = new ConsoleTestContext();
+        var form = ctx.Render<NewRequest>();
+
+        form.Find("form").Submit();
+
+        Assert.Contains("caseReference", form.Find("#caseReference-error").TextContent, StringComparison.Ordinal);
+        Assert.Contains("pseudonym", form.Find("#pseudonym-error").TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(form.Find("#fullName-error").TextContent);
+        Assert.Empty(ctx.Handler.Requests);
+    }
+
+    [Fact]
+    public void Submit_ApiAnswers400_ShowsEachProblemNextToItsField()
+    {
+        using var ctx = new ConsoleTestContext();
+        ctx.Handler.Answer(HttpStatusCode.BadRequest,
+            """{"status":400,"title":"The request is invalid.","errors":{"household.adults":["'household.adults' must be from 1 to 12."],"needs.languages":["Unknown language 'xx'."]}}""",
+            "application/problem+json");
+        var form = ctx.Render<NewRequest>();
+        Fill(form);
+
+        form.Find("form").Submit();
+
+        form.WaitForAssertion(() => Assert.Contains("Unknown language", form.Find("#languages-error").TextContent, StringComparison.Ordinal));
+        Assert.Contains("from 1 to 12", form.Find("#adults-error").TextContent, StringComparison.Ordinal);
+        Assert.Single(ctx.Handler.Requests);
+    }
+
+    [Fact]
+    public void Submit_Twice_SendsTheSameIdempotencyKey()
+    {
+        using var ctx = new ConsoleTestContext();
+        ctx.Handler.Answer(HttpStatusCode.InternalServerError, """{"status":500,"title":"An unexpected error occurred."}""", "application/problem+json");
+        ctx.Handler.Answer(HttpStatusCode.InternalServerError, """{"status":500,"title":"An unexpected error occurred."}""", "application/problem+json");
+        var form = ctx.Render<NewRequest>();
+        Fill(form);
+
+        form.Find("form").Submit();
+        form.WaitForAssertion(() => Assert.Single(ctx.Handler.Requests));
+        form.Find("form").Submit();
+        form.WaitForAssertion(() => Assert.Equal(2, ctx.Handler.Requests.Count));
+
+        var keys = ctx.Handler.Requests.Select(r => r.Request.Headers.GetValues("Idempotency-Key").Single()).ToArray();
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Contains("An unexpected error occurred.", form.Find("[data-test=problem]").TextContent, StringComparison.Ordinal);
+    }
+
+    private static void Fill(IRenderedComponent<NewRequest> form)
+    {
+        form.Find("#caseReference").Change("ICC-01/04-01/06");
+        form.Find("#pseudonym").Change("W-0421");
+        form.Find("#languages").Change("en");
+        form.Find("#fullName").Change("A. Person");
+        form.Find("#dateOfBirth").Change("1987-04-12");
+        form.Find("#currentLocation").Change("Somewhere");
+        form.Find("#contact").Change("+000");
+    }
+}
