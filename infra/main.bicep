@@ -103,12 +103,32 @@ module dataStorage 'modules/storage.bicep' = {
     name: 'stdata${resourceToken}'
     location: location
     tags: tags
+    // The audit log's chain heads are anchored here: written once, never changed or deleted (time-based retention).
+    immutableContainers: ['audit-anchors']
     principalId: identity.outputs.principalId
     roleDefinitionIds: [
       '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
       'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
     ]
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  scope: rg
+  params: {
+    name: 'vnet-${resourceToken}'
+    location: location
+    tags: tags
+    endpoints: [
+      { name: 'pe-host-blob-${resourceToken}', targetId: hostStorage.outputs.id, groupId: 'blob' }
+      { name: 'pe-host-queue-${resourceToken}', targetId: hostStorage.outputs.id, groupId: 'queue' }
+      { name: 'pe-host-table-${resourceToken}', targetId: hostStorage.outputs.id, groupId: 'table' }
+      { name: 'pe-data-blob-${resourceToken}', targetId: dataStorage.outputs.id, groupId: 'blob' }
+      { name: 'pe-data-table-${resourceToken}', targetId: dataStorage.outputs.id, groupId: 'table' }
+      { name: 'pe-vault-${resourceToken}', targetId: keyVault.outputs.id, groupId: 'vault' }
+    ]
   }
 }
 
@@ -163,6 +183,7 @@ module functionApp 'modules/function-app.bicep' = {
     location: location
     tags: tags
     identityId: identity.outputs.id
+    subnetId: network.outputs.appSubnetId
     deploymentStorageBlobEndpoint: hostStorage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainerName
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
@@ -235,6 +256,7 @@ output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output CASEFILE_KEY_SECRET_NAME string = 'casefile-key'
 output AZURE_HOST_STORAGE_ACCOUNT string = hostStorage.outputs.name
 output AZURE_DATA_STORAGE_ACCOUNT string = dataStorage.outputs.name
+output AZURE_VNET_NAME string = network.outputs.name
 output AZURE_LOG_ANALYTICS_WORKSPACE string = monitoring.outputs.logAnalyticsWorkspaceName
 output AZURE_APPLICATION_INSIGHTS string = monitoring.outputs.applicationInsightsName
 output AUTH_AUDIENCE string = audience

@@ -20,9 +20,15 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddOptions<AuthOptions>()
             .Bind(configuration.GetSection(AuthOptions.SectionName))
+            .PostConfigure(o => o.AzureMarker = AuthOptions.DetectAzure(name => configuration[name]))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ITokenValidator, TokenValidator>();
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<WriteRateLimiter>();
         services.AddSingleton(_ => ApiRouteTable.Discover());
         services.AddSingleton<ApiPipeline>();
 

@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Relocation.Api;
 using Relocation.Api.Pipeline;
 using Relocation.Api.Routing;
+using Relocation.Api.Security;
 using Relocation.LocalHost.Azurite;
 using Relocation.LocalHost.Dependencies;
 using Relocation.LocalHost.WebConsole;
@@ -32,6 +33,11 @@ internal static partial class LocalHostApp
             .AddLocalSettingsSample(RepositoryPaths.SettingsSample)
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables();
+        if (RefusesAuthConfiguration(builder.Configuration))
+        {
+            return 3;
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -70,6 +76,7 @@ internal static partial class LocalHostApp
             .AddLocalTelemetry(builder.Configuration)
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Reconciler.StepReconcilerService>()
+            .AddHostedService<Audit.AuditAnchorService>()
             .AddHostedService<NotificationRelayService>()
             .AddHostedService<Notifications.CapacityStaleReminderService>()
             .AddDurableEngine(engine, sidecarPort);
@@ -115,6 +122,28 @@ internal static partial class LocalHostApp
             """);
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Checked before anything starts (Azurite, the engine): the same validation the options run at start in both hosts,
+    /// printed as one clear message instead of a stack trace.
+    /// </summary>
+    private static bool RefusesAuthConfiguration(ConfigurationManager configuration)
+    {
+        var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        options.AzureMarker = AuthOptions.DetectAzure(name => configuration[name]);
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true))
+        {
+            return false;
+        }
+
+        foreach (var error in errors)
+        {
+            Console.Error.WriteLine($"Relocation local host refuses to start: {error.ErrorMessage}");
+        }
+
+        return true;
     }
 
     private static async Task<AzuriteServer?> EnsureStorageAsync(ConfigurationManager configuration, LocalHostArguments arguments)

@@ -43,7 +43,7 @@ public static class StorageServiceCollectionExtensions
         foreach (var table in new[]
                  {
                      TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, PendingStepIndex.Table,
+                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, PendingStepIndex.Table,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -51,6 +51,7 @@ public static class StorageServiceCollectionExtensions
 
         services.AddSingleton<IStateRepository, StateRepository>();
         services.AddSingleton<ICapacityRepository, CapacityRepository>();
+        services.AddSingleton(StorageResource.Container(AuditLog.AnchorContainer));
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<HostInstance>();
         services.AddHostedService<HostHeartbeat>();
@@ -69,8 +70,17 @@ public static class StorageServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<CaseFileOptions>>().Value;
             return options.UsesKeyVault
-                ? new KeyVaultCaseFileKeys(options, sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, sp.GetRequiredService<TimeProvider>())
+                ? string.IsNullOrWhiteSpace(options.KeyVaultSecretName)
+                    ? new NoCaseFileKeys()
+                    : new KeyVaultCaseFileKeys(options, sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, sp.GetRequiredService<TimeProvider>())
                 : new ConfiguredCaseFileKeys(options);
+        });
+        services.AddSingleton<IKeyWrapper>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CaseFileOptions>>().Value;
+            return options.UsesKeyVault && !string.IsNullOrWhiteSpace(options.KeyVaultKeyName)
+                ? new KeyVaultKeyWrapper(options.KeyVaultUri!, options.KeyVaultKeyName, StorageClients.CreateCredential(sp.GetRequiredService<IOptions<DataStorageOptions>>().Value))
+                : new ConfiguredKeyWrapper(sp.GetRequiredService<ICaseFileKeys>());
         });
         services.AddSingleton(StorageResource.Container(CaseFileStore.Container));
         services.AddSingleton<ICaseFileStore, CaseFileStore>();

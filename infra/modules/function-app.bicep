@@ -7,6 +7,9 @@ param tags object = {}
 
 param identityId string
 
+@description('Subnet (delegated to Microsoft.App/environments) the app sends its outbound traffic through.')
+param subnetId string
+
 @description('Blob endpoint of the host storage account (ends with /).')
 param deploymentStorageBlobEndpoint string
 param deploymentContainerName string
@@ -51,6 +54,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Storage and Key Vault deny public traffic: the app reaches them through this subnet and their private endpoints.
+    virtualNetworkSubnetId: subnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

@@ -7,6 +7,13 @@ param tags object = {}
 @description('Blob containers to create.')
 param containers string[] = []
 
+@description('Blob containers whose blobs can be neither changed nor deleted for immutabilityDays (time-based retention).')
+param immutableContainers string[] = []
+
+@description('Retention of the immutable containers, in days since each blob was written.')
+@minValue(1)
+param immutabilityDays int = 3650
+
 @description('Principal that receives the roles below (the function app identity).')
 param principalId string
 
@@ -32,10 +39,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    // Reached only through the private endpoints of the network module; see docs/deploy.md for operator access.
+    publicNetworkAccess: 'Disabled'
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      bypass: 'None'
+      defaultAction: 'Deny'
     }
   }
 }
@@ -57,6 +65,29 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
     name: container
     properties: {
       publicAccess: 'None'
+    }
+  }
+]
+
+resource lockedContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = [
+  for container in immutableContainers: {
+    parent: blobService
+    name: container
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
+// Time-based retention: the app identity can add blobs here but not change or delete them, nor can anyone else until
+// the period ends. Created unlocked (a deployment can still shorten it); docs/deploy.md says how to lock it.
+resource immutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2024-01-01' = [
+  for (container, i) in immutableContainers: {
+    parent: lockedContainers[i]
+    name: 'default'
+    properties: {
+      immutabilityPeriodSinceCreationInDays: immutabilityDays
+      allowProtectedAppendWrites: false
     }
   }
 ]

@@ -20,7 +20,9 @@ namespace Relocation.Functions.Tests;
 public sealed class ApiDispatchTests : IDisposable
 {
     private static readonly AsyncLocal<List<string>?> Spans = new();
-    private readonly IHost _host = FunctionsApp.BuildHost();
+    // No storage here: the audit log is a stand-in, or every refused request would answer 503 (an audit entry that
+    // cannot be written fails the request).
+    private readonly IHost _host = FunctionsApp.BuildHost(s => s.AddSingleton(Mock.Of<Relocation.Domain.Audit.IAuditLog>()));
     private readonly ActivityListener _listener = new()
     {
         ShouldListenTo = source => source.Name == ApiTelemetry.SourceName,

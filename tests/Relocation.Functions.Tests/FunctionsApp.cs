@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
@@ -45,7 +46,7 @@ internal static class FunctionsApp
         SampleSettings().Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value));
 
     /// <summary>The app's host as <c>Program.cs</c> builds it, with the sample settings and what a Functions host passes a worker.</summary>
-    public static IHost BuildHost()
+    public static IHost BuildHost(Action<IServiceCollection>? replace = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(SampleConfiguration());
@@ -58,6 +59,7 @@ internal static class FunctionsApp
             ["Functions:Worker:GrpcMaxMessageLength"] = "2147483647",
         });
         RelocationFunctionsApp.Configure(builder);
+        replace?.Invoke(builder.Services);
         return builder.Build();
     }
 }

@@ -46,6 +46,16 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void RouteTable_ServedByTheFunctionsApp_HasNoDevelopmentSignInOrTokenRoute()
+    {
+        // The Functions app serves exactly the route table; development sign-in belongs to the local host only.
+        var templates = Relocation.Api.Routing.ApiRouteTable.Discover().All.Select(r => r.Template);
+
+        Assert.DoesNotContain(templates, t => t.Contains("token", StringComparison.OrdinalIgnoreCase) || t.Contains("signin", StringComparison.OrdinalIgnoreCase)
+            || t.Contains("sign-in", StringComparison.OrdinalIgnoreCase) || t.StartsWith("dev", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void ActivityTriggers_MatchTheWorkflowCatalogExactly()
     {
         var shims = Metadata.Value.Where(f => f.Bindings.Any(b => b.Type == "activityTrigger")).Select(f => f.Name).Order(StringComparer.Ordinal);

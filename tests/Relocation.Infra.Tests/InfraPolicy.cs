@@ -10,6 +10,7 @@ internal static class InfraPolicy
     public const string DataStorageModule = "data-storage";
     public const string KeyVaultModule = "key-vault";
     public const string MonitoringModule = "monitoring";
+    public const string NetworkModule = "network";
 
     /// <summary>Host + Durable Task Azure Storage provider: blobs (leases, package), queues, tables.</summary>
     public static readonly IReadOnlySet<string> HostRoles = new HashSet<string>(StringComparer.Ordinal)
@@ -51,6 +52,8 @@ internal static class InfraPolicy
             Require(properties?["allowBlobPublicAccess"]?.ToJsonString() == "false", module, "allowBlobPublicAccess must be literal false");
             Require((string?)properties?["minimumTlsVersion"] == "TLS1_2", module, "minimumTlsVersion must be TLS1_2");
             Require(properties?["supportsHttpsTrafficOnly"]?.ToJsonString() == "true", module, "supportsHttpsTrafficOnly must be true");
+            Require((string?)properties?["publicNetworkAccess"] == "Disabled", module, "publicNetworkAccess must be Disabled");
+            Require((string?)properties?["networkAcls"]?["defaultAction"] == "Deny", module, "networkAcls.defaultAction must be Deny");
         }
 
         foreach (var (module, container) in template.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers"))

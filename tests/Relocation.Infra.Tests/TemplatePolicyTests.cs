@@ -256,4 +256,89 @@ public sealed class TemplatePolicyTests(CompiledTemplateFixture fixture)
         Assert.DoesNotContain(settings.Keys, k => k.StartsWith("CaseFiles__Keys__", StringComparison.Ordinal));
         Assert.DoesNotContain("Auth__DevelopmentSigningKey", settings.Keys);
     }
+
+    [Fact]
+    public void KeyVault_MainTemplate_DeniesPublicNetworkAccess()
+    {
+        // Arrange
+        var vault = Assert.Single(fixture.Template().ResourcesOfType("Microsoft.KeyVault/vaults")).Resource;
+
+        // Act
+        var properties = vault["properties"];
+
+        // Assert
+        Assert.Equal("Disabled", (string?)properties?["publicNetworkAccess"]);
+        Assert.Equal("Deny", (string?)properties?["networkAcls"]?["defaultAction"]);
+    }
+
+    [Fact]
+    public void PrivateEndpoints_MainTemplate_CoverEveryStorageServiceAndTheVault()
+    {
+        // Arrange
+        var template = fixture.Template();
+        var network = template.Module(InfraPolicy.NetworkModule);
+
+        // Act: the endpoints main passes, as (target module, group) pairs.
+        var endpoints = (network.ParameterValue("endpoints") as System.Text.Json.Nodes.JsonArray ?? [])
+            .Select(e => (Target: TargetModule((string?)e?["targetId"]), Group: (string?)e?["groupId"]))
+            .ToHashSet();
+        var connection = Assert.Single(template.ResourcesOfType("Microsoft.Network/privateEndpoints")).Resource["properties"]?["privateLinkServiceConnections"]?[0]?["properties"];
+
+        // Assert
+        Assert.Equal(
+            new HashSet<(string?, string?)>
+            {
+                (InfraPolicy.HostStorageModule, "blob"), (InfraPolicy.HostStorageModule, "queue"), (InfraPolicy.HostStorageModule, "table"),
+                (InfraPolicy.DataStorageModule, "blob"), (InfraPolicy.DataStorageModule, "table"), (InfraPolicy.KeyVaultModule, "vault"),
+            },
+            endpoints);
+        Assert.Equal("[parameters('endpoints')[copyIndex()].targetId]", (string?)connection?["privateLinkServiceId"]);
+        Assert.Equal("[parameters('endpoints')[copyIndex()].groupId]", (string?)connection?["groupIds"]?[0]);
+        Assert.Single(template.ResourcesOfType("Microsoft.Network/privateEndpoints/privateDnsZoneGroups"));
+    }
+
+    [Fact]
+    public void FunctionApp_MainTemplate_IsIntegratedIntoTheNetwork()
+    {
+        // Arrange
+        var template = fixture.Template();
+        var (module, app) = Assert.Single(template.ResourcesOfType("Microsoft.Web/sites"));
+
+        // Act
+        var subnet = template.Module(module).ResolveParameter((string?)app["properties"]?["virtualNetworkSubnetId"])?.ToString();
+
+        // Assert
+        Assert.NotNull(subnet);
+        Assert.Contains($"'{InfraPolicy.NetworkModule}')", subnet, StringComparison.Ordinal);
+        Assert.Contains("appSubnetId", subnet, StringComparison.Ordinal);
+        var vnet = Assert.Single(template.ResourcesOfType("Microsoft.Network/virtualNetworks")).Resource;
+        Assert.Contains(vnet["properties"]?["subnets"]?.AsArray() ?? [], s => (string?)s?["properties"]?["delegations"]?[0]?["properties"]?["serviceName"] == "Microsoft.App/environments");
+    }
+
+    [Fact]
+    public void AuditAnchors_DataStorage_ImmutableContainerWithRetention()
+    {
+        // Arrange
+        var template = fixture.Template();
+        var data = template.Module(InfraPolicy.DataStorageModule);
+
+        // Act
+        var containers = data.ParameterValue("immutableContainers") as System.Text.Json.Nodes.JsonArray;
+        var (module, policy) = Assert.Single(template.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"),
+            p => p.Module == InfraPolicy.DataStorageModule);
+        var days = data.ParameterValue("immutabilityDays")?.GetValue<int>()
+            ?? data.Template["parameters"]?["immutabilityDays"]?["defaultValue"]?.GetValue<int>();
+
+        // Assert
+        Assert.Equal(["audit-anchors"], containers!.Select(c => (string?)c));
+        Assert.Equal(InfraPolicy.DataStorageModule, module);
+        Assert.Equal("[parameters('immutabilityDays')]", (string?)policy["properties"]?["immutabilityPeriodSinceCreationInDays"]);
+        Assert.Equal("false", policy["properties"]?["allowProtectedAppendWrites"]?.ToJsonString());
+        Assert.True(days >= 365, $"retention of {days} days");
+        Assert.Empty(template.Module(InfraPolicy.HostStorageModule).ParameterValue("immutableContainers") as System.Text.Json.Nodes.JsonArray ?? []);
+    }
+
+    private static string? TargetModule(string? expression) =>
+        new[] { InfraPolicy.HostStorageModule, InfraPolicy.DataStorageModule, InfraPolicy.KeyVaultModule }
+            .FirstOrDefault(m => expression?.Contains($"'{m}')", StringComparison.Ordinal) == true);
 }

@@ -79,6 +79,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
             start.Environment["AzureWebJobsStorage"] = _connectionString;
         }
         start.Environment["Logging__LogLevel__Default"] = "Information";
+        // Tests write fast on purpose; the rate limit has its own tests, which set it back through Environment.
+        start.Environment["RateLimit__Burst"] = "1000000";
+        start.Environment["RateLimit__PerSecond"] = "1000000";
         foreach (var (name, value) in Environment)
         {
             start.Environment[name] = value;
@@ -162,6 +165,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Pass as the key to send a request without an <c>Idempotency-Key</c> header.</summary>
+    public const string NoIdempotencyKey = "\u0000none";
+
     public static HttpRequestMessage Request(HttpMethod method, string path, string? token, HttpContent? content = null, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
@@ -170,7 +176,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        if (idempotencyKey is not null)
+        // Clients send an Idempotency-Key with every POST (creating ones are refused without): so do the tests, unless
+        // they test its absence with NoIdempotencyKey.
+        idempotencyKey ??= method == HttpMethod.Post ? Guid.NewGuid().ToString("N") : null;
+        if (idempotencyKey is not null && idempotencyKey != NoIdempotencyKey)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
@@ -17,14 +19,20 @@ using Relocation.Storage.Idempotency;
 namespace Relocation.Api.Pipeline;
 
 /// <summary>
-/// The one path every request takes, in both hosts: correlation id, sign-in, role check, body limit, idempotency,
-/// the handler, audit of writes, and problem details for every failure.
+/// The one path every request takes, in both hosts: correlation id, sign-in, rate limit of writes, role check, body
+/// limit, idempotency, the handler, problem details for every failure, and the audit entry.
+/// What is audited: every write attempt with its outcome (refused ones included: 401, 403, 429, 400, 404, 409, 5xx,
+/// replays), every read that is refused or fails, and every read of a route marked <see cref="ApiRoute.AuditEveryRead"/>
+/// (the case file), recorded after the handler decrypted or failed. An audit entry that cannot be written fails the
+/// request with 503: nothing the handler produced is sent (so protected details never leave unaudited); a write that was
+/// already done stays done and its retry with the same Idempotency-Key replays it, and that replay is audited.
 /// </summary>
 public sealed partial class ApiPipeline(
     ApiRouteTable routes,
     ITokenValidator tokens,
     IIdempotencyStore idempotency,
     IAuditLog audit,
+    WriteRateLimiter rateLimiter,
     TimeProvider time,
     ILogger<ApiPipeline> logger)
 {
@@ -91,28 +99,60 @@ public sealed partial class ApiPipeline(
         var instance = http.Request.Path.Value ?? string.Empty;
         http.Response.Headers[CorrelationIdHeader] = correlationId;
 
-        var caller = Anonymous;
+        var outcome = new Outcome();
+        var result = await ExecuteAsync(http, route, workflows, matchedValues, instance, correlationId, outcome);
+
+        if (route.IsWrite || (!route.Anonymous && (result.Status >= 400 || route.AuditEveryRead)))
+        {
+            try
+            {
+                await audit.AppendAsync(
+                    new AuditEntry(time.GetUtcNow(), outcome.Caller.Subject, outcome.Caller.Name, outcome.Caller.PrimaryRole, outcome.Caller.StateCode,
+                        route.Name, Truncate(instance, 300), result.Status, correlationId, outcome.Reason),
+                    CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogAuditFailed(logger, ex, route.Name, correlationId);
+                http.Response.Headers.RetryAfter = "5";
+                result = ProblemDetailsMapper.Create(503, "Not recorded.", "The request could not be recorded in the audit log; retry shortly.", instance, correlationId);
+            }
+        }
+
+        await WriteAsync(http, result);
+        LogHandled(logger, route.Name, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId);
+    }
+
+    private async Task<ApiResult> ExecuteAsync(HttpContext http, ApiRoute route, DurableTaskClient? workflows, RouteValueDictionary? matchedValues, string instance,
+        string correlationId, Outcome outcome)
+    {
         string? claimedKey = null;
         string? scope = null;
-        ApiResult result;
+        ApiRequest? request = null;
         try
         {
             if (!route.Anonymous)
             {
-                caller = await tokens.ValidateAsync(http.Request.Headers.Authorization.FirstOrDefault(), http.RequestAborted) ?? Anonymous;
-                if (ReferenceEquals(caller, Anonymous))
+                var authorization = http.Request.Headers.Authorization.FirstOrDefault();
+                var caller = await tokens.ValidateAsync(authorization, http.RequestAborted);
+                if (caller is null)
                 {
+                    // Who tried, as far as the unverified token says: marked as such, never trusted for anything else.
+                    outcome.Caller = UnverifiedSubjectOf(authorization) is { } subject ? new Caller("unverified:" + subject, "unverified", [], null) : Anonymous;
                     http.Response.Headers.WWWAuthenticate = "Bearer";
-                    await WriteAsync(http, ProblemDetailsMapper.Create(401, "Sign-in required.", "Send a valid bearer token.", instance, correlationId));
-                    return;
+                    return ProblemDetailsMapper.Create(401, "Sign-in required.", "Send a valid bearer token.", instance, correlationId);
+                }
+
+                outcome.Caller = caller;
+                if (route.IsWrite && !rateLimiter.TryAcquire(caller.Subject, out var retryAfter))
+                {
+                    http.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                    return ProblemDetailsMapper.Create(429, "Too many requests.", "You are writing too fast; wait as Retry-After says.", instance, correlationId);
                 }
 
                 if (!caller.IsInAnyRole(route.Roles))
                 {
-                    result = ProblemDetailsMapper.Create(403, "Forbidden.", "Your role may not use this route.", instance, correlationId);
-                    await AuditAsync(route, caller, instance, result.Status, correlationId);
-                    await WriteAsync(http, result);
-                    return;
+                    return ProblemDetailsMapper.Create(403, "Forbidden.", "Your role may not use this route.", instance, correlationId);
                 }
             }
 
@@ -120,41 +160,42 @@ public sealed partial class ApiPipeline(
             var key = IdempotencyKeyOf(http, route);
             if (key is not null)
             {
-                scope = caller.Subject;
+                scope = outcome.Caller.Subject;
                 var claim = await idempotency.ClaimAsync(scope, key, RequestHash(route, instance, body.Span), http.RequestAborted);
                 switch (claim.Outcome)
                 {
                     case IdempotencyOutcome.Replay:
                         var stored = claim.Response!;
-                        await WriteAsync(http, new ApiResult(stored.Status, stored.Body, stored.ContentType, stored.Location, stored.ETag));
                         LogReplayed(logger, route.Name, correlationId);
-                        return;
+                        outcome.Reason = "replay";
+                        return new ApiResult(stored.Status, stored.Body, stored.ContentType, stored.Location, stored.ETag);
                     case IdempotencyOutcome.Mismatch:
-                        await WriteAsync(http, ProblemDetailsMapper.Create(409, "Idempotency key reused.",
-                            "This Idempotency-Key was used before with a different request.", instance, correlationId));
-                        return;
+                        return ProblemDetailsMapper.Create(409, "Idempotency key reused.",
+                            "This Idempotency-Key was used before with a different request.", instance, correlationId);
                     case IdempotencyOutcome.InProgress:
-                        await WriteAsync(http, ProblemDetailsMapper.Create(409, "Request in progress.",
-                            "A request with this Idempotency-Key is still being processed; retry shortly.", instance, correlationId));
-                        return;
+                        return ProblemDetailsMapper.Create(409, "Request in progress.",
+                            "A request with this Idempotency-Key is still being processed; retry shortly.", instance, correlationId);
                 }
 
                 claimedKey = key;
             }
 
             var routeValues = matchedValues ?? RouteValuesOf(http, route);
-            var request = new ApiRequest(http, route, caller, routeValues, body, correlationId, key, workflows);
-            result = await route.Handler(http.RequestServices, request);
+            request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows);
+            var result = await route.Handler(http.RequestServices, request);
+            outcome.Reason = request.AuditReason;
 
             if (claimedKey is not null)
             {
                 await idempotency.CompleteAsync(scope!, claimedKey, new StoredResponse(result.Status, result.ContentType, result.Location, result.ETag, result.Body), CancellationToken.None);
-                claimedKey = null;
             }
+
+            return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
-            result = ProblemDetailsMapper.FromException(ex, instance, correlationId);
+            outcome.Reason = request?.AuditReason;
+            var result = ProblemDetailsMapper.FromException(ex, instance, correlationId);
             if (result.Status >= 500)
             {
                 LogUnexpected(logger, ex, route.Name, correlationId);
@@ -165,15 +206,57 @@ public sealed partial class ApiPipeline(
                 // A rejected request wrote nothing, so its key is free again for a corrected retry.
                 await idempotency.ReleaseAsync(scope!, claimedKey, CancellationToken.None);
             }
-        }
 
-        if (route.IsWrite && (result.Status < 400 || result.Status == 403))
+            return result;
+        }
+    }
+
+    /// <summary>The <c>oid</c> or <c>sub</c> of a token that failed validation, read without trusting it; null when unreadable.</summary>
+    internal static string? UnverifiedSubjectOf(string? authorization)
+    {
+        const string scheme = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || authorization.Length > 16 * 1024)
         {
-            await AuditAsync(route, caller, instance, result.Status, correlationId);
+            return null;
         }
 
-        await WriteAsync(http, result);
-        LogHandled(logger, route.Name, result.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId);
+        var parts = authorization[scheme.Length..].Trim().Split('.');
+        if (parts.Length < 2)
+        {
+            return null;
+        }
+
+        try
+        {
+            var payload = parts[1].Replace('-', '+').Replace('_', '/');
+            payload += new string('=', (4 - (payload.Length % 4)) % 4);
+            using var json = JsonDocument.Parse(Convert.FromBase64String(payload));
+            foreach (var claim in new[] { ClaimNames.ObjectId, ClaimNames.Subject })
+            {
+                if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(claim, out var value)
+                    && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+                {
+                    // Only printable ASCII, bounded: the value is attacker-chosen.
+                    var clean = new string(text.Where(c => c is > ' ' and < (char)127).Take(100).ToArray());
+                    return clean.Length > 0 ? clean : null;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
+        {
+        }
+
+        return null;
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    /// <summary>What the audit entry needs to know about how the request went.</summary>
+    private sealed class Outcome
+    {
+        public Caller Caller { get; set; } = Anonymous;
+
+        public string? Reason { get; set; }
     }
 
     private RouteValueDictionary RouteValuesOf(HttpContext http, ApiRoute route)
@@ -222,7 +305,9 @@ public sealed partial class ApiPipeline(
     {
         if (!route.IsWrite || !http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var values) || values.Count == 0)
         {
-            return null;
+            return route.Creates
+                ? throw new Domain.Common.DomainValidationException(IdempotencyKeyHeader, "This request creates a resource: send an Idempotency-Key header, so that a retry cannot create it twice.")
+                : null;
         }
 
         var key = values[0];
@@ -251,21 +336,6 @@ public sealed partial class ApiPipeline(
             : Guid.NewGuid().ToString("N");
     }
 
-    private async Task AuditAsync(ApiRoute route, Caller caller, string resource, int status, string correlationId)
-    {
-        try
-        {
-            await audit.AppendAsync(
-                new AuditEntry(time.GetUtcNow(), caller.Subject, caller.Name, caller.PrimaryRole, caller.StateCode, route.Name, resource, status, correlationId),
-                CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The write itself succeeded; losing its audit line must be loud, not fatal to the caller.
-            LogAuditFailed(logger, ex, route.Name, correlationId);
-        }
-    }
-
     private static async Task WriteAsync(HttpContext http, ApiResult result)
     {
         var response = http.Response;
@@ -281,6 +351,13 @@ public sealed partial class ApiPipeline(
         }
 
         response.Headers.CacheControl = "no-store";
+        // Every answer is what its Content-Type says: a browser must never guess (an uploaded file rendered as HTML).
+        response.Headers.XContentTypeOptions = "nosniff";
+        if (result.ContentDisposition is not null)
+        {
+            response.Headers.ContentDisposition = result.ContentDisposition;
+        }
+
         if (result.ContentType is not null)
         {
             response.ContentType = result.ContentType;
@@ -302,6 +379,6 @@ public sealed partial class ApiPipeline(
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Route} replayed an idempotent answer ({CorrelationId})")]
     private static partial void LogReplayed(ILogger logger, string route, string correlationId);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Audit entry for {Route} could not be written ({CorrelationId})")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Audit entry for {Route} could not be written; the request was answered 503 ({CorrelationId})")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception, string route, string correlationId);
 }

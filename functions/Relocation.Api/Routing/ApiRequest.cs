@@ -43,6 +43,9 @@ public sealed class ApiRequest
 
     public string? IdempotencyKey { get; }
 
+    /// <summary>Why the caller reads protected data (from <c>X-Access-Reason</c>), for the audit entry.</summary>
+    public string? AuditReason { get; set; }
+
     public CancellationToken Aborted => Http.RequestAborted;
 
     public IServiceProvider Services => Http.RequestServices;

@@ -12,6 +12,9 @@ public sealed record ApiResult(int Status, byte[] Body, string? ContentType, str
     public const string JsonContentType = "application/json; charset=utf-8";
     public const string ProblemContentType = "application/problem+json; charset=utf-8";
 
+    /// <summary>For files: sent as <c>Content-Disposition</c>, so a browser saves the file instead of rendering it.</summary>
+    public string? ContentDisposition { get; init; }
+
     public static ApiResult Ok<T>(T body, string? etag = null) => Json(200, body, etag: etag);
 
     public static ApiResult Created<T>(T body, string location, string? etag = null) => Json(201, body, location, etag);
@@ -20,7 +23,9 @@ public sealed record ApiResult(int Status, byte[] Body, string? ContentType, str
 
     public static ApiResult NoContent() => new(204, [], null);
 
-    public static ApiResult File(byte[] content, string contentType, string? etag = null) => new(200, content, contentType, ETag: etag);
+    /// <summary>A file download: always an attachment, under a name the API checked (letters, digits, '.', '-', '_').</summary>
+    public static ApiResult File(byte[] content, string contentType, string? etag, string fileName) =>
+        new(200, content, contentType, ETag: etag) { ContentDisposition = $"attachment; filename=\"{fileName}\"" };
 
     public static ApiResult Json<T>(int status, T body, string? location = null, string? etag = null) =>
         new(status, JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), JsonContentType, location, etag);

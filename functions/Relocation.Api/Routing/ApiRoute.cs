@@ -17,6 +17,17 @@ public sealed record ApiRoute(
     /// <summary>Largest body the route reads; above it the request is refused with 413 before anything is parsed.</summary>
     public long MaxBodyBytes { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// Reads are audited only when refused or failed; a route that reads protected data sets this so every read is
+    /// recorded with its outcome.
+    /// </summary>
+    public bool AuditEveryRead { get; init; }
+
+    /// <summary>
+    /// A write that creates a resource: it must carry an <c>Idempotency-Key</c>, or a retried request would create a second one.
+    /// </summary>
+    public bool Creates { get; init; }
+
     public bool Anonymous => Roles.Count == 0;
 
     public bool IsWrite => !HttpMethods.IsGet(Method) && !HttpMethods.IsHead(Method);

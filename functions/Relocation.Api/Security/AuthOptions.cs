@@ -20,8 +20,33 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>HMAC key for development tokens; at least 32 bytes. Never set in Azure.</summary>
     public string? DevelopmentSigningKey { get; set; }
 
+    /// <summary>
+    /// Set (from the environment, never from the Auth section) when the process runs on an Azure compute platform:
+    /// <see cref="AzureMarkers"/>. Development mode is refused there, whatever else is configured.
+    /// </summary>
+    public string? AzureMarker { get; set; }
+
+    /// <summary>Variables the Azure platforms set on every instance (App Service and Functions, Container Apps).</summary>
+    public static IReadOnlyList<string> AzureMarkers { get; } = ["WEBSITE_INSTANCE_ID", "WEBSITE_SITE_NAME", "CONTAINER_APP_NAME"];
+
+    /// <summary>The first Azure marker the configuration (environment variables included) holds, or null.</summary>
+    public static string? DetectAzure(Func<string, string?> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return AzureMarkers.FirstOrDefault(name => !string.IsNullOrWhiteSpace(read(name)));
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Mode == AuthMode.Development && AzureMarker is not null)
+        {
+            // Development tokens are signed with a key that is in the repository: in Azure they would let anyone in.
+            yield return new ValidationResult(
+                $"Auth__Mode=Development is refused: this process runs in Azure ({AzureMarker} is set). Development tokens are signed with a key " +
+                "published in the repository, so anyone could sign in with any role. Set Auth__Mode=EntraId and Auth__TenantId.",
+                [nameof(Mode)]);
+        }
+
         if (Mode == AuthMode.Development)
         {
             if (string.IsNullOrEmpty(DevelopmentSigningKey) || System.Text.Encoding.UTF8.GetByteCount(DevelopmentSigningKey) < 32)

@@ -12,9 +12,9 @@ public static class DevelopmentTokenIssuer
     public static string Issue(AuthOptions options, string role, string? stateCode, string? name, TimeSpan lifetime, string? subject = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Mode != AuthMode.Development)
+        if (options.Mode != AuthMode.Development || (options.AzureMarker ?? AuthOptions.DetectAzure(Environment.GetEnvironmentVariable)) is not null)
         {
-            throw new InvalidOperationException("Tokens can be minted only in Development mode; in Azure, Entra ID issues them.");
+            throw new InvalidOperationException("Tokens can be minted only in Development mode, never in Azure; there, Entra ID issues them.");
         }
 
         if (!Roles.All.Contains(role))

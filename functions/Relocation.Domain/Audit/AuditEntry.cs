@@ -1,8 +1,9 @@
 namespace Relocation.Domain.Audit;
 
 /// <summary>
-/// One line of the append-only audit log: who did what to which resource, when, and (for reads of protected data) why.
-/// Never carries request bodies or protected details.
+/// One line of the append-only audit log: who did what to which resource, when, with which outcome, and (for reads of
+/// protected data) why. Never carries request bodies or protected details. <see cref="Sequence"/> is its place in the
+/// partition's hash chain, set by the log.
 /// </summary>
 public sealed record AuditEntry(
     DateTimeOffset At,
@@ -14,4 +15,5 @@ public sealed record AuditEntry(
     string Resource,
     int Status,
     string CorrelationId,
-    string? Reason = null);
+    string? Reason = null,
+    long Sequence = 0);

@@ -14,7 +14,13 @@ public interface IRelocationRepository
     Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken);
+
+    /// <summary>Steps moved off the case row, newest first, numbered below <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken);
 }
+
+/// <summary>A timeline step with its number in the case's whole timeline (0 is the submission).</summary>
+public sealed record NumberedTimelineEntry(long Number, TimelineEntry Entry);
 
 /// <summary>
 /// The protected person's details, encrypted at application level; the only place they are kept. Reading them is for

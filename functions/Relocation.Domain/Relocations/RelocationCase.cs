@@ -10,14 +10,18 @@ public sealed class RelocationCase
 {
     public const int MaxNoteLength = 500;
 
+    /// <summary>Timeline entries kept on the case row; older ones move to the case's append-only history.</summary>
+    public const int MaxTimelineOnRow = 50;
+
     private readonly List<RoundRecord> _rounds;
     private readonly List<OfferRecord> _offers;
     private readonly List<TimelineEntry> _timeline;
 
     private RelocationCase(string id, RelocationFacts facts, CaseState state, IEnumerable<RoundRecord> rounds, IEnumerable<OfferRecord> offers,
-        IEnumerable<TimelineEntry> timeline, string? version)
+        IEnumerable<TimelineEntry> timeline, string? version, long timelineOffset = 0)
     {
         Id = id;
+        TimelineOffset = timelineOffset;
         Facts = facts;
         State = state;
         _rounds = rounds.ToList();
@@ -39,7 +43,11 @@ public sealed class RelocationCase
 
     public IReadOnlyList<OfferRecord> Offers => _offers;
 
+    /// <summary>The most recent steps (at most <see cref="MaxTimelineOnRow"/> once stored); older ones are in the history.</summary>
     public IReadOnlyList<TimelineEntry> Timeline => _timeline;
+
+    /// <summary>How many earlier steps were moved to the history: <see cref="Timeline"/>[0] is step number TimelineOffset.</summary>
+    public long TimelineOffset { get; }
 
     public string? Version { get; private set; }
 
@@ -57,7 +65,7 @@ public sealed class RelocationCase
     }
 
     public static RelocationCase Rehydrate(string id, RelocationFacts facts, CaseState state, IEnumerable<RoundRecord> rounds, IEnumerable<OfferRecord> offers,
-        IEnumerable<TimelineEntry> timeline, string? version) => new(id, facts, state, rounds, offers, timeline, version);
+        IEnumerable<TimelineEntry> timeline, string? version, long timelineOffset = 0) => new(id, facts, state, rounds, offers, timeline, version, timelineOffset);
 
     /// <summary>Opens a round of offer requests; starting the same round again changes nothing.</summary>
     public RoundRecord StartRound(int number, IReadOnlyList<AskedState> asked, DateTimeOffset now, DateTimeOffset deadline)
@@ -101,7 +109,8 @@ public sealed class RelocationCase
 
     /// <summary>
     /// Records a State's answer. A State not asked in the open round: 403. The round closed, the request no longer
-    /// waiting, or an answer already given: 409. Every refusal is kept in the timeline.
+    /// waiting, or an answer already given: 409. A refusal changes nothing on the case (a State could repeat it without
+    /// end): it is answered, audited and counted by the caller.
     /// </summary>
     public OfferRecord RecordResponse(string stateCode, ResponseInput input, DateTimeOffset now)
     {
@@ -164,7 +173,6 @@ public sealed class RelocationCase
 
         if (refusal is not null)
         {
-            Log(now, "ResponseRefused", $"{stateCode}: {refusal}", "State.FocalPoint");
             throw forbidden ? new ForbiddenException(refusal) : new ConflictException(refusal);
         }
 
@@ -195,7 +203,6 @@ public sealed class RelocationCase
 
         if (!_offers.Any(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer))
         {
-            Log(now, "AcceptanceRefused", $"{stateCode} has not offered.", "Vwu.Officer");
             throw new ConflictException($"{stateCode} has not offered a place for this request.");
         }
 

@@ -1,5 +1,11 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Relocation.Domain.Audit;
 using Relocation.Storage.Configuration;
 using Relocation.Storage.Tables;
@@ -7,71 +13,342 @@ using Relocation.Storage.Tables;
 namespace Relocation.Storage.Audit;
 
 /// <summary>
-/// Append-only: rows are only ever added (never upserted), one partition per month, row keys in time order,
-/// so a period is one range query.
+/// Append-only and hash-chained: one partition (and one chain) per month. Each entry carries its sequence number, the
+/// hash of the previous entry and its own hash over both and every field; the partition's head (last sequence and hash)
+/// is a point-read row written in the same entity-group transaction as the entry. Entries are inserted, never upserted,
+/// under a row key made from the sequence number, so two writers that read the same head cannot both win: the loser's
+/// insert conflicts and it re-reads the head (this holds on Azurite too, which ignores If-Match inside batches).
+/// Row keys invert the sequence so a partition reads newest first. Nothing on the write path scans the table.
 /// </summary>
-internal sealed class AuditLog(StorageClients clients) : IAuditLog
+internal sealed class AuditLog(StorageClients clients, TimeProvider time, string table = TableNames.Audit, string anchorContainer = AuditLog.AnchorContainer)
+    : IAuditLog, IDisposable
 {
-    private readonly TableClient _table = clients.Table(TableNames.Audit);
+    public const string AnchorContainer = "audit-anchors";
+    private const string HeadRow = "head";
+    private const string EntryRowsBelow = "a"; // entry row keys are digits, the head row is not: "RowKey lt 'a'" is every entry
+    private const int Attempts = 20;
+
+    private readonly TableClient _table = clients.Table(table);
+    private readonly BlobContainerClient _anchors = clients.Container(anchorContainer);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Head? _head;
 
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var at = entry.At.ToUniversalTime();
-        var entity = new TableEntity(Partition(at), RowKey(at))
+        var at = Truncate(entry.At);
+        var partition = Partition(at);
+
+        // One writer per process at a time: the chain is sequential anyway, and this keeps a busy host from racing itself.
+        await _gate.WaitAsync(CancellationToken.None);
+        try
         {
-            ["At"] = at,
-            ["Subject"] = entry.Subject,
-            ["SubjectName"] = entry.SubjectName,
-            ["Role"] = entry.Role,
-            ["StateCode"] = entry.StateCode,
-            ["Action"] = entry.Action,
-            ["Resource"] = entry.Resource,
-            ["Status"] = entry.Status,
-            ["CorrelationId"] = entry.CorrelationId,
-            ["Reason"] = entry.Reason,
-        };
-        await _table.AddEntityAsync(entity, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                var head = _head is { } cached && cached.Partition == partition ? cached : await ReadHeadAsync(partition, CancellationToken.None);
+                var sequence = head.Sequence + 1;
+                var hash = HashOf(partition, sequence, head.Hash, entry with { At = at });
+                var row = ToEntity(partition, sequence, head.Hash, hash, entry with { At = at });
+                var headRow = new TableEntity(partition, HeadRow) { ["Sequence"] = sequence, ["Hash"] = hash };
+                try
+                {
+                    await _table.SubmitTransactionAsync(
+                        [new TableTransactionAction(TableTransactionActionType.Add, row), new TableTransactionAction(TableTransactionActionType.UpsertReplace, headRow)],
+                        CancellationToken.None);
+                    _head = new Head(partition, sequence, hash);
+                    return;
+                }
+                catch (TableTransactionFailedException) when (attempt < Attempts)
+                {
+                    // Another writer took this sequence number: read the head again.
+                    _head = null;
+                    await Task.Delay(Random.Shared.Next(1, 5 * attempt), CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(string? subject, DateTimeOffset fromTime, DateTimeOffset toTime, int max, CancellationToken cancellationToken)
+    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        var from = fromTime.ToUniversalTime();
-        var to = toTime.ToUniversalTime();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {Partition(from)} and PartitionKey le {Partition(to)} and RowKey ge {Ticks(from)} and RowKey le {Ticks(to) + "~"}");
-        if (!string.IsNullOrEmpty(subject))
+        ArgumentNullException.ThrowIfNull(query);
+        var from = query.From.ToUniversalTime();
+        var to = query.To.ToUniversalTime();
+        var (partition, after) = DecodePage(query.Page) ?? (Partition(to), null);
+        var first = Partition(from);
+        var items = new List<AuditEntry>(query.PageSize);
+        while (string.CompareOrdinal(partition, first) >= 0)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Subject eq {subject}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {EntryRowsBelow} and At ge {from} and At le {to}");
+            if (after is not null)
+            {
+                filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+            }
+
+            if (!string.IsNullOrEmpty(query.Subject))
+            {
+                filter += " and " + TableClient.CreateQueryFilter($"Subject eq {query.Subject}");
+            }
+
+            await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: query.PageSize + 1, cancellationToken: cancellationToken))
+            {
+                if (items.Count == query.PageSize)
+                {
+                    return new AuditPage(items, EncodePage(partition, RowKey(items[^1].Sequence)));
+                }
+
+                items.Add(ToEntry(e));
+            }
+
+            partition = PreviousPartition(partition);
+            after = null;
         }
 
-        var list = new List<AuditEntry>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        return new AuditPage(items, null);
+    }
+
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        // The one whole-table read: on the Auditor's request, never on the write path.
+        var rows = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+        var heads = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var e in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            list.Add(new AuditEntry(
-                e.GetDateTimeOffset("At") ?? default,
-                e.GetString("Subject"),
-                e.GetString("SubjectName") ?? string.Empty,
-                e.GetString("Role") ?? string.Empty,
-                e.GetString("StateCode"),
-                e.GetString("Action") ?? string.Empty,
-                e.GetString("Resource") ?? string.Empty,
-                e.GetInt32("Status") ?? 0,
-                e.GetString("CorrelationId") ?? string.Empty,
-                e.GetString("Reason")));
-            if (list.Count >= max)
+            if (e.RowKey == HeadRow)
             {
-                break;
+                heads[e.PartitionKey] = e;
+            }
+            else
+            {
+                (rows.TryGetValue(e.PartitionKey, out var list) ? list : rows[e.PartitionKey] = []).Add(e);
             }
         }
 
-        return list;
+        var anchors = await LatestAnchorsAsync(cancellationToken);
+        long checkedCount = 0;
+        var breaks = new List<AuditBreak>();
+        foreach (var partition in rows.Keys.Concat(heads.Keys).Concat(anchors.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var list = rows.TryGetValue(partition, out var l) ? l : [];
+            list.Sort((a, b) => string.CompareOrdinal(b.RowKey, a.RowKey)); // oldest first
+            var previous = Genesis(partition);
+            long expected = 1;
+            AuditBreak? found = null;
+            var hashes = new Dictionary<long, string>();
+            foreach (var e in list)
+            {
+                checkedCount++;
+                var sequence = e.GetInt64("Sequence") ?? -1;
+                var stored = e.GetString("Hash") ?? string.Empty;
+                if (found is null)
+                {
+                    if (sequence != expected || e.RowKey != RowKey(sequence))
+                    {
+                        found = new AuditBreak(partition, expected, sequence > expected
+                            ? $"Entries {expected} to {sequence - 1} are missing."
+                            : $"The entry stored under row {e.RowKey} claims sequence {sequence}.");
+                    }
+                    else if (e.GetString("PreviousHash") != previous)
+                    {
+                        found = new AuditBreak(partition, sequence, "The entry does not carry the hash of the entry before it.");
+                    }
+                    else if (HashOf(partition, sequence, previous, ToEntry(e)) != stored)
+                    {
+                        found = new AuditBreak(partition, sequence, "The entry was changed after it was written.");
+                    }
+                }
+
+                hashes[sequence] = stored;
+                previous = stored;
+                expected = sequence + 1;
+            }
+
+            var last = expected - 1;
+            if (found is null && heads.TryGetValue(partition, out var head)
+                && ((head.GetInt64("Sequence") ?? 0) != last || (last > 0 && head.GetString("Hash") != previous)))
+            {
+                found = new AuditBreak(partition, last + 1, $"The chain head names entry {head.GetInt64("Sequence")} but the last entry is {last}.");
+            }
+
+            if (found is null && anchors.TryGetValue(partition, out var anchor)
+                && (!hashes.TryGetValue(anchor.Sequence, out var anchored) || anchored != anchor.Hash))
+            {
+                found = new AuditBreak(partition, anchor.Sequence, $"The entry anchored on {anchor.AnchoredAt:yyyy-MM-dd HH:mm} UTC is missing or differs from its anchor.");
+            }
+
+            if (found is not null)
+            {
+                breaks.Add(found);
+            }
+        }
+
+        var firstBreak = breaks.FirstOrDefault();
+        return new AuditVerification(firstBreak is null, checkedCount, firstBreak);
     }
 
-    private static string Partition(DateTimeOffset at) => at.ToString("yyyyMM", CultureInfo.InvariantCulture);
+    public async Task<int> AnchorAsync(CancellationToken cancellationToken)
+    {
+        // The heads of this month and the last one are point reads; nothing else is read.
+        var now = time.GetUtcNow();
+        var written = 0;
+        foreach (var partition in new[] { Partition(now), PreviousPartition(Partition(now)) })
+        {
+            var head = await _table.FindAsync<TableEntity>(partition, HeadRow, cancellationToken);
+            if (head?.GetInt64("Sequence") is not { } sequence)
+            {
+                continue;
+            }
 
-    private static string Ticks(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+            var anchor = new Anchor(partition, sequence, head.GetString("Hash") ?? string.Empty, now);
+            try
+            {
+                // Create-only: in Azure the container's time-based immutability policy forbids changing or deleting it.
+                await _anchors.GetBlobClient($"{partition}/{sequence.ToString("D19", CultureInfo.InvariantCulture)}.json").UploadAsync(
+                    BinaryData.FromObjectAsJson(anchor, EntityExtensions.Json),
+                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                    cancellationToken);
+                written++;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // This head is anchored already.
+            }
+        }
 
-    // Ticks first so that rows sort by time; a random suffix so that two entries in the same tick never collide.
-    private static string RowKey(DateTimeOffset at) => $"{Ticks(at)}-{Guid.NewGuid():N}";
+        return written;
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    internal static string Partition(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyyMM", CultureInfo.InvariantCulture);
+
+    internal static string RowKey(long sequence) => (long.MaxValue - sequence).ToString("D19", CultureInfo.InvariantCulture);
+
+    private async Task<Dictionary<string, Anchor>> LatestAnchorsAsync(CancellationToken cancellationToken)
+    {
+        var latest = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!await _anchors.ExistsAsync(cancellationToken))
+        {
+            return [];
+        }
+
+        await foreach (var blob in _anchors.GetBlobsAsync(new GetBlobsOptions(), cancellationToken))
+        {
+            var partition = blob.Name.Split('/')[0];
+            if (!latest.TryGetValue(partition, out var name) || string.CompareOrdinal(blob.Name, name) > 0)
+            {
+                latest[partition] = blob.Name;
+            }
+        }
+
+        var anchors = new Dictionary<string, Anchor>(StringComparer.Ordinal);
+        foreach (var (partition, name) in latest)
+        {
+            var content = await _anchors.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+            if (content.Value.Content.ToObjectFromJson<Anchor>(EntityExtensions.Json) is { } anchor)
+            {
+                anchors[partition] = anchor;
+            }
+        }
+
+        return anchors;
+    }
+
+    private async Task<Head> ReadHeadAsync(string partition, CancellationToken cancellationToken)
+    {
+        var head = await _table.FindAsync<TableEntity>(partition, HeadRow, cancellationToken);
+        return head?.GetInt64("Sequence") is { } sequence
+            ? new Head(partition, sequence, head.GetString("Hash") ?? string.Empty)
+            : new Head(partition, 0, Genesis(partition));
+    }
+
+    private static TableEntity ToEntity(string partition, long sequence, string previousHash, string hash, AuditEntry entry) => new(partition, RowKey(sequence))
+    {
+        ["Sequence"] = sequence,
+        ["PreviousHash"] = previousHash,
+        ["Hash"] = hash,
+        ["At"] = entry.At,
+        ["Subject"] = entry.Subject,
+        ["SubjectName"] = entry.SubjectName,
+        ["Role"] = entry.Role,
+        ["StateCode"] = entry.StateCode,
+        ["Action"] = entry.Action,
+        ["Resource"] = entry.Resource,
+        ["Status"] = entry.Status,
+        ["CorrelationId"] = entry.CorrelationId,
+        ["Reason"] = entry.Reason,
+    };
+
+    private static AuditEntry ToEntry(TableEntity e) => new(
+        e.GetDateTimeOffset("At") ?? default,
+        e.GetString("Subject") ?? string.Empty,
+        e.GetString("SubjectName") ?? string.Empty,
+        e.GetString("Role") ?? string.Empty,
+        e.GetString("StateCode"),
+        e.GetString("Action") ?? string.Empty,
+        e.GetString("Resource") ?? string.Empty,
+        e.GetInt32("Status") ?? 0,
+        e.GetString("CorrelationId") ?? string.Empty,
+        e.GetString("Reason"),
+        e.GetInt64("Sequence") ?? 0);
+
+    // Every field, in a fixed order, as a JSON array: no separator inside a value can make two entries hash alike.
+    private static string HashOf(string partition, long sequence, string previousHash, AuditEntry e)
+    {
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(new object?[]
+        {
+            partition, sequence, previousHash, e.At.UtcTicks, e.Subject, e.SubjectName, e.Role, e.StateCode, e.Action, e.Resource, e.Status,
+            e.CorrelationId, e.Reason,
+        });
+        return Convert.ToHexStringLower(SHA256.HashData(canonical));
+    }
+
+    private static string Genesis(string partition) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("relocation-audit:" + partition)));
+
+    // Table Storage keeps milliseconds; hash what is stored.
+    private static DateTimeOffset Truncate(DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+    }
+
+    private static string PreviousPartition(string partition)
+    {
+        var month = DateTime.ParseExact(partition, "yyyyMM", CultureInfo.InvariantCulture).AddMonths(-1);
+        return month.ToString("yyyyMM", CultureInfo.InvariantCulture);
+    }
+
+    private static string EncodePage(string partition, string rowKey) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{partition}|{rowKey}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (string Partition, string? After)? DecodePage(string? page)
+    {
+        if (string.IsNullOrEmpty(page))
+        {
+            return null;
+        }
+
+        try
+        {
+            var padded = page.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            if (parts.Length == 2 && parts[0].Length == 6 && parts[0].All(char.IsAsciiDigit) && parts[1].Length == 19 && parts[1].All(char.IsAsciiDigit))
+            {
+                return (parts[0], parts[1]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new Domain.Common.DomainValidationException("page", "'page' must be a token from a previous page's 'nextPage'.");
+    }
+
+    private sealed record Head(string Partition, long Sequence, string Hash);
+
+    private sealed record Anchor(string Partition, long Sequence, string Hash, DateTimeOffset AnchoredAt);
 }

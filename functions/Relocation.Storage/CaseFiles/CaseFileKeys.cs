@@ -24,6 +24,16 @@ internal sealed class ConfiguredCaseFileKeys(CaseFileOptions options) : ICaseFil
             : throw new InvalidOperationException($"Case-file key '{keyId}' is not configured.");
 }
 
+/// <summary>A deployment with only a Key Vault wrapping key: there are no version 1 files to open, and nothing to wrap with.</summary>
+internal sealed class NoCaseFileKeys : ICaseFileKeys
+{
+    public Task<(string KeyId, byte[] Key)> CurrentAsync(CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("No case-file secret key is configured; case files are wrapped by the Key Vault key.");
+
+    public Task<byte[]> GetAsync(string keyId, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"Case-file key '{keyId}' is not configured (CaseFiles__KeyVaultSecretName is empty).");
+}
+
 /// <summary>
 /// Keys from a Key Vault secret: the newest version encrypts, any version decrypts. Versions are immutable, so each
 /// is read once; the current one is looked up again every few minutes to pick up a rotation.

@@ -19,15 +19,18 @@ public sealed class CaseFileOptions : IValidatableObject
 
     public string? KeyVaultSecretName { get; set; }
 
+    /// <summary>The Key Vault key (RSA) that wraps each case file's data key; when empty, the secret key wraps them.</summary>
+    public string? KeyVaultKeyName { get; set; }
+
     public bool UsesKeyVault => KeyVaultUri is not null;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (UsesKeyVault)
         {
-            if (string.IsNullOrWhiteSpace(KeyVaultSecretName))
+            if (string.IsNullOrWhiteSpace(KeyVaultSecretName) && string.IsNullOrWhiteSpace(KeyVaultKeyName))
             {
-                yield return new ValidationResult("CaseFiles__KeyVaultSecretName is required with CaseFiles__KeyVaultUri.", [nameof(KeyVaultSecretName)]);
+                yield return new ValidationResult("CaseFiles__KeyVaultKeyName (or, for files written before it, CaseFiles__KeyVaultSecretName) is required with CaseFiles__KeyVaultUri.", [nameof(KeyVaultSecretName)]);
             }
 
             yield break;

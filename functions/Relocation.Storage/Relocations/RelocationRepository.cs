@@ -17,16 +17,18 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
 {
     public const string Table = "Relocations";
     public const string IndexTable = "OfferRequests";
+    public const string HistoryTable = "RelocationHistory";
     public const string CaseRow = "case";
     private const string Row = CaseRow;
 
     private readonly TableClient _table = clients.Table(Table);
     private readonly TableClient _index = clients.Table(IndexTable);
+    private readonly TableClient _history = clients.Table(HistoryTable);
 
     public async Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relocation);
-        var entity = ToEntity(relocation);
+        var entity = await ToBoundedEntityAsync(relocation, cancellationToken);
         // The caseload line first: a line without its case is skipped when listed; a case without its line would be invisible.
         await caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken);
         try
@@ -50,7 +52,7 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
     public async Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relocation);
-        var entity = ToEntity(relocation);
+        var entity = await ToBoundedEntityAsync(relocation, cancellationToken);
         var response = await EntityExtensions.GuardAsync(
             () => _table.UpdateEntityAsync(entity, new ETag(relocation.Version!), TableUpdateMode.Replace, cancellationToken), "relocation request");
         entity.ETag = response.Headers.ETag ?? default;
@@ -73,6 +75,52 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         return ids;
     }
 
+    public async Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken)
+    {
+        // One partition, a row-key range: the case's history never costs more than the page read.
+        var list = new List<NumberedTimelineEntry>(count);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {relocationId} and RowKey gt {HistoryKey(before)}");
+        await foreach (var e in _history.QueryAsync<TableEntity>(filter, maxPerPage: count, cancellationToken: cancellationToken))
+        {
+            list.Add(new NumberedTimelineEntry(long.MaxValue - long.Parse(e.RowKey, System.Globalization.CultureInfo.InvariantCulture),
+                e.FromJson<TimelineEntry>("Entry", null!)));
+            if (list.Count == count)
+            {
+                break;
+            }
+        }
+
+        return list;
+    }
+
+    // Newest first in a partition: the row key inverts the step's number.
+    private static string HistoryKey(long number) => (long.MaxValue - number).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Keeps the row bounded: steps beyond <see cref="RelocationCase.MaxTimelineOnRow"/> are written to the history first
+    /// (upserts keyed by step number, so a retried or lost update rewrites the same rows), then left off the row.
+    /// </summary>
+    private async Task<TableEntity> ToBoundedEntityAsync(RelocationCase c, CancellationToken cancellationToken)
+    {
+        var entity = ToEntity(c);
+        var overflow = c.Timeline.Count - RelocationCase.MaxTimelineOnRow;
+        if (overflow <= 0)
+        {
+            return entity;
+        }
+
+        var moved = c.Timeline.Take(overflow).Select((t, i) => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+            new TableEntity(c.Id, HistoryKey(c.TimelineOffset + i)) { ["Entry"] = EntityExtensions.ToJson(t) })).ToList();
+        foreach (var chunk in moved.Chunk(100))
+        {
+            await _history.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+
+        entity["Timeline"] = EntityExtensions.ToJson(c.Timeline.Skip(overflow).ToArray());
+        entity["TimelineOffset"] = c.TimelineOffset + overflow;
+        return entity;
+    }
+
     private static TableEntity ToEntity(RelocationCase c) => new(c.Id, Row)
     {
         ["CaseReference"] = c.Facts.CaseReference,
@@ -88,6 +136,7 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         ["Rounds"] = EntityExtensions.ToJson(c.Rounds),
         ["Offers"] = EntityExtensions.ToJson(c.Offers),
         ["Timeline"] = EntityExtensions.ToJson(c.Timeline),
+        ["TimelineOffset"] = c.TimelineOffset,
     };
 
     internal static RelocationCase ToCase(TableEntity e) => RelocationCase.Rehydrate(
@@ -103,5 +152,6 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         e.FromJson<RoundRecord[]>("Rounds", []),
         e.FromJson<OfferRecord[]>("Offers", []),
         e.FromJson<TimelineEntry[]>("Timeline", []),
-        e.ETag.ToString());
+        e.ETag.ToString(),
+        e.GetInt64("TimelineOffset") ?? 0);
 }

@@ -15,6 +15,13 @@ namespace Relocation.Workflows.Relocations;
 /// </summary>
 public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null)
 {
+    /// <summary>The meter of refused case commands (no ids or States as tags: counts only).</summary>
+    public const string MeterName = "Relocation.Cases";
+
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.Metrics.Counter<long> RefusedCommands =
+        Meter.CreateCounter<long>("relocation.commands.refused", description: "Answers and acceptances refused by the case's rules.");
+
     /// <summary>Schedules the case's orchestration unless it already exists (a retried create starts one case).</summary>
     public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
     {
@@ -36,7 +43,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
     }
 
-    /// <summary>A State's answer: 403 when it was not asked, 409 when its round closed or it already answered (kept in the timeline).</summary>
+    /// <summary>A State's answer: 403 when it was not asked, 409 when its round closed or it already answered (counted, never kept on the row).</summary>
     public async Task<RelocationCase> RespondAsync(DurableTaskClient client, string id, string stateCode, ResponseInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -159,8 +166,9 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
         catch (Exception ex) when (ex is ConflictException or ForbiddenException)
         {
-            // The refusal is part of the case's story: keep it in the timeline, then answer it.
-            await CaseUpdates.UpdateAsync(relocations, id, c => c.Note(time.GetUtcNow(), "Refused", ex.Message), cancellationToken);
+            // Never written to the case row: a caller repeating a refused answer must not be able to grow (and so jam)
+            // the case. The API's audit log records each refusal with its outcome; this counts them for monitoring.
+            RefusedCommands.Add(1, new KeyValuePair<string, object?>("outcome", ex is ForbiddenException ? "forbidden" : "conflict"));
             throw;
         }
     }

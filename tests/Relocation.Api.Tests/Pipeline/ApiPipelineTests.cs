@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Moq;
 using Relocation.Api.Pipeline;
 using Relocation.Api.Routing;
@@ -24,22 +25,26 @@ public sealed class ApiPipelineTests
         public IEnumerable<ApiRoute> Routes =>
         [
             new("Write", Relocation.Api.Routing.HttpMethods.Post, "things/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test"),
+            new("Create", Relocation.Api.Routing.HttpMethods.Post, "things", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { Creates = true },
+            new("Read", Relocation.Api.Routing.HttpMethods.Get, "things/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test"),
+            new("Secret", Relocation.Api.Routing.HttpMethods.Get, "secrets/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { AuditEveryRead = true },
         ];
     }
 
-    private ApiPipeline Pipeline(Func<ApiRequest, Task<ApiResult>> handler)
+    private ApiPipeline Pipeline(Func<ApiRequest, Task<ApiResult>> handler, RateLimitOptions? limits = null)
     {
         _tokens.Setup(t => t.ValidateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(Admin);
         _idempotency.Setup(s => s.ClaimAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new IdempotencyClaim(IdempotencyOutcome.Claimed));
-        return new ApiPipeline(new ApiRouteTable([new TestRoutes(handler)]), _tokens.Object, _idempotency.Object, _audit.Object, TimeProvider.System, NullLogger<ApiPipeline>.Instance);
+        return new ApiPipeline(new ApiRouteTable([new TestRoutes(handler)]), _tokens.Object, _idempotency.Object, _audit.Object,
+            new WriteRateLimiter(Options.Create(limits ?? new RateLimitOptions()), TimeProvider.System), TimeProvider.System, NullLogger<ApiPipeline>.Instance);
     }
 
-    private static DefaultHttpContext Context(string body = "{}", string? key = "k-1")
+    private static DefaultHttpContext Context(string body = "{}", string? key = "k-1", string method = "POST", string path = "/api/things/1")
     {
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().BuildServiceProvider() };
-        http.Request.Method = "POST";
-        http.Request.Path = "/api/things/1";
+        http.Request.Method = method;
+        http.Request.Path = path;
         http.Request.Headers.Authorization = "Bearer x";
         if (key is not null)
         {
@@ -65,7 +70,7 @@ public sealed class ApiPipelineTests
     }
 
     [Fact]
-    public async Task RunAsync_RejectedWrite_ReleasesKeyAndDoesNotAudit()
+    public async Task RunAsync_RejectedWrite_ReleasesKeyAndAuditsTheRefusal()
     {
         var pipeline = Pipeline(_ => throw new DomainValidationException("name", "bad"));
         var http = Context();
@@ -75,7 +80,103 @@ public sealed class ApiPipelineTests
         Assert.Equal(400, http.Response.StatusCode);
         _idempotency.Verify(s => s.ReleaseAsync("admin-1", "k-1", It.IsAny<CancellationToken>()), Times.Once);
         _idempotency.Verify(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<StoredResponse>(), It.IsAny<CancellationToken>()), Times.Never);
-        _audit.Verify(a => a.AppendAsync(It.IsAny<AuditEntry>(), It.IsAny<CancellationToken>()), Times.Never);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 400 && e.Subject == "admin-1"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_AuditWriteFails_Answers503AndSendsNothingOfTheHandler()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Ok(new { secret = "protected-detail" })));
+        _audit.Setup(a => a.AppendAsync(It.IsAny<AuditEntry>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("storage down"));
+        var http = Context(key: null, method: "GET", path: "/api/secrets/1");
+
+        await pipeline.RunAsync(http, "Secret");
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("5", http.Response.Headers.RetryAfter.ToString());
+        http.Response.Body.Position = 0;
+        Assert.DoesNotContain("protected-detail", new StreamReader(http.Response.Body).ReadToEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SuccessfulPlainRead_IsNotAuditedButAuditEveryReadRouteIs()
+    {
+        var pipeline = Pipeline(r =>
+        {
+            r.AuditReason = "why";
+            return Task.FromResult(ApiResult.Ok(new { }));
+        });
+
+        await pipeline.RunAsync(Context(key: null, method: "GET"), "Read");
+        await pipeline.RunAsync(Context(key: null, method: "GET", path: "/api/secrets/1"), "Secret");
+
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Action == "Read"), It.IsAny<CancellationToken>()), Times.Never);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Action == "Secret" && e.Status == 200 && e.Reason == "why"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_ForbiddenInsideReadHandler_IsAudited()
+    {
+        var pipeline = Pipeline(_ => throw new ForbiddenException("not yours"));
+
+        await pipeline.RunAsync(Context(key: null, method: "GET"), "Read");
+
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Action == "Read" && e.Status == 403), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_ForgedToken_Is401AuditedWithTheUnverifiedSubject()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.NoContent()));
+        _tokens.Setup(t => t.ValidateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync((Caller?)null);
+        var http = Context();
+        var payload = Convert.ToBase64String("{\"sub\":\"mallory\"}"u8.ToArray()).TrimEnd('=');
+        http.Request.Headers.Authorization = $"Bearer eyJhbGciOiJub25lIn0.{payload}.";
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(401, http.Response.StatusCode);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 401 && e.Subject == "unverified:mallory"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_CallerWritesTooFast_Gets429WithRetryAfterAndIsAudited()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.NoContent()), new RateLimitOptions { Burst = 2, PerSecond = 0.5 });
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            var http = Context(key: null);
+            await pipeline.RunAsync(http, "Write");
+            statuses.Add(http.Response.StatusCode);
+            if (i == 2)
+            {
+                Assert.Equal("2", http.Response.Headers.RetryAfter.ToString());
+            }
+        }
+
+        Assert.Equal([204, 204, 429], statuses);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 429), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_CreatingPostWithoutIdempotencyKey_Is400NamingTheHeader()
+    {
+        var ran = false;
+        var pipeline = Pipeline(_ =>
+        {
+            ran = true;
+            return Task.FromResult(ApiResult.NoContent());
+        });
+        var http = Context(key: null, path: "/api/things");
+
+        await pipeline.RunAsync(http, "Create");
+
+        Assert.False(ran);
+        Assert.Equal(400, http.Response.StatusCode);
+        http.Response.Body.Position = 0;
+        Assert.Contains("Idempotency-Key", new StreamReader(http.Response.Body).ReadToEnd(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -80,11 +80,12 @@ public sealed class AgreementTests(LocalHostFixture host) : IClassFixture<LocalH
     }
 
     [Fact]
-    public async Task Document_PutThenGet_RoundTripsByteForByte()
+    public async Task Document_PutThenGet_RoundTripsByteForByteAsAnAttachmentNeverSniffed()
     {
         var id = await CreateAsync("DNK");
         var bytes = new byte[300_000];
         new Random(42).NextBytes(bytes);
+        "%PDF-1.7\n"u8.CopyTo(bytes);
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         using var put = await host.Http.SendAsync(LocalHostProcess.Request(HttpMethod.Put, $"agreements/{id}/documents/signed-text.pdf", Admin, content));
@@ -94,6 +95,26 @@ public sealed class AgreementTests(LocalHostFixture host) : IClassFixture<LocalH
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal("application/pdf", get.Content.Headers.ContentType?.MediaType);
         Assert.Equal(bytes, await get.Content.ReadAsByteArrayAsync());
+        Assert.Equal("nosniff", Assert.Single(get.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("attachment", get.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("signed-text.pdf", get.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Theory]
+    [InlineData("application/pdf", "<html><script>alert(1)</script></html>")]
+    [InlineData("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "%PDF-1.7 not a word file")]
+    public async Task Document_BytesNotOfTheDeclaredType_Is400AndNothingStored(string contentType, string text)
+    {
+        var id = await CreateAsync("ISL");
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(text));
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+
+        using var put = await host.Http.SendAsync(LocalHostProcess.Request(HttpMethod.Put, $"agreements/{id}/documents/note.bin", Admin, content));
+        using var get = await host.SendAsync(HttpMethod.Get, $"agreements/{id}/documents/note.bin", Admin);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains("bytes are not", (await LocalHostFixture.JsonAsync(put)).GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
     [Theory]

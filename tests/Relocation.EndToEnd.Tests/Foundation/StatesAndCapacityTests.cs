@@ -211,7 +211,7 @@ public sealed class StatesAndCapacityTests(LocalHostFixture host) : IClassFixtur
         using var created = await host.SendAsync(HttpMethod.Post, "states/KEN/capacity", token, new CapacityInputBuilder().BuildBody());
 
         using var audit = await host.SendAsync(HttpMethod.Get, $"audit?subject={subject}", TestTokens.For(Roles.Auditor));
-        var entries = (await LocalHostFixture.JsonAsync(audit)).GetProperty("entries");
+        var entries = (await LocalHostFixture.JsonAsync(audit)).GetProperty("items");
 
         var entry = Assert.Single(entries.EnumerateArray());
         Assert.Equal("RegisterCapacity", entry.GetProperty("action").GetString());

@@ -157,7 +157,7 @@ public sealed class HostileInputTests(LocalHostFixture host, ITestOutputHelper o
         StorageSnapshot.TakeAsync(
             host.Azurite.ConnectionString,
             includeTable: t => !t.Equals("Audit", StringComparison.Ordinal) && !t.StartsWith("RelocationHub", StringComparison.OrdinalIgnoreCase),
-            includeContainer: c => !c.StartsWith("relocationhub", StringComparison.OrdinalIgnoreCase) && !c.StartsWith("azure-webjobs", StringComparison.Ordinal));
+            includeContainer: c => !c.StartsWith("relocationhub", StringComparison.OrdinalIgnoreCase) && !c.StartsWith("azure-webjobs", StringComparison.Ordinal) && c != "audit-anchors");
 
     private static string Fill(string template, string state) =>
         "/" + string.Join('/', template.Split('/').Select(segment => segment switch

@@ -53,7 +53,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Equal(0, used.GetProperty("held").GetInt32());
 
         var timeline = (await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu)).GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("what").GetString()).ToArray();
-        foreach (var step in new[] { "Submitted", "RoundStarted", "DeclineReceived", "OfferReceived", "AcceptanceRequested", "OfferAccepted", "Arrived", "Refused" })
+        foreach (var step in new[] { "Submitted", "RoundStarted", "DeclineReceived", "OfferReceived", "AcceptanceRequested", "OfferAccepted", "Arrived" })
         {
             Assert.Contains(step, timeline);
         }
@@ -84,7 +84,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("Jean Example", "Goma", "+243 111 111", "1987-04-12"),
             (file.GetProperty("fullName").GetString(), file.GetProperty("currentLocation").GetString(), file.GetProperty("contact").GetString(), file.GetProperty("dateOfBirth").GetString()));
-        var read = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "ReadCaseFile" && e.GetProperty("resource").GetString()!.Contains(id, StringComparison.Ordinal));
+        var read = Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "GetCaseFile" && e.GetProperty("status").GetInt32() == 200 && e.GetProperty("resource").GetString()!.Contains(id, StringComparison.Ordinal));
         Assert.Equal("Checking contact before transfer", read.GetProperty("reason").GetString());
     }
 
@@ -143,6 +143,21 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Equal($"/api/relocations/{a.GetProperty("id").GetString()}", a.GetProperty("statusUrl").GetString());
         var timeline = (await s.WaitAsync(a.GetProperty("id").GetString()!, v => v.GetProperty("status").GetString() != "Submitted")).GetProperty("timeline");
         Assert.Single(timeline.EnumerateArray(), t => t.GetProperty("what").GetString() == "Submitted");
+    }
+
+    [Fact]
+    public async Task Create_WithoutIdempotencyKey_Is400AndStartsNoCase()
+    {
+        var s = new RelocationScenario(host, "1016");
+        var body = s.RequestBody("Keyless Example", "Kinshasa", "+243 333");
+
+        using var first = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, body, LocalHostProcess.NoIdempotencyKey);
+        using var second = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, body, LocalHostProcess.NoIdempotencyKey);
+        var problem = await LocalHostFixture.JsonAsync(first);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (first.StatusCode, second.StatusCode));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        Assert.DoesNotContain("Keyless", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,41 +1,156 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Time.Testing;
 using Relocation.Domain.Audit;
 using Relocation.Storage.Audit;
+using Relocation.Storage.Tables;
 
 namespace Relocation.Storage.Tests.Audit;
 
+/// <summary>Each test has its own table and anchor container: tampering in one must not break another's chain.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AuditLogTests(StorageFixture fixture)
+public sealed class AuditLogTests(StorageFixture fixture) : IAsyncLifetime, IDisposable
 {
-    private readonly AuditLog _log = new(fixture.Azurite.Clients);
+    private static readonly DateTimeOffset T0 = new(2026, 1, 31, 23, 59, 0, TimeSpan.Zero);
+    private readonly string _tableName = "Audit" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _container = "anchors-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly FakeTimeProvider _time = new(T0.AddDays(1));
+    private AuditLog _log = null!;
 
-    private static AuditEntry Entry(string subject, DateTimeOffset at) =>
-        new(at, subject, "Name", "Registry.Admin", null, "PutState", "/api/states/NOR", 200, Guid.NewGuid().ToString("N"));
-
-    [Fact]
-    public async Task QueryAsync_BySubjectAndPeriod_ReturnsOnlyMatchesInTimeOrder()
+    public async Task InitializeAsync()
     {
-        var subject = Guid.NewGuid().ToString("N");
-        var t0 = new DateTimeOffset(2026, 1, 31, 23, 59, 0, TimeSpan.Zero);
-        await _log.AppendAsync(Entry(subject, t0.AddMinutes(2)), CancellationToken.None);
-        await _log.AppendAsync(Entry(subject, t0), CancellationToken.None);
-        await _log.AppendAsync(Entry(subject, t0.AddDays(40)), CancellationToken.None);
-        await _log.AppendAsync(Entry("someone-else", t0.AddMinutes(1)), CancellationToken.None);
+        await new StorageInitializer(fixture.Azurite.Clients, [StorageResource.Table(_tableName), StorageResource.Container(_container)]).EnsureCreatedAsync(CancellationToken.None);
+        _log = new AuditLog(fixture.Azurite.Clients, _time, _tableName, _container);
+    }
 
-        var found = await _log.QueryAsync(subject, t0, t0.AddDays(1), 100, CancellationToken.None);
+    public Task DisposeAsync() => Task.CompletedTask;
 
-        Assert.Equal([t0, t0.AddMinutes(2)], found.Select(e => e.At));
-        Assert.All(found, e => Assert.Equal(subject, e.Subject));
+    public void Dispose() => _log.Dispose();
+
+    private TableClient Table => fixture.Azurite.Clients.Table(_tableName);
+
+    private static AuditEntry Entry(string subject, DateTimeOffset at, int status = 200) =>
+        new(at, subject, "Name", "Registry.Admin", null, "PutState", "/api/states/NOR", status, Guid.NewGuid().ToString("N"));
+
+    private Task<AuditPage> QueryAsync(string? subject, DateTimeOffset from, DateTimeOffset to, int pageSize = 100, string? page = null) =>
+        _log.QueryAsync(new AuditQuery(subject, from, to, pageSize, page), CancellationToken.None);
+
+    private async Task AppendAsync(int count, DateTimeOffset at)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await _log.AppendAsync(Entry($"s{i}", at.AddSeconds(i)), CancellationToken.None);
+        }
     }
 
     [Fact]
-    public async Task AppendAsync_SameInstantTwice_KeepsBoth()
+    public async Task QueryAsync_BySubjectAndPeriod_ReturnsOnlyMatchesNewestFirst()
     {
-        var subject = Guid.NewGuid().ToString("N");
-        var at = new DateTimeOffset(2026, 3, 3, 3, 3, 3, TimeSpan.Zero);
+        await _log.AppendAsync(Entry("me", T0.AddMinutes(2)), CancellationToken.None);
+        await _log.AppendAsync(Entry("me", T0), CancellationToken.None);
+        await _log.AppendAsync(Entry("me", T0.AddDays(40)), CancellationToken.None);
+        await _log.AppendAsync(Entry("someone-else", T0.AddMinutes(1)), CancellationToken.None);
 
-        await _log.AppendAsync(Entry(subject, at), CancellationToken.None);
-        await _log.AppendAsync(Entry(subject, at), CancellationToken.None);
+        var found = await QueryAsync("me", T0, T0.AddDays(1));
 
-        Assert.Equal(2, (await _log.QueryAsync(subject, at, at, 100, CancellationToken.None)).Count);
+        // Newest first, across the month boundary (one chain per month).
+        Assert.Equal([T0.AddMinutes(2), T0], found.Items.Select(e => e.At));
+        Assert.All(found.Items, e => Assert.Equal("me", e.Subject));
+        Assert.Null(found.NextPage);
+    }
+
+    [Fact]
+    public async Task QueryAsync_Paged_WalksEveryEntryOnceNewestFirst()
+    {
+        await AppendAsync(25, T0.AddDays(2));
+
+        var seen = new List<long>();
+        string? page = null;
+        do
+        {
+            var result = await QueryAsync(null, T0, T0.AddDays(3), pageSize: 10, page: page);
+            seen.AddRange(result.Items.Select(e => e.Sequence));
+            page = result.NextPage;
+        }
+        while (page is not null);
+
+        Assert.Equal(Enumerable.Range(1, 25).Reverse().Select(i => (long)i), seen);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConcurrentWritersOnTwoLogs_KeepOneUnbrokenChain()
+    {
+        // Two logs on one table stand for two hosts: they race for the same sequence numbers.
+        using var other = new AuditLog(fixture.Azurite.Clients, _time, _tableName, _container);
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? _log : other).AppendAsync(Entry($"c{i}", T0.AddDays(2)), CancellationToken.None)));
+
+        var result = await _log.VerifyAsync(CancellationToken.None);
+
+        Assert.True(result.Ok, result.FirstBreak?.Reason);
+        Assert.Equal(40, result.Checked);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_OneRowChanged_NamesTheBreak()
+    {
+        await AppendAsync(10, T0.AddDays(2));
+        var partition = AuditLog.Partition(T0.AddDays(2));
+        var row = await Table.GetEntityAsync<TableEntity>(partition, AuditLog.RowKey(4));
+        row.Value["Status"] = 200;
+        row.Value["Subject"] = "someone-innocent";
+        await Table.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace);
+
+        var result = await _log.VerifyAsync(CancellationToken.None);
+
+        Assert.False(result.Ok);
+        Assert.Equal(new AuditBreak(partition, 4, "The entry was changed after it was written."), result.FirstBreak);
+        Assert.Equal(10, result.Checked);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_OneRowDeleted_NamesTheBreak()
+    {
+        await AppendAsync(10, T0.AddDays(2));
+        var partition = AuditLog.Partition(T0.AddDays(2));
+        await Table.DeleteEntityAsync(partition, AuditLog.RowKey(6));
+
+        var result = await _log.VerifyAsync(CancellationToken.None);
+
+        Assert.False(result.Ok);
+        Assert.Equal(partition, result.FirstBreak!.Partition);
+        Assert.Equal(6, result.FirstBreak.Sequence);
+        Assert.Contains("missing", result.FirstBreak.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_NewestRowsDeletedAndHeadRewound_FoundByTheAnchor()
+    {
+        await AppendAsync(10, T0.AddDays(2));
+        _time.SetUtcNow(T0.AddDays(3));
+        Assert.Equal(1, await _log.AnchorAsync(CancellationToken.None));
+        var partition = AuditLog.Partition(T0.AddDays(2));
+
+        // A careful intruder: removes the last two entries and makes the head point at entry 8 again.
+        var eight = await Table.GetEntityAsync<TableEntity>(partition, AuditLog.RowKey(8));
+        await Table.DeleteEntityAsync(partition, AuditLog.RowKey(10));
+        await Table.DeleteEntityAsync(partition, AuditLog.RowKey(9));
+        await Table.UpsertEntityAsync(new TableEntity(partition, "head") { ["Sequence"] = 8L, ["Hash"] = eight.Value.GetString("Hash") }, TableUpdateMode.Replace);
+
+        var result = await _log.VerifyAsync(CancellationToken.None);
+
+        Assert.False(result.Ok);
+        Assert.Equal(10, result.FirstBreak!.Sequence);
+        Assert.Contains("anchor", result.FirstBreak.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_UntouchedLog_IsOkAndCountsEveryEntry()
+    {
+        await AppendAsync(12, T0);
+        await _log.AnchorAsync(CancellationToken.None);
+        await AppendAsync(3, T0.AddDays(1));
+
+        var result = await _log.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal(new AuditVerification(true, 15, null), result);
     }
 }

@@ -15,7 +15,7 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     private readonly RelocationRepository _repository;
 
     public Task InitializeAsync() =>
-        new StorageInitializer(_fixture.Azurite.Clients, [StorageResource.Table(RelocationRepository.Table), StorageResource.Table(RelocationRepository.IndexTable),
+        new StorageInitializer(_fixture.Azurite.Clients, [StorageResource.Table(RelocationRepository.Table), StorageResource.Table(RelocationRepository.IndexTable), StorageResource.Table(RelocationRepository.HistoryTable),
                 StorageResource.Table(CaseloadIndex.OpenTable), StorageResource.Table(CaseloadIndex.ClosedTable)])
             .EnsureCreatedAsync(CancellationToken.None);
 
@@ -87,6 +87,32 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
         Assert.Equal(c.Timeline, found.Timeline);
         Assert.Equal(c.Rounds[0].Asked, found.Rounds[0].Asked);
         Assert.NotNull(found.Version);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ManySteps_RowKeepsTheLatestAndHistoryKeepsEveryOlderOneInOrder()
+    {
+        var c = await _repository.AddAsync(NewCase(), CancellationToken.None);
+        for (var i = 0; i < 130; i++)
+        {
+            c.Note(Now.AddMinutes(i), "Step", $"step {i}");
+            if (i % 7 == 0)
+            {
+                c = await _repository.UpdateAsync(c, CancellationToken.None);
+            }
+        }
+
+        c = await _repository.UpdateAsync(c, CancellationToken.None);
+        var found = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        var history = await _repository.HistoryAsync(c.Id, found.TimelineOffset, 1000, CancellationToken.None);
+
+        Assert.Equal(RelocationCase.MaxTimelineOnRow, found.Timeline.Count);
+        Assert.Equal(131 - RelocationCase.MaxTimelineOnRow, found.TimelineOffset);
+        Assert.Equal("step 129", found.Timeline[^1].Detail);
+        Assert.Equal(Enumerable.Range(0, (int)found.TimelineOffset).Reverse().Select(n => (long)n), history.Select(h => h.Number));
+        Assert.Equal("Submitted", history[^1].Entry.What);
+        Assert.Equal("step 0", history[^2].Entry.Detail);
+        Assert.Equal($"step {found.TimelineOffset - 2}", history[0].Entry.Detail);
     }
 
     [Fact]

@@ -49,6 +49,10 @@ public sealed class InMemoryRelocationRepository : IRelocationRepository
     public Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(_index.Keys.Where(k => k.State == stateCode).Select(k => k.Id).Order(StringComparer.Ordinal).ToArray());
 
+    /// <summary>The fake keeps the whole timeline on its row: there is never a history.</summary>
+    public Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NumberedTimelineEntry>>([]);
+
     private RelocationCase? Load(string id)
     {
         if (!_rows.TryGetValue(id, out var row))

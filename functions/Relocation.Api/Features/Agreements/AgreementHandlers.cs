@@ -143,7 +143,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         var agreement = await FindVisibleAsync(request, request.IdValue());
         var name = request.RouteValue("name");
         var document = await documents.GetAsync(agreement.Id, name, request.Aborted) ?? throw new NotFoundException($"No document '{name}' for this agreement.");
-        return ApiResult.File(document.Content.ToArray(), document.ContentType, document.Version);
+        return ApiResult.File(document.Content.ToArray(), document.ContentType, document.Version, document.Name);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ internal sealed class AgreementRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<AgreementHandlers>("CreateAgreement", HttpMethods.Post, "agreements", [Roles.RegistryAdmin],
-            (h, r) => h.CreateAsync(r), "Registers an agreement in negotiation and starts its lifecycle orchestration (202)."),
+            (h, r) => h.CreateAsync(r), "Registers an agreement in negotiation and starts its lifecycle orchestration (202).") with { Creates = true },
         ApiRoute.For<AgreementHandlers>("PostAgreementEvent", HttpMethods.Post, "agreements/{id}/events", [Roles.RegistryAdmin],
             (h, r) => h.PostEventAsync(r), "Signed, EnteredIntoForce, Suspended, Resumed or Terminated; 409 when the lifecycle does not allow it."),
         ApiRoute.For<AgreementHandlers>("ListAgreements", HttpMethods.Get, "agreements", Readers,

@@ -11,13 +11,15 @@ internal sealed class AuditRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<AuditHandlers>("QueryAudit", HttpMethods.Get, "audit", [Roles.Auditor],
-            (h, r) => h.QueryAsync(r), "The access and change log: ?subject=&from=&to= (dates or date-times; default the last 30 days)."),
+            (h, r) => h.QueryAsync(r), "The access and change log, newest first: ?subject=&from=&to=&page= (dates or date-times; default the last 30 days); every attempt, refused ones included."),
+        ApiRoute.For<AuditHandlers>("VerifyAudit", HttpMethods.Get, "audit/verify", [Roles.Auditor],
+            (h, r) => h.VerifyAsync(r), "Re-walks the audit log's hash chains and its anchors: {ok, checked, firstBreak?}."),
     ];
 }
 
 internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
 {
-    private const int MaxEntries = 1000;
+    private const int PageSize = 100;
 
     public async Task<ApiResult> QueryAsync(ApiRequest request)
     {
@@ -35,8 +37,20 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
             throw new DomainValidationException("subject", "'subject' must be at most 200 characters.");
         }
 
-        var entries = await audit.QueryAsync(subject, from, to, MaxEntries, request.Aborted);
-        return ApiResult.Ok(new { from, to, count = entries.Count, truncated = entries.Count >= MaxEntries, entries });
+        var page = request.Query("page");
+        if (page is { Length: > 100 })
+        {
+            throw new DomainValidationException("page", "'page' must be a token from a previous page's 'nextPage'.");
+        }
+
+        var result = await audit.QueryAsync(new AuditQuery(subject, from, to, PageSize, page), request.Aborted);
+        return ApiResult.Ok(new { from, to, items = result.Items, nextPage = result.NextPage });
+    }
+
+    public async Task<ApiResult> VerifyAsync(ApiRequest request)
+    {
+        var result = await audit.VerifyAsync(request.Aborted);
+        return ApiResult.Ok(new { ok = result.Ok, @checked = result.Checked, firstBreak = result.FirstBreak });
     }
 
     private static DateTimeOffset? Instant(ApiRequest request, string name, bool endOfDay)

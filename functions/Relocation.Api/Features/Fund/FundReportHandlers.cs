@@ -57,7 +57,7 @@ internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider ti
     {
         var id = request.IdValue();
         var file = await store.GetAsync(id, format, request.Aborted) ?? throw new NotFoundException($"Report {id} has no {format} file (yet).");
-        return ApiResult.File(file.Content, file.ContentType);
+        return ApiResult.File(file.Content, file.ContentType, null, $"fund-report-{id}.{format}");
     }
 
     private static string StatusUrl(string id) => $"/api/fund/reports/{id}";

@@ -26,7 +26,7 @@ internal sealed class FundRoutes : IApiRoutes
         ApiRoute.For<FundHandlers>("GetFundBalance", HttpMethods.Get, "fund/balance", Finance,
             (h, r) => h.BalanceAsync(r), "Cash, committed, available, pledged outstanding, by donor and by year, in EUR; ?asOf=yyyy-MM-dd for the end of a past date."),
         ApiRoute.For<FundReportHandlers>("CreateFundReport", HttpMethods.Post, "fund/reports", Finance,
-            (h, r) => h.CreateAsync(r), "Starts a fund report; body {} or {asOf}; 202 with its status URL."),
+            (h, r) => h.CreateAsync(r), "Starts a fund report; body {} or {asOf}; 202 with its status URL.") with { Creates = true },
         ApiRoute.For<FundReportHandlers>("GetFundReport", HttpMethods.Get, "fund/reports/{id}", Finance,
             (h, r) => h.GetAsync(r), "The report's status and, once completed, its CSV and XLSX download links."),
         ApiRoute.For<FundReportHandlers>("GetFundReportCsv", HttpMethods.Get, "fund/reports/{id}/csv", Finance,

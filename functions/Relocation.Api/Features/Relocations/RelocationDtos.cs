@@ -21,7 +21,8 @@ public sealed record RelocationDto(
     AcceptedDto? Accepted,
     DateOnly? ArrivedOn,
     AcceptanceDto? LastAcceptance,
-    IReadOnlyList<TimelineEntry> Timeline)
+    IReadOnlyList<TimelineEntry> Timeline,
+    long EarlierSteps)
 {
     public static RelocationDto From(RelocationCase c)
     {
@@ -35,7 +36,8 @@ public sealed record RelocationDto(
             c.State.ArrivedOn,
             c.State.PendingAcceptance is { } p ? new AcceptanceDto(p.StateCode, "Processing", null)
                 : c.State.LastOutcome is { } o ? new AcceptanceDto(null, o.Accepted ? "Accepted" : "Refused", o.Reason) : null,
-            c.Timeline);
+            c.Timeline,
+            c.TimelineOffset);
     }
 }
 

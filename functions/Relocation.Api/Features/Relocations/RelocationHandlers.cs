@@ -2,7 +2,6 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Relocation.Api.Routing;
 using Relocation.Domain.Agreements;
-using Relocation.Domain.Audit;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
 using Relocation.Domain.Relocations;
@@ -19,7 +18,6 @@ internal sealed class RelocationHandlers(
     ICapacityRepository capacities,
     IStateRepository states,
     IAgreementRepository agreements,
-    IAuditLog audit,
     ICaseloadIndex caseload,
     RelocationCommands commands,
     TimeProvider time)
@@ -85,6 +83,35 @@ internal sealed class RelocationHandlers(
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
     }
 
+    public async Task<ApiResult> TimelineAsync(ApiRequest request)
+    {
+        const int pageSize = 50;
+        var relocation = await FindAsync(request);
+        var total = relocation.TimelineOffset + relocation.Timeline.Count;
+        var before = request.Query("page") is { Length: > 0 } page
+            ? long.TryParse(page, global::System.Globalization.NumberStyles.None, global::System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= total
+                ? n
+                : throw new DomainValidationException("page", "'page' must be a token from a previous page's 'nextPage'.")
+            : total;
+        var items = new List<NumberedTimelineEntry>(pageSize);
+        for (var number = before - 1; number >= relocation.TimelineOffset && items.Count < pageSize; number--)
+        {
+            items.Add(new NumberedTimelineEntry(number, relocation.Timeline[(int)(number - relocation.TimelineOffset)]));
+        }
+
+        if (items.Count < pageSize && Math.Min(before, relocation.TimelineOffset) > 0)
+        {
+            items.AddRange(await relocations.HistoryAsync(relocation.Id, Math.Min(before, relocation.TimelineOffset), pageSize - items.Count, request.Aborted));
+        }
+
+        var next = items.Count > 0 && items[^1].Number > 0 ? items[^1].Number.ToString(global::System.Globalization.CultureInfo.InvariantCulture) : null;
+        return ApiResult.Ok(new
+        {
+            items = items.Select(i => new { i.Number, i.Entry.At, i.Entry.What, i.Entry.Detail, i.Entry.By }).ToArray(),
+            nextPage = next,
+        });
+    }
+
     public async Task<ApiResult> CandidatesAsync(ApiRequest request)
     {
         var relocation = await FindAsync(request);
@@ -115,10 +142,10 @@ internal sealed class RelocationHandlers(
             throw new DomainValidationException(AccessReasonHeader, $"State why you read this case file in the {AccessReasonHeader} header (at most 500 characters).");
         }
 
+        // The pipeline audits this route's every read with its outcome once decryption succeeded or failed, and sends
+        // nothing when that audit entry cannot be written.
+        request.AuditReason = reason;
         var relocation = await FindAsync(request);
-        // Audited before the details leave: a read that fails after this line is still on record.
-        await audit.AppendAsync(new AuditEntry(time.GetUtcNow(), request.Caller.Subject, request.Caller.Name, request.Caller.PrimaryRole, request.Caller.StateCode,
-            "ReadCaseFile", $"/api/relocations/{relocation.Id}/case-file", 200, request.CorrelationId, reason), request.Aborted);
         var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
         return ApiResult.Ok(new CaseFileDto(relocation.Id, relocation.Facts.Pseudonym, person.FullName, person.DateOfBirth, person.CurrentLocation, person.Contact));
     }

@@ -1,0 +1,33 @@
+using Relocation.Domain.Audit;
+
+namespace Relocation.LocalHost.Audit;
+
+/// <summary>
+/// The local host's stand-in for the Functions timer <c>AnchorAudit</c>: writes the audit chains' heads to the anchor
+/// container at start and every hour after (the requirement is at least daily; an anchor costs two point reads).
+/// </summary>
+internal sealed partial class AuditAnchorService(IAuditLog audit, TimeProvider time, ILogger<AuditAnchorService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                LogAnchored(logger, await audit.AnchorAsync(stoppingToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex);
+            }
+
+            await Task.Delay(TimeSpan.FromHours(1), time, stoppingToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Audit chain heads anchored: {Count} new")]
+    private static partial void LogAnchored(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Audit chain heads could not be anchored")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
