@@ -9,6 +9,8 @@ namespace Relocation.Testing;
 /// </summary>
 public static class StorageSnapshot
 {
+    private const string HeartbeatPartition = "~hosts";
+
     public static async Task<IReadOnlyDictionary<string, string>> TakeAsync(string connectionString, Func<string, bool>? includeTable = null, Func<string, bool>? includeContainer = null)
     {
         var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -22,6 +24,13 @@ public static class StorageSnapshot
 
             await foreach (var row in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
             {
+                // A host's heartbeat (Storage/Hosts/HostInstance) is liveness, rewritten every second by the host
+                // itself, not state any request wrote.
+                if (row.PartitionKey == HeartbeatPartition)
+                {
+                    continue;
+                }
+
                 var values = string.Join("|", row.Keys.Where(k => k is not "Timestamp" and not "odata.etag").Order(StringComparer.Ordinal).Select(k => $"{k}={Format(row[k])}"));
                 snapshot[$"table:{table.Name}/{row.PartitionKey}/{row.RowKey}"] = values;
             }

@@ -84,7 +84,8 @@ public sealed class HostileInputTests(LocalHostFixture host, ITestOutputHelper o
         output.WriteLine($"Tried {tried} hostile requests on {routes.Count} write routes.");
 
         Assert.Empty(failures);
-        Assert.Equal(before, after);
+        var changed = before.Keys.Union(after.Keys).Where(k => !before.TryGetValue(k, out var b) || !after.TryGetValue(k, out var a) || a != b).ToList();
+        Assert.True(changed.Count == 0, $"storage changed: {string.Join(", ", changed.Take(10))}");
         Assert.True(tried > routes.Count * 20, $"only {tried} requests tried");
     }
 
