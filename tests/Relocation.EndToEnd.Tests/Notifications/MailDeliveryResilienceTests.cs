@@ -29,17 +29,7 @@ public sealed class MailDeliveryResilienceTests(MailHostFixture host, ITestOutpu
     {
         // Arrange: NOR and SWE with places; the SMTP server goes away.
         var s = new RelocationScenario(host, "8201");
-        foreach (var code in new[] { "NOR", "SWE" })
-        {
-            await s.Ok(HttpMethod.Put, $"states/{code}", RelocationScenario.Admin, new StateInputBuilder().With(i => i with
-            {
-                Name = code,
-                Languages = ["en"],
-                FocalPoints = [new Domain.States.FocalPointInput($"Focal point {code}", MailAddresses.FocalPoint(code), "+31 70 515 8515")],
-            }).BuildBody());
-            await s.Ok(HttpMethod.Post, $"states/{code}/capacity", TestTokens.For(Roles.StateFocalPoint, code),
-                new CapacityInputBuilder().With(i => i with { Places = 20, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = false }).BuildBody());
-        }
+        await NotificationMailTests.SetUpStatesAsync(s, ["NOR", "SWE"]);
 
         await host.Mail.StopAsync();
         var downSince = DateTime.UtcNow;

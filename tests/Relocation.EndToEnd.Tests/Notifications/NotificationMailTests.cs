@@ -22,7 +22,7 @@ public sealed class NotificationMailTests(MailHostFixture host) : IClassFixture<
         var tag = Guid.NewGuid().ToString("N")[..10];
         var canaries = new[] { $"CanaryName{tag}", $"CanaryPlace{tag}", $"CanaryPhone{tag}", "1931-07-29", $"ICC-01/04-01/{tag}" };
         var s = new RelocationScenario(host, "8101");
-        await SetUpStatesAsync(s);
+        await SetUpStatesAsync(s, Asked);
         var before = (await host.Mail.MailsAsync()).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
 
         // Act: request, SWE declines, NOR offers, VWU accepts, arrival.
@@ -71,7 +71,7 @@ public sealed class NotificationMailTests(MailHostFixture host) : IClassFixture<
     {
         // Arrange: a request with an offer from NOR (VWU hears of it) to NOR, SWE and DNK.
         var s = new RelocationScenario(host, "8102");
-        await SetUpStatesAsync(s);
+        await SetUpStatesAsync(s, Asked);
         var id = await s.RaiseAsync(Body("W-8102", ["x1", "x2", "x3", "1990-01-01", "ICC-01/04-01/8102"]));
         await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
         await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, "NOR"), new { stateCode = "NOR", decision = "Offer", places = 3 });
@@ -124,7 +124,7 @@ public sealed class NotificationMailTests(MailHostFixture host) : IClassFixture<
     {
         // Arrange
         var s = new RelocationScenario(host, "8103");
-        await SetUpStatesAsync(s);
+        await SetUpStatesAsync(s, Asked);
         var id = await s.RaiseAsync(Body("W-8103", ["y1", "y2", "y3", "1990-01-02", "ICC-01/04-01/8103"]));
         await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
         await WaitForItemAsync(TestTokens.For(Roles.StateFocalPoint, "DNK"), "OfferRequest", "W-8103");
@@ -169,9 +169,10 @@ public sealed class NotificationMailTests(MailHostFixture host) : IClassFixture<
         protectedPerson = new { fullName = canaries[0], dateOfBirth = canaries[3], currentLocation = canaries[1], contact = canaries[2] },
     };
 
-    private static async Task SetUpStatesAsync(RelocationScenario s)
+    /// <summary>States with a focal point whose address is <see cref="MailAddresses.FocalPoint"/>, and 20 places each.</summary>
+    internal static async Task SetUpStatesAsync(RelocationScenario s, IEnumerable<string> codes)
     {
-        foreach (var code in Asked)
+        foreach (var code in codes)
         {
             await s.Ok(HttpMethod.Put, $"states/{code}", RelocationScenario.Admin, new StateInputBuilder().With(i => i with
             {
