@@ -47,7 +47,7 @@ internal static class Ours
             var watch = Stopwatch.StartNew();
             var created = await SendAsync(http, HttpMethod.Post, "relocations", vwu, new
             {
-                caseReference = $"ICC-01/04-01/{i:D2}", pseudonym = $"W-{i:D4}", kind = "TemporaryRelocation", priority = "Emergency",
+                caseReference = $"ICC-01/04-01/{i:D2}", pseudonym = $"W-{i:D4}", kind = "TemporaryRelocation", priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
                 household = new { adults = 1, children = 0 }, needs = new { languages = new[] { "en" }, medicalCare = false },
                 protectedPerson = new { fullName = "Bench Person", dateOfBirth = "1990-01-01", currentLocation = "Somewhere", contact = "+00 0" },
             }, ct);

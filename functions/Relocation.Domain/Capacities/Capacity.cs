@@ -113,6 +113,9 @@ public sealed class Capacity
     /// <summary>Releases the places held for a relocation; releasing what is not held changes nothing.</summary>
     public bool Release(string relocationId) => _holds.Remove(relocationId);
 
+    /// <summary>The person left (withdrawal, end of protection): held or used places become free; twice changes nothing.</summary>
+    public bool Vacate(string relocationId) => _holds.Remove(relocationId) | _uses.Remove(relocationId);
+
     /// <summary>Turns the places held for a relocation into used places, once the person has arrived.</summary>
     public void Use(string relocationId)
     {

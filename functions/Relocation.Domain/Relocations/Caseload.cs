@@ -17,7 +17,7 @@ public sealed record CaseloadEntry(
     string? StateCode,
     DateTimeOffset SubmittedAt)
 {
-    public bool IsOpen => Status is not (RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled);
+    public bool IsOpen => Status is not (RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended);
 
     /// <summary>
     /// The next thing due: the open round's response deadline while States are asked, the relocation due date once an

@@ -31,6 +31,9 @@ public interface ICaseFileStore
     Task SaveAsync(string relocationId, ProtectedPerson person, CancellationToken cancellationToken);
 
     Task<ProtectedPerson?> ReadAsync(string relocationId, CancellationToken cancellationToken);
+
+    /// <summary>Removes a case's file (after it was re-bound to another case); a missing file is not an error.</summary>
+    Task DeleteAsync(string relocationId, CancellationToken cancellationToken);
 }
 
 /// <summary>The Special Fund as a relocation sees it: commit the cost of a case, release it. Both idempotent by key.</summary>

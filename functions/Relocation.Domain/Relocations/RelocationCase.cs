@@ -53,15 +53,136 @@ public sealed class RelocationCase
 
     public RoundRecord? CurrentRound => _rounds.Count == 0 ? null : _rounds[^1];
 
-    public bool IsFinal => Status is RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled;
+    public bool IsFinal => Status is RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled
+        or RelocationStatus.Withdrawn or RelocationStatus.Ended;
 
-    public static RelocationCase Submit(string id, RelocationFacts facts, DateTimeOffset now, string byRole)
+    /// <summary>
+    /// A Normal or Urgent request asks no State before the person's consent is recorded (Regulation 96(3)); an Emergency
+    /// one is sent at once and waits for consent only at acceptance.
+    /// </summary>
+    public bool AwaitsConsent => State.ConsentOn is null && Facts.Priority != RelocationPriority.Emergency;
+
+    /// <summary>A new request; <paramref name="consentOn"/> is the date consent was given, when the creation body carried it.</summary>
+    public static RelocationCase Submit(string id, RelocationFacts facts, DateTimeOffset now, string byRole, DateOnly? consentOn = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var due = DateOnly.FromDateTime((now + PriorityClock.For(facts.Priority).RelocationDue).UtcDateTime);
-        var relocation = new RelocationCase(id, facts, new CaseState(RelocationStatus.Submitted, now, due, null, null, null, null), [], [], [], null);
+        var relocation = new RelocationCase(id, facts, new CaseState(RelocationStatus.Submitted, now, due, null, null, null, null) { ConsentOn = consentOn }, [], [], [], null);
         relocation.Log(now, "Submitted", $"{facts.Priority} request for {facts.Kind}, household of {facts.Household.Size}; relocation due {due:yyyy-MM-dd}.", byRole);
+        if (consentOn is not null)
+        {
+            relocation.Log(now, "ConsentRecorded", "The person's consent is recorded in the case file.", byRole);
+        }
+
         return relocation;
+    }
+
+    /// <summary>
+    /// The linked request opened when the receiving State withdrew: same facts (the person and household did not
+    /// change) at <paramref name="priority"/>, the consent date carried over, and the withdrawing State excluded from
+    /// its candidates together with every State excluded before.
+    /// </summary>
+    public static RelocationCase ReRelocate(string newId, RelocationCase withdrawn, string withdrawingState, RelocationPriority priority, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(withdrawn);
+        var relocation = Submit(newId, withdrawn.Facts with { Priority = priority }, now, "system", withdrawn.State.ConsentOn);
+        relocation.State = relocation.State with
+        {
+            LinkedFrom = withdrawn.Id,
+            ExcludedStates = [.. (withdrawn.State.ExcludedStates ?? []).Append(withdrawingState).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        };
+        relocation.Log(now, "ReRelocation", $"Opened because {withdrawingState} withdrew from request {withdrawn.Id}; {withdrawingState} is excluded from the candidates.", "system");
+        return relocation;
+    }
+
+    /// <summary>
+    /// VWU recorded the person's consent (the record itself is in the case file). A request held back for it becomes a
+    /// numbered step, so its orchestration opens the first round.
+    /// </summary>
+    public void RecordConsent(DateOnly givenOn, DateTimeOffset now)
+    {
+        if (IsFinal)
+        {
+            throw new ConflictException($"The request is {Status}: consent can no longer be recorded.");
+        }
+
+        if (givenOn > DateOnly.FromDateTime(now.UtcDateTime) || givenOn < DateOnly.FromDateTime(now.UtcDateTime).AddYears(-2))
+        {
+            throw new DomainValidationException("givenOn", "'givenOn' must be a date in the last two years, not in the future.");
+        }
+
+        var waited = AwaitsConsent;
+        State = State with { ConsentOn = givenOn };
+        if (waited && Status == RelocationStatus.Submitted)
+        {
+            AddStep(CaseStepKind.Consent, null, now);
+        }
+
+        Log(now, "ConsentRecorded", $"Consent given on {givenOn:yyyy-MM-dd} is recorded in the case file.", "Vwu.Officer");
+    }
+
+    /// <summary>The relocation clock starts at acceptance: the due time is set once, by the orchestration.</summary>
+    public void StartPlacementClock(DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        if (State.PlacementDueAt is not null)
+        {
+            return;
+        }
+
+        State = State with { PlacementDueAt = dueAt, RelocationDueOn = DateOnly.FromDateTime(dueAt.UtcDateTime) };
+        Log(now, "RelocationClockStarted", $"The person must arrive by {dueAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", "system");
+    }
+
+    /// <summary>Accepted and not arrived by the due time: Overdue (arrival still clears it). False when nothing changed.</summary>
+    public bool MarkOverdue(DateTimeOffset now)
+    {
+        if (Status != RelocationStatus.OfferAccepted)
+        {
+            return false;
+        }
+
+        State = State with { Status = RelocationStatus.Overdue };
+        Log(now, "Overdue", $"Not arrived by the relocation due date {State.RelocationDueOn:yyyy-MM-dd}: escalated to the Registry.", "system");
+        return true;
+    }
+
+    /// <summary>
+    /// The receiving State withdraws: the case becomes Withdrawn, linked to <paramref name="reRelocationId"/>, and a
+    /// numbered step tells the orchestration to release places and commitment. Only the State whose offer was accepted
+    /// may withdraw (403 for another); twice with the same linked id changes nothing.
+    /// </summary>
+    public void Withdraw(string stateCode, string reason, DateOnly effectiveOn, string reRelocationId, DateTimeOffset now)
+    {
+        if (Status == RelocationStatus.Withdrawn && State.ReRelocationId == reRelocationId)
+        {
+            return;
+        }
+
+        if (State.Accepted is not { } accepted || accepted.StateCode != stateCode)
+        {
+            throw new ForbiddenException($"{stateCode} is not the receiving State of this request.");
+        }
+
+        if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue or RelocationStatus.Relocated))
+        {
+            throw new ConflictException($"The request is {Status}: there is no placement to withdraw from.");
+        }
+
+        State = State with { Status = RelocationStatus.Withdrawn, ReRelocationId = reRelocationId, WithdrawnBy = stateCode, WithdrawalEffectiveOn = effectiveOn };
+        AddStep(CaseStepKind.Withdrawal, null, now);
+        Log(now, "Withdrawn", $"{stateCode} withdrew, effective {effectiveOn:yyyy-MM-dd}: {reason}. Re-relocation {reRelocationId} opened.", "State.FocalPoint");
+    }
+
+    /// <summary>A travel step: only its status is kept on the row (dates and escort are in the case file).</summary>
+    public void RecordTravel(TravelStep step, TravelDocuments? documents, DateTimeOffset now)
+    {
+        if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
+        {
+            throw new ConflictException($"Travel is recorded between acceptance and arrival; the request is {Status}.");
+        }
+
+        State = State with { Travel = [.. State.Travel ?? [], new TravelStatus(step, documents, now)] };
+        Log(now, "Travel" + step, documents is { } d ? $"Travel {step}; documents {d}." : $"Travel {step}.", "Vwu.Officer");
     }
 
     public static RelocationCase Rehydrate(string id, RelocationFacts facts, CaseState state, IEnumerable<RoundRecord> rounds, IEnumerable<OfferRecord> offers,
@@ -201,6 +322,11 @@ public sealed class RelocationCase
             throw new ConflictException($"The request is {Status}: no offer can be accepted now.");
         }
 
+        if (State.ConsentOn is null)
+        {
+            throw new ConflictException("The person's consent must be recorded (POST …/consent) before an offer is accepted.");
+        }
+
         if (!_offers.Any(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer))
         {
             throw new ConflictException($"{stateCode} has not offered a place for this request.");
@@ -258,7 +384,7 @@ public sealed class RelocationCase
 
     public void Arrive(DateOnly arrivedOn, DateTimeOffset now)
     {
-        if (Status != RelocationStatus.OfferAccepted)
+        if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
         {
             throw new ConflictException($"Arrival can be recorded only after an offer is accepted; the request is {Status}.");
         }
@@ -275,7 +401,7 @@ public sealed class RelocationCase
 
     public void Cancel(string reason, DateTimeOffset now)
     {
-        if (Status is RelocationStatus.Relocated or RelocationStatus.Cancelled)
+        if (Status is RelocationStatus.Relocated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended)
         {
             throw new ConflictException($"The request is {Status}; it cannot be cancelled.");
         }
@@ -358,7 +484,33 @@ public sealed record CaseState(
     DateOnly? ArrivedOn,
     IReadOnlyList<CaseStep>? Steps = null,
     int NextStep = 1,
-    int StepsApplied = 0);
+    int StepsApplied = 0)
+{
+    /// <summary>When the person consented (the record itself is in the case file); null until recorded.</summary>
+    public DateOnly? ConsentOn { get; init; }
+
+    /// <summary>When the person must have arrived, set at acceptance (7/42/365 days by priority).</summary>
+    public DateTimeOffset? PlacementDueAt { get; init; }
+
+    /// <summary>States never asked on this request (a State that withdrew from an earlier one).</summary>
+    public IReadOnlyList<string>? ExcludedStates { get; init; }
+
+    /// <summary>The withdrawn request this one re-relocates.</summary>
+    public string? LinkedFrom { get; init; }
+
+    /// <summary>The request opened when the receiving State withdrew from this one.</summary>
+    public string? ReRelocationId { get; init; }
+
+    public string? WithdrawnBy { get; init; }
+
+    public DateOnly? WithdrawalEffectiveOn { get; init; }
+
+    /// <summary>Travel step statuses only; dates, places and escort are in the case file.</summary>
+    public IReadOnlyList<TravelStatus>? Travel { get; init; }
+}
+
+/// <summary>A travel step's status on the case row.</summary>
+public sealed record TravelStatus(TravelStep Step, TravelDocuments? Documents, DateTimeOffset At);
 
 /// <summary>What a caller said that the orchestration must act on, numbered on the case row.</summary>
 public enum CaseStepKind
@@ -366,6 +518,8 @@ public enum CaseStepKind
     Acceptance = 2,
     Arrival,
     Cancellation,
+    Consent,
+    Withdrawal,
 }
 
 /// <summary>A step recorded on the case row and not yet applied by its orchestration; applied once, in sequence order.</summary>

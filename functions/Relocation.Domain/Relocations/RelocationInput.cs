@@ -13,7 +13,8 @@ public sealed record RelocationInput(
     RelocationPriority? Priority,
     HouseholdInput? Household,
     NeedsInput? Needs,
-    ProtectedPersonInput? ProtectedPerson)
+    ProtectedPersonInput? ProtectedPerson,
+    ConsentInput? Consent = null)
 {
     private static readonly Regex PseudonymPattern = new(@"^[A-Z]{1,3}-\d{3,6}$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
     private static readonly Regex CaseReferencePattern = new(@"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
@@ -93,10 +94,11 @@ public sealed record RelocationInput(
             }
         }
 
+        var consent = Consent?.Validate(errors, "consent.", today);
         errors.ThrowIfAny();
         var facts = new RelocationFacts(CaseReference!, Pseudonym!, Kind!.Value, Priority!.Value,
             new Household(Household!.Adults!.Value, Household.Children!.Value), new Needs(languages, Needs!.MedicalCare!.Value));
-        return (facts, new ProtectedPerson(person!.FullName!.Trim(), person.DateOfBirth!.Value, person.CurrentLocation!.Trim(), person.Contact!.Trim()));
+        return (facts, new ProtectedPerson(person!.FullName!.Trim(), person.DateOfBirth!.Value, person.CurrentLocation!.Trim(), person.Contact!.Trim()) { Consent = consent });
     }
 
     private static void Protected(FieldErrors errors, string field, string? value, int max)
@@ -115,6 +117,30 @@ public sealed record RelocationInput(
         }
     }
 }
+
+/// <summary>The person's consent as VWU records it (alone, or as <c>consent</c> in the creation body).</summary>
+public sealed record ConsentInput(DateOnly? GivenOn, string? RecordedBy, string? Scope)
+{
+    /// <summary>Checks every field into <paramref name="errors"/>; the record when all are good, else null.</summary>
+    public ConsentRecord? Validate(FieldErrors errors, string prefix, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (GivenOn is not { } given || given > today || given < today.AddYears(-2))
+        {
+            errors.Add(prefix + "givenOn", $"'{prefix}givenOn' is required: a date in the last two years, not in the future.");
+        }
+
+        var by = errors.Text(prefix + "recordedBy", RecordedBy, 200);
+        var scope = errors.Text(prefix + "scope", Scope, 500);
+        return GivenOn is { } on && by.Length > 0 && scope.Length > 0 && on <= today && on >= today.AddYears(-2) ? new ConsentRecord(on, by, scope) : null;
+    }
+}
+
+/// <summary>A travel step as VWU sends it.</summary>
+public sealed record TravelInput(TravelStep? Step, DateOnly? PlannedOn, bool? Escort, TravelDocuments? Documents);
+
+/// <summary>The receiving State's withdrawal as its focal point sends it.</summary>
+public sealed record WithdrawalInput(string? StateCode, string? Reason, DateOnly? EffectiveOn);
 
 /// <summary>The household as sent.</summary>
 public sealed record HouseholdInput(int? Adults, int? Children);

@@ -17,6 +17,15 @@ public enum RelocationStatus
     Relocated,
     Escalated,
     Cancelled,
+
+    /// <summary>Accepted, and not arrived by the relocation due date: escalated to the Registry; arrival still clears it.</summary>
+    Overdue,
+
+    /// <summary>The receiving State withdrew; a linked re-relocation request carries the person on.</summary>
+    Withdrawn,
+
+    /// <summary>Protection ended at a review: places and fund commitment released.</summary>
+    Ended,
 }
 
 /// <summary>A State's answer to an offer request.</summary>
@@ -47,5 +56,38 @@ public sealed record PriorityClock(TimeSpan ResponsesDue, TimeSpan RelocationDue
     };
 }
 
-/// <summary>The protected person's details: stored only encrypted, read only by VWU with a reason.</summary>
-public sealed record ProtectedPerson(string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact);
+/// <summary>
+/// The protected person's details: stored only encrypted, read only by VWU with a reason. The consent record and the
+/// travel details live here too (the case row shows only that consent exists and the travel step statuses), so the
+/// canary scan has one place to allow them.
+/// </summary>
+public sealed record ProtectedPerson(string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact)
+{
+    public ConsentRecord? Consent { get; init; }
+
+    public IReadOnlyList<TravelRecord>? Travel { get; init; }
+
+    /// <summary>The case this file was re-bound from (a withdrawal's re-relocation), if any.</summary>
+    public string? ReboundFrom { get; init; }
+}
+
+/// <summary>The person's informed consent to the move (Regulation 96(3) of the Regulations of the Registry).</summary>
+public sealed record ConsentRecord(DateOnly GivenOn, string RecordedBy, string Scope);
+
+/// <summary>A travel step as VWU recorded it: dates, escort and documents, kept only in the case file.</summary>
+public sealed record TravelRecord(TravelStep Step, DateOnly? PlannedOn, bool? Escort, TravelDocuments? Documents, DateTimeOffset RecordedAt);
+
+/// <summary>Steps of the journey.</summary>
+public enum TravelStep
+{
+    Planned = 1,
+    Departed,
+}
+
+/// <summary>Where the travel documents stand.</summary>
+public enum TravelDocuments
+{
+    NotNeeded = 1,
+    Requested,
+    Issued,
+}

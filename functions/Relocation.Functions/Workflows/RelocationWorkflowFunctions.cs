@@ -95,3 +95,24 @@ public sealed class NotifyOffersReceivedFunction(NotifyOffersReceivedActivity ac
     public Task<int> Run([ActivityTrigger] string input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(NotifyOffersReceivedActivity), context), input);
 }
+
+public sealed class StartPlacementClockFunction(StartPlacementClockActivity activity)
+{
+    [Function(nameof(StartPlacementClockActivity))]
+    public Task<PlacementClock> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(StartPlacementClockActivity), context), input);
+}
+
+public sealed class PlacementPointFunction(PlacementPointActivity activity)
+{
+    [Function(nameof(PlacementPointActivity))]
+    public Task<bool> Run([ActivityTrigger] PlacementPoint input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(PlacementPointActivity), context), input);
+}
+
+public sealed class WithdrawRelocationFunction(WithdrawRelocationActivity activity)
+{
+    [Function(nameof(WithdrawRelocationActivity))]
+    public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(WithdrawRelocationActivity), context), input);
+}

@@ -84,6 +84,9 @@ internal sealed class CaseFileStore(StorageClients clients, ICaseFileKeys keys, 
         }
     }
 
+    public async Task DeleteAsync(string relocationId, CancellationToken cancellationToken) =>
+        await _container.GetBlobClient(relocationId).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
     /// <summary>
     /// Rotation: the file's data key unwrapped with the key version that wrapped it and wrapped again with the current
     /// one; the ciphertext is not touched. Returns false for a version 1 file (it keeps its key) or a missing one.

@@ -114,7 +114,7 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
     private static bool IsOverdue(CaseloadEntry entry, DateTimeOffset now) => entry.IsOpen && entry.Deadline is { } d && d < now;
 
     private static bool IsOpenStatus(RelocationStatus status) =>
-        status is not (RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled);
+        status is not (RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended);
 
     private static string Filter(CaseloadQuery query, bool open)
     {

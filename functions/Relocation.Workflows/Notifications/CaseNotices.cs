@@ -186,4 +186,61 @@ public static class CaseNotices
             Link = InboxLink,
         };
     }
+    /// <summary>To VWU at 50% and 90% of the time between acceptance and the relocation due date.</summary>
+    public static OutboxMessage PlacementReminder(RelocationCase relocation, int percent, DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var f = relocation.Facts;
+        return new OutboxMessage(
+            $"relocation-{relocation.Id}-placement-reminder{percent}",
+            "RelocationDueReminder",
+            Recipients.Vwu,
+            $"{f.Pseudonym} must arrive by {Deadline(dueAt)}: {percent}% of the time has passed.",
+            relocation.Id,
+            now,
+            DateOnly.FromDateTime(dueAt.UtcDateTime))
+        {
+            Body = $"The offer was accepted; arrival is not recorded yet and {percent}% of the time to relocate has passed.\n\n" + Facts(f, null),
+            Link = CaseLink(relocation.Id),
+        };
+    }
+
+    /// <summary>To the Registry (and VWU): an accepted case not arrived by its due date.</summary>
+    public static OutboxMessage Overdue(RelocationCase relocation, string recipient, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var f = relocation.Facts;
+        return new OutboxMessage(
+            $"relocation-{relocation.Id}-overdue-{Recipients.RoleOf(recipient)}",
+            "RelocationOverdue",
+            recipient,
+            $"{f.Priority} relocation {f.Pseudonym} is overdue: not arrived by {relocation.State.RelocationDueOn:yyyy-MM-dd}.",
+            relocation.Id,
+            now,
+            relocation.State.RelocationDueOn)
+        {
+            Body = "An offer was accepted but the person's arrival is not recorded by the relocation due date. The case needs attention.\n\n" + Facts(f, null),
+            Link = recipient == Recipients.Vwu ? CaseLink(relocation.Id) : InboxLink,
+        };
+    }
+
+    /// <summary>To VWU at once: the receiving State withdrew; the linked re-relocation is named.</summary>
+    public static OutboxMessage Withdrawn(RelocationCase relocation, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var f = relocation.Facts;
+        var next = relocation.State.ReRelocationId;
+        return new OutboxMessage(
+            $"relocation-{relocation.Id}-withdrawn",
+            "PlacementWithdrawn",
+            Recipients.Vwu,
+            $"{relocation.State.WithdrawnBy} withdrew from {f.Pseudonym}, effective {relocation.State.WithdrawalEffectiveOn:yyyy-MM-dd}; re-relocation opened.",
+            relocation.Id,
+            now,
+            relocation.State.WithdrawalEffectiveOn)
+        {
+            Body = $"The receiving State withdrew. Places and any fund commitment are released. Re-relocation request: {next}.\n\n" + Facts(f, null),
+            Link = next is null ? CaseLink(relocation.Id) : CaseLink(next),
+        };
+    }
 }

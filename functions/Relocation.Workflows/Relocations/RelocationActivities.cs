@@ -37,6 +37,12 @@ public sealed class StartRelocationRoundActivity(
         }
 
         var round = relocation.Rounds.FirstOrDefault(r => r.Number == input.Round);
+        if (round is null && relocation.AwaitsConsent)
+        {
+            // Regulation 96(3): no State hears of a Normal or Urgent request before the person consented.
+            return new RoundOpened(input.Round, 0, now.UtcDateTime, clock.Rounds, Stop: false, AwaitsConsent: true);
+        }
+
         if (round is null)
         {
             var ranked = await RankAsync(relocation, now);
@@ -61,7 +67,9 @@ public sealed class StartRelocationRoundActivity(
         var request = CaseUpdates.RankingRequestFor(relocation);
         var allStates = (await states.ListAsync(CancellationToken.None)).ToDictionary(s => s.Code, StringComparer.Ordinal);
         var withAgreement = await CaseUpdates.StatesWithAgreementInForceAsync(agreements, relocation.Facts.Kind);
-        var asked = relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).ToHashSet(StringComparer.Ordinal);
+        // A State asked before, or one that withdrew from an earlier request for this person, is not asked again.
+        var asked = relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).Concat(relocation.State.ExcludedStates ?? [])
+            .ToHashSet(StringComparer.Ordinal);
         return CandidateRanker.Rank(request, await capacities.ListAllAsync(CancellationToken.None), allStates, withAgreement, asked, now);
     }
 }
@@ -334,5 +342,97 @@ public sealed class NotifyOffersReceivedActivity(IRelocationRepository relocatio
         }
 
         return offers.Length;
+    }
+}
+
+/// <summary>
+/// Starts the relocation clock at acceptance (7/42/365 days by priority, scaled in tests) and returns it; the due time
+/// is written once on the case, so a rerun returns the same clock.
+/// </summary>
+public sealed class StartPlacementClockActivity(IRelocationRepository relocations, IOptions<RelocationWorkflowOptions> options, TimeProvider time)
+    : TaskActivity<string, PlacementClock>
+{
+    public override async Task<PlacementClock> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        var accepted = relocation.State.Accepted ?? throw new ConflictException("No offer is accepted on this request.");
+        if (relocation.State.PlacementDueAt is null)
+        {
+            var due = accepted.At + (PriorityClock.For(relocation.Facts.Priority).RelocationDue * (options.Value.PlacementClockScale ?? options.Value.ClockScale));
+            relocation = await CaseUpdates.UpdateAsync(relocations, input, c => c.StartPlacementClock(due, time.GetUtcNow()));
+        }
+
+        return new PlacementClock(accepted.At.UtcDateTime, relocation.State.PlacementDueAt!.Value.UtcDateTime);
+    }
+}
+
+/// <summary>
+/// A point of the relocation clock: at 50% and 90% VWU is reminded while arrival is not recorded; at 100% the case
+/// becomes Overdue and the Registry (and VWU) are told. Messages are keyed by case and point, so a rerun sends nothing twice.
+/// </summary>
+public sealed class PlacementPointActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<PlacementPoint, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, PlacementPoint input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        if (input.Percent < 100)
+        {
+            if (relocation.Status != RelocationStatus.OfferAccepted || relocation.State.PlacementDueAt is not { } due)
+            {
+                return false;
+            }
+
+            await outbox.AddAsync(CaseNotices.PlacementReminder(relocation, input.Percent, due, now), CancellationToken.None);
+            return true;
+        }
+
+        if (relocation.Status == RelocationStatus.OfferAccepted)
+        {
+            relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.MarkOverdue(now));
+        }
+
+        if (relocation.Status != RelocationStatus.Overdue)
+        {
+            return false;
+        }
+
+        await outbox.AddAsync(CaseNotices.Overdue(relocation, Recipients.Registry, now), CancellationToken.None);
+        await outbox.AddAsync(CaseNotices.Overdue(relocation, Recipients.Vwu, now), CancellationToken.None);
+        return true;
+    }
+}
+
+/// <summary>
+/// The receiving State withdrew: VWU is told, every place held or used for the case is freed, its fund commitment
+/// released, and the case file (already re-encrypted under the re-relocation's id by the API) removed from this case.
+/// Each part is idempotent, so a rerun changes nothing.
+/// </summary>
+public sealed class WithdrawRelocationActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund, ICaseFileStore caseFiles,
+    IOutbox outbox, TimeProvider time) : TaskActivity<string, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        if (relocation.Status != RelocationStatus.Withdrawn)
+        {
+            return false;
+        }
+
+        await outbox.AddAsync(CaseNotices.Withdrawn(relocation, time.GetUtcNow()), CancellationToken.None);
+        foreach (var asked in relocation.Rounds.SelectMany(r => r.Asked).DistinctBy(a => (a.StateCode, a.CapacityId)))
+        {
+            await CaseUpdates.ChangeCapacityAsync(capacities, asked.StateCode, asked.CapacityId, c => c.Vacate(relocation.Id));
+        }
+
+        await fund.ReleaseAsync(relocation.Id, CaseUpdates.ReleaseKey(relocation.Id), CancellationToken.None);
+        if (relocation.State.ReRelocationId is { } next && await caseFiles.ReadAsync(next, CancellationToken.None) is not null)
+        {
+            // The file lives under the new case only; deleting it here before the copy existed would lose it.
+            await caseFiles.DeleteAsync(relocation.Id, CancellationToken.None);
+        }
+
+        return true;
     }
 }

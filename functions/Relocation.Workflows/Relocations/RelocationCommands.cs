@@ -121,6 +121,38 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     }
 
     /// <summary>
+    /// Consent recorded on the row (its record is already in the case file). A request held back for it gets a numbered
+    /// step, so its orchestration opens the first round; otherwise nothing needs the orchestration.
+    /// </summary>
+    public async Task<RelocationCase> RecordConsentAsync(DurableTaskClient client, string id, DateOnly givenOn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var before = await CaseUpdates.FindAsync(relocations, id);
+        if (!(before.AwaitsConsent && before.Status == RelocationStatus.Submitted))
+        {
+            return await CaseUpdates.UpdateAsync(relocations, id, c => c.RecordConsent(givenOn, time.GetUtcNow()), cancellationToken);
+        }
+
+        var relocation = await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.RecordConsent(givenOn, time.GetUtcNow()), cancellationToken), cancellationToken);
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Consent, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        return relocation;
+    }
+
+    /// <summary>The receiving State withdrew: the case is Withdrawn now; the orchestration frees places and releases the commitment.</summary>
+    public async Task<RelocationCase> WithdrawAsync(DurableTaskClient client, string id, string stateCode, string reason, DateOnly effectiveOn, string reRelocationId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var before = await CaseUpdates.FindAsync(relocations, id);
+        var relocation = before.Status == RelocationStatus.Withdrawn && before.State.ReRelocationId == reRelocationId
+            ? before
+            : await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.Withdraw(stateCode, reason, effectiveOn, reRelocationId, time.GetUtcNow()), cancellationToken),
+                cancellationToken);
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Withdrawal, Sequence: relocation.PendingSteps.LastOrDefault(s => s.Kind == CaseStepKind.Withdrawal)?.Sequence), cancellationToken);
+        return relocation;
+    }
+
+    /// <summary>
     /// Indexes the step as pending under the number it will most likely get (the row's next), then records it on the
     /// row. A crash between the two leaves an entry the reconciler drops (no such step on the row); a refused change
     /// removes it at once; the rare write that lost a race and took a later number indexes that one too.

@@ -1,7 +1,25 @@
 namespace Relocation.Workflows.Relocations;
 
-/// <summary>The orchestration's input: the case id and its pseudonym, nothing about the person.</summary>
-public sealed record RelocationWorkflowInput(string RelocationId, string Pseudonym);
+/// <summary>
+/// The orchestration's input: the case id and its pseudonym, nothing about the person. Placed is true once the person
+/// arrived: the orchestration continued as new to follow the placement (a withdrawal by the receiving State) with a
+/// fresh history.
+/// </summary>
+public sealed record RelocationWorkflowInput(string RelocationId, string Pseudonym, bool Placed = false);
+
+/// <summary>The relocation clock, started at acceptance: reminders to VWU at 50% and 90%, overdue at 100%.</summary>
+public sealed record PlacementClock(DateTime AcceptedUtc, DateTime DueUtc)
+{
+    public static readonly IReadOnlyList<int> Percents = [50, 90, 100];
+
+    /// <summary>The points of the clock in order; the last (100) is the due time itself.</summary>
+    public IReadOnlyList<(DateTime At, int Percent)> Points() =>
+        DueUtc <= AcceptedUtc ? [(DueUtc, 100)]
+        : Percents.Select(p => (p == 100 ? DueUtc : AcceptedUtc + ((DueUtc - AcceptedUtc) * p / 100.0), p)).ToArray();
+}
+
+/// <summary>A point of the relocation clock reached.</summary>
+public sealed record PlacementPoint(string RelocationId, int Percent);
 
 /// <summary>
 /// What happened to a case, raised by the API after it recorded it; ids only. For a response, the API (which has just
@@ -21,6 +39,8 @@ public enum CaseEventKind
     Acceptance,
     Arrival,
     Cancellation,
+    Consent,
+    Withdrawal,
 }
 
 /// <summary>A step on one round of a case.</summary>
@@ -30,7 +50,8 @@ public sealed record RoundStep(string RelocationId, int Round);
 /// The round as opened: how many States were asked, from when until when, and whether the case still needs rounds.
 /// <see cref="OpenedUtc"/> is last and optional so histories written before it replay (no reminders for them).
 /// </summary>
-public sealed record RoundOpened(int Round, int Asked, DateTime DeadlineUtc, int MaxRounds, bool Stop, DateTime OpenedUtc = default)
+/// <see cref="AwaitsConsent"/>: no round was opened, because a Normal or Urgent request waits for the person's consent.
+public sealed record RoundOpened(int Round, int Asked, DateTime DeadlineUtc, int MaxRounds, bool Stop, DateTime OpenedUtc = default, bool AwaitsConsent = false)
 {
     /// <summary>The reminder points of the round, in order: 50% and 90% of the response window.</summary>
     public IReadOnlyList<(DateTime At, int Percent)> ReminderPoints()

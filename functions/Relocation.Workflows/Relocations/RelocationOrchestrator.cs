@@ -20,6 +20,11 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var id = input.RelocationId;
+        if (input.Placed)
+        {
+            return await FollowPlacementAsync(context, input);
+        }
+
         var accepted = false;
 
         for (var round = 1; !accepted; round++)
@@ -28,6 +33,18 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             if (opened.Stop)
             {
                 return await FinishAsync(context, id, Retry);
+            }
+
+            if (opened.AwaitsConsent)
+            {
+                context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Submitted), awaitingConsent = true });
+                if (!await WaitForConsentAsync(context, id))
+                {
+                    return await CancelAsync(context, id);
+                }
+
+                round--;
+                continue;
             }
 
             context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.AwaitingOffers), round });
@@ -106,8 +123,74 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 
         await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "OfferNoLongerNeeded"), Retry);
         context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.OfferAccepted) });
-        // The API writes arrival or cancellation on the case, then raises the event; the reconciler re-raises a lost one
-        // within seconds. The case is also read now and then (30 s, doubling to 6 h) as a last resort.
+        var clock = await context.CallActivityAsync<PlacementClock>(nameof(StartPlacementClockActivity), id, Retry);
+        var points = clock.Points();
+        var nextPoint = 0;
+        // The API writes arrival, cancellation or withdrawal on the case, then raises the event; the reconciler re-raises
+        // a lost one within seconds. The case is also read now and then (30 s, doubling to 6 h) as a last resort. One
+        // timer at a time: the earlier of the next clock point (50%, 90%, due) and that look; the loser is cancelled.
+        var recheck = TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            using var cancel = new CancellationTokenSource();
+            var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
+            var lookAt = context.CurrentUtcDateTime + recheck;
+            var point = nextPoint < points.Count && points[nextPoint].At <= lookAt ? points[nextPoint] : default((DateTime At, int Percent)?);
+            var timer = context.CreateTimer(point?.At ?? lookAt, cancel.Token);
+            var winner = await Task.WhenAny(next, timer);
+#pragma warning disable CA1849
+            cancel.Cancel();
+#pragma warning restore CA1849
+            if (winner == timer && point is { } reached)
+            {
+                // A timer can be delivered a little early on the Azure Storage engine: a point counts only once its time came.
+                if (context.CurrentUtcDateTime >= reached.At)
+                {
+                    nextPoint++;
+                    await context.CallActivityAsync<bool>(nameof(PlacementPointActivity), new PlacementPoint(id, reached.Percent), Retry);
+                    if (reached.Percent == 100)
+                    {
+                        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Overdue) });
+                    }
+                }
+            }
+            else if (winner == timer)
+            {
+                recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
+            }
+
+            // Woken by an event, a clock point or the periodic look alike, it acts only on steps recorded on the row, in order.
+            while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
+            {
+                if (step.Kind == CaseStepKind.Arrival)
+                {
+                    await context.CallActivityAsync(nameof(CompleteRelocationArrivalActivity), id, Retry);
+                }
+
+                await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                switch (step.Kind)
+                {
+                    case CaseStepKind.Arrival:
+                        // Arrival clears the clock. The placement is followed on with a fresh history: the receiving
+                        // State may still withdraw.
+                        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
+                        context.ContinueAsNew(input with { Placed = true });
+                        return RelocationStatus.Relocated;
+                    case CaseStepKind.Cancellation:
+                        return await CancelAsync(context, id);
+                    case CaseStepKind.Withdrawal:
+                        return await WithdrawnAsync(context, input);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A Normal or Urgent request waits here, asking no State, until VWU records consent (true) or cancels it (false).
+    /// Like every caller's step, consent is read from the row, never from the event.
+    /// </summary>
+    private static async Task<bool> WaitForConsentAsync(TaskOrchestrationContext context, string id)
+    {
         var recheck = TimeSpan.FromSeconds(30);
         while (true)
         {
@@ -123,25 +206,63 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
             }
 
-            // Woken by an event or by the periodic look alike, it acts only on steps recorded on the row, in order.
             while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
             {
-                if (step.Kind == CaseStepKind.Arrival)
-                {
-                    await context.CallActivityAsync(nameof(CompleteRelocationArrivalActivity), id, Retry);
-                }
-
                 await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
                 switch (step.Kind)
                 {
-                    case CaseStepKind.Arrival:
-                        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
-                        return RelocationStatus.Relocated;
+                    case CaseStepKind.Consent:
+                        return true;
                     case CaseStepKind.Cancellation:
-                        return await CancelAsync(context, id);
+                        return false;
                 }
             }
         }
+    }
+
+    /// <summary>After arrival: waits for the receiving State's withdrawal (or nothing, for years), reading the row now and then.</summary>
+    private static async Task<RelocationStatus> FollowPlacementAsync(TaskOrchestrationContext context, RelocationWorkflowInput input)
+    {
+        var id = input.RelocationId;
+        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
+        var recheck = TimeSpan.FromSeconds(30);
+        for (var looks = 0; ; looks++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
+            var look = context.CreateTimer(context.CurrentUtcDateTime + recheck, cancel.Token);
+            var winner = await Task.WhenAny(next, look);
+#pragma warning disable CA1849
+            cancel.Cancel();
+#pragma warning restore CA1849
+            if (winner == look)
+            {
+                recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
+            }
+
+            while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
+            {
+                await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                if (step.Kind == CaseStepKind.Withdrawal)
+                {
+                    return await WithdrawnAsync(context, input);
+                }
+            }
+
+            if (looks >= 100)
+            {
+                // Bounded history for a placement followed for years.
+                context.ContinueAsNew(input);
+                return RelocationStatus.Relocated;
+            }
+        }
+    }
+
+    private static async Task<RelocationStatus> WithdrawnAsync(TaskOrchestrationContext context, RelocationWorkflowInput input)
+    {
+        await context.CallActivityAsync<bool>(nameof(WithdrawRelocationActivity), input.RelocationId, Retry);
+        context.SetCustomStatus(new { id = input.RelocationId, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Withdrawn) });
+        return RelocationStatus.Withdrawn;
     }
 
     private static async Task<RelocationStatus> CancelAsync(TaskOrchestrationContext context, string id)

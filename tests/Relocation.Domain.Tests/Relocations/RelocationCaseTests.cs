@@ -12,7 +12,7 @@ public sealed class RelocationCaseTests
 
     private static RelocationCase Waiting(params string[] asked)
     {
-        var c = RelocationCase.Submit("r1", Facts, Now, "Vwu.Officer");
+        var c = RelocationCase.Submit("r1", Facts, Now, "Vwu.Officer", DateOnly.FromDateTime(Now.UtcDateTime));
         c.StartRound(1, asked.Select(s => new AskedState(s, $"cap-{s}", false, 1000)).ToArray(), Now, Now.AddHours(24));
         return c;
     }
@@ -283,5 +283,73 @@ public sealed class RelocationCaseTests
         c.RequestAcceptance("NOR", "a1", Now);
         c.CompleteAcceptance("a1", "cap-NOR", null, Now);
         return c;
+    }
+
+    // ---- issue 14 ----
+
+    [Theory]
+    [InlineData(RelocationPriority.Normal, true)]
+    [InlineData(RelocationPriority.Urgent, true)]
+    [InlineData(RelocationPriority.Emergency, false)]
+    public void AwaitsConsent_NoConsent_OnlyNormalAndUrgentWait(RelocationPriority priority, bool waits)
+    {
+        var c = RelocationCase.Submit("r1", Facts with { Priority = priority }, Now, "Vwu.Officer");
+
+        Assert.Equal(waits, c.AwaitsConsent);
+        c.RecordConsent(DateOnly.FromDateTime(Now.UtcDateTime), Now);
+        Assert.False(c.AwaitsConsent);
+        Assert.Equal(waits ? [CaseStepKind.Consent] : [], c.PendingSteps.Select(s => s.Kind));
+    }
+
+    [Fact]
+    public void RequestAcceptance_NoConsent_IsConflictAndRecordsNoStep()
+    {
+        var c = RelocationCase.Submit("r1", Facts, Now, "Vwu.Officer");
+        c.StartRound(1, [new AskedState("NOR", "cap-NOR", false, 1000)], Now, Now.AddHours(24));
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+
+        var ex = Assert.Throws<ConflictException>(() => c.RequestAcceptance("NOR", "a1", Now));
+
+        Assert.Contains("consent", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(c.PendingSteps);
+        Assert.Null(c.State.PendingAcceptance);
+    }
+
+    [Fact]
+    public void MarkOverdue_AcceptedThenArrived_OverdueThenRelocated()
+    {
+        var c = Waiting("NOR");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
+        c.CompleteAcceptance("a1", "cap-NOR", null, Now);
+        c.StartPlacementClock(Now.AddDays(7), Now);
+
+        Assert.True(c.MarkOverdue(Now.AddDays(7)));
+        Assert.False(c.MarkOverdue(Now.AddDays(7)));
+        Assert.Equal(RelocationStatus.Overdue, c.Status);
+        c.Arrive(DateOnly.FromDateTime(Now.UtcDateTime), Now.AddDays(8));
+        Assert.Equal(RelocationStatus.Relocated, c.Status);
+    }
+
+    [Fact]
+    public void Withdraw_OtherStateThenReceivingState_ForbiddenThenWithdrawnWithOneStep()
+    {
+        var c = Waiting("NOR", "SWE");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
+        c.CompleteAcceptance("a1", "cap-NOR", null, Now);
+        c.CompleteStep(1);
+
+        Assert.Throws<ForbiddenException>(() => c.Withdraw("SWE", "no", DateOnly.FromDateTime(Now.UtcDateTime), "n1", Now));
+        c.Withdraw("NOR", "closed", DateOnly.FromDateTime(Now.UtcDateTime), "n1", Now);
+        c.Withdraw("NOR", "closed", DateOnly.FromDateTime(Now.UtcDateTime), "n1", Now);
+
+        Assert.Equal(RelocationStatus.Withdrawn, c.Status);
+        Assert.Equal([CaseStepKind.Withdrawal], c.PendingSteps.Select(s => s.Kind));
+        var next = RelocationCase.ReRelocate("n1", c, "NOR", RelocationPriority.Emergency, Now);
+        Assert.Equal(["NOR"], next.State.ExcludedStates);
+        Assert.Equal("r1", next.State.LinkedFrom);
+        Assert.Equal(RelocationPriority.Emergency, next.Facts.Priority);
+        Assert.Throws<ConflictException>(() => c.Cancel("late", Now));
     }
 }

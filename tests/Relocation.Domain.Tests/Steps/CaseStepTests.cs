@@ -12,7 +12,7 @@ public sealed class CaseStepTests
 
     private static RelocationCase OfferedBy(string state)
     {
-        var c = RelocationCase.Submit("r1", Facts, Now, "Vwu.Officer");
+        var c = RelocationCase.Submit("r1", Facts, Now, "Vwu.Officer", DateOnly.FromDateTime(Now.UtcDateTime));
         c.StartRound(1, [new AskedState(state, "cap1", false, 10)], Now, Now.AddHours(24));
         c.RecordResponse(state, new ResponseInput(state, OfferDecision.Offer, 1, null, null, null), Now);
         return c;

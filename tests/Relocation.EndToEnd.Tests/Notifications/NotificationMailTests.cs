@@ -165,7 +165,7 @@ public sealed class NotificationMailTests(MailHostFixture host) : IClassFixture<
         caseReference = canaries[4],
         pseudonym,
         kind = "TemporaryRelocation",
-        priority = "Emergency",
+        priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
         household = new { adults = 2, children = 1 },
         needs = new { languages = new[] { "en" }, medicalCare = false },
         protectedPerson = new { fullName = canaries[0], dateOfBirth = canaries[3], currentLocation = canaries[1], contact = canaries[2] },

@@ -35,7 +35,7 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
         await s.SetUpStatesAsync();
         var body = new
         {
-            caseReference = "ICC-01/04-01/77", pseudonym = "W-7777", kind = "TemporaryRelocation", priority = "Emergency",
+            caseReference = "ICC-01/04-01/77", pseudonym = "W-7777", kind = "TemporaryRelocation", priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
             household = new { adults = 1, children = 0 }, needs = new { languages = new[] { "en" }, medicalCare = false },
             protectedPerson = new { fullName = canaries[0], dateOfBirth = canaries[3], currentLocation = canaries[1], contact = canaries[2] },
         };

@@ -166,7 +166,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         var secret = "SecretCanary" + new string('z', 600);
         using var response = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, new
         {
-            caseReference = "ICC-01/04-01/06", pseudonym = "Amina", kind = "TemporaryRelocation", priority = "Emergency",
+            caseReference = "ICC-01/04-01/06", pseudonym = "Amina", kind = "TemporaryRelocation", priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
             household = new { adults = 0, children = 0 }, needs = new { languages = new[] { "fr" }, medicalCare = false },
             protectedPerson = new { fullName = "SecretCanaryName", dateOfBirth = "1987-04-12", currentLocation = secret, contact = "x" },
         });

@@ -48,7 +48,7 @@ internal sealed class RelocationScenario(LocalHostFixture host, string suffix)
         caseReference = $"ICC-01/04-01/{suffix}",
         pseudonym = $"W-{suffix}",
         kind = "TemporaryRelocation",
-        priority = "Emergency",
+        priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
         household = new { adults = 2, children = 1 },
         needs = new { languages = new[] { "en" }, medicalCare = false },
         protectedPerson = new { fullName, dateOfBirth = "1987-04-12", currentLocation = location, contact },

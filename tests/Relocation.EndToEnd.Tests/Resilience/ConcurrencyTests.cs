@@ -28,7 +28,7 @@ public sealed class ConcurrencyTests(LocalHostFixture host, ITestOutputHelper ou
 
         var ids = await Task.WhenAll(Enumerable.Range(0, Cases).Select(i => s.RaiseAsync(new
         {
-            caseReference = $"ICC-02/05-{i:D2}", pseudonym = $"W-5{i:D3}", kind = "TemporaryRelocation", priority = "Emergency",
+            caseReference = $"ICC-02/05-{i:D2}", pseudonym = $"W-5{i:D3}", kind = "TemporaryRelocation", priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
             household = new { adults = 1, children = 0 }, needs = new { languages = new[] { "en" }, medicalCare = false },
             protectedPerson = new { fullName = "P", dateOfBirth = "1990-01-01", currentLocation = "L", contact = "C" },
         })));

@@ -209,7 +209,7 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
                 caseReference = $"ICC-01/04-01/H{driver}",
                 pseudonym = $"W-H{driver}",
                 kind = "TemporaryRelocation",
-                priority = "Emergency",
+                priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
                 household = new { adults = 1, children = 0 },
                 needs = new { languages = English, medicalCare = false },
                 protectedPerson = new { fullName = "Harness Person", dateOfBirth = "1980-01-01", currentLocation = "Somewhere", contact = "none" },

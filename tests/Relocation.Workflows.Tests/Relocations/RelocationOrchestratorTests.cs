@@ -31,6 +31,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     private readonly InMemoryStateRepository _states = new();
     private readonly InMemoryOutbox _outbox = new();
     private readonly Mock<IRelocationFund> _fund = new();
+    private readonly Mock<ICaseFileStore> _caseFiles = new();
     private readonly RelocationWorkflowOptions _options = new() { RoundSize = 3, ClockScale = 1 };
     private readonly RelocationCommands _commands;
     private DurableTaskTestHost _host = null!;
@@ -56,7 +57,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                 .AddActivity<ReleaseRelocationActivity>()
                 .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
                 .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
-                .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>(),
+                .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>()
+                .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
@@ -66,6 +68,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                     .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
                     .AddSingleton<IOutbox>(_outbox)
                     .AddSingleton(_fund.Object)
+                    .AddSingleton(_caseFiles.Object)
                     .AddSingleton(Options.Create(_options))
                     .AddSingleton(TimeProvider.System),
             });
@@ -88,11 +91,11 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         return capacity.Id;
     }
 
-    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, bool start = true)
+    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, bool start = true, bool consent = true)
     {
         var id = Guid.NewGuid().ToString("N");
         var facts = new RelocationFacts("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false));
-        var relocation = await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer"), CancellationToken.None);
+        var relocation = await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer", consent ? Today : null), CancellationToken.None);
         if (start)
         {
             await _commands.StartAsync(Client, relocation, CancellationToken.None);
@@ -145,6 +148,22 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         throw new TimeoutException($"The orchestration did not reach {status}: {last?.RuntimeStatus} {last?.SerializedCustomStatus} {last?.FailureDetails?.ErrorMessage}");
     }
 
+    private async Task<OrchestrationMetadata> WaitForPlacedAsync(string id)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
+            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && instance.ReadInputAs<RelocationWorkflowInput>() is { Placed: true })
+            {
+                return instance;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("The orchestration did not continue into its placement phase.");
+    }
+
     private async Task<Capacity> CapacityAsync(string state) => (await _capacities.FindAsync(state, $"cap-{state}", CancellationToken.None))!;
 
     private async Task<int> TotalHeldAsync() => (await _capacities.ListAllAsync(CancellationToken.None)).Sum(c => c.Held);
@@ -183,9 +202,10 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         _fund.Verify(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
 
         await _commands.ArriveAsync(Client, id, Today, CancellationToken.None);
-        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+        // After arrival the orchestration continues as new to follow the placement (a State may withdraw).
+        var instance = await WaitForPlacedAsync(id);
 
-        Assert.Equal(RelocationStatus.Relocated, instance.ReadOutputAs<RelocationStatus>());
+        Assert.Contains("\"Relocated\"", instance.SerializedCustomStatus, StringComparison.Ordinal);
         var nor = await CapacityAsync("NOR");
         Assert.Equal((0, 3, 1), (nor.Held, nor.Used, nor.Free));
         Assert.Equal(["State.FocalPoint:FIN", "State.FocalPoint:SWE"], OutboxTo(id, "OfferNoLongerNeeded"));
@@ -456,5 +476,138 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         }
 
         Assert.True(OutboxTo(id, kind).Length >= count, $"Expected {count} {kind} messages.");
+    }
+
+    // ---- issue 14: consent, relocation clock, withdrawal ----
+
+    [Theory]
+    [InlineData(RelocationPriority.Normal)]
+    [InlineData(RelocationPriority.Urgent)]
+    public async Task RunAsync_NoConsent_StaysSubmittedAndAsksNoStateUntilConsentRecorded(RelocationPriority priority)
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync(priority, consent: false);
+        await WaitForCustomStatusAsync(id, "awaitingConsent");
+        await Task.Delay(500);
+
+        var held = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(RelocationStatus.Submitted, held.Status);
+        Assert.Empty(held.Rounds);
+        Assert.Empty(OutboxTo(id, "OfferRequest"));
+
+        var consented = await _commands.RecordConsentAsync(Client, id, Today, CancellationToken.None);
+        var waiting = await AwaitingOffers(WaitAsync, id);
+
+        Assert.Equal(Today, consented.State.ConsentOn);
+        Assert.Equal(["NOR"], waiting.Rounds[0].Asked.Select(a => a.StateCode));
+        Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "OfferRequest"));
+        Assert.Empty((await WaitAsync(id, c => c.PendingSteps.Count == 0)).PendingSteps);
+    }
+
+    [Fact]
+    public async Task RunAsync_EmergencyWithoutConsent_AskedAtOnceButAcceptanceRefusedUntilConsent()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync(RelocationPriority.Emergency, consent: false);
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => AcceptAsync(id, "NOR"));
+        Assert.Contains("consent", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await TotalHeldAsync());
+
+        await _commands.RecordConsentAsync(Client, id, Today, CancellationToken.None);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+        Assert.Equal(3, await TotalHeldAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_AcceptedNotArrived_RemindedAt50And90ThenOverdueToRegistry_ArrivalClearsIt()
+    {
+        // 7 days × 0.000005 ≈ 3 s between acceptance and the relocation due time.
+        _options.PlacementClockScale = 0.000005;
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+
+        var overdue = await WaitAsync(id, c => c.Status == RelocationStatus.Overdue);
+
+        Assert.NotNull(overdue.State.PlacementDueAt);
+        Assert.True(DateTimeOffset.UtcNow >= overdue.State.PlacementDueAt);
+        var reminders = _outbox.Messages.Where(m => m.RelatedId == id && m.Kind == "RelocationDueReminder").Select(m => m.Id).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal([$"relocation-{id}-placement-reminder50", $"relocation-{id}-placement-reminder90"], reminders);
+        Assert.Equal(["Vwu.Officer", "Vwu.Officer"], OutboxTo(id, "RelocationDueReminder"));
+        Assert.Equal(["Registry.Admin", "Vwu.Officer"], OutboxTo(id, "RelocationOverdue"));
+
+        await _commands.ArriveAsync(Client, id, Today, CancellationToken.None);
+        await WaitForPlacedAsync(id);
+        Assert.Equal(RelocationStatus.Relocated, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(3, (await CapacityAsync("NOR")).Used);
+    }
+
+    [Fact]
+    public async Task RunAsync_ArrivedBeforeDue_NeverOverdue()
+    {
+        _options.PlacementClockScale = 0.00001;
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+        await _commands.ArriveAsync(Client, id, Today, CancellationToken.None);
+        await WaitForPlacedAsync(id);
+
+        // Past the whole 6-second clock: the placement phase has no clock, so nothing fires.
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.Empty(OutboxTo(id, "RelocationOverdue"));
+        Assert.Equal(RelocationStatus.Relocated, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_ReceivingStateWithdraws_WithdrawnPlacesFreedCommitmentReleasedVwuTold(bool arrived)
+    {
+        await StateAsync("NOR", needsFund: true);
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, 100m);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+        if (arrived)
+        {
+            await _commands.ArriveAsync(Client, id, Today, CancellationToken.None);
+            await WaitForPlacedAsync(id);
+        }
+
+        await Assert.ThrowsAsync<ForbiddenException>(() => _commands.WithdrawAsync(Client, id, "SWE", "not ours", Today, "next-1", CancellationToken.None));
+        var withdrawn = await _commands.WithdrawAsync(Client, id, "NOR", "capacity closed", Today, "next-1", CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Withdrawn, withdrawn.Status);
+        Assert.Equal("next-1", withdrawn.State.ReRelocationId);
+        Assert.Equal(RelocationStatus.Withdrawn, instance.ReadOutputAs<RelocationStatus>());
+        var nor = await CapacityAsync("NOR");
+        Assert.Equal((0, 0, 4), (nor.Held, nor.Used, nor.Free));
+        _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+        Assert.Equal(["Vwu.Officer"], OutboxTo(id, "PlacementWithdrawn"));
+        Assert.Empty((await _relocations.FindAsync(id, CancellationToken.None))!.PendingSteps);
+    }
+
+    private async Task WaitForCustomStatusAsync(string id, string text)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
+            if (instance?.SerializedCustomStatus?.Contains(text, StringComparison.Ordinal) == true)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The orchestration never showed {text}.");
     }
 }

@@ -24,6 +24,26 @@ public sealed record RelocationDto(
     IReadOnlyList<TimelineEntry> Timeline,
     long EarlierSteps)
 {
+    /// <summary>Only that consent exists and its date: the record is in the case file.</summary>
+    public bool ConsentRecorded => ConsentOn is not null;
+
+    public DateOnly? ConsentOn { get; init; }
+
+    /// <summary>When the person must have arrived (set at acceptance).</summary>
+    public DateTimeOffset? RelocationDueAt { get; init; }
+
+    /// <summary>Travel step statuses; dates and escort are in the case file.</summary>
+    public IReadOnlyList<TravelStatus> Travel { get; init; } = [];
+
+    /// <summary>The withdrawn request this one re-relocates.</summary>
+    public string? LinkedFrom { get; init; }
+
+    /// <summary>The re-relocation opened when the receiving State withdrew.</summary>
+    public string? ReRelocationId { get; init; }
+
+    /// <summary>States never asked on this request (one that withdrew from an earlier request).</summary>
+    public IReadOnlyList<string> ExcludedStates { get; init; } = [];
+
     public static RelocationDto From(RelocationCase c)
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -37,7 +57,15 @@ public sealed record RelocationDto(
             c.State.PendingAcceptance is { } p ? new AcceptanceDto(p.StateCode, "Processing", null)
                 : c.State.LastOutcome is { } o ? new AcceptanceDto(null, o.Accepted ? "Accepted" : "Refused", o.Reason) : null,
             c.Timeline,
-            c.TimelineOffset);
+            c.TimelineOffset)
+        {
+            ConsentOn = c.State.ConsentOn,
+            RelocationDueAt = c.State.PlacementDueAt,
+            Travel = c.State.Travel ?? [],
+            LinkedFrom = c.State.LinkedFrom,
+            ReRelocationId = c.State.ReRelocationId,
+            ExcludedStates = c.State.ExcludedStates ?? [],
+        };
     }
 }
 
@@ -66,4 +94,12 @@ public sealed record OfferRequestDto(
     DateTimeOffset ResponseDueAt);
 
 /// <summary>The case file as VWU reads it.</summary>
-public sealed record CaseFileDto(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact);
+public sealed record CaseFileDto(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact)
+{
+    public ConsentRecord? Consent { get; init; }
+
+    public IReadOnlyList<TravelRecord> Travel { get; init; } = [];
+
+    /// <summary>The withdrawn request this file was re-bound from.</summary>
+    public string? ReboundFrom { get; init; }
+}

@@ -38,7 +38,7 @@ internal sealed class RelocationHandlers(
         RelocationCase relocation;
         try
         {
-            relocation = await relocations.AddAsync(RelocationCase.Submit(id, facts, now, request.Caller.PrimaryRole), request.Aborted);
+            relocation = await relocations.AddAsync(RelocationCase.Submit(id, facts, now, request.Caller.PrimaryRole, person.Consent?.GivenOn), request.Aborted);
         }
         catch (ConflictException) when (request.IdempotencyKey is not null)
         {
@@ -121,7 +121,7 @@ internal sealed class RelocationHandlers(
             await capacities.ListAllAsync(request.Aborted),
             (await states.ListAsync(request.Aborted)).ToDictionary(s => s.Code, StringComparer.Ordinal),
             await CaseUpdates.StatesWithAgreementInForceAsync(agreements, relocation.Facts.Kind),
-            new HashSet<string>(StringComparer.Ordinal),
+            (relocation.State.ExcludedStates ?? []).ToHashSet(StringComparer.Ordinal),
             time.GetUtcNow());
         return ApiResult.Ok(ranked.Select((c, i) => new
         {
@@ -147,7 +147,12 @@ internal sealed class RelocationHandlers(
         request.AuditReason = reason;
         var relocation = await FindAsync(request);
         var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
-        return ApiResult.Ok(new CaseFileDto(relocation.Id, relocation.Facts.Pseudonym, person.FullName, person.DateOfBirth, person.CurrentLocation, person.Contact));
+        return ApiResult.Ok(new CaseFileDto(relocation.Id, relocation.Facts.Pseudonym, person.FullName, person.DateOfBirth, person.CurrentLocation, person.Contact)
+        {
+            Consent = person.Consent,
+            Travel = person.Travel ?? [],
+            ReboundFrom = person.ReboundFrom,
+        });
     }
 
     public async Task<ApiResult> OfferRequestsAsync(ApiRequest request)
@@ -228,6 +233,130 @@ internal sealed class RelocationHandlers(
         errors.ThrowIfAny();
         var relocation = await commands.CancelAsync(request.Workflows, id, reason, request.Aborted);
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
+    }
+
+    /// <summary>
+    /// The person's consent: the record goes into the encrypted case file first, then the case row shows only that it
+    /// exists and its date. A Normal or Urgent request waiting for it opens its first round.
+    /// </summary>
+    public async Task<ApiResult> ConsentAsync(ApiRequest request)
+    {
+        var now = time.GetUtcNow();
+        var input = request.ReadJson<ConsentInput>();
+        var errors = new FieldErrors();
+        var consent = input.Validate(errors, string.Empty, DateOnly.FromDateTime(now.UtcDateTime));
+        errors.ThrowIfAny();
+        var relocation = await FindAsync(request);
+        if (relocation.IsFinal)
+        {
+            throw new ConflictException($"The request is {relocation.Status}: consent can no longer be recorded.");
+        }
+
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        await caseFiles.SaveAsync(relocation.Id, person with { Consent = consent }, request.Aborted);
+        relocation = await commands.RecordConsentAsync(request.Workflows, relocation.Id, consent!.GivenOn, request.Aborted);
+        return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
+    }
+
+    /// <summary>A travel step: planned date and escort into the case file, the step and documents status onto the row.</summary>
+    public async Task<ApiResult> TravelAsync(ApiRequest request)
+    {
+        var now = time.GetUtcNow();
+        var input = request.ReadJson<TravelInput>();
+        var errors = new FieldErrors();
+        if (input.Step is not { } step || !Enum.IsDefined(step))
+        {
+            errors.Add("step", "'step' must be Planned or Departed.");
+        }
+
+        if (input.Documents is { } documents && !Enum.IsDefined(documents))
+        {
+            errors.Add("documents", "'documents' must be NotNeeded, Requested or Issued.");
+        }
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (input.PlannedOn is { } planned && (planned < today.AddYears(-1) || planned > today.AddYears(2)))
+        {
+            errors.Add("plannedOn", "'plannedOn' must be within a year before and two years after today.");
+        }
+
+        errors.ThrowIfAny();
+        var relocation = await FindAsync(request);
+        if (relocation.Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
+        {
+            throw new ConflictException($"Travel is recorded between acceptance and arrival; the request is {relocation.Status}.");
+        }
+
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var record = new TravelRecord(input.Step!.Value, input.PlannedOn, input.Escort, input.Documents, now);
+        await caseFiles.SaveAsync(relocation.Id, person with { Travel = [.. person.Travel ?? [], record] }, request.Aborted);
+        relocation = await CaseUpdates.UpdateAsync(relocations, relocation.Id, c => c.RecordTravel(record.Step, record.Documents, now), request.Aborted);
+        return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
+    }
+
+    /// <summary>
+    /// The receiving State withdraws. In this order, each step idempotent under the request's key: the case file is
+    /// re-encrypted under the re-relocation's id (bound to it, never written in clear); the linked Emergency request is
+    /// added with the withdrawing State excluded; this case becomes Withdrawn with its numbered step; the new request's
+    /// orchestration starts. The old case's orchestration then frees places, releases money and removes the old file.
+    /// </summary>
+    public async Task<ApiResult> WithdrawAsync(ApiRequest request)
+    {
+        var now = time.GetUtcNow();
+        var input = request.ReadJson<WithdrawalInput>();
+        var errors = new FieldErrors();
+        if (!IsoCodes.IsCountry(input.StateCode))
+        {
+            errors.Add("stateCode", "'stateCode' must be your State's ISO 3166-1 alpha-3 code.");
+        }
+
+        var reason = errors.Text("reason", input.Reason, RelocationCase.MaxNoteLength);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (input.EffectiveOn is not { } effectiveOn || effectiveOn < today.AddYears(-1) || effectiveOn > today.AddYears(1))
+        {
+            errors.Add("effectiveOn", "'effectiveOn' is required: a date within a year of today.");
+            effectiveOn = default;
+        }
+
+        errors.ThrowIfAny();
+        var code = input.StateCode!;
+        request.Caller.EnsureActsFor(code);
+        var relocation = await FindAsync(request);
+        var newId = request.NewResourceId("re-relocation");
+        var repeat = relocation.Status == RelocationStatus.Withdrawn && relocation.State.ReRelocationId == newId;
+        if (!repeat)
+        {
+            // Refused before anything is written.
+            if (relocation.State.Accepted?.StateCode != code)
+            {
+                throw new ForbiddenException($"{code} is not the receiving State of this request.");
+            }
+
+            if (relocation.Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue or RelocationStatus.Relocated))
+            {
+                throw new ConflictException($"The request is {relocation.Status}: there is no placement to withdraw from.");
+            }
+        }
+
+        if (await caseFiles.ReadAsync(newId, request.Aborted) is null)
+        {
+            var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+            await caseFiles.SaveAsync(newId, person with { ReboundFrom = relocation.Id }, request.Aborted);
+        }
+
+        RelocationCase successor;
+        try
+        {
+            successor = await relocations.AddAsync(RelocationCase.ReRelocate(newId, relocation, code, RelocationPriority.Emergency, now), request.Aborted);
+        }
+        catch (ConflictException)
+        {
+            successor = await CaseUpdates.FindAsync(relocations, newId);
+        }
+
+        await commands.WithdrawAsync(request.Workflows, relocation.Id, code, reason, effectiveOn, newId, request.Aborted);
+        await commands.StartAsync(request.Workflows, successor, request.Aborted);
+        return ApiResult.Accepted(new { id = relocation.Id, reRelocationId = newId, statusUrl = $"/api/relocations/{newId}" }, $"/api/relocations/{newId}");
     }
 
     private async Task<RelocationCase> FindAsync(ApiRequest request) =>

@@ -31,5 +31,11 @@ internal sealed class RelocationRoutes : IApiRoutes
             (h, r) => h.ArriveAsync(r), "The person arrived: held places become used."),
         ApiRoute.For<RelocationHandlers>("CancelRelocation", HttpMethods.Post, "relocations/{id}/cancellation", Vwu,
             (h, r) => h.CancelAsync(r), "Cancels at any point: holds and commitments released, States told."),
+        ApiRoute.For<RelocationHandlers>("RecordRelocationConsent", HttpMethods.Post, "relocations/{id}/consent", Vwu,
+            (h, r) => h.ConsentAsync(r), "The person's consent, kept in the case file; a Normal or Urgent request asks no State before it, an Emergency one cannot be accepted before it."),
+        ApiRoute.For<RelocationHandlers>("RecordRelocationTravel", HttpMethods.Post, "relocations/{id}/travel", Vwu,
+            (h, r) => h.TravelAsync(r), "A travel step: its status on the case, dates and escort in the case file."),
+        ApiRoute.For<RelocationHandlers>("WithdrawRelocation", HttpMethods.Post, "relocations/{id}/withdrawal", [Roles.StateFocalPoint],
+            (h, r) => h.WithdrawAsync(r), "The receiving State withdraws: the case becomes Withdrawn and a linked Emergency re-relocation opens without that State (202).") with { Creates = true },
     ];
 }
