@@ -30,12 +30,14 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
     public async Task ProtectedDetails_AfterFullScenario_AppearNowhereInClear()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];
-        var canaries = new[] { $"CanaryName{tag}", $"CanaryPlace{tag}", $"CanaryPhone{tag}", "1931-07-29" };
+        // Issue 14's fields too: the consent record (by whom, scope) and the travel date live only in the case file.
+        var travelOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(517).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var canaries = new[] { $"CanaryName{tag}", $"CanaryPlace{tag}", $"CanaryPhone{tag}", "1931-07-29", $"CanaryOfficer{tag}", $"CanaryScope{tag}", travelOn };
         var s = new RelocationScenario(host, "7777");
         await s.SetUpStatesAsync();
         var body = new
         {
-            caseReference = "ICC-01/04-01/77", pseudonym = "W-7777", kind = "TemporaryRelocation", priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
+            caseReference = "ICC-01/04-01/77", pseudonym = "W-7777", kind = "TemporaryRelocation", priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = canaries[4], scope = canaries[5] },
             household = new { adults = 1, children = 0 }, needs = new { languages = new[] { "en" }, medicalCare = false },
             protectedPerson = new { fullName = canaries[0], dateOfBirth = canaries[3], currentLocation = canaries[1], contact = canaries[2] },
         };
@@ -47,6 +49,7 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
         await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Accepting, decision = "Offer" });
         await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.OK);
         host.Http.DefaultRequestHeaders.Remove("traceparent");
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/travel", RelocationScenario.Vwu, new { step = "Planned", plannedOn = travelOn, escort = true, documents = "Requested" });
         await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
         await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated");
         foreach (var role in new[] { Roles.RegistryAdmin, Roles.FinanceOfficer, Roles.Auditor })
@@ -59,7 +62,8 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
         await s.Ok(HttpMethod.Get, "audit", TestTokens.For(Roles.Auditor));
         // VWU's own audited read works: the canaries are really in the case file.
         using var read = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: new Dictionary<string, string> { ["X-Access-Reason"] = "canary check" });
-        Assert.Contains(canaries[0], await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var file = await read.Content.ReadAsStringAsync();
+        Assert.All(canaries, c => Assert.Contains(c, file, StringComparison.Ordinal));
         await Task.Delay(1000);
 
         var stored = await StorageDump.AllAsync(host.Azurite.ConnectionString);

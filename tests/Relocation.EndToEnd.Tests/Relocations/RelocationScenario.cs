@@ -54,6 +54,37 @@ internal sealed class RelocationScenario(LocalHostFixture host, string suffix)
         protectedPerson = new { fullName, dateOfBirth = "1987-04-12", currentLocation = location, contact },
     };
 
+    /// <summary>A request of <paramref name="priority"/>, with or without the person's consent in the creation body.</summary>
+    public object RequestBody(string priority, bool consent) => consent
+        ? new
+        {
+            caseReference = $"ICC-01/04-01/{suffix}", pseudonym = $"W-{suffix}", kind = "TemporaryRelocation", priority,
+            consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
+            household = new { adults = 2, children = 1 }, needs = new { languages = new[] { "en" }, medicalCare = false },
+            protectedPerson = new { fullName = "Consent Example", dateOfBirth = "1987-04-12", currentLocation = "Bunia", contact = "+243 1" },
+        }
+        : new
+        {
+            caseReference = $"ICC-01/04-01/{suffix}", pseudonym = $"W-{suffix}", kind = "TemporaryRelocation", priority,
+            household = new { adults = 2, children = 1 }, needs = new { languages = new[] { "en" }, medicalCare = false },
+            protectedPerson = new { fullName = "Consent Example", dateOfBirth = "1987-04-12", currentLocation = "Bunia", contact = "+243 1" },
+        };
+
+    /// <summary>Offer by the accepting State, then VWU's acceptance (answered 200, or 202 and then followed).</summary>
+    public async Task AcceptAsync(string id)
+    {
+        var focal = TestTokens.For(Roles.StateFocalPoint, Accepting);
+        await WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        await Ok(HttpMethod.Post, $"relocations/{id}/responses", focal, new { stateCode = Accepting, decision = "Offer" });
+        var accepted = await Ok(HttpMethod.Post, $"relocations/{id}/acceptance", Vwu, new { stateCode = Accepting });
+        if (accepted.GetProperty("status").GetString() != "OfferAccepted")
+        {
+            await WaitAsync(id, v => v.GetProperty("status").GetString() == "OfferAccepted");
+        }
+    }
+
+    public static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<string> RaiseAsync(object body)
     {
         var created = await Send(HttpMethod.Post, "relocations", Vwu, body, HttpStatusCode.Accepted);

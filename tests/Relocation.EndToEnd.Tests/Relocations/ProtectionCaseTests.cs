@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text.Json;
+using Relocation.Domain.Security;
+using Relocation.Testing;
+
+namespace Relocation.EndToEnd.Tests.Relocations;
+
+/// <summary>A local host whose relocation clock after acceptance runs fast: 7 days become about 18 s (rounds keep their real clock).</summary>
+public sealed class PlacementClockHostFixture : LocalHostFixture
+{
+    protected override IReadOnlyDictionary<string, string> HostEnvironment => new Dictionary<string, string>
+    {
+        ["Workflows__Relocations__PlacementClockScale"] = "0.00003",
+    };
+}
+
+/// <summary>Issue 14 over HTTP: consent gate, withdrawal with a linked re-relocation, travel steps.</summary>
+[Trait("Category", "Slow")]
+public sealed class ProtectionCaseTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    private static readonly Dictionary<string, string> Reason = new() { ["X-Access-Reason"] = "protection case test" };
+
+    [Fact]
+    public async Task Consent_NormalWithoutConsent_StaysSubmittedAsksNoStateUntilRecorded()
+    {
+        var s = new RelocationScenario(host, "1401");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Normal", consent: false));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var held = await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu);
+        Assert.Equal("Submitted", held.GetProperty("status").GetString());
+        Assert.False(held.GetProperty("consentRecorded").GetBoolean());
+        Assert.Equal(0, held.GetProperty("rounds").GetArrayLength());
+        foreach (var code in new[] { s.Accepting, s.Declining, s.NotAsked })
+        {
+            var requests = await s.Ok(HttpMethod.Get, $"states/{code}/offer-requests", TestTokens.For(Roles.StateFocalPoint, code));
+            Assert.DoesNotContain(requests.EnumerateArray(), r => r.GetProperty("relocationId").GetString() == id);
+        }
+
+        await s.Send(HttpMethod.Post, $"relocations/{id}/consent", RelocationScenario.Vwu, new { givenOn = "2999-01-01", recordedBy = "x", scope = "y" }, HttpStatusCode.BadRequest);
+        var consented = await s.Ok(HttpMethod.Post, $"relocations/{id}/consent", RelocationScenario.Vwu,
+            new { givenOn = RelocationScenario.Today, recordedBy = "VWU field officer", scope = "Relocation to a third State" });
+        var asking = await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+
+        Assert.True(consented.GetProperty("consentRecorded").GetBoolean());
+        Assert.Equal(RelocationScenario.Today, consented.GetProperty("consentOn").GetString());
+        Assert.DoesNotContain("Relocation to a third State", asking.GetRawText(), StringComparison.Ordinal);
+        Assert.True(asking.GetProperty("rounds")[0].GetProperty("askedStates").GetArrayLength() > 0);
+        using var file = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: Reason);
+        var consent = (await LocalHostFixture.JsonAsync(file)).GetProperty("consent");
+        Assert.Equal("Relocation to a third State", consent.GetProperty("scope").GetString());
+    }
+
+    [Fact]
+    public async Task Consent_EmergencyWithoutConsent_SentAtOnceAcceptanceRefusedUntilRecorded()
+    {
+        var s = new RelocationScenario(host, "1402");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Emergency", consent: false));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, s.Accepting), new { stateCode = s.Accepting, decision = "Offer" });
+
+        var refused = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.Conflict);
+        Assert.Contains("consent", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/consent", RelocationScenario.Vwu, new { givenOn = RelocationScenario.Today, recordedBy = "VWU", scope = "Emergency move" });
+        var accepted = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.OK);
+        Assert.Equal("OfferAccepted", accepted.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Withdrawal_ReceivingState_LinkedEmergencyWithoutThatStateCaseFileUnderNewIdOnly()
+    {
+        var s = new RelocationScenario(host, "1403");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Urgent", consent: true));
+        await s.AcceptAsync(id);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/travel", RelocationScenario.Vwu, new { step = "Planned", plannedOn = RelocationScenario.Today, escort = true, documents = "Issued" });
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = RelocationScenario.Today });
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated");
+        var body = new { stateCode = s.Accepting, reason = "Reception centre closed", effectiveOn = RelocationScenario.Today };
+
+        await s.Send(HttpMethod.Post, $"relocations/{id}/withdrawal", TestTokens.For(Roles.StateFocalPoint, s.Declining), body, HttpStatusCode.Forbidden);
+        await s.Send(HttpMethod.Post, $"relocations/{id}/withdrawal", TestTokens.For(Roles.StateFocalPoint, s.Declining),
+            new { stateCode = s.Declining, reason = "not ours", effectiveOn = RelocationScenario.Today }, HttpStatusCode.Forbidden);
+        var answer = await s.Send(HttpMethod.Post, $"relocations/{id}/withdrawal", TestTokens.For(Roles.StateFocalPoint, s.Accepting), body, HttpStatusCode.Accepted);
+        var next = answer.GetProperty("reRelocationId").GetString()!;
+
+        Assert.Equal(id, answer.GetProperty("id").GetString());
+        var old = await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Withdrawn");
+        Assert.Equal(next, old.GetProperty("reRelocationId").GetString());
+        var linked = await s.WaitAsync(next, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        Assert.Equal("Emergency", linked.GetProperty("priority").GetString());
+        Assert.Equal(id, linked.GetProperty("linkedFrom").GetString());
+        Assert.Equal([s.Accepting], linked.GetProperty("excludedStates").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain(s.Accepting, linked.GetProperty("rounds")[0].GetProperty("askedStates").EnumerateArray().Select(e => e.GetString()));
+        var candidates = await s.Ok(HttpMethod.Get, $"relocations/{next}/candidates", RelocationScenario.Vwu);
+        Assert.DoesNotContain(candidates.EnumerateArray(), c => c.GetProperty("stateCode").GetString() == s.Accepting);
+
+        // The case file: readable under the new id (with the travel record), gone from the old one.
+        using (var file = await host.SendAsync(HttpMethod.Get, $"relocations/{next}/case-file", RelocationScenario.Vwu, headers: Reason))
+        {
+            var view = await LocalHostFixture.JsonAsync(file);
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Equal("Consent Example", view.GetProperty("fullName").GetString());
+            Assert.Equal(id, view.GetProperty("reboundFrom").GetString());
+            Assert.True(view.GetProperty("travel")[0].GetProperty("escort").GetBoolean());
+        }
+
+        HttpStatusCode oldRead = HttpStatusCode.OK;
+        for (var i = 0; i < 100 && oldRead != HttpStatusCode.NotFound; i++)
+        {
+            using var gone = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: Reason);
+            oldRead = gone.StatusCode;
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, oldRead);
+        var capacity = await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin);
+        Assert.Equal(0, capacity.EnumerateArray().Sum(c => c.GetProperty("used").GetInt32() + c.GetProperty("held").GetInt32()));
+    }
+}
+
+/// <summary>The relocation clock after acceptance on the real timer path of the local host, killed with -9 halfway.</summary>
+[Trait("Category", "Slow")]
+public sealed class PlacementClockTests(PlacementClockHostFixture host) : IClassFixture<PlacementClockHostFixture>
+{
+    [Fact]
+    public async Task AcceptedNotArrived_KilledHalfway_BecomesOverdueAndRegistryIsTold_ArrivalClearsIt()
+    {
+        // Tried: 1 case, 1 kill -9 between acceptance and the due time, 1 restart.
+        var s = new RelocationScenario(host, "1404");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Emergency", consent: true));
+        await s.AcceptAsync(id);
+        var accepted = await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu);
+        Assert.Equal("OfferAccepted", accepted.GetProperty("status").GetString());
+
+        await host.CrashAndRestartAsync();
+
+        var overdue = await WaitLongAsync(s, id, "Overdue");
+        Assert.True(DateTimeOffset.UtcNow >= overdue.GetProperty("relocationDueAt").GetDateTimeOffset());
+        var registry = await InboxAsync(RelocationScenario.Admin, "W-1404", "RelocationOverdue");
+        var vwu = await InboxAsync(RelocationScenario.Vwu, "W-1404", "RelocationDueReminder");
+        Assert.Single(registry);
+        Assert.Equal(2, vwu.Count);
+
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = RelocationScenario.Today });
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated");
+    }
+
+    private static async Task<JsonElement> WaitLongAsync(RelocationScenario s, string id, string status)
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            try
+            {
+                return await s.WaitAsync(id, v => v.GetProperty("status").GetString() == status);
+            }
+            catch (TimeoutException) when (i < 11)
+            {
+            }
+        }
+
+        throw new TimeoutException($"{id} never became {status}.");
+    }
+
+    private async Task<List<JsonElement>> InboxAsync(string token, string pseudonym, string kind)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            using var response = await host.SendAsync(HttpMethod.Get, "inbox", token);
+            var items = (await LocalHostFixture.JsonAsync(response)).GetProperty("items").EnumerateArray()
+                .Where(m => m.GetProperty("kind").GetString() == kind && m.GetProperty("subject").GetString()!.Contains(pseudonym, StringComparison.Ordinal)).ToList();
+            if (items.Count > 0)
+            {
+                return items;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return [];
+    }
+}
