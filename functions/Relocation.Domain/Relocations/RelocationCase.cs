@@ -173,6 +173,83 @@ public sealed class RelocationCase
         Log(now, "Withdrawn", $"{stateCode} withdrew, effective {effectiveOn:yyyy-MM-dd}: {reason}. Re-relocation {reRelocationId} opened.", "State.FocalPoint");
     }
 
+    /// <summary>The review clock (set by the orchestration once the person arrived, and again when an extension is confirmed).</summary>
+    public void StartReviewClock(DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        if (State.ReviewDueAt == dueAt)
+        {
+            return;
+        }
+
+        State = State with { ReviewDueAt = dueAt };
+        Log(now, "ReviewDue", $"Protection review due by {dueAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", "system");
+    }
+
+    /// <summary>
+    /// VWU's protection review of a placed person. Extend waits for the receiving State's confirmation; End and
+    /// ReRelocate end the protection here (status Ended; ReRelocate names the linked request). Each is a numbered step
+    /// the orchestration acts on. The review's note is in the case file, never here.
+    /// </summary>
+    public void RecordReview(ReviewOutcome outcome, DateOnly reviewedOn, DateOnly? newEndDate, string? reRelocationId, DateTimeOffset now)
+    {
+        if (Status != RelocationStatus.Relocated)
+        {
+            throw new ConflictException($"A protection review is recorded for a placed person; the request is {Status}.");
+        }
+
+        if (State.PendingExtension is not null)
+        {
+            throw new ConflictException("An extension awaits the receiving State's answer.");
+        }
+
+        switch (outcome)
+        {
+            case ReviewOutcome.Extend:
+                if (newEndDate is not { } end || end <= reviewedOn)
+                {
+                    throw new DomainValidationException("newEndDate", "'newEndDate' is required for Extend and must be after 'reviewedOn'.");
+                }
+
+                State = State with { PendingExtension = end, LastReviewOn = reviewedOn, LastReviewOutcome = outcome };
+                Log(now, "ReviewExtend", $"Review of {reviewedOn:yyyy-MM-dd}: extension to {end:yyyy-MM-dd} asked of {State.Accepted!.StateCode}.", "Vwu.Officer");
+                break;
+            case ReviewOutcome.End:
+                State = State with { Status = RelocationStatus.Ended, LastReviewOn = reviewedOn, LastReviewOutcome = outcome };
+                Log(now, "ReviewEnd", $"Review of {reviewedOn:yyyy-MM-dd}: protection ended.", "Vwu.Officer");
+                break;
+            case ReviewOutcome.ReRelocate:
+                State = State with { Status = RelocationStatus.Ended, LastReviewOn = reviewedOn, LastReviewOutcome = outcome, ReRelocationId = reRelocationId };
+                Log(now, "ReviewReRelocate", $"Review of {reviewedOn:yyyy-MM-dd}: the person moves on; re-relocation {reRelocationId} opened.", "Vwu.Officer");
+                break;
+            default:
+                throw new DomainValidationException("outcome", "'outcome' must be Extend, End or ReRelocate.");
+        }
+
+        AddStep(CaseStepKind.Review, null, now);
+    }
+
+    /// <summary>The receiving State confirms or refuses the extension VWU asked for (403 for another State).</summary>
+    public void AnswerExtension(string stateCode, ExtensionDecision decision, DateTimeOffset now)
+    {
+        if (State.Accepted?.StateCode != stateCode)
+        {
+            throw new ForbiddenException($"{stateCode} is not the receiving State of this request.");
+        }
+
+        if (Status != RelocationStatus.Relocated || State.PendingExtension is not { } end)
+        {
+            throw new ConflictException("No extension awaits your State's answer.");
+        }
+
+        State = decision == ExtensionDecision.Confirm
+            ? State with { PendingExtension = null, ProtectionEndsOn = end }
+            : State with { PendingExtension = null };
+        AddStep(CaseStepKind.Extension, decision.ToString(), now);
+        Log(now, "Extension" + decision, decision == ExtensionDecision.Confirm
+            ? $"{stateCode} confirmed the extension to {end:yyyy-MM-dd}."
+            : $"{stateCode} refused the extension to {end:yyyy-MM-dd}.", "State.FocalPoint");
+    }
+
     /// <summary>A travel step: only its status is kept on the row (dates and escort are in the case file).</summary>
     public void RecordTravel(TravelStep step, TravelDocuments? documents, DateTimeOffset now)
     {
@@ -505,6 +582,19 @@ public sealed record CaseState(
 
     public DateOnly? WithdrawalEffectiveOn { get; init; }
 
+    /// <summary>When the next protection review is due (a temporary relocation, after arrival).</summary>
+    public DateTimeOffset? ReviewDueAt { get; init; }
+
+    /// <summary>The end date VWU asked the receiving State to confirm.</summary>
+    public DateOnly? PendingExtension { get; init; }
+
+    /// <summary>The end of protection the receiving State confirmed.</summary>
+    public DateOnly? ProtectionEndsOn { get; init; }
+
+    public DateOnly? LastReviewOn { get; init; }
+
+    public ReviewOutcome? LastReviewOutcome { get; init; }
+
     /// <summary>Travel step statuses only; dates, places and escort are in the case file.</summary>
     public IReadOnlyList<TravelStatus>? Travel { get; init; }
 }
@@ -520,6 +610,8 @@ public enum CaseStepKind
     Cancellation,
     Consent,
     Withdrawal,
+    Review,
+    Extension,
 }
 
 /// <summary>A step recorded on the case row and not yet applied by its orchestration; applied once, in sequence order.</summary>

@@ -139,6 +139,12 @@ public sealed record ConsentInput(DateOnly? GivenOn, string? RecordedBy, string?
 /// <summary>A travel step as VWU sends it.</summary>
 public sealed record TravelInput(TravelStep? Step, DateOnly? PlannedOn, bool? Escort, TravelDocuments? Documents);
 
+/// <summary>A protection review as VWU sends it.</summary>
+public sealed record ReviewInput(ReviewOutcome? Outcome, DateOnly? ReviewedOn, DateOnly? NewEndDate, string? Note);
+
+/// <summary>The receiving State's answer to an extension.</summary>
+public sealed record ExtensionInput(string? StateCode, ExtensionDecision? Decision);
+
 /// <summary>The receiving State's withdrawal as its focal point sends it.</summary>
 public sealed record WithdrawalInput(string? StateCode, string? Reason, DateOnly? EffectiveOn);
 

@@ -67,6 +67,9 @@ public sealed record ProtectedPerson(string FullName, DateOnly DateOfBirth, stri
 
     public IReadOnlyList<TravelRecord>? Travel { get; init; }
 
+    /// <summary>Protection reviews with VWU's notes (the case row keeps only the outcome and dates).</summary>
+    public IReadOnlyList<ReviewRecord>? Reviews { get; init; }
+
     /// <summary>The case this file was re-bound from (a withdrawal's re-relocation), if any.</summary>
     public string? ReboundFrom { get; init; }
 }
@@ -76,6 +79,24 @@ public sealed record ConsentRecord(DateOnly GivenOn, string RecordedBy, string S
 
 /// <summary>A travel step as VWU recorded it: dates, escort and documents, kept only in the case file.</summary>
 public sealed record TravelRecord(TravelStep Step, DateOnly? PlannedOn, bool? Escort, TravelDocuments? Documents, DateTimeOffset RecordedAt);
+
+/// <summary>A protection review as VWU recorded it, note included: kept only in the case file.</summary>
+public sealed record ReviewRecord(ReviewOutcome Outcome, DateOnly ReviewedOn, DateOnly? NewEndDate, string? Note, DateTimeOffset RecordedAt);
+
+/// <summary>What a protection review decided.</summary>
+public enum ReviewOutcome
+{
+    Extend = 1,
+    End,
+    ReRelocate,
+}
+
+/// <summary>The receiving State's answer to an extension.</summary>
+public enum ExtensionDecision
+{
+    Confirm = 1,
+    Refuse,
+}
 
 /// <summary>Steps of the journey.</summary>
 public enum TravelStep

@@ -116,3 +116,31 @@ public sealed class WithdrawRelocationFunction(WithdrawRelocationActivity activi
     public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(WithdrawRelocationActivity), context), input);
 }
+
+public sealed class StartReviewClockFunction(StartReviewClockActivity activity)
+{
+    [Function(nameof(StartReviewClockActivity))]
+    public Task<ReviewClock?> Run([ActivityTrigger] ReviewClockRequest input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(StartReviewClockActivity), context), input);
+}
+
+public sealed class ReviewDueFunction(ReviewDueActivity activity)
+{
+    [Function(nameof(ReviewDueActivity))]
+    public Task<bool> Run([ActivityTrigger] ReviewDue input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReviewDueActivity), context), input);
+}
+
+public sealed class ApplyReviewFunction(ApplyReviewActivity activity)
+{
+    [Function(nameof(ApplyReviewActivity))]
+    public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ApplyReviewActivity), context), input);
+}
+
+public sealed class ApplyExtensionFunction(ApplyExtensionActivity activity)
+{
+    [Function(nameof(ApplyExtensionActivity))]
+    public Task<bool> Run([ActivityTrigger] ExtensionStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ApplyExtensionActivity), context), input);
+}

@@ -243,4 +243,14 @@ public static class CaseNotices
             Link = next is null ? CaseLink(relocation.Id) : CaseLink(next),
         };
     }
+    /// <summary>A protection message about a placed case: to VWU, the Registry or the receiving State's focal points.</summary>
+    public static OutboxMessage Protection(RelocationCase relocation, string key, string kind, string recipient, string subject, string body, DateTimeOffset now, DateOnly? dueOn = null)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        return new OutboxMessage($"relocation-{relocation.Id}-{key}-{Recipients.RoleOf(recipient)}", kind, recipient, subject, relocation.Id, now, dueOn)
+        {
+            Body = body + "\n\n" + Facts(relocation.Facts, null),
+            Link = recipient == Recipients.Vwu ? CaseLink(relocation.Id) : InboxLink,
+        };
+    }
 }

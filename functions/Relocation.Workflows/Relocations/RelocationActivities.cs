@@ -436,3 +436,124 @@ public sealed class WithdrawRelocationActivity(IRelocationRepository relocations
         return true;
     }
 }
+
+/// <summary>
+/// The review clock of a temporary relocation: due six months after arrival, or at the end date the receiving State
+/// confirmed (scaled in tests). Written once per due time, so a rerun returns the same clock; null for other kinds.
+/// </summary>
+public sealed class StartReviewClockActivity(IRelocationRepository relocations, IOptions<RelocationWorkflowOptions> options, TimeProvider time)
+    : TaskActivity<ReviewClockRequest, ReviewClock?>
+{
+    /// <summary>A temporary relocation is reviewed before 6 months.</summary>
+    public const int ReviewMonths = 6;
+
+    public override async Task<ReviewClock?> RunAsync(TaskActivityContext context, ReviewClockRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        if (relocation.Facts.Kind != RelocationKind.TemporaryRelocation || relocation.State.ArrivedOn is not { } arrived)
+        {
+            return null;
+        }
+
+        if (!input.Restart && relocation.State.ReviewDueAt is { } set)
+        {
+            return new ReviewClock(set.UtcDateTime, 0);
+        }
+
+        var now = time.GetUtcNow();
+        var until = relocation.State.ProtectionEndsOn ?? arrived.AddMonths(ReviewMonths);
+        var scale = options.Value.PlacementClockScale ?? options.Value.ClockScale;
+        var due = scale >= 1.0
+            ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+            : now + (TimeSpan.FromDays(Math.Max(1, until.DayNumber - DateOnly.FromDateTime(now.UtcDateTime).DayNumber)) * scale);
+        relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.StartReviewClock(due, now));
+        return new ReviewClock(relocation.State.ReviewDueAt!.Value.UtcDateTime, 0);
+    }
+}
+
+/// <summary>A review due time passed with no review recorded: the Registry and VWU are told, once per due time.</summary>
+public sealed class ReviewDueActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<ReviewDue, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, ReviewDue input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        if (relocation.Status != RelocationStatus.Relocated || relocation.State.ReviewDueAt?.UtcDateTime != input.DueUtc)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var key = $"review-overdue-{input.DueUtc.Ticks}";
+        var subject = $"Protection review of {relocation.Facts.Pseudonym} is overdue.";
+        const string Body = "The protection review was due and none is recorded. The case is escalated to the Registry.";
+        await outbox.AddAsync(CaseNotices.Protection(relocation, key, "ReviewOverdue", Recipients.Registry, subject, Body, now), CancellationToken.None);
+        await outbox.AddAsync(CaseNotices.Protection(relocation, key, "ReviewOverdue", Recipients.Vwu, subject, Body, now), CancellationToken.None);
+        return true;
+    }
+}
+
+/// <summary>
+/// Acts on VWU's review. End or ReRelocate: every place held or used is freed, the fund commitment released (what
+/// disbursements did not use), the State told, and a re-bound case file removed from this case. Extend: the receiving
+/// State's focal points are asked to confirm. True when the protection here has ended. Idempotent.
+/// </summary>
+public sealed class ApplyReviewActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund, ICaseFileStore caseFiles,
+    IOutbox outbox, TimeProvider time) : TaskActivity<string, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        var now = time.GetUtcNow();
+        var state = relocation.State.Accepted?.StateCode;
+        if (relocation.Status == RelocationStatus.Ended)
+        {
+            foreach (var asked in relocation.Rounds.SelectMany(r => r.Asked).DistinctBy(a => (a.StateCode, a.CapacityId)))
+            {
+                await CaseUpdates.ChangeCapacityAsync(capacities, asked.StateCode, asked.CapacityId, c => c.Vacate(relocation.Id));
+            }
+
+            await fund.ReleaseAsync(relocation.Id, CaseUpdates.ReleaseKey(relocation.Id), CancellationToken.None);
+            if (relocation.State.ReRelocationId is { } next && await caseFiles.ReadAsync(next, CancellationToken.None) is not null)
+            {
+                await caseFiles.DeleteAsync(relocation.Id, CancellationToken.None);
+            }
+
+            if (state is not null)
+            {
+                await outbox.AddAsync(CaseNotices.Protection(relocation, "protection-ended", "ProtectionEnded", Recipients.FocalPoints(state),
+                    $"Protection of {relocation.Facts.Pseudonym} in your State ends.", "The Court ended this relocation at its protection review; the places are released.", now), CancellationToken.None);
+            }
+
+            return true;
+        }
+
+        if (relocation.State.PendingExtension is { } end && state is not null)
+        {
+            await outbox.AddAsync(CaseNotices.Protection(relocation, $"extension-{end:yyyyMMdd}", "ExtensionRequest", Recipients.FocalPoints(state),
+                $"Please confirm the extension of {relocation.Facts.Pseudonym} until {end:yyyy-MM-dd}.",
+                $"The Court's protection review asks your State to extend this relocation until {end:yyyy-MM-dd}. Answer with POST /api/relocations/{relocation.Id}/extension (Confirm or Refuse).",
+                now, end), CancellationToken.None);
+        }
+
+        return false;
+    }
+}
+
+/// <summary>The receiving State answered an extension: VWU is told; a confirmed one moves the review clock (the caller restarts it).</summary>
+public sealed class ApplyExtensionActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<ExtensionStep, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, ExtensionStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        var subject = input.Confirmed
+            ? $"{relocation.State.Accepted?.StateCode} confirmed the extension of {relocation.Facts.Pseudonym} until {relocation.State.ProtectionEndsOn:yyyy-MM-dd}."
+            : $"{relocation.State.Accepted?.StateCode} refused the extension of {relocation.Facts.Pseudonym}.";
+        await outbox.AddAsync(CaseNotices.Protection(relocation, $"extension-answer-{input.Sequence}", input.Confirmed ? "ExtensionConfirmed" : "ExtensionRefused", Recipients.Vwu,
+            subject, input.Confirmed ? "The next protection review is due by the new end date." : "The protection review is still due; record another outcome.", time.GetUtcNow()),
+            CancellationToken.None);
+        return input.Confirmed;
+    }
+}

@@ -152,6 +152,30 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         return relocation;
     }
 
+    /// <summary>VWU's protection review, recorded now as a numbered step; the orchestration releases or asks the State.</summary>
+    public async Task<RelocationCase> RecordReviewAsync(DurableTaskClient client, string id, ReviewOutcome outcome, DateOnly reviewedOn, DateOnly? newEndDate,
+        string? reRelocationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var before = await CaseUpdates.FindAsync(relocations, id);
+        var relocation = before.State.ReRelocationId is not null && before.State.ReRelocationId == reRelocationId
+            ? before
+            : await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.RecordReview(outcome, reviewedOn, newEndDate, reRelocationId, time.GetUtcNow()), cancellationToken),
+                cancellationToken);
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Review, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        return relocation;
+    }
+
+    /// <summary>The receiving State confirms or refuses an extension; the orchestration moves the review clock and tells VWU.</summary>
+    public async Task<RelocationCase> AnswerExtensionAsync(DurableTaskClient client, string id, string stateCode, ExtensionDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var before = await CaseUpdates.FindAsync(relocations, id);
+        var relocation = await RecordingStepAsync(before, () => RecordingRefusalsAsync(id, c => c.AnswerExtension(stateCode, decision, time.GetUtcNow()), cancellationToken), cancellationToken);
+        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Extension, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        return relocation;
+    }
+
     /// <summary>
     /// Indexes the step as pending under the number it will most likely get (the row's next), then records it on the
     /// row. A crash between the two leaves an entry the reconciler drops (no such step on the row); a refused change

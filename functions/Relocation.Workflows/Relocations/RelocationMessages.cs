@@ -41,7 +41,18 @@ public enum CaseEventKind
     Cancellation,
     Consent,
     Withdrawal,
+    Review,
+    Extension,
 }
+
+/// <summary>When the next protection review is due; <see cref="Version"/> changes when an extension moves it.</summary>
+public sealed record ReviewClock(DateTime DueUtc, int Version);
+
+/// <summary>Start the review clock; <see cref="Restart"/> after a confirmed extension moved the end date.</summary>
+public sealed record ReviewClockRequest(string RelocationId, bool Restart);
+
+/// <summary>A review due time reached without a review.</summary>
+public sealed record ReviewDue(string RelocationId, DateTime DueUtc);
 
 /// <summary>A step on one round of a case.</summary>
 public sealed record RoundStep(string RelocationId, int Round);
@@ -90,3 +101,6 @@ public static class RelocationInstance
     /// <summary>The instance id is the relocation id itself.</summary>
     public static string IdFor(string relocationId) => relocationId;
 }
+
+/// <summary>The receiving State answered an extension (step <see cref="Sequence"/>).</summary>
+public sealed record ExtensionStep(string RelocationId, int Sequence, bool Confirmed);

@@ -220,38 +220,72 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         }
     }
 
-    /// <summary>After arrival: waits for the receiving State's withdrawal (or nothing, for years), reading the row now and then.</summary>
+    /// <summary>
+    /// After arrival: follows the placement until the receiving State withdraws or a review ends it. A temporary
+    /// relocation has a review clock: a review not recorded by its due time escalates to the Registry; a confirmed
+    /// extension moves it. One timer at a time (the review due time or the periodic look); the loser is cancelled.
+    /// </summary>
     private static async Task<RelocationStatus> FollowPlacementAsync(TaskOrchestrationContext context, RelocationWorkflowInput input)
     {
         var id = input.RelocationId;
         context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
+        var review = await context.CallActivityAsync<ReviewClock?>(nameof(StartReviewClockActivity), new ReviewClockRequest(id, false), Retry);
+        var reviewPending = review is not null;
         var recheck = TimeSpan.FromSeconds(30);
         for (var looks = 0; ; looks++)
         {
             using var cancel = new CancellationTokenSource();
             var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
-            var look = context.CreateTimer(context.CurrentUtcDateTime + recheck, cancel.Token);
-            var winner = await Task.WhenAny(next, look);
+            var lookAt = context.CurrentUtcDateTime + recheck;
+            var reviewAt = reviewPending && review!.DueUtc <= lookAt ? review.DueUtc : default(DateTime?);
+            var timer = context.CreateTimer(reviewAt ?? lookAt, cancel.Token);
+            var winner = await Task.WhenAny(next, timer);
 #pragma warning disable CA1849
             cancel.Cancel();
 #pragma warning restore CA1849
-            if (winner == look)
+            if (winner == timer && reviewAt is { } due)
+            {
+                if (context.CurrentUtcDateTime >= due)
+                {
+                    reviewPending = false;
+                    await context.CallActivityAsync<bool>(nameof(ReviewDueActivity), new ReviewDue(id, due), Retry);
+                }
+            }
+            else if (winner == timer)
             {
                 recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
             }
 
             while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
             {
+                var ended = step.Kind == CaseStepKind.Review && await context.CallActivityAsync<bool>(nameof(ApplyReviewActivity), id, Retry);
+                if (step.Kind == CaseStepKind.Extension)
+                {
+                    var confirmed = step.RequestId == nameof(ExtensionDecision.Confirm);
+                    await context.CallActivityAsync<bool>(nameof(ApplyExtensionActivity), new ExtensionStep(id, step.Sequence, confirmed), Retry);
+                    if (confirmed)
+                    {
+                        review = await context.CallActivityAsync<ReviewClock?>(nameof(StartReviewClockActivity), new ReviewClockRequest(id, true), Retry);
+                        reviewPending = review is not null;
+                    }
+                }
+
                 await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
                 if (step.Kind == CaseStepKind.Withdrawal)
                 {
                     return await WithdrawnAsync(context, input);
                 }
+
+                if (ended)
+                {
+                    context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Ended) });
+                    return RelocationStatus.Ended;
+                }
             }
 
-            if (looks >= 100)
+            if (looks >= 100 && !reviewPending)
             {
-                // Bounded history for a placement followed for years.
+                // Bounded history for a placement followed for years (a pending review keeps its timer in this run).
                 context.ContinueAsNew(input);
                 return RelocationStatus.Relocated;
             }

@@ -55,7 +55,8 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
                 .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
                 .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
                 .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>()
-                .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>(),
+                .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>()
+                .AddActivity<StartReviewClockActivity>().AddActivity<ReviewDueActivity>().AddActivity<ApplyReviewActivity>().AddActivity<ApplyExtensionActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s

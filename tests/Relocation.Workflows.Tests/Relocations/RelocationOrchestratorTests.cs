@@ -58,7 +58,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                 .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
                 .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
                 .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>()
-                .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>(),
+                .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>()
+                .AddActivity<StartReviewClockActivity>().AddActivity<ReviewDueActivity>().AddActivity<ApplyReviewActivity>().AddActivity<ApplyExtensionActivity>(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
@@ -593,6 +594,69 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.AtLeastOnce);
         Assert.Equal(["Vwu.Officer"], OutboxTo(id, "PlacementWithdrawn"));
         Assert.Empty((await _relocations.FindAsync(id, CancellationToken.None))!.PendingSteps);
+    }
+
+    private async Task<string> PlacedCaseAsync(bool needsFund = false)
+    {
+        await StateAsync("NOR", needsFund);
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, needsFund ? 100m : null);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+        await _commands.ArriveAsync(Client, id, Today, CancellationToken.None);
+        await WaitForPlacedAsync(id);
+        return id;
+    }
+
+    [Fact]
+    public async Task RunAsync_ReviewExtendConfirmedByState_EndDateSetReviewClockMovedVwuTold()
+    {
+        var id = await PlacedCaseAsync();
+        var firstDue = (await WaitAsync(id, c => c.State.ReviewDueAt is not null)).State.ReviewDueAt;
+
+        await _commands.RecordReviewAsync(Client, id, ReviewOutcome.Extend, Today, Today.AddMonths(3), null, CancellationToken.None);
+        await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "ExtensionRequest"));
+        await Assert.ThrowsAsync<ForbiddenException>(() => _commands.AnswerExtensionAsync(Client, id, "SWE", ExtensionDecision.Confirm, CancellationToken.None));
+        await _commands.AnswerExtensionAsync(Client, id, "NOR", ExtensionDecision.Confirm, CancellationToken.None);
+        var extended = await WaitAsync(id, c => c.PendingSteps.Count == 0 && c.State.ReviewDueAt != firstDue);
+
+        Assert.Equal(Today.AddMonths(3), extended.State.ProtectionEndsOn);
+        Assert.Null(extended.State.PendingExtension);
+        Assert.Equal(RelocationStatus.Relocated, extended.Status);
+        Assert.Equal(["Vwu.Officer"], OutboxTo(id, "ExtensionConfirmed"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReviewEnd_EndedPlacesFreedCommitmentReleased()
+    {
+        var id = await PlacedCaseAsync(needsFund: true);
+
+        await _commands.RecordReviewAsync(Client, id, ReviewOutcome.End, Today, null, null, CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Ended, instance.ReadOutputAs<RelocationStatus>());
+        Assert.Equal(RelocationStatus.Ended, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
+        var nor = await CapacityAsync("NOR");
+        Assert.Equal((0, 0, 4), (nor.Held, nor.Used, nor.Free));
+        _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+        Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "ProtectionEnded"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReviewNotRecordedByDue_EscalatedToRegistryOnce()
+    {
+        // Six months × 0.0000002 ≈ 3 s (the 7-day clock runs out at once: arrival clears Overdue).
+        _options.PlacementClockScale = 0.0000002;
+        var id = await PlacedCaseAsync();
+
+        for (var i = 0; i < 300 && OutboxTo(id, "ReviewOverdue").Length < 2; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(["Registry.Admin", "Vwu.Officer"], OutboxTo(id, "ReviewOverdue"));
+        Assert.Equal(RelocationStatus.Relocated, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
     }
 
     private async Task WaitForCustomStatusAsync(string id, string text)

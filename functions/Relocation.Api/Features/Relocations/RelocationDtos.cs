@@ -41,6 +41,17 @@ public sealed record RelocationDto(
     /// <summary>The re-relocation opened when the receiving State withdrew.</summary>
     public string? ReRelocationId { get; init; }
 
+    /// <summary>When the next protection review is due (temporary relocations, after arrival).</summary>
+    public DateTimeOffset? ReviewDueAt { get; init; }
+
+    /// <summary>The end date asked of the receiving State and not answered yet.</summary>
+    public DateOnly? PendingExtension { get; init; }
+
+    /// <summary>The end of protection the receiving State confirmed.</summary>
+    public DateOnly? ProtectionEndsOn { get; init; }
+
+    public ReviewOutcome? LastReviewOutcome { get; init; }
+
     /// <summary>States never asked on this request (one that withdrew from an earlier request).</summary>
     public IReadOnlyList<string> ExcludedStates { get; init; } = [];
 
@@ -65,6 +76,10 @@ public sealed record RelocationDto(
             LinkedFrom = c.State.LinkedFrom,
             ReRelocationId = c.State.ReRelocationId,
             ExcludedStates = c.State.ExcludedStates ?? [],
+            ReviewDueAt = c.State.ReviewDueAt,
+            PendingExtension = c.State.PendingExtension,
+            ProtectionEndsOn = c.State.ProtectionEndsOn,
+            LastReviewOutcome = c.State.LastReviewOutcome,
         };
     }
 }
@@ -99,6 +114,8 @@ public sealed record CaseFileDto(string RelocationId, string Pseudonym, string F
     public ConsentRecord? Consent { get; init; }
 
     public IReadOnlyList<TravelRecord> Travel { get; init; } = [];
+
+    public IReadOnlyList<ReviewRecord> Reviews { get; init; } = [];
 
     /// <summary>The withdrawn request this file was re-bound from.</summary>
     public string? ReboundFrom { get; init; }

@@ -151,6 +151,7 @@ internal sealed class RelocationHandlers(
         {
             Consent = person.Consent,
             Travel = person.Travel ?? [],
+            Reviews = person.Reviews ?? [],
             ReboundFrom = person.ReboundFrom,
         });
     }
@@ -338,25 +339,120 @@ internal sealed class RelocationHandlers(
             }
         }
 
-        if (await caseFiles.ReadAsync(newId, request.Aborted) is null)
-        {
-            var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
-            await caseFiles.SaveAsync(newId, person with { ReboundFrom = relocation.Id }, request.Aborted);
-        }
-
-        RelocationCase successor;
-        try
-        {
-            successor = await relocations.AddAsync(RelocationCase.ReRelocate(newId, relocation, code, RelocationPriority.Emergency, now), request.Aborted);
-        }
-        catch (ConflictException)
-        {
-            successor = await CaseUpdates.FindAsync(relocations, newId);
-        }
-
+        var successor = await OpenLinkedAsync(relocation, newId, code, RelocationPriority.Emergency, null, now, request.Aborted);
         await commands.WithdrawAsync(request.Workflows, relocation.Id, code, reason, effectiveOn, newId, request.Aborted);
         await commands.StartAsync(request.Workflows, successor, request.Aborted);
         return ApiResult.Accepted(new { id = relocation.Id, reRelocationId = newId, statusUrl = $"/api/relocations/{newId}" }, $"/api/relocations/{newId}");
+    }
+
+    /// <summary>
+    /// The case file re-encrypted under <paramref name="newId"/> (bound to it by the associated data, never written in
+    /// clear), then the linked request with <paramref name="excluded"/> left out of its candidates. Both idempotent.
+    /// </summary>
+    private async Task<RelocationCase> OpenLinkedAsync(RelocationCase relocation, string newId, string excluded, RelocationPriority priority,
+        Func<ProtectedPerson, ProtectedPerson>? change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await caseFiles.ReadAsync(newId, cancellationToken) is null)
+        {
+            var person = await caseFiles.ReadAsync(relocation.Id, cancellationToken) ?? throw new NotFoundException("This request has no case file.");
+            await caseFiles.SaveAsync(newId, (change?.Invoke(person) ?? person) with { ReboundFrom = relocation.Id }, cancellationToken);
+        }
+
+        try
+        {
+            return await relocations.AddAsync(RelocationCase.ReRelocate(newId, relocation, excluded, priority, now), cancellationToken);
+        }
+        catch (ConflictException)
+        {
+            return await CaseUpdates.FindAsync(relocations, newId);
+        }
+    }
+
+    /// <summary>
+    /// VWU's protection review of a placed person. The note goes into the case file; Extend asks the receiving State;
+    /// End releases places and money; ReRelocate also opens a linked Urgent request (202 with its id) that carries the
+    /// case file on and leaves out the current State.
+    /// </summary>
+    public async Task<ApiResult> ReviewAsync(ApiRequest request)
+    {
+        var now = time.GetUtcNow();
+        var input = request.ReadJson<ReviewInput>();
+        var errors = new FieldErrors();
+        if (input.Outcome is not { } outcome || !Enum.IsDefined(outcome))
+        {
+            errors.Add("outcome", "'outcome' must be Extend, End or ReRelocate.");
+            outcome = default;
+        }
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (input.ReviewedOn is not { } reviewedOn || reviewedOn > today || reviewedOn < today.AddYears(-1))
+        {
+            errors.Add("reviewedOn", "'reviewedOn' is required: a date in the last year, not in the future.");
+            reviewedOn = default;
+        }
+
+        if (input.Outcome == ReviewOutcome.Extend && (input.NewEndDate is not { } end || end <= today || end > today.AddYears(5)))
+        {
+            errors.Add("newEndDate", "'newEndDate' is required for Extend: a date after today, within five years.");
+        }
+
+        var note = errors.Text("note", input.Note, RelocationCase.MaxNoteLength, required: false);
+        errors.ThrowIfAny();
+        var relocation = await FindAsync(request);
+        var newId = outcome == ReviewOutcome.ReRelocate ? request.NewResourceId("review-re-relocation") : null;
+        var repeat = newId is not null && relocation.State.ReRelocationId == newId;
+        if (!repeat && relocation.Status != RelocationStatus.Relocated)
+        {
+            throw new ConflictException($"A protection review is recorded for a placed person; the request is {relocation.Status}.");
+        }
+
+        if (!repeat && relocation.State.PendingExtension is not null)
+        {
+            throw new ConflictException("An extension awaits the receiving State's answer.");
+        }
+
+        var record = new ReviewRecord(outcome, reviewedOn, input.NewEndDate, note.Length == 0 ? null : note, now);
+        ProtectedPerson WithReview(ProtectedPerson p) => p with { Reviews = [.. p.Reviews ?? [], record] };
+        if (newId is not null)
+        {
+            var successor = await OpenLinkedAsync(relocation, newId, relocation.State.Accepted!.StateCode, RelocationPriority.Urgent, WithReview, now, request.Aborted);
+            relocation = await commands.RecordReviewAsync(request.Workflows, relocation.Id, outcome, reviewedOn, null, newId, request.Aborted);
+            await commands.StartAsync(request.Workflows, successor, request.Aborted);
+            return ApiResult.Accepted(new { id = relocation.Id, reRelocationId = newId, statusUrl = $"/api/relocations/{newId}" }, $"/api/relocations/{newId}");
+        }
+
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        await caseFiles.SaveAsync(relocation.Id, WithReview(person), request.Aborted);
+        relocation = await commands.RecordReviewAsync(request.Workflows, relocation.Id, outcome, reviewedOn, input.NewEndDate, null, request.Aborted);
+        return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
+    }
+
+    /// <summary>The receiving State's focal point confirms or refuses the extension VWU's review asked for.</summary>
+    public async Task<ApiResult> ExtensionAsync(ApiRequest request)
+    {
+        var input = request.ReadJson<ExtensionInput>();
+        var errors = new FieldErrors();
+        if (!IsoCodes.IsCountry(input.StateCode))
+        {
+            errors.Add("stateCode", "'stateCode' must be your State's ISO 3166-1 alpha-3 code.");
+        }
+
+        if (input.Decision is not { } decision || !Enum.IsDefined(decision))
+        {
+            errors.Add("decision", "'decision' must be Confirm or Refuse.");
+            decision = default;
+        }
+
+        errors.ThrowIfAny();
+        request.Caller.EnsureActsFor(input.StateCode!);
+        var relocation = await commands.AnswerExtensionAsync(request.Workflows, request.IdValue(), input.StateCode!, decision, request.Aborted);
+        return ApiResult.Ok(new
+        {
+            relocationId = relocation.Id,
+            stateCode = input.StateCode,
+            decision,
+            protectionEndsOn = relocation.State.ProtectionEndsOn,
+        });
     }
 
     private async Task<RelocationCase> FindAsync(ApiRequest request) =>

@@ -35,6 +35,10 @@ internal sealed class RelocationRoutes : IApiRoutes
             (h, r) => h.ConsentAsync(r), "The person's consent, kept in the case file; a Normal or Urgent request asks no State before it, an Emergency one cannot be accepted before it."),
         ApiRoute.For<RelocationHandlers>("RecordRelocationTravel", HttpMethods.Post, "relocations/{id}/travel", Vwu,
             (h, r) => h.TravelAsync(r), "A travel step: its status on the case, dates and escort in the case file."),
+        ApiRoute.For<RelocationHandlers>("RecordRelocationReview", HttpMethods.Post, "relocations/{id}/reviews", Vwu,
+            (h, r) => h.ReviewAsync(r), "A protection review: Extend (the State confirms), End (places and money released) or ReRelocate (a linked request, 202).") with { Creates = true },
+        ApiRoute.For<RelocationHandlers>("AnswerRelocationExtension", HttpMethods.Post, "relocations/{id}/extension", [Roles.StateFocalPoint],
+            (h, r) => h.ExtensionAsync(r), "The receiving State confirms or refuses the extension a review asked for."),
         ApiRoute.For<RelocationHandlers>("WithdrawRelocation", HttpMethods.Post, "relocations/{id}/withdrawal", [Roles.StateFocalPoint],
             (h, r) => h.WithdrawAsync(r), "The receiving State withdraws: the case becomes Withdrawn and a linked Emergency re-relocation opens without that State (202).") with { Creates = true },
     ];
