@@ -37,6 +37,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<AuditHandlers>();
         services.AddSingleton<AgreementHandlers>();
         services.AddSingleton<AgreementReportHandlers>();
+        services.AddSingleton<RelocationReportHandlers>();
         services.AddSingleton<NotificationHandlers>();
         services.AddSingleton<RelocationHandlers>();
         services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>();

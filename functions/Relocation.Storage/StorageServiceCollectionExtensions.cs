@@ -43,7 +43,7 @@ public static class StorageServiceCollectionExtensions
         foreach (var table in new[]
                  {
                      TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, PendingStepIndex.Table,
+                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, PendingStepIndex.Table, RelocationStatsIndex.Table,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -86,6 +86,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICaseFileStore, CaseFileStore>();
         services.AddSingleton<IRelocationRepository, RelocationRepository>();
         services.AddSingleton<CaseloadIndex>();
+        services.AddSingleton<RelocationStatsIndex>();
+        services.AddSingleton<IRelocationStats>(sp => sp.GetRequiredService<RelocationStatsIndex>());
         services.AddSingleton<ICaseloadIndex>(sp => sp.GetRequiredService<CaseloadIndex>());
         services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
         services.AddSingleton(StorageResource.Container(FundReportStore.Container));

@@ -22,6 +22,16 @@ public interface IRelocationRepository
 /// <summary>A timeline step with its number in the case's whole timeline (0 is the submission).</summary>
 public sealed record NumberedTimelineEntry(long Number, TimelineEntry Entry);
 
+/// <summary>The statistics lines kept beside the cases, by year of submission (see <see cref="StatsLine"/>).</summary>
+public interface IRelocationStats
+{
+    /// <summary>Writes the statistics line of a case (idempotent: the latest write wins).</summary>
+    Task PutAsync(StatsLine line, CancellationToken cancellationToken);
+
+    /// <summary>The lines of the cases submitted in <paramref name="year"/>.</summary>
+    Task<IReadOnlyList<StatsLine>> ListYearAsync(int year, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// The protected person's details, encrypted at application level; the only place they are kept. Reading them is for
 /// VWU with a stated reason, and is audited by the caller.

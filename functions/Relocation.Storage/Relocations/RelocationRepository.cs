@@ -13,7 +13,7 @@ namespace Relocation.Storage.Relocations;
 /// columns so every change of a case is one conditional write. The offer-request index is partitioned by State, so a
 /// focal point's list is one partition query.
 /// </summary>
-internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex caseload) : IRelocationRepository
+internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex caseload, RelocationStatsIndex? stats = null) : IRelocationRepository
 {
     public const string Table = "Relocations";
     public const string IndexTable = "OfferRequests";
@@ -35,6 +35,7 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         {
             var response = await _table.AddEntityAsync(entity, cancellationToken);
             entity.ETag = response.Headers.ETag ?? default;
+            await PutStatsAsync(relocation, cancellationToken);
             return ToCase(entity);
         }
         catch (RequestFailedException ex) when (ex.IsConflict())
@@ -58,7 +59,17 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         entity.ETag = response.Headers.ETag ?? default;
         // After the case: a crash in between leaves a stale line, which the next listing repairs from the case row.
         await caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken);
+        await PutStatsAsync(relocation, cancellationToken);
         return ToCase(entity);
+    }
+
+    // The statistics line follows its case, so the report never reads cases.
+    private async Task PutStatsAsync(RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        if (stats is not null)
+        {
+            await stats.PutAsync(StatsLine.From(relocation), cancellationToken);
+        }
     }
 
     public async Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>

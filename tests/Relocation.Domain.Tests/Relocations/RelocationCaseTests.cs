@@ -273,7 +273,7 @@ public sealed class RelocationCaseTests
         c.Arrive(DateOnly.FromDateTime(Now.UtcDateTime), Now);
 
         Assert.All(c.Timeline, t => Assert.False(string.IsNullOrEmpty(t.What)));
-        Assert.Equal(["Submitted", "RoundStarted", "OfferReceived", "AcceptanceRequested", "RoundClosed", "OfferAccepted", "Arrived"], c.Timeline.Select(t => t.What));
+        Assert.Equal(["Submitted", "ConsentRecorded", "RoundStarted", "OfferReceived", "AcceptanceRequested", "RoundClosed", "OfferAccepted", "Arrived"], c.Timeline.Select(t => t.What));
     }
 
     private static RelocationCase Accepted()

@@ -39,6 +39,8 @@ internal sealed class RelocationRoutes : IApiRoutes
             (h, r) => h.ReviewAsync(r), "A protection review: Extend (the State confirms), End (places and money released) or ReRelocate (a linked request, 202).") with { Creates = true },
         ApiRoute.For<RelocationHandlers>("AnswerRelocationExtension", HttpMethods.Post, "relocations/{id}/extension", [Roles.StateFocalPoint],
             (h, r) => h.ExtensionAsync(r), "The receiving State confirms or refuses the extension a review asked for."),
+        ApiRoute.For<RelocationReportHandlers>("RelocationStatistics", HttpMethods.Get, "reports/relocations", [Roles.RegistryAdmin],
+            (h, r) => h.StatisticsAsync(r), "By priority and kind and by regional group for ?year=: requests, hours to first offer and to placement (median, p90), rounds, response rates, escalations, withdrawals; cells under 5 shown as \"<5\"."),
         ApiRoute.For<RelocationHandlers>("WithdrawRelocation", HttpMethods.Post, "relocations/{id}/withdrawal", [Roles.StateFocalPoint],
             (h, r) => h.WithdrawAsync(r), "The receiving State withdraws: the case becomes Withdrawn and a linked Emergency re-relocation opens without that State (202).") with { Creates = true },
     ];
