@@ -171,11 +171,9 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 switch (step.Kind)
                 {
                     case CaseStepKind.Arrival:
-                        // Arrival clears the clock. The placement is followed on with a fresh history: the receiving
-                        // State may still withdraw.
-                        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
-                        context.ContinueAsNew(input with { Placed = true });
-                        return RelocationStatus.Relocated;
+                        // Arrival clears the clock. The placement is followed on in the same run (one trace from request
+                        // to placement); it continues as new only after many periodic looks.
+                        return await FollowPlacementAsync(context, input with { Placed = true });
                     case CaseStepKind.Cancellation:
                         return await CancelAsync(context, id);
                     case CaseStepKind.Withdrawal:

@@ -130,7 +130,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         for (var i = 0; i < attempts; i++)
         {
             var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
-            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && instance.ReadInputAs<RelocationWorkflowInput>() is { Placed: true })
+            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && instance.SerializedCustomStatus?.Contains("\"Relocated\"", StringComparison.Ordinal) == true)
             {
                 return instance;
             }

@@ -154,7 +154,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         for (var i = 0; i < 600; i++)
         {
             var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
-            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && instance.ReadInputAs<RelocationWorkflowInput>() is { Placed: true })
+            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && instance.SerializedCustomStatus?.Contains("\"Relocated\"", StringComparison.Ordinal) == true)
             {
                 return instance;
             }
