@@ -187,3 +187,99 @@ public sealed class PlacementClockTests(PlacementClockHostFixture host) : IClass
         return [];
     }
 }
+
+/// <summary>A local host whose clocks after acceptance run very fast: 7 days ≈ 1 s, the six-month review ≈ 31 s.</summary>
+public sealed class ReviewClockHostFixture : LocalHostFixture
+{
+    protected override IReadOnlyDictionary<string, string> HostEnvironment => new Dictionary<string, string>
+    {
+        ["Workflows__Relocations__PlacementClockScale"] = "0.000002",
+    };
+}
+
+/// <summary>Protection reviews over HTTP, and the review timer across a kill -9.</summary>
+[Trait("Category", "Slow")]
+public sealed class ProtectionReviewTests(ReviewClockHostFixture host) : IClassFixture<ReviewClockHostFixture>
+{
+    private static int Taken(JsonElement list) => list.EnumerateArray().Sum(c => c.GetProperty("used").GetInt32() + c.GetProperty("held").GetInt32());
+
+    private static async Task<string> PlacedAsync(RelocationScenario s)
+    {
+        var id = await s.RaiseAsync(s.RequestBody("Emergency", consent: true));
+        await s.AcceptAsync(id);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = RelocationScenario.Today });
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated" && v.TryGetProperty("reviewDueAt", out var due) && due.ValueKind == JsonValueKind.String);
+        return id;
+    }
+
+    [Fact]
+    public async Task Review_ExtendConfirmedByStateThenEnd_EndDateSetThenEndedAndPlacesReleased()
+    {
+        var s = new RelocationScenario(host, "1405");
+        await s.SetUpStatesAsync();
+        var before = Taken(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin));
+        var id = await PlacedAsync(s);
+        var focal = TestTokens.For(Roles.StateFocalPoint, s.Accepting);
+        var newEnd = DateTime.UtcNow.AddMonths(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/reviews", RelocationScenario.Vwu, new { outcome = "Extend", reviewedOn = RelocationScenario.Today, newEndDate = newEnd, note = "Threat persists" });
+        var asked = await ProtectionInbox.WaitAsync(host, focal, "W-1405", "ExtensionRequest");
+        await s.Send(HttpMethod.Post, $"relocations/{id}/extension", TestTokens.For(Roles.StateFocalPoint, s.Declining), new { stateCode = s.Declining, decision = "Confirm" }, HttpStatusCode.Forbidden);
+        var confirmed = await s.Ok(HttpMethod.Post, $"relocations/{id}/extension", focal, new { stateCode = s.Accepting, decision = "Confirm" });
+
+        Assert.Single(asked);
+        Assert.Equal(newEnd, confirmed.GetProperty("protectionEndsOn").GetString());
+        var extended = await s.WaitAsync(id, v => v.TryGetProperty("protectionEndsOn", out var end) && end.ValueKind == JsonValueKind.String);
+        Assert.Equal("Relocated", extended.GetProperty("status").GetString());
+        Assert.Single(await ProtectionInbox.WaitAsync(host, RelocationScenario.Vwu, "W-1405", "ExtensionConfirmed"));
+
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/reviews", RelocationScenario.Vwu, new { outcome = "End", reviewedOn = RelocationScenario.Today, note = "Safe to return" });
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Ended");
+        for (var i = 0; i < 100 && Taken(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin)) != before; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(before, Taken(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin)));
+    }
+
+    [Fact]
+    public async Task ReviewNotRecorded_KilledAfterArrival_ReviewTimerEscalatesToRegistryAfterRestart()
+    {
+        // Tried: 1 placed temporary relocation, 1 kill -9 while its review timer runs, 1 restart.
+        var s = new RelocationScenario(host, "1406");
+        await s.SetUpStatesAsync();
+        var id = await PlacedAsync(s);
+
+        await host.CrashAndRestartAsync();
+
+        var registry = await ProtectionInbox.WaitAsync(host, RelocationScenario.Admin, "W-1406", "ReviewOverdue", attempts: 600);
+        Assert.Single(registry);
+        Assert.Equal("Relocated", (await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu)).GetProperty("status").GetString());
+    }
+}
+
+/// <summary>Reads a role's inbox until messages of a kind about a pseudonym arrive.</summary>
+internal static class ProtectionInbox
+{
+    public static async Task<List<JsonElement>> WaitAsync(LocalHostFixture host, string token, string pseudonym, string kind, int attempts = 150)
+    {
+        for (var i = 0; i < attempts; i++)
+        {
+            using var response = await host.SendAsync(HttpMethod.Get, "inbox", token);
+            if (response.IsSuccessStatusCode)
+            {
+                var items = (await LocalHostFixture.JsonAsync(response)).GetProperty("items").EnumerateArray()
+                    .Where(m => m.GetProperty("kind").GetString() == kind && m.GetProperty("subject").GetString()!.Contains(pseudonym, StringComparison.Ordinal)).ToList();
+                if (items.Count > 0)
+                {
+                    return items;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        return [];
+    }
+}
