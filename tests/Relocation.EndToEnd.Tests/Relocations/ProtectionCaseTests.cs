@@ -125,6 +125,31 @@ public sealed class ProtectionCaseTests(LocalHostFixture host) : IClassFixture<L
     }
 }
 
+/// <summary>The relocation statistics over HTTP: Registry only, this year's few cases all suppressed as "&lt;5".</summary>
+[Trait("Category", "Slow")]
+public sealed class RelocationStatisticsRouteTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    [Fact]
+    public async Task GetReport_FewCases_RegistryOnlyAndSmallCellsSuppressed()
+    {
+        var s = new RelocationScenario(host, "1407");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Emergency", consent: true));
+        await s.AcceptAsync(id);
+        var year = DateTime.UtcNow.Year;
+
+        await s.Send(HttpMethod.Get, $"reports/relocations?year={year}", RelocationScenario.Vwu, null, HttpStatusCode.Forbidden);
+        await s.Send(HttpMethod.Get, "reports/relocations?year=abc", RelocationScenario.Admin, null, HttpStatusCode.BadRequest);
+        var report = await s.Ok(HttpMethod.Get, $"reports/relocations?year={year}", RelocationScenario.Admin);
+
+        Assert.Equal("<5", report.GetProperty("requests").GetString());
+        var row = Assert.Single(report.GetProperty("byPriorityAndKind").EnumerateArray());
+        Assert.Equal("<5", row.GetProperty("hoursToFirstOffer").GetProperty("median").GetString());
+        Assert.DoesNotContain("W-1407", report.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Accepting, report.GetRawText(), StringComparison.Ordinal);
+    }
+}
+
 /// <summary>The relocation clock after acceptance on the real timer path of the local host, killed with -9 halfway.</summary>
 [Trait("Category", "Slow")]
 public sealed class PlacementClockTests(PlacementClockHostFixture host) : IClassFixture<PlacementClockHostFixture>
