@@ -464,6 +464,13 @@ public static class OpenApiDocument
                 }
             }
 
+            if (context.TypeInfo.Kind == JsonTypeInfoKind.Object && context.PropertyInfo is null)
+            {
+                // The exporter calls every constructor parameter required; what a request must carry is declared at the
+                // route (Accepts<T>("member", …)), and what an answer always carries is worked out below.
+                schema.Remove("required");
+            }
+
             if (context.TypeInfo.Kind == JsonTypeInfoKind.Object && context.PropertyInfo is null && response && schema["properties"] is JsonObject properties)
             {
                 // Answers leave out null members and write every other one: the members that cannot be null are always there.

@@ -38,7 +38,7 @@ internal sealed class FundRoutes : IApiRoutes
             .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("CorrectFundPosting", HttpMethods.Post, "fund/postings/{id}/correction", Finance,
             (h, r) => h.CorrectAsync(r), "Reverses a pledge (nothing received on it) or a receipt by a correcting posting; postings are never edited (201).")
-            .Accepts<CorrectionInput>()
+            .Accepts<CorrectionInput>("eurValue", "date")
             .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
             .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("GetFundPosting", HttpMethods.Get, "fund/postings/{id}", Finance,
