@@ -454,6 +454,13 @@ public static class OpenApiDocument
                 schema["format"] = "email";
             }
 
+            if (!response && schema["enum"] is JsonArray)
+            {
+                // An optional enum member is left out, not sent as null: a null in the list becomes a sentinel member
+                // in generated clients' enums.
+                DropNull(schema);
+            }
+
             if (response)
             {
                 DropNull(schema);
