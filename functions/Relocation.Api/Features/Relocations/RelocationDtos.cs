@@ -120,3 +120,30 @@ public sealed record CaseFileDto(string RelocationId, string Pseudonym, string F
     /// <summary>The withdrawn request this file was re-bound from.</summary>
     public string? ReboundFrom { get; init; }
 }
+
+/// <summary>The answer to raising a request: its id, status and where to follow it.</summary>
+public sealed record RelocationAcceptedDto(string Id, RelocationStatus Status, string StatusUrl);
+
+/// <summary>One page of VWU's caseload.</summary>
+public sealed record CaseloadPageDto(IReadOnlyList<CaseloadItemDto> Items, string? NextPage);
+
+/// <summary>One line of the caseload: no protected details.</summary>
+public sealed record CaseloadItemDto(string Id, string Pseudonym, RelocationKind Kind, RelocationPriority Priority, RelocationStatus Status, int Round, DateTimeOffset? Deadline, string? StateCode);
+
+/// <summary>One page of a case's timeline, newest first.</summary>
+public sealed record TimelinePageDto(IReadOnlyList<TimelineItemDto> Items, string? NextPage);
+
+/// <summary>One step of a case's timeline, numbered from the first.</summary>
+public sealed record TimelineItemDto(long Number, DateTimeOffset At, string What, string Detail, string By);
+
+/// <summary>A candidate State, ranked now, with the reasons of its score.</summary>
+public sealed record CandidateDto(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons);
+
+/// <summary>A State's answer as recorded.</summary>
+public sealed record ResponseRecordedDto(string RelocationId, string StateCode, OfferDecision Decision, int Round, DateTimeOffset At);
+
+/// <summary>A case that moved on: its id and the linked request opened for the same person.</summary>
+public sealed record LinkedRelocationDto(string Id, string ReRelocationId, string StatusUrl);
+
+/// <summary>The receiving State's answer to an extension, as recorded.</summary>
+public sealed record ExtensionAnswerDto(string RelocationId, string StateCode, ExtensionDecision Decision, DateOnly? ProtectionEndsOn);

@@ -46,7 +46,7 @@ internal sealed class RelocationHandlers(
         }
 
         await commands.StartAsync(request.Workflows, relocation, request.Aborted);
-        return ApiResult.Accepted(new { id, status = relocation.Status, statusUrl = $"/api/relocations/{id}" }, $"/api/relocations/{id}");
+        return ApiResult.Accepted(new RelocationAcceptedDto(id, relocation.Status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
     }
 
     public async Task<ApiResult> ListAsync(ApiRequest request)
@@ -61,11 +61,9 @@ internal sealed class RelocationHandlers(
         var page = await caseload.ListAsync(
             new CaseloadQuery(EnumQuery<RelocationStatus>(request, "status"), EnumQuery<RelocationPriority>(request, "priority"), overdue, time.GetUtcNow(), request.Query("page")),
             request.Aborted);
-        return ApiResult.Ok(new
-        {
-            items = page.Items.Select(e => new { e.Id, e.Pseudonym, e.Kind, e.Priority, e.Status, e.Round, e.Deadline, e.StateCode }).ToArray(),
-            nextPage = page.NextPage,
-        });
+        return ApiResult.Ok(new CaseloadPageDto(
+            page.Items.Select(e => new CaseloadItemDto(e.Id, e.Pseudonym, e.Kind, e.Priority, e.Status, e.Round, e.Deadline, e.StateCode)).ToArray(),
+            page.NextPage));
     }
 
     private static T? EnumQuery<T>(ApiRequest request, string name)
@@ -105,11 +103,7 @@ internal sealed class RelocationHandlers(
         }
 
         var next = items.Count > 0 && items[^1].Number > 0 ? items[^1].Number.ToString(global::System.Globalization.CultureInfo.InvariantCulture) : null;
-        return ApiResult.Ok(new
-        {
-            items = items.Select(i => new { i.Number, i.Entry.At, i.Entry.What, i.Entry.Detail, i.Entry.By }).ToArray(),
-            nextPage = next,
-        });
+        return ApiResult.Ok(new TimelinePageDto(items.Select(i => new TimelineItemDto(i.Number, i.Entry.At, i.Entry.What, i.Entry.Detail, i.Entry.By)).ToArray(), next));
     }
 
     public async Task<ApiResult> CandidatesAsync(ApiRequest request)
@@ -123,15 +117,7 @@ internal sealed class RelocationHandlers(
             await CaseUpdates.StatesWithAgreementInForceAsync(agreements, relocation.Facts.Kind),
             (relocation.State.ExcludedStates ?? []).ToHashSet(StringComparer.Ordinal),
             time.GetUtcNow());
-        return ApiResult.Ok(ranked.Select((c, i) => new
-        {
-            rank = i + 1,
-            c.StateCode,
-            c.Score,
-            c.HasAgreement,
-            asked = asked.Contains(c.StateCode),
-            c.Reasons,
-        }).ToArray());
+        return ApiResult.Ok(ranked.Select((c, i) => new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), c.Reasons)).ToArray());
     }
 
     public async Task<ApiResult> CaseFileAsync(ApiRequest request)
@@ -189,7 +175,7 @@ internal sealed class RelocationHandlers(
         request.Caller.EnsureActsFor(code);
         var relocation = await commands.RespondAsync(request.Workflows, id, code, input, request.Aborted);
         var offer = relocation.Offers.Last(o => o.StateCode == code);
-        return ApiResult.Ok(new { relocationId = id, offer.StateCode, offer.Decision, offer.Round, offer.At });
+        return ApiResult.Ok(new ResponseRecordedDto(id, offer.StateCode, offer.Decision, offer.Round, offer.At));
     }
 
     public async Task<ApiResult> AcceptAsync(ApiRequest request)
@@ -342,7 +328,7 @@ internal sealed class RelocationHandlers(
         var successor = await OpenLinkedAsync(relocation, newId, code, RelocationPriority.Emergency, null, now, request.Aborted);
         await commands.WithdrawAsync(request.Workflows, relocation.Id, code, reason, effectiveOn, newId, request.Aborted);
         await commands.StartAsync(request.Workflows, successor, request.Aborted);
-        return ApiResult.Accepted(new { id = relocation.Id, reRelocationId = newId, statusUrl = $"/api/relocations/{newId}" }, $"/api/relocations/{newId}");
+        return ApiResult.Accepted(new LinkedRelocationDto(relocation.Id, newId, $"/api/relocations/{newId}"), $"/api/relocations/{newId}");
     }
 
     /// <summary>
@@ -418,7 +404,7 @@ internal sealed class RelocationHandlers(
             var successor = await OpenLinkedAsync(relocation, newId, relocation.State.Accepted!.StateCode, RelocationPriority.Urgent, WithReview, now, request.Aborted);
             relocation = await commands.RecordReviewAsync(request.Workflows, relocation.Id, outcome, reviewedOn, null, newId, request.Aborted);
             await commands.StartAsync(request.Workflows, successor, request.Aborted);
-            return ApiResult.Accepted(new { id = relocation.Id, reRelocationId = newId, statusUrl = $"/api/relocations/{newId}" }, $"/api/relocations/{newId}");
+            return ApiResult.Accepted(new LinkedRelocationDto(relocation.Id, newId, $"/api/relocations/{newId}"), $"/api/relocations/{newId}");
         }
 
         var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
@@ -446,13 +432,7 @@ internal sealed class RelocationHandlers(
         errors.ThrowIfAny();
         request.Caller.EnsureActsFor(input.StateCode!);
         var relocation = await commands.AnswerExtensionAsync(request.Workflows, request.IdValue(), input.StateCode!, decision, request.Aborted);
-        return ApiResult.Ok(new
-        {
-            relocationId = relocation.Id,
-            stateCode = input.StateCode,
-            decision,
-            protectionEndsOn = relocation.State.ProtectionEndsOn,
-        });
+        return ApiResult.Ok(new ExtensionAnswerDto(relocation.Id, input.StateCode!, decision, relocation.State.ProtectionEndsOn));
     }
 
     private async Task<RelocationCase> FindAsync(ApiRequest request) =>
