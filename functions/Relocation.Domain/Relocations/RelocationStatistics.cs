@@ -82,7 +82,7 @@ public static class RelocationStatistics
                 var asked = g.Count();
                 var answered = g.Where(r => r.AnsweredAt is not null).Select(r => Hours(r.AnsweredAt!.Value - r.AskedAt)).ToArray();
                 return new RegionRow(g.Key, Count(asked),
-                    asked < MinimumCell ? Suppressed : (object)(int)Math.Round(100.0 * answered.Length / asked, MidpointRounding.AwayFromZero),
+                    asked < MinimumCell ? Suppressed : Number(Math.Round(100.0 * answered.Length / asked, MidpointRounding.AwayFromZero)),
                     Stat(answered, 50));
             })
             .ToArray();
@@ -90,10 +90,10 @@ public static class RelocationStatistics
     }
 
     /// <summary>A count as published: 0, 5 and more as they are; 1 to 4 as "&lt;5".</summary>
-    public static object Count(int n) => n is > 0 and < MinimumCell ? Suppressed : n;
+    public static string Count(int n) => n is > 0 and < MinimumCell ? Suppressed : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The nearest-rank percentile of at least <see cref="MinimumCell"/> values, else "&lt;5" (or null for none).</summary>
-    public static object? Stat(IReadOnlyList<double> values, int percent)
+    public static string? Stat(IReadOnlyList<double> values, int percent)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0)
@@ -108,7 +108,13 @@ public static class RelocationStatistics
 
         var sorted = values.Order().ToArray();
         var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Length);
-        return Math.Round(sorted[Math.Clamp(rank, 1, sorted.Length) - 1], 1, MidpointRounding.AwayFromZero);
+        return Number(Math.Round(sorted[Math.Clamp(rank, 1, sorted.Length) - 1], 1, MidpointRounding.AwayFromZero));
+    }
+
+    // Cells are text (a number, or "<5"), one type for every cell of the contract.
+    private static string Number(double value)
+    {
+        return value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static Spread Spread(IEnumerable<double> values)
@@ -120,15 +126,15 @@ public static class RelocationStatistics
     private static double Hours(TimeSpan span) => span.TotalHours;
 }
 
-/// <summary>The report; cells are numbers, or "&lt;5" where fewer than 5 cases would show.</summary>
-public sealed record RelocationReport(int Year, object Requests, object Escalations, object Withdrawals, IReadOnlyList<PriorityKindRow> ByPriorityAndKind, IReadOnlyList<RegionRow> ByRegion);
+/// <summary>The report; cells are numbers as text, or "&lt;5" where fewer than 5 cases would show.</summary>
+public sealed record RelocationReport(int Year, string Requests, string Escalations, string Withdrawals, IReadOnlyList<PriorityKindRow> ByPriorityAndKind, IReadOnlyList<RegionRow> ByRegion);
 
 /// <summary>One priority and kind.</summary>
-public sealed record PriorityKindRow(RelocationPriority Priority, RelocationKind Kind, object Requests, Spread HoursToFirstOffer, Spread HoursToPlacement, object? MedianRounds,
-    object Escalations, object Withdrawals);
+public sealed record PriorityKindRow(RelocationPriority Priority, RelocationKind Kind, string Requests, Spread HoursToFirstOffer, Spread HoursToPlacement, string? MedianRounds,
+    string Escalations, string Withdrawals);
 
 /// <summary>States' answers by regional group: offer requests sent, the share answered, the median hours to answer.</summary>
-public sealed record RegionRow(string Region, object Asked, object ResponseRatePercent, object? MedianResponseHours);
+public sealed record RegionRow(string Region, string Asked, string ResponseRatePercent, string? MedianResponseHours);
 
 /// <summary>Median and p90 of a time.</summary>
-public sealed record Spread(object? Median, object? P90);
+public sealed record Spread(string? Median, string? P90);
