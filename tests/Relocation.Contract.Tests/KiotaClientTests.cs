@@ -81,6 +81,7 @@ public sealed class KiotaClientTests(LocalHostFixture host) : IClassFixture<Loca
             Pseudonym = "W-4201",
             Kind = RelocationInput_kind.TemporaryRelocation,
             Priority = RelocationInput_priority.Emergency,
+            Consent = new ConsentInput { GivenOn = new Date(DateTime.UtcNow), RecordedBy = "VWU officer", Scope = "Relocation" },
             Household = new HouseholdInput { Adults = 1, Children = 1 },
             Needs = new NeedsInput { Languages = ["en"], MedicalCare = false },
             ProtectedPerson = new ProtectedPersonInput { FullName = "Kiota Witness", DateOfBirth = new Date(1990, 1, 2), CurrentLocation = "Bunia", Contact = "+243 000 001" },

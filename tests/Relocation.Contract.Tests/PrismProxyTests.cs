@@ -123,9 +123,18 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/responses", Swe, new { stateCode = "SWE", decision = "Decline", note = "No place this month." }, HttpStatusCode.OK);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/responses", Nor,
             new { stateCode = "NOR", decision = "Offer", places = 3, availableFrom = Today, estimatedCost = new { amount = 1250.50m, currency = "EUR" } }, HttpStatusCode.OK);
+        await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/consent", Vwu, new { givenOn = Today, recordedBy = "VWU officer", scope = "Relocation" }, HttpStatusCode.OK);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/acceptance", Vwu, new { stateCode = "NOR" }, null);
         await WaitAsync($"relocations/{relocationId}", Vwu, r => r.GetProperty("status").GetString() == "OfferAccepted");
+        await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/travel", Vwu, new { step = "Planned", plannedOn = Today, escort = true, documents = "Issued" }, HttpStatusCode.OK);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/arrival", Vwu, new { arrivedOn = Today }, HttpStatusCode.OK);
+
+        // Issue 14 after arrival: a review asks for an extension, the State confirms, then the State withdraws.
+        var later = DateTime.UtcNow.AddMonths(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/reviews", Vwu, new { outcome = "Extend", reviewedOn = Today, newEndDate = later, note = "Threat persists." }, HttpStatusCode.OK);
+        await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/extension", Nor, new { stateCode = "NOR", decision = "Confirm" }, HttpStatusCode.OK);
+        await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/withdrawal", Nor, new { stateCode = "NOR", reason = "Reception centre closed.", effectiveOn = Today }, HttpStatusCode.Accepted);
+        await GetAsync($"reports/relocations?year={DateTime.UtcNow.Year}", Admin);
 
         var cancelled = await JsonAsync(HttpMethod.Post, "relocations", Vwu, RelocationBody("B2"), HttpStatusCode.Accepted);
         await JsonAsync(HttpMethod.Post, $"relocations/{Id(cancelled)}/cancellation", Vwu, new { reason = "The threat has passed." }, HttpStatusCode.OK);
@@ -201,6 +210,7 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         pseudonym = $"W-{(suffix == "A1" ? "4101" : "4102")}",
         kind = "TemporaryRelocation",
         priority = "Emergency",
+        consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation" },
         household = new { adults = 2, children = 1 },
         needs = new { languages = new[] { "en" }, medicalCare = false },
         protectedPerson = new { fullName = "Contract Witness", dateOfBirth = "1987-04-12", currentLocation = "Bunia", contact = "+243 000 000" },
