@@ -89,6 +89,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICaseloadIndex>(sp => sp.GetRequiredService<CaseloadIndex>());
         services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
         services.AddSingleton(StorageResource.Container(FundReportStore.Container));
+        services.AddSingleton(StorageResource.Table(TableFundRegister.Table)).AddSingleton<IFundRegister, TableFundRegister>();
         services.AddSingleton<IFundLedger, TableFundLedger>().AddSingleton<IFundReportStore, FundReportStore>().AddSingleton<IFundService, FundService>();
         return services;
     }

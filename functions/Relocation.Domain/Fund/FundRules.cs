@@ -28,6 +28,8 @@ public static class FundRules
             RelocationId = command.RelocationId,
             Payee = command.Payee,
             Reference = command.Reference,
+            DueDate = command.DueDate,
+            Reason = command.Reason,
         };
         var eur = command.EurMinor;
         switch (command.Kind)
@@ -100,6 +102,9 @@ public static class FundRules
             case PostingKind.Correction:
                 return Correction(command, posting, position, documents);
 
+            case PostingKind.WriteOff:
+                return WriteOff(command, posting, documents);
+
             default:
                 throw new DomainValidationException("kind", "Unknown posting kind.");
         }
@@ -131,15 +136,69 @@ public static class FundRules
         }
 
         NotBefore(command.Date, pledge.Date, "the pledge");
-        if (eur > pledge.Remaining)
+        var amount = command.Amount!.Value;
+        if (pledge.CorrectedBy is not null)
         {
-            throw new ConflictException($"Only {Eur(pledge.Remaining)} EUR of this pledge is outstanding; a receipt of {Eur(eur)} EUR exceeds it.");
+            throw new ConflictException("This pledge was corrected (reversed): nothing is outstanding on it.");
         }
 
+        if (pledge.Currency is { } currency && amount.Currency != currency)
+        {
+            throw new DomainValidationException("amount.currency", $"This pledge is owed in {currency}: a receipt against it is in {currency}.");
+        }
+
+        var owed = pledge.OutstandingAmount;
+        if (amount.Minor > owed)
+        {
+            throw new ConflictException($"Only {Major(owed, amount.Currency)} {amount.Currency} of this pledge is outstanding; a receipt of {Major(amount.Minor, amount.Currency)} {amount.Currency} exceeds it.");
+        }
+
+        // The receivable is carried at the pledge's booked EUR. A partial receipt takes its own EUR value off it (never
+        // more than is left); the receipt that completes the pledge in its currency takes off all that is left. What
+        // the receipts were worth beyond (or short of) the booked value is the realised exchange difference.
+        var booked = amount.Minor == owed ? pledge.Remaining : Math.Min(eur, pledge.Remaining);
+        var difference = eur - booked;
+        var entries = new List<LedgerEntry> { new(FundAccounts.CashFor(pledge.Earmark), eur) };
+        if (booked != 0)
+        {
+            entries.Add(new(FundAccounts.Receivable(donor), -booked));
+        }
+
+        if (difference != 0)
+        {
+            entries.Add(new(FundAccounts.ExchangeGainLoss(donor), -difference));
+        }
+
+        return posting with { Earmark = pledge.Earmark, Booked = booked, Entries = entries };
+    }
+
+    private static Posting WriteOff(FundCommand command, Posting posting, Func<string, FundDocument?> documents)
+    {
+        var pledge = documents(command.TargetId!);
+        if (pledge is not { Kind: PostingKind.Pledge })
+        {
+            throw new NotFoundException($"There is no pledge {command.TargetId}.");
+        }
+
+        NotBefore(command.Date, pledge.Date, "the pledge");
+        if (pledge.OutstandingAmount <= 0)
+        {
+            throw new ConflictException("Nothing of this pledge is outstanding: there is nothing to write off.");
+        }
+
+        var donor = pledge.DonorStateCode!;
+        var booked = pledge.Remaining;
+        var entries = booked == 0
+            ? new List<LedgerEntry>()
+            : [new(FundAccounts.WrittenOff(donor), booked), new(FundAccounts.Receivable(donor), -booked)];
         return posting with
         {
+            DonorStateCode = donor,
             Earmark = pledge.Earmark,
-            Entries = [new(FundAccounts.CashFor(pledge.Earmark), eur), new(FundAccounts.Receivable(donor), -eur)],
+            EurMinor = booked,
+            Booked = booked,
+            Amount = pledge.Currency is null ? null : new Money(pledge.OutstandingAmount, pledge.Currency),
+            Entries = entries,
         };
     }
 
@@ -170,9 +229,14 @@ public static class FundRules
         switch (original.Kind)
         {
             case PostingKind.Pledge:
-                if (original.Received > 0)
+                if (original.Received > 0 || original.ReceivedAmount > 0)
                 {
                     throw new ConflictException("Money was received against this pledge: correct those receipts first.");
+                }
+
+                if (original.WrittenOffAmount > 0)
+                {
+                    throw new ConflictException("This pledge was written off; a write-off is final.");
                 }
 
                 return corrected with { Entries = [new(FundAccounts.Receivable(donor), -eur), new(FundAccounts.Contributions(donor), eur)] };
@@ -199,11 +263,29 @@ public static class FundRules
                     throw new ConflictException("Reversing this receipt would leave commitments or payments without the money that covers them.");
                 }
 
-                var credit = original.PledgeId is null ? FundAccounts.Contributions(donor) : FundAccounts.Receivable(donor);
+                if (original.PledgeId is null)
+                {
+                    return corrected with { Entries = [.. cash, new(FundAccounts.Contributions(donor), eur)] };
+                }
+
+                // The receipt's own entries reversed: its booked EUR back to the receivable, its exchange difference undone.
+                var reversal = new List<LedgerEntry>(cash);
+                if (original.Booked != 0)
+                {
+                    reversal.Add(new(FundAccounts.Receivable(donor), original.Booked));
+                }
+
+                if (eur - original.Booked != 0)
+                {
+                    reversal.Add(new(FundAccounts.ExchangeGainLoss(donor), eur - original.Booked));
+                }
+
                 return corrected with
                 {
                     CorrectedPledgeId = original.PledgeId,
-                    Entries = [.. cash, new(credit, eur)],
+                    Amount = original.Currency is null ? null : new Money(original.AmountMinor, original.Currency),
+                    Booked = original.Booked,
+                    Entries = reversal,
                 };
             }
 
@@ -231,6 +313,9 @@ public static class FundRules
             throw new DomainValidationException("date", $"'date' cannot be before {what} ({e:yyyy-MM-dd}).");
         }
     }
+
+    private static string Major(long minor, string currency) =>
+        new Money(minor, currency).Major.ToString("N" + Currencies.DigitsOf(currency).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     private static string Eur(long minor) => Money.EuroMajor(minor).ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -9,7 +9,7 @@ namespace Relocation.Domain.Tests.Fund;
 public sealed class FundBookPropertyTests
 {
     internal static readonly Gen<FundOp> Op =
-        from kind in Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (3, Gen.Constant(2)), (4, Gen.Constant(3)), (2, Gen.Constant(4)), (3, Gen.Constant(5)), (1, Gen.Constant(6)))
+        from kind in Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (3, Gen.Constant(2)), (4, Gen.Constant(3)), (2, Gen.Constant(4)), (3, Gen.Constant(5)), (1, Gen.Constant(6)), (2, Gen.Constant(7)))
         from donor in Gen.Choose(0, 2)
         from amount in Gen.Frequency((1, Gen.Choose(-3, 0)), (12, Gen.Choose(1, 50_000)))
         from target in Gen.Choose(0, 40)
@@ -40,6 +40,13 @@ public sealed class FundBookPropertyTests
                 FundInvariants.Hold(book.Postings, FundBalance.From(book.Position, null));
                 Assert.True(book.Position.CommitmentsFit());
                 Assert.All(book.Documents.Values, d => Assert.True(d.Remaining >= 0));
+
+                // A pledge never owes less than nothing in its own currency, and once nothing is owed its receivable is cleared.
+                Assert.All(book.Documents.Values.Where(d => d.Kind == PostingKind.Pledge), d =>
+                {
+                    Assert.InRange(d.OutstandingAmount, 0, d.CorrectedBy is null ? d.AmountMinor : 0);
+                    Assert.True(d.OutstandingAmount > 0 || d.Remaining == 0, $"Pledge {d.Id} is settled in its currency but {d.Remaining} EUR is still receivable.");
+                });
             }
 
             // The running position is the fold of the postings, and the position as of the last date is the same.
@@ -71,5 +78,9 @@ public sealed class FundBookPropertyTests
         Assert.Contains("Replayed", outcomes);
         Assert.Contains("Invalid", outcomes);
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.Disbursement);
+        Assert.Contains(book.Postings, p => p.Kind == PostingKind.WriteOff);
+        Assert.Contains(book.Postings, p => p.Entries.Any(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal) && e.EurMinor < 0));
+        Assert.Contains(book.Postings, p => p.Entries.Any(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal) && e.EurMinor > 0));
+        Assert.Contains(book.Postings, p => p.Kind == PostingKind.Disbursement && p.Entries.Any(e => FundAccounts.EarmarkOf(e.Account) is { Length: > 0 }));
     }
 }

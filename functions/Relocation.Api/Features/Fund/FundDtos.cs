@@ -1,3 +1,4 @@
+using Relocation.Domain.Common;
 using Relocation.Domain.Fund;
 
 namespace Relocation.Api.Features.Fund;
@@ -25,6 +26,16 @@ internal sealed record PostingDto(
     string? Reference,
     IReadOnlyList<EntryDto> Entries)
 {
+    /// <summary>The donor's id (for a State, the same as <c>donorStateCode</c>).</summary>
+    public string? DonorId { get; init; }
+
+    public DateOnly? DueDate { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <summary>For a receipt against a pledge: its realised exchange difference in EUR, positive for a gain.</summary>
+    public decimal? ExchangeGainLoss { get; init; }
+
     public static PostingDto From(Posting p) => new(
         p.Id,
         p.Sequence,
@@ -33,20 +44,45 @@ internal sealed record PostingDto(
         p.RecordedAt,
         Money.EuroMajor(p.EurMinor),
         p.Amount is { } a ? new MoneyDto(a.Major, a.Currency) : null,
-        p.DonorStateCode,
-        p.Kind == PostingKind.Receipt ? p.TargetId : null,
+        IsoCodes.IsCountry(p.DonorStateCode) ? p.DonorStateCode : null,
+        p.Kind is PostingKind.Receipt or PostingKind.WriteOff ? p.TargetId : null,
         p.Kind is PostingKind.Release or PostingKind.Disbursement ? p.TargetId : null,
         p.Kind == PostingKind.Correction ? p.TargetId : null,
         p.RelocationId,
         p.Earmark.Length == 0 ? null : p.Earmark,
         p.Payee,
         p.Reference,
-        p.Entries.Select(e => new EntryDto(e.Account, Money.EuroMajor(e.EurMinor))).ToArray());
+        p.Entries.Select(e => new EntryDto(e.Account, Money.EuroMajor(e.EurMinor))).ToArray())
+    {
+        DonorId = p.DonorStateCode,
+        DueDate = p.DueDate,
+        Reason = p.Reason,
+        ExchangeGainLoss = p.Kind == PostingKind.Receipt && p.TargetId is not null ? Money.EuroMajor(p.EurMinor - p.Booked) : null,
+    };
 }
 
-internal sealed record DonorDto(string StateCode, decimal Pledged, decimal Received, decimal Outstanding);
+/// <summary>A donor's line; <c>stateCode</c> only for a State donor, <c>donorId</c> for every donor.</summary>
+internal sealed record DonorDto(string? StateCode, decimal Pledged, decimal Received, decimal Outstanding)
+{
+    public string DonorId { get; init; } = string.Empty;
 
-internal sealed record YearDto(int Year, decimal Pledged, decimal Received, decimal Committed, decimal Released, decimal Disbursed);
+    public decimal ExchangeGainLoss { get; init; }
+
+    public decimal WrittenOff { get; init; }
+}
+
+internal sealed record YearDto(int Year, decimal Pledged, decimal Received, decimal Committed, decimal Released, decimal Disbursed)
+{
+    public decimal ExchangeGainLoss { get; init; }
+
+    public decimal WrittenOff { get; init; }
+}
+
+/// <summary><c>PUT /api/fund/rates/{yyyy-MM}</c>'s answer.</summary>
+internal sealed record RatesDto(string Month, IReadOnlyDictionary<string, decimal> Rates);
+
+/// <summary><c>PUT /api/fund/donors/{id}</c>'s answer.</summary>
+internal sealed record DonorRegisterDto(string Id, string Name, string Kind, string? Country);
 
 internal sealed record EarmarkDto(string? Earmark, decimal Cash);
 
@@ -63,6 +99,11 @@ internal sealed record BalanceDto(
     IReadOnlyList<YearDto> ByYear,
     IReadOnlyList<EarmarkDto> ByEarmark)
 {
+    /// <summary>Realised exchange differences, positive for a net gain.</summary>
+    public decimal ExchangeGainLoss { get; init; }
+
+    public decimal WrittenOff { get; init; }
+
     public static BalanceDto From(FundBalance b) => new(
         b.AsOf,
         b.Sequence,
@@ -71,7 +112,17 @@ internal sealed record BalanceDto(
         Money.EuroMajor(b.Available),
         Money.EuroMajor(b.PledgedOutstanding),
         Money.EuroMajor(b.Disbursed),
-        b.ByDonor.Select(d => new DonorDto(d.StateCode, Money.EuroMajor(d.Pledged), Money.EuroMajor(d.Received), Money.EuroMajor(d.Outstanding))).ToArray(),
-        b.ByYear.Select(y => new YearDto(y.Year, Money.EuroMajor(y.Pledged), Money.EuroMajor(y.Received), Money.EuroMajor(y.Committed), Money.EuroMajor(y.Released), Money.EuroMajor(y.Disbursed))).ToArray(),
-        b.CashByEarmark.Select(e => new EarmarkDto(e.Key.Length == 0 ? null : e.Key, Money.EuroMajor(e.Value))).ToArray());
+        b.ByDonor.Select(d => new DonorDto(IsoCodes.IsCountry(d.StateCode) ? d.StateCode : null, Money.EuroMajor(d.Pledged), Money.EuroMajor(d.Received), Money.EuroMajor(d.Outstanding))
+        {
+            DonorId = d.StateCode, ExchangeGainLoss = Money.EuroMajor(d.ExchangeGainLoss), WrittenOff = Money.EuroMajor(d.WrittenOff),
+        }).ToArray(),
+        b.ByYear.Select(y => new YearDto(y.Year, Money.EuroMajor(y.Pledged), Money.EuroMajor(y.Received), Money.EuroMajor(y.Committed), Money.EuroMajor(y.Released), Money.EuroMajor(y.Disbursed))
+        {
+            ExchangeGainLoss = Money.EuroMajor(y.ExchangeGainLoss), WrittenOff = Money.EuroMajor(y.WrittenOff),
+        }).ToArray(),
+        b.CashByEarmark.Select(e => new EarmarkDto(e.Key.Length == 0 ? null : e.Key, Money.EuroMajor(e.Value))).ToArray())
+    {
+        ExchangeGainLoss = Money.EuroMajor(b.ExchangeGainLoss),
+        WrittenOff = Money.EuroMajor(b.WrittenOff),
+    };
 }
