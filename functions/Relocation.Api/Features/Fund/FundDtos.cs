@@ -126,3 +126,78 @@ internal sealed record BalanceDto(
         WrittenOff = Money.EuroMajor(b.WrittenOff),
     };
 }
+
+internal sealed record ExpectedReceiptDto(string PledgeId, string DonorId, DateOnly? DueDate, MoneyDto? Amount, decimal EurValue);
+
+/// <summary><c>GET /api/fund/forecast</c>: EUR in major units; <c>runwayMonths</c> and <c>runsOutOn</c> absent when nothing was disbursed in 12 months.</summary>
+internal sealed record ForecastDto(
+    DateOnly AsOf,
+    decimal Available,
+    decimal CommittedOutstanding,
+    IReadOnlyList<ExpectedReceiptDto> ExpectedReceipts,
+    decimal ExpectedReceiptsTotal,
+    decimal AverageMonthlyDisbursement,
+    decimal? RunwayMonths,
+    DateOnly? RunsOutOn,
+    decimal ThresholdMonths,
+    bool BelowThreshold)
+{
+    public static ForecastDto From(FundForecast f) => new(
+        f.AsOf,
+        Money.EuroMajor(f.Available),
+        Money.EuroMajor(f.CommittedOutstanding),
+        f.ExpectedReceipts.Select(r => new ExpectedReceiptDto(r.PledgeId, r.DonorId, r.DueDate, r.Outstanding is { } m ? new MoneyDto(m.Major, m.Currency) : null, Money.EuroMajor(r.EurMinor))).ToArray(),
+        Money.EuroMajor(f.ExpectedReceiptsTotal),
+        Money.EuroMajor(f.AverageMonthlyDisbursement),
+        f.RunwayMonths,
+        f.RunsOutOn,
+        f.ThresholdMonths,
+        f.BelowThreshold);
+}
+
+internal sealed record StatementDonorDto(string Id, string Name, string Kind, string? Country);
+
+internal sealed record StatementLineDto(DateOnly Date, string Item, string PostingId, string? PledgeId, MoneyDto? Amount, decimal EurValue, decimal ExchangeGainLoss, string? Earmark, string? Reference);
+
+internal sealed record StatementPledgeDto(string PledgeId, DateOnly Date, DateOnly? DueDate, MoneyDto? Amount, decimal EurValue, MoneyDto? Received, MoneyDto? WrittenOff, MoneyDto? Outstanding, decimal OutstandingEur, string? Earmark);
+
+internal sealed record StatementEarmarkDto(string Earmark, decimal Received, decimal FundCashRemaining);
+
+/// <summary>
+/// <c>GET /api/fund/donors/{id}/statement</c> (IPSAS 23 presentation): pledges disclosed, revenue at pledge (receipt
+/// when unpledged), exchange differences and write-offs apart; no relocation, case, pseudonym or receiving State.
+/// </summary>
+internal sealed record StatementDto(
+    StatementDonorDto Donor,
+    DateOnly From,
+    DateOnly To,
+    decimal OpeningOutstanding,
+    decimal Pledged,
+    decimal Received,
+    decimal ReceivedUnpledged,
+    decimal ExchangeGainLoss,
+    decimal WrittenOff,
+    decimal ClosingOutstanding,
+    IReadOnlyList<StatementLineDto> Lines,
+    IReadOnlyList<StatementPledgeDto> Pledges,
+    IReadOnlyList<StatementEarmarkDto> Earmarks)
+{
+    public static StatementDto Of(FundStatement s) => new(
+        new StatementDonorDto(s.Donor.Id, s.Donor.Name, s.Donor.Kind.ToString(), s.Donor.Country),
+        s.From,
+        s.To,
+        Money.EuroMajor(s.OpeningOutstanding),
+        Money.EuroMajor(s.Pledged),
+        Money.EuroMajor(s.Received),
+        Money.EuroMajor(s.ReceivedUnpledged),
+        Money.EuroMajor(s.ExchangeGainLoss),
+        Money.EuroMajor(s.WrittenOff),
+        Money.EuroMajor(s.ClosingOutstanding),
+        s.Lines.Select(l => new StatementLineDto(l.Date, l.Kind, l.PostingId, l.PledgeId, M(l.Amount), Money.EuroMajor(l.EurMinor), Money.EuroMajor(l.ExchangeGainLoss), l.Earmark, l.Reference)).ToArray(),
+        s.Pledges.Select(p => new StatementPledgeDto(p.PledgeId, p.Date, p.DueDate, M(p.Amount), Money.EuroMajor(p.EurMinor),
+            M(p.Amount is { } a ? a with { Minor = p.ReceivedAmount } : null), M(p.Amount is { } b ? b with { Minor = p.WrittenOffAmount } : null),
+            M(p.Amount is { } c ? c with { Minor = p.OutstandingAmount } : null), Money.EuroMajor(p.OutstandingEur), p.Earmark)).ToArray(),
+        s.Earmarks.Select(e => new StatementEarmarkDto(e.Earmark, Money.EuroMajor(e.Received), Money.EuroMajor(e.FundCashRemaining))).ToArray());
+
+    private static MoneyDto? M(Money? m) => m is { } x ? new MoneyDto(x.Major, x.Currency) : null;
+}
