@@ -30,9 +30,9 @@ public sealed class FundCurrencyTests(LocalHostFixture host) : IClassFixture<Loc
 
         await PutAsync("fund/donors/CA-FOUNDATION", new { name = "A Canadian foundation", kind = "Foundation", country = "CAN" }, HttpStatusCode.Created);
         await PutAsync("fund/donors/CAN", new { name = "Canada", kind = "State" }, HttpStatusCode.Created);
-        await PutAsync($"fund/rates/{Month(M2)}", new { rates = new { CAD = 0.67m } }, HttpStatusCode.OK);
-        await PutAsync($"fund/rates/{Month(M1)}", new { rates = new { CAD = 0.68m } }, HttpStatusCode.OK);
-        await PutAsync($"fund/rates/{Month(M0)}", new { rates = new { CAD = 0.66m } }, HttpStatusCode.OK);
+        await PutAsync($"fund/rates/{Month(M2)}", new { rates = new Dictionary<string, decimal> { ["CAD"] = 0.67m } }, HttpStatusCode.OK);
+        await PutAsync($"fund/rates/{Month(M1)}", new { rates = new Dictionary<string, decimal> { ["CAD"] = 0.68m } }, HttpStatusCode.OK);
+        await PutAsync($"fund/rates/{Month(M0)}", new { rates = new Dictionary<string, decimal> { ["CAD"] = 0.66m } }, HttpStatusCode.OK);
 
         // Canada pledges CAD 50,000 recorded at 33,500 EUR; pays the full CAD 50,000 when it is worth 34,000 EUR (no eurValue: the month's 0.68).
         var pledge = await PostAsync("pledges", new { donorStateCode = "CAN", amount = Cad(50_000m), eurValue = 33_500m, date = Iso(M2), dueDate = Iso(M1) }, "can-p");
