@@ -34,6 +34,9 @@ public sealed record FundBalance(
 
     public long WrittenOff { get; init; }
 
+    /// <summary>Open commitments by purpose ("" for none).</summary>
+    public IReadOnlyDictionary<string, long> CommittedByPurpose { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
+
     public long Available => Cash - Committed;
 
     public static FundBalance From(FundPosition position, DateOnly? asOf)
@@ -58,6 +61,7 @@ public sealed record FundBalance(
         {
             ExchangeGainLoss = position.ExchangeGainLoss,
             WrittenOff = position.WrittenOff,
+            CommittedByPurpose = new SortedDictionary<string, long>(position.CommittedByPurpose, StringComparer.Ordinal),
         };
     }
 }
