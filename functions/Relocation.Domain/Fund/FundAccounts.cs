@@ -38,6 +38,9 @@ public static class FundAccounts
 
     public static string WrittenOff(string donor) => $"WrittenOff:{donor}";
 
+    /// <summary>Unrealised exchange difference on outstanding pledges revalued at month end (credit a gain).</summary>
+    public static string UnrealisedExchange(string donor) => $"UnrealisedExchange:{donor}";
+
     /// <summary>The earmark of a cash account ("" for unearmarked), or null when it is not a cash account.</summary>
     public static string? EarmarkOf(string account) =>
         account == Cash ? string.Empty : account.StartsWith(Cash + ":", StringComparison.Ordinal) ? account[(Cash.Length + 1)..] : null;

@@ -34,6 +34,9 @@ public sealed record FundBalance(
 
     public long WrittenOff { get; init; }
 
+    /// <summary>Unrealised exchange differences of month-end revaluations, positive for a net gain.</summary>
+    public long UnrealisedExchange { get; init; }
+
     /// <summary>Open commitments by purpose ("" for none).</summary>
     public IReadOnlyDictionary<string, long> CommittedByPurpose { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 
@@ -61,6 +64,7 @@ public sealed record FundBalance(
         {
             ExchangeGainLoss = position.ExchangeGainLoss,
             WrittenOff = position.WrittenOff,
+            UnrealisedExchange = position.UnrealisedExchange,
             CommittedByPurpose = new SortedDictionary<string, long>(position.CommittedByPurpose, StringComparer.Ordinal),
         };
     }

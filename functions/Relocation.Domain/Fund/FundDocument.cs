@@ -36,6 +36,12 @@ public sealed record FundDocument(string Id, PostingKind Kind, DateOnly Date, lo
 
     public DateOnly? DueDate { get; init; }
 
+    /// <summary>For a pledge: unrealised exchange adjustments to its receivable (revaluations net of their corrections).</summary>
+    public long Revalued { get; init; }
+
+    /// <summary>For a revaluation: the pledges it revalued and by how much.</summary>
+    public IReadOnlyList<RevaluationLine> Revaluations { get; init; } = [];
+
     public long Released { get; init; }
 
     public long Disbursed { get; init; }
@@ -50,7 +56,7 @@ public sealed record FundDocument(string Id, PostingKind Kind, DateOnly Date, lo
     /// <summary>A pledge's outstanding amount (its booked EUR still receivable) or a commitment's remaining amount.</summary>
     public long Remaining => Kind switch
     {
-        PostingKind.Pledge => CorrectedBy is null ? EurMinor - Booked : 0,
+        PostingKind.Pledge => CorrectedBy is null ? EurMinor + Revalued - Booked : 0,
         PostingKind.Commitment => EurMinor - Released - Disbursed,
         _ => 0,
     };
@@ -68,6 +74,7 @@ public sealed record FundDocument(string Id, PostingKind Kind, DateOnly Date, lo
             AmountMinor = posting.Amount?.Minor ?? 0,
             Booked = posting.Kind == PostingKind.Pledge ? 0 : posting.Booked,
             DueDate = posting.DueDate,
+            Revaluations = posting.Kind == PostingKind.Revaluation ? posting.Revaluations : [],
             ContentHash = posting.ContentHash,
         };
     }
@@ -85,6 +92,11 @@ public sealed record FundDocument(string Id, PostingKind Kind, DateOnly Date, lo
         {
             yield return posting.CorrectedPledgeId;
         }
+
+        foreach (var line in posting.Revaluations)
+        {
+            yield return line.PledgeId;
+        }
     }
 
     /// <summary>This document after <paramref name="posting"/>; unchanged when it was already applied.</summary>
@@ -97,6 +109,11 @@ public sealed record FundDocument(string Id, PostingKind Kind, DateOnly Date, lo
         }
 
         var next = this with { LastSequence = posting.Sequence };
+        if (posting.Revaluations.Where(l => l.PledgeId == Id).Sum(l => l.Adjustment) is var adjustment && adjustment != 0)
+        {
+            return next with { Revalued = Revalued + adjustment };
+        }
+
         return posting.Kind switch
         {
             PostingKind.Receipt when posting.TargetId == Id => next with

@@ -11,6 +11,9 @@ public sealed record PledgeInput(string? DonorStateCode, MoneyInput? Amount, dec
 /// <summary><c>POST /api/fund/receipts</c>.</summary>
 public sealed record ReceiptInput(string? DonorStateCode, string? PledgeId, MoneyInput? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference, string? DonorId = null);
 
+/// <summary><c>POST /api/fund/revaluations</c>.</summary>
+public sealed record RevaluationInput(string? Month);
+
 /// <summary><c>POST /api/fund/pledges/{id}/write-off</c>.</summary>
 public sealed record WriteOffInput(DateOnly? Date, string? Reason);
 
@@ -120,6 +123,32 @@ public static class FundInput
         var reason = errors.Text("reason", input.Reason, MaxReference);
         errors.ThrowIfAny();
         return new FundCommand(PostingKind.WriteOff, date, 0) { TargetId = pledgeId, Reason = reason };
+    }
+
+    /// <summary>
+    /// A month-end revaluation: <paramref name="lines"/> are the outstanding pledges at the month's rates (the handler
+    /// computes them from the pledges and the rates); dated the month's last day, which must have passed.
+    /// </summary>
+    public static FundCommand Revaluation(string? month, IReadOnlyList<RevaluationLine> lines, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var errors = new FieldErrors();
+        var date = default(DateOnly);
+        if (FundRates.ParseMonth(month) is not { } valid)
+        {
+            errors.Add("month", "'month' must be yyyy-MM, from 2002-01.");
+        }
+        else
+        {
+            date = DateOnly.ParseExact(valid + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddMonths(1).AddDays(-1);
+            if (date > today)
+            {
+                errors.Add("month", "A month is revalued at its end: this one has not ended yet.");
+            }
+        }
+
+        errors.ThrowIfAny();
+        return new FundCommand(PostingKind.Revaluation, date, 0) { Revaluations = lines };
     }
 
     public static FundCommand Correction(string postingId, CorrectionInput input, DateOnly today)

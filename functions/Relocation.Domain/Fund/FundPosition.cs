@@ -36,6 +36,9 @@ public sealed class FundPosition
 
     [JsonInclude] public long WrittenOff { get; private set; }
 
+    /// <summary>Unrealised exchange differences of revaluations, positive for a net gain.</summary>
+    [JsonInclude] public long UnrealisedExchange { get; private set; }
+
     /// <summary>Cash by earmark; the key "" is unearmarked money.</summary>
     [JsonInclude] public SortedDictionary<string, long> CashByEarmark { get; private set; } = new(StringComparer.Ordinal);
 
@@ -120,6 +123,9 @@ public sealed class FundPosition
                     ExchangeGainLoss -= entry.EurMinor;
                     Donor(subject, d => d with { ExchangeGainLoss = d.ExchangeGainLoss - entry.EurMinor });
                     Year(posting.Date.Year, y => y with { ExchangeGainLoss = y.ExchangeGainLoss - entry.EurMinor });
+                    break;
+                case "UnrealisedExchange":
+                    UnrealisedExchange -= entry.EurMinor;
                     break;
                 case "WrittenOff":
                     WrittenOff += entry.EurMinor;

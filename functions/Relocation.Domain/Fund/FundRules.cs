@@ -12,7 +12,12 @@ public static class FundRules
 {
     /// <summary>The documents <see cref="Decide"/> may ask for, given the command's target (read first).</summary>
     public static IEnumerable<string> SecondaryDocuments(FundDocument? target) =>
-        target is { Kind: PostingKind.Receipt, PledgeId: { } pledge } ? [pledge] : [];
+        target is { Kind: PostingKind.Receipt, PledgeId: { } pledge } ? [pledge]
+        : target is { Kind: PostingKind.Revaluation } ? target.Revaluations.Select(r => r.PledgeId)
+        : [];
+
+    /// <summary>The documents a command names besides its target (the pledges of a revaluation).</summary>
+    public static IEnumerable<string> NamedDocuments(FundCommand command) => command?.Revaluations.Select(r => r.PledgeId) ?? [];
 
     public static Posting Decide(FundCommand command, string id, long sequence, DateTimeOffset recordedAt, FundPosition position, Func<string, FundDocument?> documents)
     {
@@ -105,6 +110,9 @@ public static class FundRules
             case PostingKind.WriteOff:
                 return WriteOff(command, posting, documents);
 
+            case PostingKind.Revaluation:
+                return Revaluation(command, posting, documents);
+
             default:
                 throw new DomainValidationException("kind", "Unknown posting kind.");
         }
@@ -170,6 +178,39 @@ public static class FundRules
         }
 
         return posting with { Earmark = pledge.Earmark, Booked = booked, Entries = entries };
+    }
+
+    private static Posting Revaluation(FundCommand command, Posting posting, Func<string, FundDocument?> documents)
+    {
+        var lines = new List<RevaluationLine>();
+        var entries = new List<LedgerEntry>();
+        foreach (var line in command.Revaluations)
+        {
+            var pledge = documents(line.PledgeId);
+            if (pledge is not { Kind: PostingKind.Pledge } || pledge.OutstandingAmount != line.OutstandingAmount)
+            {
+                throw new ConflictException("A pledge changed while it was being revalued; revalue again.");
+            }
+
+            NotBefore(command.Date, pledge.Date, "a pledge it revalues");
+            var adjustment = line.NewEur - pledge.Remaining;
+            if (adjustment == 0)
+            {
+                continue;
+            }
+
+            var donor = pledge.DonorStateCode!;
+            lines.Add(line with { DonorId = donor, Adjustment = adjustment });
+            entries.Add(new(FundAccounts.Receivable(donor), adjustment));
+            entries.Add(new(FundAccounts.UnrealisedExchange(donor), -adjustment));
+        }
+
+        if (lines.Count == 0)
+        {
+            throw new ConflictException("Every outstanding pledge is already carried at this month's rates: nothing to revalue.");
+        }
+
+        return posting with { Revaluations = lines, EurMinor = lines.Sum(l => Math.Abs(l.Adjustment)), Entries = entries };
     }
 
     private static Posting WriteOff(FundCommand command, Posting posting, Func<string, FundDocument?> documents)
@@ -239,6 +280,11 @@ public static class FundRules
                     throw new ConflictException("This pledge was written off; a write-off is final.");
                 }
 
+                if (original.Revalued != 0)
+                {
+                    throw new ConflictException("This pledge was revalued: correct those revaluations first.");
+                }
+
                 return corrected with { Entries = [new(FundAccounts.Receivable(donor), -eur), new(FundAccounts.Contributions(donor), eur)] };
 
             case PostingKind.Receipt:
@@ -289,8 +335,28 @@ public static class FundRules
                 };
             }
 
+            case PostingKind.Revaluation:
+            {
+                // Reversible while its pledges are as it left them; once one was paid or written off, revalue again instead.
+                var lines = original.Revaluations.Select(l => l with { Adjustment = -l.Adjustment }).ToArray();
+                foreach (var line in lines)
+                {
+                    if (documents(line.PledgeId) is not { } pledge || pledge.LastSequence > original.LastSequence)
+                    {
+                        throw new ConflictException("A pledge of this revaluation changed since: it cannot be reversed; revalue again.");
+                    }
+                }
+
+                return corrected with
+                {
+                    DonorStateCode = null,
+                    Revaluations = lines,
+                    Entries = [.. lines.SelectMany(l => new LedgerEntry[] { new(FundAccounts.Receivable(l.DonorId!), l.Adjustment), new(FundAccounts.UnrealisedExchange(l.DonorId!), -l.Adjustment) })],
+                };
+            }
+
             default:
-                throw new ConflictException("Only pledges and receipts are corrected by reversal; a commitment is undone by releasing it.");
+                throw new ConflictException("Only pledges, receipts and revaluations are corrected by reversal; a commitment is undone by releasing it.");
         }
     }
 

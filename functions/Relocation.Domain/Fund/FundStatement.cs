@@ -12,7 +12,8 @@ public sealed record StatementEarmark(string Earmark, long Received, long FundCa
 /// <summary>
 /// A donor's statement for a period (IPSAS 23 presentation): pledges disclosed; revenue recognised when the pledge is
 /// made (binding) — or at receipt for unpledged money; exchange differences and write-offs shown apart. It reconciles:
-/// opening outstanding + pledged − received + exchange gain/loss − written off = closing outstanding, and the closing
+/// opening outstanding + pledged − received against pledges + exchange gain/loss (realised and unrealised) − written off
+/// = closing outstanding, and the closing
 /// outstanding is the ledger's receivable for the donor at the end date. It names no relocation, case, pseudonym or
 /// receiving State: only the donor's own postings are read, and disbursements are not among them.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed record FundStatement(
     long Received,
     long ReceivedUnpledged,
     long ExchangeGainLoss,
+    long UnrealisedExchange,
     long WrittenOff,
     long ClosingOutstanding,
     IReadOnlyList<StatementLine> Lines,
@@ -57,7 +59,9 @@ public sealed record FundStatement(
             p.Id,
             p.Kind is PostingKind.Receipt or PostingKind.WriteOff ? p.TargetId : p.Kind == PostingKind.Correction ? p.CorrectedPledgeId ?? p.TargetId : null,
             p.Amount,
-            sign(p) * p.EurMinor,
+            p.Kind == PostingKind.Revaluation || p.CorrectedKind == PostingKind.Revaluation
+                ? p.Revaluations.Where(r => r.DonorId == donor.Id).Sum(r => r.Adjustment)
+                : sign(p) * p.EurMinor,
             -p.Entries.Where(e => e.Account == FundAccounts.ExchangeGainLoss(donor.Id)).Sum(e => e.EurMinor),
             p.Earmark.Length == 0 ? null : p.Earmark,
             p.Reference)).ToArray();
@@ -90,6 +94,7 @@ public sealed record FundStatement(
             period.Where(receiptKind).Sum(p => sign(p) * p.EurMinor),
             period.Where(p => receiptKind(p) && p.Entries.Any(e => e.Account == FundAccounts.Contributions(donor.Id))).Sum(p => sign(p) * p.EurMinor),
             Sum(period, FundAccounts.ExchangeGainLoss(donor.Id), -1),
+            Sum(period, FundAccounts.UnrealisedExchange(donor.Id), -1),
             Sum(period, FundAccounts.WrittenOff(donor.Id), 1),
             Outstanding(upTo),
             lines,

@@ -12,6 +12,20 @@ public enum PostingKind
 
     /// <summary>The outstanding part of a pledge that will not be paid (Dr WrittenOff / Cr Receivable).</summary>
     WriteOff,
+
+    /// <summary>Outstanding pledges at a month's rates (Dr/Cr Receivable, Cr/Dr UnrealisedExchange); reversible by correction.</summary>
+    Revaluation,
+}
+
+/// <summary>
+/// One pledge of a revaluation: its outstanding amount in its currency when revalued, the EUR it is carried at from
+/// then on, and the adjustment to its receivable (positive: an unrealised gain).
+/// </summary>
+public sealed record RevaluationLine(string PledgeId, long OutstandingAmount, long NewEur)
+{
+    public string? DonorId { get; init; }
+
+    public long Adjustment { get; init; }
 }
 
 /// <summary>One line of a posting: an account and a signed EUR amount in minor units (debit positive).</summary>
@@ -31,6 +45,9 @@ public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
 
     /// <summary>Why a pledge is written off.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>For a revaluation: each outstanding pledge at the month's rate.</summary>
+    public IReadOnlyList<RevaluationLine> Revaluations { get; init; } = [];
 
     /// <summary>The pledge a receipt settles, the commitment a release or disbursement draws on, the posting a correction reverses.</summary>
     public string? TargetId { get; init; }
@@ -52,9 +69,10 @@ public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
             DonorStateCode, TargetId, Amount?.Minor, Amount?.Currency, Earmark, RelocationId, Payee, Reference);
 
         // Fields added later join the hash only when present, so the hashes of earlier postings (and their replays) stay the same.
-        if (DueDate is not null || Reason is not null)
+        if (DueDate is not null || Reason is not null || Revaluations.Count > 0)
         {
-            text = string.Join('\u001f', text, DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Reason);
+            text = string.Join('\u001f', text, DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Reason,
+                string.Join(';', Revaluations.Select(r => $"{r.PledgeId}:{r.OutstandingAmount}:{r.NewEur}")));
         }
 
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
@@ -99,6 +117,9 @@ public sealed record Posting(
     /// receivable (its booked value); the rest of a receipt's EUR value is the exchange difference.
     /// </summary>
     public long Booked { get; init; }
+
+    /// <summary>For a revaluation (or its correction, adjustments negated): the pledges revalued.</summary>
+    public IReadOnlyList<RevaluationLine> Revaluations { get; init; } = [];
 
     /// <summary>For a correction: the kind of the posting it reverses.</summary>
     public PostingKind? CorrectedKind { get; init; }

@@ -68,7 +68,7 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
                     : throw new ConflictException("This idempotency key was used before for a different posting.");
             }
 
-            var documents = await LoadDocumentsAsync(command.TargetId, cancellationToken);
+            var documents = await LoadDocumentsAsync(command, cancellationToken);
             var posting = FundRules.Decide(command, id, head.Position.Sequence + 1, time.GetUtcNow(), head.Position, d => documents.GetValueOrDefault(d));
             try
             {
@@ -213,9 +213,18 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         return new Head(ReadPosition(row), row.ETag);
     }
 
-    private async Task<Dictionary<string, FundDocument>> LoadDocumentsAsync(string? targetId, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, FundDocument>> LoadDocumentsAsync(FundCommand command, CancellationToken cancellationToken)
     {
         var documents = new Dictionary<string, FundDocument>(StringComparer.Ordinal);
+        foreach (var id in FundRules.NamedDocuments(command))
+        {
+            if (await FindDocumentAsync(id, cancellationToken) is { } named)
+            {
+                documents[id] = named;
+            }
+        }
+
+        var targetId = command.TargetId;
         if (targetId is null || await FindDocumentAsync(targetId, cancellationToken) is not { } target)
         {
             return documents;
@@ -263,7 +272,8 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
             await CopyPledgeAsync(id, cancellationToken);
         }
 
-        if (posting.DonorStateCode is { } donor && FundDonorIds.IsValid(donor))
+        var donors = posting.Revaluations.Select(r => r.DonorId).Append(posting.DonorStateCode).OfType<string>().Where(FundDonorIds.IsValid).Distinct(StringComparer.Ordinal);
+        foreach (var donor in donors)
         {
             try
             {

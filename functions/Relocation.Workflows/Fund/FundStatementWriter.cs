@@ -23,6 +23,7 @@ public static class FundStatementWriter
         yield return ("received", statement.Received);
         yield return ("receivedUnpledged", statement.ReceivedUnpledged);
         yield return ("exchangeGainLoss", statement.ExchangeGainLoss);
+        yield return ("unrealisedExchangeGainLoss", statement.UnrealisedExchange);
         yield return ("writtenOff", statement.WrittenOff);
         yield return ("closingOutstanding", statement.ClosingOutstanding);
     }

@@ -9,7 +9,7 @@ namespace Relocation.Domain.Tests.Fund;
 public sealed class FundBookPropertyTests
 {
     internal static readonly Gen<FundOp> Op =
-        from kind in Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (3, Gen.Constant(2)), (4, Gen.Constant(3)), (2, Gen.Constant(4)), (3, Gen.Constant(5)), (1, Gen.Constant(6)), (2, Gen.Constant(7)))
+        from kind in Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (3, Gen.Constant(2)), (4, Gen.Constant(3)), (2, Gen.Constant(4)), (3, Gen.Constant(5)), (1, Gen.Constant(6)), (2, Gen.Constant(7)), (2, Gen.Constant(8)))
         from donor in Gen.Choose(0, 2)
         from amount in Gen.Frequency((1, Gen.Choose(-3, 0)), (12, Gen.Choose(1, 50_000)))
         from target in Gen.Choose(0, 40)
@@ -79,6 +79,7 @@ public sealed class FundBookPropertyTests
         Assert.Contains("Invalid", outcomes);
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.Disbursement);
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.WriteOff);
+        Assert.Contains(book.Postings, p => p.Kind == PostingKind.Revaluation);
         Assert.Contains(book.Postings, p => p.Entries.Any(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal) && e.EurMinor < 0));
         Assert.Contains(book.Postings, p => p.Entries.Any(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal) && e.EurMinor > 0));
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.Disbursement && p.Entries.Any(e => FundAccounts.EarmarkOf(e.Account) is { Length: > 0 }));

@@ -6,7 +6,7 @@ namespace Relocation.Testing.Fund;
 
 /// <summary>
 /// One step of a random ledger scenario, as plain numbers a property-based generator can produce: what to post
-/// (<see cref="Kind"/> 0–7), for whom, how much (≤ 0 is an invalid amount), on what, and whether to reuse a key.
+/// (<see cref="Kind"/> 0–8), for whom, how much (≤ 0 is an invalid amount), on what, and whether to reuse a key.
 /// </summary>
 public sealed record FundOp(int Kind, int Donor, int Amount, int Target, int Key, bool Earmarked, int Backdate);
 
@@ -29,6 +29,7 @@ public sealed class FundScenario
 
     /// <summary>What each pledge still owes in its currency (minor units), so some receipts settle a pledge exactly.</summary>
     private readonly Dictionary<string, Money> _owed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateOnly> _pledgeDates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _eurById = new(StringComparer.Ordinal);
     private readonly List<(string Key, FundCommand Command, string Id)> _used = [];
     private int _step;
@@ -94,6 +95,7 @@ public sealed class FundScenario
         {
             _pledges.Add(posting.Id);
             _owed[posting.Id] = posting.Amount!.Value;
+            _pledgeDates[posting.Id] = posting.Date;
         }
         else if (posting is { Kind: PostingKind.Receipt, TargetId: { } pledge, Amount: { } paid } && _owed.TryGetValue(pledge, out var owed))
         {
@@ -120,7 +122,7 @@ public sealed class FundScenario
         var backdated = date.AddDays(-Math.Abs(op.Backdate % 5));
         var earmark = op.Earmarked ? "WitnessRelocation" : null;
         decimal eur = op.Amount / 10m;
-        switch (Math.Abs(op.Kind) % 8)
+        switch (Math.Abs(op.Kind) % 9)
         {
             case 0:
                 return FundInput.Pledge(new PledgeInput(Donors[donor], new MoneyInput(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
@@ -140,6 +142,17 @@ public sealed class FundScenario
 
             case 7:
                 return FundInput.WriteOff(Pick(_pledges, op.Target), new WriteOffInput(date, "Will not be paid"), Today);
+
+            case 8:
+            {
+                // The previous month's end, at a rate up to ±20 % from the pledges' own (amount / 10).
+                var monthEnd = new DateOnly(date.Year, date.Month, 1).AddDays(-1);
+                var factor = 0.8m + (op.Target % 41 / 100m);
+                var lines = _owed.Where(o => o.Value.Minor > 0 && o.Value.Currency != "EUR" && _pledgeDates[o.Key] <= monthEnd)
+                    .Select(o => new RevaluationLine(o.Key, o.Value.Minor, (long)Math.Round(o.Value.Major / 10m * factor * 100m, 0, MidpointRounding.AwayFromZero)))
+                    .ToArray();
+                return FundInput.Revaluation(monthEnd.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), lines, Today);
+            }
 
             case 3:
                 return FundInput.Commitment(new CommitmentInput($"R{Math.Abs(op.Target) % 5}", eur * 2, date, null, earmark), Today);
@@ -181,6 +194,7 @@ public static class FundInvariants
         Assert.Equal(entries.Where(e => e.Account.StartsWith("Disbursed:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.Disbursed);
         Assert.Equal(-entries.Where(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.ExchangeGainLoss);
         Assert.Equal(entries.Where(e => e.Account.StartsWith("WrittenOff:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.WrittenOff);
+        Assert.Equal(-entries.Where(e => e.Account.StartsWith("UnrealisedExchange:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.UnrealisedExchange);
 
         // Earmarked cash is only ever spent (credited) by a posting for its own earmark.
         Assert.All(

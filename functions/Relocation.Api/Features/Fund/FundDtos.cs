@@ -36,6 +36,9 @@ internal sealed record PostingDto(
     /// <summary>For a receipt against a pledge: its realised exchange difference in EUR, positive for a gain.</summary>
     public decimal? ExchangeGainLoss { get; init; }
 
+    /// <summary>For a revaluation (or its correction): each pledge, its outstanding amount and its new EUR value.</summary>
+    public IReadOnlyList<RevaluationDto>? Revaluations { get; init; }
+
     public static PostingDto From(Posting p) => new(
         p.Id,
         p.Sequence,
@@ -58,6 +61,7 @@ internal sealed record PostingDto(
         DueDate = p.DueDate,
         Reason = p.Reason,
         ExchangeGainLoss = p.Kind == PostingKind.Receipt && p.TargetId is not null ? Money.EuroMajor(p.EurMinor - p.Booked) : null,
+        Revaluations = p.Revaluations.Count == 0 ? null : p.Revaluations.Select(r => new RevaluationDto(r.PledgeId, r.DonorId, r.NewEur / 100m, Money.EuroMajor(r.Adjustment))).ToArray(),
     };
 }
 
@@ -77,6 +81,8 @@ internal sealed record YearDto(int Year, decimal Pledged, decimal Received, deci
 
     public decimal WrittenOff { get; init; }
 }
+
+internal sealed record RevaluationDto(string PledgeId, string? DonorId, decimal EurValue, decimal Adjustment);
 
 /// <summary><c>PUT /api/fund/rates/{yyyy-MM}</c>'s answer.</summary>
 internal sealed record RatesDto(string Month, IReadOnlyDictionary<string, decimal> Rates);
@@ -104,6 +110,9 @@ internal sealed record BalanceDto(
 
     public decimal WrittenOff { get; init; }
 
+    /// <summary>Unrealised exchange differences of month-end revaluations, positive for a net gain.</summary>
+    public decimal UnrealisedExchangeGainLoss { get; init; }
+
     public static BalanceDto From(FundBalance b) => new(
         b.AsOf,
         b.Sequence,
@@ -124,6 +133,7 @@ internal sealed record BalanceDto(
     {
         ExchangeGainLoss = Money.EuroMajor(b.ExchangeGainLoss),
         WrittenOff = Money.EuroMajor(b.WrittenOff),
+        UnrealisedExchangeGainLoss = Money.EuroMajor(b.UnrealisedExchange),
     };
 }
 
@@ -176,6 +186,7 @@ internal sealed record StatementDto(
     decimal Received,
     decimal ReceivedUnpledged,
     decimal ExchangeGainLoss,
+    decimal UnrealisedExchangeGainLoss,
     decimal WrittenOff,
     decimal ClosingOutstanding,
     IReadOnlyList<StatementLineDto> Lines,
@@ -191,6 +202,7 @@ internal sealed record StatementDto(
         Money.EuroMajor(s.Received),
         Money.EuroMajor(s.ReceivedUnpledged),
         Money.EuroMajor(s.ExchangeGainLoss),
+        Money.EuroMajor(s.UnrealisedExchange),
         Money.EuroMajor(s.WrittenOff),
         Money.EuroMajor(s.ClosingOutstanding),
         s.Lines.Select(l => new StatementLineDto(l.Date, l.Kind, l.PostingId, l.PledgeId, M(l.Amount), Money.EuroMajor(l.EurMinor), Money.EuroMajor(l.ExchangeGainLoss), l.Earmark, l.Reference)).ToArray(),

@@ -35,6 +35,37 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
         return PostAsync(request, FundInput.WriteOff(id, request.ReadJson<WriteOffInput>(), Today()));
     }
 
+    /// <summary>
+    /// Revalues every outstanding pledge in a currency with a rate that month: its outstanding amount at the rate,
+    /// rounded to the cent. One posting; the ledger checks each pledge is still as read (else 409, revalue again).
+    /// </summary>
+    public async Task<ApiResult> RevalueAsync(ApiRequest request)
+    {
+        var input = request.ReadJson<RevaluationInput>();
+        var month = FundRates.ParseMonth(input.Month);
+        var rates = month is null ? null : await register.FindRatesAsync(month, request.Aborted);
+        var lines = new List<RevaluationLine>();
+        if (rates is not null)
+        {
+            foreach (var pledge in await ledger.PledgesAsync(request.Aborted))
+            {
+                if (pledge.OutstandingAmount > 0 && pledge.Currency is { } currency && rates.Rates.TryGetValue(currency, out var rate))
+                {
+                    var eur = (long)Math.Round(new Money(pledge.OutstandingAmount, currency).Major * rate * 100m, 0, MidpointRounding.AwayFromZero);
+                    lines.Add(new RevaluationLine(pledge.Id, pledge.OutstandingAmount, eur));
+                }
+            }
+        }
+
+        var command = FundInput.Revaluation(input.Month, lines.OrderBy(l => l.PledgeId, StringComparer.Ordinal).ToArray(), Today());
+        if (rates is null)
+        {
+            throw new DomainValidationException("month", $"There are no rates for {input.Month} (PUT /api/fund/rates/{input.Month}).");
+        }
+
+        return await PostAsync(request, command);
+    }
+
     public async Task<ApiResult> PutRatesAsync(ApiRequest request)
     {
         var rates = FundRates.Create(request.RouteValue("month"), request.ReadJson<RatesInput>());

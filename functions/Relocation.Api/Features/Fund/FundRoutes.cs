@@ -23,6 +23,8 @@ internal sealed class FundRoutes : IApiRoutes
             (h, r) => h.CorrectAsync(r), "Reverses a pledge (nothing received on it) or a receipt by a correcting posting; postings are never edited (201)."),
         ApiRoute.For<FundHandlers>("WriteOffFundPledge", HttpMethods.Post, "fund/pledges/{id}/write-off", Finance,
             (h, r) => h.WriteOffAsync(r), "Writes off what is still outstanding on a pledge, in its currency, at its booked EUR; body {date, reason} (201)."),
+        ApiRoute.For<FundHandlers>("PostFundRevaluation", HttpMethods.Post, "fund/revaluations", Finance,
+            (h, r) => h.RevalueAsync(r), "Revalues outstanding pledges at a month's rates {month} (unrealised exchange difference); reversible by correction (201)."),
         ApiRoute.For<FundHandlers>("PutFundRates", HttpMethods.Put, "fund/rates/{month}", Finance,
             (h, r) => h.PutRatesAsync(r), "A month's operational rates of exchange (EUR per unit), {rates:{CAD:0.68}}; pledges and receipts without eurValue use them."),
         ApiRoute.For<FundHandlers>("PutFundDonor", HttpMethods.Put, "fund/donors/{id}", Finance,
