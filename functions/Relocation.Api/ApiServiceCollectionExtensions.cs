@@ -40,7 +40,6 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<NotificationHandlers>();
         services.AddSingleton<RelocationHandlers>();
         services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>().AddSingleton<FundOutlookHandlers>();
-        services.AddOptions<Domain.Fund.FundOptions>().Bind(configuration.GetSection(Domain.Fund.FundOptions.Section));
         return services;
     }
 }

@@ -38,6 +38,9 @@ public static class FundAccounts
 
     public static string WrittenOff(string donor) => $"WrittenOff:{donor}";
 
+    /// <summary>Expense: programme support cost charged on disbursements (when configured), paid from unearmarked cash.</summary>
+    public const string ProgrammeSupportCost = "ProgrammeSupportCost";
+
     /// <summary>Unrealised exchange difference on outstanding pledges revalued at month end (credit a gain).</summary>
     public static string UnrealisedExchange(string donor) => $"UnrealisedExchange:{donor}";
 

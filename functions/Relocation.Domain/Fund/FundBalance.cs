@@ -37,6 +37,8 @@ public sealed record FundBalance(
     /// <summary>Unrealised exchange differences of month-end revaluations, positive for a net gain.</summary>
     public long UnrealisedExchange { get; init; }
 
+    public long ProgrammeSupportCost { get; init; }
+
     /// <summary>Open commitments by purpose ("" for none).</summary>
     public IReadOnlyDictionary<string, long> CommittedByPurpose { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 
@@ -65,6 +67,7 @@ public sealed record FundBalance(
             ExchangeGainLoss = position.ExchangeGainLoss,
             WrittenOff = position.WrittenOff,
             UnrealisedExchange = position.UnrealisedExchange,
+            ProgrammeSupportCost = position.ProgrammeSupportCost,
             CommittedByPurpose = new SortedDictionary<string, long>(position.CommittedByPurpose, StringComparer.Ordinal),
         };
     }

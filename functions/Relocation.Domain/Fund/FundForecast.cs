@@ -63,4 +63,8 @@ public sealed class FundOptions
 
     /// <summary>A forecast with fewer months of runway than this puts a warning in finance's inbox (once a month).</summary>
     public decimal RunwayWarningMonths { get; set; } = 6m;
+
+    /// <summary>Programme support cost charged on each disbursement, in percent; 0 (the default) is off.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0d, 100d)]
+    public decimal ProgrammeSupportCostPercent { get; set; }
 }

@@ -102,7 +102,8 @@ public static class FundInput
         return new FundCommand(PostingKind.Release, date, eur!.Value) { TargetId = commitmentId };
     }
 
-    public static FundCommand Disbursement(DisbursementInput input, DateOnly today)
+    /// <summary>A disbursement; <paramref name="supportCostPercent"/> (0 = off, the default) charges that share of it as programme support cost.</summary>
+    public static FundCommand Disbursement(DisbursementInput input, DateOnly today, decimal supportCostPercent = 0m)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -112,7 +113,8 @@ public static class FundInput
         var date = Date(input.Date, today, errors);
         var reference = errors.Text("reference", input.Reference, MaxReference, required: false);
         errors.ThrowIfAny();
-        return new FundCommand(PostingKind.Disbursement, date, eur!.Value) { TargetId = commitmentId, Payee = payee, Reference = Null(reference) };
+        var supportCost = (long)Math.Round(eur!.Value * supportCostPercent / 100m, 0, MidpointRounding.AwayFromZero);
+        return new FundCommand(PostingKind.Disbursement, date, eur.Value) { TargetId = commitmentId, Payee = payee, Reference = Null(reference), SupportCostMinor = supportCost };
     }
 
     public static FundCommand WriteOff(string pledgeId, WriteOffInput input, DateOnly today)

@@ -36,6 +36,8 @@ public sealed class FundPosition
 
     [JsonInclude] public long WrittenOff { get; private set; }
 
+    [JsonInclude] public long ProgrammeSupportCost { get; private set; }
+
     /// <summary>Unrealised exchange differences of revaluations, positive for a net gain.</summary>
     [JsonInclude] public long UnrealisedExchange { get; private set; }
 
@@ -123,6 +125,9 @@ public sealed class FundPosition
                     ExchangeGainLoss -= entry.EurMinor;
                     Donor(subject, d => d with { ExchangeGainLoss = d.ExchangeGainLoss - entry.EurMinor });
                     Year(posting.Date.Year, y => y with { ExchangeGainLoss = y.ExchangeGainLoss - entry.EurMinor });
+                    break;
+                case FundAccounts.ProgrammeSupportCost:
+                    ProgrammeSupportCost += entry.EurMinor;
                     break;
                 case "UnrealisedExchange":
                     UnrealisedExchange -= entry.EurMinor;

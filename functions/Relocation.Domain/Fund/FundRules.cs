@@ -101,7 +101,21 @@ public static class FundRules
                     entries.Add(new(FundAccounts.Cash, -(eur - earmarked)));
                 }
 
-                return posting with { RelocationId = commitment.RelocationId, Earmark = commitment.Earmark, Entries = entries };
+                var paid = posting with { RelocationId = commitment.RelocationId, Earmark = commitment.Earmark, Entries = entries, SupportCostMinor = command.SupportCostMinor };
+                if (command.SupportCostMinor <= 0)
+                {
+                    return paid;
+                }
+
+                // The support cost is paid from unearmarked money not committed to anything: never from a donor's earmark.
+                var after = position.Copy();
+                after.Apply(paid);
+                if (after.AvailableFor(string.Empty) < command.SupportCostMinor)
+                {
+                    throw new ConflictException($"Only {Eur(after.AvailableFor(string.Empty))} EUR of unearmarked money is free for the programme support cost of {Eur(command.SupportCostMinor)} EUR.");
+                }
+
+                return paid with { Entries = [.. entries, new(FundAccounts.ProgrammeSupportCost, command.SupportCostMinor), new(FundAccounts.Cash, -command.SupportCostMinor)] };
             }
 
             case PostingKind.Correction:

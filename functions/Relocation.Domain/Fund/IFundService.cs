@@ -26,7 +26,7 @@ public interface IFundService
 }
 
 /// <summary>The workflow face of the ledger; value dates are today (UTC).</summary>
-public sealed class FundService(IFundLedger ledger, TimeProvider time) : IFundService
+public sealed class FundService(IFundLedger ledger, TimeProvider time, FundOptions? options = null) : IFundService
 {
     public async Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, CancellationToken cancellationToken, string? purpose = null)
     {
@@ -76,7 +76,7 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time) : IFundSe
 
     public async Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var command = FundInput.Disbursement(new DisbursementInput(commitmentId, Money.EuroMajor(eurMinor), payee, Today(), null), Today());
+        var command = FundInput.Disbursement(new DisbursementInput(commitmentId, Money.EuroMajor(eurMinor), payee, Today(), null), Today(), options?.ProgrammeSupportCostPercent ?? 0m);
         return (await ledger.PostAsync(command, idempotencyKey, cancellationToken)).Posting.Id;
     }
 

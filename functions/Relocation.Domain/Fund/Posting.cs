@@ -49,6 +49,9 @@ public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
     /// <summary>For a revaluation: each outstanding pledge at the month's rate.</summary>
     public IReadOnlyList<RevaluationLine> Revaluations { get; init; } = [];
 
+    /// <summary>For a disbursement: the programme support cost charged on it (0 when the charge is off, the default).</summary>
+    public long SupportCostMinor { get; init; }
+
     /// <summary>The pledge a receipt settles, the commitment a release or disbursement draws on, the posting a correction reverses.</summary>
     public string? TargetId { get; init; }
 
@@ -73,6 +76,11 @@ public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
         {
             text = string.Join('\u001f', text, DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Reason,
                 string.Join(';', Revaluations.Select(r => $"{r.PledgeId}:{r.OutstandingAmount}:{r.NewEur}")));
+        }
+
+        if (SupportCostMinor != 0)
+        {
+            text = string.Join('\u001f', text, "psc", SupportCostMinor);
         }
 
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
@@ -120,6 +128,9 @@ public sealed record Posting(
 
     /// <summary>For a revaluation (or its correction, adjustments negated): the pledges revalued.</summary>
     public IReadOnlyList<RevaluationLine> Revaluations { get; init; } = [];
+
+    /// <summary>For a disbursement: the programme support cost charged on it (its own entry pair).</summary>
+    public long SupportCostMinor { get; init; }
 
     /// <summary>For a correction: the kind of the posting it reverses.</summary>
     public PostingKind? CorrectedKind { get; init; }

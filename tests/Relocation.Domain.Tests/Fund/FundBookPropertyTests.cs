@@ -80,6 +80,7 @@ public sealed class FundBookPropertyTests
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.Disbursement);
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.WriteOff);
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.Revaluation);
+        Assert.Contains(book.Postings, p => p.SupportCostMinor > 0);
         Assert.Contains(book.Postings, p => p.Entries.Any(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal) && e.EurMinor < 0));
         Assert.Contains(book.Postings, p => p.Entries.Any(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal) && e.EurMinor > 0));
         Assert.Contains(book.Postings, p => p.Kind == PostingKind.Disbursement && p.Entries.Any(e => FundAccounts.EarmarkOf(e.Account) is { Length: > 0 }));

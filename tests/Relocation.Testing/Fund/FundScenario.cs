@@ -159,7 +159,7 @@ public sealed class FundScenario
             case 4:
                 return FundInput.Release(Pick(_commitments, op.Target), new ReleaseInput(eur, date), Today);
             case 5:
-                return FundInput.Disbursement(new DisbursementInput(Pick(_commitments, op.Target), eur, "Payee", date, null), Today);
+                return FundInput.Disbursement(new DisbursementInput(Pick(_commitments, op.Target), eur, "Payee", date, null), Today, op.Backdate == 4 ? 7m : 0m);
             default:
             {
                 var target = Pick(Postings, op.Target);
@@ -195,6 +195,7 @@ public static class FundInvariants
         Assert.Equal(-entries.Where(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.ExchangeGainLoss);
         Assert.Equal(entries.Where(e => e.Account.StartsWith("WrittenOff:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.WrittenOff);
         Assert.Equal(-entries.Where(e => e.Account.StartsWith("UnrealisedExchange:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.UnrealisedExchange);
+        Assert.Equal(entries.Where(e => e.Account == FundAccounts.ProgrammeSupportCost).Sum(e => e.EurMinor), balance.ProgrammeSupportCost);
 
         // Earmarked cash is only ever spent (credited) by a posting for its own earmark.
         Assert.All(

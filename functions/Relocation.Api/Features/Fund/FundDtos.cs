@@ -113,6 +113,9 @@ internal sealed record BalanceDto(
     /// <summary>Unrealised exchange differences of month-end revaluations, positive for a net gain.</summary>
     public decimal UnrealisedExchangeGainLoss { get; init; }
 
+    /// <summary>Programme support cost charged on disbursements (0 while the charge is off, the default).</summary>
+    public decimal ProgrammeSupportCost { get; init; }
+
     public static BalanceDto From(FundBalance b) => new(
         b.AsOf,
         b.Sequence,
@@ -134,6 +137,7 @@ internal sealed record BalanceDto(
         ExchangeGainLoss = Money.EuroMajor(b.ExchangeGainLoss),
         WrittenOff = Money.EuroMajor(b.WrittenOff),
         UnrealisedExchangeGainLoss = Money.EuroMajor(b.UnrealisedExchange),
+        ProgrammeSupportCost = Money.EuroMajor(b.ProgrammeSupportCost),
     };
 }
 

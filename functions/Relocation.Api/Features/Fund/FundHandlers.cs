@@ -9,7 +9,7 @@ namespace Relocation.Api.Features.Fund;
 /// Fund postings over HTTP. Every write needs an Idempotency-Key: the ledger scopes it by caller and route, so the
 /// ledger itself posts once even when the pipeline's stored answer is gone.
 /// </summary>
-internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, TimeProvider time)
+internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
 {
     public async Task<ApiResult> PledgeAsync(ApiRequest request)
     {
@@ -97,7 +97,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     }
 
     public Task<ApiResult> DisburseAsync(ApiRequest request) =>
-        PostAsync(request, FundInput.Disbursement(request.ReadJson<DisbursementInput>(), Today()));
+        PostAsync(request, FundInput.Disbursement(request.ReadJson<DisbursementInput>(), Today(), options.Value.ProgrammeSupportCostPercent));
 
     public Task<ApiResult> CorrectAsync(ApiRequest request)
     {
