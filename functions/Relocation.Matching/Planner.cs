@@ -21,15 +21,19 @@ public static class Planner
     public const int LanguageFit = 10;
     public const int RegionFit = 5;
     public const int FreshFit = 3;
-    private const int MaxFit = AgreementFit + LanguageFit + RegionFit + FreshFit;
+    public const int SpareMedicalFit = 30;
+    public const int SpareLargeFit = 15;
+    public const int LargeHousehold = 5;
     private const int FairnessScale = 100;
     private const int CostBuckets = 10;
+    private const int LargeModelPairs = 5_000;
 
     public static Plan Solve(PlanningInput input, PlannerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         options ??= new PlannerOptions();
         var clock = Stopwatch.StartNew();
+        t_solverTime = TimeSpan.Zero;
         var problem = Problem.From(input);
         var greedy = Greedy(problem, byPriority: true);
         if (problem.Requests.Length == 0)
@@ -37,8 +41,8 @@ public static class Planner
             return problem.ToPlan(greedy, PlanOutcome.Trivial, clock.Elapsed, options);
         }
 
-        var (assignment, outcome) = Optimise(problem, greedy, options);
-        return problem.ToPlan(assignment, outcome, clock.Elapsed, options);
+        var (assignment, outcome) = Optimise(problem, greedy, options, clock);
+        return problem.ToPlan(assignment, outcome, clock.Elapsed, options) with { SolverTime = t_solverTime };
     }
 
     /// <summary>
@@ -107,14 +111,15 @@ public static class Planner
         return code != 0 ? code < 0 : string.CompareOrdinal(p.Capacities[c].Id, p.Capacities[best].Id) < 0;
     }
 
-    private static (int[] Assignment, PlanOutcome Outcome) Optimise(Problem p, int[] greedy, PlannerOptions options)
+    private static (int[] Assignment, PlanOutcome Outcome) Optimise(Problem p, int[] greedy, PlannerOptions options, Stopwatch clock)
     {
         // Candidate pairs: each request's best feasible rows (its greedy row always among them).
         // Each pair also carries its rank in the request's list (best first), the last, tie-breaking term of the objective:
         // among equal plans the one giving each request its earlier row wins, so ties fall to the lower State code.
         var pairs = new List<(int R, int C)>();
         var tieRank = new List<int>();
-        var maxRows = options.MaxRowsPerRequest;
+        // Very large open sets keep fewer rows per request so that the model stays within the time budget.
+        var maxRows = Math.Clamp(options.MaxPairs / Math.Max(1, p.Requests.Length), Math.Min(5, options.MaxRowsPerRequest), options.MaxRowsPerRequest);
         for (var r = 0; r < p.Requests.Length; r++)
         {
             var kept = p.Feasible[r]
@@ -138,6 +143,10 @@ public static class Planner
         var greedyValue = Enumerable.Range(0, p.Requests.Length).Where(r => greedy[r] >= 0).Sum(r => weights[r]);
 
         var cp = new CpModel();
+        // Presolve pays off on the small open sets of real life; on very large ones it eats the whole budget before the
+        // greedy hint is even loaded (measured: bench/README.md).
+        var extra = pairs.Count > LargeModelPairs ? ",cp_model_presolve:false" + options.ExtraParameters : options.ExtraParameters;
+        options = options with { ExtraParameters = extra };
         var x = pairs.Select((pair, i) => cp.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"x{pair.R}_{pair.C}"))).ToArray();
         foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].R))
         {
@@ -182,7 +191,7 @@ public static class Planner
         if (greedyValue < upperBound)
         {
             cp.Maximize(priority);
-            var (status, values) = Run(cp, x, options);
+            var (status, values) = Run(cp, x, options, Remaining(options, clock) * 0.6);
             if (status is CpSolverStatus.Optimal or CpSolverStatus.Feasible && Assign(p, pairs, values) is var found && Value(found, weights) >= greedyValue)
             {
                 stageOne = found;
@@ -204,19 +213,17 @@ public static class Planner
             cp.AddHint(x[i], stageOne[pairs[i].R] == pairs[i].C);
         }
 
+        // Fairness: the largest share of its offered places any State is planned to fill (in percent), kept low.
         var load = cp.NewIntVar(0, FairnessScale, "maxLoad");
-        foreach (var state in p.Offered.Keys.Order(StringComparer.Ordinal))
+        foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => p.Capacities[pairs[i].C].StateCode, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var used = LinearExpr.NewBuilder().Add(p.AlreadyTaken[state] * FairnessScale);
-            for (var i = 0; i < pairs.Count; i++)
+            var used = LinearExpr.NewBuilder().Add(p.AlreadyTaken[group.Key] * FairnessScale);
+            foreach (var i in group)
             {
-                if (p.Capacities[pairs[i].C].StateCode == state)
-                {
-                    used.AddTerm(x[i], (long)p.Requests[pairs[i].R].Need.HouseholdSize * FairnessScale);
-                }
+                used.AddTerm(x[i], (long)p.Requests[pairs[i].R].Need.HouseholdSize * FairnessScale);
             }
 
-            cp.Add(used <= LinearExpr.Term(load, p.Offered[state]));
+            cp.Add(used <= LinearExpr.Term(load, p.Offered[group.Key]));
         }
 
         var costWeight = ((long)(maxRows + 1) * p.Requests.Length) + 1;
@@ -230,7 +237,13 @@ public static class Planner
         }
 
         cp.Maximize(secondary);
-        var (second, final) = Run(cp, x, options);
+        var left = Remaining(options, clock);
+        if (left < 0.05)
+        {
+            return (stageOne, outcome == PlanOutcome.Optimal ? PlanOutcome.Feasible : outcome);
+        }
+
+        var (second, final) = Run(cp, x, options, left);
         if (second is CpSolverStatus.Optimal or CpSolverStatus.Feasible)
         {
             var assignment = Assign(p, pairs, final);
@@ -245,12 +258,30 @@ public static class Planner
         return (stageOne, outcome == PlanOutcome.Optimal ? PlanOutcome.Feasible : outcome);
     }
 
-    private static (CpSolverStatus Status, bool[] Values) Run(CpModel model, BoolVar[] x, PlannerOptions options)
+    private static double Remaining(PlannerOptions options, Stopwatch clock) => options.WallClockSeconds - clock.Elapsed.TotalSeconds;
+
+    private static (CpSolverStatus Status, bool[] Values) Run(CpModel model, BoolVar[] x, PlannerOptions options, double wallSeconds)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return RunSolver(model, x, options, Math.Max(0.01, wallSeconds));
+        }
+        finally
+        {
+            t_solverTime += clock.Elapsed;
+        }
+    }
+
+    [ThreadStatic]
+    private static TimeSpan t_solverTime;
+
+    private static (CpSolverStatus Status, bool[] Values) RunSolver(CpModel model, BoolVar[] x, PlannerOptions options, double wallSeconds)
     {
         using var solver = new CpSolver
         {
             StringParameters = string.Create(CultureInfo.InvariantCulture,
-                $"num_workers:{options.Workers},random_seed:{options.Seed},max_deterministic_time:{options.DeterministicSeconds},max_time_in_seconds:{options.WallClockSeconds},log_search_progress:false"),
+                $"num_workers:{options.Workers},random_seed:{options.Seed},max_deterministic_time:{options.DeterministicSeconds},max_time_in_seconds:{wallSeconds:0.###},log_search_progress:false{options.ExtraParameters}"),
         };
         var status = solver.Solve(model);
         var values = status is CpSolverStatus.Optimal or CpSolverStatus.Feasible ? x.Select(v => solver.BooleanValue(v)).ToArray() : [];

@@ -44,11 +44,20 @@ public sealed record PlannerOptions
     /// <summary>CP-SAT's deterministic time (reproducible work units, about seconds), per stage.</summary>
     public double DeterministicSeconds { get; init; } = 2.0;
 
-    /// <summary>A wall-clock cap per stage on top, so a loaded machine cannot stall a round; only reached when overloaded.</summary>
+    /// <summary>A wall-clock cap on the whole plan, so a loaded machine cannot stall a round; only reached when overloaded.</summary>
     public double WallClockSeconds { get; init; } = 5.0;
+
+    /// <summary>Request-row pairs the model may have; above it, fewer rows per request are kept (never fewer than 5).</summary>
+    public int MaxPairs { get; init; } = 20_000;
+
+    /// <summary>More CP-SAT parameters, each starting with a comma (",cp_model_presolve:false"): for benchmarks and tuning.</summary>
+    public string ExtraParameters { get; init; } = string.Empty;
 
     /// <summary>Feasible capacity rows kept per request, best fit first (the greedy choice is always kept).</summary>
     public int MaxRowsPerRequest { get; init; } = 40;
+
+    /// <summary>Explanations per request and excluded State; benchmarks of very large sets turn them off.</summary>
+    public bool Explain { get; init; } = true;
 }
 
 /// <summary>How the plan was reached.</summary>
@@ -87,5 +96,8 @@ public sealed record Placement(
 /// <summary>The plan for the whole open set.</summary>
 public sealed record Plan(IReadOnlyList<Placement> Placements, PlanOutcome Outcome, long PriorityValue, long FitValue, TimeSpan SolveTime)
 {
+    /// <summary>Of <see cref="SolveTime"/>, the time spent inside CP-SAT (both stages).</summary>
+    public TimeSpan SolverTime { get; init; }
+
     public Placement For(string requestId) => Placements.First(p => p.RequestId == requestId);
 }

@@ -36,7 +36,7 @@ internal sealed class Problem
             _fit[r] = new int[Capacities.Length];
             for (var c = 0; c < Capacities.Length; c++)
             {
-                if (HardFilter(r, c) is null)
+                if (Passes(r, c))
                 {
                     Feasible[r].Add(c);
                     _fit[r][c] = Fit(r, c, reasons: null);
@@ -68,6 +68,21 @@ internal sealed class Problem
     public int FitOf(int r, int c) => _fit[r][c];
 
     public int CostBucket(int c) => _costBucket[c];
+
+    /// <summary>The hard filters, without building a reason: run for every request and row.</summary>
+    public bool Passes(int r, int c)
+    {
+        var request = Requests[r];
+        var need = request.Need;
+        var capacity = Capacities[c];
+        var terms = capacity.Terms;
+        return terms.MaxHouseholdSize >= need.HouseholdSize
+            && Free[c] >= need.HouseholdSize
+            && (!need.NeedsMedicalCare || terms.MedicalCare)
+            && terms.AvailableFrom <= need.RelocationDueOn && terms.AvailableUntil >= need.RelocationDueOn
+            && terms.Kinds.Contains(need.Kind)
+            && (request.ExcludedStates is null || !request.ExcludedStates.ContainsKey(capacity.StateCode));
+    }
 
     /// <summary>The first hard filter a row fails for a request, in the order a reader checks them; null when it passes all.</summary>
     public string? HardFilter(int r, int c)
@@ -121,6 +136,20 @@ internal sealed class Problem
             reasons?.Add("no agreement in force: ad hoc request");
         }
 
+        // Foresight, in the fit: a place with medical care, or for a large household, is scarce; a request that needs
+        // neither leaves it to one that may come (the hindsight optimum does this; greedy v1 cannot).
+        if (need.NeedsMedicalCare || !capacity.Terms.MedicalCare)
+        {
+            fit += Planner.SpareMedicalFit;
+            reasons?.Add(need.NeedsMedicalCare ? "has the medical care needed" : "leaves medical-care places to those who need them");
+        }
+
+        if (capacity.Terms.MaxHouseholdSize < Planner.LargeHousehold || need.HouseholdSize >= Planner.LargeHousehold - 1)
+        {
+            fit += Planner.SpareLargeFit;
+            reasons?.Add(need.HouseholdSize >= Planner.LargeHousehold - 1 ? "takes a household this large" : "leaves large-household places to large households");
+        }
+
         var shared = need.Languages.Where(l => capacity.Terms.Languages.Contains(l) || (state?.Languages.Contains(l) ?? false)).ToArray();
         if (need.Languages.Count == 0 || shared.Length > 0)
         {
@@ -143,8 +172,9 @@ internal sealed class Problem
         return fit;
     }
 
-    public Plan ToPlan(int[] assignment, PlanOutcome outcome, TimeSpan elapsed, PlannerOptions options, bool explain = true)
+    public Plan ToPlan(int[] assignment, PlanOutcome outcome, TimeSpan elapsed, PlannerOptions options, bool? explain = null)
     {
+        var explaining = explain ?? options.Explain;
         var weights = Planner.PriorityWeights(this);
         var free = Free.ToArray();
         var fund = Fund;
@@ -172,23 +202,22 @@ internal sealed class Problem
                 priority += weights[r];
                 fit = FitOf(r, c);
                 fitTotal += fit;
-                if (explain)
+                if (explaining)
                 {
                     why.Add($"planned: {Capacities[c].StateCode}, {request.Need.HouseholdSize} of its {Free[c]} free place(s) on capacity {Capacities[c].Id}");
                     Fit(r, c, why);
                     why.Add(Capacities[c].Terms.NeedsFundSupport ? "needs Special Fund support" : "no Special Fund support needed");
                 }
             }
-            else if (explain)
+            else if (explaining)
             {
                 why.Add(Feasible[r].Count == 0 ? "no registered capacity passes this request's hard filters" : "every capacity that fits it is planned for requests of equal or higher priority");
             }
 
-            var excluded = explain ? Exclusions(r, c, free, fund, takers) : [];
+            var excluded = explaining ? Exclusions(r, c, free, fund, takers) : [];
             placements[r] = new Placement(request.Id, request.Pseudonym, request.Priority, c >= 0 ? Capacities[c].StateCode : null, c >= 0 ? Capacities[c].Id : null, fit, why, excluded);
         }
 
-        _ = options;
         return new Plan(placements, outcome, priority, fitTotal, elapsed);
     }
 
