@@ -76,8 +76,28 @@ public enum PlanOutcome
     GreedyFallback,
 }
 
+/// <summary>Why a State is not the one planned for a request.</summary>
+public enum ExclusionKind
+{
+    /// <summary>A hard filter fails on every capacity row of the State (or it is excluded for this person).</summary>
+    HardFilter = 1,
+
+    /// <summary>It would fit, but its free places are planned for other requests.</summary>
+    TakenByOthers,
+
+    /// <summary>It would fit, but the Special Fund's available money is planned for other placements.</summary>
+    FundExhausted,
+
+    /// <summary>It fits and has room: the planned State is simply better (or equal and chosen by the tie rules).</summary>
+    Outranked,
+}
+
 /// <summary>A State not planned for a request, and the one reason that binds.</summary>
-public sealed record Exclusion(string StateCode, string Reason);
+public sealed record Exclusion(string StateCode, ExclusionKind Kind, string Reason)
+{
+    /// <summary>Asking this State now would compete with another request's plan.</summary>
+    public bool Blocks => Kind is ExclusionKind.TakenByOthers or ExclusionKind.FundExhausted;
+}
 
 /// <summary>One request's place in the plan (or none) and why.</summary>
 public sealed record Placement(

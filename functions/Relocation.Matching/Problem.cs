@@ -239,7 +239,7 @@ internal sealed class Problem
             {
                 // The binding filter of the row that comes closest: the one failing the fewest filters, the first of them.
                 var reason = rows.Select(c => HardFilter(r, c)!).OrderBy(f => f.Length).First();
-                result.Add(new Exclusion(rows.Key, reason));
+                result.Add(new Exclusion(rows.Key, ExclusionKind.HardFilter, reason));
                 continue;
             }
 
@@ -248,7 +248,7 @@ internal sealed class Problem
             {
                 var others = feasible.SelectMany(c => takers[c] ?? []).Where(o => o != r).Distinct().Select(o => $"{Requests[o].Pseudonym}, {Requests[o].Priority}").ToArray();
                 var places = feasible.Sum(c => Free[c]);
-                result.Add(new Exclusion(rows.Key, others.Length == 0
+                result.Add(new Exclusion(rows.Key, ExclusionKind.TakenByOthers, others.Length == 0
                     ? "no free place left for this household"
                     : $"its {(places == 1 ? "one place" : $"{places} free places")} went to {string.Join("; ", others)}"));
                 continue;
@@ -257,19 +257,19 @@ internal sealed class Problem
             var best = roomy.OrderByDescending(c => FitOf(r, c)).First();
             if (Cost[best] > 0 && fund is { } f && f < Cost[best] && (chosen < 0 || Cost[chosen] == 0 || FitOf(r, best) > FitOf(r, chosen)))
             {
-                result.Add(new Exclusion(rows.Key, "needs Special Fund support and the Fund's available money is planned for other placements"));
+                result.Add(new Exclusion(rows.Key, ExclusionKind.FundExhausted, "needs Special Fund support and the Fund's available money is planned for other placements"));
             }
             else if (chosen >= 0 && FitOf(r, best) < FitOf(r, chosen))
             {
-                result.Add(new Exclusion(rows.Key, $"fits less well than {chosenState} (fit {FitOf(r, best)} against {FitOf(r, chosen)})"));
+                result.Add(new Exclusion(rows.Key, ExclusionKind.Outranked, $"fits less well than {chosenState} (fit {FitOf(r, best)} against {FitOf(r, chosen)})"));
             }
             else if (chosen >= 0)
             {
-                result.Add(new Exclusion(rows.Key, $"fits as well as {chosenState}; {chosenState} chosen for a fairer spread across States, lower cost or, last, by code"));
+                result.Add(new Exclusion(rows.Key, ExclusionKind.Outranked, $"fits as well as {chosenState}; {chosenState} chosen for a fairer spread across States, lower cost or, last, by code"));
             }
             else
             {
-                result.Add(new Exclusion(rows.Key, "not planned within the solver's time limit"));
+                result.Add(new Exclusion(rows.Key, ExclusionKind.Outranked, "not planned within the solver's time limit"));
             }
         }
 

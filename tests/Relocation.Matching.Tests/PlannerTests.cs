@@ -21,8 +21,8 @@ public sealed class PlannerTests
         Assert.Null(greedy.For("0434").StateCode);
         Assert.Equal("SWE", plan.For("0433").StateCode);
         Assert.Equal("NOR", plan.For("0434").StateCode);
-        Assert.Contains(new Exclusion("NOR", "its one place went to W-0434, Emergency"), plan.For("0433").Excluded);
-        Assert.Contains(new Exclusion("SWE", "no medical care available"), plan.For("0434").Excluded);
+        Assert.Contains(new Exclusion("NOR", ExclusionKind.TakenByOthers, "its one place went to W-0434, Emergency"), plan.For("0433").Excluded);
+        Assert.Contains(new Exclusion("SWE", ExclusionKind.HardFilter, "no medical care available"), plan.For("0434").Excluded);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class PlannerTests
         Assert.Equal(1, greedy.Placements.Count(p => p.IsPlaced));
         Assert.Equal("MLI", plan.For("1").StateCode);
         Assert.Equal("FRA", plan.For("2").StateCode);
-        Assert.Contains(new Exclusion("MLI", "takes households of at most 2; this one is 5"), plan.For("2").Excluded);
+        Assert.Contains(new Exclusion("MLI", ExclusionKind.HardFilter, "takes households of at most 2; this one is 5"), plan.For("2").Excluded);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class PlannerTests
         var plans = Enumerable.Range(0, 3).SelectMany(_ => new[] { Planner.Solve(forward, Options), Planner.Solve(backward, Options) }).ToArray();
 
         Assert.All(plans, p => Assert.Equal("ARG", p.For("1").StateCode));
-        Assert.Contains(new Exclusion("BEL", "fits as well as ARG; ARG chosen for a fairer spread across States, lower cost or, last, by code"), plans[0].For("1").Excluded);
+        Assert.Contains(new Exclusion("BEL", ExclusionKind.Outranked, "fits as well as ARG; ARG chosen for a fairer spread across States, lower cost or, last, by code"), plans[0].For("1").Excluded);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class PlannerTests
         var plan = Planner.Solve(input, Options);
 
         Assert.False(plan.For("1").IsPlaced);
-        Assert.Equal(new Exclusion("NOR", "withdrew from this person"), Assert.Single(plan.For("1").Excluded));
+        Assert.Equal(new Exclusion("NOR", ExclusionKind.HardFilter, "withdrew from this person"), Assert.Single(plan.For("1").Excluded));
     }
 
     [Fact]
