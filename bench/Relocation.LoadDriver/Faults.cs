@@ -9,17 +9,20 @@ namespace Relocation.LoadDriver;
 /// <summary>
 /// The fault-injection harness at full length (issue 10): 200 SIGKILLs of the local host by default, each printed
 /// as it happens, then the table for bench/README.md. The engine's visibility timeout defaults to the host's (30 s);
-/// <c>--visibility</c> sets another.
+/// <c>--visibility</c> sets another; <c>--storage-kill-every n</c> also SIGKILLs Azurite at every n-th kill.
 /// </summary>
 internal static class Faults
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var kills = args.Length > 0 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : 200;
-        var visibility = args.SkipWhile(a => a != "--visibility").Skip(1).FirstOrDefault();
+        var visibility = Option(args, "--visibility");
+        var storageEvery = Option(args, "--storage-kill-every") is { } every ? int.Parse(every, CultureInfo.InvariantCulture) : 0;
         var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
         FaultReport report;
-        await using (var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None))
+        var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None);
+        var harness = (FaultHarness?)null;
+        try
         {
             await using var host = new LocalHostProcess(azurite.ConnectionString);
             if (visibility is not null)
@@ -29,11 +32,22 @@ internal static class Faults
 
             await host.StartAsync();
             var started = DateTime.UtcNow;
-            report = await new FaultHarness(azurite, host, line => Console.WriteLine($"{DateTime.UtcNow - started:hh\\:mm\\:ss} {line}")).RunAsync(kills, seed: 200, CancellationToken.None);
+            harness = new FaultHarness(azurite, host, line => Console.WriteLine($"{DateTime.UtcNow - started:hh\\:mm\\:ss} {line}"));
+            report = await harness.RunAsync(kills, seed: 200, CancellationToken.None, storageEvery);
+        }
+        finally
+        {
+            // After a storage kill the harness runs a new emulator: stop whichever is running now.
+            await (harness?.Storage ?? azurite).DisposeAsync();
         }
 
         Console.WriteLine();
         Console.WriteLine(report.Table());
+        foreach (var loss in report.LostByEmulator)
+        {
+            Console.WriteLine($"LOST BY THE EMULATOR: {loss}");
+        }
+
         foreach (var violation in report.Violations)
         {
             Console.WriteLine($"VIOLATION: {violation}");
@@ -50,4 +64,6 @@ internal static class Faults
 
         return report.StepsLost == 0 && report.Violations.Count == 0 ? 0 : 1;
     }
+
+    private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 }

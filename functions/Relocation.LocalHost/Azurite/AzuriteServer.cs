@@ -13,13 +13,17 @@ public sealed class AzuriteServer : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly SupervisedProcess? _process;
+    private readonly string? _repositoryRoot;
+    private readonly string? _dataDirectory;
 
-    private AzuriteServer(int blobPort, int queuePort, int tablePort, SupervisedProcess? process)
+    private AzuriteServer(int blobPort, int queuePort, int tablePort, SupervisedProcess? process, string? repositoryRoot = null, string? dataDirectory = null)
     {
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
         _process = process;
+        _repositoryRoot = repositoryRoot;
+        _dataDirectory = dataDirectory;
     }
 
     public int BlobPort { get; }
@@ -58,8 +62,22 @@ public sealed class AzuriteServer : IAsyncDisposable
     public static Task<bool> IsListeningAsync(int port) => AnswersAsync(port);
 
     /// <summary>Starts a private Azurite on free ports: files under <paramref name="dataDirectory"/>, or in memory when it is null.</summary>
-    public static Task<AzuriteServer> StartOnFreePortsAsync(string repositoryRoot, string? dataDirectory, TextWriter log, CancellationToken cancellationToken) =>
-        StartAsync(repositoryRoot, dataDirectory, FreePort(), FreePort(), FreePort(), log, cancellationToken);
+    public static async Task<AzuriteServer> StartOnFreePortsAsync(string repositoryRoot, string? dataDirectory, TextWriter log, CancellationToken cancellationToken)
+    {
+        // A port found free can be taken by another process (parallel test assemblies) before Azurite binds it: then
+        // Azurite exits at once and the start is tried again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(repositoryRoot, dataDirectory, FreePort(), FreePort(), FreePort(), log, cancellationToken);
+            }
+            catch (AzuriteStartException ex) when (attempt < 3 && ex.Exited)
+            {
+                await log.WriteLineAsync($"{ex.Message} Trying other ports.");
+            }
+        }
+    }
 
     public static async Task<AzuriteServer> StartAsync(string repositoryRoot, string? dataDirectory, int blobPort, int queuePort, int tablePort, TextWriter log, CancellationToken cancellationToken)
     {
@@ -105,11 +123,13 @@ public sealed class AzuriteServer : IAsyncDisposable
             await File.WriteAllTextAsync(OwnerFile(dataDirectory), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{process.Id} {Environment.ProcessId}"), cancellationToken);
         }
 
-        var server = new AzuriteServer(blobPort, queuePort, tablePort, process);
-        if (!await process.WaitForPortsAsync([blobPort, queuePort, tablePort], TimeSpan.FromSeconds(30), cancellationToken))
+        var server = new AzuriteServer(blobPort, queuePort, tablePort, process, repositoryRoot, dataDirectory);
+        // 60 s: on a 2-core machine under a full parallel test run Node alone can take tens of seconds to start.
+        if (!await process.WaitForPortsAsync([blobPort, queuePort, tablePort], TimeSpan.FromSeconds(60), cancellationToken))
         {
+            var exited = process.HasExited;
             await server.DisposeAsync();
-            throw new InvalidOperationException($"Azurite did not start on ports {blobPort}-{tablePort}.");
+            throw new AzuriteStartException($"Azurite did not start on ports {blobPort}-{tablePort}{(exited ? " (it exited)" : string.Empty)}.", exited);
         }
 
         return server;
@@ -224,6 +244,22 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public static int FreePort() => SupervisedProcess.FreePort();
 
+    /// <summary>
+    /// Fault injection: SIGKILLs this Azurite (it saves nothing, as on a power loss; it loses what it wrote since its
+    /// last autosave, up to 5 s) and starts a new one on the same ports and files. The caller disposes the new one.
+    /// </summary>
+    public async Task<AzuriteServer> KillUngracefullyAndRestartAsync(TextWriter log, CancellationToken cancellationToken)
+    {
+        if (_process is null || _repositoryRoot is null || _dataDirectory is null)
+        {
+            throw new InvalidOperationException("Only an Azurite this object started on a data folder can be killed and restarted.");
+        }
+
+        await _process.KillChildUngracefullyAsync();
+        await _process.DisposeAsync();
+        return await StartAsync(_repositoryRoot, _dataDirectory, BlobPort, QueuePort, TablePort, log, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)
@@ -233,4 +269,10 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     private static Task<bool> AnswersAsync(int port) => SupervisedProcess.IsListeningAsync(port);
+}
+
+/// <summary>Azurite did not answer on its ports; <see cref="Exited"/> when it stopped (a port was taken) rather than hung.</summary>
+public sealed class AzuriteStartException(string message, bool exited) : InvalidOperationException(message)
+{
+    public bool Exited { get; } = exited;
 }

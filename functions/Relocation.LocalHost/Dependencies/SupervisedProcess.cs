@@ -151,6 +151,27 @@ public sealed class SupervisedProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILLs the supervised child itself (not its watchdog), as a power loss would: it saves nothing. The watchdog
+    /// sees it gone and exits. For fault injection only.
+    /// </summary>
+    public async Task KillChildUngracefullyAsync()
+    {
+        using (var kill = Process.Start("pkill", ["-KILL", "-P", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
     /// <summary>SIGTERM through the watchdog, then SIGKILL after 10 s.</summary>
     public async ValueTask DisposeAsync()
     {

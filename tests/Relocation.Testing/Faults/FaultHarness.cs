@@ -26,15 +26,27 @@ public sealed record FaultReport(
     int Postings,
     IReadOnlyList<string> Violations)
 {
+    /// <summary>Ungraceful (SIGKILL) kills of the storage emulator among <see cref="Kills"/>.</summary>
+    public int StorageKills { get; init; }
+
+    /// <summary>Acknowledged probe writes the emulator no longer had after its restarts (one every 50 ms).</summary>
+    public int ProbeWritesLost { get; init; }
+
+    /// <summary>The longest stretch of acknowledged writes one storage kill lost, in ms.</summary>
+    public double LossWindowMaxMs { get; init; }
+
+    /// <summary>What the emulator's own losses took (answered receipts, steps), told apart from product violations.</summary>
+    public IReadOnlyList<string> LostByEmulator { get; init; } = [];
+
     public double RecoveryP50 => RecoveryMs.Count == 0 ? 0 : RecoveryMs.Order().ElementAt(RecoveryMs.Count / 2);
 
     public double RecoveryMax => RecoveryMs.Count == 0 ? 0 : RecoveryMs.Max();
 
     public string Table() =>
-        "| kills | steps in flight at the kills | recovered | recovery p50 | recovery max | lost | steps accepted in all | postings |\n" +
-        "|---|---|---|---|---|---|---|---|\n" +
+        "| kills | of which storage (SIGKILL) | steps in flight at the kills | recovered | recovery p50 | recovery max | lost | steps accepted in all | postings | acknowledged writes the emulator lost (longest window) |\n" +
+        "|---|---|---|---|---|---|---|---|---|---|\n" +
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"| {Kills} | {StepsInFlight} | {StepsRecovered} | {RecoveryP50 / 1000:0.0} s | {RecoveryMax / 1000:0.0} s | {StepsLost} | {AcceptedSteps} | {Postings} |");
+            $"| {Kills} | {StorageKills} | {StepsInFlight} | {StepsRecovered} | {RecoveryP50 / 1000:0.0} s | {RecoveryMax / 1000:0.0} s | {StepsLost} | {AcceptedSteps} | {Postings} | {ProbeWritesLost} probe writes ({LossWindowMaxMs / 1000:0.0} s) |");
 }
 
 /// <summary>
@@ -48,6 +60,7 @@ public sealed record FaultReport(
 /// </summary>
 public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, Action<string> log)
 {
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(50);
     private const decimal Cost = 100m;
     private static readonly string Admin = TestTokens.For(Roles.RegistryAdmin, subject: "harness-admin");
     private static readonly string Vwu = TestTokens.For(Roles.VwuOfficer, subject: "harness-vwu");
@@ -57,26 +70,58 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
     private static readonly string[] AgreementCycle = ["Signed", "EnteredIntoForce", "Suspended", "Resumed", "Suspended", "Resumed", "Terminated"];
 
     private readonly List<string> _agreements = [];
+    private readonly Dictionary<string, DateTimeOffset> _createdAt = new(StringComparer.Ordinal);
     private readonly List<(string Id, bool Fund, bool Cancel)> _cases = [];
     private readonly HashSet<string> _receiptKeys = [];
     private readonly HashSet<string> _attemptedReceiptKeys = [];
+    private readonly List<DateTimeOffset> _receiptAnsweredAt = [];
+    private readonly List<DateTimeOffset> _storageKilledAt = [];
+    private AzuriteServer _azurite = azurite;
+    private long _probeAcked;
     private int _receiptAttempts;
     private int _accepted;
     private int _places;
 
-    public async Task<FaultReport> RunAsync(int kills, int seed, CancellationToken cancellationToken)
+    /// <summary>The emulator now running: after a storage kill it is a new one, which the caller disposes.</summary>
+    public AzuriteServer Storage => _azurite;
+
+    /// <param name="kills">Host kills (SIGKILL), each followed by a restart.</param>
+    /// <param name="seed">Drives the kill instants and the drivers' choices.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <param name="storageKillEvery">Every n-th kill also SIGKILLs the storage emulator (0: never). It must have been started on a data folder.</param>
+    public async Task<FaultReport> RunAsync(int kills, int seed, CancellationToken cancellationToken, int storageKillEvery = 0)
     {
         var random = new Random(seed);
         await SetUpAsync();
-        int inFlight = 0, recovered = 0, lost = 0;
+        int inFlight = 0, recovered = 0, lost = 0, probeLost = 0;
+        double lossWindowMax = 0;
         var recoveries = new List<double>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var drivers = Task.WhenAll(Enumerable.Range(0, 3).Select(d => DriveAsync(d, seed + d, stop.Token)));
+        var probe = storageKillEvery > 0 ? ProbeAsync(stop.Token) : Task.CompletedTask;
         for (var kill = 1; kill <= kills; kill++)
         {
             await Task.Delay(random.Next(300, 2500), cancellationToken);
+            var storageKill = storageKillEvery > 0 && kill % storageKillEvery == 0;
             await host.KillAsync();
             var killedAt = DateTimeOffset.UtcNow;
+            if (storageKill)
+            {
+                // Right behind the host, before the emulator's next autosave: what it acknowledged since its last save is gone.
+                var acked = Interlocked.Read(ref _probeAcked);
+                _azurite = await _azurite.KillUngracefullyAndRestartAsync(TextWriter.Null, cancellationToken);
+                lock (_storageKilledAt)
+                {
+                    _storageKilledAt.Add(killedAt);
+                }
+
+                var kept = await ProbeSavedAsync();
+                var gone = (int)Math.Max(0, acked - kept);
+                probeLost += gone;
+                lossWindowMax = Math.Max(lossWindowMax, gone * ProbeInterval.TotalMilliseconds);
+                log($"kill {kill}: storage SIGKILLed too; it lost {gone} acknowledged probe write(s), about {gone * ProbeInterval.TotalMilliseconds:0} ms");
+            }
+
             var pending = await PendingAsync(killedAt);
             inFlight += pending.Count;
             await host.StartAsync(cancellationToken);
@@ -101,9 +146,56 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
 
         await stop.CancelAsync();
         await drivers;
-        var violations = await CheckInvariantsAsync();
+        await probe;
+        var (violations, lostByEmulator) = await CheckInvariantsAsync();
         var postings = (await LedgerAsync()).Count;
-        return new FaultReport(kills, inFlight, recovered, recoveries, lost, _accepted, postings, violations);
+        return new FaultReport(kills, inFlight, recovered, recoveries, lost, _accepted, postings, violations)
+        {
+            StorageKills = _storageKilledAt.Count,
+            ProbeWritesLost = probeLost,
+            LossWindowMaxMs = lossWindowMax,
+            LostByEmulator = lostByEmulator,
+        };
+    }
+
+    /// <summary>Upserts one row with a rising number every 50 ms and remembers the last one storage acknowledged.</summary>
+    private async Task ProbeAsync(CancellationToken stop)
+    {
+        var table = new TableClient(_azurite.ConnectionString, "HarnessProbe");
+        long next = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await table.CreateIfNotExistsAsync(CancellationToken.None);
+                while (!stop.IsCancellationRequested)
+                {
+                    next++;
+                    await table.UpsertEntityAsync(new TableEntity("probe", "last") { ["Seq"] = next }, TableUpdateMode.Replace, CancellationToken.None);
+                    Interlocked.Exchange(ref _probeAcked, next);
+                    await Task.Delay(ProbeInterval, CancellationToken.None);
+                }
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException or AggregateException)
+            {
+                // Storage is down: write again once it is back.
+                await Task.Delay(ProbeInterval, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<long> ProbeSavedAsync()
+    {
+        var table = new TableClient(_azurite.ConnectionString, "HarnessProbe");
+        try
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>("probe", "last");
+            return row.HasValue ? row.Value!.GetInt64("Seq") ?? 0 : 0;
+        }
+        catch (Azure.RequestFailedException)
+        {
+            return 0;
+        }
     }
 
     private async Task SetUpAsync()
@@ -146,6 +238,7 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
                                 lock (_agreements)
                                 {
                                     _agreements.Add(agreement!);
+                                    _createdAt[agreement!] = DateTimeOffset.UtcNow;
                                 }
                             }
                         }
@@ -183,6 +276,7 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
                             lock (_receiptKeys)
                             {
                                 _receiptKeys.Add(receiptKey);
+                                _receiptAnsweredAt.Add(DateTimeOffset.UtcNow);
                             }
 
                             receiptKey = null;
@@ -223,6 +317,11 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
             lock (_cases)
             {
                 _cases.Add(next);
+            }
+
+            lock (_agreements)
+            {
+                _createdAt[next.Item1] = DateTimeOffset.UtcNow;
             }
 
             return next;
@@ -272,7 +371,7 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
     /// <summary>The steps recorded (in the pending-step index) before <paramref name="before"/> and not applied yet.</summary>
     private async Task<HashSet<string>> PendingAsync(DateTimeOffset before)
     {
-        var table = new TableClient(azurite.ConnectionString, "PendingSteps");
+        var table = new TableClient(_azurite.ConnectionString, "PendingSteps");
         var set = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in table.QueryAsync<TableEntity>())
         {
@@ -285,9 +384,10 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
         return set;
     }
 
-    private async Task<List<string>> CheckInvariantsAsync()
+    private async Task<(List<string> Violations, List<string> LostByEmulator)> CheckInvariantsAsync()
     {
         var violations = new List<string>();
+        var lostByEmulator = new List<string>();
 
         // Every step accepted before the end is applied within 60 s, and every case ends terminal or waiting.
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -303,7 +403,11 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
 
         foreach (var id in _agreements)
         {
-            var view = await SendOkAsync(HttpMethod.Get, $"agreements/{id}", Admin, null);
+            if (await FindAsync($"agreements/{id}", Admin, id, lostByEmulator, violations) is not { } view)
+            {
+                continue;
+            }
+
             if (view.GetProperty("pendingEvents").GetInt32() != 0)
             {
                 violations.Add($"agreement {id} has {view.GetProperty("pendingEvents").GetInt32()} event(s) never applied");
@@ -312,7 +416,11 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
 
         foreach (var (id, _, _) in _cases)
         {
-            var view = await SendOkAsync(HttpMethod.Get, $"relocations/{id}", Vwu, null);
+            if (await FindAsync($"relocations/{id}", Vwu, id, lostByEmulator, violations) is not { } view)
+            {
+                continue;
+            }
+
             var status = view.GetProperty("status").GetString();
             if (status is not ("Relocated" or "Cancelled" or "Escalated" or "AwaitingOffers" or "OfferAccepted" or "Submitted"))
             {
@@ -351,17 +459,50 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
             .GroupBy(p => p.RelocationId).Where(g => g.Count() > 1).Select(g => $"case {g.Key} has {g.Count()} commitments"));
         // Every key answered is posted once; a key retried after a kill is posted at most once.
         var receipts = postings.Count(p => p.Kind == PostingKind.Receipt && p.DonorStateCode == "SWE");
-        if (receipts < _receiptKeys.Count || receipts > _attemptedReceiptKeys.Count)
+        // A receipt answered in the last seconds before a storage SIGKILL can be gone with the emulator's unsaved writes:
+        // that is the emulator's loss (Azure Storage does not lose an acknowledged write), counted apart; any more is ours.
+        var atRisk = _receiptAnsweredAt.Count(at => _storageKilledAt.Any(k => at <= k && at > k - TimeSpan.FromSeconds(6)));
+        var missing = _receiptKeys.Count - receipts;
+        if (missing > 0 && missing <= atRisk)
+        {
+            lostByEmulator.Add($"{missing} answered receipt(s) of {atRisk} answered within 6 s before a storage kill");
+        }
+        else if (receipts < _receiptKeys.Count || receipts > _attemptedReceiptKeys.Count)
         {
             violations.Add($"{receipts} receipts posted for {_receiptKeys.Count} answered and {_attemptedReceiptKeys.Count} distinct keys tried ({_receiptAttempts} attempts)");
         }
 
-        return violations;
+        return (violations, lostByEmulator);
+    }
+
+    /// <summary>
+    /// Reads what the harness created; one that is gone is the emulator's loss when it was created in the 6 s before a
+    /// storage kill (it saves every 5 s), and a violation otherwise.
+    /// </summary>
+    private async Task<JsonElement?> FindAsync(string path, string token, string id, List<string> lostByEmulator, List<string> violations)
+    {
+        using var response = await host.Http.SendAsync(LocalHostProcess.Request(HttpMethod.Get, path, token));
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            return await SendOkAsync(HttpMethod.Get, path, token, null);
+        }
+
+        var created = _createdAt[id];
+        if (_storageKilledAt.Any(k => created <= k && created > k - TimeSpan.FromSeconds(6)))
+        {
+            lostByEmulator.Add($"{path}: answered 201 {created:HH:mm:ss.fff}, gone with the emulator's unsaved writes");
+        }
+        else
+        {
+            violations.Add($"{path} is gone");
+        }
+
+        return null;
     }
 
     private async Task<IReadOnlyList<Posting>> LedgerAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataStorage"] = azurite.ConnectionString }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataStorage"] = _azurite.ConnectionString }).Build();
         await using var services = new ServiceCollection().AddRelocationStorage(configuration).BuildServiceProvider();
         var ledger = services.GetRequiredService<IFundLedger>();
         var postings = new List<Posting>();
