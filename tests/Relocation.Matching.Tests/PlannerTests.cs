@@ -117,3 +117,21 @@ public sealed class PlannerTests
         Assert.Contains("speaks en", why);
     }
 }
+
+public sealed class CapacityGapsTests
+{
+    [Fact]
+    public void Compute_MedicalDemandBeyondPlaces_GapAndUnplacedShown()
+    {
+        var input = Input(
+            [Req("1", RelocationPriority.Emergency, household: 2, medical: true), Req("2", RelocationPriority.Urgent, household: 2, medical: true, minutes: 1)],
+            [Cap("c-nor", "NOR", places: 2, medical: true), Cap("c-swe", "SWE", places: 4)]);
+
+        var gaps = CapacityGaps.Compute(input, Planner.Solve(input, Options));
+
+        var medical = Assert.Single(gaps, g => g.Dimension == "medicalCare");
+        Assert.Equal((2, 4, 2, 1, 2), (medical.Requests, medical.Persons, medical.FreePlaces, medical.Unplaced, medical.Gap));
+        var pairs = Assert.Single(gaps, g => g.Dimension == "householdSize" && g.Value == "2");
+        Assert.Equal((4, 6), (pairs.Persons, pairs.FreePlaces));
+    }
+}

@@ -46,7 +46,7 @@ public sealed class StartRelocationRoundActivity(
             // Matching v2: the whole open set is planned; this round asks the State planned for this case first and
             // never one whose places are planned for another open case. A rerun after a crash finds the round recorded
             // above and plans nothing.
-            var planned = await _planning.PlanAsync(relocation, now, CancellationToken.None);
+            var planned = await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None);
             var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSize);
             var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
             var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();

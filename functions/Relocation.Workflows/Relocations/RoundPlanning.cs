@@ -28,9 +28,22 @@ public sealed class RoundPlanning(
     /// <summary>A round opening waits at most this long for the solver; the greedy plan is used after it.</summary>
     public static readonly PlannerOptions Options = new() { Workers = 1, DeterministicSeconds = 2.0, WallClockSeconds = 5.0 };
 
-    public async Task<CasePlan> PlanAsync(RelocationCase subject, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Plans the open set with <paramref name="subject"/> in it. <paramref name="opening"/>: the subject is about to open
+    /// a round, so every State it asked before is excluded (and left out of its ranking); otherwise only closed rounds'.
+    /// </summary>
+    public async Task<CasePlan> PlanAsync(RelocationCase subject, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        var (plan, context) = await PlanOpenSetAsync(subject, now, opening, cancellationToken);
+        var asked = opening ? subject.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+        var ranked = CandidateRanker.Rank(CaseUpdates.RankingRequestFor(subject), context.Capacities, context.States, context.StatesWithAgreementInForce[subject.Facts.Kind], asked, now);
+        return new CasePlan(ranked, plan.For(subject.Id), plan);
+    }
+
+    /// <summary>The plan of every open case (and of <paramref name="subject"/>, when given), with what it was made from.</summary>
+    public async Task<(Plan Plan, PlanningInput Input)> PlanOpenSetAsync(RelocationCase? subject, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
+    {
         var open = await OpenCasesAsync(subject, now, cancellationToken);
         var allStates = (await states.ListAsync(cancellationToken)).ToDictionary(s => s.Code, StringComparer.Ordinal);
         var inForce = (await agreements.ListAsync(cancellationToken)).Where(a => a.Status == AgreementStatus.InForce).ToArray();
@@ -38,18 +51,15 @@ public sealed class RoundPlanning(
             k => k,
             k => (IReadOnlySet<string>)inForce.Where(a => a.Details.Type == TypeFor(k)).Select(a => a.Details.StateCode).ToHashSet(StringComparer.Ordinal));
         var rows = await capacities.ListAllAsync(cancellationToken);
-
-        var requests = open.Select(c => ToPlanRequest(c, c.Id == subject.Id)).ToArray();
-        var plan = Planner.Solve(new PlanningInput(requests, rows, allStates, byKind, now), Options);
-        var asked = subject.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).ToHashSet(StringComparer.Ordinal);
-        var ranked = CandidateRanker.Rank(CaseUpdates.RankingRequestFor(subject), rows, allStates, byKind[subject.Facts.Kind], asked, now);
-        return new CasePlan(ranked, plan.For(subject.Id), plan);
+        var requests = open.Select(c => ToPlanRequest(c, opening && c.Id == subject?.Id)).ToArray();
+        var input = new PlanningInput(requests, rows, allStates, byKind, now);
+        return (Planner.Solve(input, Options), input);
     }
 
     /// <summary>The open cases, the subject first; each index line point-read so the facts are the case row's.</summary>
-    private async Task<List<RelocationCase>> OpenCasesAsync(RelocationCase subject, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<RelocationCase>> OpenCasesAsync(RelocationCase? subject, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var open = new List<RelocationCase> { subject };
+        var open = subject is null ? [] : new List<RelocationCase> { subject };
         if (caseload is null)
         {
             return open;
@@ -61,7 +71,7 @@ public sealed class RoundPlanning(
             do
             {
                 var lines = await caseload.ListAsync(new CaseloadQuery(status, null, null, now, page, 200), cancellationToken);
-                foreach (var line in lines.Items.Where(l => l.Id != subject.Id))
+                foreach (var line in lines.Items.Where(l => l.Id != subject?.Id))
                 {
                     if (open.Count >= MaxOpenSet)
                     {
