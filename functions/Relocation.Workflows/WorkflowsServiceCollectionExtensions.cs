@@ -24,6 +24,7 @@ public static class WorkflowsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<StepReconcilerOptions>().Bind(configuration.GetSection(StepReconcilerOptions.SectionName));
         services.AddSingleton<RelocationCommands>();
+        services.AddSingleton<CaseDecisionSignal>();
         services.AddSingleton<StepReconciler>();
         services.AddSingleton<Notifications.CapacityStaleReminders>();
         foreach (var activity in WorkflowCatalog.Activities)

@@ -26,11 +26,46 @@ public sealed class CloseRelocationRoundFunction(CloseRelocationRoundActivity ac
         activity.RunAsync(new FunctionsActivityContext(nameof(CloseRelocationRoundActivity), context), input);
 }
 
-public sealed class AcceptRelocationOfferFunction(AcceptRelocationOfferActivity activity)
+public sealed class PlanAcceptanceFunction(PlanAcceptanceActivity activity)
 {
-    [Function(nameof(AcceptRelocationOfferActivity))]
-    public Task<bool> Run([ActivityTrigger] AcceptanceStep input, FunctionContext context) =>
-        activity.RunAsync(new FunctionsActivityContext(nameof(AcceptRelocationOfferActivity), context), input);
+    [Function(nameof(PlanAcceptanceActivity))]
+    public Task<AcceptancePlan> Run([ActivityTrigger] AcceptanceStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(PlanAcceptanceActivity), context), input);
+}
+
+public sealed class HoldPlacesFunction(HoldPlacesActivity activity)
+{
+    [Function(nameof(HoldPlacesActivity))]
+    public Task<SagaStepResult> Run([ActivityTrigger] PlacesStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(HoldPlacesActivity), context), input);
+}
+
+public sealed class ReleasePlacesFunction(ReleasePlacesActivity activity)
+{
+    [Function(nameof(ReleasePlacesActivity))]
+    public Task<bool> Run([ActivityTrigger] PlacesStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReleasePlacesActivity), context), input);
+}
+
+public sealed class CommitFundsFunction(CommitFundsActivity activity)
+{
+    [Function(nameof(CommitFundsActivity))]
+    public Task<SagaStepResult> Run([ActivityTrigger] FundStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(CommitFundsActivity), context), input);
+}
+
+public sealed class ReleaseFundsFunction(ReleaseFundsActivity activity)
+{
+    [Function(nameof(ReleaseFundsActivity))]
+    public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReleaseFundsActivity), context), input);
+}
+
+public sealed class RecordAcceptanceFunction(RecordAcceptanceActivity activity)
+{
+    [Function(nameof(RecordAcceptanceActivity))]
+    public Task<bool> Run([ActivityTrigger] AcceptanceDecision input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(RecordAcceptanceActivity), context), input);
 }
 
 public sealed class NotifyRelocationStatesFunction(NotifyRelocationStatesActivity activity)

@@ -13,10 +13,13 @@ namespace Relocation.Workflows.Relocations;
 /// Acceptance, arrival and cancellation are numbered steps on the row, indexed as pending before the row is written
 /// (<see cref="IPendingSteps"/>), so the reconciler re-raises any whose event was lost.
 /// </summary>
-public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null)
+public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null, CaseDecisionSignal? decisions = null)
 {
     /// <summary>The meter of refused case commands (no ids or States as tags: counts only).</summary>
     public const string MeterName = "Relocation.Cases";
+
+    /// <summary>How often a waiting acceptance reads the row when no decision signal came (the saga ran on another instance).</summary>
+    private static readonly TimeSpan OtherInstancePoll = TimeSpan.FromSeconds(1);
 
     private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
     private static readonly System.Diagnostics.Metrics.Counter<long> RefusedCommands =
@@ -75,21 +78,28 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
             await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Acceptance, requestId, Sequence: relocation.LastStep?.Sequence), cancellationToken);
         }
 
+        // Woken by the saga's decision in this process; a decision recorded by another instance is read within a second.
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
+            var decided = decisions?.Next(id) ?? Task.Delay(50, cancellationToken);
             relocation = await CaseUpdates.FindAsync(relocations, id);
             if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == requestId)
             {
                 return (relocation, outcome);
             }
 
-            if (time.GetUtcNow() > deadline)
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
             {
+                decisions?.Forget(id, decided);
                 return (relocation, null);
             }
 
-            await Task.Delay(50, cancellationToken);
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(decided, Task.Delay(left < OtherInstancePoll ? left : OtherInstancePoll, stopWaiting.Token));
+            await stopWaiting.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

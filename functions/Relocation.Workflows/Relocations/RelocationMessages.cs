@@ -69,3 +69,28 @@ public static class RelocationInstance
     /// <summary>The instance id is the relocation id itself.</summary>
     public static string IdFor(string relocationId) => relocationId;
 }
+
+/// <summary>
+/// What an acceptance needs, read from the case once. <see cref="Decided"/> is set when a run before a crash already
+/// decided this request (the saga is not run again); <see cref="Refusal"/> when it can be refused before anything is held.
+/// </summary>
+public sealed record AcceptancePlan(
+    bool? Decided,
+    string? Refusal,
+    string StateCode,
+    string CapacityId,
+    int Places,
+    bool NeedsFundSupport,
+    long CostEurMinor);
+
+/// <summary>Places of one capacity row, for one case: held by the saga, released by its compensation.</summary>
+public sealed record PlacesStep(string RelocationId, string StateCode, string CapacityId, int Places);
+
+/// <summary>Money committed for one case.</summary>
+public sealed record FundStep(string RelocationId, long CostEurMinor);
+
+/// <summary>The outcome of one saga step: done, or refused with the reason VWU reads.</summary>
+public sealed record SagaStepResult(string? Refusal, string? CommitmentId = null);
+
+/// <summary>The saga's decision, recorded on the case (accepted when <see cref="Refusal"/> is null).</summary>
+public sealed record AcceptanceDecision(string RelocationId, string RequestId, string StateCode, string CapacityId, string? CommitmentId, string? Refusal);

@@ -79,7 +79,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 {
                     if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null)
                     {
-                        accepted = await context.CallActivityAsync<bool>(nameof(AcceptRelocationOfferActivity), new AcceptanceStep(id, step.RequestId), Retry);
+                        accepted = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId));
                     }
 
                     await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
@@ -142,6 +142,54 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The acceptance saga: hold the places, commit the money, record the decision. A step that is refused undoes the
+    /// steps before it, newest first; a decision that comes too late (the case was cancelled meanwhile) undoes both.
+    /// Every step and compensation is an activity keyed by the case, so a replay or a crash between them repeats nothing.
+    /// </summary>
+    private static async Task<bool> AcceptAsync(TaskOrchestrationContext context, AcceptanceStep acceptance)
+    {
+        var id = acceptance.RelocationId;
+        var plan = await context.CallActivityAsync<AcceptancePlan>(nameof(PlanAcceptanceActivity), acceptance, Retry);
+        if (plan.Decided is { } decided)
+        {
+            return decided;
+        }
+
+        var places = new PlacesStep(id, plan.StateCode, plan.CapacityId, plan.Places);
+        var refusal = plan.Refusal;
+        string? commitmentId = null;
+        if (refusal is null)
+        {
+            refusal = (await context.CallActivityAsync<SagaStepResult>(nameof(HoldPlacesActivity), places, Retry)).Refusal;
+            if (refusal is null && plan.NeedsFundSupport)
+            {
+                var commit = await context.CallActivityAsync<SagaStepResult>(nameof(CommitFundsActivity), new FundStep(id, plan.CostEurMinor), Retry);
+                (refusal, commitmentId) = (commit.Refusal, commit.CommitmentId);
+                if (refusal is not null)
+                {
+                    // Compensation: no money, so the places go back.
+                    await context.CallActivityAsync<bool>(nameof(ReleasePlacesActivity), places, Retry);
+                }
+            }
+        }
+
+        var accepted = await context.CallActivityAsync<bool>(nameof(RecordAcceptanceActivity),
+            new AcceptanceDecision(id, acceptance.RequestId, plan.StateCode, plan.CapacityId, commitmentId, refusal), Retry);
+        if (!accepted && refusal is null)
+        {
+            // Compensation: held and committed for a case that was cancelled meanwhile; undo both, newest first.
+            if (commitmentId is not null)
+            {
+                await context.CallActivityAsync<bool>(nameof(ReleaseFundsActivity), id, Retry);
+            }
+
+            await context.CallActivityAsync<bool>(nameof(ReleasePlacesActivity), places, Retry);
+        }
+
+        return accepted;
     }
 
     private static async Task<RelocationStatus> CancelAsync(TaskOrchestrationContext context, string id)

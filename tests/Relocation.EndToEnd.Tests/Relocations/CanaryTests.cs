@@ -99,7 +99,7 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
         Assert.All(durable.Concat(api), span => Assert.Equal(TraceId, span.TraceId));
         Assert.Equal(["AcceptRelocationOffer", "CreateRelocation", "PostRelocationResponse"], api.Select(span => span.Name).Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(durable, span => span.Name == "activity:StartRelocationRoundActivity");
-        Assert.Contains(durable, span => span.Name == "activity:AcceptRelocationOfferActivity");
+        Assert.Contains(durable, span => span.Name == "activity:HoldPlacesActivity");
         // The orchestration's start is a child of the API span of the request that created it.
         var create = Assert.Single(spans, span => span.Name == "CreateRelocation" && span.TraceId == TraceId);
         Assert.Contains(spans, span => span.Name.StartsWith("create_orchestration:", StringComparison.Ordinal) && span.ParentSpanId == create.SpanId);

@@ -51,7 +51,8 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         _host = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
-                .AddActivity<AcceptRelocationOfferActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
+                .AddActivity<PlanAcceptanceActivity>().AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
+                .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
                 .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
                 .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>(),

@@ -1,0 +1,141 @@
+using Microsoft.DurableTask;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Common;
+using Relocation.Domain.Outbox;
+using Relocation.Domain.Relocations;
+using Relocation.Workflows.Notifications;
+
+namespace Relocation.Workflows.Relocations;
+
+// The acceptance saga's steps. The orchestrator (RelocationOrchestrator.AcceptAsync) runs them in order and runs their
+// compensations; each step is idempotent by the case id, so a step run twice after a crash changes nothing.
+
+/// <summary>
+/// Reads the case for the acceptance it is about to carry out: which place, how many, whether money is needed. A
+/// request already decided (by a run that died before it finished) is told to VWU again and not carried out again.
+/// </summary>
+public sealed class PlanAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<AcceptanceStep, AcceptancePlan>
+{
+    public override async Task<AcceptancePlan> RunAsync(TaskActivityContext context, AcceptanceStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == input.RequestId)
+        {
+            await outbox.AddAsync(CaseNotices.AcceptanceOutcome(relocation, outcome, relocation.State.Accepted?.StateCode, time.GetUtcNow()), CancellationToken.None);
+            return new AcceptancePlan(outcome.Accepted, null, string.Empty, string.Empty, 0, false, 0);
+        }
+
+        if (relocation.State.PendingAcceptance is not { } pending || pending.RequestId != input.RequestId)
+        {
+            return new AcceptancePlan(false, null, string.Empty, string.Empty, 0, false, 0);
+        }
+
+        var asked = relocation.Rounds.SelectMany(r => r.Asked).Last(a => a.StateCode == pending.StateCode);
+        var offer = relocation.Offers.Last(o => o.StateCode == pending.StateCode && o.Decision == OfferDecision.Offer);
+        var refusal = asked.NeedsFundSupport && offer.EstimatedCostEurMinor is null
+            ? $"{pending.StateCode}'s place needs Special Fund support but its offer gives no estimated cost."
+            : null;
+        return new AcceptancePlan(null, refusal, pending.StateCode, asked.CapacityId, relocation.Facts.Household.Size, asked.NeedsFundSupport, offer.EstimatedCostEurMinor ?? 0);
+    }
+}
+
+/// <summary>Saga step 1: holds the household's places on the offered capacity row (once per case).</summary>
+public sealed class HoldPlacesActivity(ICapacityRepository capacities) : TaskActivity<PlacesStep, SagaStepResult>
+{
+    public override async Task<SagaStepResult> RunAsync(TaskActivityContext context, PlacesStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            await CaseUpdates.ChangeCapacityAsync(capacities, input.StateCode, input.CapacityId, c => c.Hold(input.RelocationId, input.Places));
+            return new SagaStepResult(null);
+        }
+        catch (ConflictException ex)
+        {
+            return new SagaStepResult($"{input.StateCode} cannot hold {input.Places} place(s) any more: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>Compensation of <see cref="HoldPlacesActivity"/>: releases what the case holds there (nothing held is fine).</summary>
+public sealed class ReleasePlacesActivity(ICapacityRepository capacities) : TaskActivity<PlacesStep, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, PlacesStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await CaseUpdates.ChangeCapacityAsync(capacities, input.StateCode, input.CapacityId, c => c.Release(input.RelocationId));
+        return true;
+    }
+}
+
+/// <summary>Saga step 2: commits the estimated cost in the Special Fund (once per case, by its commit key).</summary>
+public sealed class CommitFundsActivity(IRelocationFund fund) : TaskActivity<FundStep, SagaStepResult>
+{
+    public override async Task<SagaStepResult> RunAsync(TaskActivityContext context, FundStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            return new SagaStepResult(null, await fund.CommitAsync(input.RelocationId, input.CostEurMinor, CaseUpdates.CommitKey(input.RelocationId), CancellationToken.None));
+        }
+        catch (ConflictException ex)
+        {
+            return new SagaStepResult($"The Special Fund cannot cover {input.CostEurMinor / 100m:0.00} EUR: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>Compensation of <see cref="CommitFundsActivity"/>: releases the case's commitment (none is fine).</summary>
+public sealed class ReleaseFundsActivity(IRelocationFund fund) : TaskActivity<string, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
+    {
+        await fund.ReleaseAsync(input, CaseUpdates.ReleaseKey(input), CancellationToken.None);
+        return true;
+    }
+}
+
+/// <summary>
+/// Saga step 3: records the decision on the case and tells VWU. Accepted only if the case still awaits offers (it may
+/// have been cancelled meanwhile): then the answer is false and the orchestrator compensates steps 1 and 2.
+/// </summary>
+public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time, CaseDecisionSignal? decisions = null) : TaskActivity<AcceptanceDecision, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, AcceptanceDecision input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow();
+        var updated = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c =>
+        {
+            if (c.State.LastOutcome?.RequestId == input.RequestId)
+            {
+                return; // Recorded by a run that died after writing.
+            }
+
+            if (input.Refusal is not null)
+            {
+                c.RefuseAcceptance(input.RequestId, input.Refusal, now);
+            }
+            else if (c.Status == RelocationStatus.AwaitingOffers)
+            {
+                c.CompleteAcceptance(input.RequestId, input.CapacityId, input.CommitmentId, now);
+            }
+            else
+            {
+                c.RefuseAcceptance(input.RequestId, $"The request became {c.Status} meanwhile.", now);
+            }
+        });
+
+        if (updated.State.LastOutcome is not { } decided || decided.RequestId != input.RequestId)
+        {
+            return false;
+        }
+
+        // The waiting HTTP request, if it waits in this process, answers now rather than at its next look at the row.
+        decisions?.Raise(input.RelocationId);
+
+        await outbox.AddAsync(CaseNotices.AcceptanceOutcome(updated, decided, input.StateCode, now), CancellationToken.None);
+        return decided.Accepted;
+    }
+}
