@@ -63,7 +63,7 @@ public sealed record PlannerOptions
 /// <summary>How the plan was reached.</summary>
 public enum PlanOutcome
 {
-    /// <summary>Nothing to solve, or the greedy plan already reached the upper bound on placements and a trivial model.</summary>
+    /// <summary>Nothing to solve: no open request.</summary>
     Trivial = 1,
 
     /// <summary>CP-SAT proved both stages optimal.</summary>
