@@ -23,7 +23,7 @@ public static class ProblemDetailsMapper
     public static ApiResult Create(int status, string title, string? detail, string instance, string correlationId,
         IReadOnlyDictionary<string, string[]>? errors = null)
     {
-        var problem = new ProblemBody(
+        var problem = new Problem(
             $"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
             title,
             status,
@@ -35,7 +35,8 @@ public static class ProblemDetailsMapper
         return result with { ContentType = ApiResult.ProblemContentType };
     }
 
-    private sealed record ProblemBody(
+    /// <summary>An RFC 9457 problem: <c>errors</c> names each invalid field; <c>correlationId</c> finds the request in the logs.</summary>
+    public sealed record Problem(
         string Type,
         string Title,
         int Status,

@@ -53,8 +53,16 @@ public sealed class ApiRequest
     /// <summary>The Durable Task client: bound per call by the Functions shims, from DI in the local host.</summary>
     public DurableTaskClient Workflows => _workflows ?? Services.GetRequiredService<DurableTaskClient>();
 
-    /// <summary>The <c>If-Match</c> header without quotes handling: the value is the opaque version a GET answered as ETag.</summary>
-    public string? IfMatch => Http.Request.Headers.IfMatch.FirstOrDefault() is { Length: > 0 } v ? v : null;
+    /// <summary>
+    /// The <c>If-Match</c> header without quotes handling: the value is the opaque version a GET answered as ETag (a
+    /// table row's, <c>W/"datetime'…'"</c>). Any other value cannot match the current version, so it is a 412 here:
+    /// passed on, the storage service refuses it as malformed input and the caller got a 500.
+    /// </summary>
+    public string? IfMatch => Http.Request.Headers.IfMatch.FirstOrDefault() is { Length: > 0 } v
+        ? v == "*" || (v.StartsWith("W/\"datetime'", StringComparison.Ordinal) && v.EndsWith("'\"", StringComparison.Ordinal) && v.Length < 100)
+            ? v
+            : throw new PreconditionFailedException("If-Match is not the current version; read the resource again and send its ETag.")
+        : null;
 
     public string RouteValue(string name) =>
         _routeValues.TryGetValue(name, out var value) && value?.ToString() is { Length: > 0 } text

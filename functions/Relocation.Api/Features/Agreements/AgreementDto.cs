@@ -31,3 +31,9 @@ public sealed record AgreementDto(
 
 /// <summary>One step of an agreement's history.</summary>
 public sealed record AgreementHistoryDto(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string By, string Role, DateTimeOffset At, AgreementStatus? Status, string? RejectedBecause);
+
+/// <summary>The answer to registering an agreement: its id, status and where to follow it.</summary>
+public sealed record AgreementAcceptedDto(string Id, AgreementStatus Status, string StatusUrl);
+
+/// <summary>A stored agreement document.</summary>
+public sealed record DocumentStoredDto(string AgreementId, string Name, string ContentType, int Bytes);

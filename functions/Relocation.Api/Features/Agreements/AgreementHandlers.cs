@@ -37,7 +37,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         }
 
         await StartAsync(request.Workflows, id, request.Aborted);
-        return ApiResult.Accepted(new { id, status = agreement.Status, statusUrl = $"/api/agreements/{id}" }, $"/api/agreements/{id}");
+        return ApiResult.Accepted(new AgreementAcceptedDto(id, agreement.Status, $"/api/agreements/{id}"), $"/api/agreements/{id}");
     }
 
     public async Task<ApiResult> PostEventAsync(ApiRequest request)
@@ -134,7 +134,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         var agreement = await FindVisibleAsync(request, request.IdValue());
         var document = AgreementDocument.Create(request.RouteValue("name"), request.Http.Request.ContentType, request.Body);
         var etag = await documents.PutAsync(agreement.Id, document, request.Aborted);
-        return ApiResult.Json(201, new { agreementId = agreement.Id, name = document.Name, contentType = document.ContentType, bytes = document.Content.Length },
+        return ApiResult.Json(201, new DocumentStoredDto(agreement.Id, document.Name, document.ContentType, document.Content.Length),
             $"/api/agreements/{agreement.Id}/documents/{document.Name}", etag);
     }
 

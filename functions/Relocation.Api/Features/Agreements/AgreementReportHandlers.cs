@@ -23,15 +23,15 @@ internal sealed class AgreementReportHandlers(IAgreementRepository agreements, I
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Count(g, year) with { Region = g.Key })
             .ToArray();
-        return ApiResult.Ok(new { year, total = Count(all, year), byTypeAndArrangement, byRegion });
+        return ApiResult.Ok(new AgreementStatisticsDto(year, Count(all, year), byTypeAndArrangement, byRegion));
     }
 
-    private static YearCounts Count(IEnumerable<Agreement> agreements, int year)
+    private static AgreementYearCounts Count(IEnumerable<Agreement> agreements, int year)
     {
         var list = agreements.ToArray();
         int Events(AgreementEvent e) => list.Sum(a => a.History.Count(h => !h.Rejected && h.Event == e && h.Date.Year == year));
         var endOfYear = new DateOnly(year, 12, 31);
-        return new YearCounts(
+        return new AgreementYearCounts(
             null, null, null,
             Events(AgreementEvent.Signed),
             Events(AgreementEvent.EnteredIntoForce),
@@ -41,5 +41,10 @@ internal sealed class AgreementReportHandlers(IAgreementRepository agreements, I
             list.Count(a => a.StatusOn(endOfYear) == AgreementStatus.InForce));
     }
 
-    private sealed record YearCounts(string? Type, string? Arrangement, string? Region, int Signed, int EnteredIntoForce, int Suspended, int Terminated, int Expired, int InForceAtEnd);
 }
+
+/// <summary>The agreements report of one year.</summary>
+internal sealed record AgreementStatisticsDto(int Year, AgreementYearCounts Total, IReadOnlyList<AgreementYearCounts> ByTypeAndArrangement, IReadOnlyList<AgreementYearCounts> ByRegion);
+
+/// <summary>What happened in a year to a group of agreements (by type and arrangement, or by region), and how many were in force at its end.</summary>
+internal sealed record AgreementYearCounts(string? Type, string? Arrangement, string? Region, int Signed, int EnteredIntoForce, int Suspended, int Terminated, int Expired, int InForceAtEnd);

@@ -11,9 +11,15 @@ internal sealed class AuditRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<AuditHandlers>("QueryAudit", HttpMethods.Get, "audit", [Roles.Auditor],
-            (h, r) => h.QueryAsync(r), "The access and change log, newest first: ?subject=&from=&to=&page= (dates or date-times; default the last 30 days); every attempt, refused ones included."),
+            (h, r) => h.QueryAsync(r), "The access and change log, newest first: ?subject=&from=&to=&page= (dates or date-times; default the last 30 days); every attempt, refused ones included.")
+            .WithQuery<string>("subject", "Only entries of this caller (token subject).")
+            .WithQuery<string>("from", "From this date (2026-12-01) or date-time; 30 days before 'to' when left out.")
+            .WithQuery<string>("to", "Up to the end of this date or this date-time; now when left out.")
+            .WithQuery<string>("page", "The nextPage of the previous answer.")
+            .Produces<AuditPageDto>(),
         ApiRoute.For<AuditHandlers>("VerifyAudit", HttpMethods.Get, "audit/verify", [Roles.Auditor],
-            (h, r) => h.VerifyAsync(r), "Re-walks the audit log's hash chains and its anchors: {ok, checked, firstBreak?}."),
+            (h, r) => h.VerifyAsync(r), "Re-walks the audit log's hash chains and its anchors: {ok, checked, firstBreak?}.")
+            .Produces<AuditVerification>(),
     ];
 }
 
@@ -44,13 +50,13 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
         }
 
         var result = await audit.QueryAsync(new AuditQuery(subject, from, to, PageSize, page), request.Aborted);
-        return ApiResult.Ok(new { from, to, items = result.Items, nextPage = result.NextPage });
+        return ApiResult.Ok(new AuditPageDto(from, to, result.Items, result.NextPage));
     }
 
     public async Task<ApiResult> VerifyAsync(ApiRequest request)
     {
         var result = await audit.VerifyAsync(request.Aborted);
-        return ApiResult.Ok(new { ok = result.Ok, @checked = result.Checked, firstBreak = result.FirstBreak });
+        return ApiResult.Ok(result);
     }
 
     private static DateTimeOffset? Instant(ApiRequest request, string name, bool endOfDay)
@@ -72,3 +78,6 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
             : throw new DomainValidationException(name, $"'{name}' must be a date (2026-12-01) or an ISO 8601 date-time.");
     }
 }
+
+/// <summary>One page of the audit log, newest first, and the window it covers.</summary>
+internal sealed record AuditPageDto(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AuditEntry> Items, string? NextPage);

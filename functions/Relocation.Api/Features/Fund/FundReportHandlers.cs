@@ -14,7 +14,7 @@ internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider ti
 {
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
-        var input = request.ReadJson<ReportInput>();
+        var input = request.ReadJson<FundReportInput>();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         if (input.AsOf is { } asOf && (asOf < FundInput.Earliest || asOf > today.AddDays(1)))
         {
@@ -23,7 +23,7 @@ internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider ti
 
         var id = request.NewResourceId("fund-report");
         await FundReportInstance.StartAsync(request.Workflows, new FundReportRequest(id, input.AsOf), request.Aborted);
-        return ApiResult.Accepted(new { id, status = "Pending", statusUrl = StatusUrl(id) }, StatusUrl(id));
+        return ApiResult.Accepted(new FundReportDto(id, FundReportStatus.Pending, StatusUrl(id)), StatusUrl(id));
     }
 
     public async Task<ApiResult> GetAsync(ApiRequest request)
@@ -38,19 +38,12 @@ internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider ti
 
         if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
-            var status = instance.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated ? "Failed" : "Running";
-            return ApiResult.Ok(new { id, status });
+            var status = instance.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated ? FundReportStatus.Failed : FundReportStatus.Running;
+            return ApiResult.Ok(new FundReportDto(id, status));
         }
 
         var result = instance.ReadOutputAs<FundReportResult>()!;
-        return ApiResult.Ok(new
-        {
-            id,
-            status = "Completed",
-            asOf = result.AsOf,
-            csvUrl = $"{StatusUrl(id)}/csv",
-            xlsxUrl = $"{StatusUrl(id)}/xlsx",
-        });
+        return ApiResult.Ok(new FundReportDto(id, FundReportStatus.Completed, AsOf: result.AsOf, CsvUrl: $"{StatusUrl(id)}/csv", XlsxUrl: $"{StatusUrl(id)}/xlsx"));
     }
 
     public async Task<ApiResult> DownloadAsync(ApiRequest request, string format)
@@ -62,5 +55,19 @@ internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider ti
 
     private static string StatusUrl(string id) => $"/api/fund/reports/{id}";
 
-    internal sealed record ReportInput(DateOnly? AsOf);
+}
+
+/// <summary>A fund report to make: as of the end of <paramref name="AsOf"/>, or now.</summary>
+internal sealed record FundReportInput(DateOnly? AsOf);
+
+/// <summary>Where a fund report stands: the status URL when started, the download links once completed.</summary>
+internal sealed record FundReportDto(string Id, FundReportStatus Status, string? StatusUrl = null, DateOnly? AsOf = null, string? CsvUrl = null, string? XlsxUrl = null);
+
+/// <summary>A fund report's progress.</summary>
+internal enum FundReportStatus
+{
+    Pending = 1,
+    Running,
+    Completed,
+    Failed,
 }

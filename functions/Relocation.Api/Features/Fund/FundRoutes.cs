@@ -1,4 +1,6 @@
 using Relocation.Api.Routing;
+using Relocation.Api.OpenApi;
+using Relocation.Domain.Fund;
 using Relocation.Domain.Security;
 
 namespace Relocation.Api.Features.Fund;
@@ -10,28 +12,53 @@ internal sealed class FundRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<FundHandlers>("PostFundPledge", HttpMethods.Post, "fund/pledges", Finance,
-            (h, r) => h.PledgeAsync(r), "Records a State's pledge (receivable); Idempotency-Key required (201)."),
+            (h, r) => h.PledgeAsync(r), "Records a State's pledge (receivable); Idempotency-Key required (201).")
+            .Accepts<PledgeInput>("donorStateCode", "amount", "amount.value", "amount.currency", "date")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("PostFundReceipt", HttpMethods.Post, "fund/receipts", Finance,
-            (h, r) => h.ReceiptAsync(r), "Records money received, in its currency with its EUR value; 409 beyond its pledge (201)."),
+            (h, r) => h.ReceiptAsync(r), "Records money received, in its currency with its EUR value; 409 beyond its pledge (201).")
+            .Accepts<ReceiptInput>("donorStateCode", "amount", "amount.value", "amount.currency", "date")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("PostFundCommitment", HttpMethods.Post, "fund/commitments", Finance,
-            (h, r) => h.CommitAsync(r), "Commits money for a relocation; 409 when not enough is available (201)."),
+            (h, r) => h.CommitAsync(r), "Commits money for a relocation; 409 when not enough is available (201).")
+            .Accepts<CommitmentInput>("relocationId", "eurValue", "date")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("ReleaseFundCommitment", HttpMethods.Post, "fund/commitments/{id}/release", Finance,
-            (h, r) => h.ReleaseAsync(r), "Releases part or all of a commitment; 409 beyond what remains (201)."),
+            (h, r) => h.ReleaseAsync(r), "Releases part or all of a commitment; 409 beyond what remains (201).")
+            .Accepts<ReleaseInput>("eurValue", "date")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("PostFundDisbursement", HttpMethods.Post, "fund/disbursements", Finance,
-            (h, r) => h.DisburseAsync(r), "Pays out against a commitment; 409 beyond what remains of it (201)."),
+            (h, r) => h.DisburseAsync(r), "Pays out against a commitment; 409 beyond what remains of it (201).")
+            .Accepts<DisbursementInput>("commitmentId", "eurValue", "payee", "date")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("CorrectFundPosting", HttpMethods.Post, "fund/postings/{id}/correction", Finance,
-            (h, r) => h.CorrectAsync(r), "Reverses a pledge (nothing received on it) or a receipt by a correcting posting; postings are never edited (201)."),
+            (h, r) => h.CorrectAsync(r), "Reverses a pledge (nothing received on it) or a receipt by a correcting posting; postings are never edited (201).")
+            .Accepts<CorrectionInput>("eurValue", "date")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("GetFundPosting", HttpMethods.Get, "fund/postings/{id}", Finance,
-            (h, r) => h.GetPostingAsync(r), "One posting with its entries."),
+            (h, r) => h.GetPostingAsync(r), "One posting with its entries.")
+            .Produces<PostingDto>(),
         ApiRoute.For<FundHandlers>("GetFundBalance", HttpMethods.Get, "fund/balance", Finance,
-            (h, r) => h.BalanceAsync(r), "Cash, committed, available, pledged outstanding, by donor and by year, in EUR; ?asOf=yyyy-MM-dd for the end of a past date."),
+            (h, r) => h.BalanceAsync(r), "Cash, committed, available, pledged outstanding, by donor and by year, in EUR; ?asOf=yyyy-MM-dd for the end of a past date.")
+            .WithQuery<DateOnly>("asOf", "The balance at the end of this date; now when left out.")
+            .Produces<BalanceDto>(),
         ApiRoute.For<FundReportHandlers>("CreateFundReport", HttpMethods.Post, "fund/reports", Finance,
-            (h, r) => h.CreateAsync(r), "Starts a fund report; body {} or {asOf}; 202 with its status URL.") with { Creates = true },
+            (h, r) => h.CreateAsync(r), "Starts a fund report; body {} or {asOf}; 202 with its status URL.")
+            .Accepts<FundReportInput>().Produces<FundReportDto>(202) with { Creates = true },
         ApiRoute.For<FundReportHandlers>("GetFundReport", HttpMethods.Get, "fund/reports/{id}", Finance,
-            (h, r) => h.GetAsync(r), "The report's status and, once completed, its CSV and XLSX download links."),
+            (h, r) => h.GetAsync(r), "The report's status and, once completed, its CSV and XLSX download links.")
+            .Produces<FundReportDto>(),
         ApiRoute.For<FundReportHandlers>("GetFundReportCsv", HttpMethods.Get, "fund/reports/{id}/csv", Finance,
-            (h, r) => h.DownloadAsync(r, "csv"), "The report as CSV (section, subject, measure, eur)."),
+            (h, r) => h.DownloadAsync(r, "csv"), "The report as CSV (section, subject, measure, eur).")
+            .ProducesFile(200, "text/csv"),
         ApiRoute.For<FundReportHandlers>("GetFundReportXlsx", HttpMethods.Get, "fund/reports/{id}/xlsx", Finance,
-            (h, r) => h.DownloadAsync(r, "xlsx"), "The report as an Excel workbook (Summary, Donors, Years, Relocations)."),
+            (h, r) => h.DownloadAsync(r, "xlsx"), "The report as an Excel workbook (Summary, Donors, Years, Relocations).")
+            .ProducesFile(200, FundReportFile.XlsxContentType),
     ];
 }

@@ -12,12 +12,16 @@ internal sealed class CapacityGapHandlers(RoundPlanning planning, TimeProvider t
         var now = time.GetUtcNow();
         var (plan, input) = await planning.PlanOpenSetAsync(null, now, opening: false, request.Aborted);
         var gaps = CapacityGaps.Compute(input, plan);
-        return ApiResult.Ok(new
-        {
-            generatedAt = now,
-            openRequests = input.Requests.Count,
-            placedByPlan = plan.Placements.Count(p => p.IsPlaced),
-            rows = gaps.Select(g => new { g.Dimension, g.Value, g.Requests, g.Persons, g.FreePlaces, g.Unplaced, g.Gap }).ToArray(),
-        });
+        return ApiResult.Ok(new CapacityGapReportDto(now, input.Requests.Count, plan.Placements.Count(p => p.IsPlaced),
+            gaps.Select(g => new CapacityGapDto(g.Dimension, g.Value, g.Requests, g.Persons, g.FreePlaces, g.Unplaced, g.Gap)).ToArray()));
     }
 }
+
+/// <summary>The capacity gap report: the open set planned on the live register, one row per dimension and value.</summary>
+public sealed record CapacityGapReportDto(DateTimeOffset GeneratedAt, int OpenRequests, int PlacedByPlan, IReadOnlyList<CapacityGapDto> Rows);
+
+/// <summary>
+/// One cell: open requests and persons in it, free places that could serve them, requests the plan cannot place, and the
+/// persons beyond the free places. Dimension: kind, householdSize, language, medicalCare or region.
+/// </summary>
+public sealed record CapacityGapDto(string Dimension, string Value, int Requests, int Persons, int FreePlaces, int Unplaced, int Gap);

@@ -10,11 +10,17 @@ internal sealed class NotificationRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<NotificationHandlers>("ListInbox", HttpMethods.Get, "inbox", Roles.All,
-            (h, r) => h.ListInboxAsync(r), "The caller's own messages, newest first, paged (unread=true for unread only; page = the previous answer's nextPage)."),
+            (h, r) => h.ListInboxAsync(r), "The caller's own messages, newest first, paged (unread=true for unread only; page = the previous answer's nextPage).")
+            .WithQuery<bool>("unread", "true for unread messages only.")
+            .WithQuery<string>("page", "The nextPage of the previous answer.")
+            .Produces<InboxPageDto>(),
         ApiRoute.For<NotificationHandlers>("MarkInboxRead", HttpMethods.Post, "inbox/{id}/read", Roles.All,
-            (h, r) => h.MarkReadAsync(r), "Marks one of the caller's own messages read; another recipient's message is a 404."),
+            (h, r) => h.MarkReadAsync(r), "Marks one of the caller's own messages read; another recipient's message is a 404.")
+            .AcceptsNoBody().Produces<InboxReadDto>(),
         ApiRoute.For<NotificationHandlers>("ListOutbox", HttpMethods.Get, "outbox", [Roles.RegistryAdmin],
-            (h, r) => h.ListOutboxAsync(r), "Delivery status of notifications (status=Pending/Sent/Failed): recipient role, kind, attempts, last error; no subject or body."),
+            (h, r) => h.ListOutboxAsync(r), "Delivery status of notifications (status=Pending/Sent/Failed): recipient role, kind, attempts, last error; no subject or body.")
+            .WithQuery<DeliveryStatus>("status", "Only deliveries in this status.")
+            .Produces<IReadOnlyList<DeliveryDto>>(),
     ];
 }
 
@@ -46,7 +52,7 @@ internal sealed class NotificationHandlers(IInbox inbox, IOutbox outbox)
     {
         var id = request.IdValue();
         return await inbox.MarkReadAsync(Recipients.Of(request.Caller), id, request.Aborted)
-            ? ApiResult.Ok(new { id, read = true })
+            ? ApiResult.Ok(new InboxReadDto(id, true))
             : throw new NotFoundException($"There is no message '{id}' in your inbox.");
     }
 
@@ -75,3 +81,5 @@ internal sealed record InboxItemDto(string Id, string Kind, string Subject, stri
 }
 
 internal sealed record DeliveryDto(string Id, string RecipientRole, string Kind, string Status, int Attempts, string? LastError);
+
+internal sealed record InboxReadDto(string Id, bool Read);

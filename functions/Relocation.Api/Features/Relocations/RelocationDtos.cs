@@ -67,3 +67,24 @@ public sealed record OfferRequestDto(
 
 /// <summary>The case file as VWU reads it.</summary>
 public sealed record CaseFileDto(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact);
+
+/// <summary>The answer to raising a request: its id, status and where to follow it.</summary>
+public sealed record RelocationAcceptedDto(string Id, RelocationStatus Status, string StatusUrl);
+
+/// <summary>One page of VWU's caseload.</summary>
+public sealed record CaseloadPageDto(IReadOnlyList<CaseloadItemDto> Items, string? NextPage);
+
+/// <summary>One line of the caseload: no protected details.</summary>
+public sealed record CaseloadItemDto(string Id, string Pseudonym, RelocationKind Kind, RelocationPriority Priority, RelocationStatus Status, int Round, DateTimeOffset? Deadline, string? StateCode);
+
+/// <summary>One page of a case's timeline, newest first.</summary>
+public sealed record TimelinePageDto(IReadOnlyList<TimelineItemDto> Items, string? NextPage);
+
+/// <summary>One step of a case's timeline, numbered from the first.</summary>
+public sealed record TimelineItemDto(long Number, DateTimeOffset At, string What, string Detail, string By);
+
+/// <summary>A candidate State, ranked now, with the reasons of its score; <c>Planned</c>/<c>Plan</c>: matching v2's plan of the open set for it.</summary>
+public sealed record CandidateDto(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, bool Planned, string Plan);
+
+/// <summary>A State's answer as recorded.</summary>
+public sealed record ResponseRecordedDto(string RelocationId, string StateCode, OfferDecision Decision, int Round, DateTimeOffset At);

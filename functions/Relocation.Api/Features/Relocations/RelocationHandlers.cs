@@ -44,7 +44,7 @@ internal sealed class RelocationHandlers(
         }
 
         await commands.StartAsync(request.Workflows, relocation, request.Aborted);
-        return ApiResult.Accepted(new { id, status = relocation.Status, statusUrl = $"/api/relocations/{id}" }, $"/api/relocations/{id}");
+        return ApiResult.Accepted(new RelocationAcceptedDto(id, relocation.Status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
     }
 
     public async Task<ApiResult> ListAsync(ApiRequest request)
@@ -59,11 +59,9 @@ internal sealed class RelocationHandlers(
         var page = await caseload.ListAsync(
             new CaseloadQuery(EnumQuery<RelocationStatus>(request, "status"), EnumQuery<RelocationPriority>(request, "priority"), overdue, time.GetUtcNow(), request.Query("page")),
             request.Aborted);
-        return ApiResult.Ok(new
-        {
-            items = page.Items.Select(e => new { e.Id, e.Pseudonym, e.Kind, e.Priority, e.Status, e.Round, e.Deadline, e.StateCode }).ToArray(),
-            nextPage = page.NextPage,
-        });
+        return ApiResult.Ok(new CaseloadPageDto(
+            page.Items.Select(e => new CaseloadItemDto(e.Id, e.Pseudonym, e.Kind, e.Priority, e.Status, e.Round, e.Deadline, e.StateCode)).ToArray(),
+            page.NextPage));
     }
 
     private static T? EnumQuery<T>(ApiRequest request, string name)
@@ -103,11 +101,7 @@ internal sealed class RelocationHandlers(
         }
 
         var next = items.Count > 0 && items[^1].Number > 0 ? items[^1].Number.ToString(global::System.Globalization.CultureInfo.InvariantCulture) : null;
-        return ApiResult.Ok(new
-        {
-            items = items.Select(i => new { i.Number, i.Entry.At, i.Entry.What, i.Entry.Detail, i.Entry.By }).ToArray(),
-            nextPage = next,
-        });
+        return ApiResult.Ok(new TimelinePageDto(items.Select(i => new TimelineItemDto(i.Number, i.Entry.At, i.Entry.What, i.Entry.Detail, i.Entry.By)).ToArray(), next));
     }
 
     /// <summary>
@@ -126,17 +120,7 @@ internal sealed class RelocationHandlers(
         {
             var isPlanned = c.StateCode == placement.StateCode;
             var plan = isPlanned ? $"planned for this request ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
-            return new
-            {
-                rank = i + 1,
-                c.StateCode,
-                c.Score,
-                c.HasAgreement,
-                asked = asked.Contains(c.StateCode),
-                planned = isPlanned,
-                plan,
-                Reasons = (IReadOnlyList<string>)[$"plan: {plan}", .. c.Reasons],
-            };
+            return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. c.Reasons], isPlanned, plan);
         }).ToArray());
     }
 
@@ -189,7 +173,7 @@ internal sealed class RelocationHandlers(
         request.Caller.EnsureActsFor(code);
         var relocation = await commands.RespondAsync(request.Workflows, id, code, input, request.Aborted);
         var offer = relocation.Offers.Last(o => o.StateCode == code);
-        return ApiResult.Ok(new { relocationId = id, offer.StateCode, offer.Decision, offer.Round, offer.At });
+        return ApiResult.Ok(new ResponseRecordedDto(id, offer.StateCode, offer.Decision, offer.Round, offer.At));
     }
 
     public async Task<ApiResult> AcceptAsync(ApiRequest request)

@@ -1,4 +1,6 @@
 using Relocation.Api.Routing;
+using Relocation.Api.OpenApi;
+using Relocation.Domain.Relocations;
 using Relocation.Domain.Security;
 
 namespace Relocation.Api.Features.Relocations;
@@ -10,26 +12,48 @@ internal sealed class RelocationRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<RelocationHandlers>("CreateRelocation", HttpMethods.Post, "relocations", Vwu,
-            (h, r) => h.CreateAsync(r), "Raises an urgent relocation request; the protected person's details are encrypted in the case file (202).") with { Creates = true },
+            (h, r) => h.CreateAsync(r), "Raises an urgent relocation request; the protected person's details are encrypted in the case file (202).")
+            .Accepts<RelocationInput>("caseReference", "pseudonym", "kind", "priority", "household", "household.adults", "household.children",
+                "needs", "needs.languages", "needs.medicalCare", "protectedPerson", "protectedPerson.fullName", "protectedPerson.dateOfBirth",
+                "protectedPerson.currentLocation", "protectedPerson.contact")
+            .Produces<RelocationAcceptedDto>(202) with { Creates = true },
         ApiRoute.For<RelocationHandlers>("ListRelocations", HttpMethods.Get, "relocations", Vwu,
-            (h, r) => h.ListAsync(r), "VWU's caseload: open cases first, nearest deadline first; filters status, priority, overdue; paged by nextPage."),
+            (h, r) => h.ListAsync(r), "VWU's caseload: open cases first, nearest deadline first; filters status, priority, overdue; paged by nextPage.")
+            .WithQuery<RelocationStatus>("status", "Only cases in this status.")
+            .WithQuery<RelocationPriority>("priority", "Only cases of this priority.")
+            .WithQuery<bool>("overdue", "true: only cases past their deadline; false: only the others.")
+            .WithQuery<string>("page", "The nextPage of the previous answer.")
+            .Produces<CaseloadPageDto>(),
         ApiRoute.For<RelocationHandlers>("GetRelocation", HttpMethods.Get, "relocations/{id}", Vwu,
-            (h, r) => h.GetAsync(r), "Status, round, deadlines, offers and timeline; no protected details."),
+            (h, r) => h.GetAsync(r), "Status, round, deadlines, offers and timeline; no protected details.")
+            .Produces<RelocationDto>(),
         ApiRoute.For<RelocationHandlers>("GetRelocationTimeline", HttpMethods.Get, "relocations/{id}/timeline", Vwu,
-            (h, r) => h.TimelineAsync(r), "Every step of the case, newest first, paged (?page= from nextPage); the case shows only the latest."),
+            (h, r) => h.TimelineAsync(r), "Every step of the case, newest first, paged (?page= from nextPage); the case shows only the latest.")
+            .WithQuery<string>("page", "The nextPage of the previous answer.")
+            .Produces<TimelinePageDto>(),
         ApiRoute.For<RelocationHandlers>("GetRelocationCandidates", HttpMethods.Get, "relocations/{id}/candidates", Vwu,
-            (h, r) => h.CandidatesAsync(r), "Candidate States ranked now, each with its score and reasons."),
+            (h, r) => h.CandidatesAsync(r), "Candidate States ranked now, each with its score and reasons.")
+            .Produces<IReadOnlyList<CandidateDto>>(),
         ApiRoute.For<RelocationHandlers>("GetCaseFile", HttpMethods.Get, "relocations/{id}/case-file", Vwu,
-            (h, r) => h.CaseFileAsync(r), "The protected person's details; requires X-Access-Reason; every read is audited.") with { AuditEveryRead = true },
+            (h, r) => h.CaseFileAsync(r), "The protected person's details; requires X-Access-Reason; every read is audited.")
+            .WithHeader(ApiHeaders.AccessReason, "Why the case file is read (at most 500 characters); written to the audit log.", required: true)
+            .Produces<CaseFileDto>() with { AuditEveryRead = true },
         ApiRoute.For<RelocationHandlers>("ListOfferRequests", HttpMethods.Get, "states/{code}/offer-requests", [Roles.StateFocalPoint],
-            (h, r) => h.OfferRequestsAsync(r), "Open offer requests to the focal point's own State, with only what it needs to decide."),
+            (h, r) => h.OfferRequestsAsync(r), "Open offer requests to the focal point's own State, with only what it needs to decide.")
+            .Produces<IReadOnlyList<OfferRequestDto>>(),
         ApiRoute.For<RelocationHandlers>("PostRelocationResponse", HttpMethods.Post, "relocations/{id}/responses", [Roles.StateFocalPoint],
-            (h, r) => h.RespondAsync(r), "A State offers or declines; 403 when it was not asked, 409 when its round closed or it answered already."),
+            (h, r) => h.RespondAsync(r), "A State offers or declines; 403 when it was not asked, 409 when its round closed or it answered already.")
+            .Accepts<ResponseInput>("stateCode", "decision", "estimatedCost.amount", "estimatedCost.currency").Produces<ResponseRecordedDto>(),
         ApiRoute.For<RelocationHandlers>("AcceptRelocationOffer", HttpMethods.Post, "relocations/{id}/acceptance", Vwu,
-            (h, r) => h.AcceptAsync(r), "Accepts a State's offer: places held and cost committed, or 409 with the reason."),
+            (h, r) => h.AcceptAsync(r), "Accepts a State's offer: places held and cost committed, or 409 with the reason.")
+            .Accepts<AcceptanceInput>("stateCode")
+            .Produces<RelocationDto>(200, "Accepted: places held (and money committed when cost-neutral).")
+            .Produces<RelocationDto>(202, "Still being processed: read the case's lastAcceptance shortly."),
         ApiRoute.For<RelocationHandlers>("RecordRelocationArrival", HttpMethods.Post, "relocations/{id}/arrival", Vwu,
-            (h, r) => h.ArriveAsync(r), "The person arrived: held places become used."),
+            (h, r) => h.ArriveAsync(r), "The person arrived: held places become used.")
+            .Accepts<ArrivalInput>("arrivedOn").Produces<RelocationDto>(),
         ApiRoute.For<RelocationHandlers>("CancelRelocation", HttpMethods.Post, "relocations/{id}/cancellation", Vwu,
-            (h, r) => h.CancelAsync(r), "Cancels at any point: holds and commitments released, States told."),
+            (h, r) => h.CancelAsync(r), "Cancels at any point: holds and commitments released, States told.")
+            .Accepts<CancellationInput>("reason").Produces<RelocationDto>(),
     ];
 }
