@@ -39,6 +39,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<AgreementReportHandlers>();
         services.AddSingleton<NotificationHandlers>();
         services.AddSingleton<RelocationHandlers>();
+        services.AddSingleton<Relocation.Workflows.Relocations.RoundPlanning>();
+        services.AddSingleton<Features.Matching.CapacityGapHandlers>();
         services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>().AddSingleton<FundOutlookHandlers>();
         return services;
     }

@@ -105,6 +105,7 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
 
         await SendAsync(HttpMethod.Get, $"agreements/{agreementId}/documents/note.txt", Admin, null, HttpStatusCode.OK);
         await GetAsync($"reports/agreements?year={DateTime.UtcNow.Year}", Admin);
+        await GetAsync("reports/capacity-gaps", Admin);
 
         // A relocation from request to arrival: offers requested, one State declines, one offers, VWU accepts.
         var relocation = await JsonAsync(HttpMethod.Post, "relocations", Vwu, RelocationBody("A1"), HttpStatusCode.Accepted);
