@@ -40,7 +40,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<RelocationReportHandlers>();
         services.AddSingleton<NotificationHandlers>();
         services.AddSingleton<RelocationHandlers>();
-        services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>();
+        services.AddSingleton<Relocation.Workflows.Relocations.RoundPlanning>();
+        services.AddSingleton<Features.Matching.CapacityGapHandlers>();
+        services.AddSingleton<FundHandlers>().AddSingleton<FundReportHandlers>().AddSingleton<FundOutlookHandlers>();
         return services;
     }
 }

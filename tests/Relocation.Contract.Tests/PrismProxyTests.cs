@@ -105,6 +105,7 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
 
         await SendAsync(HttpMethod.Get, $"agreements/{agreementId}/documents/note.txt", Admin, null, HttpStatusCode.OK);
         await GetAsync($"reports/agreements?year={DateTime.UtcNow.Year}", Admin);
+        await GetAsync("reports/capacity-gaps", Admin);
 
         // A relocation from request to arrival: offers requested, one State declines, one offers, VWU accepts.
         var relocation = await JsonAsync(HttpMethod.Post, "relocations", Vwu, RelocationBody("A1"), HttpStatusCode.Accepted);
@@ -156,6 +157,21 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         await JsonAsync(HttpMethod.Post, $"fund/postings/{Id(second)}/correction", Finance, new { eurValue = 450m, date = Today, reference = "Entered twice" }, HttpStatusCode.Created);
         await GetAsync($"fund/postings/{Id(pledge)}", Finance);
         await GetAsync($"fund/balance?asOf={Today}", Finance);
+
+        // Issue 15: rates, a donor of the register, a pledge at the month's rate, its revaluation and write-off, the forecast, a statement.
+        var firstOfMonth = DateOnly.FromDateTime(DateTime.UtcNow);
+        firstOfMonth = new DateOnly(firstOfMonth.Year, firstOfMonth.Month, 1);
+        var previousMonth = firstOfMonth.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        using (await SendAsync(HttpMethod.Put, $"fund/rates/{previousMonth}", Finance, new { rates = new Dictionary<string, decimal> { ["SEK"] = 0.09m } }, HttpStatusCode.OK))
+        using (await SendAsync(HttpMethod.Put, "fund/donors/SE-FOUNDATION", Finance, new { name = "A Swedish foundation", kind = "Foundation", country = "SWE" }, HttpStatusCode.Created))
+        {
+        }
+
+        var sek = await JsonAsync(HttpMethod.Post, "fund/pledges", Finance, new { donorId = "SE-FOUNDATION", amount = new { value = 10_000m, currency = "SEK" }, eurValue = 850m, date = firstOfMonth.AddMonths(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), dueDate = Today }, HttpStatusCode.Created);
+        await JsonAsync(HttpMethod.Post, "fund/revaluations", Finance, new { month = previousMonth }, HttpStatusCode.Created);
+        await JsonAsync(HttpMethod.Post, $"fund/pledges/{Id(sek)}/write-off", Finance, new { date = Today, reason = "Will not be paid" }, HttpStatusCode.Created);
+        await GetAsync("fund/forecast", Finance);
+        await GetAsync($"fund/donors/SE-FOUNDATION/statement?to={Today}", Finance);
         var report = await JsonAsync(HttpMethod.Post, "fund/reports", Finance, new { }, HttpStatusCode.Accepted);
         await WaitAsync($"fund/reports/{Id(report)}", Finance, r => r.GetProperty("status").GetString() == "Completed");
         await SendAsync(HttpMethod.Get, $"fund/reports/{Id(report)}/csv", Finance, null, HttpStatusCode.OK);

@@ -5,11 +5,17 @@ namespace Relocation.Domain.Fund;
 /// <summary>An amount as a caller sends it: <c>{value, currency}</c> in major units.</summary>
 public sealed record MoneyInput(decimal? Value, string? Currency);
 
-/// <summary><c>POST /api/fund/pledges</c>.</summary>
-public sealed record PledgeInput(string? DonorStateCode, MoneyInput? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference);
+/// <summary><c>POST /api/fund/pledges</c>: the donor as <c>donorId</c> or (a State) <c>donorStateCode</c>; <c>eurValue</c> may be left out when the month has a rate.</summary>
+public sealed record PledgeInput(string? DonorStateCode, MoneyInput? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference, string? DonorId = null, DateOnly? DueDate = null);
 
 /// <summary><c>POST /api/fund/receipts</c>.</summary>
-public sealed record ReceiptInput(string? DonorStateCode, string? PledgeId, MoneyInput? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference);
+public sealed record ReceiptInput(string? DonorStateCode, string? PledgeId, MoneyInput? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference, string? DonorId = null);
+
+/// <summary><c>POST /api/fund/revaluations</c>.</summary>
+public sealed record RevaluationInput(string? Month);
+
+/// <summary><c>POST /api/fund/pledges/{id}/write-off</c>.</summary>
+public sealed record WriteOffInput(DateOnly? Date, string? Reason);
 
 /// <summary><c>POST /api/fund/commitments</c>; <c>purpose</c> (optional) lets the commitment use money earmarked for it.</summary>
 public sealed record CommitmentInput(string? RelocationId, decimal? EurValue, DateOnly? Date, string? Reference, string? Purpose = null);
@@ -34,28 +40,35 @@ public static class FundInput
     /// <summary>The earliest value date: the fund did not exist before.</summary>
     public static readonly DateOnly Earliest = new(2002, 1, 1);
 
-    public static FundCommand Pledge(PledgeInput input, DateOnly today)
+    /// <summary>A pledge; <paramref name="rate"/> is the EUR value of one unit of its currency in the month of its date, when finance recorded one.</summary>
+    public static FundCommand Pledge(PledgeInput input, DateOnly today, decimal? rate = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
-        var donor = Donor(input.DonorStateCode, errors);
+        var donor = Donor(input.DonorId, input.DonorStateCode, errors);
         var amount = Amount(input.Amount, errors);
-        var eur = Eur(input.EurValue, errors);
+        var eur = EurOrRate(input.EurValue, amount, input.Date, rate, errors);
         var earmark = errors.Text("earmark", input.Earmark, MaxEarmark, required: false);
         var date = Date(input.Date, today, errors);
         var reference = errors.Text("reference", input.Reference, MaxReference, required: false);
+        if (input.DueDate is { } due && (due < Earliest || due > new DateOnly(2200, 1, 1)))
+        {
+            errors.Add("dueDate", $"'dueDate' must be from {Earliest:yyyy-MM-dd}.");
+        }
+
         errors.ThrowIfAny();
-        return new FundCommand(PostingKind.Pledge, date, eur!.Value) { DonorStateCode = donor, Amount = amount, Earmark = earmark, Reference = Null(reference) };
+        return new FundCommand(PostingKind.Pledge, date, eur!.Value) { DonorStateCode = donor, Amount = amount, Earmark = earmark, Reference = Null(reference), DueDate = input.DueDate };
     }
 
-    public static FundCommand Receipt(ReceiptInput input, DateOnly today)
+    /// <summary>A receipt; <paramref name="rate"/> as for <see cref="Pledge"/>.</summary>
+    public static FundCommand Receipt(ReceiptInput input, DateOnly today, decimal? rate = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
-        var donor = Donor(input.DonorStateCode, errors);
+        var donor = Donor(input.DonorId, input.DonorStateCode, errors);
         var pledgeId = input.PledgeId is null ? null : Id("pledgeId", input.PledgeId, errors);
         var amount = Amount(input.Amount, errors);
-        var eur = Eur(input.EurValue, errors);
+        var eur = EurOrRate(input.EurValue, amount, input.Date, rate, errors);
         var earmark = errors.Text("earmark", input.Earmark, MaxEarmark, required: false);
         var date = Date(input.Date, today, errors);
         var reference = errors.Text("reference", input.Reference, MaxReference, required: false);
@@ -89,7 +102,8 @@ public static class FundInput
         return new FundCommand(PostingKind.Release, date, eur!.Value) { TargetId = commitmentId };
     }
 
-    public static FundCommand Disbursement(DisbursementInput input, DateOnly today)
+    /// <summary>A disbursement; <paramref name="supportCostPercent"/> (0 = off, the default) charges that share of it as programme support cost.</summary>
+    public static FundCommand Disbursement(DisbursementInput input, DateOnly today, decimal supportCostPercent = 0m)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -99,7 +113,44 @@ public static class FundInput
         var date = Date(input.Date, today, errors);
         var reference = errors.Text("reference", input.Reference, MaxReference, required: false);
         errors.ThrowIfAny();
-        return new FundCommand(PostingKind.Disbursement, date, eur!.Value) { TargetId = commitmentId, Payee = payee, Reference = Null(reference) };
+        var supportCost = (long)Math.Round(eur!.Value * supportCostPercent / 100m, 0, MidpointRounding.AwayFromZero);
+        return new FundCommand(PostingKind.Disbursement, date, eur.Value) { TargetId = commitmentId, Payee = payee, Reference = Null(reference), SupportCostMinor = supportCost };
+    }
+
+    public static FundCommand WriteOff(string pledgeId, WriteOffInput input, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new FieldErrors();
+        var date = Date(input.Date, today, errors);
+        var reason = errors.Text("reason", input.Reason, MaxReference);
+        errors.ThrowIfAny();
+        return new FundCommand(PostingKind.WriteOff, date, 0) { TargetId = pledgeId, Reason = reason };
+    }
+
+    /// <summary>
+    /// A month-end revaluation: <paramref name="lines"/> are the outstanding pledges at the month's rates (the handler
+    /// computes them from the pledges and the rates); dated the month's last day, which must have passed.
+    /// </summary>
+    public static FundCommand Revaluation(string? month, IReadOnlyList<RevaluationLine> lines, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var errors = new FieldErrors();
+        var date = default(DateOnly);
+        if (FundRates.ParseMonth(month) is not { } valid)
+        {
+            errors.Add("month", "'month' must be yyyy-MM, from 2002-01.");
+        }
+        else
+        {
+            date = DateOnly.ParseExact(valid + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddMonths(1).AddDays(-1);
+            if (date > today)
+            {
+                errors.Add("month", "A month is revalued at its end: this one has not ended yet.");
+            }
+        }
+
+        errors.ThrowIfAny();
+        return new FundCommand(PostingKind.Revaluation, date, 0) { Revaluations = lines };
     }
 
     public static FundCommand Correction(string postingId, CorrectionInput input, DateOnly today)
@@ -158,18 +209,69 @@ public static class FundInput
         return text;
     }
 
-    private static string Donor(string? code, FieldErrors errors)
+    /// <summary>
+    /// The donor: <c>donorId</c> (any registered donor) or <c>donorStateCode</c> (a State, as the first contract had it);
+    /// both may be given when they agree. Whether the donor is registered is the handler's check (it needs storage).
+    /// </summary>
+    private static string Donor(string? donorId, string? stateCode, FieldErrors errors)
     {
-        if (string.IsNullOrWhiteSpace(code))
+        if (donorId is not null)
         {
-            errors.Add("donorStateCode", "'donorStateCode' is required.");
+            if (!FundDonorIds.IsValid(donorId))
+            {
+                errors.Add("donorId", FundDonorIds.Rule);
+            }
+            else if (stateCode is not null && stateCode != donorId)
+            {
+                errors.Add("donorStateCode", "'donorStateCode' and 'donorId' name different donors; give one of them.");
+            }
+
+            return donorId;
         }
-        else if (!IsoCodes.IsCountry(code))
+
+        if (string.IsNullOrWhiteSpace(stateCode))
+        {
+            errors.Add("donorStateCode", "'donorStateCode' (or 'donorId') is required.");
+        }
+        else if (!IsoCodes.IsCountry(stateCode))
         {
             errors.Add("donorStateCode", "'donorStateCode' must be an ISO 3166-1 alpha-3 code in upper case, such as NOR.");
         }
 
-        return code ?? string.Empty;
+        return stateCode ?? string.Empty;
+    }
+
+    /// <summary>
+    /// The EUR value: as given; else the amount itself for EUR; else the amount at the month's rate, rounded to the cent
+    /// (half away from zero). Without any of these it is a 400 on <c>eurValue</c>.
+    /// </summary>
+    private static long? EurOrRate(decimal? value, Money? amount, DateOnly? date, decimal? rate, FieldErrors errors)
+    {
+        if (value is not null || amount is null)
+        {
+            return Eur(value, errors);
+        }
+
+        if (amount.Value.Currency == Currencies.Euro)
+        {
+            return amount.Value.Minor;
+        }
+
+        if (rate is not { } r)
+        {
+            var month = date?.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) ?? "the month of 'date'";
+            errors.Add("eurValue", $"'eurValue' is required: there is no {amount.Value.Currency} rate for {month} (PUT /api/fund/rates/{{yyyy-MM}} records one).");
+            return null;
+        }
+
+        var minor = (long)Math.Round(amount.Value.Major * r * 100m, 0, MidpointRounding.AwayFromZero);
+        if (minor <= 0 || minor > (long)(Money.MaxMajor * 100m))
+        {
+            errors.Add("eurValue", "The amount at this month's rate is not a valid EUR value; give 'eurValue'.");
+            return null;
+        }
+
+        return minor;
     }
 
     private static Money? Amount(MoneyInput? input, FieldErrors errors)

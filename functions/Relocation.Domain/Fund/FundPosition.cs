@@ -3,10 +3,14 @@ using System.Text.Json.Serialization;
 namespace Relocation.Domain.Fund;
 
 /// <summary>A donor's running totals in EUR minor units.</summary>
-public sealed record DonorTotals(long Pledged = 0, long Received = 0, long Outstanding = 0);
+/// <remarks>
+/// <see cref="ExchangeGainLoss"/> is the realised exchange difference, positive for a gain (a donor's receipts worth more
+/// EUR than its pledges were booked at). Pledged − Received + ExchangeGainLoss − WrittenOff = Outstanding.
+/// </remarks>
+public sealed record DonorTotals(long Pledged = 0, long Received = 0, long Outstanding = 0, long ExchangeGainLoss = 0, long WrittenOff = 0);
 
 /// <summary>A year's totals (by value date) in EUR minor units.</summary>
-public sealed record YearTotals(long Pledged = 0, long Received = 0, long Committed = 0, long Released = 0, long Disbursed = 0);
+public sealed record YearTotals(long Pledged = 0, long Received = 0, long Committed = 0, long Released = 0, long Disbursed = 0, long ExchangeGainLoss = 0, long WrittenOff = 0);
 
 /// <summary>
 /// The fund's running totals after the postings up to <see cref="Sequence"/>: the fold of the ledger that the head row
@@ -26,6 +30,16 @@ public sealed class FundPosition
     [JsonInclude] public long Receivable { get; private set; }
 
     [JsonInclude] public long Disbursed { get; private set; }
+
+    /// <summary>Realised exchange differences, positive for a net gain.</summary>
+    [JsonInclude] public long ExchangeGainLoss { get; private set; }
+
+    [JsonInclude] public long WrittenOff { get; private set; }
+
+    [JsonInclude] public long ProgrammeSupportCost { get; private set; }
+
+    /// <summary>Unrealised exchange differences of revaluations, positive for a net gain.</summary>
+    [JsonInclude] public long UnrealisedExchange { get; private set; }
 
     /// <summary>Cash by earmark; the key "" is unearmarked money.</summary>
     [JsonInclude] public SortedDictionary<string, long> CashByEarmark { get; private set; } = new(StringComparer.Ordinal);
@@ -106,6 +120,22 @@ public sealed class FundPosition
                     break;
                 case "Disbursed":
                     Disbursed += entry.EurMinor;
+                    break;
+                case "ExchangeGainLoss":
+                    ExchangeGainLoss -= entry.EurMinor;
+                    Donor(subject, d => d with { ExchangeGainLoss = d.ExchangeGainLoss - entry.EurMinor });
+                    Year(posting.Date.Year, y => y with { ExchangeGainLoss = y.ExchangeGainLoss - entry.EurMinor });
+                    break;
+                case FundAccounts.ProgrammeSupportCost:
+                    ProgrammeSupportCost += entry.EurMinor;
+                    break;
+                case "UnrealisedExchange":
+                    UnrealisedExchange -= entry.EurMinor;
+                    break;
+                case "WrittenOff":
+                    WrittenOff += entry.EurMinor;
+                    Donor(subject, d => d with { WrittenOff = d.WrittenOff + entry.EurMinor });
+                    Year(posting.Date.Year, y => y with { WrittenOff = y.WrittenOff + entry.EurMinor });
                     break;
                 default:
                     break;

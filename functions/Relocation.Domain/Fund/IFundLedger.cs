@@ -16,6 +16,12 @@ public interface IFundLedger
     /// <summary>The balance now (<paramref name="asOf"/> null) or at the end of a value date.</summary>
     Task<FundBalance> BalanceAsync(DateOnly? asOf, CancellationToken cancellationToken);
 
+    /// <summary>Every pledge's document (open or settled): one bounded partition read, one row per pledge ever made.</summary>
+    Task<IReadOnlyList<FundDocument>> PledgesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The postings naming one donor, in value-date order: one partition read bounded by that donor's postings.</summary>
+    Task<IReadOnlyList<Posting>> DonorPostingsAsync(string donorId, CancellationToken cancellationToken);
+
     /// <summary>Every applied posting in sequence order (for reports and audits: reads the whole ledger).</summary>
     IAsyncEnumerable<Posting> ReadAllAsync(CancellationToken cancellationToken);
 }

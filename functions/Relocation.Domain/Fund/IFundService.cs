@@ -16,15 +16,37 @@ public interface IFundService
     Task ReleaseAsync(string commitmentId, long? eurMinor, string idempotencyKey, CancellationToken cancellationToken);
 
     Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Commits for a relocation, drawing first on money earmarked for it: the first of <paramref name="earmarks"/> (most
+    /// specific first, e.g. receiving State, region, kind) with free earmarked cash becomes the commitment's purpose, so
+    /// its earmarked money is used first and unearmarked money for the rest; none → unearmarked money only.
+    /// </summary>
+    Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, IReadOnlyList<string> earmarks, CancellationToken cancellationToken);
 }
 
 /// <summary>The workflow face of the ledger; value dates are today (UTC).</summary>
-public sealed class FundService(IFundLedger ledger, TimeProvider time) : IFundService
+public sealed class FundService(IFundLedger ledger, TimeProvider time, FundOptions? options = null) : IFundService
 {
     public async Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, CancellationToken cancellationToken, string? purpose = null)
     {
         var command = FundInput.Commitment(new CommitmentInput(relocationId, Money.EuroMajor(eurMinor), Today(), null, purpose), Today());
         return (await ledger.PostAsync(command, idempotencyKey, cancellationToken)).Posting.Id;
+    }
+
+    public async Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, IReadOnlyList<string> earmarks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(earmarks);
+
+        // A replay keeps the purpose its first run chose (the balance may have moved since; a new choice would be a key conflict).
+        if (await ledger.FindAsync(Posting.IdFor(idempotencyKey), cancellationToken) is { Kind: PostingKind.Commitment } done)
+        {
+            return await CommitForRelocationAsync(relocationId, eurMinor, idempotencyKey, cancellationToken, done.Earmark.Length == 0 ? null : done.Earmark);
+        }
+
+        var balance = await ledger.BalanceAsync(null, cancellationToken);
+        var purpose = earmarks.FirstOrDefault(e => e.Length > 0 && balance.CashByEarmark.GetValueOrDefault(e) - balance.CommittedByPurpose.GetValueOrDefault(e) > 0);
+        return await CommitForRelocationAsync(relocationId, eurMinor, idempotencyKey, cancellationToken, purpose);
     }
 
     public async Task ReleaseAsync(string commitmentId, long? eurMinor, string idempotencyKey, CancellationToken cancellationToken)
@@ -54,7 +76,7 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time) : IFundSe
 
     public async Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var command = FundInput.Disbursement(new DisbursementInput(commitmentId, Money.EuroMajor(eurMinor), payee, Today(), null), Today());
+        var command = FundInput.Disbursement(new DisbursementInput(commitmentId, Money.EuroMajor(eurMinor), payee, Today(), null), Today(), options?.ProgrammeSupportCostPercent ?? 0m);
         return (await ledger.PostAsync(command, idempotencyKey, cancellationToken)).Posting.Id;
     }
 

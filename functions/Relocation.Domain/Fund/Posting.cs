@@ -9,6 +9,23 @@ public enum PostingKind
     Release,
     Disbursement,
     Correction,
+
+    /// <summary>The outstanding part of a pledge that will not be paid (Dr WrittenOff / Cr Receivable).</summary>
+    WriteOff,
+
+    /// <summary>Outstanding pledges at a month's rates (Dr/Cr Receivable, Cr/Dr UnrealisedExchange); reversible by correction.</summary>
+    Revaluation,
+}
+
+/// <summary>
+/// One pledge of a revaluation: its outstanding amount in its currency when revalued, the EUR it is carried at from
+/// then on, and the adjustment to its receivable (positive: an unrealised gain).
+/// </summary>
+public sealed record RevaluationLine(string PledgeId, long OutstandingAmount, long NewEur)
+{
+    public string? DonorId { get; init; }
+
+    public long Adjustment { get; init; }
 }
 
 /// <summary>One line of a posting: an account and a signed EUR amount in minor units (debit positive).</summary>
@@ -20,7 +37,20 @@ public sealed record LedgerEntry(string Account, long EurMinor);
 /// </summary>
 public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
 {
+    /// <summary>The donor's id: a State's ISO code (the field's original meaning) or a registered donor's id.</summary>
     public string? DonorStateCode { get; init; }
+
+    /// <summary>A pledge's due date, when the donor gave one (the forecast counts on it).</summary>
+    public DateOnly? DueDate { get; init; }
+
+    /// <summary>Why a pledge is written off.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>For a revaluation: each outstanding pledge at the month's rate.</summary>
+    public IReadOnlyList<RevaluationLine> Revaluations { get; init; } = [];
+
+    /// <summary>For a disbursement: the programme support cost charged on it (0 when the charge is off, the default).</summary>
+    public long SupportCostMinor { get; init; }
 
     /// <summary>The pledge a receipt settles, the commitment a release or disbursement draws on, the posting a correction reverses.</summary>
     public string? TargetId { get; init; }
@@ -40,6 +70,19 @@ public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
     {
         var text = string.Join('\u001f', Kind, Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), EurMinor,
             DonorStateCode, TargetId, Amount?.Minor, Amount?.Currency, Earmark, RelocationId, Payee, Reference);
+
+        // Fields added later join the hash only when present, so the hashes of earlier postings (and their replays) stay the same.
+        if (DueDate is not null || Reason is not null || Revaluations.Count > 0)
+        {
+            text = string.Join('\u001f', text, DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Reason,
+                string.Join(';', Revaluations.Select(r => $"{r.PledgeId}:{r.OutstandingAmount}:{r.NewEur}")));
+        }
+
+        if (SupportCostMinor != 0)
+        {
+            text = string.Join('\u001f', text, "psc", SupportCostMinor);
+        }
+
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 }
@@ -58,6 +101,7 @@ public sealed record Posting(
     IReadOnlyList<LedgerEntry> Entries,
     string ContentHash)
 {
+    /// <summary>The donor's id (a State's code for States).</summary>
     public string? DonorStateCode { get; init; }
 
     public string? TargetId { get; init; }
@@ -71,6 +115,22 @@ public sealed record Posting(
     public string? Payee { get; init; }
 
     public string? Reference { get; init; }
+
+    public DateOnly? DueDate { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <summary>
+    /// For a receipt against a pledge, a write-off, or a correction of such a receipt: the EUR taken off the pledge's
+    /// receivable (its booked value); the rest of a receipt's EUR value is the exchange difference.
+    /// </summary>
+    public long Booked { get; init; }
+
+    /// <summary>For a revaluation (or its correction, adjustments negated): the pledges revalued.</summary>
+    public IReadOnlyList<RevaluationLine> Revaluations { get; init; } = [];
+
+    /// <summary>For a disbursement: the programme support cost charged on it (its own entry pair).</summary>
+    public long SupportCostMinor { get; init; }
 
     /// <summary>For a correction: the kind of the posting it reverses.</summary>
     public PostingKind? CorrectedKind { get; init; }

@@ -41,6 +41,8 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
     private const string SlotPartition = "slot";
     private const string PostingPartition = "posting";
     private const string DayPartition = "day";
+    private const string PledgePartition = "pledge";
+    private const string DonorPartitionPrefix = "donor-";
     private const int MaxAttempts = 300;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -66,7 +68,7 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
                     : throw new ConflictException("This idempotency key was used before for a different posting.");
             }
 
-            var documents = await LoadDocumentsAsync(command.TargetId, cancellationToken);
+            var documents = await LoadDocumentsAsync(command, cancellationToken);
             var posting = FundRules.Decide(command, id, head.Position.Sequence + 1, time.GetUtcNow(), head.Position, d => documents.GetValueOrDefault(d));
             try
             {
@@ -126,6 +128,40 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         return FundBalance.From(new FundPosition(), asOf);
     }
 
+    public async Task<IReadOnlyList<FundDocument>> PledgesAsync(CancellationToken cancellationToken)
+    {
+        await CurrentHeadAsync(cancellationToken);
+        var pledges = new List<FundDocument>();
+        await foreach (var row in _table.QueryAsync<TableEntity>($"PartitionKey eq '{PledgePartition}'", cancellationToken: cancellationToken))
+        {
+            pledges.Add(JsonSerializer.Deserialize<FundDocument>(row.GetString("Document"), Json)!);
+        }
+
+        return pledges;
+    }
+
+    public async Task<IReadOnlyList<Posting>> DonorPostingsAsync(string donorId, CancellationToken cancellationToken)
+    {
+        var postings = new List<Posting>();
+        if (!FundDonorIds.IsValid(donorId))
+        {
+            return postings;
+        }
+
+        // Only postings the head includes: a slot beyond it is rolled forward first, so nothing committed is missed.
+        var head = await CurrentHeadAsync(cancellationToken);
+        await foreach (var row in _table.QueryAsync<TableEntity>($"PartitionKey eq '{DonorPartitionPrefix}{donorId}'", cancellationToken: cancellationToken))
+        {
+            var posting = ReadPosting(row);
+            if (posting.Sequence <= head.Position.Sequence)
+            {
+                postings.Add(posting);
+            }
+        }
+
+        return [.. postings.OrderBy(p => p.Date).ThenBy(p => p.Sequence)];
+    }
+
     public async IAsyncEnumerable<Posting> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var head = await CurrentHeadAsync(cancellationToken);
@@ -177,9 +213,18 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         return new Head(ReadPosition(row), row.ETag);
     }
 
-    private async Task<Dictionary<string, FundDocument>> LoadDocumentsAsync(string? targetId, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, FundDocument>> LoadDocumentsAsync(FundCommand command, CancellationToken cancellationToken)
     {
         var documents = new Dictionary<string, FundDocument>(StringComparer.Ordinal);
+        foreach (var id in FundRules.NamedDocuments(command))
+        {
+            if (await FindDocumentAsync(id, cancellationToken) is { } named)
+            {
+                documents[id] = named;
+            }
+        }
+
+        var targetId = command.TargetId;
         if (targetId is null || await FindDocumentAsync(targetId, cancellationToken) is not { } target)
         {
             return documents;
@@ -219,6 +264,27 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         foreach (var id in FundDocument.TouchedBy(posting))
         {
             await UpdateDocumentAsync(id, posting, cancellationToken);
+        }
+
+        // The indexes that keep the forecast and donor statements to bounded partition reads.
+        foreach (var id in FundDocument.TouchedBy(posting).Prepend(posting.Id))
+        {
+            await CopyPledgeAsync(id, cancellationToken);
+        }
+
+        var donors = posting.Revaluations.Select(r => r.DonorId).Append(posting.DonorStateCode).OfType<string>().Where(FundDonorIds.IsValid).Distinct(StringComparer.Ordinal);
+        foreach (var donor in donors)
+        {
+            try
+            {
+                await _table.AddEntityAsync(
+                    new TableEntity($"{DonorPartitionPrefix}{donor}", $"{posting.Date:yyyyMMdd}-{SlotKey(posting.Sequence)}") { ["Posting"] = JsonSerializer.Serialize(posting, Json) },
+                    cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.IsConflict())
+            {
+                // Indexed by an earlier roll-forward of the same posting.
+            }
         }
 
         await ApplyToDaysAsync(posting, cancellationToken);
@@ -263,6 +329,47 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
             catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
             {
                 // A concurrent roll-forward of the same posting; re-read and see.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies a pledge's document to the pledge partition, unless the copy there is as recent (each copy carries the
+    /// document's last sequence, so a late roll-forward never puts back an older state).
+    /// </summary>
+    private async Task CopyPledgeAsync(string id, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var document = await FindDocumentAsync(id, cancellationToken);
+            if (document is not { Kind: PostingKind.Pledge })
+            {
+                return;
+            }
+
+            var copy = await _table.FindAsync<TableEntity>(PledgePartition, id, cancellationToken);
+            if ((copy?.GetInt64("LastSequence") ?? 0) >= document.LastSequence && copy is not null)
+            {
+                return;
+            }
+
+            var entity = new TableEntity(PledgePartition, id) { ["LastSequence"] = document.LastSequence, ["Document"] = JsonSerializer.Serialize(document, Json) };
+            try
+            {
+                if (copy is null)
+                {
+                    await _table.AddEntityAsync(entity, cancellationToken);
+                }
+                else
+                {
+                    await _table.UpdateEntityAsync(entity, copy.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            {
+                // Another roll-forward wrote it meanwhile; re-read and compare.
             }
         }
     }

@@ -4,8 +4,8 @@ namespace Relocation.Workflows.Fund;
 
 /// <summary>
 /// The fund report: summary, contributions by donor and by year, and commitments and disbursements by relocation.
-/// Relocations appear by id only (pseudonym and receiving State are columns the relocation feature fills when it
-/// exists); nothing about a protected person is in the ledger, so nothing can leak into the report.
+/// Relocations appear by their funding reference (the relocation id) only — no pseudonym, no receiving State next to a
+/// case; nothing about a protected person is in the ledger, so nothing can leak into the report.
 /// </summary>
 public sealed record FundReport(
     DateOnly AsOf,
@@ -24,8 +24,6 @@ public sealed record FundReport(
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new RelocationLine(
                 g.Key,
-                null,
-                null,
                 g.Where(p => p.Kind == PostingKind.Commitment).Sum(p => p.EurMinor),
                 g.Where(p => p.Kind == PostingKind.Release).Sum(p => p.EurMinor),
                 g.Where(p => p.Kind == PostingKind.Disbursement).Sum(p => p.EurMinor)))
@@ -35,7 +33,7 @@ public sealed record FundReport(
 }
 
 /// <summary>One relocation's commitments, releases and disbursements in EUR minor units.</summary>
-public sealed record RelocationLine(string RelocationId, string? Pseudonym, string? ReceivingStateCode, long Committed, long Released, long Disbursed)
+public sealed record RelocationLine(string RelocationId, long Committed, long Released, long Disbursed)
 {
     public long Open => Committed - Released - Disbursed;
 }

@@ -51,12 +51,13 @@ public static class FundReportWriter
         summary.Cell(row + 2, 1).Value = "Generated at (UTC)";
         summary.Cell(row + 2, 2).Value = report.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-        Sheet(workbook, "Donors", ["State", "Pledged", "Received", "Outstanding"],
-            b.ByDonor.Select(d => new object?[] { d.StateCode, Eur(d.Pledged), Eur(d.Received), Eur(d.Outstanding) }));
+        Sheet(workbook, "Donors", ["State", "Pledged", "Received", "Outstanding", "Exchange gain/loss", "Written off"],
+            b.ByDonor.Select(d => new object?[] { d.StateCode, Eur(d.Pledged), Eur(d.Received), Eur(d.Outstanding), Eur(d.ExchangeGainLoss), Eur(d.WrittenOff) }));
         Sheet(workbook, "Years", ["Year", "Pledged", "Received", "Committed", "Released", "Disbursed"],
             b.ByYear.Select(y => new object?[] { y.Year, Eur(y.Pledged), Eur(y.Received), Eur(y.Committed), Eur(y.Released), Eur(y.Disbursed) }));
-        Sheet(workbook, "Relocations", ["Relocation", "Pseudonym", "Receiving State", "Committed", "Released", "Disbursed", "Open"],
-            report.Relocations.Select(r => new object?[] { r.RelocationId, r.Pseudonym, r.ReceivingStateCode, Eur(r.Committed), Eur(r.Released), Eur(r.Disbursed), Eur(r.Open) }));
+        // A relocation is named by its funding reference only: never a pseudonym, and no receiving State next to a case.
+        Sheet(workbook, "Relocations", ["Funding reference", "Committed", "Released", "Disbursed", "Open"],
+            report.Relocations.Select(r => new object?[] { r.RelocationId, Eur(r.Committed), Eur(r.Released), Eur(r.Disbursed), Eur(r.Open) }));
 
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
@@ -72,6 +73,12 @@ public static class FundReportWriter
         yield return ("available", balance.Available);
         yield return ("pledgedOutstanding", balance.PledgedOutstanding);
         yield return ("disbursed", balance.Disbursed);
+
+        // IPSAS 23: exchange differences and write-offs are shown apart from contributions.
+        yield return ("exchangeGainLoss", balance.ExchangeGainLoss);
+        yield return ("unrealisedExchangeGainLoss", balance.UnrealisedExchange);
+        yield return ("writtenOff", balance.WrittenOff);
+        yield return ("programmeSupportCost", balance.ProgrammeSupportCost);
     }
 
     private static IEnumerable<ReportLine> Lines(FundReport report)
@@ -87,6 +94,8 @@ public static class FundReportWriter
             yield return new ReportLine("Donor", d.StateCode, "pledged", Eur(d.Pledged));
             yield return new ReportLine("Donor", d.StateCode, "received", Eur(d.Received));
             yield return new ReportLine("Donor", d.StateCode, "outstanding", Eur(d.Outstanding));
+            yield return new ReportLine("Donor", d.StateCode, "exchangeGainLoss", Eur(d.ExchangeGainLoss));
+            yield return new ReportLine("Donor", d.StateCode, "writtenOff", Eur(d.WrittenOff));
         }
 
         foreach (var y in b.ByYear)

@@ -8,12 +8,13 @@ using Relocation.Domain.Relocations;
 using Relocation.Domain.Relocations.Ranking;
 using Relocation.Domain.States;
 using Relocation.Domain.Steps;
+using Relocation.Matching;
 using Relocation.Workflows.Notifications;
 
 namespace Relocation.Workflows.Relocations;
 
 /// <summary>
-/// Ranks the candidates, records the round's offer requests on the case and in the State index, and puts one
+/// Plans the open set (matching v2), records the round's offer requests on the case and in the State index, and puts one
 /// notification per asked State in the outbox. Starting the same round again changes nothing: the case keeps the round.
 /// </summary>
 public sealed class StartRelocationRoundActivity(
@@ -23,8 +24,11 @@ public sealed class StartRelocationRoundActivity(
     IAgreementRepository agreements,
     IOutbox outbox,
     IOptions<RelocationWorkflowOptions> options,
-    TimeProvider time) : TaskActivity<RoundStep, RoundOpened>
+    TimeProvider time,
+    ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
 {
+    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload);
+
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -45,8 +49,11 @@ public sealed class StartRelocationRoundActivity(
 
         if (round is null)
         {
-            var ranked = await RankAsync(relocation, now);
-            var chosen = CandidateRanker.SelectRound(ranked, input.Round, options.Value.RoundSize);
+            // Matching v2: the whole open set is planned; this round asks the State planned for this case first and
+            // never one whose places are planned for another open case. A rerun after a crash finds the round recorded
+            // above and plans nothing.
+            var planned = await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None);
+            var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSize);
             var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
             var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
             relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.StartRound(input.Round, asked, now, deadline));
@@ -60,17 +67,6 @@ public sealed class StartRelocationRoundActivity(
         }
 
         return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime);
-    }
-
-    private async Task<IReadOnlyList<Candidate>> RankAsync(RelocationCase relocation, DateTimeOffset now)
-    {
-        var request = CaseUpdates.RankingRequestFor(relocation);
-        var allStates = (await states.ListAsync(CancellationToken.None)).ToDictionary(s => s.Code, StringComparer.Ordinal);
-        var withAgreement = await CaseUpdates.StatesWithAgreementInForceAsync(agreements, relocation.Facts.Kind);
-        // A State asked before, or one that withdrew from an earlier request for this person, is not asked again.
-        var asked = relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).Concat(relocation.State.ExcludedStates ?? [])
-            .ToHashSet(StringComparer.Ordinal);
-        return CandidateRanker.Rank(request, await capacities.ListAllAsync(CancellationToken.None), allStates, withAgreement, asked, now);
     }
 }
 

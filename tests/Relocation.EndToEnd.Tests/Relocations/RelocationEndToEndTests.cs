@@ -215,6 +215,39 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Candidates_OpenSetPlanned_PlannedStateMarkedAndEveryStateHasItsPlanReason()
+    {
+        var s = new RelocationScenario(host, "1031");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+
+        var candidates = (await s.Ok(HttpMethod.Get, $"relocations/{id}/candidates", RelocationScenario.Vwu)).EnumerateArray().ToArray();
+
+        Assert.Single(candidates, c => c.GetProperty("planned").GetBoolean());
+        Assert.All(candidates, c => Assert.StartsWith("plan: ", c.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal));
+        Assert.All(candidates, c => Assert.False(string.IsNullOrEmpty(c.GetProperty("plan").GetString())));
+    }
+
+    [Fact]
+    public async Task CapacityGaps_RegistryAdminOnly_DemandAgainstPlacesPerDimension()
+    {
+        var s = new RelocationScenario(host, "1032");
+        await s.SetUpStatesAsync();
+        await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+
+        var report = await s.Ok(HttpMethod.Get, "reports/capacity-gaps", RelocationScenario.Admin);
+        await s.Send(HttpMethod.Get, "reports/capacity-gaps", RelocationScenario.Vwu, null, HttpStatusCode.Forbidden);
+
+        Assert.True(report.GetProperty("openRequests").GetInt32() >= 1);
+        var rows = report.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(["householdSize", "kind", "language", "medicalCare", "region"], rows.Select(r => r.GetProperty("dimension").GetString()).Distinct().Order(StringComparer.Ordinal));
+        var temporary = Assert.Single(rows, r => r.GetProperty("dimension").GetString() == "kind" && r.GetProperty("value").GetString() == "TemporaryRelocation");
+        Assert.True(temporary.GetProperty("persons").GetInt32() >= 3);
+        Assert.True(temporary.GetProperty("freePlaces").GetInt32() > 0);
+        Assert.DoesNotContain("W-1032", report.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Acceptance_CapacityNeedsFund_CommitsEstimatedCost_AndCancellationReleasesIt()
     {
         var s = new RelocationScenario(host, "1005");

@@ -60,4 +60,30 @@ public sealed class FundServiceTests(StorageFixture fixture) : IAsyncLifetime
         Assert.Equal(90000, balance.Cash);
         Assert.Equal(4, balance.Sequence);
     }
+
+    [Fact]
+    public async Task CommitForRelocationAsync_Earmarks_DrawsOnTheFirstEarmarkWithFreeMoneyAndDisbursesFromItFirst()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("JPN", null, new MoneyInput(300m, "EUR"), 300m, "African", today, null), today), "african", CancellationToken.None);
+        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("JPN", null, new MoneyInput(500m, "EUR"), 500m, "WitnessRelocation", today, null), today), "kind", CancellationToken.None);
+        string[] earmarks = ["MLI", "African", "WitnessRelocation"];
+
+        var commitment = await _service.CommitForRelocationAsync("R-5", 40000, "relocation:R-5:commit", earmarks, CancellationToken.None);
+        var replay = await _service.CommitForRelocationAsync("R-5", 40000, "relocation:R-5:commit", earmarks, CancellationToken.None);
+        var disbursement = await _service.DisburseAsync(commitment, 40000, "MLI", "relocation:R-5:disburse:1", CancellationToken.None);
+
+        Assert.Equal(commitment, replay);
+        Assert.Equal("African", (await _ledger.FindAsync(commitment, CancellationToken.None))!.Earmark);
+        var paid = (await _ledger.FindAsync(disbursement, CancellationToken.None))!.Entries;
+        Assert.Contains(new LedgerEntry("Cash:African", -30000), paid);
+        Assert.Contains(new LedgerEntry("Cash", -10000), paid);
+        var balance = await _ledger.BalanceAsync(null, CancellationToken.None);
+        Assert.False(balance.CashByEarmark.ContainsKey("African"));
+        Assert.Equal(50000, balance.CashByEarmark["WitnessRelocation"]);
+
+        // The African money is spent: the next case for that region draws on its kind's earmark.
+        var next = await _service.CommitForRelocationAsync("R-6", 20000, "relocation:R-6:commit", earmarks, CancellationToken.None);
+        Assert.Equal("WitnessRelocation", (await _ledger.FindAsync(next, CancellationToken.None))!.Earmark);
+    }
 }

@@ -49,6 +49,9 @@ public sealed class InMemoryRelocationRepository : IRelocationRepository
     public Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(_index.Keys.Where(k => k.State == stateCode).Select(k => k.Id).Order(StringComparer.Ordinal).ToArray());
 
+    /// <summary>Every case stored, for the in-memory caseload index.</summary>
+    public IReadOnlyList<RelocationCase> All() => _rows.Keys.Order(StringComparer.Ordinal).Select(Load).OfType<RelocationCase>().ToArray();
+
     /// <summary>The fake keeps the whole timeline on its row: there is never a history.</summary>
     public Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NumberedTimelineEntry>>([]);

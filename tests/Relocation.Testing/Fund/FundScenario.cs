@@ -6,7 +6,7 @@ namespace Relocation.Testing.Fund;
 
 /// <summary>
 /// One step of a random ledger scenario, as plain numbers a property-based generator can produce: what to post
-/// (<see cref="Kind"/> 0–6), for whom, how much (≤ 0 is an invalid amount), on what, and whether to reuse a key.
+/// (<see cref="Kind"/> 0–8), for whom, how much (≤ 0 is an invalid amount), on what, and whether to reuse a key.
 /// </summary>
 public sealed record FundOp(int Kind, int Donor, int Amount, int Target, int Key, bool Earmarked, int Backdate);
 
@@ -26,6 +26,10 @@ public sealed class FundScenario
 
     private readonly List<string> _pledges = [];
     private readonly List<string> _commitments = [];
+
+    /// <summary>What each pledge still owes in its currency (minor units), so some receipts settle a pledge exactly.</summary>
+    private readonly Dictionary<string, Money> _owed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateOnly> _pledgeDates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _eurById = new(StringComparer.Ordinal);
     private readonly List<(string Key, FundCommand Command, string Id)> _used = [];
     private int _step;
@@ -90,6 +94,20 @@ public sealed class FundScenario
         if (posting.Kind == PostingKind.Pledge)
         {
             _pledges.Add(posting.Id);
+            _owed[posting.Id] = posting.Amount!.Value;
+            _pledgeDates[posting.Id] = posting.Date;
+        }
+        else if (posting is { Kind: PostingKind.Receipt, TargetId: { } pledge, Amount: { } paid } && _owed.TryGetValue(pledge, out var owed))
+        {
+            _owed[pledge] = owed with { Minor = owed.Minor - paid.Minor };
+        }
+        else if (posting is { Kind: PostingKind.Correction, CorrectedPledgeId: { } corrected, Amount: { } back } && _owed.TryGetValue(corrected, out var was))
+        {
+            _owed[corrected] = was with { Minor = was.Minor + back.Minor };
+        }
+        else if (posting is { Kind: PostingKind.WriteOff, TargetId: { } written } && _owed.TryGetValue(written, out var left))
+        {
+            _owed[written] = left with { Minor = 0 };
         }
         else if (posting.Kind == PostingKind.Commitment)
         {
@@ -104,7 +122,7 @@ public sealed class FundScenario
         var backdated = date.AddDays(-Math.Abs(op.Backdate % 5));
         var earmark = op.Earmarked ? "WitnessRelocation" : null;
         decimal eur = op.Amount / 10m;
-        switch (Math.Abs(op.Kind) % 7)
+        switch (Math.Abs(op.Kind) % 9)
         {
             case 0:
                 return FundInput.Pledge(new PledgeInput(Donors[donor], new MoneyInput(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
@@ -112,8 +130,28 @@ public sealed class FundScenario
                 return FundInput.Receipt(new ReceiptInput(Donors[donor], null, new MoneyInput(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
             case 2:
             {
+                // A third of them pay exactly what is owed (settling the pledge in its currency, whatever the EUR value).
+                // Mostly from the pledge's own donor; the rate moves by up to ±20 % between pledge and receipt.
                 var pledge = Pick(_pledges, op.Target);
-                return FundInput.Receipt(new ReceiptInput(Donors[donor], pledge, new MoneyInput(op.Amount, Currencies[donor]), eur, null, date, null), Today);
+                var payer = op.Backdate != 0 && _owed.TryGetValue(pledge, out var due) ? Array.IndexOf(Currencies, due.Currency) : donor;
+                var exact = op.Amount % 3 == 0 && _owed.TryGetValue(pledge, out var owed) && owed.Minor > 0 ? owed.Major : (decimal?)null;
+                var amount = exact ?? op.Amount;
+                var value = exact is null ? eur : Math.Max(0.01m, Math.Round(amount / 10m * (0.8m + (op.Target % 41 / 100m)), 2));
+                return FundInput.Receipt(new ReceiptInput(Donors[payer], pledge, new MoneyInput(amount, Currencies[payer]), value, null, date, null), Today);
+            }
+
+            case 7:
+                return FundInput.WriteOff(Pick(_pledges, op.Target), new WriteOffInput(date, "Will not be paid"), Today);
+
+            case 8:
+            {
+                // The previous month's end, at a rate up to ±20 % from the pledges' own (amount / 10).
+                var monthEnd = new DateOnly(date.Year, date.Month, 1).AddDays(-1);
+                var factor = 0.8m + (op.Target % 41 / 100m);
+                var lines = _owed.Where(o => o.Value.Minor > 0 && o.Value.Currency != "EUR" && _pledgeDates[o.Key] <= monthEnd)
+                    .Select(o => new RevaluationLine(o.Key, o.Value.Minor, (long)Math.Round(o.Value.Major / 10m * factor * 100m, 0, MidpointRounding.AwayFromZero)))
+                    .ToArray();
+                return FundInput.Revaluation(monthEnd.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), lines, Today);
             }
 
             case 3:
@@ -121,7 +159,7 @@ public sealed class FundScenario
             case 4:
                 return FundInput.Release(Pick(_commitments, op.Target), new ReleaseInput(eur, date), Today);
             case 5:
-                return FundInput.Disbursement(new DisbursementInput(Pick(_commitments, op.Target), eur, "Payee", date, null), Today);
+                return FundInput.Disbursement(new DisbursementInput(Pick(_commitments, op.Target), eur, "Payee", date, null), Today, op.Backdate == 4 ? 7m : 0m);
             default:
             {
                 var target = Pick(Postings, op.Target);
@@ -154,6 +192,15 @@ public static class FundInvariants
         Assert.Equal(-entries.Where(e => e.Account.StartsWith("Committed:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.Committed);
         Assert.Equal(entries.Where(e => e.Account.StartsWith("Receivable:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.PledgedOutstanding);
         Assert.Equal(entries.Where(e => e.Account.StartsWith("Disbursed:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.Disbursed);
+        Assert.Equal(-entries.Where(e => e.Account.StartsWith("ExchangeGainLoss:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.ExchangeGainLoss);
+        Assert.Equal(entries.Where(e => e.Account.StartsWith("WrittenOff:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.WrittenOff);
+        Assert.Equal(-entries.Where(e => e.Account.StartsWith("UnrealisedExchange:", StringComparison.Ordinal)).Sum(e => e.EurMinor), balance.UnrealisedExchange);
+        Assert.Equal(entries.Where(e => e.Account == FundAccounts.ProgrammeSupportCost).Sum(e => e.EurMinor), balance.ProgrammeSupportCost);
+
+        // Earmarked cash is only ever spent (credited) by a posting for its own earmark.
+        Assert.All(
+            postings.SelectMany(p => p.Entries.Where(e => e.EurMinor < 0 && FundAccounts.EarmarkOf(e.Account) is { Length: > 0 }).Select(e => (p, e))),
+            x => Assert.Equal(FundAccounts.EarmarkOf(x.e.Account), x.p.Earmark));
         Assert.True(balance.Available >= 0, $"Available is {balance.Available}.");
         Assert.All(balance.CashByEarmark.Values, v => Assert.True(v >= 0));
         Assert.All(balance.ByDonor, d => Assert.True(d.Outstanding >= 0));

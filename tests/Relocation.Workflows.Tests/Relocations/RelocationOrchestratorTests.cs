@@ -65,6 +65,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
             {
                 ConfigureServices = s => s
                     .AddSingleton<IRelocationRepository>(_relocations)
+                    .AddSingleton<ICaseloadIndex>(new InMemoryCaseloadIndex(_relocations))
                     .AddSingleton<ICapacityRepository>(_capacities)
                     .AddSingleton<IStateRepository>(_states)
                     .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
@@ -80,12 +81,12 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     // ---- arrange helpers ----
 
     /// <summary>One State with one capacity of 4 places; the code's order decides ties (all else equal).</summary>
-    private async Task<string> StateAsync(string code, bool needsFund = false, int places = 4)
+    private async Task<string> StateAsync(string code, bool needsFund = false, int places = 4, bool medical = false)
     {
         await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
         var terms = new CapacityInputBuilder().With(i => i with
         {
-            Kinds = [RelocationKind.TemporaryRelocation], Places = places, MaxHouseholdSize = 5, NeedsFundSupport = needsFund,
+            Kinds = [RelocationKind.TemporaryRelocation], Places = places, MaxHouseholdSize = 5, NeedsFundSupport = needsFund, MedicalCare = medical,
             AvailableFrom = Today.AddDays(-1), AvailableUntil = Today.AddYears(1),
         }).BuildTerms();
         var capacity = Capacity.Register($"cap-{code}", code, terms, DateTimeOffset.UtcNow);
@@ -93,10 +94,10 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         return capacity.Id;
     }
 
-    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, bool start = true, bool consent = true)
+    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, bool start = true, bool medical = false, string pseudonym = "W-0421", bool consent = true)
     {
         var id = Guid.NewGuid().ToString("N");
-        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false));
+        var facts = new RelocationFacts("ICC-01/04-01/06", pseudonym, RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], medical));
         var relocation = await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer", consent ? Today : null), CancellationToken.None);
         if (start)
         {
@@ -177,6 +178,33 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         wait(id, c => c.Status == RelocationStatus.AwaitingOffers && c.CurrentRound?.Number == round);
 
     // ---- tests ----
+
+    [Fact]
+    public async Task RunAsync_TwoEmergenciesCompetingForOneMedicalPlace_BothPlaced()
+    {
+        // NOR has the only medical-care place (one household of 3) and, all else equal, ranks first by code: v1 asked NOR
+        // for the first request too, VWU accepted it there, and the second request, which needs medical care, escalated.
+        await StateAsync("NOR", places: 3, medical: true);
+        await StateAsync("SWE", places: 3);
+        var first = await SubmitAsync(start: false, pseudonym: "W-0433");
+        var second = await SubmitAsync(start: false, medical: true, pseudonym: "W-0434");
+        await Task.WhenAll(
+            _commands.StartAsync(Client, (await _relocations.FindAsync(first, CancellationToken.None))!, CancellationToken.None),
+            _commands.StartAsync(Client, (await _relocations.FindAsync(second, CancellationToken.None))!, CancellationToken.None));
+
+        var a = await AwaitingOffers(WaitAsync, first);
+        var b = await AwaitingOffers(WaitAsync, second);
+        Assert.Equal(["SWE"], a.Rounds[0].Asked.Select(s => s.StateCode));
+        Assert.Equal(["NOR"], b.Rounds[0].Asked.Select(s => s.StateCode));
+
+        await RespondAsync(first, "SWE", OfferDecision.Offer);
+        await RespondAsync(second, "NOR", OfferDecision.Offer);
+        var outcomes = await Task.WhenAll(AcceptAsync(first, "SWE"), AcceptAsync(second, "NOR"));
+
+        Assert.All(outcomes, o => Assert.True(o.Accepted, o.Reason));
+        Assert.Equal((3, 0), ((await CapacityAsync("NOR")).Held, (await CapacityAsync("NOR")).Free));
+        Assert.Equal((3, 0), ((await CapacityAsync("SWE")).Held, (await CapacityAsync("SWE")).Free));
+    }
 
     [Fact]
     public async Task RunAsync_DeclineOfferAcceptArrive_RelocatedWithPlacesUsedAndStatesTold()

@@ -9,20 +9,82 @@ namespace Relocation.Api.Features.Fund;
 /// Fund postings over HTTP. Every write needs an Idempotency-Key: the ledger scopes it by caller and route, so the
 /// ledger itself posts once even when the pipeline's stored answer is gone.
 /// </summary>
-internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, TimeProvider time)
+internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
 {
     public async Task<ApiResult> PledgeAsync(ApiRequest request)
     {
-        var command = FundInput.Pledge(request.ReadJson<PledgeInput>(), Today());
-        await EnsureDonorAsync(command.DonorStateCode!, request);
+        var input = request.ReadJson<PledgeInput>();
+        var rate = input.EurValue is null ? await RateAsync(input.Amount?.Currency, input.Date, request) : null;
+        var command = FundInput.Pledge(input, Today(), rate);
+        await EnsureDonorAsync(command.DonorStateCode!, input.DonorId is null, request);
         return await PostAsync(request, command);
     }
 
     public async Task<ApiResult> ReceiptAsync(ApiRequest request)
     {
-        var command = FundInput.Receipt(request.ReadJson<ReceiptInput>(), Today());
-        await EnsureDonorAsync(command.DonorStateCode!, request);
+        var input = request.ReadJson<ReceiptInput>();
+        var rate = input.EurValue is null ? await RateAsync(input.Amount?.Currency, input.Date, request) : null;
+        var command = FundInput.Receipt(input, Today(), rate);
+        await EnsureDonorAsync(command.DonorStateCode!, input.DonorId is null, request);
         return await PostAsync(request, command);
+    }
+
+    public Task<ApiResult> WriteOffAsync(ApiRequest request)
+    {
+        var id = request.IdValue();
+        return PostAsync(request, FundInput.WriteOff(id, request.ReadJson<WriteOffInput>(), Today()));
+    }
+
+    /// <summary>
+    /// Revalues every outstanding pledge in a currency with a rate that month: its outstanding amount at the rate,
+    /// rounded to the cent. One posting; the ledger checks each pledge is still as read (else 409, revalue again).
+    /// </summary>
+    public async Task<ApiResult> RevalueAsync(ApiRequest request)
+    {
+        var input = request.ReadJson<RevaluationInput>();
+        var month = FundRates.ParseMonth(input.Month);
+        var rates = month is null ? null : await register.FindRatesAsync(month, request.Aborted);
+        var lines = new List<RevaluationLine>();
+        if (rates is not null)
+        {
+            foreach (var pledge in await ledger.PledgesAsync(request.Aborted))
+            {
+                if (pledge.OutstandingAmount > 0 && pledge.Currency is { } currency && rates.Rates.TryGetValue(currency, out var rate))
+                {
+                    var eur = (long)Math.Round(new Money(pledge.OutstandingAmount, currency).Major * rate * 100m, 0, MidpointRounding.AwayFromZero);
+                    lines.Add(new RevaluationLine(pledge.Id, pledge.OutstandingAmount, eur));
+                }
+            }
+        }
+
+        var command = FundInput.Revaluation(input.Month, lines.OrderBy(l => l.PledgeId, StringComparer.Ordinal).ToArray(), Today());
+        if (rates is null)
+        {
+            throw new DomainValidationException("month", $"There are no rates for {input.Month} (PUT /api/fund/rates/{input.Month}).");
+        }
+
+        return await PostAsync(request, command);
+    }
+
+    public async Task<ApiResult> PutRatesAsync(ApiRequest request)
+    {
+        var rates = FundRates.Create(request.RouteValue("month"), request.ReadJson<RatesInput>());
+        await register.SaveRatesAsync(rates, request.Aborted);
+        return ApiResult.Ok(new RatesDto(rates.Month, rates.Rates));
+    }
+
+    public async Task<ApiResult> PutDonorAsync(ApiRequest request)
+    {
+        var id = request.RouteValue("id");
+        var donor = FundDonor.Register(id, request.ReadJson<DonorInput>());
+        if (donor.Kind == DonorKind.State && await states.FindAsync(donor.Id, request.Aborted) is null)
+        {
+            throw new DomainValidationException("id", $"State {donor.Id} is not in the register.");
+        }
+
+        var created = await register.SaveDonorAsync(donor, request.Aborted);
+        var dto = new DonorRegisterDto(donor.Id, donor.Name, donor.Kind.ToString(), donor.Country);
+        return created ? ApiResult.Created(dto, $"/api/fund/donors/{donor.Id}") : ApiResult.Ok(dto);
     }
 
     public Task<ApiResult> CommitAsync(ApiRequest request) =>
@@ -35,7 +97,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     }
 
     public Task<ApiResult> DisburseAsync(ApiRequest request) =>
-        PostAsync(request, FundInput.Disbursement(request.ReadJson<DisbursementInput>(), Today()));
+        PostAsync(request, FundInput.Disbursement(request.ReadJson<DisbursementInput>(), Today(), options.Value.ProgrammeSupportCostPercent));
 
     public Task<ApiResult> CorrectAsync(ApiRequest request)
     {
@@ -69,12 +131,34 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
         return ApiResult.Created(PostingDto.From(result.Posting), $"/api/fund/postings/{result.Posting.Id}");
     }
 
-    private async Task EnsureDonorAsync(string code, ApiRequest request)
+    /// <summary>A State donor is known from the register of States (as before the donor register existed); any other from the donor register.</summary>
+    private async Task EnsureDonorAsync(string id, bool byStateCode, ApiRequest request)
     {
-        if (await states.FindAsync(code, request.Aborted) is null)
+        if (IsoCodes.IsCountry(id) && await states.FindAsync(id, request.Aborted) is not null)
         {
-            throw new DomainValidationException("donorStateCode", $"State {code} is not in the register.");
+            return;
         }
+
+        if (!byStateCode && await register.FindDonorAsync(id, request.Aborted) is not null)
+        {
+            return;
+        }
+
+        throw byStateCode
+            ? new DomainValidationException("donorStateCode", $"State {id} is not in the register.")
+            : new DomainValidationException("donorId", $"Donor {id} is not in the register (PUT /api/fund/donors/{{id}}).");
+    }
+
+    /// <summary>The month's rate for a currency other than EUR, when finance recorded one (one point read).</summary>
+    private async Task<decimal?> RateAsync(string? currency, DateOnly? date, ApiRequest request)
+    {
+        if (currency is null || currency == Currencies.Euro || !Currencies.IsKnown(currency) || date is not { } d || d < FundInput.Earliest || d.Year >= 2200)
+        {
+            return null;
+        }
+
+        var rates = await register.FindRatesAsync(FundRates.MonthOf(d), request.Aborted);
+        return rates?.Rates.TryGetValue(currency, out var rate) == true ? rate : null;
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

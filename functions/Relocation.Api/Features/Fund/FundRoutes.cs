@@ -13,12 +13,12 @@ internal sealed class FundRoutes : IApiRoutes
     [
         ApiRoute.For<FundHandlers>("PostFundPledge", HttpMethods.Post, "fund/pledges", Finance,
             (h, r) => h.PledgeAsync(r), "Records a State's pledge (receivable); Idempotency-Key required (201).")
-            .Accepts<PledgeInput>("donorStateCode", "amount", "amount.value", "amount.currency", "date")
+            .Accepts<PledgeInput>("amount", "amount.value", "amount.currency", "date")
             .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
             .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("PostFundReceipt", HttpMethods.Post, "fund/receipts", Finance,
             (h, r) => h.ReceiptAsync(r), "Records money received, in its currency with its EUR value; 409 beyond its pledge (201).")
-            .Accepts<ReceiptInput>("donorStateCode", "amount", "amount.value", "amount.currency", "date")
+            .Accepts<ReceiptInput>("amount", "amount.value", "amount.currency", "date")
             .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
             .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("PostFundCommitment", HttpMethods.Post, "fund/commitments", Finance,
@@ -41,6 +41,38 @@ internal sealed class FundRoutes : IApiRoutes
             .Accepts<CorrectionInput>("eurValue", "date")
             .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
             .Produces<PostingDto>(201),
+        ApiRoute.For<FundHandlers>("WriteOffFundPledge", HttpMethods.Post, "fund/pledges/{id}/write-off", Finance,
+            (h, r) => h.WriteOffAsync(r), "Writes off what is still outstanding on a pledge, in its currency, at its booked EUR; body {date, reason} (201).")
+            .Accepts<WriteOffInput>("date", "reason")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201)
+            .ProducesProblem(404, "There is no such pledge.")
+            .ProducesProblem(409, "Nothing of the pledge is outstanding."),
+        ApiRoute.For<FundHandlers>("PostFundRevaluation", HttpMethods.Post, "fund/revaluations", Finance,
+            (h, r) => h.RevalueAsync(r), "Revalues outstanding pledges at a month's rates {month} (unrealised exchange difference); reversible by correction (201).")
+            .Accepts<RevaluationInput>("month")
+            .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
+            .Produces<PostingDto>(201)
+            .ProducesProblem(409, "Nothing to revalue, or a pledge changed meanwhile."),
+        ApiRoute.For<FundHandlers>("PutFundRates", HttpMethods.Put, "fund/rates/{month}", Finance,
+            (h, r) => h.PutRatesAsync(r), "A month's operational rates of exchange (EUR per unit), {rates:{CAD:0.68}}; pledges and receipts without eurValue use them.")
+            .Accepts<RatesInput>("rates")
+            .Produces<RatesDto>(),
+        ApiRoute.For<FundHandlers>("PutFundDonor", HttpMethods.Put, "fund/donors/{id}", Finance,
+            (h, r) => h.PutDonorAsync(r), "Registers a donor {name, kind, country?}; a State donor's id is its code (201 new, 200 updated).")
+            .Accepts<DonorInput>("name", "kind")
+            .Produces<DonorRegisterDto>(201)
+            .Produces<DonorRegisterDto>(200),
+        ApiRoute.For<FundOutlookHandlers>("GetFundForecast", HttpMethods.Get, "fund/forecast", Finance,
+            (h, r) => h.ForecastAsync(r), "Available, committed, expected receipts, the 12-month average disbursement, months of runway and the date the money runs out; warns finance's inbox under the threshold.")
+            .Produces<ForecastDto>(),
+        ApiRoute.For<FundOutlookHandlers>("GetFundDonorStatement", HttpMethods.Get, "fund/donors/{id}/statement", Finance,
+            (h, r) => h.StatementAsync(r), "A donor's statement for ?from=&to= (default: the year to date), ?format=json (default), csv or xlsx (a file); reconciles to the ledger; names no case.")
+            .WithQuery<DateOnly>("from", "First value date; 1 January of the year of 'to' when left out.")
+            .WithQuery<DateOnly>("to", "Last value date; today when left out.")
+            .WithQuery<string>("format", "json (default), csv or xlsx.")
+            .Produces<StatementDto>()
+            .ProducesProblem(404, "There is no donor with this id."),
         ApiRoute.For<FundHandlers>("GetFundPosting", HttpMethods.Get, "fund/postings/{id}", Finance,
             (h, r) => h.GetPostingAsync(r), "One posting with its entries.")
             .Produces<PostingDto>(),

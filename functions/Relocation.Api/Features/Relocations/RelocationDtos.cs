@@ -136,8 +136,8 @@ public sealed record TimelinePageDto(IReadOnlyList<TimelineItemDto> Items, strin
 /// <summary>One step of a case's timeline, numbered from the first.</summary>
 public sealed record TimelineItemDto(long Number, DateTimeOffset At, string What, string Detail, string By);
 
-/// <summary>A candidate State, ranked now, with the reasons of its score.</summary>
-public sealed record CandidateDto(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons);
+/// <summary>A candidate State, ranked now, with the reasons of its score; <c>Planned</c>/<c>Plan</c>: matching v2's plan of the open set for it.</summary>
+public sealed record CandidateDto(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, bool Planned, string Plan);
 
 /// <summary>A State's answer as recorded.</summary>
 public sealed record ResponseRecordedDto(string RelocationId, string StateCode, OfferDecision Decision, int Round, DateTimeOffset At);

@@ -15,11 +15,9 @@ namespace Relocation.Api.Features.Relocations;
 internal sealed class RelocationHandlers(
     IRelocationRepository relocations,
     ICaseFileStore caseFiles,
-    ICapacityRepository capacities,
-    IStateRepository states,
-    IAgreementRepository agreements,
     ICaseloadIndex caseload,
     RelocationCommands commands,
+    RoundPlanning planning,
     TimeProvider time)
 {
     public const string AccessReasonHeader = "X-Access-Reason";
@@ -106,18 +104,24 @@ internal sealed class RelocationHandlers(
         return ApiResult.Ok(new TimelinePageDto(items.Select(i => new TimelineItemDto(i.Number, i.Entry.At, i.Entry.What, i.Entry.Detail, i.Entry.By)).ToArray(), next));
     }
 
+    /// <summary>
+    /// The v1 ranking (order and scores unchanged) with matching v2's plan of the whole open set laid over it: the State
+    /// planned for this case, and for every other ranked State the reason that binds (another case's plan, fit, fund). The
+    /// plan's line comes first in each State's reasons, so every client shows it.
+    /// </summary>
     public async Task<ApiResult> CandidatesAsync(ApiRequest request)
     {
         var relocation = await FindAsync(request);
         var asked = relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).ToHashSet(StringComparer.Ordinal);
-        var ranked = CandidateRanker.Rank(
-            CaseUpdates.RankingRequestFor(relocation),
-            await capacities.ListAllAsync(request.Aborted),
-            (await states.ListAsync(request.Aborted)).ToDictionary(s => s.Code, StringComparer.Ordinal),
-            await CaseUpdates.StatesWithAgreementInForceAsync(agreements, relocation.Facts.Kind),
-            (relocation.State.ExcludedStates ?? []).ToHashSet(StringComparer.Ordinal),
-            time.GetUtcNow());
-        return ApiResult.Ok(ranked.Select((c, i) => new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), c.Reasons)).ToArray());
+        var planned = await planning.PlanAsync(relocation, time.GetUtcNow(), opening: false, request.Aborted);
+        var placement = planned.Placement;
+        var why = placement.Excluded.ToDictionary(e => e.StateCode, StringComparer.Ordinal);
+        return ApiResult.Ok(planned.Ranked.Select((c, i) =>
+        {
+            var isPlanned = c.StateCode == placement.StateCode;
+            var plan = isPlanned ? $"planned for this request ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
+            return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. c.Reasons], isPlanned, plan);
+        }).ToArray());
     }
 
     public async Task<ApiResult> CaseFileAsync(ApiRequest request)

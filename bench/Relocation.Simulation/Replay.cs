@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.Relocations.Ranking;
+using Relocation.Matching;
+
+namespace Relocation.Simulation;
+
+internal enum Strategy
+{
+    GreedyV1,
+    PlannerV2,
+}
+
+internal sealed class SimCase(SimRequest request)
+{
+    public SimRequest Request { get; } = request;
+    public int Round { get; set; }
+    public int? NextRoundDay { get; set; } = request.Day;
+    public int Deadline { get; set; }
+    public List<(string State, string Row, bool Offer, int AnswerDay)> Asked { get; } = [];
+    public HashSet<string> AskedStates { get; } = new(StringComparer.Ordinal);
+    public string? HeldRow { get; set; }
+    public int? PlacedDay { get; set; }
+    public string? PlacedState { get; set; }
+    public bool Escalated { get; set; }
+    public bool Open => PlacedDay is null && !Escalated;
+}
+
+/// <summary>
+/// Replays a scenario day by day. A round asks up to three States (v1: its own ranking; v2: the planned State first, then
+/// the next best; nothing is held before acceptance, as in production); each State answers as the scenario says; the first
+/// offer that still finds room is accepted. A round ends at its response deadline; after three, the case escalates.
+/// </summary>
+internal static class Replay
+{
+    private const int RoundSize = 3;
+
+
+    public static (List<SimCase> Cases, List<double> SolveMs) Run(Scenario scenario, Strategy strategy)
+    {
+        var capacities = new Dictionary<string, Capacity>(StringComparer.Ordinal);
+        var rows = scenario.Rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var states = scenario.States.ToDictionary(s => s.Code, StringComparer.Ordinal);
+        var cases = new List<SimCase>();
+        var solveMs = new List<double>();
+        var withdrawn = false;
+        foreach (var day in Enumerable.Range(0, Scenario.Days))
+        {
+            var now = new DateTimeOffset(Scenario.Date(day).ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
+            foreach (var row in scenario.Rows.Where(r => r.Day == day))
+            {
+                capacities[row.Id] = Capacity.Register(row.Id, row.StateCode, row.Terms, now);
+            }
+
+            if (day == Scenario.WithdrawalDay && !withdrawn)
+            {
+                // The withdrawing State's rows take nobody new from today (its free places are held away for good).
+                withdrawn = true;
+                foreach (var c in capacities.Values.Where(c => c.StateCode == scenario.Withdrawing && c.Free > 0))
+                {
+                    c.Hold("withdrawn", c.Free);
+                }
+            }
+
+            cases.AddRange(scenario.Requests.Where(r => r.Day == day).Select(r => new SimCase(r)));
+
+            // Answers arriving today, earliest asked first.
+            foreach (var c in cases.Where(c => c.Open && c.Round > 0))
+            {
+                foreach (var ask in c.Asked.Where(a => a.AnswerDay == day && a.AnswerDay <= c.Deadline).OrderBy(a => a.State, StringComparer.Ordinal).ToArray())
+                {
+                    if (!c.Open)
+                    {
+                        break;
+                    }
+
+                    var capacity = capacities[ask.Row];
+                    if (!ask.Offer)
+                    {
+                        if (c.HeldRow == ask.Row)
+                        {
+                            capacity.Release(c.Request.Id);
+                            c.HeldRow = null;
+                        }
+
+                        continue;
+                    }
+
+                    if (c.HeldRow == ask.Row || capacity.Free >= c.Request.Household)
+                    {
+                        if (c.HeldRow is { } held && held != ask.Row)
+                        {
+                            capacities[held].Release(c.Request.Id);
+                        }
+
+                        if (c.HeldRow != ask.Row)
+                        {
+                            capacity.Hold(c.Request.Id, c.Request.Household);
+                        }
+
+                        capacity.Use(c.Request.Id);
+                        c.HeldRow = null;
+                        c.PlacedDay = day;
+                        c.PlacedState = ask.State;
+                    }
+                }
+            }
+
+            foreach (var c in cases.Where(c => c.Open && c.Round > 0 && c.NextRoundDay is null && c.Deadline <= day))
+            {
+                if (c.HeldRow is { } held)
+                {
+                    capacities[held].Release(c.Request.Id);
+                    c.HeldRow = null;
+                }
+
+                if (c.Round >= 3)
+                {
+                    c.Escalated = true;
+                }
+                else
+                {
+                    c.NextRoundDay = day;
+                }
+            }
+
+            var starting = cases.Where(c => c.Open && c.NextRoundDay == day).ToList();
+            if (starting.Count == 0)
+            {
+                continue;
+            }
+
+            var visible = capacities.Values.Where(c => c.Terms.AvailableUntil >= Scenario.Date(day)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+            Dictionary<string, Placement>? plan = null;
+            if (strategy == Strategy.PlannerV2)
+            {
+                var clock = Stopwatch.StartNew();
+                var result = Planner.Solve(new PlanningInput(starting.Select(c => ToPlan(c, now)).ToArray(), visible, scenario.StateObjects, scenario.Agreements, now),
+                    new PlannerOptions { DeterministicSeconds = 1.0 });
+                solveMs.Add(clock.Elapsed.TotalMilliseconds);
+                plan = result.Placements.ToDictionary(p => p.RequestId, StringComparer.Ordinal);
+            }
+
+            // v1 opens rounds one at a time, by arrival; v2 has already decided for all of them at once.
+            foreach (var c in starting.OrderBy(c => c.Request.Day).ThenBy(c => c.Request.Id, StringComparer.Ordinal))
+            {
+                c.Round++;
+                c.NextRoundDay = null;
+                c.Deadline = day + Scenario.Clock(c.Request.Priority).Window;
+                var chosen = new List<(string State, string Row)>();
+                if (plan?[c.Request.Id] is { IsPlaced: true } placed)
+                {
+                    // Like production, nothing is held until an offer is accepted: a held place would sit idle for
+                    // the whole round (14 days for Normal) in front of an Emergency (measured: worse on seed 3).
+                    chosen.Add((placed.StateCode!, placed.CapacityId!));
+                }
+
+                var excluded = new HashSet<string>(c.AskedStates, StringComparer.Ordinal);
+                excluded.UnionWith(chosen.Select(x => x.State));
+                if (c.Request.Excluded is { } x)
+                {
+                    excluded.Add(x);
+                }
+
+                var ranked = CandidateRanker.Rank(Need(c.Request), visible, scenario.StateObjects, scenario.Agreements[c.Request.Kind], excluded, now);
+                foreach (var candidate in CandidateRanker.SelectRound(ranked, c.Round, RoundSize - chosen.Count))
+                {
+                    chosen.Add((candidate.StateCode, candidate.CapacityId));
+                }
+
+                foreach (var (state, row) in chosen)
+                {
+                    var (offer, answerDay) = scenario.Answer(c.Request, states[state], day);
+                    c.Asked.Add((state, row, offer, answerDay));
+                    c.AskedStates.Add(state);
+                }
+            }
+        }
+
+        foreach (var c in cases.Where(c => c.HeldRow is not null))
+        {
+            capacities[c.HeldRow!].Release(c.Request.Id);
+        }
+
+        return (cases, solveMs);
+    }
+
+    public static RankingRequest Need(SimRequest r) =>
+        new(r.Kind, r.Household, r.Medical, r.Languages, Scenario.Date(r.Day + Scenario.Clock(r.Priority).Due), r.Region);
+
+    private static PlanRequest ToPlan(SimCase c, DateTimeOffset now)
+    {
+        var excluded = c.AskedStates.ToDictionary(s => s, _ => "already asked in an earlier round", StringComparer.Ordinal);
+        if (c.Request.Excluded is { } x)
+        {
+            excluded[x] = "withdrew from this person";
+        }
+
+        return new PlanRequest(c.Request.Id, "W-" + c.Request.Id, c.Request.Priority, Need(c.Request), new DateTimeOffset(Scenario.Date(c.Request.Day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), excluded);
+    }
+}

@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.OrTools.Sat;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.Relocations.Ranking;
+
+namespace Relocation.Matching;
+
+/// <summary>
+/// Matching v2: places every open request at once on the registered capacity with one CP-SAT model, lexicographically —
+/// first the priority-weighted placements (exact: one Emergency outweighs every Urgent and Normal placement together),
+/// then, with that value held, fit, fairness and cost as one weighted objective whose weights also dominate each other
+/// (docs/matching.md). Pure and deterministic: inputs are put in a canonical order, the solver runs with a fixed seed and a
+/// deterministic time budget, and the greedy v1 plan is the hint and the fallback.
+/// </summary>
+public static class Planner
+{
+    // Fit terms, the v1 ranking's preferences over ten (v1 also scores "no fund support", which v2 counts as cost).
+    public const int AgreementFit = 100;
+    public const int LanguageFit = 10;
+    public const int RegionFit = 5;
+    public const int FreshFit = 3;
+    public const int SpareMedicalFit = 30;
+    public const int SpareLargeFit = 15;
+    public const int LargeHousehold = 5;
+    private const int FairnessScale = 100;
+    private const int CostBuckets = 10;
+    private const int LargeModelPairs = 5_000;
+
+    public static Plan Solve(PlanningInput input, PlannerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        options ??= new PlannerOptions();
+        var clock = Stopwatch.StartNew();
+        t_solverTime = TimeSpan.Zero;
+        var problem = Problem.From(input);
+        var greedy = Greedy(problem, byPriority: true);
+        if (problem.Requests.Length == 0)
+        {
+            return problem.ToPlan(greedy, PlanOutcome.Trivial, clock.Elapsed, options);
+        }
+
+        var (assignment, outcome) = Optimise(problem, greedy, options, clock);
+        return problem.ToPlan(assignment, outcome, clock.Elapsed, options) with { SolverTime = t_solverTime };
+    }
+
+    /// <summary>
+    /// Greedy v1 over a set: each request in turn (by arrival, as production ranks them, or by priority) takes the
+    /// v1-best capacity row that still has room. The baseline of the simulation and the solver's hint.
+    /// </summary>
+    public static Plan Greedy(PlanningInput input, bool byPriority, bool explain = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var clock = Stopwatch.StartNew();
+        var problem = Problem.From(input);
+        return problem.ToPlan(Greedy(problem, byPriority), PlanOutcome.GreedyFallback, clock.Elapsed, new PlannerOptions(), explain);
+    }
+
+    private static int[] Greedy(Problem p, bool byPriority)
+    {
+        var free = p.Free.ToArray();
+        var fund = p.Fund;
+        var assignment = Enumerable.Repeat(-1, p.Requests.Length).ToArray();
+        var order = Enumerable.Range(0, p.Requests.Length);
+        order = byPriority ? order : order.OrderBy(r => p.Requests[r].SubmittedAt).ThenBy(r => p.Requests[r].Id, StringComparer.Ordinal);
+        foreach (var r in order)
+        {
+            var size = p.Requests[r].Need.HouseholdSize;
+            var best = -1;
+            foreach (var c in p.Feasible[r])
+            {
+                if (free[c] < size || (p.Cost[c] > 0 && fund is { } f && p.Cost[c] > f))
+                {
+                    continue;
+                }
+
+                if (best < 0 || GreedyBetter(p, r, c, best, free))
+                {
+                    best = c;
+                }
+            }
+
+            if (best >= 0)
+            {
+                assignment[r] = best;
+                free[best] -= size;
+                fund -= fund is null ? null : p.Cost[best];
+            }
+        }
+
+        return assignment;
+    }
+
+    /// <summary>The v1 order: score (fit and no fund support), then more free places, then State code, then capacity id.</summary>
+    private static bool GreedyBetter(Problem p, int r, int c, int best, int[] free)
+    {
+        var sc = (p.FitOf(r, c) * 10) + (p.Capacities[c].Terms.NeedsFundSupport ? 0 : CandidateRanker.NoFundSupportWeight);
+        var sb = (p.FitOf(r, best) * 10) + (p.Capacities[best].Terms.NeedsFundSupport ? 0 : CandidateRanker.NoFundSupportWeight);
+        if (sc != sb)
+        {
+            return sc > sb;
+        }
+
+        if (free[c] != free[best])
+        {
+            return free[c] > free[best];
+        }
+
+        var code = string.CompareOrdinal(p.Capacities[c].StateCode, p.Capacities[best].StateCode);
+        return code != 0 ? code < 0 : string.CompareOrdinal(p.Capacities[c].Id, p.Capacities[best].Id) < 0;
+    }
+
+    private static (int[] Assignment, PlanOutcome Outcome) Optimise(Problem p, int[] greedy, PlannerOptions options, Stopwatch clock)
+    {
+        // Candidate pairs: each request's best feasible rows (its greedy row always among them).
+        // Each pair also carries its rank in the request's list (best first), the last, tie-breaking term of the objective:
+        // among equal plans the one giving each request its earlier row wins, so ties fall to the lower State code.
+        var pairs = new List<(int R, int C)>();
+        var tieRank = new List<int>();
+        // Very large open sets keep fewer rows per request so that the model stays within the time budget.
+        var maxRows = Math.Clamp(options.MaxPairs / Math.Max(1, p.Requests.Length), Math.Min(5, options.MaxRowsPerRequest), options.MaxRowsPerRequest);
+        for (var r = 0; r < p.Requests.Length; r++)
+        {
+            var kept = p.Feasible[r]
+                .OrderByDescending(c => p.FitOf(r, c)).ThenBy(c => p.Cost[c]).ThenByDescending(c => p.Free[c])
+                .ThenBy(c => p.Capacities[c].StateCode, StringComparer.Ordinal).ThenBy(c => c)
+                .Take(maxRows).ToList();
+            if (greedy[r] >= 0 && !kept.Contains(greedy[r]))
+            {
+                kept.Add(greedy[r]);
+            }
+
+            for (var k = 0; k < kept.Count; k++)
+            {
+                pairs.Add((r, kept[k]));
+                tieRank.Add(Math.Max(0, maxRows - k));
+            }
+        }
+
+        var weights = PriorityWeights(p);
+        var upperBound = Enumerable.Range(0, p.Requests.Length).Where(r => p.Feasible[r].Count > 0).Sum(r => weights[r]);
+        var greedyValue = Enumerable.Range(0, p.Requests.Length).Where(r => greedy[r] >= 0).Sum(r => weights[r]);
+
+        var cp = new CpModel();
+        // Presolve pays off on the small open sets of real life; on very large ones it eats the whole budget before the
+        // greedy hint is even loaded (measured: bench/README.md).
+        var extra = pairs.Count > LargeModelPairs ? ",cp_model_presolve:false" + options.ExtraParameters : options.ExtraParameters;
+        options = options with { ExtraParameters = extra };
+        var x = pairs.Select((pair, i) => cp.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"x{pair.R}_{pair.C}"))).ToArray();
+        foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].R))
+        {
+            cp.AddAtMostOne(group.Select(i => (ILiteral)x[i]));
+        }
+
+        foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].C))
+        {
+            var use = LinearExpr.NewBuilder();
+            foreach (var i in group)
+            {
+                use.AddTerm(x[i], p.Requests[pairs[i].R].Need.HouseholdSize);
+            }
+
+            cp.Add(use <= p.Free[group.Key]);
+        }
+
+        if (p.Fund is { } fund)
+        {
+            var spend = LinearExpr.NewBuilder();
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                if (p.Cost[pairs[i].C] > 0)
+                {
+                    spend.AddTerm(x[i], p.Cost[pairs[i].C]);
+                }
+            }
+
+            cp.Add(spend <= fund);
+        }
+
+        var priority = LinearExpr.NewBuilder();
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            priority.AddTerm(x[i], weights[pairs[i].R]);
+            cp.AddHint(x[i], greedy[pairs[i].R] == pairs[i].C);
+        }
+
+        var outcome = PlanOutcome.Optimal;
+        var stageOne = greedy;
+        var best = greedyValue;
+        if (greedyValue < upperBound)
+        {
+            cp.Maximize(priority);
+            var (status, values) = Run(cp, x, options, Remaining(options, clock) * 0.6);
+            if (status is CpSolverStatus.Optimal or CpSolverStatus.Feasible && Assign(p, pairs, values) is var found && Value(found, weights) >= greedyValue)
+            {
+                stageOne = found;
+                best = Value(found, weights);
+                outcome = status == CpSolverStatus.Optimal ? PlanOutcome.Optimal : PlanOutcome.Feasible;
+            }
+            else
+            {
+                outcome = PlanOutcome.GreedyFallback;
+            }
+        }
+
+        // Stage two: keep the placements' value, then best fit, fairest spread, least cost.
+        cp.Model.Objective = null;
+        cp.ClearHints();
+        cp.Add(priority >= best);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            cp.AddHint(x[i], stageOne[pairs[i].R] == pairs[i].C);
+        }
+
+        // Fairness: the largest share of its offered places any State is planned to fill (in percent), kept low.
+        var load = cp.NewIntVar(0, FairnessScale, "maxLoad");
+        foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => p.Capacities[pairs[i].C].StateCode, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var used = LinearExpr.NewBuilder().Add(p.AlreadyTaken[group.Key] * FairnessScale);
+            foreach (var i in group)
+            {
+                used.AddTerm(x[i], (long)p.Requests[pairs[i].R].Need.HouseholdSize * FairnessScale);
+            }
+
+            cp.Add(used <= LinearExpr.Term(load, p.Offered[group.Key]));
+        }
+
+        var costWeight = ((long)(maxRows + 1) * p.Requests.Length) + 1;
+        var fairnessWeight = (costWeight * CostBuckets * p.Requests.Length) + 1;
+        var fitWeight = fairnessWeight * (FairnessScale + 1);
+        var secondary = LinearExpr.NewBuilder().Add(fairnessWeight * FairnessScale).AddTerm(load, -fairnessWeight);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (r, c) = pairs[i];
+            secondary.AddTerm(x[i], (fitWeight * p.FitOf(r, c)) + (costWeight * (CostBuckets - p.CostBucket(c))) + tieRank[i]);
+        }
+
+        cp.Maximize(secondary);
+        var left = Remaining(options, clock);
+        if (left < 0.05)
+        {
+            return (stageOne, outcome == PlanOutcome.Optimal ? PlanOutcome.Feasible : outcome);
+        }
+
+        var (second, final) = Run(cp, x, options, left);
+        if (second is CpSolverStatus.Optimal or CpSolverStatus.Feasible)
+        {
+            var assignment = Assign(p, pairs, final);
+            if (second != CpSolverStatus.Optimal && outcome == PlanOutcome.Optimal)
+            {
+                outcome = PlanOutcome.Feasible;
+            }
+
+            return (assignment, outcome);
+        }
+
+        return (stageOne, outcome == PlanOutcome.Optimal ? PlanOutcome.Feasible : outcome);
+    }
+
+    private static double Remaining(PlannerOptions options, Stopwatch clock) => options.WallClockSeconds - clock.Elapsed.TotalSeconds;
+
+    private static (CpSolverStatus Status, bool[] Values) Run(CpModel model, BoolVar[] x, PlannerOptions options, double wallSeconds)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return RunSolver(model, x, options, Math.Max(0.01, wallSeconds));
+        }
+        finally
+        {
+            t_solverTime += clock.Elapsed;
+        }
+    }
+
+    [ThreadStatic]
+    private static TimeSpan t_solverTime;
+
+    private static (CpSolverStatus Status, bool[] Values) RunSolver(CpModel model, BoolVar[] x, PlannerOptions options, double wallSeconds)
+    {
+        using var solver = new CpSolver
+        {
+            StringParameters = string.Create(CultureInfo.InvariantCulture,
+                $"num_workers:{options.Workers},random_seed:{options.Seed},max_deterministic_time:{options.DeterministicSeconds},max_time_in_seconds:{wallSeconds:0.###},log_search_progress:false{options.ExtraParameters}"),
+        };
+        var status = solver.Solve(model);
+        var values = status is CpSolverStatus.Optimal or CpSolverStatus.Feasible ? x.Select(v => solver.BooleanValue(v)).ToArray() : [];
+        return (status, values);
+    }
+
+    private static int[] Assign(Problem p, List<(int R, int C)> pairs, bool[] values)
+    {
+        var assignment = Enumerable.Repeat(-1, p.Requests.Length).ToArray();
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            if (values[i])
+            {
+                assignment[pairs[i].R] = pairs[i].C;
+            }
+        }
+
+        return assignment;
+    }
+
+    private static long Value(int[] assignment, long[] weights) =>
+        Enumerable.Range(0, assignment.Length).Where(r => assignment[r] >= 0).Sum(r => weights[r]);
+
+    /// <summary>Normal 1; Urgent more than all Normal together; Emergency more than all Urgent and Normal together.</summary>
+    internal static long[] PriorityWeights(Problem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        long normal = p.Requests.Count(r => r.Priority == RelocationPriority.Normal);
+        long urgent = p.Requests.Count(r => r.Priority == RelocationPriority.Urgent);
+        var urgentWeight = normal + 1;
+        var emergencyWeight = (urgent * urgentWeight) + normal + 1;
+        return p.Requests.Select(r => r.Priority switch
+        {
+            RelocationPriority.Emergency => emergencyWeight,
+            RelocationPriority.Urgent => urgentWeight,
+            _ => 1L,
+        }).ToArray();
+    }
+}

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Relocations;
+
+namespace Relocation.Matching;
+
+/// <summary>
+/// A planning input in canonical order (requests by priority, then arrival, then id; capacity rows by id) with what the
+/// model and the explanations need precomputed: which rows pass each request's hard filters, fit, cost, free places.
+/// </summary>
+[DebuggerDisplay("{Requests.Length} requests x {Capacities.Length} rows")]
+internal sealed class Problem
+{
+    private readonly PlanningInput _input;
+    private readonly int[][] _fit;
+
+    private Problem(PlanningInput input)
+    {
+        _input = input;
+        Requests = input.Requests
+            .OrderBy(r => r.Priority).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
+            .ToArray();
+        Capacities = input.Capacities.OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
+        Free = Capacities.Select(c => Math.Max(0, c.Free)).ToArray();
+        Fund = input.FundAvailableEurMinor is { } f ? Math.Max(0, f) : null;
+        Cost = Capacities.Select(c => c.Terms.NeedsFundSupport ? input.EstimatedCostEurMinor?.GetValueOrDefault(c.Id, input.DefaultCostEurMinor) ?? input.DefaultCostEurMinor : 0L).ToArray();
+        var maxCost = Math.Max(1, Cost.DefaultIfEmpty(0).Max());
+        _costBucket = Cost.Select(c => c <= 0 ? 0 : 1 + (int)Math.Min(9, c * 9 / maxCost)).ToArray();
+        Offered = Capacities.GroupBy(c => c.StateCode, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Sum(c => c.Places), StringComparer.Ordinal);
+        AlreadyTaken = Capacities.GroupBy(c => c.StateCode, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Sum(c => c.Held + c.Used), StringComparer.Ordinal);
+        Feasible = new List<int>[Requests.Length];
+        _fit = new int[Requests.Length][];
+        for (var r = 0; r < Requests.Length; r++)
+        {
+            Feasible[r] = [];
+            _fit[r] = new int[Capacities.Length];
+            for (var c = 0; c < Capacities.Length; c++)
+            {
+                if (Passes(r, c))
+                {
+                    Feasible[r].Add(c);
+                    _fit[r][c] = Fit(r, c, reasons: null);
+                }
+            }
+        }
+    }
+
+    private readonly int[] _costBucket;
+
+    public PlanRequest[] Requests { get; }
+
+    public Capacity[] Capacities { get; }
+
+    public int[] Free { get; }
+
+    public long? Fund { get; }
+
+    public long[] Cost { get; }
+
+    public Dictionary<string, long> Offered { get; }
+
+    public Dictionary<string, long> AlreadyTaken { get; }
+
+    public List<int>[] Feasible { get; }
+
+    public static Problem From(PlanningInput input) => new(input);
+
+    public int FitOf(int r, int c) => _fit[r][c];
+
+    public int CostBucket(int c) => _costBucket[c];
+
+    /// <summary>The hard filters, without building a reason: run for every request and row.</summary>
+    public bool Passes(int r, int c)
+    {
+        var request = Requests[r];
+        var need = request.Need;
+        var capacity = Capacities[c];
+        var terms = capacity.Terms;
+        return terms.MaxHouseholdSize >= need.HouseholdSize
+            && Free[c] >= need.HouseholdSize
+            && (!need.NeedsMedicalCare || terms.MedicalCare)
+            && terms.AvailableFrom <= need.RelocationDueOn && terms.AvailableUntil >= need.RelocationDueOn
+            && terms.Kinds.Contains(need.Kind)
+            && (request.ExcludedStates is null || !request.ExcludedStates.ContainsKey(capacity.StateCode));
+    }
+
+    /// <summary>The first hard filter a row fails for a request, in the order a reader checks them; null when it passes all.</summary>
+    public string? HardFilter(int r, int c)
+    {
+        var need = Requests[r].Need;
+        var capacity = Capacities[c];
+        var terms = capacity.Terms;
+        if (Requests[r].ExcludedStates?.GetValueOrDefault(capacity.StateCode) is { } excluded)
+        {
+            return excluded;
+        }
+
+        if (!terms.Kinds.Contains(need.Kind))
+        {
+            return $"offers no place for {need.Kind}";
+        }
+
+        if (terms.MaxHouseholdSize < need.HouseholdSize)
+        {
+            return $"takes households of at most {terms.MaxHouseholdSize}; this one is {need.HouseholdSize}";
+        }
+
+        if (need.NeedsMedicalCare && !terms.MedicalCare)
+        {
+            return "no medical care available";
+        }
+
+        if (terms.AvailableFrom > need.RelocationDueOn || terms.AvailableUntil < need.RelocationDueOn)
+        {
+            return $"places available {terms.AvailableFrom:yyyy-MM-dd} to {terms.AvailableUntil:yyyy-MM-dd}, not on the due date {need.RelocationDueOn:yyyy-MM-dd}";
+        }
+
+        return capacity.Free < need.HouseholdSize
+            ? $"{Math.Max(0, capacity.Free)} place(s) free of {capacity.Places} registered (the rest held or used)"
+            : null;
+    }
+
+    public int Fit(int r, int c, List<string>? reasons)
+    {
+        var need = Requests[r].Need;
+        var capacity = Capacities[c];
+        var state = _input.States.GetValueOrDefault(capacity.StateCode);
+        var fit = 0;
+        if (_input.StatesWithAgreementInForce.GetValueOrDefault(need.Kind)?.Contains(capacity.StateCode) == true)
+        {
+            fit += Planner.AgreementFit;
+            reasons?.Add("agreement of the right type in force");
+        }
+        else
+        {
+            reasons?.Add("no agreement in force: ad hoc request");
+        }
+
+        // Foresight, in the fit: a place with medical care, or for a large household, is scarce; a request that needs
+        // neither leaves it to one that may come (the hindsight optimum does this; greedy v1 cannot).
+        if (need.NeedsMedicalCare || !capacity.Terms.MedicalCare)
+        {
+            fit += Planner.SpareMedicalFit;
+            reasons?.Add(need.NeedsMedicalCare ? "has the medical care needed" : "leaves medical-care places to those who need them");
+        }
+
+        if (capacity.Terms.MaxHouseholdSize < Planner.LargeHousehold || need.HouseholdSize >= Planner.LargeHousehold - 1)
+        {
+            fit += Planner.SpareLargeFit;
+            reasons?.Add(need.HouseholdSize >= Planner.LargeHousehold - 1 ? "takes a household this large" : "leaves large-household places to large households");
+        }
+
+        var shared = need.Languages.Where(l => capacity.Terms.Languages.Contains(l) || (state?.Languages.Contains(l) ?? false)).ToArray();
+        if (need.Languages.Count == 0 || shared.Length > 0)
+        {
+            fit += Planner.LanguageFit;
+            reasons?.Add(shared.Length > 0 ? $"speaks {string.Join(", ", shared)}" : "no language needed");
+        }
+
+        if (need.PreferredRegion is { } region && state?.Region == region)
+        {
+            fit += Planner.RegionFit;
+            reasons?.Add($"same regional group ({region})");
+        }
+
+        if (!capacity.IsStale(_input.Now))
+        {
+            fit += Planner.FreshFit;
+            reasons?.Add("capacity reconfirmed within 90 days");
+        }
+
+        return fit;
+    }
+
+    public Plan ToPlan(int[] assignment, PlanOutcome outcome, TimeSpan elapsed, PlannerOptions options, bool? explain = null)
+    {
+        var explaining = explain ?? options.Explain;
+        var weights = Planner.PriorityWeights(this);
+        var free = Free.ToArray();
+        var fund = Fund;
+        var takers = new List<int>[Capacities.Length];
+        for (var r = 0; r < Requests.Length; r++)
+        {
+            if (assignment[r] is var c and >= 0)
+            {
+                free[c] -= Requests[r].Need.HouseholdSize;
+                fund -= fund is null ? null : Cost[c];
+                (takers[c] ??= []).Add(r);
+            }
+        }
+
+        var placements = new Placement[Requests.Length];
+        long priority = 0, fitTotal = 0;
+        for (var r = 0; r < Requests.Length; r++)
+        {
+            var request = Requests[r];
+            var c = assignment[r];
+            var why = new List<string>();
+            var fit = 0;
+            if (c >= 0)
+            {
+                priority += weights[r];
+                fit = FitOf(r, c);
+                fitTotal += fit;
+                if (explaining)
+                {
+                    why.Add($"planned: {Capacities[c].StateCode}, {request.Need.HouseholdSize} of its {Free[c]} free place(s) on capacity {Capacities[c].Id}");
+                    Fit(r, c, why);
+                    why.Add(Capacities[c].Terms.NeedsFundSupport ? "needs Special Fund support" : "no Special Fund support needed");
+                }
+            }
+            else if (explaining)
+            {
+                why.Add(Feasible[r].Count == 0 ? "no registered capacity passes this request's hard filters" : "every capacity that fits it is planned for requests of equal or higher priority");
+            }
+
+            var excluded = explaining ? Exclusions(r, c, free, fund, takers) : [];
+            placements[r] = new Placement(request.Id, request.Pseudonym, request.Priority, c >= 0 ? Capacities[c].StateCode : null, c >= 0 ? Capacities[c].Id : null, fit, why, excluded);
+        }
+
+        return new Plan(placements, outcome, priority, fitTotal, elapsed);
+    }
+
+    private List<Exclusion> Exclusions(int r, int chosen, int[] free, long? fund, List<int>[] takers)
+    {
+        var request = Requests[r];
+        var size = request.Need.HouseholdSize;
+        var chosenState = chosen >= 0 ? Capacities[chosen].StateCode : null;
+        var result = new List<Exclusion>();
+        foreach (var rows in Enumerable.Range(0, Capacities.Length).GroupBy(c => Capacities[c].StateCode, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            if (rows.Key == chosenState)
+            {
+                continue;
+            }
+
+            var feasible = rows.Where(c => Feasible[r].Contains(c)).ToArray();
+            if (feasible.Length == 0)
+            {
+                // The binding filter of the row that comes closest: the one failing the fewest filters, the first of them.
+                var reason = rows.Select(c => HardFilter(r, c)!).OrderBy(f => f.Length).First();
+                result.Add(new Exclusion(rows.Key, ExclusionKind.HardFilter, reason));
+                continue;
+            }
+
+            var roomy = feasible.Where(c => free[c] >= size).ToArray();
+            if (roomy.Length == 0)
+            {
+                var others = feasible.SelectMany(c => takers[c] ?? []).Where(o => o != r).Distinct().Select(o => $"{Requests[o].Pseudonym}, {Requests[o].Priority}").ToArray();
+                var places = feasible.Sum(c => Free[c]);
+                result.Add(new Exclusion(rows.Key, ExclusionKind.TakenByOthers, others.Length == 0
+                    ? "no free place left for this household"
+                    : $"its {(places == 1 ? "one place" : $"{places} free places")} went to {string.Join("; ", others)}"));
+                continue;
+            }
+
+            var best = roomy.OrderByDescending(c => FitOf(r, c)).First();
+            if (Cost[best] > 0 && fund is { } f && f < Cost[best] && (chosen < 0 || Cost[chosen] == 0 || FitOf(r, best) > FitOf(r, chosen)))
+            {
+                result.Add(new Exclusion(rows.Key, ExclusionKind.FundExhausted, "needs Special Fund support and the Fund's available money is planned for other placements"));
+            }
+            else if (chosen >= 0 && FitOf(r, best) < FitOf(r, chosen))
+            {
+                result.Add(new Exclusion(rows.Key, ExclusionKind.Outranked, $"fits less well than {chosenState} (fit {FitOf(r, best)} against {FitOf(r, chosen)})"));
+            }
+            else if (chosen >= 0)
+            {
+                result.Add(new Exclusion(rows.Key, ExclusionKind.Outranked, $"fits as well as {chosenState}; {chosenState} chosen for a fairer spread across States, lower cost or, last, by code"));
+            }
+            else
+            {
+                result.Add(new Exclusion(rows.Key, ExclusionKind.Outranked, "not planned within the solver's time limit"));
+            }
+        }
+
+        return result;
+    }
+}

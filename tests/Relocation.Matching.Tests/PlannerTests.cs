@@ -1,0 +1,137 @@
+using Relocation.Domain.Relocations;
+using static Relocation.Matching.Tests.Instances;
+
+namespace Relocation.Matching.Tests;
+
+public sealed class PlannerTests
+{
+    [Fact]
+    public void Solve_MedicalCareConflict_BothEmergenciesPlaced()
+    {
+        // NOR has the only medical-care place and the better fit (an agreement): v1, one request at a time, gives it to
+        // the first request, which did not need it, and the second escalates.
+        var input = Input(
+            [Req("0433", RelocationPriority.Emergency, minutes: 0), Req("0434", RelocationPriority.Emergency, medical: true, minutes: 5)],
+            [Cap("c-nor", "NOR", medical: true), Cap("c-swe", "SWE")],
+            agreements: ["NOR"]);
+
+        var greedy = Planner.Greedy(input, byPriority: false);
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Null(greedy.For("0434").StateCode);
+        Assert.Equal("SWE", plan.For("0433").StateCode);
+        Assert.Equal("NOR", plan.For("0434").StateCode);
+        Assert.Contains(new Exclusion("NOR", ExclusionKind.TakenByOthers, "its one place went to W-0434, Emergency"), plan.For("0433").Excluded);
+        Assert.Contains(new Exclusion("SWE", ExclusionKind.HardFilter, "no medical care available"), plan.For("0434").Excluded);
+    }
+
+    [Fact]
+    public void Solve_HouseholdSizeConflict_BothPlaced()
+    {
+        var input = Input(
+            [Req("1", RelocationPriority.Urgent, household: 2), Req("2", RelocationPriority.Urgent, household: 5, minutes: 1)],
+            [Cap("c-fra", "FRA", places: 5, maxHousehold: 5), Cap("c-mli", "MLI", places: 2, maxHousehold: 2)],
+            agreements: ["FRA"]);
+
+        var greedy = Planner.Greedy(input, byPriority: false);
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal(1, greedy.Placements.Count(p => p.IsPlaced));
+        Assert.Equal("MLI", plan.For("1").StateCode);
+        Assert.Equal("FRA", plan.For("2").StateCode);
+        Assert.Contains(new Exclusion("MLI", ExclusionKind.HardFilter, "takes households of at most 2; this one is 5"), plan.For("2").Excluded);
+    }
+
+    [Fact]
+    public void Solve_FundCoversOnePlacement_SecondGoesWhereNoFundIsNeeded()
+    {
+        var input = Input(
+            [Req("1", RelocationPriority.Urgent), Req("2", RelocationPriority.Urgent, minutes: 1)],
+            [Cap("c-nor", "NOR", places: 2, fund: true), Cap("c-dnk", "DNK")],
+            agreements: ["NOR"], fund: 100_000, costs: new() { ["c-nor"] = 80_000 });
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal(["DNK", "NOR"], plan.Placements.Select(p => p.StateCode).Order(StringComparer.Ordinal));
+        Assert.Single(plan.Placements, p => p.StateCode == "NOR");
+    }
+
+    [Fact]
+    public void Solve_FundExhausted_FundedPlaceUnusedAndReasonGiven()
+    {
+        var input = Input([Req("1", RelocationPriority.Emergency)], [Cap("c-nor", "NOR", fund: true)], fund: 50_000, costs: new() { ["c-nor"] = 80_000 });
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.False(plan.For("1").IsPlaced);
+        Assert.Contains("Special Fund", Assert.Single(plan.For("1").Excluded).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Solve_EmergencyOutweighsEveryLowerPriority_TakesTheOnlyPlace()
+    {
+        var input = Input(
+            [Req("n1", RelocationPriority.Normal), Req("n2", RelocationPriority.Normal), Req("u1", RelocationPriority.Urgent), Req("e1", RelocationPriority.Emergency, household: 3, minutes: 9)],
+            [Cap("c-nor", "NOR", places: 3)]);
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal("NOR", plan.For("e1").StateCode);
+        Assert.Equal(1, plan.Placements.Count(p => p.IsPlaced));
+        Assert.Equal(PlanOutcome.Optimal, plan.Outcome);
+    }
+
+    [Fact]
+    public void Solve_TieBetweenEqualStates_LowerCodeWhateverTheInputOrder()
+    {
+        var requests = new[] { Req("1", RelocationPriority.Normal) };
+        var forward = Input(requests, [Cap("c-1", "ARG"), Cap("c-2", "BEL")]);
+        var backward = Input(requests, [Cap("c-2", "BEL"), Cap("c-1", "ARG")]);
+
+        var plans = Enumerable.Range(0, 3).SelectMany(_ => new[] { Planner.Solve(forward, Options), Planner.Solve(backward, Options) }).ToArray();
+
+        Assert.All(plans, p => Assert.Equal("ARG", p.For("1").StateCode));
+        Assert.Contains(new Exclusion("BEL", ExclusionKind.Outranked, "fits as well as ARG; ARG chosen for a fairer spread across States, lower cost or, last, by code"), plans[0].For("1").Excluded);
+    }
+
+    [Fact]
+    public void Solve_StateExcludedForThisPerson_NeverPlannedThere()
+    {
+        var input = Input([Req("1", RelocationPriority.Emergency, excluded: new() { ["NOR"] = "withdrew from this person" })], [Cap("c-nor", "NOR", places: 5)], agreements: ["NOR"]);
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.False(plan.For("1").IsPlaced);
+        Assert.Equal(new Exclusion("NOR", ExclusionKind.HardFilter, "withdrew from this person"), Assert.Single(plan.For("1").Excluded));
+    }
+
+    [Fact]
+    public void Solve_PlacedRequest_WhyNamesTheTermsThatScored()
+    {
+        var input = Input([Req("1", RelocationPriority.Urgent, languages: ["en"])], [Cap("c-nor", "NOR")], agreements: ["NOR"]);
+
+        var why = Planner.Solve(input, Options).For("1").Why;
+
+        Assert.StartsWith("planned: NOR", why[0], StringComparison.Ordinal);
+        Assert.Contains("agreement of the right type in force", why);
+        Assert.Contains("speaks en", why);
+    }
+}
+
+public sealed class CapacityGapsTests
+{
+    [Fact]
+    public void Compute_MedicalDemandBeyondPlaces_GapAndUnplacedShown()
+    {
+        var input = Input(
+            [Req("1", RelocationPriority.Emergency, household: 2, medical: true), Req("2", RelocationPriority.Urgent, household: 2, medical: true, minutes: 1)],
+            [Cap("c-nor", "NOR", places: 2, medical: true), Cap("c-swe", "SWE", places: 4)]);
+
+        var gaps = CapacityGaps.Compute(input, Planner.Solve(input, Options));
+
+        var medical = Assert.Single(gaps, g => g.Dimension == "medicalCare");
+        Assert.Equal((2, 4, 2, 1, 2), (medical.Requests, medical.Persons, medical.FreePlaces, medical.Unplaced, medical.Gap));
+        var pairs = Assert.Single(gaps, g => g.Dimension == "householdSize" && g.Value == "2");
+        Assert.Equal((4, 6), (pairs.Persons, pairs.FreePlaces));
+    }
+}
