@@ -6,7 +6,10 @@ namespace Relocation.Matching;
 /// Which States a round asks once the open set is planned: the State planned for this request first (on the planned
 /// capacity row), then the v1 ranking's next best — but never a State whose places (or the Fund's money) are planned for
 /// another open request, so that two requests do not compete for one place. When the plan places the request nowhere and
-/// every ranked State is planned for others, the round asks nobody and the next one re-plans.
+/// that leaves nobody to ask, the round asks as v1 would: a round that asks nobody ends at once, and three of them
+/// escalate an Emergency within minutes, while a planned placement can still fall through (a State declines, a case is
+/// cancelled) and acceptance never holds more than the places registered (50 Emergencies for one State's 10 places:
+/// all 50 asked, 10 held, 40 refused with the reason).
 /// </summary>
 public static class RoundSelection
 {
@@ -19,7 +22,8 @@ public static class RoundSelection
         var rest = ranked.Where(c => c.StateCode != planned?.StateCode && !blocked.Contains(c.StateCode)).ToArray();
         if (planned is null)
         {
-            return CandidateRanker.SelectRound(rest, round, roundSize);
+            var unblocked = CandidateRanker.SelectRound(rest, round, roundSize);
+            return unblocked.Count > 0 ? unblocked : CandidateRanker.SelectRound(ranked, round, roundSize);
         }
 
         return [planned with { CapacityId = placement.CapacityId! }, .. CandidateRanker.SelectRound(rest, round, roundSize - 1)];

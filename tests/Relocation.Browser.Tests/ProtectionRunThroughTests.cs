@@ -44,6 +44,10 @@ public sealed class ProtectionRunThroughTests(ConsoleFixture fixture)
         await page.FillAsync("#dateOfBirth", "1987-04-12");
         await page.FillAsync("#currentLocation", secrets[1]);
         await page.FillAsync("#contact", secrets[2]);
+        // Regulation 96(3): without consent an Emergency request goes out but its acceptance is refused.
+        await page.CheckAsync("#consentGiven");
+        await page.FillAsync("#consentBy", "VWU officer");
+        await page.FillAsync("#consentScope", "Relocation and transfer of the case file");
         await page.Locator("[data-test=submit-request]").DblClickAsync();
         await page.WaitForURLAsync("**/cases/*");
         var caseId = page.Url.Split('/').Last();

@@ -23,10 +23,18 @@ public sealed class RoundSelectionTests
     }
 
     [Fact]
-    public void Select_NotPlacedAndEveryStateBlocked_AsksNobody()
+    public void Select_NotPlacedAndEveryStateBlocked_AsksAsV1RatherThanNobody()
     {
-        var chosen = RoundSelection.Select([C("NOR", 300)], P(null, new Exclusion("NOR", ExclusionKind.FundExhausted, "fund")), round: 1, roundSize: 3);
+        var chosen = RoundSelection.Select([C("NOR", 300), C("SWE", 200)], P(null, new Exclusion("NOR", ExclusionKind.TakenByOthers, "its one place went to W-2, Emergency"), new Exclusion("SWE", ExclusionKind.FundExhausted, "fund")), round: 1, roundSize: 3);
 
-        Assert.Empty(chosen);
+        Assert.Equal(["NOR", "SWE"], chosen.Select(c => c.StateCode));
+    }
+
+    [Fact]
+    public void Select_NotPlacedAndOneStateUnblocked_AsksOnlyThatOne()
+    {
+        var chosen = RoundSelection.Select([C("NOR", 300), C("SWE", 200)], P(null, new Exclusion("NOR", ExclusionKind.TakenByOthers, "its one place went to W-2, Emergency")), round: 1, roundSize: 3);
+
+        Assert.Equal(["SWE"], chosen.Select(c => c.StateCode));
     }
 }

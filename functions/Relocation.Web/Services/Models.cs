@@ -29,7 +29,9 @@ public sealed record CaseView(
     AcceptedView? Accepted,
     DateOnly? ArrivedOn,
     AcceptanceView? LastAcceptance,
-    IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<TimelineEntry> Timeline,
+    bool ConsentRecorded = false,
+    DateOnly? ConsentOn = null);
 
 public sealed record RoundView(int Number, IReadOnlyList<string> AskedStates, DateTimeOffset StartedAt, DateTimeOffset Deadline, DateTimeOffset? ClosedAt);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Relocation.Domain.Security;
 using Relocation.Testing;
 using Xunit.Abstractions;
@@ -30,9 +31,9 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
     public async Task ProtectedDetails_AfterFullScenario_AppearNowhereInClear()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];
-        // Issue 14's fields too: the consent record (by whom, scope) and the travel date live only in the case file.
+        // Issue 14's fields too: the consent record (by whom, scope), the travel date and a review note live only in the case file.
         var travelOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(517).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var canaries = new[] { $"CanaryName{tag}", $"CanaryPlace{tag}", $"CanaryPhone{tag}", "1931-07-29", $"CanaryOfficer{tag}", $"CanaryScope{tag}", travelOn };
+        var canaries = new[] { $"CanaryName{tag}", $"CanaryPlace{tag}", $"CanaryPhone{tag}", "1931-07-29", $"CanaryOfficer{tag}", $"CanaryScope{tag}", travelOn, $"CanaryReviewNote{tag}" };
         var s = new RelocationScenario(host, "7777");
         await s.SetUpStatesAsync();
         var body = new
@@ -51,7 +52,13 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
         host.Http.DefaultRequestHeaders.Remove("traceparent");
         await s.Ok(HttpMethod.Post, $"relocations/{id}/travel", RelocationScenario.Vwu, new { step = "Planned", plannedOn = travelOn, escort = true, documents = "Requested" });
         await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
-        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated");
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated" && v.TryGetProperty("reviewDueAt", out var due) && due.ValueKind == JsonValueKind.String);
+        // An extension asked of the State: the note stays in the case file, the State's message names none of it.
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/reviews", RelocationScenario.Vwu, new
+        {
+            outcome = "Extend", reviewedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            newEndDate = DateTime.UtcNow.AddMonths(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), note = canaries[7],
+        });
         foreach (var role in new[] { Roles.RegistryAdmin, Roles.FinanceOfficer, Roles.Auditor })
         {
             await s.Send(HttpMethod.Get, $"relocations/{id}/case-file", TestTokens.For(role), null, HttpStatusCode.Forbidden);

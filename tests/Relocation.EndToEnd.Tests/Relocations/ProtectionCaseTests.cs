@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Relocation.Domain.Fund;
 using Relocation.Domain.Security;
+using Relocation.Storage;
 using Relocation.Testing;
 
 namespace Relocation.EndToEnd.Tests.Relocations;
@@ -266,6 +270,57 @@ public sealed class ProtectionReviewTests(ReviewClockHostFixture host) : IClassF
         }
 
         Assert.Equal(before, Taken(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin)));
+    }
+
+    [Fact]
+    public async Task Review_EndOnFundedPlacement_CommitmentReleasedAndLedgerSumsToZero()
+    {
+        // A placement the Special Fund pays for (SWE's places need fund support): End releases places and money.
+        var s = new RelocationScenario(host, "1407");
+        await s.SetUpStatesAsync();
+        var finance = TestTokens.For(Roles.FinanceOfficer);
+        await s.Send(HttpMethod.Post, "fund/receipts", finance,
+            new { donorStateCode = "NOR", amount = new { value = 20000m, currency = "EUR" }, eurValue = 20000m, date = RelocationScenario.Today }, HttpStatusCode.Created);
+        var before = await s.Ok(HttpMethod.Get, "fund/balance", finance);
+        var placesBefore = Taken(await s.Ok(HttpMethod.Get, $"states/{s.Declining}/capacity", RelocationScenario.Admin));
+        var id = await s.RaiseAsync(s.RequestBody("Emergency", consent: true));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, s.Declining),
+            new { stateCode = s.Declining, decision = "Offer", estimatedCost = new { amount = 4200.50m, currency = "EUR" } });
+        await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Declining }, HttpStatusCode.OK);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = RelocationScenario.Today });
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated" && v.TryGetProperty("reviewDueAt", out var due) && due.ValueKind == JsonValueKind.String);
+        var committed = await s.Ok(HttpMethod.Get, "fund/balance", finance);
+
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/reviews", RelocationScenario.Vwu, new { outcome = "End", reviewedOn = RelocationScenario.Today, note = "Safe to return" });
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Ended");
+        var released = committed;
+        for (var i = 0; i < 100 && released.GetProperty("committed").GetDecimal() != before.GetProperty("committed").GetDecimal(); i++)
+        {
+            await Task.Delay(100);
+            released = await s.Ok(HttpMethod.Get, "fund/balance", finance);
+        }
+
+        Assert.Equal(before.GetProperty("committed").GetDecimal() + 4200.50m, committed.GetProperty("committed").GetDecimal());
+        Assert.Equal(before.GetProperty("committed").GetDecimal(), released.GetProperty("committed").GetDecimal());
+        Assert.Equal(before.GetProperty("available").GetDecimal(), released.GetProperty("available").GetDecimal());
+        Assert.Equal(placesBefore, Taken(await s.Ok(HttpMethod.Get, $"states/{s.Declining}/capacity", RelocationScenario.Admin)));
+        Assert.Equal(0, await LedgerSumAsync(host.Azurite.ConnectionString));
+    }
+
+    /// <summary>The sum of every entry of every posting in the ledger, in euro cents: zero in a balanced ledger.</summary>
+    private static async Task<long> LedgerSumAsync(string connectionString)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataStorage"] = connectionString }).Build();
+        await using var services = new ServiceCollection().AddRelocationStorage(configuration).BuildServiceProvider();
+        var ledger = services.GetRequiredService<IFundLedger>();
+        long sum = 0;
+        await foreach (var posting in ledger.ReadAllAsync(CancellationToken.None))
+        {
+            sum += posting.Entries.Sum(e => e.EurMinor);
+        }
+
+        return sum;
     }
 
     [Fact]
