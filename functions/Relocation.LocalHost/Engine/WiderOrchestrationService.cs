@@ -20,9 +20,34 @@ public sealed class WiderOrchestrationService(IOrchestrationService inner, int m
     public int MaxConcurrentTaskActivityWorkItems => maxActivities;
 
     private readonly Lock _stopLock = new();
+    private Task? _starting;
     private Task? _stopping;
 
-    public Task StartAsync() => inner.StartAsync();
+    /// <summary>
+    /// Starts the inner service once. A stop asked for meanwhile waits for this start to finish (see
+    /// <see cref="StopOnceAsync"/>); a start that still fails once a stop was asked for is recorded, not thrown: the
+    /// sidecar starts the service from an async-void ApplicationStarted callback, where an exception ends the process
+    /// (seen as a NullReferenceException in AppLeaseManager.RestartAppLeaseStarterTask on a Ctrl+C right after start-up).
+    /// </summary>
+    public Task StartAsync()
+    {
+        lock (_stopLock)
+        {
+            return _starting ??= StartOnceAsync();
+        }
+    }
+
+    private async Task StartOnceAsync()
+    {
+        try
+        {
+            await inner.StartAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && Volatile.Read(ref _stopping) is not null)
+        {
+            StopFailure = ex;
+        }
+    }
 
     public Task StopAsync() => StopAsync(isForced: false);
 
@@ -47,6 +72,12 @@ public sealed class WiderOrchestrationService(IOrchestrationService inner, int m
     {
         try
         {
+            // Never in the middle of a start: the provider's lease manager, stopped half-started, fails in its start task.
+            if (Volatile.Read(ref _starting) is { } starting)
+            {
+                await starting;
+            }
+
             await inner.StopAsync(isForced);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
