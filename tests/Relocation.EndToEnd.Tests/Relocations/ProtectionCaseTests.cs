@@ -198,23 +198,8 @@ public sealed class PlacementClockTests(PlacementClockHostFixture host) : IClass
         throw new TimeoutException($"{id} never became {status}.");
     }
 
-    private async Task<List<JsonElement>> InboxAsync(string token, string pseudonym, string kind)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            using var response = await host.SendAsync(HttpMethod.Get, "inbox", token);
-            var items = (await LocalHostFixture.JsonAsync(response)).GetProperty("items").EnumerateArray()
-                .Where(m => m.GetProperty("kind").GetString() == kind && m.GetProperty("subject").GetString()!.Contains(pseudonym, StringComparison.Ordinal)).ToList();
-            if (items.Count > 0)
-            {
-                return items;
-            }
-
-            await Task.Delay(200);
-        }
-
-        return [];
-    }
+    private Task<List<JsonElement>> InboxAsync(string token, string pseudonym, string kind) =>
+        ProtectionInbox.WaitAsync(host, token, pseudonym, kind, attempts: 100);
 }
 
 /// <summary>A local host whose clocks after acceptance run very fast: 7 days ≈ 1 s, the six-month review ≈ 31 s.</summary>
