@@ -239,6 +239,16 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
     }
 
+    /// <summary>
+    /// Tells a case's orchestration that the plan may have changed (<see cref="CaseEventKind.PlanChanged"/>). Nothing is
+    /// recorded: a lost signal costs only time, because a round waiting to be sent also re-plans now and then on its own.
+    /// </summary>
+    public static Task PlanChangedAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return RaiseAsync(client, id, new CaseEvent(CaseEventKind.PlanChanged), cancellationToken);
+    }
+
     private static Task RaiseAsync(DurableTaskClient client, string id, CaseEvent caseEvent, CancellationToken cancellationToken) =>
         client.RaiseEventAsync(RelocationInstance.IdFor(id), RelocationInstance.EventName, caseEvent, cancellationToken);
 }
