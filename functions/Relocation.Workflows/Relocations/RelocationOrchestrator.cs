@@ -95,6 +95,17 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 }
 
                 var caseEvent = await next;
+                if (caseEvent.Kind == CaseEventKind.PlanChanged)
+                {
+                    // Nothing recorded on this case: only a round not yet sent has anything to do.
+                    if (unsent)
+                    {
+                        (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                    }
+
+                    continue;
+                }
+
                 if (caseEvent.Kind == CaseEventKind.Response)
                 {
                     roundOver = caseEvent.RoundOver;
