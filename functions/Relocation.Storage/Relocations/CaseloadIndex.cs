@@ -96,7 +96,7 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
             }
 
             var entry = CaseloadEntry.From(RelocationRepository.ToCase(row));
-            if (entry != line)
+            if (!Same(entry, line))
             {
                 await PutAsync(entry, cancellationToken);
             }
@@ -110,6 +110,15 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
                 && (query.Overdue is null || IsOverdue(e, query.Now) == query.Overdue))
             .ToArray();
     }
+
+    // The line's times went through a Table DateTime column (milliseconds on Azurite), the case's through JSON (ticks):
+    // compared at the column's precision, or every listing would "repair" (rewrite) every line it shows.
+    private static bool Same(CaseloadEntry fromCase, CaseloadEntry line) =>
+        fromCase with { Deadline = Millis(fromCase.Deadline), SubmittedAt = Millis(fromCase.SubmittedAt)!.Value }
+            == line with { Deadline = Millis(line.Deadline), SubmittedAt = Millis(line.SubmittedAt)!.Value };
+
+    private static DateTimeOffset? Millis(DateTimeOffset? at) =>
+        at is { } t ? new DateTimeOffset(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero) : null;
 
     private static bool IsOverdue(CaseloadEntry entry, DateTimeOffset now) => entry.IsOpen && entry.Deadline is { } d && d < now;
 
