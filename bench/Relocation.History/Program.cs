@@ -6,7 +6,7 @@ using Relocation.LocalHost.Azurite;
 using Relocation.Testing;
 
 // Usage: dotnet run -c Release --project bench/Relocation.History -- [--cases 5000] [--states 200] [--capacity 2000]
-//        [--postings 100000] [--audit 1000000] [--requests 100] [--clients 10] [--stores empty,ten-year] [--port 7201]
+//        [--postings 100000] [--audit 1000000] [--requests 100] [--clients 10] [--stores empty,ten-year] [--port 7201] [--query-log FILE]
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
     .ToDictionary(p => p.a[2..], p => args[p.i + 1], StringComparer.Ordinal);
 int Flag(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -41,6 +41,11 @@ foreach (var store in stores)
         // The bench measures latency, not the write limit a single caller meets.
         host.Environment["RateLimit__Burst"] = "1000000";
         host.Environment["RateLimit__PerSecond"] = "1000000";
+        if (options.TryGetValue("query-log", out var queryLog))
+        {
+            // The host's Table reads, classified (docs/storage.md): what each route costs, not only how long it takes.
+            host.Environment["StorageDiagnostics__QueryLog"] = $"{queryLog}.{store}";
+        }
         await host.StartAsync(CancellationToken.None);
         var loadBefore = await File.ReadAllTextAsync("/proc/loadavg");
         results[store] = await new Load(host.Http, clients, requests).RunAsync(asOf, CancellationToken.None);
