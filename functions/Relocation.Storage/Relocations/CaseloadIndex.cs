@@ -12,8 +12,11 @@ namespace Relocation.Storage.Relocations;
 /// VWU's caseload as two small tables beside the case rows: open cases (one partition, read whole and sorted by deadline:
 /// there are tens, not thousands) and closed cases (keyed newest first and read a page at a time). Azurite scans a whole
 /// table for every query, so the open table holds only open cases and no query ever touches the case table; each listed
-/// case is then point-read, so a line is never staler than its case and an index row left behind by a crash between the
-/// case write and the index write is repaired by the next listing.
+/// open case is then point-read, so an open line is never staler than its case and an index row left behind by a crash
+/// between the case write and the index write is repaired by the next listing. Closed lines are written from the case
+/// after it closed and shown as stored (a page of them costs one query, not one read per case): only a later review or
+/// withdrawal of a relocated case rewrites one, and a crash between that case write and its line leaves the line one
+/// status behind until the case's next write (the case view is always the case row's).
 /// </summary>
 internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
 {
@@ -83,11 +86,18 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
         return new CaseloadPage(await FreshAsync(items, fromOpen, query, cancellationToken), next);
     }
 
-    /// <summary>Each line from its case row (point reads, in parallel); a line whose case moved on is repaired, and dropped if it no longer matches.</summary>
+    /// <summary>Each open line from its case row (point reads, in parallel); a line whose case moved on is repaired, and dropped if it no longer matches.</summary>
     private async Task<IReadOnlyList<CaseloadEntry>> FreshAsync(List<CaseloadEntry> lines, HashSet<string> fromOpen, CaseloadQuery query, CancellationToken cancellationToken)
     {
         var fresh = await Task.WhenAll(lines.Select(async (line, index) =>
         {
+            if (index >= fromOpen.Count)
+            {
+                // A closed line is final but for a later review or withdrawal, whose case write rewrites it: it is shown as
+                // the index has it, so a page costs its open lines' reads, not one read per closed case listed.
+                return line;
+            }
+
             var row = await _cases.FindAsync<TableEntity>(line.Id, RelocationRepository.CaseRow, cancellationToken);
             if (row is null)
             {
