@@ -25,9 +25,10 @@ public sealed class StartRelocationRoundActivity(
     IOutbox outbox,
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
-    ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
+    ICaseloadIndex? caseload = null,
+    ICandidateData? candidates = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload);
+    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload, candidates);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {
