@@ -1,4 +1,5 @@
 using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
 
 namespace Relocation.Domain.Relocations;
 
@@ -149,7 +150,7 @@ public sealed class RelocationCase
     /// <summary>
     /// The receiving State withdraws: the case becomes Withdrawn, linked to <paramref name="reRelocationId"/>, and a
     /// numbered step tells the orchestration to release places and commitment. Only the State whose offer was accepted
-    /// may withdraw (403 for another); twice with the same linked id changes nothing.
+    /// may withdraw (another is forbidden); twice with the same linked id changes nothing.
     /// </summary>
     public void Withdraw(string stateCode, string reason, DateOnly effectiveOn, string reRelocationId, DateTimeOffset now)
     {
@@ -228,7 +229,7 @@ public sealed class RelocationCase
         AddStep(CaseStepKind.Review, null, now);
     }
 
-    /// <summary>The receiving State confirms or refuses the extension VWU asked for (403 for another State).</summary>
+    /// <summary>The receiving State confirms or refuses the extension VWU asked for (another State is forbidden).</summary>
     public void AnswerExtension(string stateCode, ExtensionDecision decision, DateTimeOffset now)
     {
         if (State.Accepted?.StateCode != stateCode)
@@ -306,11 +307,11 @@ public sealed class RelocationCase
     }
 
     /// <summary>
-    /// Records a State's answer. A State not asked in the open round: 403. The round closed, the request no longer
-    /// waiting, or an answer already given: 409. A refusal changes nothing on the case (a State could repeat it without
+    /// Records a State's answer. A State not asked in the open round is forbidden. The round closed, the request no longer
+    /// waiting, or an answer already given is a conflict. A refusal changes nothing on the case (a State could repeat it without
     /// end): it is answered, audited and counted by the caller.
     /// </summary>
-    public OfferRecord RecordResponse(string stateCode, ResponseInput input, DateTimeOffset now)
+    public OfferRecord RecordResponse(string stateCode, ResponseCommand input, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -335,9 +336,9 @@ public sealed class RelocationCase
                     errors.Add("estimatedCost.currency", "The Special Fund is kept in euros: give 'estimatedCost' in EUR.");
                 }
 
-                if (cost.Amount is not ({ } amount and > 0 and <= 100_000_000m) || decimal.Round(amount, 2) != amount)
+                if (cost.Value is not ({ } amount and > 0 and <= 100_000_000m) || decimal.Round(amount, 2) != amount)
                 {
-                    errors.Add("estimatedCost.amount", "'estimatedCost.amount' must be positive, at most 100000000, with at most 2 decimals.");
+                    errors.Add("estimatedCost.value", "'estimatedCost.value' must be positive, at most 100000000, with at most 2 decimals.");
                 }
                 else
                 {
@@ -401,7 +402,7 @@ public sealed class RelocationCase
 
         if (State.ConsentOn is null)
         {
-            throw new ConflictException("The person's consent must be recorded (POST …/consent) before an offer is accepted.");
+            throw new ConflictException("The person's consent must be recorded before an offer is accepted.");
         }
 
         if (!_offers.Any(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer))
@@ -537,7 +538,7 @@ public sealed class RelocationCase
 
         if (State.PendingAcceptance is { } pending)
         {
-            // The acceptance raced the last deadline and lost: its caller gets a clear 409 instead of waiting.
+            // The acceptance raced the last deadline and lost: its caller gets a clear refusal instead of waiting.
             RefuseAcceptance(pending.RequestId, "The last round's deadline passed before the acceptance could be carried out; the request is escalated.", now);
         }
 
@@ -629,7 +630,7 @@ public sealed record OfferRecord(string StateCode, int Round, OfferDecision Deci
 /// <summary>An acceptance being carried out.</summary>
 public sealed record PendingAcceptance(string StateCode, string RequestId, DateTimeOffset At);
 
-/// <summary>How the last acceptance ended, so its HTTP request can answer 200 or 409.</summary>
+/// <summary>How the last acceptance ended, so whoever asked for it learns the outcome (and the reason for a refusal).</summary>
 public sealed record AcceptanceOutcome(string RequestId, bool Accepted, string? Reason);
 
 /// <summary>The accepted offer: where places are held and what is committed.</summary>
@@ -638,8 +639,6 @@ public sealed record AcceptedOffer(string StateCode, string CapacityId, string? 
 /// <summary>One step of the case, for VWU: never protected details.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string What, string Detail, string By);
 
-/// <summary>A State's answer as its focal point sends it.</summary>
-public sealed record ResponseInput(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyInput? EstimatedCost, string? Note);
+/// <summary>A State's answer to an offer request, unchecked.</summary>
+public sealed record ResponseCommand(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyFields? EstimatedCost, string? Note);
 
-/// <summary>An amount of money as sent.</summary>
-public sealed record MoneyInput(decimal? Amount, string? Currency);

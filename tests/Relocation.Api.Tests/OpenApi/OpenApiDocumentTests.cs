@@ -74,7 +74,7 @@ public sealed class OpenApiDocumentTests
     public void Build_RequiredMemberThatDoesNotExist_Throws()
     {
         var route = new ApiRoute("Typo", Routing.HttpMethods.Post, "typos", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "t")
-            .Accepts<Relocation.Domain.Relocations.RelocationInput>("houshold.adults").ProducesEmpty();
+            .Accepts<Relocation.Domain.Relocations.SubmitRelocationCommand>("houshold.adults").ProducesEmpty();
 
         var error = Assert.Throws<InvalidOperationException>(() => Relocation.Api.OpenApi.OpenApiDocument.Build(new ApiRouteTable([new OneRoute(route)])));
         Assert.Contains("houshold.adults", error.Message, StringComparison.Ordinal);
@@ -86,13 +86,13 @@ public sealed class OpenApiDocumentTests
         var document = await ServedAsync(Table);
         var schemas = document.GetProperty("components").GetProperty("schemas");
 
-        var input = schemas.GetProperty("RelocationInput");
+        var input = schemas.GetProperty("SubmitRelocationCommand");
         Assert.Contains("protectedPerson", input.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
-        var person = schemas.GetProperty("ProtectedPersonInput");
+        var person = schemas.GetProperty("ProtectedPersonFields");
         Assert.Equal("date", person.GetProperty("properties").GetProperty("dateOfBirth").GetProperty("format").GetString());
         var priority = input.GetProperty("properties").GetProperty("priority");
         Assert.Contains("Emergency", priority.GetProperty("enum").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : null));
-        var email = schemas.GetProperty("FocalPointInput").GetProperty("properties").GetProperty("email");
+        var email = schemas.GetProperty("FocalPointFields").GetProperty("properties").GetProperty("email");
         Assert.Equal("email", email.GetProperty("format").GetString());
         var problem = schemas.GetProperty("Problem");
         Assert.Contains("correlationId", problem.GetProperty("required").EnumerateArray().Select(e => e.GetString()));

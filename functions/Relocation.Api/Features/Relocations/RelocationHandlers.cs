@@ -28,7 +28,7 @@ internal sealed class RelocationHandlers(
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
         var now = time.GetUtcNow();
-        var (facts, person) = request.ReadJson<RelocationInput>().Validate(DateOnly.FromDateTime(now.UtcDateTime));
+        var (facts, person) = request.ReadJson<RelocationInput>().ToCommand().Validate(DateOnly.FromDateTime(now.UtcDateTime));
         var id = request.NewResourceId("relocation");
 
         // The case file first: a case row never exists without its protected details.
@@ -169,7 +169,7 @@ internal sealed class RelocationHandlers(
     public async Task<ApiResult> RespondAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        var input = request.ReadJson<ResponseInput>();
+        var input = request.ReadJson<ResponseInput>().ToCommand();
         if (!IsoCodes.IsCountry(input.StateCode))
         {
             throw new DomainValidationException("stateCode", "'stateCode' must be your State's ISO 3166-1 alpha-3 code.");
@@ -233,7 +233,7 @@ internal sealed class RelocationHandlers(
     public async Task<ApiResult> ConsentAsync(ApiRequest request)
     {
         var now = time.GetUtcNow();
-        var input = request.ReadJson<ConsentInput>();
+        var input = request.ReadJson<ConsentInput>().ToCommand();
         var errors = new FieldErrors();
         var consent = input.Validate(errors, string.Empty, DateOnly.FromDateTime(now.UtcDateTime));
         errors.ThrowIfAny();
@@ -442,12 +442,3 @@ internal sealed class RelocationHandlers(
     private async Task<RelocationCase> FindAsync(ApiRequest request) =>
         await relocations.FindAsync(request.IdValue(), request.Aborted) ?? throw new NotFoundException("There is no such relocation request.");
 }
-
-/// <summary>VWU's acceptance.</summary>
-public sealed record AcceptanceInput(string? StateCode);
-
-/// <summary>VWU's record of arrival.</summary>
-public sealed record ArrivalInput(DateOnly? ArrivedOn);
-
-/// <summary>VWU's cancellation.</summary>
-public sealed record CancellationInput(string? Reason);

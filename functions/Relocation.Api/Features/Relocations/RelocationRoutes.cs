@@ -43,7 +43,7 @@ internal sealed class RelocationRoutes : IApiRoutes
             .Produces<IReadOnlyList<OfferRequestDto>>(),
         ApiRoute.For<RelocationHandlers>("PostRelocationResponse", HttpMethods.Post, "relocations/{id}/responses", [Roles.StateFocalPoint],
             (h, r) => h.RespondAsync(r), "A State offers or declines; 403 when it was not asked, 409 when its round closed or it answered already.")
-            .Accepts<ResponseInput>("stateCode", "decision", "estimatedCost.amount", "estimatedCost.currency").Produces<ResponseRecordedDto>(),
+            .Accepts<ResponseInput>("stateCode", "decision", "estimatedCost.value", "estimatedCost.currency").Produces<ResponseRecordedDto>(),
         ApiRoute.For<RelocationHandlers>("AcceptRelocationOffer", HttpMethods.Post, "relocations/{id}/acceptance", Vwu,
             (h, r) => h.AcceptAsync(r), "Accepts a State's offer: places held and cost committed, or 409 with the reason.")
             .Accepts<AcceptanceInput>("stateCode")
