@@ -145,5 +145,5 @@ public sealed record NeedsFields(IReadOnlyList<string?>? Languages, bool? Medica
 /// <summary>The protected details, unchecked: validated, encrypted, never echoed.</summary>
 public sealed record ProtectedPersonFields(string? FullName, DateOnly? DateOfBirth, string? CurrentLocation, string? Contact);
 
-/// <summary>What may be known about a request outside VWU's case file: no identity, no location.</summary>
+/// <summary>What may be known about a relocation outside VWU's case file: no identity, no location.</summary>
 public sealed record RelocationFacts(string CaseReference, string Pseudonym, RelocationKind Kind, RelocationPriority Priority, Household Household, Needs Needs);

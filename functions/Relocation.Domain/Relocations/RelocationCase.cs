@@ -92,7 +92,7 @@ public sealed class RelocationCase
             LinkedFrom = withdrawn.Id,
             ExcludedStates = [.. (withdrawn.State.ExcludedStates ?? []).Append(withdrawingState).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
-        relocation.Log(now, "ReRelocation", $"Opened because {withdrawingState} withdrew from request {withdrawn.Id}; {withdrawingState} is excluded from the candidates.", "system");
+        relocation.Log(now, "ReRelocation", $"Opened because {withdrawingState} withdrew from relocation {withdrawn.Id}; {withdrawingState} is excluded from the candidates.", "system");
         return relocation;
     }
 
@@ -104,7 +104,7 @@ public sealed class RelocationCase
     {
         if (IsFinal)
         {
-            throw new ConflictException($"The request is {Status}: consent can no longer be recorded.");
+            throw new ConflictException($"The relocation is {Status}: consent can no longer be recorded.");
         }
 
         if (givenOn > DateOnly.FromDateTime(now.UtcDateTime) || givenOn < DateOnly.FromDateTime(now.UtcDateTime).AddYears(-2))
@@ -161,12 +161,12 @@ public sealed class RelocationCase
 
         if (State.Accepted is not { } accepted || accepted.StateCode != stateCode)
         {
-            throw new ForbiddenException($"{stateCode} is not the receiving State of this request.");
+            throw new ForbiddenException($"{stateCode} is not the receiving State of this relocation.");
         }
 
         if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue or RelocationStatus.Relocated))
         {
-            throw new ConflictException($"The request is {Status}: there is no placement to withdraw from.");
+            throw new ConflictException($"The relocation is {Status}: there is no placement to withdraw from.");
         }
 
         State = State with { Status = RelocationStatus.Withdrawn, ReRelocationId = reRelocationId, WithdrawnBy = stateCode, WithdrawalEffectiveOn = effectiveOn };
@@ -195,7 +195,7 @@ public sealed class RelocationCase
     {
         if (Status != RelocationStatus.Relocated)
         {
-            throw new ConflictException($"A protection review is recorded for a placed person; the request is {Status}.");
+            throw new ConflictException($"A protection review is recorded for a placed person; the relocation is {Status}.");
         }
 
         if (State.PendingExtension is not null)
@@ -234,7 +234,7 @@ public sealed class RelocationCase
     {
         if (State.Accepted?.StateCode != stateCode)
         {
-            throw new ForbiddenException($"{stateCode} is not the receiving State of this request.");
+            throw new ForbiddenException($"{stateCode} is not the receiving State of this relocation.");
         }
 
         if (Status != RelocationStatus.Relocated || State.PendingExtension is not { } end)
@@ -256,7 +256,7 @@ public sealed class RelocationCase
     {
         if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
         {
-            throw new ConflictException($"Travel is recorded between acceptance and arrival; the request is {Status}.");
+            throw new ConflictException($"Travel is recorded between acceptance and arrival; the relocation is {Status}.");
         }
 
         State = State with { Travel = [.. State.Travel ?? [], new TravelStatus(step, documents, now)] };
@@ -277,7 +277,7 @@ public sealed class RelocationCase
 
         if (Status is not (RelocationStatus.Submitted or RelocationStatus.AwaitingOffers))
         {
-            throw new ConflictException($"A round cannot start while the request is {Status}.");
+            throw new ConflictException($"A round cannot start while the relocation is {Status}.");
         }
 
         if (CurrentRound is { ClosedAt: null } open)
@@ -354,12 +354,12 @@ public sealed class RelocationCase
         var forbidden = false;
         if (!askedEver)
         {
-            refusal = $"{stateCode} was not asked for an offer on this request.";
+            refusal = $"{stateCode} was not asked for an offer on this relocation.";
             forbidden = true;
         }
         else if (Status != RelocationStatus.AwaitingOffers)
         {
-            refusal = $"The request is {Status}: answers are no longer taken.";
+            refusal = $"The relocation is {Status}: answers are no longer taken.";
         }
         else if (round is null || round.ClosedAt is not null || round.Asked.All(a => a.StateCode != stateCode))
         {
@@ -397,7 +397,7 @@ public sealed class RelocationCase
     {
         if (Status != RelocationStatus.AwaitingOffers)
         {
-            throw new ConflictException($"The request is {Status}: no offer can be accepted now.");
+            throw new ConflictException($"The relocation is {Status}: no offer can be accepted now.");
         }
 
         if (State.ConsentOn is null)
@@ -407,7 +407,7 @@ public sealed class RelocationCase
 
         if (!_offers.Any(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer))
         {
-            throw new ConflictException($"{stateCode} has not offered a place for this request.");
+            throw new ConflictException($"{stateCode} has not offered a place for this relocation.");
         }
 
         if (State.PendingAcceptance is { } pending && pending.RequestId != requestId)
@@ -464,12 +464,12 @@ public sealed class RelocationCase
     {
         if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
         {
-            throw new ConflictException($"Arrival can be recorded only after an offer is accepted; the request is {Status}.");
+            throw new ConflictException($"Arrival can be recorded only after an offer is accepted; the relocation is {Status}.");
         }
 
         if (arrivedOn > DateOnly.FromDateTime(now.UtcDateTime) || arrivedOn < DateOnly.FromDateTime(State.SubmittedAt.UtcDateTime))
         {
-            throw new DomainValidationException("arrivedOn", "'arrivedOn' must be between the request's submission and today.");
+            throw new DomainValidationException("arrivedOn", "'arrivedOn' must be between the relocation's submission and today.");
         }
 
         State = State with { Status = RelocationStatus.Relocated, ArrivedOn = arrivedOn };
@@ -481,12 +481,12 @@ public sealed class RelocationCase
     {
         if (Status is RelocationStatus.Relocated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended)
         {
-            throw new ConflictException($"The request is {Status}; it cannot be cancelled.");
+            throw new ConflictException($"The relocation is {Status}; it cannot be cancelled.");
         }
 
         if (State.PendingAcceptance is { } pending)
         {
-            RefuseAcceptance(pending.RequestId, "The request was cancelled before the acceptance could be carried out.", now);
+            RefuseAcceptance(pending.RequestId, "The relocation was cancelled before the acceptance could be carried out.", now);
         }
 
         var escalated = Status == RelocationStatus.Escalated;
@@ -539,7 +539,7 @@ public sealed class RelocationCase
         if (State.PendingAcceptance is { } pending)
         {
             // The acceptance raced the last deadline and lost: its caller gets a clear refusal instead of waiting.
-            RefuseAcceptance(pending.RequestId, "The last round's deadline passed before the acceptance could be carried out; the request is escalated.", now);
+            RefuseAcceptance(pending.RequestId, "The last round's deadline passed before the acceptance could be carried out; the relocation is escalated.", now);
         }
 
         State = State with { Status = RelocationStatus.Escalated };
@@ -570,7 +570,7 @@ public sealed record CaseState(
     /// <summary>When the person must have arrived, set at acceptance (7/42/365 days by priority).</summary>
     public DateTimeOffset? PlacementDueAt { get; init; }
 
-    /// <summary>States never asked on this request (a State that withdrew from an earlier one).</summary>
+    /// <summary>States never asked on this relocation (a State that withdrew from an earlier one).</summary>
     public IReadOnlyList<string>? ExcludedStates { get; init; }
 
     /// <summary>The withdrawn request this one re-relocates.</summary>

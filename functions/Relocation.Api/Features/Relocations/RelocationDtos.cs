@@ -35,7 +35,7 @@ public sealed record RelocationDto(
     /// <summary>Travel step statuses; dates and escort are in the case file.</summary>
     public IReadOnlyList<TravelStatus> Travel { get; init; } = [];
 
-    /// <summary>The withdrawn request this one re-relocates.</summary>
+    /// <summary>The withdrawn relocation this one re-relocates.</summary>
     public string? LinkedFrom { get; init; }
 
     /// <summary>The re-relocation opened when the receiving State withdrew.</summary>
@@ -52,7 +52,7 @@ public sealed record RelocationDto(
 
     public ReviewOutcome? LastReviewOutcome { get; init; }
 
-    /// <summary>States never asked on this request (one that withdrew from an earlier request).</summary>
+    /// <summary>States never asked on this relocation (one that withdrew from an earlier relocation).</summary>
     public IReadOnlyList<string> ExcludedStates { get; init; } = [];
 
     public static RelocationDto From(RelocationCase c)

@@ -119,7 +119,7 @@ internal sealed class RelocationHandlers(
         return ApiResult.Ok(planned.Ranked.Select((c, i) =>
         {
             var isPlanned = c.StateCode == placement.StateCode;
-            var plan = isPlanned ? $"planned for this request ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
+            var plan = isPlanned ? $"planned for this relocation ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
             return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. c.Reasons], isPlanned, plan);
         }).ToArray());
     }
@@ -136,7 +136,7 @@ internal sealed class RelocationHandlers(
         // nothing when that audit entry cannot be written.
         request.AuditReason = reason;
         var relocation = await FindAsync(request);
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         return ApiResult.Ok(new CaseFileDto(relocation.Id, relocation.Facts.Pseudonym, person.FullName, person.DateOfBirth, person.CurrentLocation, person.Contact)
         {
             Consent = person.Consent,
@@ -240,10 +240,10 @@ internal sealed class RelocationHandlers(
         var relocation = await FindAsync(request);
         if (relocation.IsFinal)
         {
-            throw new ConflictException($"The request is {relocation.Status}: consent can no longer be recorded.");
+            throw new ConflictException($"The relocation is {relocation.Status}: consent can no longer be recorded.");
         }
 
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         await caseFiles.SaveAsync(relocation.Id, person with { Consent = consent }, request.Aborted);
         relocation = await commands.RecordConsentAsync(request.Workflows, relocation.Id, consent!.GivenOn, request.Aborted);
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
@@ -275,10 +275,10 @@ internal sealed class RelocationHandlers(
         var relocation = await FindAsync(request);
         if (relocation.Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
         {
-            throw new ConflictException($"Travel is recorded between acceptance and arrival; the request is {relocation.Status}.");
+            throw new ConflictException($"Travel is recorded between acceptance and arrival; the relocation is {relocation.Status}.");
         }
 
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         var record = new TravelRecord(input.Step!.Value, input.PlannedOn, input.Escort, input.Documents, now);
         await caseFiles.SaveAsync(relocation.Id, person with { Travel = [.. person.Travel ?? [], record] }, request.Aborted);
         relocation = await CaseUpdates.UpdateAsync(relocations, relocation.Id, c => c.RecordTravel(record.Step, record.Documents, now), request.Aborted);
@@ -320,12 +320,12 @@ internal sealed class RelocationHandlers(
             // Refused before anything is written.
             if (relocation.State.Accepted?.StateCode != code)
             {
-                throw new ForbiddenException($"{code} is not the receiving State of this request.");
+                throw new ForbiddenException($"{code} is not the receiving State of this relocation.");
             }
 
             if (relocation.Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue or RelocationStatus.Relocated))
             {
-                throw new ConflictException($"The request is {relocation.Status}: there is no placement to withdraw from.");
+                throw new ConflictException($"The relocation is {relocation.Status}: there is no placement to withdraw from.");
             }
         }
 
@@ -344,7 +344,7 @@ internal sealed class RelocationHandlers(
     {
         if (await caseFiles.ReadAsync(newId, cancellationToken) is null)
         {
-            var person = await caseFiles.ReadAsync(relocation.Id, cancellationToken) ?? throw new NotFoundException("This request has no case file.");
+            var person = await caseFiles.ReadAsync(relocation.Id, cancellationToken) ?? throw new NotFoundException("This relocation has no case file.");
             await caseFiles.SaveAsync(newId, (change?.Invoke(person) ?? person) with { ReboundFrom = relocation.Id }, cancellationToken);
         }
 
@@ -393,7 +393,7 @@ internal sealed class RelocationHandlers(
         var repeat = newId is not null && relocation.State.ReRelocationId == newId;
         if (!repeat && relocation.Status != RelocationStatus.Relocated)
         {
-            throw new ConflictException($"A protection review is recorded for a placed person; the request is {relocation.Status}.");
+            throw new ConflictException($"A protection review is recorded for a placed person; the relocation is {relocation.Status}.");
         }
 
         if (!repeat && relocation.State.PendingExtension is not null)
@@ -411,7 +411,7 @@ internal sealed class RelocationHandlers(
             return ApiResult.Accepted(new LinkedRelocationDto(relocation.Id, newId, $"/api/relocations/{newId}"), $"/api/relocations/{newId}");
         }
 
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         await caseFiles.SaveAsync(relocation.Id, WithReview(person), request.Aborted);
         relocation = await commands.RecordReviewAsync(request.Workflows, relocation.Id, outcome, reviewedOn, input.NewEndDate, null, request.Aborted);
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
@@ -440,5 +440,5 @@ internal sealed class RelocationHandlers(
     }
 
     private async Task<RelocationCase> FindAsync(ApiRequest request) =>
-        await relocations.FindAsync(request.IdValue(), request.Aborted) ?? throw new NotFoundException("There is no such relocation request.");
+        await relocations.FindAsync(request.IdValue(), request.Aborted) ?? throw new NotFoundException("There is no such relocation.");
 }
