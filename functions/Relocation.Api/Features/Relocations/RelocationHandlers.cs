@@ -139,9 +139,9 @@ internal sealed class RelocationHandlers(
         var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         return ApiResult.Ok(new CaseFileDto(relocation.Id, relocation.Facts.Pseudonym, person.FullName, person.DateOfBirth, person.CurrentLocation, person.Contact)
         {
-            Consent = person.Consent,
-            Travel = person.Travel ?? [],
-            Reviews = person.Reviews ?? [],
+            Consent = person.Consent is { } consent ? ConsentRecordDto.From(consent) : null,
+            Travel = (person.Travel ?? []).Select(TravelRecordDto.From).ToArray(),
+            Reviews = (person.Reviews ?? []).Select(ReviewRecordDto.From).ToArray(),
             ReboundFrom = person.ReboundFrom,
         });
     }
