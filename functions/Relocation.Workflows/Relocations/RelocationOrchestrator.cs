@@ -48,7 +48,11 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             }
 
             context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.AwaitingOffers), round });
-            var roundOver = opened.Asked == 0;
+            // A Normal or Urgent round that could ask nobody is not sent yet: until its deadline it re-plans on every event
+            // (PlanChanged: capacity, other cases) and on a look now and then, and is sent as soon as the plan names a State.
+            var unsent = opened.Asked == 0 && opened.WaitsForPlan && context.CurrentUtcDateTime < opened.DeadlineUtc;
+            var roundOver = opened.Asked == 0 && !unsent;
+            var look = FirstLook;
             // One timer at a time: the next reminder point (50%, 90% of the window), then the deadline. A reminder
             // timer that loses to an event is cancelled like the deadline's; the round's end drops the rest.
             var reminders = opened.ReminderPoints();
@@ -57,8 +61,9 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             {
                 using var cancel = new CancellationTokenSource();
                 var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
-                var reminder = nextReminder < reminders.Count ? reminders[nextReminder] : default((DateTime At, int Percent)?);
-                var deadline = context.CreateTimer(reminder?.At ?? opened.DeadlineUtc, cancel.Token);
+                var reminder = !unsent && nextReminder < reminders.Count ? reminders[nextReminder] : default((DateTime At, int Percent)?);
+                var lookAt = unsent ? Earlier(context.CurrentUtcDateTime + Shorter(look, (opened.DeadlineUtc - opened.OpenedUtc) / 8), opened.DeadlineUtc) : opened.DeadlineUtc;
+                var deadline = context.CreateTimer(reminder?.At ?? lookAt, cancel.Token);
                 var winner = await Task.WhenAny(next, deadline);
                 // Synchronously, so the loser is cancelled inside this replay step (CancelAsync runs callbacks elsewhere).
 #pragma warning disable CA1849
@@ -80,10 +85,27 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                     // On the Azure Storage engine a timer can be delivered a little early (queue visibility is counted in
                     // whole seconds): a round never closes before its deadline, so wait out the rest.
                     roundOver = context.CurrentUtcDateTime >= opened.DeadlineUtc;
+                    if (unsent && !roundOver)
+                    {
+                        look *= 2;
+                        (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                    }
+
                     continue;
                 }
 
                 var caseEvent = await next;
+                if (caseEvent.Kind == CaseEventKind.PlanChanged)
+                {
+                    // Nothing recorded on this case: only a round not yet sent has anything to do.
+                    if (unsent)
+                    {
+                        (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                    }
+
+                    continue;
+                }
+
                 if (caseEvent.Kind == CaseEventKind.Response)
                 {
                     roundOver = caseEvent.RoundOver;
@@ -104,6 +126,11 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                     {
                         return await CancelAsync(context, id);
                     }
+                }
+
+                if (unsent && !accepted)
+                {
+                    (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
                 }
             }
 
@@ -181,6 +208,22 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 }
             }
         }
+    }
+
+    /// <summary>The first look of a round waiting to be sent; each look doubles the wait, at most an eighth of the window.</summary>
+    private static readonly TimeSpan FirstLook = TimeSpan.FromSeconds(30);
+
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static DateTime Earlier(DateTime a, DateTime b) => a < b ? a : b;
+
+    /// <summary>Re-plans a round not yet sent (an activity: the planner reads storage); sent when a State can be asked.</summary>
+    private static async Task<(RoundOpened Opened, bool Unsent, IReadOnlyList<(DateTime At, int Percent)> Reminders)> ReplanAsync(
+        TaskOrchestrationContext context, string id, int round, RoundOpened opened)
+    {
+        var replanned = await context.CallActivityAsync<RoundOpened>(nameof(ReplanRelocationRoundActivity), new RoundStep(id, round), Retry);
+        var unsent = replanned.Asked == 0 && replanned.WaitsForPlan;
+        return (replanned, unsent, unsent ? [] : replanned.ReminderPoints());
     }
 
     /// <summary>
