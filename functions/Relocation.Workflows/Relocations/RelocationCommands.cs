@@ -47,7 +47,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     }
 
     /// <summary>A State's answer: 403 when it was not asked, 409 when its round closed or it already answered (counted, never kept on the row).</summary>
-    public async Task<RelocationCase> RespondAsync(DurableTaskClient client, string id, string stateCode, ResponseInput input, CancellationToken cancellationToken)
+    public async Task<RelocationCase> RespondAsync(DurableTaskClient client, string id, string stateCode, ResponseCommand input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var relocation = await RecordingRefusalsAsync(id, c => c.RecordResponse(stateCode, input, time.GetUtcNow()), cancellationToken);
