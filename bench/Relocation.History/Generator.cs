@@ -39,8 +39,8 @@ internal sealed class Generator(string connectionString, TextWriter log)
         var capacities = _services.GetRequiredService<ICapacityRepository>();
         await Parallel.ForEachAsync(StateCodes(states), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (code, token) =>
         {
-            await register.SaveAsync(State.Register(code, new StateInput(code + " (bench)", RegionalGroup.WesternEuropeanOther, ["en"], true, true,
-                [new FocalPointInput("Desk", "desk@example.org", "+00 70 000 0000")])), null, token);
+            await register.SaveAsync(State.Register(code, new StateCommand(code + " (bench)", RegionalGroup.WesternEuropeanOther, ["en"], true, true,
+                [new FocalPointFields("Desk", "desk@example.org", "+00 70 000 0000")])), null, token);
             await capacities.AddAsync(Capacity.Register(Guid.NewGuid().ToString("N"), code, Terms(DateOnly.FromDateTime(Now.UtcDateTime).AddYears(-1), DateOnly.FromDateTime(Now.UtcDateTime).AddYears(3)), Now), token);
         });
     }
@@ -86,8 +86,8 @@ internal sealed class Generator(string connectionString, TextWriter log)
                 RelocationKind.TemporaryRelocation, RelocationPriority.Urgent, new Household(1 + (i % 3), i % 2), new Needs(["en"], i % 5 == 0)), at, "Vwu.Officer", DateOnly.FromDateTime(at.UtcDateTime));
             var asked = Enumerable.Range(0, 3).Select(k => codes[(i + k) % codes.Count]).ToArray();
             c.StartRound(1, [.. asked.Select(s => new AskedState(s, "cap-" + s, false, 1000))], at, at.AddHours(72));
-            c.RecordResponse(asked[0], new ResponseInput(asked[0], OfferDecision.Offer, 1, DateOnly.FromDateTime(at.UtcDateTime), null, null), at.AddHours(2));
-            c.RecordResponse(asked[1], new ResponseInput(asked[1], OfferDecision.Decline, null, null, null, "No place"), at.AddHours(3));
+            c.RecordResponse(asked[0], new ResponseCommand(asked[0], OfferDecision.Offer, 1, DateOnly.FromDateTime(at.UtcDateTime), null, null), at.AddHours(2));
+            c.RecordResponse(asked[1], new ResponseCommand(asked[1], OfferDecision.Decline, null, null, null, "No place"), at.AddHours(3));
             c.Cancel("Closed (bench history)", at.AddDays(3));
             await relocations.AddAsync(c, token);
         });
@@ -103,11 +103,11 @@ internal sealed class Generator(string connectionString, TextWriter log)
         {
             var date = today.AddDays(-3650 + (int)(i * 3640L / Math.Max(1, count)));
             var donor = donors[i % donors.Count];
-            var pledge = FundInput.Pledge(new PledgeInput(donor, new Relocation.Domain.Fund.MoneyInput(10_000m, "EUR"), 10_000m, null, date, "bench"), today);
+            var pledge = FundCommands.Pledge(new PledgeCommand(donor, new Relocation.Domain.Fund.MoneyFields(10_000m, "EUR"), 10_000m, null, date, "bench"), today);
             var pledged = await ledger.PostAsync(pledge, $"bench-pledge-{i}", ct);
             if (i + 1 < count)
             {
-                var receipt = FundInput.Receipt(new ReceiptInput(donor, pledged.Posting.Id, new Relocation.Domain.Fund.MoneyInput(10_000m, "EUR"), 10_000m, null, date, "bench"), today);
+                var receipt = FundCommands.Receipt(new ReceiptCommand(donor, pledged.Posting.Id, new Relocation.Domain.Fund.MoneyFields(10_000m, "EUR"), 10_000m, null, date, "bench"), today);
                 await ledger.PostAsync(receipt, $"bench-receipt-{i}", ct);
             }
 

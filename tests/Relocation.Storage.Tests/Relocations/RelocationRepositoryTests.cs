@@ -160,7 +160,7 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
         await _repository.IndexOfferRequestAsync("NOR", c.Id, CancellationToken.None);
         await _repository.IndexOfferRequestAsync("SWE", c.Id, CancellationToken.None);
 
-        saved.RecordResponse("NOR", new ResponseInput("NOR", OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        saved.RecordResponse("NOR", new ResponseCommand("NOR", OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
         saved = await _repository.UpdateAsync(saved, CancellationToken.None);
         Assert.DoesNotContain(c.Id, await _repository.OfferRequestsForAsync("NOR", CancellationToken.None));
         Assert.Contains(c.Id, await _repository.OfferRequestsForAsync("SWE", CancellationToken.None));
