@@ -51,7 +51,8 @@ foreach (var cases in caseCounts)
         Console.WriteLine(floor.Row(process.PeakWorkingSet64 / 1024 / 1024));
         var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None);
         Console.WriteLine(ours.Result.Row(ours.PeakMemoryMb));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours/floor (time for {cases} cases): {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ours/floor for {cases} cases: time {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}, request→offers p50 {RunResult.Percentile(ours.Result.DispatchedMs, 50) / RunResult.Percentile(floor.DispatchedMs, 50):F2} p95 {RunResult.Percentile(ours.Result.DispatchedMs, 95) / RunResult.Percentile(floor.DispatchedMs, 95):F2}, acceptance→hold p95 {RunResult.Percentile(ours.Result.HeldMs, 95) / RunResult.Percentile(floor.HeldMs, 95):F2}"));
         workLines.Add(floor.Work?.Line("floor") ?? string.Empty);
         workLines.Add(ours.Result.Work?.Line("ours") ?? string.Empty);
     }

@@ -25,7 +25,8 @@ public sealed class StartRelocationRoundActivity(
     IOutbox outbox,
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
-    ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
+    ICaseloadIndex? caseload = null,
+    RoundPlanBatcher? batcher = null) : TaskActivity<RoundStep, RoundOpened>
 {
     private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload);
 
@@ -52,7 +53,9 @@ public sealed class StartRelocationRoundActivity(
             // Matching v2: the whole open set is planned; this round asks the State planned for this case first and
             // never one whose places are planned for another open case. A rerun after a crash finds the round recorded
             // above and plans nothing.
-            var planned = await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None);
+            var planned = batcher is null
+                ? await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None)
+                : await batcher.PlanAsync(_planning, relocation, now);
             var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSize);
             var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
             var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
@@ -60,11 +63,14 @@ public sealed class StartRelocationRoundActivity(
             round = relocation.Rounds.First(r => r.Number == input.Round);
         }
 
-        foreach (var asked in round.Asked)
+        // One State's index row and notice do not depend on another's: written side by side, not one after the other
+        // (five States were ten sequential round trips on the way from request to offers out). Each write is keyed.
+        var opened = relocation;
+        await Task.WhenAll(round.Asked.Select(async asked =>
         {
-            await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
-            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
-        }
+            await relocations.IndexOfferRequestAsync(asked.StateCode, opened.Id, CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.OfferRequest(opened, round, asked.StateCode, now), CancellationToken.None);
+        }));
 
         return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime);
     }

@@ -27,12 +27,16 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     private static readonly System.Diagnostics.Metrics.Counter<long> RefusedCommands =
         Meter.CreateCounter<long>("relocation.commands.refused", description: "Answers and acceptances refused by the case's rules.");
 
-    /// <summary>Schedules the case's orchestration unless it already exists (a retried create starts one case).</summary>
-    public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Schedules the case's orchestration unless it already exists (a retried create starts one case). A case row
+    /// written just now (<paramref name="retried"/> false) cannot have one yet, so only a retry pays the instance
+    /// lookup (a query of the engine's Instances table, which Azurite answers by scanning it).
+    /// </summary>
+    public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken, bool retried = true)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(relocation);
-        if (await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
+        if (retried && await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
         {
             return;
         }
