@@ -51,7 +51,7 @@ public sealed class ProtectionRunThroughTests(ConsoleFixture fixture)
         await page.Locator("[data-test=submit-request]").DblClickAsync();
         await page.WaitForURLAsync("**/cases/*");
         var caseId = page.Url.Split('/').Last();
-        await Assertions.Expect(page.Locator("[data-test=case-status]")).ToHaveTextAsync("AwaitingOffers", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-test=case-status]")).ToHaveAttributeAsync("data-status", "AwaitingOffers", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-test=candidate][data-state=NOR]")).ToBeVisibleAsync();
         await vwu.CheckAsync("case");
 
@@ -82,11 +82,11 @@ public sealed class ProtectionRunThroughTests(ConsoleFixture fixture)
         await accept.WaitForAsync(new() { Timeout = 30_000 });
         await accept.ClickAsync();
         await Assertions.Expect(page.Locator("[data-test=notice]")).ToContainTextAsync("NOR", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("[data-test=case-status]")).ToHaveTextAsync("OfferAccepted");
+        await Assertions.Expect(page.Locator("[data-test=case-status]")).ToHaveAttributeAsync("data-status", "OfferAccepted");
         await Assertions.Expect(page.Locator("[data-test=accepted]")).ToContainTextAsync(language == "fr" ? "coût engagé" : "cost committed");
         await vwu.CheckAsync("case-accepted");
         await page.Locator("[data-test=arrive]").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-test=case-status]")).ToHaveTextAsync("Relocated", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-test=case-status]")).ToHaveAttributeAsync("data-status", "Relocated", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-test=arrived]")).ToContainTextAsync(DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
         // 4. Finance sees the commitment in the balance.

@@ -21,6 +21,18 @@ public sealed class Text
         ?? English.GetString(key, System.Globalization.CultureInfo.InvariantCulture)
         ?? key;
 
+    /// <summary>
+    /// The word for an enum value (key <c>Type.Value</c>), so statuses and priorities read in the console's language;
+    /// the wire name is the fallback, and stays the value that forms and data attributes carry.
+    /// </summary>
+    public string Of(Enum value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var key = $"{value.GetType().Name}.{value}";
+        var word = this[key];
+        return word == key ? value.ToString() : word;
+    }
+
     public string Format(string key, params object?[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], args);
 
     public void Use(string language)

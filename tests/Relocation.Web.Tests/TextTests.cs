@@ -1,0 +1,50 @@
+using Relocation.Domain.Agreements;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Relocations;
+using Relocation.Web.Services;
+
+namespace Relocation.Web.Tests;
+
+public sealed class TextTests
+{
+    [Fact]
+    public void Of_FrenchStatus_ReadsInFrench()
+    {
+        var text = new Text();
+        text.Use("fr");
+        Assert.Equal("Offres attendues", text.Of(RelocationStatus.AwaitingOffers));
+        Assert.Equal("Extrême urgence", text.Of(RelocationPriority.Emergency));
+        Assert.Equal("Pseudonyme", text["Pseudonym"]);
+    }
+
+    [Fact]
+    public void Of_English_ReadsAsWordsNotWireNames()
+    {
+        var text = new Text();
+        Assert.Equal("Awaiting offers", text.Of(RelocationStatus.AwaitingOffers));
+        Assert.Equal("In force", text.Of(AgreementStatus.InForce));
+    }
+
+    // A value added to an enum the console shows must get its words in both languages: this fails on the first one
+    // missing, rather than the console showing a wire name in a French sentence.
+    [Fact]
+    public void Of_EveryValueShown_HasEnglishAndFrenchWords()
+    {
+        Enum[] shown =
+        [
+            .. Enum.GetValues<RelocationStatus>().Cast<Enum>(), .. Enum.GetValues<RelocationPriority>().Cast<Enum>(),
+            .. Enum.GetValues<RelocationKind>().Cast<Enum>(), .. Enum.GetValues<OfferDecision>().Cast<Enum>(),
+            .. Enum.GetValues<AgreementType>().Cast<Enum>(), .. Enum.GetValues<Arrangement>().Cast<Enum>(),
+            .. Enum.GetValues<AgreementStatus>().Cast<Enum>(), .. Enum.GetValues<AgreementEvent>().Cast<Enum>(),
+        ];
+        var english = new Text();
+        var french = new Text();
+        french.Use("fr");
+        foreach (var value in shown)
+        {
+            var key = $"{value.GetType().Name}.{value}";
+            Assert.True(english[key] != key, $"no English words for {key}");
+            Assert.True(french[key] != english[key] || value.ToString() is "AdHoc", $"no French words for {key}");
+        }
+    }
+}
