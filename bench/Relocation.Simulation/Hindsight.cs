@@ -12,7 +12,7 @@ namespace Relocation.Simulation;
 /// </summary>
 internal static class Hindsight
 {
-    public static (HashSet<string> Placed, long Weighted, double Ms, string Status) Solve(Scenario scenario)
+    public static (Dictionary<string, SimRow> Placed, long Weighted, double Ms, string Status) Solve(Scenario scenario)
     {
         var clock = Stopwatch.StartNew();
         var states = scenario.States.ToDictionary(s => s.Code, StringComparer.Ordinal);
@@ -68,7 +68,7 @@ internal static class Hindsight
         model.Maximize(objective);
         using var solver = new CpSolver { StringParameters = "num_workers:1,random_seed:0,max_deterministic_time:60,max_time_in_seconds:120" };
         var status = solver.Solve(model);
-        var placed = pairs.Where(p => solver.BooleanValue(p.X)).Select(p => p.R.Id).ToHashSet(StringComparer.Ordinal);
+        var placed = pairs.Where(p => solver.BooleanValue(p.X)).ToDictionary(p => p.R.Id, p => p.Row, StringComparer.Ordinal);
         return (placed, (long)solver.ObjectiveValue, clock.Elapsed.TotalMilliseconds, status.ToString());
     }
 }

@@ -3,9 +3,49 @@ using System.Globalization;
 using Relocation.Domain.Relocations;
 using Relocation.Simulation;
 
-// dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20]
+// dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--gap [--verbose]]
+//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3]
 var seeds = Arg("--seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var invariant = CultureInfo.InvariantCulture;
+// The policies replayed: v1; v2 as the workflow runs it (the open set planned, States planned for others not asked); v2
+// with reservation for expected Emergencies (the forecast; not in the workflow yet).
+var reserve = new V2Policy(
+    ForecastDays: int.Parse(Arg("--forecast-days", "120"), invariant),
+    HistoryDays: int.Parse(Arg("--history-days", "180"), invariant),
+    ForecastUrgent: args.Contains("--urgent-forecast"),
+    EmergencyRoundSize: int.Parse(Arg("--emergency-round-size", "3"), invariant));
+var policies = new (string Name, Strategy Strategy, V2Policy Policy)[]
+{
+    ("greedy v1", Strategy.GreedyV1, V2Policy.Baseline),
+    ("planner v2", Strategy.PlannerV2, new V2Policy(ForecastDays: 0)),
+    ("v2 + reservation", Strategy.PlannerV2, reserve),
+};
+if (args.Contains("--summary"))
+{
+    // Many seeds, one line each: % of hindsight (weighted) and surge placed per policy; then the means, and on how many
+    // seeds each v2 places strictly more of the surge than v1.
+    var sums = new double[policies.Length];
+    var wins = new int[policies.Length];
+    foreach (var seed in seeds)
+    {
+        var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
+        var hindsight = Hindsight.Solve(scenario);
+        var results = policies.Select(p => Replay.Run(scenario, p.Strategy, p.Policy).Cases).ToArray();
+        double W(List<SimCase> cs) => 100.0 * cs.Where(c => c.PlacedDay is not null).Sum(c => Scenario.Weight(c.Request.Priority)) / hindsight.Weighted;
+        int S(List<SimCase> cs) => cs.Count(c => c.Request.Surge && c.PlacedDay is { } d && d - c.Request.Day <= 7);
+        for (var i = 0; i < policies.Length; i++)
+        {
+            sums[i] += W(results[i]);
+            wins[i] += S(results[i]) > S(results[0]) ? 1 : 0;
+        }
+
+        Console.WriteLine(string.Create(invariant, $"seed {seed}: {string.Join("  ", results.Select((r, i) => $"{policies[i].Name} {W(r):0.0}% surge {S(r)}"))}"));
+    }
+
+    Console.WriteLine(string.Create(invariant, $"mean % of hindsight over {seeds.Length} seeds: {string.Join(", ", policies.Select((p, i) => $"{p.Name} {sums[i] / seeds.Length:0.0}"))}; surge strictly above v1 on: {string.Join(", ", policies.Skip(1).Select((p, i) => $"{p.Name} {wins[i + 1]}"))}"));
+    return;
+}
+
 if (!args.Contains("--solve-bench-only"))
 {
     Console.WriteLine("| seed | policy | requests | placed | weighted | % of hindsight | surge placed ≤7 d (of 15) | time to placement p50/p90 d | escalated | Emergency late | Gini | solve p50/p99 ms |");
@@ -14,20 +54,25 @@ if (!args.Contains("--solve-bench-only"))
     {
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
         var hindsight = Hindsight.Solve(scenario);
-        foreach (var strategy in new[] { Strategy.GreedyV1, Strategy.PlannerV2 })
+        foreach (var (name, strategy, policy) in policies)
         {
-            var (cases, solveMs) = Replay.Run(scenario, strategy);
+            var (cases, solveMs) = Replay.Run(scenario, strategy, policy);
             var placed = cases.Where(c => c.PlacedDay is not null).ToArray();
             var weighted = placed.Sum(c => (long)Scenario.Weight(c.Request.Priority));
             var ttp = placed.Select(c => (double)(c.PlacedDay!.Value - c.Request.Day)).Order().ToArray();
             var late = cases.Count(c => c.Request.Priority == RelocationPriority.Emergency && (c.PlacedDay is not { } d || d - c.Request.Day > 7));
             var surge = cases.Count(c => c.Request.Surge && c.PlacedDay is { } d && d - c.Request.Day <= 7);
             var solve = solveMs.Count == 0 ? "—" : string.Create(invariant, $"{Pct(solveMs.Order().ToArray(), 50):0.0}/{Pct(solveMs.Order().ToArray(), 99):0.0}");
+            if (args.Contains("--gap"))
+            {
+                Gap.Print(scenario, cases, hindsight.Placed, $"seed {seed} {name}", args.Contains("--verbose"));
+            }
+
             Console.WriteLine(string.Create(invariant,
-                $"| {seed} | {(strategy == Strategy.GreedyV1 ? "greedy v1" : "planner v2")} | {cases.Count} | {placed.Length} | {weighted} | {100.0 * weighted / hindsight.Weighted:0.0}% | {surge} | {Pct(ttp, 50):0}/{Pct(ttp, 90):0} | {cases.Count(c => c.Escalated)} | {late} | {Gini(scenario, placed):0.000} | {solve} |"));
+                $"| {seed} | {name} | {cases.Count} | {placed.Length} | {weighted} | {100.0 * weighted / hindsight.Weighted:0.0}% | {surge} | {Pct(ttp, 50):0}/{Pct(ttp, 90):0} | {cases.Count(c => c.Escalated)} | {late} | {Gini(scenario, placed):0.000} | {solve} |"));
         }
 
-        var hs = scenario.Requests.Where(r => hindsight.Placed.Contains(r.Id)).ToArray();
+        var hs = scenario.Requests.Where(r => hindsight.Placed.ContainsKey(r.Id)).ToArray();
         Console.WriteLine(string.Create(invariant,
             $"| {seed} | hindsight ({hindsight.Status}) | {scenario.Requests.Count} | {hs.Length} | {hindsight.Weighted} | 100.0% | {hs.Count(r => r.Surge)} | — | — | {scenario.Requests.Count(r => r.Priority == RelocationPriority.Emergency) - hs.Count(r => r.Priority == RelocationPriority.Emergency)} | — | {hindsight.Ms:0} (one solve) |"));
     }

@@ -12,17 +12,29 @@ internal enum Strategy
     PlannerV2,
 }
 
+/// <summary>
+/// How planner v2 is run in the replay. <see cref="ForecastDays"/>: expected demand over the next so many days (0: none),
+/// estimated from the arrivals of the last <see cref="HistoryDays"/>. <see cref="PlanOpenSet"/>: plan every open case, not only
+/// those opening a round today. <see cref="Blocking"/>: the round never asks a State whose places are planned for another
+/// case (RoundSelection, as the workflow does).
+/// </summary>
+internal sealed record V2Policy(int ForecastDays = 120, int HistoryDays = 180, bool PlanOpenSet = true, bool Blocking = true, bool ForecastUrgent = false, int EmergencyRoundSize = 3)
+{
+    public static readonly V2Policy Baseline = new(ForecastDays: 0, PlanOpenSet: false, Blocking: false);
+}
+
 internal sealed class SimCase(SimRequest request)
 {
     public SimRequest Request { get; } = request;
     public int Round { get; set; }
     public int? NextRoundDay { get; set; } = request.Day;
     public int Deadline { get; set; }
-    public List<(string State, string Row, bool Offer, int AnswerDay)> Asked { get; } = [];
+    public List<(string State, string Row, bool Offer, int AnswerDay, int AskDay)> Asked { get; } = [];
     public HashSet<string> AskedStates { get; } = new(StringComparer.Ordinal);
     public string? HeldRow { get; set; }
     public int? PlacedDay { get; set; }
     public string? PlacedState { get; set; }
+    public string? PlacedRow { get; set; }
     public bool Escalated { get; set; }
     public bool Open => PlacedDay is null && !Escalated;
 }
@@ -37,7 +49,7 @@ internal static class Replay
     private const int RoundSize = 3;
 
 
-    public static (List<SimCase> Cases, List<double> SolveMs) Run(Scenario scenario, Strategy strategy)
+    public static (List<SimCase> Cases, List<double> SolveMs) Run(Scenario scenario, Strategy strategy, V2Policy? policy = null)
     {
         var capacities = new Dictionary<string, Capacity>(StringComparer.Ordinal);
         var rows = scenario.Rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
@@ -45,6 +57,7 @@ internal static class Replay
         var cases = new List<SimCase>();
         var solveMs = new List<double>();
         var withdrawn = false;
+        policy ??= new V2Policy();
         foreach (var day in Enumerable.Range(0, Scenario.Days))
         {
             var now = new DateTimeOffset(Scenario.Date(day).ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
@@ -103,6 +116,7 @@ internal static class Replay
                         c.HeldRow = null;
                         c.PlacedDay = day;
                         c.PlacedState = ask.State;
+                        c.PlacedRow = ask.Row;
                     }
                 }
             }
@@ -136,8 +150,12 @@ internal static class Replay
             if (strategy == Strategy.PlannerV2)
             {
                 var clock = Stopwatch.StartNew();
-                var result = Planner.Solve(new PlanningInput(starting.Select(c => ToPlan(c, now)).ToArray(), visible, scenario.StateObjects, scenario.Agreements, now),
-                    new PlannerOptions { DeterministicSeconds = 1.0 });
+                var planned = policy.PlanOpenSet ? cases.Where(c => c.Open && (c.Round > 0 || starting.Contains(c))).ToList() : starting;
+                var input = new PlanningInput(planned.Select(c => ToPlan(c, now, opening: starting.Contains(c))).ToArray(), visible, scenario.StateObjects, scenario.Agreements, now)
+                {
+                    Forecast = Forecast(scenario, day, policy),
+                };
+                var result = Planner.Solve(input, new PlannerOptions { DeterministicSeconds = 1.0 });
                 solveMs.Add(clock.Elapsed.TotalMilliseconds);
                 plan = result.Placements.ToDictionary(p => p.RequestId, StringComparer.Ordinal);
             }
@@ -149,7 +167,18 @@ internal static class Replay
                 c.NextRoundDay = null;
                 c.Deadline = day + Scenario.Clock(c.Request.Priority).Window;
                 var chosen = new List<(string State, string Row)>();
-                if (plan?[c.Request.Id] is { IsPlaced: true } placed)
+                if (plan is not null && policy.Blocking)
+                {
+                    var asked = new HashSet<string>(c.AskedStates, StringComparer.Ordinal);
+                    if (c.Request.Excluded is { } withdrew)
+                    {
+                        asked.Add(withdrew);
+                    }
+
+                    var rankedAll = CandidateRanker.Rank(Need(c.Request), visible, scenario.StateObjects, scenario.Agreements[c.Request.Kind], asked, now);
+                    chosen.AddRange(RoundSelection.Select(rankedAll, plan[c.Request.Id], c.Round, c.Request.Priority == RelocationPriority.Emergency ? policy.EmergencyRoundSize : RoundSize).Select(x => (x.StateCode, x.CapacityId)));
+                }
+                else if (plan?[c.Request.Id] is { IsPlaced: true } placed)
                 {
                     // Like production, nothing is held until an offer is accepted: a held place would sit idle for
                     // the whole round (14 days for Normal) in front of an Emergency (measured: worse on seed 3).
@@ -157,6 +186,11 @@ internal static class Replay
                 }
 
                 var excluded = new HashSet<string>(c.AskedStates, StringComparer.Ordinal);
+                if (plan is not null && policy.Blocking)
+                {
+                    excluded.UnionWith(scenario.StateObjects.Keys);
+                }
+
                 excluded.UnionWith(chosen.Select(x => x.State));
                 if (c.Request.Excluded is { } x)
                 {
@@ -172,7 +206,7 @@ internal static class Replay
                 foreach (var (state, row) in chosen)
                 {
                     var (offer, answerDay) = scenario.Answer(c.Request, states[state], day);
-                    c.Asked.Add((state, row, offer, answerDay));
+                    c.Asked.Add((state, row, offer, answerDay, day));
                     c.AskedStates.Add(state);
                 }
             }
@@ -189,9 +223,43 @@ internal static class Replay
     public static RankingRequest Need(SimRequest r) =>
         new(r.Kind, r.Household, r.Medical, r.Languages, Scenario.Date(r.Day + Scenario.Clock(r.Priority).Due), r.Region);
 
-    private static PlanRequest ToPlan(SimCase c, DateTimeOffset now)
+    /// <summary>
+    /// Expected demand over the next <see cref="V2Policy.ForecastDays"/>: per priority (Emergency, and Urgent unless turned
+    /// off), the arrival rate of the last <see cref="V2Policy.HistoryDays"/> times the horizon, as copies of the most recent
+    /// such requests re-timed into the horizon. Only the past is read: the replay never peeks at future arrivals.
+    /// </summary>
+    public static IReadOnlyList<PlanRequest>? Forecast(Scenario scenario, int day, V2Policy policy)
     {
-        var excluded = c.AskedStates.ToDictionary(s => s, _ => "already asked in an earlier round", StringComparer.Ordinal);
+        if (policy.ForecastDays <= 0 || day == 0)
+        {
+            return null;
+        }
+
+        var from = Math.Max(0, day - policy.HistoryDays);
+        var forecast = new List<PlanRequest>();
+        foreach (var priority in policy.ForecastUrgent ? new[] { RelocationPriority.Emergency, RelocationPriority.Urgent } : [RelocationPriority.Emergency])
+        {
+            var past = scenario.Requests.Where(r => r.Day >= from && r.Day < day && r.Priority == priority).ToArray();
+            var expected = (int)Math.Round(past.Length * (double)policy.ForecastDays / Math.Max(30, day - from), MidpointRounding.AwayFromZero);
+            for (var i = 0; i < expected && past.Length > 0; i++)
+            {
+                var template = past[past.Length - 1 - (i % past.Length)];
+                var arrival = day + (int)((i + 0.5) * policy.ForecastDays / expected);
+                var need = Need(template) with { RelocationDueOn = Scenario.Date(arrival + Scenario.Clock(priority).Due) };
+                forecast.Add(new PlanRequest($"f{day}-{i}-{template.Id}", "forecast", priority, need,
+                    new DateTimeOffset(Scenario.Date(arrival).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
+            }
+        }
+
+        return forecast;
+    }
+
+    private static PlanRequest ToPlan(SimCase c, DateTimeOffset now, bool opening)
+    {
+        // Opening a round: every State asked before is out. A case in an open round keeps the States of that round.
+        var lastRound = c.Asked.Count == 0 ? int.MaxValue : c.Asked.Max(a => a.AskDay);
+        var excluded = c.Asked.Where(a => opening || a.AskDay < lastRound).Select(a => a.State).Distinct(StringComparer.Ordinal)
+            .ToDictionary(s => s, _ => "already asked in an earlier round", StringComparer.Ordinal);
         if (c.Request.Excluded is { } x)
         {
             excluded[x] = "withdrew from this person";

@@ -64,7 +64,8 @@ public static class Planner
         var assignment = Enumerable.Repeat(-1, p.Requests.Length).ToArray();
         var order = Enumerable.Range(0, p.Requests.Length);
         order = byPriority ? order : order.OrderBy(r => p.Requests[r].SubmittedAt).ThenBy(r => p.Requests[r].Id, StringComparer.Ordinal);
-        foreach (var r in order)
+        // By arrival is v1, one request at a time: it knows no forecast.
+        foreach (var r in byPriority ? order : order.Where(r => !p.IsForecast[r]))
         {
             var size = p.Requests[r].Need.HouseholdSize;
             var best = -1;
@@ -278,15 +279,22 @@ public static class Planner
 
     private static (CpSolverStatus Status, bool[] Values) RunSolver(CpModel model, BoolVar[] x, PlannerOptions options, double wallSeconds)
     {
-        using var solver = new CpSolver
-        {
-            StringParameters = string.Create(CultureInfo.InvariantCulture,
-                $"num_workers:{options.Workers},random_seed:{options.Seed},max_deterministic_time:{options.DeterministicSeconds},max_time_in_seconds:{wallSeconds:0.###},log_search_progress:false{options.ExtraParameters}"),
-        };
+        using var solver = new CpSolver { StringParameters = SolverParameters(options, wallSeconds) };
         var status = solver.Solve(model);
         var values = status is CpSolverStatus.Optimal or CpSolverStatus.Feasible ? x.Select(v => solver.BooleanValue(v)).ToArray() : [];
         return (status, values);
     }
+
+    /// <summary>
+    /// CP-SAT's parameters for one stage. keep_all_feasible_solutions_in_presolve — OR-Tools 9.15 can abort the whole
+    /// process (an uncaught std::out_of_range, absl::btree_map::at, thrown while presolve carries the solution hint
+    /// through its reductions; google/or-tools issues 5091 and 5288, open) on some models with a hint. The simulation hit
+    /// one; it is kept as a regression test (SolverParametersTests). Keeping every feasible solution in presolve avoids the
+    /// reductions that trip it (measured on that model: symmetry_level:0, probing off or one presolve iteration do not;
+    /// presolve off does, at a cost on large sets).
+    /// </summary>
+    internal static string SolverParameters(PlannerOptions options, double wallSeconds) => string.Create(CultureInfo.InvariantCulture,
+        $"num_workers:{options.Workers},random_seed:{options.Seed},max_deterministic_time:{options.DeterministicSeconds},max_time_in_seconds:{wallSeconds:0.###},keep_all_feasible_solutions_in_presolve:true,log_search_progress:false{options.ExtraParameters}");
 
     private static int[] Assign(Problem p, List<(int R, int C)> pairs, bool[] values)
     {
@@ -305,19 +313,26 @@ public static class Planner
     private static long Value(int[] assignment, long[] weights) =>
         Enumerable.Range(0, assignment.Length).Where(r => assignment[r] >= 0).Sum(r => weights[r]);
 
-    /// <summary>Normal 1; Urgent more than all Normal together; Emergency more than all Urgent and Normal together.</summary>
+    /// <summary>
+    /// Lexicographic weights by level, each more than every lower level together. Levels, lowest first: forecast Normal,
+    /// Normal, forecast Urgent, Urgent, forecast Emergency, Emergency. Without a forecast: Normal 1; Urgent more than all
+    /// Normal together; Emergency more than all Urgent and Normal together. An expected Emergency (forecast) thus keeps a
+    /// place from any real Urgent or Normal request, never from a real Emergency.
+    /// </summary>
     internal static long[] PriorityWeights(Problem p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        long normal = p.Requests.Count(r => r.Priority == RelocationPriority.Normal);
-        long urgent = p.Requests.Count(r => r.Priority == RelocationPriority.Urgent);
-        var urgentWeight = normal + 1;
-        var emergencyWeight = (urgent * urgentWeight) + normal + 1;
-        return p.Requests.Select(r => r.Priority switch
+        static int Level(RelocationPriority priority, bool forecast) => (2 * (RelocationPriority.Normal - priority)) + (forecast ? 0 : 1);
+        var levels = Enumerable.Range(0, p.Requests.Length).Select(r => Level(p.Requests[r].Priority, p.IsForecast[r])).ToArray();
+        var top = Level(RelocationPriority.Emergency, forecast: false);
+        var weight = new long[top + 1];
+        long below = 0;
+        for (var level = 0; level <= top; level++)
         {
-            RelocationPriority.Emergency => emergencyWeight,
-            RelocationPriority.Urgent => urgentWeight,
-            _ => 1L,
-        }).ToArray();
+            weight[level] = below + 1;
+            below += weight[level] * levels.Count(l => l == level);
+        }
+
+        return levels.Select(l => weight[l]).ToArray();
     }
 }

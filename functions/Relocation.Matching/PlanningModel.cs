@@ -32,7 +32,17 @@ public sealed record PlanningInput(
     DateTimeOffset Now,
     long? FundAvailableEurMinor = null,
     IReadOnlyDictionary<string, long>? EstimatedCostEurMinor = null,
-    long DefaultCostEurMinor = 0);
+    long DefaultCostEurMinor = 0)
+{
+    /// <summary>
+    /// Expected demand (forecast): requests like those that arrived recently, re-timed into the coming weeks. They take
+    /// places in the plan like real requests — each just below the real requests of its priority, above every real request
+    /// of a lower one — but are never placements: a place planned for one is kept (reserved) from lower priorities, so a
+    /// Normal or Urgent request does not take the last medical-care place an Emergency is likely to need next month. Their
+    /// count bounds the reservation. Null or empty: no reservation (docs/matching.md, "Reservation").
+    /// </summary>
+    public IReadOnlyList<PlanRequest>? Forecast { get; init; }
+}
 
 /// <summary>How hard the solver may try. Deterministic by default: one worker, a fixed seed and a deterministic time budget.</summary>
 public sealed record PlannerOptions
@@ -90,13 +100,16 @@ public enum ExclusionKind
 
     /// <summary>It fits and has room: the planned State is simply better (or equal and chosen by the tie rules).</summary>
     Outranked,
+
+    /// <summary>It would fit, but its free places are kept for expected higher-priority demand (the forecast).</summary>
+    Reserved,
 }
 
 /// <summary>A State not planned for a request, and the one reason that binds.</summary>
 public sealed record Exclusion(string StateCode, ExclusionKind Kind, string Reason)
 {
     /// <summary>Asking this State now would compete with another request's plan.</summary>
-    public bool Blocks => Kind is ExclusionKind.TakenByOthers or ExclusionKind.FundExhausted;
+    public bool Blocks => Kind is ExclusionKind.TakenByOthers or ExclusionKind.FundExhausted or ExclusionKind.Reserved;
 }
 
 /// <summary>One request's place in the plan (or none) and why.</summary>

@@ -17,9 +17,13 @@ internal sealed class Problem
     private Problem(PlanningInput input)
     {
         _input = input;
-        Requests = input.Requests
-            .OrderBy(r => r.Priority).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
+        // Real requests first within their priority, then the forecast of that priority; the forecast is never placed.
+        var forecast = input.Forecast ?? [];
+        var merged = input.Requests.Select(r => (Request: r, Forecast: false)).Concat(forecast.Select(r => (Request: r, Forecast: true)))
+            .OrderBy(x => x.Request.Priority).ThenBy(x => x.Forecast).ThenBy(x => x.Request.SubmittedAt).ThenBy(x => x.Request.Id, StringComparer.Ordinal)
             .ToArray();
+        Requests = merged.Select(x => x.Request).ToArray();
+        IsForecast = merged.Select(x => x.Forecast).ToArray();
         Capacities = input.Capacities.OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
         Free = Capacities.Select(c => Math.Max(0, c.Free)).ToArray();
         Fund = input.FundAvailableEurMinor is { } f ? Math.Max(0, f) : null;
@@ -48,6 +52,9 @@ internal sealed class Problem
     private readonly int[] _costBucket;
 
     public PlanRequest[] Requests { get; }
+
+    /// <summary>Per request: part of the forecast (expected demand), planned but never a placement.</summary>
+    public bool[] IsForecast { get; }
 
     public Capacity[] Capacities { get; }
 
@@ -189,12 +196,18 @@ internal sealed class Problem
             }
         }
 
-        var placements = new Placement[Requests.Length];
+        var placements = new List<Placement>(Requests.Length);
         long priority = 0, fitTotal = 0;
         for (var r = 0; r < Requests.Length; r++)
         {
             var request = Requests[r];
             var c = assignment[r];
+            if (IsForecast[r])
+            {
+                priority += c >= 0 ? weights[r] : 0;
+                continue;
+            }
+
             var why = new List<string>();
             var fit = 0;
             if (c >= 0)
@@ -211,11 +224,12 @@ internal sealed class Problem
             }
             else if (explaining)
             {
-                why.Add(Feasible[r].Count == 0 ? "no registered capacity passes this request's hard filters" : "every capacity that fits it is planned for requests of equal or higher priority");
+                why.Add(Feasible[r].Count == 0 ? "no registered capacity passes this request's hard filters"
+                    : "every capacity that fits it is planned for requests of equal or higher priority, or kept for expected higher-priority demand");
             }
 
             var excluded = explaining ? Exclusions(r, c, free, fund, takers) : [];
-            placements[r] = new Placement(request.Id, request.Pseudonym, request.Priority, c >= 0 ? Capacities[c].StateCode : null, c >= 0 ? Capacities[c].Id : null, fit, why, excluded);
+            placements.Add(new Placement(request.Id, request.Pseudonym, request.Priority, c >= 0 ? Capacities[c].StateCode : null, c >= 0 ? Capacities[c].Id : null, fit, why, excluded));
         }
 
         return new Plan(placements, outcome, priority, fitTotal, elapsed);
@@ -246,11 +260,20 @@ internal sealed class Problem
             var roomy = feasible.Where(c => free[c] >= size).ToArray();
             if (roomy.Length == 0)
             {
-                var others = feasible.SelectMany(c => takers[c] ?? []).Where(o => o != r).Distinct().Select(o => $"{Requests[o].Pseudonym}, {Requests[o].Priority}").ToArray();
+                var takenBy = feasible.SelectMany(c => takers[c] ?? []).Where(o => o != r).Distinct().ToArray();
+                var others = takenBy.Where(o => !IsForecast[o]).Select(o => $"{Requests[o].Pseudonym}, {Requests[o].Priority}").ToArray();
+                var kept = takenBy.Where(o => IsForecast[o]).Select(o => Requests[o].Priority).Distinct().Order().Select(p => p.ToString()).ToArray();
                 var places = feasible.Sum(c => Free[c]);
+                var placesText = places == 1 ? "one place" : $"{places} free places";
+                if (others.Length == 0 && kept.Length > 0)
+                {
+                    result.Add(new Exclusion(rows.Key, ExclusionKind.Reserved, $"its {placesText} kept for expected {string.Join(" and ", kept)} requests (forecast)"));
+                    continue;
+                }
+
                 result.Add(new Exclusion(rows.Key, ExclusionKind.TakenByOthers, others.Length == 0
                     ? "no free place left for this household"
-                    : $"its {(places == 1 ? "one place" : $"{places} free places")} went to {string.Join("; ", others)}"));
+                    : $"its {placesText} went to {string.Join("; ", others)}{(kept.Length > 0 ? $" (the rest kept for expected {string.Join(" and ", kept)} requests)" : "")}"));
                 continue;
             }
 

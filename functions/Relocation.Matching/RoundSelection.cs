@@ -9,7 +9,8 @@ namespace Relocation.Matching;
 /// that leaves nobody to ask, the round asks as v1 would: a round that asks nobody ends at once, and three of them
 /// escalate an Emergency within minutes, while a planned placement can still fall through (a State declines, a case is
 /// cancelled) and acceptance never holds more than the places registered (50 Emergencies for one State's 10 places:
-/// all 50 asked, 10 held, 40 refused with the reason).
+/// all 50 asked, 10 held, 40 refused with the reason) — except States whose places the plan keeps for expected
+/// higher-priority demand (<see cref="ExclusionKind.Reserved"/>).
 /// </summary>
 public static class RoundSelection
 {
@@ -22,8 +23,11 @@ public static class RoundSelection
         var rest = ranked.Where(c => c.StateCode != planned?.StateCode && !blocked.Contains(c.StateCode)).ToArray();
         if (planned is null)
         {
+            // The fallback never asks a State whose places are kept for expected higher-priority demand: that would undo
+            // the reservation (a forecast never keeps a place from a real request of its own priority or above).
+            var reserved = placement.Excluded.Where(e => e.Kind == ExclusionKind.Reserved).Select(e => e.StateCode).ToHashSet(StringComparer.Ordinal);
             var unblocked = CandidateRanker.SelectRound(rest, round, roundSize);
-            return unblocked.Count > 0 ? unblocked : CandidateRanker.SelectRound(ranked, round, roundSize);
+            return unblocked.Count > 0 ? unblocked : CandidateRanker.SelectRound(ranked.Where(c => !reserved.Contains(c.StateCode)).ToArray(), round, roundSize);
         }
 
         return [planned with { CapacityId = placement.CapacityId! }, .. CandidateRanker.SelectRound(rest, round, roundSize - 1)];

@@ -134,4 +134,48 @@ public sealed class CapacityGapsTests
         var pairs = Assert.Single(gaps, g => g.Dimension == "householdSize" && g.Value == "2");
         Assert.Equal((4, 6), (pairs.Persons, pairs.FreePlaces));
     }
+
+    [Fact]
+    public void Solve_ForecastEmergencyNeedsTheOnlyMedicalPlace_NormalKeptOffItWithReason()
+    {
+        // The Normal request fits only the medical-care place; an Emergency needing medical care is expected (forecast):
+        // the place is kept, the Normal request is told why, and the forecast is never a placement.
+        var input = Input([Req("1", RelocationPriority.Normal)], [Cap("c-nor", "NOR", medical: true)]) with
+        {
+            Forecast = [Req("f1", RelocationPriority.Emergency, medical: true) with { Pseudonym = "forecast" }],
+        };
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal(["1"], plan.Placements.Select(p => p.RequestId));
+        Assert.Null(plan.For("1").StateCode);
+        Assert.Contains(new Exclusion("NOR", ExclusionKind.Reserved, "its one place kept for expected Emergency requests (forecast)"), plan.For("1").Excluded);
+    }
+
+    [Fact]
+    public void Solve_ForecastEmergencyAgainstRealEmergency_RealOnePlaced()
+    {
+        var input = Input([Req("1", RelocationPriority.Emergency)], [Cap("c-nor", "NOR", medical: true)]) with
+        {
+            Forecast = [Req("f1", RelocationPriority.Emergency, medical: true), Req("f2", RelocationPriority.Emergency)],
+        };
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal("NOR", plan.For("1").StateCode);
+    }
+
+    [Fact]
+    public void Solve_ForecastUrgentAgainstRealEmergencyAndNormal_EmergencyPlacedNormalKeptOff()
+    {
+        var input = Input([Req("1", RelocationPriority.Normal), Req("2", RelocationPriority.Emergency)], [Cap("c-nor", "NOR"), Cap("c-swe", "SWE")]) with
+        {
+            Forecast = [Req("f1", RelocationPriority.Urgent)],
+        };
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.NotNull(plan.For("2").StateCode);
+        Assert.Null(plan.For("1").StateCode);
+    }
 }

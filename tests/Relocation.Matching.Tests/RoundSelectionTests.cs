@@ -37,4 +37,14 @@ public sealed class RoundSelectionTests
 
         Assert.Equal(["SWE"], chosen.Select(c => c.StateCode));
     }
+
+    [Fact]
+    public void Select_NotPlacedAndOnlyReservedStatesLeft_AsksNobodyRatherThanUndoTheReservation()
+    {
+        var chosen = RoundSelection.Select([C("NOR", 300), C("SWE", 200)], P(null,
+            new Exclusion("NOR", ExclusionKind.Reserved, "its one place kept for expected Emergency requests (forecast)"),
+            new Exclusion("SWE", ExclusionKind.TakenByOthers, "its one place went to W-2, Emergency")), round: 1, roundSize: 3);
+
+        Assert.Equal(["SWE"], chosen.Select(c => c.StateCode));
+    }
 }

@@ -293,6 +293,26 @@ public sealed class RelocationCase
         return round;
     }
 
+    /// <summary>
+    /// Sends a round that asked nobody when it opened (no State could be asked then) to the States a re-plan found: the
+    /// round's clock starts now. A round that already asked someone is never changed (a round sent is never withdrawn or
+    /// widened behind a State's back); sending again changes nothing.
+    /// </summary>
+    public RoundRecord SendRound(int number, IReadOnlyList<AskedState> asked, DateTimeOffset now, DateTimeOffset deadline)
+    {
+        ArgumentNullException.ThrowIfNull(asked);
+        var index = _rounds.FindIndex(r => r.Number == number);
+        if (index < 0 || _rounds[index].Asked.Count > 0 || _rounds[index].ClosedAt is not null || asked.Count == 0 || Status is not RelocationStatus.AwaitingOffers)
+        {
+            return index < 0 ? throw new ConflictException($"Round {number} has not started.") : _rounds[index];
+        }
+
+        var round = _rounds[index] with { Asked = asked, StartedAt = now, Deadline = deadline };
+        _rounds[index] = round;
+        Log(now, "RoundStarted", $"Round {number} re-planned: offer requests sent to {string.Join(", ", asked.Select(a => a.StateCode))}; answers due {deadline:yyyy-MM-dd HH:mm} UTC.", "system");
+        return round;
+    }
+
     public void CloseRound(int number, DateTimeOffset now)
     {
         var index = _rounds.FindIndex(r => r.Number == number);

@@ -19,6 +19,13 @@ public sealed class StartRelocationRoundFunction(StartRelocationRoundActivity ac
         activity.RunAsync(new FunctionsActivityContext(nameof(StartRelocationRoundActivity), context), input);
 }
 
+public sealed class ReplanRelocationRoundFunction(ReplanRelocationRoundActivity activity)
+{
+    [Function(nameof(ReplanRelocationRoundActivity))]
+    public Task<RoundOpened> Run([ActivityTrigger] RoundStep input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReplanRelocationRoundActivity), context), input);
+}
+
 public sealed class CloseRelocationRoundFunction(CloseRelocationRoundActivity activity)
 {
     [Function(nameof(CloseRelocationRoundActivity))]

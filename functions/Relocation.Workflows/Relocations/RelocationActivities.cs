@@ -72,6 +72,68 @@ public sealed class StartRelocationRoundActivity(
             await outbox.AddAsync(CaseNotices.OfferRequest(opened, round, asked.StateCode, now), CancellationToken.None);
         }));
 
+        return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime,
+            WaitsForPlan: WaitsForPlan(relocation, round));
+    }
+
+    /// <summary>A round that asked nobody waits for a re-plan, except an Emergency's (see <see cref="RoundOpened.WaitsForPlan"/>).</summary>
+    internal static bool WaitsForPlan(RelocationCase relocation, RoundRecord round) =>
+        round.Asked.Count == 0 && round.ClosedAt is null && relocation.Facts.Priority != RelocationPriority.Emergency;
+}
+
+/// <summary>
+/// Re-plans a round that asked nobody when it opened (a round not yet sent): plans the open set again and, if a State
+/// can now be asked, sends the round to it (recorded on the case first, then indexed and put in the outbox, like a round
+/// opening). A round already sent is returned unchanged, so a rerun after a crash only repeats the notifications (the
+/// outbox keys them) and never asks anyone else.
+/// </summary>
+public sealed class ReplanRelocationRoundActivity(
+    IRelocationRepository relocations,
+    ICapacityRepository capacities,
+    IStateRepository states,
+    IAgreementRepository agreements,
+    IOutbox outbox,
+    IOptions<RelocationWorkflowOptions> options,
+    TimeProvider time,
+    ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
+{
+    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload);
+
+    public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        var clock = PriorityClock.For(relocation.Facts.Priority);
+        var round = relocation.Rounds.FirstOrDefault(r => r.Number == input.Round)
+            ?? throw new InvalidOperationException($"Round {input.Round} has not started.");
+        if (relocation.Status is not RelocationStatus.AwaitingOffers || round.ClosedAt is not null)
+        {
+            return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: relocation.Status is RelocationStatus.Cancelled, round.StartedAt.UtcDateTime);
+        }
+
+        if (round.Asked.Count == 0)
+        {
+            var planned = await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None);
+            var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSize);
+            if (chosen.Count == 0)
+            {
+                return new RoundOpened(round.Number, 0, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime,
+                    WaitsForPlan: StartRelocationRoundActivity.WaitsForPlan(relocation, round));
+            }
+
+            var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
+            var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
+            relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.SendRound(input.Round, asked, now, deadline));
+            round = relocation.Rounds.First(r => r.Number == input.Round);
+        }
+
+        foreach (var asked in round.Asked)
+        {
+            await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
+        }
+
         return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime);
     }
 }

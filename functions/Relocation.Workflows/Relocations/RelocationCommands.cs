@@ -260,6 +260,48 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
     }
 
+    /// <summary>
+    /// Tells a case's orchestration that the plan may have changed (<see cref="CaseEventKind.PlanChanged"/>). Nothing is
+    /// recorded: a lost signal costs only time, because a round waiting to be sent also re-plans now and then on its own.
+    /// </summary>
+    public static Task PlanChangedAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return RaiseAsync(client, id, new CaseEvent(CaseEventKind.PlanChanged), cancellationToken);
+    }
+
+    /// <summary>
+    /// New or revised capacity: every open case whose current round could ask nobody (not sent yet) is told to re-plan.
+    /// The open partition of the caseload index, each line point-read; at most <see cref="RoundPlanning.MaxOpenSet"/>. The
+    /// client is resolved only when a case needs the signal.
+    /// </summary>
+    public async Task SignalUnsentRoundsAsync(Func<DurableTaskClient> client, ICaseloadIndex caseload, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(caseload);
+        string? page = null;
+        var read = 0;
+        do
+        {
+            var lines = await caseload.ListAsync(new CaseloadQuery(RelocationStatus.AwaitingOffers, null, null, now, page, 200), cancellationToken);
+            foreach (var line in lines.Items)
+            {
+                if (++read > RoundPlanning.MaxOpenSet)
+                {
+                    return;
+                }
+
+                if (await relocations.FindAsync(line.Id, cancellationToken) is { Status: RelocationStatus.AwaitingOffers, CurrentRound: { ClosedAt: null, Asked.Count: 0 } })
+                {
+                    await RaiseAsync(client(), line.Id, new CaseEvent(CaseEventKind.PlanChanged), cancellationToken);
+                }
+            }
+
+            page = lines.NextPage;
+        }
+        while (page is not null);
+    }
+
     private static Task RaiseAsync(DurableTaskClient client, string id, CaseEvent caseEvent, CancellationToken cancellationToken) =>
         client.RaiseEventAsync(RelocationInstance.IdFor(id), RelocationInstance.EventName, caseEvent, cancellationToken);
 }

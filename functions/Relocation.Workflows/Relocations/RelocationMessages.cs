@@ -45,6 +45,12 @@ public enum CaseEventKind
     Withdrawal,
     Review,
     Extension,
+
+    /// <summary>
+    /// Something the plan depends on changed elsewhere (new or revised capacity, another case's answer, acceptance,
+    /// cancellation or withdrawal, a new request): a round that could ask nobody re-plans; any other state ignores it.
+    /// </summary>
+    PlanChanged,
 }
 
 /// <summary>When the next protection review is due; <see cref="Version"/> changes when an extension moves it.</summary>
@@ -64,7 +70,10 @@ public sealed record RoundStep(string RelocationId, int Round);
 /// <see cref="OpenedUtc"/> is last and optional so histories written before it replay (no reminders for them).
 /// </summary>
 /// <see cref="AwaitsConsent"/>: no round was opened, because a Normal or Urgent request waits for the person's consent.
-public sealed record RoundOpened(int Round, int Asked, DateTime DeadlineUtc, int MaxRounds, bool Stop, DateTime OpenedUtc = default, bool AwaitsConsent = false)
+/// <see cref="WaitsForPlan"/>: the round asked nobody and is not sent yet; until its deadline it re-plans on events and now
+/// and then (Normal and Urgent only: an Emergency round that can ask nobody ends at once, so the Registrar hears of it
+/// within minutes, and its next round plans afresh).
+public sealed record RoundOpened(int Round, int Asked, DateTime DeadlineUtc, int MaxRounds, bool Stop, DateTime OpenedUtc = default, bool AwaitsConsent = false, bool WaitsForPlan = false)
 {
     /// <summary>The reminder points of the round, in order: 50% and 90% of the response window.</summary>
     public IReadOnlyList<(DateTime At, int Percent)> ReminderPoints()

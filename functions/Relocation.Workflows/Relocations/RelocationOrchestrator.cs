@@ -56,80 +56,104 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             }
 
             context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.AwaitingOffers), round });
-            var roundOver = opened.Asked == 0;
-            // One timer at a time: the next reminder point (50%, 90% of the window), then the deadline. It is created
-            // once per point and kept while events come and go (a timer per wait would cost a timer message and a
-            // history row for every event); the round's end cancels the one still pending.
+            // A Normal or Urgent round that could ask nobody is not sent yet: until its deadline it re-plans on every event
+            // (PlanChanged: capacity, other cases) and on a look now and then, and is sent as soon as the plan names a State.
+            var unsent = opened.Asked == 0 && opened.WaitsForPlan && context.CurrentUtcDateTime < opened.DeadlineUtc;
+            var roundOver = opened.Asked == 0 && !unsent;
+            var look = FirstLook;
+            // One timer at a time: the next reminder point (50%, 90% of the window), then the deadline (or an unsent
+            // round's next look). It is created once per due time and kept while events come and go (a timer per wait
+            // would cost a timer message and a history row for every event); the round's end cancels the one pending.
             var reminders = opened.ReminderPoints();
             var nextReminder = 0;
             using var roundTimer = new KeptTimer(context);
-            try
+            DateTime? lookAt = null;
+            while (!roundOver && !accepted)
             {
-                while (!roundOver && !accepted)
+                var reminder = !unsent && nextReminder < reminders.Count ? reminders[nextReminder] : default((DateTime At, int Percent)?);
+                lookAt ??= unsent ? Earlier(context.CurrentUtcDateTime + Shorter(look, (opened.DeadlineUtc - opened.OpenedUtc) / 8), opened.DeadlineUtc) : opened.DeadlineUtc;
+                var deadline = roundTimer.At(reminder?.At ?? lookAt.Value);
+                using var stopWaiting = new CancellationTokenSource();
+                var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, stopWaiting.Token);
+                var winner = await Task.WhenAny(next, deadline);
+                if (winner == deadline)
                 {
-                    var reminder = nextReminder < reminders.Count ? reminders[nextReminder] : default((DateTime At, int Percent)?);
-                    var deadline = roundTimer.At(reminder?.At ?? opened.DeadlineUtc);
-                    using var stopWaiting = new CancellationTokenSource();
-                    var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, stopWaiting.Token);
-                    var winner = await Task.WhenAny(next, deadline);
-                    if (winner == deadline)
-                    {
-                        // Synchronously, so the loser is cancelled inside this replay step (CancelAsync runs callbacks elsewhere).
+                    // Synchronously, so the loser is cancelled inside this replay step (CancelAsync runs callbacks elsewhere).
 #pragma warning disable CA1849
-                        stopWaiting.Cancel();
+                    stopWaiting.Cancel();
 #pragma warning restore CA1849
-                        roundTimer.Fired();
-                        if (reminder is { } point)
+                    roundTimer.Fired();
+                    if (reminder is { } point)
+                    {
+                        nextReminder++;
+                        if (context.CurrentUtcDateTime < opened.DeadlineUtc)
                         {
-                            nextReminder++;
-                            if (context.CurrentUtcDateTime < opened.DeadlineUtc)
-                            {
-                                await context.CallActivityAsync(nameof(RemindRelocationRoundActivity), new RoundReminder(id, round, point.Percent), Retry);
-                            }
-
-                            continue;
+                            await context.CallActivityAsync(nameof(RemindRelocationRoundActivity), new RoundReminder(id, round, point.Percent), Retry);
                         }
 
-                        // On the Azure Storage engine a timer can be delivered a little early (queue visibility is counted in
-                        // whole seconds): a round never closes before its deadline, so wait out the rest.
-                        roundOver = context.CurrentUtcDateTime >= opened.DeadlineUtc;
                         continue;
                     }
 
-                    var caseEvent = await next;
-                    if (caseEvent.Kind == CaseEventKind.Response)
+                    // On the Azure Storage engine a timer can be delivered a little early (queue visibility is counted in
+                    // whole seconds): a round never closes before its deadline, so wait out the rest.
+                    lookAt = null;
+                    roundOver = context.CurrentUtcDateTime >= opened.DeadlineUtc;
+                    if (unsent && !roundOver)
                     {
-                        // Raised only when every asked State declined (offers are told to VWU by the answer's handler).
-                        roundOver = caseEvent.RoundOver;
+                        look *= 2;
+                        (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                    }
+
+                    continue;
+                }
+
+                var caseEvent = await next;
+                if (caseEvent.Kind == CaseEventKind.PlanChanged)
+                {
+                    // Nothing recorded on this case: only a round not yet sent has anything to do.
+                    if (unsent)
+                    {
+                        (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                        lookAt = unsent ? lookAt : null;
+                    }
+
+                    continue;
+                }
+
+                if (caseEvent.Kind == CaseEventKind.Response)
+                {
+                    // Raised only when every asked State declined (offers are told to VWU by the answer's handler).
+                    roundOver = caseEvent.RoundOver;
+                    continue;
+                }
+
+                // Any other event only says "look at the row": the steps recorded there are applied in order, each once.
+                while (!accepted && await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
+                {
+                    var step = taken.Step;
+                    if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null && taken.Acceptance is { } plan)
+                    {
+                        // The saga marks the step applied itself (in the write that records its decision).
+                        (accepted, clock) = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId), step.Sequence, plan);
                         continue;
                     }
 
-                    // Any other event only says "look at the row": the steps recorded there are applied in order, each once.
-                    while (!accepted && await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
+                    await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                    if (step.Kind == CaseStepKind.Cancellation)
                     {
-                        var step = taken.Step;
-                        if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null && taken.Acceptance is { } plan)
-                        {
-                            // The saga marks the step applied itself (in the write that records its decision).
-                            (accepted, clock) = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId), step.Sequence, plan);
-                            continue;
-                        }
-
-                        await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
-                        if (step.Kind == CaseStepKind.Cancellation)
-                        {
-                            roundTimer.Cancel();
-                            return await CancelAsync(context, id);
-                        }
+                        return await CancelAsync(context, id);
                     }
                 }
-            }
-            finally
-            {
-                // The round is over (or the case cancelled): the timer that lost the race is cancelled.
-                roundTimer.Cancel();
+
+                if (unsent && !accepted)
+                {
+                    (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                    lookAt = unsent ? lookAt : null;
+                }
             }
 
+            // The round is over (or accepted): the timer still pending is cancelled (the using above, and here at once).
+            roundTimer.Cancel();
             if (accepted)
             {
                 break;
@@ -226,6 +250,22 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         {
             placementTimer.Cancel();
         }
+    }
+
+    /// <summary>The first look of a round waiting to be sent; each look doubles the wait, at most an eighth of the window.</summary>
+    private static readonly TimeSpan FirstLook = TimeSpan.FromSeconds(30);
+
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static DateTime Earlier(DateTime a, DateTime b) => a < b ? a : b;
+
+    /// <summary>Re-plans a round not yet sent (an activity: the planner reads storage); sent when a State can be asked.</summary>
+    private static async Task<(RoundOpened Opened, bool Unsent, IReadOnlyList<(DateTime At, int Percent)> Reminders)> ReplanAsync(
+        TaskOrchestrationContext context, string id, int round, RoundOpened opened)
+    {
+        var replanned = await context.CallActivityAsync<RoundOpened>(nameof(ReplanRelocationRoundActivity), new RoundStep(id, round), Retry);
+        var unsent = replanned.Asked == 0 && replanned.WaitsForPlan;
+        return (replanned, unsent, unsent ? [] : replanned.ReminderPoints());
     }
 
     /// <summary>

@@ -352,4 +352,19 @@ public sealed class RelocationCaseTests
         Assert.Equal(RelocationPriority.Emergency, next.Facts.Priority);
         Assert.Throws<ConflictException>(() => c.Cancel("late", Now));
     }
+
+    [Fact]
+    public void SendRound_RoundThatAskedNobody_SentOnceNeverChangedAfter()
+    {
+        var c = RelocationCase.Submit("r-send", new RelocationFacts("ICC-01/04-01/06", "W-0001", RelocationKind.TemporaryRelocation, RelocationPriority.Urgent,
+            new Household(1, 0), new Needs([], false)), Now, "Vwu.Officer", DateOnly.FromDateTime(Now.UtcDateTime));
+        c.StartRound(1, [], Now, Now.AddHours(72));
+
+        var sent = c.SendRound(1, [new AskedState("NOR", "cap-NOR", false, 1)], Now.AddHours(1), Now.AddHours(73));
+        var again = c.SendRound(1, [new AskedState("SWE", "cap-SWE", false, 1)], Now.AddHours(2), Now.AddHours(74));
+
+        Assert.Equal(["NOR"], sent.Asked.Select(a => a.StateCode));
+        Assert.Equal(sent, again);
+        Assert.Equal(Now.AddHours(73), c.CurrentRound!.Deadline);
+    }
 }

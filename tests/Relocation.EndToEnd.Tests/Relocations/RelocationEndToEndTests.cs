@@ -326,4 +326,35 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
 
         return [];
     }
+
+    [Fact]
+    public async Task RegisterCapacity_UrgentRoundThatAskedNobody_SameRoundSentToTheNewCapacity()
+    {
+        // An Urgent request nobody has registered room for (a household of 6 with medical needs, an acquitted person):
+        // round 1 asks nobody and, Urgent, waits (72 h) rather than ending. A capacity that fits is registered: the
+        // registration signals the waiting round (PlanChanged; the round's own look, after 30 s, is the fallback) and
+        // round 1 itself is sent to it.
+        var s = new RelocationScenario(host, "3005");
+        await s.Ok(HttpMethod.Put, "states/ISL", RelocationScenario.Admin, new Relocation.Testing.Builders.StateInputBuilder().With(i => i with { Name = "ISL", Languages = ["en"] }).BuildBody());
+        var id = await s.RaiseAsync(new
+        {
+            caseReference = "ICC-01/04-01/3005", pseudonym = "W-3005", kind = "AcquittedPersonRelocation", priority = "Urgent",
+            consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
+            household = new { adults = 4, children = 2 }, needs = new { languages = new[] { "en" }, medicalCare = true },
+            protectedPerson = new { fullName = "Replan Example", dateOfBirth = "1980-01-01", currentLocation = "Bunia", contact = "+243 2" },
+        });
+        var waiting = await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        Assert.Equal(0, waiting.GetProperty("rounds")[0].GetProperty("askedStates").GetArrayLength());
+
+        await s.Ok(HttpMethod.Post, "states/ISL/capacity", TestTokens.For(Roles.StateFocalPoint, "ISL"),
+            new Relocation.Testing.Builders.CapacityInputBuilder().With(i => i with
+            {
+                Kinds = [global::Relocation.Domain.Capacities.RelocationKind.AcquittedPersonRelocation], Places = 6, MaxHouseholdSize = 6, MedicalCare = true,
+                AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(2),
+            }).BuildBody());
+        var sent = await s.WaitAsync(id, v => v.GetProperty("rounds")[0].GetProperty("askedStates").GetArrayLength() > 0);
+
+        Assert.Equal(["ISL"], sent.GetProperty("rounds")[0].GetProperty("askedStates").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(1, sent.GetProperty("rounds").GetArrayLength());
+    }
 }

@@ -50,7 +50,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         }).Build();
         _host = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
-                .AddActivity<StartRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
+                .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
                 .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<ApplyArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()

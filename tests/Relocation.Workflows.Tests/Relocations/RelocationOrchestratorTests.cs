@@ -49,7 +49,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _host = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
-                .AddActivity<StartRelocationRoundActivity>()
+                .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>()
                 .AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
                 .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>()
@@ -204,6 +204,53 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.All(outcomes, o => Assert.True(o.Accepted, o.Reason));
         Assert.Equal((3, 0), ((await CapacityAsync("NOR")).Held, (await CapacityAsync("NOR")).Free));
         Assert.Equal((3, 0), ((await CapacityAsync("SWE")).Held, (await CapacityAsync("SWE")).Free));
+    }
+
+    [Fact]
+    public async Task RunAsync_NoStateFitsThenCapacityRegisteredAndPlanChanged_SameRoundSentAndPlaced()
+    {
+        // An Urgent round 1 opens with nobody to ask: it is not sent, and it does not end at once (three such rounds
+        // escalated within seconds). New capacity and a PlanChanged signal re-plan it, and round 1 is sent.
+        var id = await SubmitAsync(RelocationPriority.Urgent);
+        var waiting = await AwaitingOffers(WaitAsync, id);
+        Assert.Empty(waiting.Rounds[0].Asked);
+
+        await StateAsync("NOR");
+        await RelocationCommands.PlanChangedAsync(Client, id, CancellationToken.None);
+        var sent = await WaitAsync(id, c => c.CurrentRound is { Number: 1, Asked.Count: > 0 });
+
+        Assert.Equal(["NOR"], sent.Rounds.Single().Asked.Select(a => a.StateCode));
+        Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "OfferRequest"));
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        var outcome = await AcceptAsync(id, "NOR");
+        Assert.True(outcome.Accepted, outcome.Reason);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoStateFitsThenCapacityRegisteredWithoutSignal_SentAtTheNextLook()
+    {
+        // No signal at all (a lost PlanChanged): the waiting round looks again within an eighth of its window.
+        _options.ClockScale = 0.0001; // Urgent's 72 hours become about 26 seconds; a look at least every 3.2 s.
+        var id = await SubmitAsync(RelocationPriority.Urgent);
+        await AwaitingOffers(WaitAsync, id);
+
+        await StateAsync("SWE");
+        var sent = await WaitAsync(id, c => c.CurrentRound is { Asked.Count: > 0 });
+
+        Assert.Equal((1, "SWE"), (sent.CurrentRound!.Number, sent.CurrentRound.Asked.Single().StateCode));
+    }
+
+    [Fact]
+    public async Task RunAsync_EmergencyNoStateFits_RoundsEndAtOnceAndEscalate()
+    {
+        // An Emergency never waits for a re-plan: the Registrar hears within minutes that nobody can be asked.
+        var id = await SubmitAsync();
+
+        await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        var escalated = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal((RelocationStatus.Escalated, 3), (escalated.Status, escalated.Rounds.Count));
+        Assert.All(escalated.Rounds, r => Assert.Empty(r.Asked));
     }
 
     [Fact]

@@ -1,12 +1,14 @@
 using Relocation.Api.Routing;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
+using Relocation.Domain.Relocations;
 using Relocation.Domain.Security;
 using Relocation.Domain.States;
+using Relocation.Workflows.Relocations;
 
 namespace Relocation.Api.Features.Capacities;
 
-internal sealed class CapacityHandlers(ICapacityRepository capacities, IStateRepository states, TimeProvider time)
+internal sealed class CapacityHandlers(ICapacityRepository capacities, IStateRepository states, TimeProvider time, RelocationCommands? commands = null, ICaseloadIndex? caseload = null)
 {
     public async Task<ApiResult> RegisterAsync(ApiRequest request)
     {
@@ -27,6 +29,7 @@ internal sealed class CapacityHandlers(ICapacityRepository capacities, IStateRep
             saved = await capacities.FindAsync(code, id, request.Aborted) ?? throw new ConflictException("The capacity could not be stored; retry.");
         }
 
+        await SignalPlanChangedAsync(request);
         return ApiResult.Created(CapacityDto.From(saved, time.GetUtcNow()), $"/api/states/{code}/capacity/{id}", saved.Version);
     }
 
@@ -61,7 +64,20 @@ internal sealed class CapacityHandlers(ICapacityRepository capacities, IStateRep
 
         capacity.Revise(terms, time.GetUtcNow());
         var saved = await capacities.UpdateAsync(capacity, request.Aborted);
+        await SignalPlanChangedAsync(request);
         return ApiResult.Ok(CapacityDto.From(saved, time.GetUtcNow()), saved.Version);
+    }
+
+    /// <summary>
+    /// Rounds that could ask nobody re-plan now rather than at their next look (matching v2). After the write: a signal
+    /// lost to a crash costs only that wait, never the capacity.
+    /// </summary>
+    private async Task SignalPlanChangedAsync(ApiRequest request)
+    {
+        if (commands is not null && caseload is not null)
+        {
+            await commands.SignalUnsentRoundsAsync(() => request.Workflows, caseload, time.GetUtcNow(), request.Aborted);
+        }
     }
 
     private async Task<Capacity> FindAsync(ApiRequest request, string code)
