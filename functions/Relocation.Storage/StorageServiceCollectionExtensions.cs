@@ -36,7 +36,9 @@ public static class StorageServiceCollectionExtensions
             .Configure(o => Bind(configuration, o))
             .Validate(o => !o.Validate().Any(), "Set DataStorage to a connection string, or DataStorage__accountName for an identity-based connection.")
             .ValidateOnStart();
-        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<DataStorageOptions>>().Value));
+        // The query-kind log is a diagnostic the design guard turns on (docs/storage.md); off, it costs nothing.
+        var queryLog = configuration["StorageDiagnostics:QueryLog"] is { Length: > 0 } logPath ? TableQueryLog.ToFile(logPath) : null;
+        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, queryLog));
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
 
@@ -49,6 +51,9 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton(StorageResource.Table(table));
         }
 
+        services.AddSingleton(StorageResource.Table(Candidates.CandidateSnapshot.Table));
+        services.AddSingleton<Candidates.CandidateSnapshot>();
+        services.AddSingleton<ICandidateData>(sp => sp.GetRequiredService<Candidates.CandidateSnapshot>());
         services.AddSingleton<IStateRepository, StateRepository>();
         services.AddSingleton<ICapacityRepository, CapacityRepository>();
         services.AddSingleton(StorageResource.Container(AuditLog.AnchorContainer));

@@ -18,6 +18,18 @@ public sealed partial class PrismProxyFixture : LocalHostFixture, IAsyncLifetime
 
     public string DocumentFile { get; private set; } = string.Empty;
 
+    /// <summary>The host's Table query log (<c>StorageDiagnostics:QueryLog</c>): every read it made, classified.</summary>
+    public string QueryLogFile { get; } = Path.Combine(Path.GetTempPath(), "relocation-tests", $"queries-{Guid.NewGuid():N}.log");
+
+    protected override IReadOnlyDictionary<string, string> HostEnvironment =>
+        new Dictionary<string, string> { ["StorageDiagnostics__QueryLog"] = QueryLogFile };
+
+    /// <summary>Every Table read the host has made so far.</summary>
+    public IReadOnlyList<Relocation.Storage.Tables.TableRead> TableReads() =>
+        File.Exists(QueryLogFile)
+            ? File.ReadAllLines(QueryLogFile).Where(l => l.Length > 0).Select(Relocation.Storage.Tables.TableRead.Parse).ToArray()
+            : [];
+
     public int ProxyPort { get; } = SupervisedProcess.FreePort();
 
     /// <summary>Calls that go through Prism, to the host's <c>/api/</c>.</summary>
@@ -27,6 +39,7 @@ public sealed partial class PrismProxyFixture : LocalHostFixture, IAsyncLifetime
 
     async Task IAsyncLifetime.InitializeAsync()
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(QueryLogFile)!);
         await ContractTools.EnsureInstalledAsync();
         await base.InitializeAsync();
 
@@ -49,6 +62,7 @@ public sealed partial class PrismProxyFixture : LocalHostFixture, IAsyncLifetime
 
         await base.DisposeAsync();
         File.Delete(DocumentFile);
+        File.Delete(QueryLogFile);
     }
 
     /// <summary>Starts another Prism in front of this host, on <paramref name="documentFile"/>, logging to <paramref name="logFile"/>.</summary>

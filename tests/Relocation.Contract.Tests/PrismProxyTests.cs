@@ -16,7 +16,9 @@ namespace Relocation.Contract.Tests;
 /// <summary>
 /// Every route of the API called through Prism's validating proxy, with the answers a client meets on the way (201 and
 /// 200 on PUT, 202, 404, 400, 409, 412): Prism checks each request and each answer against the served document, and
-/// the test fails on any violation it reports.
+/// the test fails on any violation it reports. The same run guards the storage design: the host logs every Table read
+/// it makes, and a read on a request or activity path that is neither a point read nor a bounded partition fails it
+/// (<see cref="StorageDesignGuard"/>, docs/storage.md). Every route is called, so a new route is guarded as it lands.
 /// </summary>
 public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper output) : IClassFixture<PrismProxyFixture>
 {
@@ -189,6 +191,14 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         var violations = prism.Violations().Concat(_headerViolations).ToArray();
         output.WriteLine($"{_covered.Count} routes called through Prism; {violations.Length} violations.");
         Assert.True(violations.Length == 0, "Prism found violations:\n" + string.Join("\n", violations));
+
+        var reads = prism.TableReads();
+        output.WriteLine($"{reads.Count} Table reads: " + string.Join(", ", reads.GroupBy(r => r.Kind).Select(g => $"{g.Key} {g.Count()}")));
+        // The hook saw the round opening read the candidate snapshot and a focal point read its open requests.
+        Assert.Contains(reads, r => r is { Kind: Storage.Tables.TableReadKind.Partition, Table: "CandidateData" });
+        Assert.Contains(reads, r => r is { Kind: Storage.Tables.TableReadKind.Partition, Table: "OfferRequests" });
+        var unbounded = StorageDesignGuard.Violations(reads);
+        Assert.True(unbounded.Count == 0, "Reads that grow with history on a request or activity path (docs/storage.md):\n" + string.Join("\n", unbounded));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public interface IFundLedger
     /// <summary>The balance now (<paramref name="asOf"/> null) or at the end of a value date.</summary>
     Task<FundBalance> BalanceAsync(DateOnly? asOf, CancellationToken cancellationToken);
 
-    /// <summary>Every pledge's document (open or settled): one bounded partition read, one row per pledge ever made.</summary>
+    /// <summary>The documents of the open pledges (outstanding, not corrected away): one partition read, as large as what is outstanding.</summary>
     Task<IReadOnlyList<FundDocument>> PledgesAsync(CancellationToken cancellationToken);
 
     /// <summary>The postings naming one donor, in value-date order: one partition read bounded by that donor's postings.</summary>

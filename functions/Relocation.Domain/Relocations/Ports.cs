@@ -13,7 +13,11 @@ public interface IRelocationRepository
     /// <summary>Remembers that <paramref name="stateCode"/> was asked about the case (idempotent).</summary>
     Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken);
 
+    /// <summary>The cases whose index row names <paramref name="stateCode"/>: its open requests, and any whose removal a crash cut short.</summary>
     Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken);
+
+    /// <summary>Removes the index row of an answered or closed request (idempotent); the store also does it on each case write.</summary>
+    Task ForgetOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Steps moved off the case row, newest first, numbered below <paramref name="before"/>.</summary>
     Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken);

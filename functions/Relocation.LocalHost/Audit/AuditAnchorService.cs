@@ -10,6 +10,7 @@ internal sealed partial class AuditAnchorService(IAuditLog audit, TimeProvider t
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("audit-anchor");
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -13,6 +13,7 @@ internal sealed partial class MonthlyFundReportService(IServiceProvider services
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("monthly-fund-report");
         var (day, hour, minute) = Parse(configuration["Fund:MonthlyReportSchedule"]);
         while (!stoppingToken.IsCancellationRequested)
         {

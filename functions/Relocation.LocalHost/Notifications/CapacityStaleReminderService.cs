@@ -13,6 +13,7 @@ internal sealed partial class CapacityStaleReminderService(CapacityStaleReminder
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("capacity-stale-reminders");
         var wait = FirstRun;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -11,6 +11,7 @@ internal sealed partial class StepReconcilerService(IServiceProvider services, S
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("step-reconciler");
         var client = services.GetRequiredService<DurableTaskClient>();
         using var timer = new PeriodicTimer(reconciler.Options.Period);
         do

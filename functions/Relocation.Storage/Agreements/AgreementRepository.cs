@@ -14,7 +14,7 @@ namespace Relocation.Storage.Agreements;
 /// A string column holds at most 32K characters, so history and pending events are spread over numbered columns
 /// (History, History1, ...); the row's 1 MiB limit still leaves room for about 450 steps with the longest notes.
 /// </summary>
-internal sealed class AgreementRepository(StorageClients clients) : IAgreementRepository
+internal sealed class AgreementRepository(StorageClients clients, Candidates.CandidateSnapshot? candidates = null) : IAgreementRepository
 {
     public const string Table = "Agreements";
     private const string Partition = "Agreement";
@@ -32,7 +32,7 @@ internal sealed class AgreementRepository(StorageClients clients) : IAgreementRe
         {
             var response = await _table.AddEntityAsync(entity, cancellationToken);
             entity.ETag = response.Headers.ETag ?? default;
-            return ToAgreement(entity);
+            return await SnapshotAsync(ToAgreement(entity), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.IsConflict())
         {
@@ -64,7 +64,18 @@ internal sealed class AgreementRepository(StorageClients clients) : IAgreementRe
         var response = await EntityExtensions.GuardAsync(
             () => _table.UpdateEntityAsync(entity, new ETag(agreement.Version!), TableUpdateMode.Replace, cancellationToken), "agreement");
         entity.ETag = response.Headers.ETag ?? default;
-        return ToAgreement(entity);
+        return await SnapshotAsync(ToAgreement(entity), cancellationToken);
+    }
+
+    // After the row: whether it is in force is all the candidate snapshot keeps (repaired by the daily sweep after a crash).
+    private async Task<Agreement> SnapshotAsync(Agreement written, CancellationToken cancellationToken)
+    {
+        if (candidates is not null)
+        {
+            await candidates.PutAgreementAsync(written, cancellationToken);
+        }
+
+        return written;
     }
 
     private static TableEntity ToEntity(Agreement a)

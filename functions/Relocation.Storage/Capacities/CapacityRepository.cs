@@ -8,7 +8,7 @@ using Relocation.Storage.Tables;
 namespace Relocation.Storage.Capacities;
 
 /// <summary>Capacity partitioned by State, so a focal point's view and a hold touch one partition.</summary>
-internal sealed class CapacityRepository(StorageClients clients) : ICapacityRepository
+internal sealed class CapacityRepository(StorageClients clients, Candidates.CandidateSnapshot? candidates = null) : ICapacityRepository
 {
     private readonly TableClient _table = clients.Table(TableNames.Capacity);
 
@@ -20,7 +20,7 @@ internal sealed class CapacityRepository(StorageClients clients) : ICapacityRepo
         {
             var response = await _table.AddEntityAsync(entity, cancellationToken);
             entity.ETag = response.Headers.ETag ?? default;
-            return ToCapacity(entity);
+            return await SnapshotAsync(ToCapacity(entity), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.IsConflict())
         {
@@ -52,7 +52,18 @@ internal sealed class CapacityRepository(StorageClients clients) : ICapacityRepo
         var response = await EntityExtensions.GuardAsync(
             () => _table.UpdateEntityAsync(entity, new ETag(capacity.Version), TableUpdateMode.Replace, cancellationToken), "capacity");
         entity.ETag = response.Headers.ETag ?? default;
-        return ToCapacity(entity);
+        return await SnapshotAsync(ToCapacity(entity), cancellationToken);
+    }
+
+    // After the row: ranking reads the snapshot, holds read the row (a crash in between is repaired by the daily sweep).
+    private async Task<Capacity> SnapshotAsync(Capacity written, CancellationToken cancellationToken)
+    {
+        if (candidates is not null)
+        {
+            await candidates.PutCapacityAsync(written, cancellationToken);
+        }
+
+        return written;
     }
 
     private static async Task<IReadOnlyList<Capacity>> QueryAsync(AsyncPageable<TableEntity> query)

@@ -8,18 +8,25 @@ namespace Relocation.Storage.Configuration;
 /// <summary>The service clients for the data account, built once from <see cref="DataStorageOptions"/>.</summary>
 public sealed class StorageClients
 {
-    public StorageClients(DataStorageOptions options)
+    public StorageClients(DataStorageOptions options, Tables.TableQueryLog? queryLog = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var tableOptions = new TableClientOptions();
+        if (queryLog is not null)
+        {
+            // Per call, not per retry: a read retried after a transient failure is still one read.
+            tableOptions.AddPolicy(queryLog, HttpPipelinePosition.PerCall);
+        }
+
         if (options.UsesConnectionString)
         {
-            Tables = new TableServiceClient(options.ConnectionString);
+            Tables = new TableServiceClient(options.ConnectionString, tableOptions);
             Blobs = new BlobServiceClient(options.ConnectionString);
         }
         else
         {
             var credential = CreateCredential(options);
-            Tables = new TableServiceClient(options.ResolveTableServiceUri(), credential);
+            Tables = new TableServiceClient(options.ResolveTableServiceUri(), credential, tableOptions);
             Blobs = new BlobServiceClient(options.ResolveBlobServiceUri(), credential);
         }
     }

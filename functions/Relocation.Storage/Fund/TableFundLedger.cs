@@ -356,6 +356,18 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
             var entity = new TableEntity(PledgePartition, id) { ["LastSequence"] = document.LastSequence, ["Document"] = JsonSerializer.Serialize(document, Json) };
             try
             {
+                if (document.OutstandingAmount <= 0 || document.CorrectedBy is not null)
+                {
+                    // Settled, written off or corrected away: the partition keeps open pledges only, so reading it costs
+                    // what is outstanding, not every pledge ever made. A correction that reopens it copies it back.
+                    if (copy is not null)
+                    {
+                        await _table.DeleteEntityAsync(PledgePartition, id, copy.ETag, cancellationToken);
+                    }
+
+                    return;
+                }
+
                 if (copy is null)
                 {
                     await _table.AddEntityAsync(entity, cancellationToken);
@@ -367,7 +379,7 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
 
                 return;
             }
-            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed() || ex.IsNotFound())
             {
                 // Another roll-forward wrote it meanwhile; re-read and compare.
             }
@@ -380,7 +392,9 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         while (true)
         {
             var later = new List<TableEntity>();
-            await foreach (var row in _days.QueryAsync<TableEntity>($"PartitionKey eq '{DayPartition}' and RowKey le '{DayKey(posting.Date)}'", cancellationToken: cancellationToken))
+            // Inverted keys: the days on or after the posting's date, newest first: one row for a posting dated today, one
+            // page (1,000 days with postings) unless it is dated years back. Never the days before it.
+            await foreach (var row in _days.QueryAsync<TableEntity>($"PartitionKey eq '{DayPartition}' and RowKey le '{DayKey(posting.Date)}'", maxPerPage: 1000, cancellationToken: cancellationToken))
             {
                 later.Add(row);
             }

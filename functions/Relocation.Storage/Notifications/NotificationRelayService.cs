@@ -14,6 +14,7 @@ public sealed partial class NotificationRelayService(NotificationRelay relay, No
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("notification-relay");
         if (!relay.Enabled)
         {
             return;

@@ -12,8 +12,11 @@ namespace Relocation.Storage.Relocations;
 /// VWU's caseload as two small tables beside the case rows: open cases (one partition, read whole and sorted by deadline:
 /// there are tens, not thousands) and closed cases (keyed newest first and read a page at a time). Azurite scans a whole
 /// table for every query, so the open table holds only open cases and no query ever touches the case table; each listed
-/// case is then point-read, so a line is never staler than its case and an index row left behind by a crash between the
-/// case write and the index write is repaired by the next listing.
+/// open case is then point-read, so an open line is never staler than its case and an index row left behind by a crash
+/// between the case write and the index write is repaired by the next listing. Closed lines are written from the case
+/// after it closed and shown as stored (a page of them costs one query, not one read per case): only a later review or
+/// withdrawal of a relocated case rewrites one, and a crash between that case write and its line leaves the line one
+/// status behind until the case's next write (the case view is always the case row's).
 /// </summary>
 internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
 {
@@ -83,11 +86,18 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
         return new CaseloadPage(await FreshAsync(items, fromOpen, query, cancellationToken), next);
     }
 
-    /// <summary>Each line from its case row (point reads, in parallel); a line whose case moved on is repaired, and dropped if it no longer matches.</summary>
+    /// <summary>Each open line from its case row (point reads, in parallel); a line whose case moved on is repaired, and dropped if it no longer matches.</summary>
     private async Task<IReadOnlyList<CaseloadEntry>> FreshAsync(List<CaseloadEntry> lines, HashSet<string> fromOpen, CaseloadQuery query, CancellationToken cancellationToken)
     {
         var fresh = await Task.WhenAll(lines.Select(async (line, index) =>
         {
+            if (index >= fromOpen.Count)
+            {
+                // A closed line is final but for a later review or withdrawal, whose case write rewrites it: it is shown as
+                // the index has it, so a page costs its open lines' reads, not one read per closed case listed.
+                return line;
+            }
+
             var row = await _cases.FindAsync<TableEntity>(line.Id, RelocationRepository.CaseRow, cancellationToken);
             if (row is null)
             {
@@ -96,7 +106,7 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
             }
 
             var entry = CaseloadEntry.From(RelocationRepository.ToCase(row));
-            if (entry != line)
+            if (!Same(entry, line))
             {
                 await PutAsync(entry, cancellationToken);
             }
@@ -110,6 +120,15 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
                 && (query.Overdue is null || IsOverdue(e, query.Now) == query.Overdue))
             .ToArray();
     }
+
+    // The line's times went through a Table DateTime column (milliseconds on Azurite), the case's through JSON (ticks):
+    // compared at the column's precision, or every listing would "repair" (rewrite) every line it shows.
+    private static bool Same(CaseloadEntry fromCase, CaseloadEntry line) =>
+        fromCase with { Deadline = Millis(fromCase.Deadline), SubmittedAt = Millis(fromCase.SubmittedAt)!.Value }
+            == line with { Deadline = Millis(line.Deadline), SubmittedAt = Millis(line.SubmittedAt)!.Value };
+
+    private static DateTimeOffset? Millis(DateTimeOffset? at) =>
+        at is { } t ? new DateTimeOffset(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero) : null;
 
     private static bool IsOverdue(CaseloadEntry entry, DateTimeOffset now) => entry.IsOpen && entry.Deadline is { } d && d < now;
 

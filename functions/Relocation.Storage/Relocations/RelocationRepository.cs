@@ -10,8 +10,11 @@ namespace Relocation.Storage.Relocations;
 
 /// <summary>
 /// One row per case, in its own partition (cases never need to be read together); rounds, offers and timeline as JSON
-/// columns so every change of a case is one conditional write. The offer-request index is partitioned by State, so a
-/// focal point's list is one partition query.
+/// columns so every change of a case is one conditional write. The offer-request index is partitioned by State and holds
+/// only open requests: a row is written when a round asks the State (after the case row, by the round's activity, which
+/// reruns until it is written) and deleted by the case write that answers or closes it. A crash between the case write and
+/// that delete leaves a row the focal point's next list skips and deletes, so a State's partition is its open requests
+/// plus at most the few a crash left behind: bounded by open work, never by history (docs/storage.md).
 /// </summary>
 internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex caseload, RelocationStatsIndex? stats = null) : IRelocationRepository
 {
@@ -44,10 +47,61 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         }
     }
 
+    // The open requests of each version read (keyed by ETag), so a write knows which of them it closes without re-reading.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> OpenAtVersion = new(StringComparer.Ordinal);
+    private const int MaxRemembered = 20_000;
+
     public async Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken)
     {
         var entity = await _table.FindAsync<TableEntity>(id, Row, cancellationToken);
         return entity is null ? null : ToCase(entity);
+    }
+
+    /// <summary>The States whose request about this case is open: asked in the open round and not yet answered there.</summary>
+    public static IReadOnlyList<string> OpenRequests(RelocationCase c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c is { Status: RelocationStatus.AwaitingOffers, CurrentRound: { ClosedAt: null } round }
+            ? round.Asked.Select(a => a.StateCode).Where(s => !c.Offers.Any(o => o.StateCode == s && o.Round == round.Number)).ToArray()
+            : [];
+    }
+
+    private static void Remember(RelocationCase c)
+    {
+        if (c.Version is not { Length: > 0 } version)
+        {
+            return;
+        }
+
+        if (OpenAtVersion.Count > MaxRemembered)
+        {
+            OpenAtVersion.Clear(); // a forgotten version falls back to the last two rounds' States below
+        }
+
+        OpenAtVersion[version] = [.. OpenRequests(c)];
+    }
+
+    /// <summary>Deletes the index rows of the requests this write closed (parallel, idempotent: 404 is success).</summary>
+    private async Task PruneOfferRequestsAsync(RelocationCase written, CancellationToken cancellationToken)
+    {
+        // The case carries the version it was read at: the open set then, or (read elsewhere) every State of its last two rounds.
+        var wasOpen = OpenAtVersion.TryRemove(written.Version ?? string.Empty, out var known)
+            ? known
+            : written.Rounds.TakeLast(2).SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).ToArray();
+        var stillOpen = OpenRequests(written);
+        await Task.WhenAll(wasOpen.Except(stillOpen, StringComparer.Ordinal).Select(state => ForgetOfferRequestAsync(state, written.Id, cancellationToken)));
+    }
+
+    public async Task ForgetOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _index.DeleteEntityAsync(stateCode, relocationId, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsNotFound())
+        {
+            // Already gone.
+        }
     }
 
     public async Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken)
@@ -60,6 +114,7 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         // After the case: a crash in between leaves a stale line, which the next listing repairs from the case row.
         await caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken);
         await PutStatsAsync(relocation, cancellationToken);
+        await PruneOfferRequestsAsync(relocation, cancellationToken);
         return ToCase(entity);
     }
 
@@ -150,7 +205,14 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         ["TimelineOffset"] = c.TimelineOffset,
     };
 
-    internal static RelocationCase ToCase(TableEntity e) => RelocationCase.Rehydrate(
+    internal static RelocationCase ToCase(TableEntity e)
+    {
+        var relocation = Rehydrate(e);
+        Remember(relocation);
+        return relocation;
+    }
+
+    private static RelocationCase Rehydrate(TableEntity e) => RelocationCase.Rehydrate(
         e.PartitionKey,
         new RelocationFacts(
             e.GetString("CaseReference"),

@@ -6,8 +6,8 @@ using Relocation.Storage.Tables;
 
 namespace Relocation.Storage.States;
 
-/// <summary>States in one partition: the register is a few hundred rows at most and is read whole.</summary>
-internal sealed class StateRepository(StorageClients clients) : IStateRepository
+/// <summary>States in one partition: the register is at most one row per ISO 3166 code (249) and is read whole.</summary>
+internal sealed class StateRepository(StorageClients clients, Candidates.CandidateSnapshot? candidates = null) : IStateRepository
 {
     private const string Partition = "State";
     private readonly TableClient _table = clients.Table(TableNames.States);
@@ -46,7 +46,14 @@ internal sealed class StateRepository(StorageClients clients) : IStateRepository
             ? await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken)
             : await EntityExtensions.GuardAsync(() => _table.UpdateEntityAsync(entity, new ETag(ifMatch), TableUpdateMode.Replace, cancellationToken), "State");
         entity.ETag = response.Headers.ETag ?? default;
-        return ToState(entity);
+        var saved = ToState(entity);
+        // After the row: the snapshot follows it (a crash in between is repaired by the daily sweep).
+        if (candidates is not null)
+        {
+            await candidates.PutStateAsync(saved, cancellationToken);
+        }
+
+        return saved;
     }
 
     private static State ToState(TableEntity e) => State.Rehydrate(

@@ -15,6 +15,8 @@ public sealed class BuildFundReportActivity(IFundLedger ledger, IFundReportStore
         ArgumentNullException.ThrowIfNull(input);
         var asOf = input.AsOf ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var book = new FundBook();
+        // The report job of an orchestration: the one place the whole ledger is read (docs/storage.md).
+        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("fund-report");
         await foreach (var posting in ledger.ReadAllAsync(CancellationToken.None))
         {
             book.Apply(posting);

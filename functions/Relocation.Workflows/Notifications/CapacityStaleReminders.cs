@@ -6,9 +6,17 @@ namespace Relocation.Workflows.Notifications;
 /// <summary>
 /// A capacity not reconfirmed for 90 days is stale. Its State's focal points are reminded at 80 days and told again when
 /// it turns stale at 90. Run by a daily timer; each message is keyed by the capacity, the point and the confirmation date,
-/// so running it often sends each once, and a reconfirmed capacity starts a new count.
+/// so running it often sends each once, and a reconfirmed capacity starts a new count. The same daily job rewrites the
+/// candidate snapshot from the tables it reads whole anyway: the repair of what a crash between a row write and its
+/// snapshot merge left behind (docs/storage.md).
 /// </summary>
-public sealed class CapacityStaleReminders(ICapacityRepository capacities, IOutbox outbox, TimeProvider time)
+public sealed class CapacityStaleReminders(
+    ICapacityRepository capacities,
+    IOutbox outbox,
+    TimeProvider time,
+    ICandidateData? candidates = null,
+    Relocation.Domain.States.IStateRepository? states = null,
+    Relocation.Domain.Agreements.IAgreementRepository? agreements = null)
 {
     public static readonly TimeSpan FirstReminder = TimeSpan.FromDays(80);
 
@@ -16,7 +24,13 @@ public sealed class CapacityStaleReminders(ICapacityRepository capacities, IOutb
     {
         var now = time.GetUtcNow();
         var written = 0;
-        foreach (var capacity in await capacities.ListAllAsync(cancellationToken))
+        var all = await capacities.ListAllAsync(cancellationToken);
+        if (candidates is not null && states is not null && agreements is not null)
+        {
+            await candidates.RebuildAsync(await states.ListAsync(cancellationToken), all, await agreements.ListAsync(cancellationToken), cancellationToken);
+        }
+
+        foreach (var capacity in all)
         {
             var age = now - capacity.ConfirmedAt;
             if (age < FirstReminder || capacity.Terms.AvailableUntil < DateOnly.FromDateTime(now.UtcDateTime))

@@ -26,9 +26,10 @@ public sealed class StartRelocationRoundActivity(
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
     ICaseloadIndex? caseload = null,
+    ICandidateData? candidates = null,
     RoundPlanBatcher? batcher = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload);
+    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload, candidates);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {

@@ -20,7 +20,8 @@ public sealed class RoundPlanning(
     ICapacityRepository capacities,
     IStateRepository states,
     IAgreementRepository agreements,
-    ICaseloadIndex? caseload = null)
+    ICaseloadIndex? caseload = null,
+    ICandidateData? candidates = null)
 {
     /// <summary>More open cases than the Court has ever had at once; beyond it the nearest deadlines are planned.</summary>
     public const int MaxOpenSet = 500;
@@ -64,16 +65,32 @@ public sealed class RoundPlanning(
     {
         ArgumentNullException.ThrowIfNull(subjects);
         var open = await OpenCasesAsync(subjects, now, cancellationToken);
-        var allStates = (await states.ListAsync(cancellationToken)).ToDictionary(s => s.Code, StringComparer.Ordinal);
-        var inForce = (await agreements.ListAsync(cancellationToken)).Where(a => a.Status == AgreementStatus.InForce).ToArray();
-        var byKind = Enum.GetValues<RelocationKind>().ToDictionary(
-            k => k,
-            k => (IReadOnlySet<string>)inForce.Where(a => a.Details.Type == TypeFor(k)).Select(a => a.Details.StateCode).ToHashSet(StringComparer.Ordinal));
-        var rows = await capacities.ListAllAsync(cancellationToken);
+        var data = await CandidateDataAsync(cancellationToken);
+        var allStates = data.States.ToDictionary(s => s.Code, StringComparer.Ordinal);
+        var byKind = Enum.GetValues<RelocationKind>().ToDictionary(k => k, k => data.InForce(TypeFor(k)));
+        var rows = data.Capacities;
         var opened = subjects.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var requests = open.Select(c => ToPlanRequest(c, opening && opened.Contains(c.Id))).ToArray();
         var input = new PlanningInput(requests, rows, allStates, byKind, now);
         return (Planner.Solve(input, Options), input);
+    }
+
+    /// <summary>
+    /// The candidate snapshot (one bounded read, docs/storage.md); without one (unit tests on fakes) the register,
+    /// agreements and capacity are read whole.
+    /// </summary>
+    private async Task<CandidateData> CandidateDataAsync(CancellationToken cancellationToken)
+    {
+        if (candidates is not null)
+        {
+            return await candidates.ReadAsync(cancellationToken);
+        }
+
+        var inForce = (await agreements.ListAsync(cancellationToken)).Where(a => a.Status == AgreementStatus.InForce).ToArray();
+        return new CandidateData(
+            await states.ListAsync(cancellationToken),
+            await capacities.ListAllAsync(cancellationToken),
+            inForce.GroupBy(a => a.Details.Type).ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(a => a.Details.StateCode).ToHashSet(StringComparer.Ordinal)));
     }
 
     /// <summary>The open cases, the subjects first; each index line point-read so the facts are the case row's.</summary>

@@ -149,4 +149,23 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
         Assert.Equal([id], await _repository.OfferRequestsForAsync(state, CancellationToken.None));
         Assert.DoesNotContain(id, await _repository.OfferRequestsForAsync("ZZZ", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task UpdateAsync_RequestAnsweredThenCaseCancelled_RemovesEachStatesIndexRow()
+    {
+        var c = NewCase();
+        c.StartRound(1, [new AskedState("NOR", "cap1", true, 1100), new AskedState("SWE", "cap2", true, 1000)], Now, Now.AddHours(72));
+        var saved = await _repository.AddAsync(c, CancellationToken.None);
+        await _repository.IndexOfferRequestAsync("NOR", c.Id, CancellationToken.None);
+        await _repository.IndexOfferRequestAsync("SWE", c.Id, CancellationToken.None);
+
+        saved.RecordResponse("NOR", new ResponseInput("NOR", OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        saved = await _repository.UpdateAsync(saved, CancellationToken.None);
+        Assert.DoesNotContain(c.Id, await _repository.OfferRequestsForAsync("NOR", CancellationToken.None));
+        Assert.Contains(c.Id, await _repository.OfferRequestsForAsync("SWE", CancellationToken.None));
+
+        saved.Cancel("Threat assessment changed", Now.AddHours(2));
+        await _repository.UpdateAsync(saved, CancellationToken.None);
+        Assert.DoesNotContain(c.Id, await _repository.OfferRequestsForAsync("SWE", CancellationToken.None));
+    }
 }

@@ -153,15 +153,23 @@ internal sealed class RelocationHandlers(
         var code = request.StateCodeValue();
         request.Caller.EnsureActsFor(code);
         var open = new List<OfferRequestDto>();
-        foreach (var id in await relocations.OfferRequestsForAsync(code, request.Aborted))
+        // The index holds open requests only (docs/storage.md); each is point-read, in parallel, so the answer is the case's.
+        var cases = await Task.WhenAll((await relocations.OfferRequestsForAsync(code, request.Aborted))
+            .Select(id => relocations.FindAsync(id, request.Aborted)));
+        foreach (var c in cases.OfType<RelocationCase>())
         {
-            var c = await relocations.FindAsync(id, request.Aborted);
             if (c is { Status: RelocationStatus.AwaitingOffers, CurrentRound: { ClosedAt: null } round }
                 && round.Asked.Any(a => a.StateCode == code)
                 && !c.Offers.Any(o => o.StateCode == code && o.Round == round.Number))
             {
                 open.Add(new OfferRequestDto(c.Id, c.Facts.Pseudonym, c.Facts.Kind, c.Facts.Priority, c.Facts.Household.Size, c.Facts.Needs.MedicalCare,
                     c.Facts.Needs.Languages, round.Number, round.Deadline));
+            }
+            else if (c.Rounds.Any(r => r.Asked.Any(a => a.StateCode == code)))
+            {
+                // Answered or closed, and the case write's delete was cut short by a crash: finish it. (A row whose case does
+                // not name this State yet belongs to a round being opened, and stays.)
+                await relocations.ForgetOfferRequestAsync(code, c.Id, request.Aborted);
             }
         }
 

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using Relocation.History;
+using Relocation.LocalHost;
+using Relocation.LocalHost.Azurite;
+using Relocation.Testing;
+
+// Usage: dotnet run -c Release --project bench/Relocation.History -- [--cases 5000] [--states 200] [--capacity 2000]
+//        [--postings 100000] [--audit 1000000] [--requests 100] [--clients 10] [--stores empty,ten-year] [--port 7201] [--query-log FILE]
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
+    .ToDictionary(p => p.a[2..], p => args[p.i + 1], StringComparer.Ordinal);
+int Flag(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+var size = new HistorySize(Flag("cases", 5000), Flag("states", 200), Flag("capacity", 2000), Flag("postings", 100_000), Flag("audit", 1_000_000));
+var clients = Flag("clients", 10);
+var requests = Flag("requests", 100);
+var port = Flag("port", 0);
+var stores = (options.TryGetValue("stores", out var s) ? s : "empty,ten-year").Split(',');
+var asOf = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"History bench: {size.Cases} cases, {size.States} States, {size.Capacity} capacity rows, {size.Postings} postings, {size.Audit} audit entries; {clients} clients, {requests} requests per route."));
+
+var results = new Dictionary<string, IReadOnlyList<RouteResult>>(StringComparer.Ordinal);
+foreach (var store in stores)
+{
+    var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
+    await using (var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None))
+    {
+        Console.WriteLine($"[{store}] writing the store");
+        var generator = new Generator(azurite.ConnectionString, Console.Out);
+        var watch = Stopwatch.StartNew();
+        await generator.WorkingSetAsync(size.States, CancellationToken.None);
+        if (store == "ten-year")
+        {
+            await generator.HistoryAsync(size, CancellationToken.None);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{store}] store written in {watch.Elapsed.TotalSeconds:F0} s; starting the host"));
+        await using var host = new LocalHostProcess(azurite.ConnectionString, port == 0 ? null : port);
+        host.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The bench measures latency, not the write limit a single caller meets.
+        host.Environment["RateLimit__Burst"] = "1000000";
+        host.Environment["RateLimit__PerSecond"] = "1000000";
+        if (options.TryGetValue("query-log", out var queryLog))
+        {
+            // The host's Table reads, classified (docs/storage.md): what each route costs, not only how long it takes.
+            host.Environment["StorageDiagnostics__QueryLog"] = $"{queryLog}.{store}";
+        }
+        await host.StartAsync(CancellationToken.None);
+        var loadBefore = await File.ReadAllTextAsync("/proc/loadavg");
+        results[store] = await new Load(host.Http, clients, requests).RunAsync(asOf, CancellationToken.None);
+        var loadAfter = await File.ReadAllTextAsync("/proc/loadavg");
+        Console.WriteLine($"[{store}] load average before: {string.Join(' ', loadBefore.Split(' ').Take(3))}, after: {string.Join(' ', loadAfter.Split(' ').Take(3))}");
+        foreach (var r in results[store])
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Route}: p50 {r.P50:F1} ms, p95 {r.P95:F1} ms ({r.Milliseconds.Count} requests, {r.Throttled} throttled)"));
+        }
+    }
+
+    try
+    {
+        Directory.Delete(data, recursive: true);
+    }
+    catch (IOException)
+    {
+        // Left for the OS temp clean-up.
+    }
+}
+
+if (results.TryGetValue("empty", out var empty) && results.TryGetValue("ten-year", out var tenYear))
+{
+    Console.WriteLine();
+    Console.WriteLine("| route | empty p50 ms | empty p95 ms | ten-year p50 ms | ten-year p95 ms | p95 ten-year ÷ empty |");
+    Console.WriteLine("|---|---|---|---|---|---|");
+    foreach (var e in empty)
+    {
+        var t = tenYear.Single(r => r.Route == e.Route);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {e.Route} | {e.P50:F1} | {e.P95:F1} | {t.P50:F1} | {t.P95:F1} | {t.P95 / e.P95:F2} |"));
+    }
+}
+
+return 0;
