@@ -46,7 +46,7 @@ public class LedgerBenchmarks
     {
         var date = Start.AddDays(i % 300);
         return i % 5 == 4
-            ? FundInput.Commitment(new CommitmentInput($"r{i:D31}", 10m, Today, null), Today)
-            : FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(100m, "EUR"), 100m, null, date, null), Today);
+            ? FundCommands.Commitment(new CommitmentCommand($"r{i:D31}", 10m, Today, null), Today)
+            : FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(100m, "EUR"), 100m, null, date, null), Today);
     }
 }

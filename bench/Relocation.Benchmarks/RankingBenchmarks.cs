@@ -27,10 +27,10 @@ public class RankingBenchmarks
         var codes = AllCountryCodes().Take(200).ToArray();
         var regions = Enum.GetValues<RegionalGroup>();
         string[] languages = ["fr", "en", "es", "ar", "pt", "sw", "ru", "de"];
-        _states = codes.ToDictionary(c => c, c => State.Register(c, new StateInput(c, regions[random.Next(regions.Length)], [languages[random.Next(languages.Length)]], true, true, [])));
+        _states = codes.ToDictionary(c => c, c => State.Register(c, new StateCommand(c, regions[random.Next(regions.Length)], [languages[random.Next(languages.Length)]], true, true, [])));
         _capacities = Enumerable.Range(0, CapacityRows).Select(i =>
         {
-            var terms = CapacityTerms.From(new CapacityInput(
+            var terms = CapacityTerms.From(new CapacityCommand(
                 [RelocationKind.TemporaryRelocation, (RelocationKind)random.Next(1, 5)],
                 random.Next(1, 12), random.Next(1, 8), [languages[random.Next(languages.Length)]], random.Next(3) > 0,
                 new DateOnly(2026, 1, 1).AddDays(random.Next(400)), new DateOnly(2027, 6, 1).AddDays(random.Next(400)), random.Next(2) == 0));

@@ -36,7 +36,7 @@ internal sealed class Scenario
         Rows = rows;
         Requests = requests;
         Withdrawing = withdrawing;
-        StateObjects = states.ToDictionary(s => s.Code, s => State.Register(s.Code, new StateInput(s.Code, s.Region, s.Languages, true, true, [])), StringComparer.Ordinal);
+        StateObjects = states.ToDictionary(s => s.Code, s => State.Register(s.Code, new StateCommand(s.Code, s.Region, s.Languages, true, true, [])), StringComparer.Ordinal);
         var agreed = (IReadOnlySet<string>)states.Where(s => s.Agreement).Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
         Agreements = Enum.GetValues<RelocationKind>().ToDictionary(k => k, _ => agreed);
     }

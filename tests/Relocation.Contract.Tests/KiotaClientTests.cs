@@ -97,7 +97,7 @@ public sealed class KiotaClientTests(LocalHostFixture host) : IClassFixture<Loca
             Decision = ResponseInput_decision.Offer,
             Places = 2,
             AvailableFrom = today,
-            EstimatedCost = new RelocationsMoneyInput { Amount = 1250.50, Currency = "EUR" },
+            EstimatedCost = new Money { Value = 1250.50, Currency = "EUR" },
         }, Key("kiota-offer"));
         Assert.Equal(ResponseRecordedDto_decision.Offer, recorded!.Decision);
 

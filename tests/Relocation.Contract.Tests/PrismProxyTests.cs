@@ -125,7 +125,7 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
 
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/responses", Swe, new { stateCode = "SWE", decision = "Decline", note = "No place this month." }, HttpStatusCode.OK);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/responses", Nor,
-            new { stateCode = "NOR", decision = "Offer", places = 3, availableFrom = Today, estimatedCost = new { amount = 1250.50m, currency = "EUR" } }, HttpStatusCode.OK);
+            new { stateCode = "NOR", decision = "Offer", places = 3, availableFrom = Today, estimatedCost = new { value = 1250.50m, currency = "EUR" } }, HttpStatusCode.OK);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/consent", Vwu, new { givenOn = Today, recordedBy = "VWU officer", scope = "Relocation" }, HttpStatusCode.OK);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/acceptance", Vwu, new { stateCode = "NOR" }, null);
         await WaitAsync($"relocations/{relocationId}", Vwu, r => r.GetProperty("status").GetString() == "OfferAccepted");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Bunit;
 using Relocation.Web.Pages;
 
@@ -54,6 +55,26 @@ public sealed class NewRequestTests
         var keys = ctx.Handler.Requests.Select(r => r.Request.Headers.GetValues("Idempotency-Key").Single()).ToArray();
         Assert.Equal(keys[0], keys[1]);
         Assert.Contains("An unexpected error occurred.", form.Find("[data-test=problem]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Submit_ValidForm_SendsTheContractsBodyNotTheDomainCommand()
+    {
+        using var ctx = new ConsoleTestContext();
+        ctx.Handler.Answer(HttpStatusCode.Accepted, """{"id":"r1","status":"Submitted","statusUrl":"/api/relocations/r1"}""");
+        var form = ctx.Render<NewRequest>();
+        Fill(form);
+
+        form.Find("form").Submit();
+        form.WaitForAssertion(() => Assert.Single(ctx.Handler.Requests));
+
+        using var body = JsonDocument.Parse(ctx.Handler.Requests[0].Body!);
+        var root = body.RootElement;
+        Assert.Equal(["caseReference", "pseudonym", "kind", "priority", "household", "needs", "protectedPerson"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["adults", "children"], root.GetProperty("household").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["languages", "medicalCare"], root.GetProperty("needs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["fullName", "dateOfBirth", "currentLocation", "contact"], root.GetProperty("protectedPerson").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("en", root.GetProperty("needs").GetProperty("languages")[0].GetString());
     }
 
     private static void Fill(IRenderedComponent<NewRequest> form)

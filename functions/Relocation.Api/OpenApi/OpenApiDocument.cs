@@ -388,11 +388,32 @@ public static class OpenApiDocument
 
         private JsonNode Reference(Type type, bool response)
         {
+            if (ContractSchemaOf(type) is { } fixedShape)
+            {
+                return new JsonObject { ["$ref"] = SchemaPrefix + Fixed(fixedShape) };
+            }
+
             var info = ApiJson.Options.GetTypeInfo(type);
             return info.Kind == JsonTypeInfoKind.Object && IsNamed(type)
                 ? new JsonObject { ["$ref"] = SchemaPrefix + Component(type, response) }
                 : Export(type, response, root: null);
         }
+
+        /// <summary>A converter-backed wire type: one component for requests and answers, exported from its written shape.</summary>
+        private string Fixed(ContractSchemaAttribute contract)
+        {
+            if (!_components.ContainsKey(contract.Name))
+            {
+                var schema = (JsonObject)Export(contract.Shape, response: true, root: contract.Shape);
+                schema["description"] = contract.Description;
+                _components[contract.Name] = schema;
+            }
+
+            return contract.Name;
+        }
+
+        private static ContractSchemaAttribute? ContractSchemaOf(Type type) =>
+            (Nullable.GetUnderlyingType(type) ?? type).GetCustomAttributes(typeof(ContractSchemaAttribute), inherit: false).FirstOrDefault() as ContractSchemaAttribute;
 
         private string Component(Type type, bool response)
         {
@@ -404,7 +425,7 @@ public static class OpenApiDocument
             var name = type.Name;
             if (_names.ContainsValue(name))
             {
-                // Two types of one name (Fund.MoneyInput and Relocations.MoneyInput), or one type both sent and answered.
+                // Two types of one name in different slices, or one type both sent and answered.
                 name = _names.ContainsKey((type, !response))
                     ? name + (response ? "Answer" : "Request")
                     : type.Namespace!.Split('.')[^1] + name;
@@ -427,6 +448,14 @@ public static class OpenApiDocument
         {
             var type = context.TypeInfo.Type;
             var isRoot = context.Path.IsEmpty && context.PropertyInfo is null;
+            if (ContractSchemaOf(type) is { } fixedShape && !(isRoot && type == root))
+            {
+                var reference = new JsonObject { ["$ref"] = SchemaPrefix + Fixed(fixedShape) };
+                return !response && context.PropertyInfo is { IsSetNullable: true }
+                    ? new JsonObject { ["anyOf"] = new JsonArray(reference, new JsonObject { ["type"] = "null" }) }
+                    : reference;
+            }
+
             if (context.TypeInfo.Kind == JsonTypeInfoKind.Object && IsNamed(type) && !(isRoot && type == root))
             {
                 var reference = new JsonObject { ["$ref"] = SchemaPrefix + Component(type, response) };

@@ -54,7 +54,7 @@ public sealed class Agreement
     /// <summary>The sequence of the last event applied (accepted or refused); events above it are pending.</summary>
     public int LastApplied => _history.Count == 0 ? 0 : _history.Max(h => h.Sequence);
 
-    public static Agreement Create(string id, AgreementInput input, DateOnly today, DateTimeOffset now)
+    public static Agreement Create(string id, AgreementCommand input, DateOnly today, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -86,9 +86,9 @@ public sealed class Agreement
 
     /// <summary>
     /// Accepts an event for later application, judged against the projected status, and numbers it.
-    /// Refuses (409) an event the lifecycle does not allow, a date before the last step, or a date in the future (400).
+    /// Refuses an event the lifecycle does not allow or a date before the last step (conflict), and a date in the future (invalid).
     /// </summary>
-    public PendingAgreementEvent Accept(AgreementEventInput input, DateOnly today, string who, string role, DateTimeOffset at, string? requestId = null)
+    public PendingAgreementEvent Accept(AgreementEventCommand input, DateOnly today, string who, string role, DateTimeOffset at, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();

@@ -9,7 +9,7 @@ public interface IAgreementRepository
 
     Task<IReadOnlyList<Agreement>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Saves status, sequence, history and pending events in one write, only if the row still has the agreement's version (else 412).</summary>
+    /// <summary>Saves status, sequence, history and pending events in one write, only if the row still has the agreement's version (else a PreconditionFailedException).</summary>
     Task<Agreement> UpdateAsync(Agreement agreement, CancellationToken cancellationToken);
 
 }

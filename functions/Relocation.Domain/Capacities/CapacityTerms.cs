@@ -18,7 +18,7 @@ public sealed record CapacityTerms(
     public const int MaxPlaces = 10_000;
     public const int MaxHousehold = 50;
 
-    public static CapacityTerms From(CapacityInput input)
+    public static CapacityTerms From(CapacityCommand input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();

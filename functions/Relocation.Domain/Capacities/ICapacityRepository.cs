@@ -12,6 +12,6 @@ public interface ICapacityRepository
 
     Task<IReadOnlyList<Capacity>> ListAllAsync(CancellationToken cancellationToken);
 
-    /// <summary>Replaces the row only if it still has the capacity's <see cref="Capacity.Version"/>; otherwise 412.</summary>
+    /// <summary>Replaces the row only if it still has the capacity's <see cref="Capacity.Version"/>; otherwise a PreconditionFailedException.</summary>
     Task<Capacity> UpdateAsync(Capacity capacity, CancellationToken cancellationToken);
 }

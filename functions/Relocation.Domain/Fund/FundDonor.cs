@@ -12,15 +12,15 @@ public enum DonorKind
     Individual,
 }
 
-/// <summary><c>PUT /api/fund/donors/{id}</c>.</summary>
-public sealed record DonorInput(string? Name, string? Kind, string? Country);
+/// <summary>A donor to register, unchecked: <see cref="FundDonor.Register"/> checks it.</summary>
+public sealed record DonorCommand(string? Name, string? Kind, string? Country);
 
 /// <summary>A donor of the register. A State donor's id is its ISO 3166-1 alpha-3 code.</summary>
 public sealed record FundDonor(string Id, string Name, DonorKind Kind, string? Country)
 {
     public const int MaxName = 200;
 
-    public static FundDonor Register(string id, DonorInput input)
+    public static FundDonor Register(string id, DonorCommand input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -65,8 +65,8 @@ public static class FundDonorIds
         id is { Length: >= 3 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 }
 
-/// <summary><c>PUT /api/fund/rates/{yyyy-MM}</c>: the EUR value of one unit of each currency in that month.</summary>
-public sealed record RatesInput(IReadOnlyDictionary<string, decimal>? Rates);
+/// <summary>A month's rates to record, unchecked: the EUR value of one unit of each currency in that month.</summary>
+public sealed record RatesCommand(IReadOnlyDictionary<string, decimal>? Rates);
 
 /// <summary>The UN operational rates of exchange of one month, as finance records them (EUR per unit).</summary>
 public sealed record FundRates(string Month, IReadOnlyDictionary<string, decimal> Rates)
@@ -76,13 +76,13 @@ public sealed record FundRates(string Month, IReadOnlyDictionary<string, decimal
 
     /// <summary>A month key <c>yyyy-MM</c> from 2002-01, or null.</summary>
     public static string? ParseMonth(string? text) =>
-        text is { Length: 7 } && DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d >= FundInput.Earliest && d.Year < 2200
+        text is { Length: 7 } && DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d >= FundCommands.Earliest && d.Year < 2200
             ? text
             : null;
 
     public static string MonthOf(DateOnly date) => date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    public static FundRates Create(string month, RatesInput input)
+    public static FundRates Create(string month, RatesCommand input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();

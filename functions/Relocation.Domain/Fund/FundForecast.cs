@@ -4,7 +4,7 @@ namespace Relocation.Domain.Fund;
 public sealed record ExpectedReceipt(string PledgeId, string DonorId, DateOnly? DueDate, Money? Outstanding, long EurMinor);
 
 /// <summary>
-/// <c>GET /api/fund/forecast</c>. <see cref="RunwayMonths"/> is how many months the available money (cash less
+/// The Fund's outlook. <see cref="RunwayMonths"/> is how many months the available money (cash less
 /// commitments) pays for at the average monthly disbursement of the last 12 months; null when nothing was disbursed
 /// (no pace to run out at). Expected receipts are listed, not counted in the runway: a pledge is not cash.
 /// </summary>

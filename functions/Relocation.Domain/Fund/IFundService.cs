@@ -1,7 +1,7 @@
 namespace Relocation.Domain.Fund;
 
 /// <summary>
-/// What relocation workflows ask of the fund, without HTTP: each call is idempotent by its key (for example
+/// What relocation workflows ask of the fund directly: each call is idempotent by its key (for example
 /// <c>relocation:{id}:commit</c>), so an activity may run it again after a crash.
 /// </summary>
 public interface IFundService
@@ -30,7 +30,7 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time, FundOptio
 {
     public async Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, CancellationToken cancellationToken, string? purpose = null)
     {
-        var command = FundInput.Commitment(new CommitmentInput(relocationId, Money.EuroMajor(eurMinor), Today(), null, purpose), Today());
+        var command = FundCommands.Commitment(new CommitmentCommand(relocationId, Money.EuroMajor(eurMinor), Today(), null, purpose), Today());
         return (await ledger.PostAsync(command, idempotencyKey, cancellationToken)).Posting.Id;
     }
 
@@ -71,12 +71,12 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time, FundOptio
             amount = commitment.Remaining;
         }
 
-        await ledger.PostAsync(FundInput.Release(commitmentId, new ReleaseInput(Money.EuroMajor(amount.Value), Today()), Today()), idempotencyKey, cancellationToken);
+        await ledger.PostAsync(FundCommands.Release(commitmentId, new ReleaseCommand(Money.EuroMajor(amount.Value), Today()), Today()), idempotencyKey, cancellationToken);
     }
 
     public async Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var command = FundInput.Disbursement(new DisbursementInput(commitmentId, Money.EuroMajor(eurMinor), payee, Today(), null), Today(), options?.ProgrammeSupportCostPercent ?? 0m);
+        var command = FundCommands.Disbursement(new DisbursementCommand(commitmentId, Money.EuroMajor(eurMinor), payee, Today(), null), Today(), options?.ProgrammeSupportCostPercent ?? 0m);
         return (await ledger.PostAsync(command, idempotencyKey, cancellationToken)).Posting.Id;
     }
 

@@ -33,7 +33,7 @@ public sealed record LedgerEntry(string Account, long EurMinor);
 
 /// <summary>
 /// A validated request to post: the posting's content before it is decided against the ledger. Its
-/// <see cref="ContentHash"/> tells a replay (same key, same content) from a reuse of the key (409).
+/// <see cref="ContentHash"/> tells a replay (same key, same content) from a reuse of the key (a conflict).
 /// </summary>
 public sealed record FundCommand(PostingKind Kind, DateOnly Date, long EurMinor)
 {

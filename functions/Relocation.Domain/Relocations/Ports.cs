@@ -7,7 +7,7 @@ public interface IRelocationRepository
 
     Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Only if the row still has the case's version; otherwise 412.</summary>
+    /// <summary>Only if the row still has the case's version; otherwise a PreconditionFailedException.</summary>
     Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken);
 
     /// <summary>Remembers that <paramref name="stateCode"/> was asked about the case (idempotent).</summary>
@@ -53,7 +53,7 @@ public interface ICaseFileStore
 /// <summary>The Special Fund as a relocation sees it: commit the cost of a case, release it. Both idempotent by key.</summary>
 public interface IRelocationFund
 {
-    /// <summary>Commits <paramref name="eurMinorUnits"/> for the case; 409 (<see cref="Common.ConflictException"/>) when not enough is available.</summary>
+    /// <summary>Commits <paramref name="eurMinorUnits"/> for the case; a <see cref="Common.ConflictException"/> when not enough is available.</summary>
     Task<string> CommitAsync(string relocationId, long eurMinorUnits, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Releases what is committed for the case; nothing committed is not an error.</summary>

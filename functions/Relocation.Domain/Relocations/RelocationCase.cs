@@ -1,4 +1,5 @@
 using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
 
 namespace Relocation.Domain.Relocations;
 
@@ -91,7 +92,7 @@ public sealed class RelocationCase
             LinkedFrom = withdrawn.Id,
             ExcludedStates = [.. (withdrawn.State.ExcludedStates ?? []).Append(withdrawingState).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
-        relocation.Log(now, "ReRelocation", $"Opened because {withdrawingState} withdrew from request {withdrawn.Id}; {withdrawingState} is excluded from the candidates.", "system");
+        relocation.Log(now, "ReRelocation", $"Opened because {withdrawingState} withdrew from relocation {withdrawn.Id}; {withdrawingState} is excluded from the candidates.", "system");
         return relocation;
     }
 
@@ -103,7 +104,7 @@ public sealed class RelocationCase
     {
         if (IsFinal)
         {
-            throw new ConflictException($"The request is {Status}: consent can no longer be recorded.");
+            throw new ConflictException($"The relocation is {Status}: consent can no longer be recorded.");
         }
 
         if (givenOn > DateOnly.FromDateTime(now.UtcDateTime) || givenOn < DateOnly.FromDateTime(now.UtcDateTime).AddYears(-2))
@@ -149,7 +150,7 @@ public sealed class RelocationCase
     /// <summary>
     /// The receiving State withdraws: the case becomes Withdrawn, linked to <paramref name="reRelocationId"/>, and a
     /// numbered step tells the orchestration to release places and commitment. Only the State whose offer was accepted
-    /// may withdraw (403 for another); twice with the same linked id changes nothing.
+    /// may withdraw (another is forbidden); twice with the same linked id changes nothing.
     /// </summary>
     public void Withdraw(string stateCode, string reason, DateOnly effectiveOn, string reRelocationId, DateTimeOffset now)
     {
@@ -160,12 +161,12 @@ public sealed class RelocationCase
 
         if (State.Accepted is not { } accepted || accepted.StateCode != stateCode)
         {
-            throw new ForbiddenException($"{stateCode} is not the receiving State of this request.");
+            throw new ForbiddenException($"{stateCode} is not the receiving State of this relocation.");
         }
 
         if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue or RelocationStatus.Relocated))
         {
-            throw new ConflictException($"The request is {Status}: there is no placement to withdraw from.");
+            throw new ConflictException($"The relocation is {Status}: there is no placement to withdraw from.");
         }
 
         State = State with { Status = RelocationStatus.Withdrawn, ReRelocationId = reRelocationId, WithdrawnBy = stateCode, WithdrawalEffectiveOn = effectiveOn };
@@ -194,7 +195,7 @@ public sealed class RelocationCase
     {
         if (Status != RelocationStatus.Relocated)
         {
-            throw new ConflictException($"A protection review is recorded for a placed person; the request is {Status}.");
+            throw new ConflictException($"A protection review is recorded for a placed person; the relocation is {Status}.");
         }
 
         if (State.PendingExtension is not null)
@@ -228,12 +229,12 @@ public sealed class RelocationCase
         AddStep(CaseStepKind.Review, null, now);
     }
 
-    /// <summary>The receiving State confirms or refuses the extension VWU asked for (403 for another State).</summary>
+    /// <summary>The receiving State confirms or refuses the extension VWU asked for (another State is forbidden).</summary>
     public void AnswerExtension(string stateCode, ExtensionDecision decision, DateTimeOffset now)
     {
         if (State.Accepted?.StateCode != stateCode)
         {
-            throw new ForbiddenException($"{stateCode} is not the receiving State of this request.");
+            throw new ForbiddenException($"{stateCode} is not the receiving State of this relocation.");
         }
 
         if (Status != RelocationStatus.Relocated || State.PendingExtension is not { } end)
@@ -255,7 +256,7 @@ public sealed class RelocationCase
     {
         if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
         {
-            throw new ConflictException($"Travel is recorded between acceptance and arrival; the request is {Status}.");
+            throw new ConflictException($"Travel is recorded between acceptance and arrival; the relocation is {Status}.");
         }
 
         State = State with { Travel = [.. State.Travel ?? [], new TravelStatus(step, documents, now)] };
@@ -276,7 +277,7 @@ public sealed class RelocationCase
 
         if (Status is not (RelocationStatus.Submitted or RelocationStatus.AwaitingOffers))
         {
-            throw new ConflictException($"A round cannot start while the request is {Status}.");
+            throw new ConflictException($"A round cannot start while the relocation is {Status}.");
         }
 
         if (CurrentRound is { ClosedAt: null } open)
@@ -326,11 +327,11 @@ public sealed class RelocationCase
     }
 
     /// <summary>
-    /// Records a State's answer. A State not asked in the open round: 403. The round closed, the request no longer
-    /// waiting, or an answer already given: 409. A refusal changes nothing on the case (a State could repeat it without
+    /// Records a State's answer. A State not asked in the open round is forbidden. The round closed, the request no longer
+    /// waiting, or an answer already given is a conflict. A refusal changes nothing on the case (a State could repeat it without
     /// end): it is answered, audited and counted by the caller.
     /// </summary>
-    public OfferRecord RecordResponse(string stateCode, ResponseInput input, DateTimeOffset now)
+    public OfferRecord RecordResponse(string stateCode, ResponseCommand input, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -355,9 +356,9 @@ public sealed class RelocationCase
                     errors.Add("estimatedCost.currency", "The Special Fund is kept in euros: give 'estimatedCost' in EUR.");
                 }
 
-                if (cost.Amount is not ({ } amount and > 0 and <= 100_000_000m) || decimal.Round(amount, 2) != amount)
+                if (cost.Value is not ({ } amount and > 0 and <= 100_000_000m) || decimal.Round(amount, 2) != amount)
                 {
-                    errors.Add("estimatedCost.amount", "'estimatedCost.amount' must be positive, at most 100000000, with at most 2 decimals.");
+                    errors.Add("estimatedCost.value", "'estimatedCost.value' must be positive, at most 100000000, with at most 2 decimals.");
                 }
                 else
                 {
@@ -373,12 +374,12 @@ public sealed class RelocationCase
         var forbidden = false;
         if (!askedEver)
         {
-            refusal = $"{stateCode} was not asked for an offer on this request.";
+            refusal = $"{stateCode} was not asked for an offer on this relocation.";
             forbidden = true;
         }
         else if (Status != RelocationStatus.AwaitingOffers)
         {
-            refusal = $"The request is {Status}: answers are no longer taken.";
+            refusal = $"The relocation is {Status}: answers are no longer taken.";
         }
         else if (round is null || round.ClosedAt is not null || round.Asked.All(a => a.StateCode != stateCode))
         {
@@ -416,17 +417,17 @@ public sealed class RelocationCase
     {
         if (Status != RelocationStatus.AwaitingOffers)
         {
-            throw new ConflictException($"The request is {Status}: no offer can be accepted now.");
+            throw new ConflictException($"The relocation is {Status}: no offer can be accepted now.");
         }
 
         if (State.ConsentOn is null)
         {
-            throw new ConflictException("The person's consent must be recorded (POST …/consent) before an offer is accepted.");
+            throw new ConflictException("The person's consent must be recorded before an offer is accepted.");
         }
 
         if (!_offers.Any(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer))
         {
-            throw new ConflictException($"{stateCode} has not offered a place for this request.");
+            throw new ConflictException($"{stateCode} has not offered a place for this relocation.");
         }
 
         if (State.PendingAcceptance is { } pending && pending.RequestId != requestId)
@@ -483,12 +484,12 @@ public sealed class RelocationCase
     {
         if (Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
         {
-            throw new ConflictException($"Arrival can be recorded only after an offer is accepted; the request is {Status}.");
+            throw new ConflictException($"Arrival can be recorded only after an offer is accepted; the relocation is {Status}.");
         }
 
         if (arrivedOn > DateOnly.FromDateTime(now.UtcDateTime) || arrivedOn < DateOnly.FromDateTime(State.SubmittedAt.UtcDateTime))
         {
-            throw new DomainValidationException("arrivedOn", "'arrivedOn' must be between the request's submission and today.");
+            throw new DomainValidationException("arrivedOn", "'arrivedOn' must be between the relocation's submission and today.");
         }
 
         State = State with { Status = RelocationStatus.Relocated, ArrivedOn = arrivedOn };
@@ -500,12 +501,12 @@ public sealed class RelocationCase
     {
         if (Status is RelocationStatus.Relocated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended)
         {
-            throw new ConflictException($"The request is {Status}; it cannot be cancelled.");
+            throw new ConflictException($"The relocation is {Status}; it cannot be cancelled.");
         }
 
         if (State.PendingAcceptance is { } pending)
         {
-            RefuseAcceptance(pending.RequestId, "The request was cancelled before the acceptance could be carried out.", now);
+            RefuseAcceptance(pending.RequestId, "The relocation was cancelled before the acceptance could be carried out.", now);
         }
 
         var escalated = Status == RelocationStatus.Escalated;
@@ -557,8 +558,8 @@ public sealed class RelocationCase
 
         if (State.PendingAcceptance is { } pending)
         {
-            // The acceptance raced the last deadline and lost: its caller gets a clear 409 instead of waiting.
-            RefuseAcceptance(pending.RequestId, "The last round's deadline passed before the acceptance could be carried out; the request is escalated.", now);
+            // The acceptance raced the last deadline and lost: its caller gets a clear refusal instead of waiting.
+            RefuseAcceptance(pending.RequestId, "The last round's deadline passed before the acceptance could be carried out; the relocation is escalated.", now);
         }
 
         State = State with { Status = RelocationStatus.Escalated };
@@ -589,7 +590,7 @@ public sealed record CaseState(
     /// <summary>When the person must have arrived, set at acceptance (7/42/365 days by priority).</summary>
     public DateTimeOffset? PlacementDueAt { get; init; }
 
-    /// <summary>States never asked on this request (a State that withdrew from an earlier one).</summary>
+    /// <summary>States never asked on this relocation (a State that withdrew from an earlier one).</summary>
     public IReadOnlyList<string>? ExcludedStates { get; init; }
 
     /// <summary>The withdrawn request this one re-relocates.</summary>
@@ -649,7 +650,7 @@ public sealed record OfferRecord(string StateCode, int Round, OfferDecision Deci
 /// <summary>An acceptance being carried out.</summary>
 public sealed record PendingAcceptance(string StateCode, string RequestId, DateTimeOffset At);
 
-/// <summary>How the last acceptance ended, so its HTTP request can answer 200 or 409.</summary>
+/// <summary>How the last acceptance ended, so whoever asked for it learns the outcome (and the reason for a refusal).</summary>
 public sealed record AcceptanceOutcome(string RequestId, bool Accepted, string? Reason);
 
 /// <summary>The accepted offer: where places are held and what is committed.</summary>
@@ -658,8 +659,6 @@ public sealed record AcceptedOffer(string StateCode, string CapacityId, string? 
 /// <summary>One step of the case, for VWU: never protected details.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string What, string Detail, string By);
 
-/// <summary>A State's answer as its focal point sends it.</summary>
-public sealed record ResponseInput(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyInput? EstimatedCost, string? Note);
+/// <summary>A State's answer to an offer request, unchecked.</summary>
+public sealed record ResponseCommand(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyFields? EstimatedCost, string? Note);
 
-/// <summary>An amount of money as sent.</summary>
-public sealed record MoneyInput(decimal? Amount, string? Currency);

@@ -7,6 +7,6 @@ public interface IStateRepository
 
     Task<IReadOnlyList<State>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stores the State; with <paramref name="ifMatch"/>, only if the stored row still has that version (else 412).</summary>
+    /// <summary>Stores the State; with <paramref name="ifMatch"/>, only if the stored row still has that version (else a PreconditionFailedException).</summary>
     Task<State> SaveAsync(State state, string? ifMatch, CancellationToken cancellationToken);
 }

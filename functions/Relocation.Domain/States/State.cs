@@ -40,7 +40,7 @@ public sealed partial class State
     public string? Version { get; private set; }
 
     /// <summary>Validates every field of a registration and builds the State; throws with all field errors at once.</summary>
-    public static State Register(string? code, StateInput input)
+    public static State Register(string? code, StateCommand input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -99,7 +99,7 @@ public sealed partial class State
         return languages.Where(l => l is not null).Select(l => l!).Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    private static StateDetails Validate(FieldErrors errors, StateInput input)
+    private static StateDetails Validate(FieldErrors errors, StateCommand input)
     {
         var name = errors.Text("name", input.Name, MaxNameLength);
         if (input.Region is null)
@@ -159,17 +159,17 @@ public sealed partial class State
     private static partial Regex PhonePattern();
 }
 
-/// <summary>What a caller sends to register or update a State; every member may be missing and is checked.</summary>
-public sealed record StateInput(
+/// <summary>A State to register or update, unchecked: every member may be missing and is checked.</summary>
+public sealed record StateCommand(
     string? Name,
     RegionalGroup? Region,
     IReadOnlyList<string?>? Languages,
     bool? RomeStatuteParty,
     bool? ApicParty,
-    IReadOnlyList<FocalPointInput?>? FocalPoints);
+    IReadOnlyList<FocalPointFields?>? FocalPoints);
 
-/// <summary>A focal point as sent by a caller, before validation.</summary>
-public sealed record FocalPointInput(string? Name, string? Email, string? Phone);
+/// <summary>A focal point, unchecked.</summary>
+public sealed record FocalPointFields(string? Name, string? Email, string? Phone);
 
 /// <summary>A State's validated details, as stored.</summary>
 public sealed record StateDetails(

@@ -41,11 +41,11 @@ internal sealed class AgreementSampleSeeder(IAgreementRepository agreements, ISt
             }
 
             var id = $"{index:D4}{row.StateCode.ToLowerInvariant()}".PadRight(32, '0');
-            var agreement = Agreement.Create(id, new AgreementInput(row.StateCode, row.Type, row.Arrangement, row.Type != AgreementType.SentenceEnforcement,
+            var agreement = Agreement.Create(id, new AgreementCommand(row.StateCode, row.Type, row.Arrangement, row.Type != AgreementType.SentenceEnforcement,
                 row.Type == AgreementType.WitnessRelocation, row.Title, null, null), today, now);
             foreach (var (e, date) in steps)
             {
-                agreement.Accept(new AgreementEventInput(e, date, "Public record; see SOURCES.md."), today, "sample-data", "sample-data", now);
+                agreement.Accept(new AgreementEventCommand(e, date, "Public record; see SOURCES.md."), today, "sample-data", "sample-data", now);
             }
 
             agreement.ApplyPending();

@@ -70,8 +70,8 @@ internal sealed class StateSampleSeeder(IStateRepository states, ICapacityReposi
         var rows = await JsonSerializer.DeserializeAsync<StateRow[]>(stream, Json, cancellationToken) ?? [];
         foreach (var row in rows)
         {
-            var focalPoint = new FocalPointInput($"ICC cooperation desk ({row.Name})", $"icc-desk-{row.Code.ToLowerInvariant()}@example.org", "+00 70 000 0000");
-            var state = State.Register(row.Code, new StateInput(row.Name, row.Region, row.Languages ?? [], row.RomeStatuteParty ?? false, row.ApicParty ?? false, [focalPoint]));
+            var focalPoint = new FocalPointFields($"ICC cooperation desk ({row.Name})", $"icc-desk-{row.Code.ToLowerInvariant()}@example.org", "+00 70 000 0000");
+            var state = State.Register(row.Code, new StateCommand(row.Name, row.Region, row.Languages ?? [], row.RomeStatuteParty ?? false, row.ApicParty ?? false, [focalPoint]));
             await states.SaveAsync(state, null, cancellationToken);
         }
 
@@ -80,7 +80,7 @@ internal sealed class StateSampleSeeder(IStateRepository states, ICapacityReposi
         foreach (var (code, kinds, places, household, medical, fund) in Capacity)
         {
             var state = rows.First(r => r.Code == code);
-            var terms = CapacityTerms.From(new CapacityInput(kinds.Cast<RelocationKind?>().ToArray(), places, household, state.Languages ?? [], medical, today, today.AddYears(2), fund));
+            var terms = CapacityTerms.From(new CapacityCommand(kinds.Cast<RelocationKind?>().ToArray(), places, household, state.Languages ?? [], medical, today, today.AddYears(2), fund));
             await capacities.AddAsync(Domain.Capacities.Capacity.Register($"sample{code.ToLowerInvariant()}".PadRight(32, '0'), code, terms, now), cancellationToken);
         }
     }

@@ -102,7 +102,7 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
 
     public async Task<FundDocument?> FindDocumentAsync(string postingId, CancellationToken cancellationToken)
     {
-        if (!FundInput.IsId(postingId))
+        if (!FundCommands.IsId(postingId))
         {
             return null;
         }

@@ -4,8 +4,9 @@ using Relocation.Domain.Relocations;
 
 namespace Relocation.Web.Services;
 
-// What the console reads from the API. Enums and input records come from Relocation.Domain, the same types the API
-// validates with; these views mirror the API's answers (the API's DTOs live in a server assembly the browser cannot load).
+// What the console reads from the API. Enums and the rules it checks a form with before sending come from
+// Relocation.Domain, the same ones the API applies; these views mirror the API's answers, and the pages write request
+// bodies out field by field (the API's wire types live in a server assembly the browser cannot load).
 
 public sealed record CaseloadView(IReadOnlyList<CaseloadItem> Items, string? NextPage);
 

@@ -59,7 +59,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     /// and loses nothing). The orchestration hears of an answer only when it ends the round (every asked State
     /// declined): an offer needs nothing from it until VWU accepts one, so the engine pays no round trip per answer.
     /// </summary>
-    public async Task<RelocationCase> RespondAsync(DurableTaskClient client, string id, string stateCode, ResponseInput input, CancellationToken cancellationToken)
+    public async Task<RelocationCase> RespondAsync(DurableTaskClient client, string id, string stateCode, ResponseCommand input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var relocation = await RecordingRefusalsAsync(id, c => c.RecordResponse(stateCode, input, time.GetUtcNow()), cancellationToken);

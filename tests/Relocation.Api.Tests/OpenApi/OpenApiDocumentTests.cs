@@ -74,7 +74,7 @@ public sealed class OpenApiDocumentTests
     public void Build_RequiredMemberThatDoesNotExist_Throws()
     {
         var route = new ApiRoute("Typo", Routing.HttpMethods.Post, "typos", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "t")
-            .Accepts<Relocation.Domain.Relocations.RelocationInput>("houshold.adults").ProducesEmpty();
+            .Accepts<Relocation.Api.Features.Relocations.RelocationInput>("houshold.adults").ProducesEmpty();
 
         var error = Assert.Throws<InvalidOperationException>(() => Relocation.Api.OpenApi.OpenApiDocument.Build(new ApiRouteTable([new OneRoute(route)])));
         Assert.Contains("houshold.adults", error.Message, StringComparison.Ordinal);
@@ -98,6 +98,28 @@ public sealed class OpenApiDocumentTests
         Assert.Contains("correlationId", problem.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.True(problem.GetProperty("properties").TryGetProperty("errors", out _));
     }
+
+    [Fact]
+    public async Task Served_Money_OneSchemaForRequestsAndAnswers()
+    {
+        var document = await ServedAsync(Table);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        var money = schemas.GetProperty("Money");
+        Assert.Equal(["value", "currency"], money.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["value", "currency"], money.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain(schemas.EnumerateObject(), s => s.Name != "Money" && s.Name.Contains("Money", StringComparison.Ordinal));
+        const string Ref = "#/components/schemas/Money";
+        Assert.Equal(Ref, RefOf(schemas.GetProperty("PledgeInput").GetProperty("properties").GetProperty("amount")));
+        Assert.Equal(Ref, RefOf(schemas.GetProperty("ReceiptInput").GetProperty("properties").GetProperty("amount")));
+        Assert.Equal(Ref, RefOf(schemas.GetProperty("ResponseInput").GetProperty("properties").GetProperty("estimatedCost")));
+        Assert.Equal(Ref, RefOf(schemas.GetProperty("PostingDto").GetProperty("properties").GetProperty("amount")));
+    }
+
+    // A member's named model: its $ref, or the $ref among anyOf when a request may send null.
+    private static string? RefOf(JsonElement member) =>
+        member.TryGetProperty("$ref", out var direct) ? direct.GetString()
+        : member.GetProperty("anyOf").EnumerateArray().Select(c => c.TryGetProperty("$ref", out var r) ? r.GetString() : null).Single(r => r is not null);
 
     [Fact]
     public async Task Served_PutState_DeclaresCreatedReplacedAndEveryPipelineAnswer()

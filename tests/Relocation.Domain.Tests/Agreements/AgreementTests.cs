@@ -12,7 +12,7 @@ public sealed class AgreementTests
     private static Agreement New() => Agreement.Create("a1", new AgreementInputBuilder().Build(), Today, Now);
 
     private static PendingAgreementEvent Accept(Agreement a, AgreementEvent e, DateOnly date) =>
-        a.Accept(new AgreementEventInput(e, date, null), Today, "admin", "Registry.Admin", Now);
+        a.Accept(new AgreementEventCommand(e, date, null), Today, "admin", "Registry.Admin", Now);
 
     [Fact]
     public void Create_Valid_IsNegotiating()

@@ -6,7 +6,7 @@ namespace Relocation.Domain.Tests.Capacities;
 
 public sealed class CapacityTermsTests
 {
-    public static TheoryData<string, Func<CapacityInput, CapacityInput>> BadInputs => new()
+    public static TheoryData<string, Func<CapacityCommand, CapacityCommand>> BadInputs => new()
     {
         { "kinds", i => i with { Kinds = [] } },
         { "kinds", i => i with { Kinds = null } },
@@ -26,7 +26,7 @@ public sealed class CapacityTermsTests
 
     [Theory]
     [MemberData(nameof(BadInputs))]
-    public void From_BadInput_NamesTheField(string field, Func<CapacityInput, CapacityInput> breakIt)
+    public void From_BadInput_NamesTheField(string field, Func<CapacityCommand, CapacityCommand> breakIt)
     {
         var input = new CapacityInputBuilder().With(breakIt).Build();
 

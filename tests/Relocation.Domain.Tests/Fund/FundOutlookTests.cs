@@ -19,16 +19,16 @@ public sealed class FundOutlookTests
         // = 5,000 a month; runway = 44,000 / 5,000 = 8.8 months; runs out after ⌊8.8 × 30.4375⌋ = 267 days.
         var book = new FundBook();
         var start = Today.AddMonths(-14);
-        book.Post(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(120_000m, "EUR"), 120_000m, null, start, null), Today), "r", Now);
+        book.Post(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(120_000m, "EUR"), 120_000m, null, start, null), Today), "r", Now);
         Pay(book, "old", Today.AddMonths(-13), 10_000m);
         for (var month = 12; month >= 1; month--)
         {
             Pay(book, $"m{month}", new DateOnly(Today.AddMonths(-month + 1).Year, Today.AddMonths(-month + 1).Month, 10), 5_000m);
         }
 
-        book.Post(FundInput.Commitment(new CommitmentInput("R-open", 6_000m, Today, null), Today), "open", Now);
-        book.Post(FundInput.Pledge(new PledgeInput("JPN", new MoneyInput(1_000_000m, "JPY"), 6_100m, null, Today, null, DueDate: Today.AddMonths(3)), Today), "p1", Now);
-        book.Post(FundInput.Pledge(new PledgeInput("CHE", new MoneyInput(9_000m, "CHF"), 9_500m, null, Today, null), Today), "p2", Now);
+        book.Post(FundCommands.Commitment(new CommitmentCommand("R-open", 6_000m, Today, null), Today), "open", Now);
+        book.Post(FundCommands.Pledge(new PledgeCommand("JPN", new MoneyFields(1_000_000m, "JPY"), 6_100m, null, Today, null, DueDate: Today.AddMonths(3)), Today), "p1", Now);
+        book.Post(FundCommands.Pledge(new PledgeCommand("CHE", new MoneyFields(9_000m, "CHF"), 9_500m, null, Today, null), Today), "p2", Now);
 
         var forecast = FundForecast.Compute(Today, FundBalance.From(book.Position, null), book.PositionAsOf(Today.AddMonths(-12)).Disbursed, book.Documents.Values, 12m);
 
@@ -46,7 +46,7 @@ public sealed class FundOutlookTests
     public void Compute_NothingDisbursed_NoRunwayAndNoWarning()
     {
         var book = new FundBook();
-        book.Post(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(100m, "EUR"), 100m, null, Today, null), Today), "r", Now);
+        book.Post(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(100m, "EUR"), 100m, null, Today, null), Today), "r", Now);
 
         var forecast = FundForecast.Compute(Today, FundBalance.From(book.Position, null), 0, book.Documents.Values, 6m);
 
@@ -74,7 +74,7 @@ public sealed class FundOutlookTests
             {
                 var donor = new FundDonor(line.StateCode, line.StateCode, DonorKind.State, line.StateCode);
                 var postings = book.Postings.Where(p => p.DonorStateCode == line.StateCode || p.Revaluations.Any(r => r.DonorId == line.StateCode)).OrderBy(p => p.Date).ThenBy(p => p.Sequence).ToArray();
-                var whole = FundStatement.Build(donor, FundInput.Earliest, end, postings, balance.CashByEarmark);
+                var whole = FundStatement.Build(donor, FundCommands.Earliest, end, postings, balance.CashByEarmark);
                 Assert.Equal((line.Pledged, line.Received, line.ExchangeGainLoss, line.WrittenOff, line.Outstanding),
                     (whole.Pledged, whole.Received, whole.ExchangeGainLoss, whole.WrittenOff, whole.ClosingOutstanding));
 
@@ -90,7 +90,7 @@ public sealed class FundOutlookTests
 
     private static void Pay(FundBook book, string key, DateOnly date, decimal eur)
     {
-        var commitment = book.Post(FundInput.Commitment(new CommitmentInput($"R-{key}", eur, date, null), Today), $"c-{key}", Now).Posting;
-        book.Post(FundInput.Disbursement(new DisbursementInput(commitment.Id, eur, "Provider", date, null), Today), $"d-{key}", Now);
+        var commitment = book.Post(FundCommands.Commitment(new CommitmentCommand($"R-{key}", eur, date, null), Today), $"c-{key}", Now).Posting;
+        book.Post(FundCommands.Disbursement(new DisbursementCommand(commitment.Id, eur, "Provider", date, null), Today), $"d-{key}", Now);
     }
 }

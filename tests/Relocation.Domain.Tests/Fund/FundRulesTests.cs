@@ -12,7 +12,7 @@ public sealed class FundRulesTests
     public void Receipt_BeyondItsPledge_ConflictAndNothingWritten()
     {
         var book = new FundBook();
-        var pledge = book.Post(FundInput.Pledge(new PledgeInput("NOR", new MoneyInput(1000m, "EUR"), 1000m, null, Today, null), Today), "p", Now).Posting;
+        var pledge = book.Post(FundCommands.Pledge(new PledgeCommand("NOR", new MoneyFields(1000m, "EUR"), 1000m, null, Today, null), Today), "p", Now).Posting;
         Assert.Throws<ConflictException>(() => book.Post(Receipt("NOR", pledge.Id, 1000.01m), "r", Now));
         Assert.Single(book.Postings);
         Assert.Equal(100000, book.Position.Receivable);
@@ -32,9 +32,9 @@ public sealed class FundRulesTests
     public void Commitment_WithoutPurpose_CannotUseEarmarkedMoney()
     {
         var book = new FundBook();
-        book.Post(FundInput.Receipt(new ReceiptInput("JPN", null, new MoneyInput(1000m, "EUR"), 1000m, "WitnessRelocation", Today, null), Today), "r", Now);
+        book.Post(FundCommands.Receipt(new ReceiptCommand("JPN", null, new MoneyFields(1000m, "EUR"), 1000m, "WitnessRelocation", Today, null), Today), "r", Now);
         Assert.Throws<ConflictException>(() => book.Post(Commit("R1", 1m), "c1", Now));
-        var commitment = book.Post(FundInput.Commitment(new CommitmentInput("R1", 1000m, Today, null, "WitnessRelocation"), Today), "c2", Now);
+        var commitment = book.Post(FundCommands.Commitment(new CommitmentCommand("R1", 1000m, Today, null, "WitnessRelocation"), Today), "c2", Now);
         Assert.False(commitment.Replayed);
         Assert.Equal(0, book.Position.Available);
     }
@@ -76,9 +76,9 @@ public sealed class FundRulesTests
     {
         // Found by the property test: the earmark's cash went below zero.
         var book = new FundBook();
-        var earmarked = book.Post(FundInput.Receipt(new ReceiptInput("JPN", null, new MoneyInput(100m, "EUR"), 100m, "WitnessRelocation", Today, null), Today), "r1", Now).Posting;
+        var earmarked = book.Post(FundCommands.Receipt(new ReceiptCommand("JPN", null, new MoneyFields(100m, "EUR"), 100m, "WitnessRelocation", Today, null), Today), "r1", Now).Posting;
         book.Post(Receipt("NOR", null, 200m), "r2", Now);
-        var commitment = book.Post(FundInput.Commitment(new CommitmentInput("R1", 100m, Today, null, "WitnessRelocation"), Today), "c", Now).Posting;
+        var commitment = book.Post(FundCommands.Commitment(new CommitmentCommand("R1", 100m, Today, null, "WitnessRelocation"), Today), "c", Now).Posting;
         book.Post(Disburse(commitment.Id, 100m), "d", Now);
 
         book.Post(new FundCommand(PostingKind.Correction, Today, earmarked.EurMinor) { TargetId = earmarked.Id }, "x", Now);
@@ -89,9 +89,9 @@ public sealed class FundRulesTests
     }
 
     private static FundCommand Receipt(string donor, string? pledgeId, decimal eur) =>
-        FundInput.Receipt(new ReceiptInput(donor, pledgeId, new MoneyInput(eur, "EUR"), eur, null, Today, null), Today);
+        FundCommands.Receipt(new ReceiptCommand(donor, pledgeId, new MoneyFields(eur, "EUR"), eur, null, Today, null), Today);
 
-    private static FundCommand Commit(string relocation, decimal eur) => FundInput.Commitment(new CommitmentInput(relocation, eur, Today, null), Today);
+    private static FundCommand Commit(string relocation, decimal eur) => FundCommands.Commitment(new CommitmentCommand(relocation, eur, Today, null), Today);
 
-    private static FundCommand Disburse(string commitmentId, decimal eur) => FundInput.Disbursement(new DisbursementInput(commitmentId, eur, "Payee", Today, null), Today);
+    private static FundCommand Disburse(string commitmentId, decimal eur) => FundCommands.Disbursement(new DisbursementCommand(commitmentId, eur, "Payee", Today, null), Today);
 }

@@ -14,7 +14,7 @@ public sealed class FundSupportCostTests
     {
         var (book, commitment) = Book(unearmarked: 1_000m);
 
-        var paid = book.Post(FundInput.Disbursement(new DisbursementInput(commitment, 500m, "Provider", Today, null), Today), "d", Now).Posting;
+        var paid = book.Post(FundCommands.Disbursement(new DisbursementCommand(commitment, 500m, "Provider", Today, null), Today), "d", Now).Posting;
 
         Assert.DoesNotContain(paid.Entries, e => e.Account == FundAccounts.ProgrammeSupportCost);
         Assert.Equal(0, book.Position.ProgrammeSupportCost);
@@ -25,7 +25,7 @@ public sealed class FundSupportCostTests
     {
         var (book, commitment) = Book(unearmarked: 1_000m);
 
-        var paid = book.Post(FundInput.Disbursement(new DisbursementInput(commitment, 500m, "Provider", Today, null), Today, 7m), "d", Now).Posting;
+        var paid = book.Post(FundCommands.Disbursement(new DisbursementCommand(commitment, 500m, "Provider", Today, null), Today, 7m), "d", Now).Posting;
 
         Assert.Contains(new LedgerEntry(FundAccounts.ProgrammeSupportCost, 3_500), paid.Entries);
         Assert.Contains(new LedgerEntry(FundAccounts.Cash, -3_500), paid.Entries);
@@ -40,20 +40,20 @@ public sealed class FundSupportCostTests
         var (book, commitment) = Book(unearmarked: 0m);
         var count = book.Postings.Count;
 
-        Assert.Throws<ConflictException>(() => book.Post(FundInput.Disbursement(new DisbursementInput(commitment, 500m, "Provider", Today, null), Today, 7m), "d", Now));
+        Assert.Throws<ConflictException>(() => book.Post(FundCommands.Disbursement(new DisbursementCommand(commitment, 500m, "Provider", Today, null), Today, 7m), "d", Now));
         Assert.Equal(count, book.Postings.Count);
     }
 
     private static (FundBook Book, string Commitment) Book(decimal unearmarked)
     {
         var book = new FundBook();
-        book.Post(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(1_000m, "EUR"), 1_000m, "WitnessRelocation", Today, null), Today), "r1", Now);
+        book.Post(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(1_000m, "EUR"), 1_000m, "WitnessRelocation", Today, null), Today), "r1", Now);
         if (unearmarked > 0)
         {
-            book.Post(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(unearmarked, "EUR"), unearmarked, null, Today, null), Today), "r2", Now);
+            book.Post(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(unearmarked, "EUR"), unearmarked, null, Today, null), Today), "r2", Now);
         }
 
-        var commitment = book.Post(FundInput.Commitment(new CommitmentInput("R-1", 500m, Today, null, "WitnessRelocation"), Today), "c", Now).Posting.Id;
+        var commitment = book.Post(FundCommands.Commitment(new CommitmentCommand("R-1", 500m, Today, null, "WitnessRelocation"), Today), "c", Now).Posting.Id;
         return (book, commitment);
     }
 }

@@ -12,7 +12,7 @@ public sealed class CandidateRankerTests
     private static readonly RankingRequest Request = new(RelocationKind.TemporaryRelocation, 3, NeedsMedicalCare: true, ["fr"], Due);
     private static readonly HashSet<string> None = [];
 
-    private static Capacity Cap(string state, string id, Func<CapacityInput, CapacityInput>? change = null, DateTimeOffset? confirmed = null)
+    private static Capacity Cap(string state, string id, Func<CapacityCommand, CapacityCommand>? change = null, DateTimeOffset? confirmed = null)
     {
         var terms = new CapacityInputBuilder().With(i => (change ?? (x => x))(i with
         {
@@ -25,7 +25,7 @@ public sealed class CandidateRankerTests
     private static Dictionary<string, State> States(params (string Code, RegionalGroup Region, string[] Languages)[] states) =>
         states.ToDictionary(s => s.Code, s => State.Register(s.Code, new StateInputBuilder().With(i => i with { Region = s.Region, Languages = s.Languages }).Build()));
 
-    public static TheoryData<string, Func<CapacityInput, CapacityInput>> HardFilters => new()
+    public static TheoryData<string, Func<CapacityCommand, CapacityCommand>> HardFilters => new()
     {
         { "kind not served", i => i with { Kinds = [RelocationKind.InterimRelease] } },
         { "too few places", i => i with { Places = 2 } },
@@ -37,7 +37,7 @@ public sealed class CandidateRankerTests
 
     [Theory]
     [MemberData(nameof(HardFilters))]
-    public void Rank_CapacityFailingAHardFilter_IsNoCandidate(string why, Func<CapacityInput, CapacityInput> change)
+    public void Rank_CapacityFailingAHardFilter_IsNoCandidate(string why, Func<CapacityCommand, CapacityCommand> change)
     {
         var ranked = CandidateRanker.Rank(Request, [Cap("NOR", "c1", change), Cap("SWE", "c2")], States(), None, None, Now);
 
@@ -130,7 +130,7 @@ public sealed class CandidateRankerTests
         Assert.Equal(["C"], CandidateRanker.SelectRound(ranked.Skip(2).ToArray(), 1, 1).Select(c => c.StateCode));
     }
 
-    public static TheoryData<string, Func<CapacityInput, CapacityInput>> Fitting => new()
+    public static TheoryData<string, Func<CapacityCommand, CapacityCommand>> Fitting => new()
     {
         { "exactly enough places", i => i with { Places = 3 } },
         { "household exactly the largest taken", i => i with { MaxHouseholdSize = 3 } },
@@ -141,7 +141,7 @@ public sealed class CandidateRankerTests
 
     [Theory]
     [MemberData(nameof(Fitting))]
-    public void Rank_CapacityOnTheEdgeOfAHardFilter_IsACandidate(string why, Func<CapacityInput, CapacityInput> change)
+    public void Rank_CapacityOnTheEdgeOfAHardFilter_IsACandidate(string why, Func<CapacityCommand, CapacityCommand> change)
     {
         var ranked = CandidateRanker.Rank(Request, [Cap("NOR", "c1", change)], States(), None, None, Now);
 

@@ -1,5 +1,6 @@
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
 using Relocation.Domain.Relocations;
 
 namespace Relocation.Domain.Tests.Relocations;
@@ -17,10 +18,10 @@ public sealed class RelocationCaseTests
         return c;
     }
 
-    private static ResponseInput Offer(string state, decimal? cost = null, string currency = "EUR") =>
-        new(state, OfferDecision.Offer, 3, null, cost is null ? null : new MoneyInput(cost, currency), null);
+    private static ResponseCommand Offer(string state, decimal? cost = null, string currency = "EUR") =>
+        new(state, OfferDecision.Offer, 3, null, cost is null ? null : new MoneyFields(cost, currency), null);
 
-    private static ResponseInput Decline(string state) => new(state, OfferDecision.Decline, null, null, null, "full");
+    private static ResponseCommand Decline(string state) => new(state, OfferDecision.Decline, null, null, null, "full");
 
     [Theory]
     [InlineData(RelocationPriority.Emergency, 7)]
@@ -99,8 +100,8 @@ public sealed class RelocationCaseTests
 
     [Theory]
     [InlineData("USD", 100, "estimatedCost.currency")]
-    [InlineData("EUR", -1, "estimatedCost.amount")]
-    [InlineData("EUR", 10.123, "estimatedCost.amount")]
+    [InlineData("EUR", -1, "estimatedCost.value")]
+    [InlineData("EUR", 10.123, "estimatedCost.value")]
     public void RecordResponse_BadEstimatedCost_NamesTheField(string currency, double amount, string field)
     {
         var c = Waiting("NOR");

@@ -93,7 +93,7 @@ public sealed class RelocationStatisticsTests
         var facts = new RelocationFacts("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, new Household(1, 0), new Needs(["fr"], false));
         var c = RelocationCase.Submit("r1", facts, Start, "Vwu.Officer", DateOnly.FromDateTime(Start.UtcDateTime));
         c.StartRound(1, [new AskedState("NOR", "cap", false, 1)], Start, Start.AddHours(24));
-        c.RecordResponse("NOR", new ResponseInput("NOR", OfferDecision.Offer, 1, null, null, null), Start.AddHours(3));
+        c.RecordResponse("NOR", new ResponseCommand("NOR", OfferDecision.Offer, 1, null, null, null), Start.AddHours(3));
 
         var line = StatsLine.From(c);
 

@@ -41,7 +41,7 @@ public sealed class StateTests
             Region = null,
             Languages = ["xx", "fr"],
             RomeStatuteParty = null,
-            FocalPoints = [new FocalPointInput("", "not-an-email", "call me")],
+            FocalPoints = [new FocalPointFields("", "not-an-email", "call me")],
         }).Build();
 
         var ex = Assert.Throws<DomainValidationException>(() => State.Register("NOR", input));

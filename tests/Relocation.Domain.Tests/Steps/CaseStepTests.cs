@@ -14,7 +14,7 @@ public sealed class CaseStepTests
     {
         var c = RelocationCase.Submit("r1", Facts, Now, "Vwu.Officer", DateOnly.FromDateTime(Now.UtcDateTime));
         c.StartRound(1, [new AskedState(state, "cap1", false, 10)], Now, Now.AddHours(24));
-        c.RecordResponse(state, new ResponseInput(state, OfferDecision.Offer, 1, null, null, null), Now);
+        c.RecordResponse(state, new ResponseCommand(state, OfferDecision.Offer, 1, null, null, null), Now);
         return c;
     }
 

@@ -13,7 +13,7 @@ public sealed class AgreementTests(LocalHostFixture host) : IClassFixture<LocalH
     private static readonly string Admin = TestTokens.For(Roles.RegistryAdmin, name: "Registry admin", subject: "admin-e2e");
     private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<string> CreateAsync(string state, Func<Relocation.Domain.Agreements.AgreementInput, Relocation.Domain.Agreements.AgreementInput>? change = null)
+    private async Task<string> CreateAsync(string state, Func<Relocation.Domain.Agreements.AgreementCommand, Relocation.Domain.Agreements.AgreementCommand>? change = null)
     {
         using (var put = await host.SendAsync(HttpMethod.Put, $"states/{state}", Admin, new StateInputBuilder().BuildBody()))
         {

@@ -181,7 +181,7 @@ public sealed class NotificationMailTests(MailHostFixture host) : IClassFixture<
             {
                 Name = code,
                 Languages = ["en"],
-                FocalPoints = [new Domain.States.FocalPointInput($"Focal point {code}", MailAddresses.FocalPoint(code), "+31 70 515 8515")],
+                FocalPoints = [new Domain.States.FocalPointFields($"Focal point {code}", MailAddresses.FocalPoint(code), "+31 70 515 8515")],
             }).BuildBody());
             await s.Ok(HttpMethod.Post, $"states/{code}/capacity", TestTokens.For(Roles.StateFocalPoint, code),
                 new CapacityInputBuilder().With(i => i with { Places = 20, MaxHouseholdSize = 5, AvailableFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AvailableUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), NeedsFundSupport = false }).BuildBody());

@@ -35,7 +35,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         // A State not asked: 403; one declines, one offers; a second answer: 409.
         await s.Send(HttpMethod.Post, $"relocations/{id}/responses", fin, new { stateCode = s.NotAsked, decision = "Offer" }, HttpStatusCode.Forbidden);
         await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", swe, new { stateCode = s.Declining, decision = "Decline", note = "No place this month" });
-        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Accepting, decision = "Offer", places = 3, estimatedCost = new { amount = 4200.50m, currency = "EUR" } });
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Accepting, decision = "Offer", places = 3, estimatedCost = new { value = 4200.50m, currency = "EUR" } });
         await s.Send(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Accepting, decision = "Decline" }, HttpStatusCode.Conflict);
         await s.Send(HttpMethod.Post, $"relocations/{id}/responses", nor, new { stateCode = s.Declining, decision = "Offer" }, HttpStatusCode.Forbidden);
 

@@ -43,7 +43,7 @@ public sealed class LostEventTests(FastReconcilerHostFixture host) : IClassFixtu
 
         var agreement = (await agreements.FindAsync(id, CancellationToken.None))!;
         var now = DateTimeOffset.UtcNow;
-        var pending = agreement.Accept(new AgreementEventInput(AgreementEvent.Signed, DateOnly.FromDateTime(now.UtcDateTime), "lost"), DateOnly.FromDateTime(now.UtcDateTime), "admin", "Registry.Admin", now);
+        var pending = agreement.Accept(new AgreementEventCommand(AgreementEvent.Signed, DateOnly.FromDateTime(now.UtcDateTime), "lost"), DateOnly.FromDateTime(now.UtcDateTime), "admin", "Registry.Admin", now);
         await services.GetRequiredService<IPendingSteps>().AddAsync(new PendingStep(StepWorkflows.Agreement, id, pending.Sequence, now), CancellationToken.None);
         await agreements.UpdateAsync(agreement, CancellationToken.None);
 

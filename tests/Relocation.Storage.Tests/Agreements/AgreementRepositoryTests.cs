@@ -23,7 +23,7 @@ public sealed class AgreementRepositoryTests(StorageFixture fixture) : IAsyncLif
 
     private static void Step(Agreement agreement, AgreementEvent e, string? note = null)
     {
-        agreement.Accept(new AgreementEventInput(e, Today, note), Today, "admin", "Registry.Admin", Now);
+        agreement.Accept(new AgreementEventCommand(e, Today, note), Today, "admin", "Registry.Admin", Now);
         agreement.ApplyPending();
     }
 

@@ -21,7 +21,7 @@ public sealed class FundServiceTests(StorageFixture fixture) : IAsyncLifetime
         _ledger = new TableFundLedger(clients, TimeProvider.System);
         _service = new FundService(_ledger, TimeProvider.System);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(1000m, "EUR"), 1000m, null, today, null), today), "seed", CancellationToken.None);
+        await _ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(1000m, "EUR"), 1000m, null, today, null), today), "seed", CancellationToken.None);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -65,8 +65,8 @@ public sealed class FundServiceTests(StorageFixture fixture) : IAsyncLifetime
     public async Task CommitForRelocationAsync_Earmarks_DrawsOnTheFirstEarmarkWithFreeMoneyAndDisbursesFromItFirst()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("JPN", null, new MoneyInput(300m, "EUR"), 300m, "African", today, null), today), "african", CancellationToken.None);
-        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("JPN", null, new MoneyInput(500m, "EUR"), 500m, "WitnessRelocation", today, null), today), "kind", CancellationToken.None);
+        await _ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("JPN", null, new MoneyFields(300m, "EUR"), 300m, "African", today, null), today), "african", CancellationToken.None);
+        await _ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("JPN", null, new MoneyFields(500m, "EUR"), 500m, "WitnessRelocation", today, null), today), "kind", CancellationToken.None);
         string[] earmarks = ["MLI", "African", "WitnessRelocation"];
 
         var commitment = await _service.CommitForRelocationAsync("R-5", 40000, "relocation:R-5:commit", earmarks, CancellationToken.None);

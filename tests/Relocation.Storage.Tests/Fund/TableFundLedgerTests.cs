@@ -68,7 +68,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         {
             try
             {
-                await _ledger.PostAsync(FundInput.Commitment(new CommitmentInput($"R{i}", 150m, Today, null), Today), $"commit:{i}", CancellationToken.None);
+                await _ledger.PostAsync(FundCommands.Commitment(new CommitmentCommand($"R{i}", 150m, Today, null), Today), $"commit:{i}", CancellationToken.None);
                 return "won";
             }
             catch (ConflictException)
@@ -95,7 +95,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         var tasks = Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
         {
             var n = i % 10;
-            var command = n % 2 == 0 ? Receipt("JPN", 100m + n) : FundInput.Commitment(new CommitmentInput($"R{n}", 300m, Today, null), Today);
+            var command = n % 2 == 0 ? Receipt("JPN", 100m + n) : FundCommands.Commitment(new CommitmentCommand($"R{n}", 300m, Today, null), Today);
             return await _ledger.PostAsync(command, $"key:{n}", CancellationToken.None);
         })).ToArray();
         var results = await Task.WhenAll(tasks);
@@ -130,8 +130,8 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     public async Task BalanceAsync_AsOfEarlierDates_ReadsCumulativeDays()
     {
         var d1 = new DateOnly(2026, 3, 1);
-        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(100m, "EUR"), 100m, null, d1.AddDays(10), null), Today), "a", CancellationToken.None);
-        await _ledger.PostAsync(FundInput.Receipt(new ReceiptInput("NOR", null, new MoneyInput(50m, "EUR"), 50m, null, d1, null), Today), "b (backdated)", CancellationToken.None);
+        await _ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(100m, "EUR"), 100m, null, d1.AddDays(10), null), Today), "a", CancellationToken.None);
+        await _ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(50m, "EUR"), 50m, null, d1, null), Today), "b (backdated)", CancellationToken.None);
 
         Assert.Equal(0, (await _ledger.BalanceAsync(d1.AddDays(-1), CancellationToken.None)).Cash);
         Assert.Equal(5000, (await _ledger.BalanceAsync(d1, CancellationToken.None)).Cash);
@@ -155,7 +155,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     }
 
     private static FundCommand Receipt(string donor, decimal eur) =>
-        FundInput.Receipt(new ReceiptInput(donor, null, new MoneyInput(eur, "EUR"), eur, null, Today, null), Today);
+        FundCommands.Receipt(new ReceiptCommand(donor, null, new MoneyFields(eur, "EUR"), eur, null, Today, null), Today);
 
     private TableClient Table() => fixture.Azurite.Clients.Table(TableFundLedger.Table);
 

@@ -149,7 +149,7 @@ public sealed class NotificationRelayTests : IClassFixture<AzuriteFixture>, IAsy
         // Arrange
         await _states.SaveAsync(State.Register("NOR", new StateInputBuilder().With(i => i with
         {
-            FocalPoints = [new FocalPointInput("One", "one@nor.test", "+47 22 00 00 00"), new FocalPointInput("Two", "two@nor.test", "+47 22 00 00 01")],
+            FocalPoints = [new FocalPointFields("One", "one@nor.test", "+47 22 00 00 00"), new FocalPointFields("Two", "two@nor.test", "+47 22 00 00 01")],
         }).Build()), null, CancellationToken.None);
         await _states.SaveAsync(State.Register("SWE", new StateInputBuilder().With(i => i with { FocalPoints = [] }).Build()), null, CancellationToken.None);
         await Outbox().AddAsync(Message("d", Recipients.FocalPoints("NOR")), CancellationToken.None);

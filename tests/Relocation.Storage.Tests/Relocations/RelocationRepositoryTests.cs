@@ -1,5 +1,6 @@
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
 using Relocation.Domain.Relocations;
 using Relocation.Storage.Relocations;
 using Relocation.Storage.Tables;
@@ -75,7 +76,7 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     {
         var c = NewCase();
         c.StartRound(1, [new AskedState("NOR", "cap1", true, 1100)], Now, Now.AddHours(72));
-        c.RecordResponse("NOR", new ResponseInput("NOR", OfferDecision.Offer, 3, new DateOnly(2026, 12, 1), new MoneyInput(1250.50m, "EUR"), "ok"), Now);
+        c.RecordResponse("NOR", new ResponseCommand("NOR", OfferDecision.Offer, 3, new DateOnly(2026, 12, 1), new MoneyFields(1250.50m, "EUR"), "ok"), Now);
 
         await _repository.AddAsync(c, CancellationToken.None);
         var found = (await _repository.FindAsync(c.Id, CancellationToken.None))!;

@@ -5,17 +5,17 @@ namespace Relocation.Testing.Builders;
 /// <summary>A valid agreement by default.</summary>
 public sealed class AgreementInputBuilder
 {
-    private AgreementInput _input = new("NOR", AgreementType.WitnessRelocation, Arrangement.Framework, true, true,
+    private AgreementCommand _input = new("NOR", AgreementType.WitnessRelocation, Arrangement.Framework, true, true,
         "Agreement between the ICC and Norway on the relocation of witnesses", null, null);
 
-    public AgreementInputBuilder With(Func<AgreementInput, AgreementInput> change)
+    public AgreementInputBuilder With(Func<AgreementCommand, AgreementCommand> change)
     {
         ArgumentNullException.ThrowIfNull(change);
         _input = change(_input);
         return this;
     }
 
-    public AgreementInput Build() => _input;
+    public AgreementCommand Build() => _input;
 
     public Dictionary<string, object?> BuildBody() => new()
     {

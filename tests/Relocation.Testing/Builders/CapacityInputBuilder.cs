@@ -5,7 +5,7 @@ namespace Relocation.Testing.Builders;
 /// <summary>A valid capacity by default; each With… breaks or changes one thing.</summary>
 public sealed class CapacityInputBuilder
 {
-    private CapacityInput _input = new(
+    private CapacityCommand _input = new(
         [RelocationKind.TemporaryRelocation, RelocationKind.WitnessRelocation],
         4,
         5,
@@ -15,7 +15,7 @@ public sealed class CapacityInputBuilder
         new DateOnly(2027, 12, 1),
         false);
 
-    public CapacityInputBuilder With(Func<CapacityInput, CapacityInput> change)
+    public CapacityInputBuilder With(Func<CapacityCommand, CapacityCommand> change)
     {
         ArgumentNullException.ThrowIfNull(change);
         _input = change(_input);
@@ -24,7 +24,7 @@ public sealed class CapacityInputBuilder
 
     public CapacityInputBuilder WithPlaces(int? places) => With(i => i with { Places = places });
 
-    public CapacityInput Build() => _input;
+    public CapacityCommand Build() => _input;
 
     public CapacityTerms BuildTerms() => CapacityTerms.From(_input);
 

@@ -5,22 +5,22 @@ namespace Relocation.Testing.Builders;
 /// <summary>A valid State registration by default.</summary>
 public sealed class StateInputBuilder
 {
-    private StateInput _input = new(
+    private StateCommand _input = new(
         "Norway",
         RegionalGroup.WesternEuropeanOther,
         ["nb", "nn"],
         true,
         true,
-        [new FocalPointInput("ICC desk", "icc-desk@example.org", "+47 22 00 00 00")]);
+        [new FocalPointFields("ICC desk", "icc-desk@example.org", "+47 22 00 00 00")]);
 
-    public StateInputBuilder With(Func<StateInput, StateInput> change)
+    public StateInputBuilder With(Func<StateCommand, StateCommand> change)
     {
         ArgumentNullException.ThrowIfNull(change);
         _input = change(_input);
         return this;
     }
 
-    public StateInput Build() => _input;
+    public StateCommand Build() => _input;
 
     public Dictionary<string, object?> BuildBody() => new()
     {

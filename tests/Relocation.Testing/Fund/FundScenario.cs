@@ -125,9 +125,9 @@ public sealed class FundScenario
         switch (Math.Abs(op.Kind) % 9)
         {
             case 0:
-                return FundInput.Pledge(new PledgeInput(Donors[donor], new MoneyInput(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
+                return FundCommands.Pledge(new PledgeCommand(Donors[donor], new MoneyFields(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
             case 1:
-                return FundInput.Receipt(new ReceiptInput(Donors[donor], null, new MoneyInput(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
+                return FundCommands.Receipt(new ReceiptCommand(Donors[donor], null, new MoneyFields(op.Amount, Currencies[donor]), eur, earmark, backdated, null), Today);
             case 2:
             {
                 // A third of them pay exactly what is owed (settling the pledge in its currency, whatever the EUR value).
@@ -137,11 +137,11 @@ public sealed class FundScenario
                 var exact = op.Amount % 3 == 0 && _owed.TryGetValue(pledge, out var owed) && owed.Minor > 0 ? owed.Major : (decimal?)null;
                 var amount = exact ?? op.Amount;
                 var value = exact is null ? eur : Math.Max(0.01m, Math.Round(amount / 10m * (0.8m + (op.Target % 41 / 100m)), 2));
-                return FundInput.Receipt(new ReceiptInput(Donors[payer], pledge, new MoneyInput(amount, Currencies[payer]), value, null, date, null), Today);
+                return FundCommands.Receipt(new ReceiptCommand(Donors[payer], pledge, new MoneyFields(amount, Currencies[payer]), value, null, date, null), Today);
             }
 
             case 7:
-                return FundInput.WriteOff(Pick(_pledges, op.Target), new WriteOffInput(date, "Will not be paid"), Today);
+                return FundCommands.WriteOff(Pick(_pledges, op.Target), new WriteOffCommand(date, "Will not be paid"), Today);
 
             case 8:
             {
@@ -151,20 +151,20 @@ public sealed class FundScenario
                 var lines = _owed.Where(o => o.Value.Minor > 0 && o.Value.Currency != "EUR" && _pledgeDates[o.Key] <= monthEnd)
                     .Select(o => new RevaluationLine(o.Key, o.Value.Minor, (long)Math.Round(o.Value.Major / 10m * factor * 100m, 0, MidpointRounding.AwayFromZero)))
                     .ToArray();
-                return FundInput.Revaluation(monthEnd.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), lines, Today);
+                return FundCommands.Revaluation(monthEnd.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), lines, Today);
             }
 
             case 3:
-                return FundInput.Commitment(new CommitmentInput($"R{Math.Abs(op.Target) % 5}", eur * 2, date, null, earmark), Today);
+                return FundCommands.Commitment(new CommitmentCommand($"R{Math.Abs(op.Target) % 5}", eur * 2, date, null, earmark), Today);
             case 4:
-                return FundInput.Release(Pick(_commitments, op.Target), new ReleaseInput(eur, date), Today);
+                return FundCommands.Release(Pick(_commitments, op.Target), new ReleaseCommand(eur, date), Today);
             case 5:
-                return FundInput.Disbursement(new DisbursementInput(Pick(_commitments, op.Target), eur, "Payee", date, null), Today, op.Backdate == 4 ? 7m : 0m);
+                return FundCommands.Disbursement(new DisbursementCommand(Pick(_commitments, op.Target), eur, "Payee", date, null), Today, op.Backdate == 4 ? 7m : 0m);
             default:
             {
                 var target = Pick(Postings, op.Target);
                 var amount = _eurById.TryGetValue(target, out var known) && op.Amount % 4 != 0 ? known : Math.Max(1, op.Amount);
-                FundInput.Date(date, Today, new FieldErrors());
+                FundCommands.Date(date, Today, new FieldErrors());
                 return new FundCommand(PostingKind.Correction, date, amount) { TargetId = target };
             }
         }

@@ -34,7 +34,7 @@ public sealed class AgreementOrchestratorTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private async Task<string> CreateAsync(Func<AgreementInput, AgreementInput>? change = null)
+    private async Task<string> CreateAsync(Func<AgreementCommand, AgreementCommand>? change = null)
     {
         var id = Guid.NewGuid().ToString("N");
         var now = DateTimeOffset.UtcNow;
@@ -51,7 +51,7 @@ public sealed class AgreementOrchestratorTests : IAsyncLifetime
         {
             var agreement = (await _agreements.FindAsync(id, CancellationToken.None))!;
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            var pending = agreement.Accept(new AgreementEventInput(e, today, null), today, "admin", "Registry.Admin", DateTimeOffset.UtcNow);
+            var pending = agreement.Accept(new AgreementEventCommand(e, today, null), today, "admin", "Registry.Admin", DateTimeOffset.UtcNow);
             try
             {
                 await _agreements.UpdateAsync(agreement, CancellationToken.None);
@@ -174,7 +174,7 @@ public sealed class AgreementOrchestratorTests : IAsyncLifetime
 
         // The API stored a suspension but its raise never reached the orchestration (a crash in between).
         var agreement = (await _agreements.FindAsync(id, CancellationToken.None))!;
-        agreement.Accept(new AgreementEventInput(AgreementEvent.Suspended, today, null), today, "admin", "Registry.Admin", DateTimeOffset.UtcNow);
+        agreement.Accept(new AgreementEventCommand(AgreementEvent.Suspended, today, null), today, "admin", "Registry.Admin", DateTimeOffset.UtcNow);
         await _agreements.UpdateAsync(agreement, CancellationToken.None);
         var suspended = await WaitAsync(id, a => a.Status == AgreementStatus.Suspended);
         await SendAsync(id, AgreementEvent.Resumed);

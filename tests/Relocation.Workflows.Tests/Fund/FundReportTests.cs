@@ -17,10 +17,10 @@ public sealed class FundReportTests
     private static FundBook Book()
     {
         var book = new FundBook();
-        var pledge = book.Post(FundInput.Pledge(new PledgeInput("NOR", new MoneyInput(1000m, "NOK"), 86m, null, Day, null), Day), "p", Now).Posting;
-        book.Post(FundInput.Receipt(new ReceiptInput("NOR", pledge.Id, new MoneyInput(500m, "NOK"), 43.5m, null, Day, null), Day), "r", Now);
-        var commitment = book.Post(FundInput.Commitment(new CommitmentInput("R-7", 40m, Day, null), Day), "c", Now).Posting;
-        book.Post(FundInput.Disbursement(new DisbursementInput(commitment.Id, 15.25m, "Provider", Day, null), Day), "d", Now);
+        var pledge = book.Post(FundCommands.Pledge(new PledgeCommand("NOR", new MoneyFields(1000m, "NOK"), 86m, null, Day, null), Day), "p", Now).Posting;
+        book.Post(FundCommands.Receipt(new ReceiptCommand("NOR", pledge.Id, new MoneyFields(500m, "NOK"), 43.5m, null, Day, null), Day), "r", Now);
+        var commitment = book.Post(FundCommands.Commitment(new CommitmentCommand("R-7", 40m, Day, null), Day), "c", Now).Posting;
+        book.Post(FundCommands.Disbursement(new DisbursementCommand(commitment.Id, 15.25m, "Provider", Day, null), Day), "d", Now);
         return book;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.States;
@@ -160,7 +161,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
 
     private async Task RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null)
     {
-        var relocation = await CaseUpdates.UpdateAsync(Relocations, id, c => c.RecordResponse(state, new ResponseInput(state, decision, null, null, cost is null ? null : new MoneyInput(cost, "EUR"), null), DateTimeOffset.UtcNow));
+        var relocation = await CaseUpdates.UpdateAsync(Relocations, id, c => c.RecordResponse(state, new ResponseCommand(state, decision, null, null, cost is null ? null : new MoneyFields(cost, "EUR"), null), DateTimeOffset.UtcNow));
         await Client.RaiseEventAsync(id, RelocationInstance.EventName, new CaseEvent(CaseEventKind.Response, RoundOver: relocation.AllDeclined(relocation.CurrentRound!.Number)));
     }
 

@@ -6,6 +6,7 @@ using Moq;
 using Relocation.Domain.Agreements;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
+using Relocation.Domain.Fund;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.States;
@@ -108,8 +109,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     }
 
     private Task<RelocationCase> RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null) =>
-        _commands.RespondAsync(Client, id, state, new ResponseInput(state, decision, decision == OfferDecision.Offer ? 3 : null, null,
-            cost is null ? null : new MoneyInput(cost, "EUR"), null), CancellationToken.None);
+        _commands.RespondAsync(Client, id, state, new ResponseCommand(state, decision, decision == OfferDecision.Offer ? 3 : null, null,
+            cost is null ? null : new MoneyFields(cost, "EUR"), null), CancellationToken.None);
 
     private async Task<AcceptanceOutcome> AcceptAsync(string id, string state, string? requestId = null)
     {

@@ -17,7 +17,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
 
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
-        var input = request.ReadJson<AgreementInput>();
+        var input = request.ReadJson<AgreementInput>().ToCommand();
         var now = time.GetUtcNow();
         var id = request.NewResourceId("agreement");
         var agreement = Agreement.Create(id, input, Today(now), now);
@@ -43,7 +43,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
     public async Task<ApiResult> PostEventAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        var input = request.ReadJson<AgreementEventInput>();
+        var input = request.ReadJson<AgreementEventInput>().ToCommand();
         var agreement = await FindVisibleAsync(request, id);
         var now = time.GetUtcNow();
         // A retry of a request that died after recording its event (same Idempotency-Key) waits for that event.
@@ -178,7 +178,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         return agreement is not null && CanSee(request.Caller, agreement) ? agreement : throw new NotFoundException($"There is no agreement {id}.");
     }
 
-    private async Task RecordRefusalAsync(Agreement agreement, AgreementEventInput input, ApiRequest request, DateTimeOffset now, string reason)
+    private async Task RecordRefusalAsync(Agreement agreement, AgreementEventCommand input, ApiRequest request, DateTimeOffset now, string reason)
     {
         // A refused event is part of the agreement's story: kept in its history, without changing its status.
         var fresh = await agreements.FindAsync(agreement.Id, request.Aborted);

@@ -19,7 +19,7 @@ internal sealed class AuditRoutes : IApiRoutes
             .Produces<AuditPageDto>(),
         ApiRoute.For<AuditHandlers>("VerifyAudit", HttpMethods.Get, "audit/verify", [Roles.Auditor],
             (h, r) => h.VerifyAsync(r), "Re-walks the audit log's hash chains and its anchors: {ok, checked, firstBreak?}.")
-            .Produces<AuditVerification>(),
+            .Produces<AuditVerificationDto>(),
     ];
 }
 
@@ -50,13 +50,13 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
         }
 
         var result = await audit.QueryAsync(new AuditQuery(subject, from, to, PageSize, page), request.Aborted);
-        return ApiResult.Ok(new AuditPageDto(from, to, result.Items, result.NextPage));
+        return ApiResult.Ok(new AuditPageDto(from, to, result.Items.Select(AuditEntryDto.From).ToArray(), result.NextPage));
     }
 
     public async Task<ApiResult> VerifyAsync(ApiRequest request)
     {
         var result = await audit.VerifyAsync(request.Aborted);
-        return ApiResult.Ok(result);
+        return ApiResult.Ok(AuditVerificationDto.From(result));
     }
 
     private static DateTimeOffset? Instant(ApiRequest request, string name, bool endOfDay)
@@ -80,4 +80,20 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
 }
 
 /// <summary>One page of the audit log, newest first, and the window it covers.</summary>
-internal sealed record AuditPageDto(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AuditEntry> Items, string? NextPage);
+internal sealed record AuditPageDto(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AuditEntryDto> Items, string? NextPage);
+
+/// <summary>One line of the audit log as the Auditor reads it; <c>status</c> is the HTTP status the attempt was answered with.</summary>
+internal sealed record AuditEntryDto(DateTimeOffset At, string Subject, string SubjectName, string Role, string? StateCode, string Action, string Resource,
+    int Status, string CorrelationId, string? Reason, long Sequence)
+{
+    public static AuditEntryDto From(AuditEntry e) => new(e.At, e.Subject, e.SubjectName, e.Role, e.StateCode, e.Action, e.Resource, e.Status, e.CorrelationId, e.Reason, e.Sequence);
+}
+
+/// <summary><c>GET /api/audit/verify</c>: the hash chains re-walked.</summary>
+internal sealed record AuditVerificationDto(bool Ok, long Checked, AuditBreakDto? FirstBreak)
+{
+    public static AuditVerificationDto From(AuditVerification v) =>
+        new(v.Ok, v.Checked, v.FirstBreak is { } b ? new AuditBreakDto(b.Partition, b.Sequence, b.Reason) : null);
+}
+
+internal sealed record AuditBreakDto(string Partition, long Sequence, string Reason);

@@ -1,9 +1,8 @@
+using Relocation.Api.Json;
 using Relocation.Domain.Common;
 using Relocation.Domain.Fund;
 
 namespace Relocation.Api.Features.Fund;
-
-internal sealed record MoneyDto(decimal Value, string Currency);
 
 internal sealed record EntryDto(string Account, decimal EurValue);
 
@@ -46,7 +45,7 @@ internal sealed record PostingDto(
         p.Date,
         p.RecordedAt,
         Money.EuroMajor(p.EurMinor),
-        p.Amount is { } a ? new MoneyDto(a.Major, a.Currency) : null,
+        p.Amount is { } a ? MoneyDto.From(a) : null,
         IsoCodes.IsCountry(p.DonorStateCode) ? p.DonorStateCode : null,
         p.Kind is PostingKind.Receipt or PostingKind.WriteOff ? p.TargetId : null,
         p.Kind is PostingKind.Release or PostingKind.Disbursement ? p.TargetId : null,

@@ -13,18 +13,18 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
 {
     public async Task<ApiResult> PledgeAsync(ApiRequest request)
     {
-        var input = request.ReadJson<PledgeInput>();
+        var input = request.ReadJson<PledgeInput>().ToCommand();
         var rate = input.EurValue is null ? await RateAsync(input.Amount?.Currency, input.Date, request) : null;
-        var command = FundInput.Pledge(input, Today(), rate);
+        var command = FundCommands.Pledge(input, Today(), rate);
         await EnsureDonorAsync(command.DonorStateCode!, input.DonorId is null, request);
         return await PostAsync(request, command);
     }
 
     public async Task<ApiResult> ReceiptAsync(ApiRequest request)
     {
-        var input = request.ReadJson<ReceiptInput>();
+        var input = request.ReadJson<ReceiptInput>().ToCommand();
         var rate = input.EurValue is null ? await RateAsync(input.Amount?.Currency, input.Date, request) : null;
-        var command = FundInput.Receipt(input, Today(), rate);
+        var command = FundCommands.Receipt(input, Today(), rate);
         await EnsureDonorAsync(command.DonorStateCode!, input.DonorId is null, request);
         return await PostAsync(request, command);
     }
@@ -32,7 +32,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     public Task<ApiResult> WriteOffAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        return PostAsync(request, FundInput.WriteOff(id, request.ReadJson<WriteOffInput>(), Today()));
+        return PostAsync(request, FundCommands.WriteOff(id, request.ReadJson<WriteOffInput>().ToCommand(), Today()));
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
             }
         }
 
-        var command = FundInput.Revaluation(input.Month, lines.OrderBy(l => l.PledgeId, StringComparer.Ordinal).ToArray(), Today());
+        var command = FundCommands.Revaluation(input.Month, lines.OrderBy(l => l.PledgeId, StringComparer.Ordinal).ToArray(), Today());
         if (rates is null)
         {
             throw new DomainValidationException("month", $"There are no rates for {input.Month} (PUT /api/fund/rates/{input.Month}).");
@@ -68,7 +68,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
 
     public async Task<ApiResult> PutRatesAsync(ApiRequest request)
     {
-        var rates = FundRates.Create(request.RouteValue("month"), request.ReadJson<RatesInput>());
+        var rates = FundRates.Create(request.RouteValue("month"), request.ReadJson<RatesInput>().ToCommand());
         await register.SaveRatesAsync(rates, request.Aborted);
         return ApiResult.Ok(new RatesDto(rates.Month, rates.Rates));
     }
@@ -76,7 +76,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     public async Task<ApiResult> PutDonorAsync(ApiRequest request)
     {
         var id = request.RouteValue("id");
-        var donor = FundDonor.Register(id, request.ReadJson<DonorInput>());
+        var donor = FundDonor.Register(id, request.ReadJson<DonorInput>().ToCommand());
         if (donor.Kind == DonorKind.State && await states.FindAsync(donor.Id, request.Aborted) is null)
         {
             throw new DomainValidationException("id", $"State {donor.Id} is not in the register.");
@@ -88,21 +88,21 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     }
 
     public Task<ApiResult> CommitAsync(ApiRequest request) =>
-        PostAsync(request, FundInput.Commitment(request.ReadJson<CommitmentInput>(), Today()));
+        PostAsync(request, FundCommands.Commitment(request.ReadJson<CommitmentInput>().ToCommand(), Today()));
 
     public Task<ApiResult> ReleaseAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        return PostAsync(request, FundInput.Release(id, request.ReadJson<ReleaseInput>(), Today()));
+        return PostAsync(request, FundCommands.Release(id, request.ReadJson<ReleaseInput>().ToCommand(), Today()));
     }
 
     public Task<ApiResult> DisburseAsync(ApiRequest request) =>
-        PostAsync(request, FundInput.Disbursement(request.ReadJson<DisbursementInput>(), Today(), options.Value.ProgrammeSupportCostPercent));
+        PostAsync(request, FundCommands.Disbursement(request.ReadJson<DisbursementInput>().ToCommand(), Today(), options.Value.ProgrammeSupportCostPercent));
 
     public Task<ApiResult> CorrectAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        return PostAsync(request, FundInput.Correction(id, request.ReadJson<CorrectionInput>(), Today()));
+        return PostAsync(request, FundCommands.Correction(id, request.ReadJson<CorrectionInput>().ToCommand(), Today()));
     }
 
     public async Task<ApiResult> GetPostingAsync(ApiRequest request)
@@ -115,9 +115,9 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     public async Task<ApiResult> BalanceAsync(ApiRequest request)
     {
         var asOf = request.QueryDate("asOf");
-        if (asOf is { } date && (date < FundInput.Earliest || date > DateOnly.MaxValue.AddDays(-1)))
+        if (asOf is { } date && (date < FundCommands.Earliest || date > DateOnly.MaxValue.AddDays(-1)))
         {
-            throw new DomainValidationException("asOf", $"'asOf' must be from {FundInput.Earliest:yyyy-MM-dd}.");
+            throw new DomainValidationException("asOf", $"'asOf' must be from {FundCommands.Earliest:yyyy-MM-dd}.");
         }
 
         return ApiResult.Ok(BalanceDto.From(await ledger.BalanceAsync(asOf, request.Aborted)));
@@ -152,7 +152,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     /// <summary>The month's rate for a currency other than EUR, when finance recorded one (one point read).</summary>
     private async Task<decimal?> RateAsync(string? currency, DateOnly? date, ApiRequest request)
     {
-        if (currency is null || currency == Currencies.Euro || !Currencies.IsKnown(currency) || date is not { } d || d < FundInput.Earliest || d.Year >= 2200)
+        if (currency is null || currency == Currencies.Euro || !Currencies.IsKnown(currency) || date is not { } d || d < FundCommands.Earliest || d.Year >= 2200)
         {
             return null;
         }

@@ -54,9 +54,9 @@ internal sealed class FundOutlookHandlers(IFundLedger ledger, IFundRegister regi
         var from = request.QueryDate("from") ?? new DateOnly(to.Year, 1, 1);
         var format = request.Query("format") ?? "json";
         var errors = new FieldErrors();
-        if (from < FundInput.Earliest || from > to)
+        if (from < FundCommands.Earliest || from > to)
         {
-            errors.Add("from", $"'from' must be from {FundInput.Earliest:yyyy-MM-dd} and not after 'to'.");
+            errors.Add("from", $"'from' must be from {FundCommands.Earliest:yyyy-MM-dd} and not after 'to'.");
         }
 
         if (to > DateOnly.MaxValue.AddDays(-1))

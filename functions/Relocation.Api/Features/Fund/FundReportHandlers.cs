@@ -16,9 +16,9 @@ internal sealed class FundReportHandlers(IFundReportStore store, TimeProvider ti
     {
         var input = request.ReadJson<FundReportInput>();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (input.AsOf is { } asOf && (asOf < FundInput.Earliest || asOf > today.AddDays(1)))
+        if (input.AsOf is { } asOf && (asOf < FundCommands.Earliest || asOf > today.AddDays(1)))
         {
-            throw new DomainValidationException("asOf", $"'asOf' must be from {FundInput.Earliest:yyyy-MM-dd} and not in the future.");
+            throw new DomainValidationException("asOf", $"'asOf' must be from {FundCommands.Earliest:yyyy-MM-dd} and not in the future.");
         }
 
         var id = request.NewResourceId("fund-report");

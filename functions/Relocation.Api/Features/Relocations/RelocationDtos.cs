@@ -10,8 +10,8 @@ public sealed record RelocationDto(
     string Pseudonym,
     RelocationKind Kind,
     RelocationPriority Priority,
-    Household Household,
-    Needs Needs,
+    HouseholdDto Household,
+    NeedsDto Needs,
     RelocationStatus Status,
     int Round,
     DateTimeOffset? ResponsesDueAt,
@@ -21,7 +21,7 @@ public sealed record RelocationDto(
     AcceptedDto? Accepted,
     DateOnly? ArrivedOn,
     AcceptanceDto? LastAcceptance,
-    IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<TimelineEntryDto> Timeline,
     long EarlierSteps)
 {
     /// <summary>Only that consent exists and its date: the record is in the case file.</summary>
@@ -33,9 +33,9 @@ public sealed record RelocationDto(
     public DateTimeOffset? RelocationDueAt { get; init; }
 
     /// <summary>Travel step statuses; dates and escort are in the case file.</summary>
-    public IReadOnlyList<TravelStatus> Travel { get; init; } = [];
+    public IReadOnlyList<TravelStatusDto> Travel { get; init; } = [];
 
-    /// <summary>The withdrawn request this one re-relocates.</summary>
+    /// <summary>The withdrawn relocation this one re-relocates.</summary>
     public string? LinkedFrom { get; init; }
 
     /// <summary>The re-relocation opened when the receiving State withdrew.</summary>
@@ -52,14 +52,14 @@ public sealed record RelocationDto(
 
     public ReviewOutcome? LastReviewOutcome { get; init; }
 
-    /// <summary>States never asked on this request (one that withdrew from an earlier request).</summary>
+    /// <summary>States never asked on this relocation (one that withdrew from an earlier relocation).</summary>
     public IReadOnlyList<string> ExcludedStates { get; init; } = [];
 
     public static RelocationDto From(RelocationCase c)
     {
         ArgumentNullException.ThrowIfNull(c);
         var current = c.CurrentRound;
-        return new(c.Id, c.Facts.CaseReference, c.Facts.Pseudonym, c.Facts.Kind, c.Facts.Priority, c.Facts.Household, c.Facts.Needs, c.Status,
+        return new(c.Id, c.Facts.CaseReference, c.Facts.Pseudonym, c.Facts.Kind, c.Facts.Priority, HouseholdDto.From(c.Facts.Household), NeedsDto.From(c.Facts.Needs), c.Status,
             current?.Number ?? 0, current is { ClosedAt: null } ? current.Deadline : null, c.State.RelocationDueOn,
             c.Rounds.Select(r => new RoundDto(r.Number, r.Asked.Select(a => a.StateCode).ToArray(), r.StartedAt, r.Deadline, r.ClosedAt)).ToArray(),
             c.Offers.Select(o => new OfferDto(o.StateCode, o.Round, o.Decision, o.Places, o.AvailableFrom, o.EstimatedCostEurMinor / 100m, o.Note, o.At)).ToArray(),
@@ -67,12 +67,12 @@ public sealed record RelocationDto(
             c.State.ArrivedOn,
             c.State.PendingAcceptance is { } p ? new AcceptanceDto(p.StateCode, "Processing", null)
                 : c.State.LastOutcome is { } o ? new AcceptanceDto(null, o.Accepted ? "Accepted" : "Refused", o.Reason) : null,
-            c.Timeline,
+            c.Timeline.Select(TimelineEntryDto.From).ToArray(),
             c.TimelineOffset)
         {
             ConsentOn = c.State.ConsentOn,
             RelocationDueAt = c.State.PlacementDueAt,
-            Travel = c.State.Travel ?? [],
+            Travel = (c.State.Travel ?? []).Select(TravelStatusDto.From).ToArray(),
             LinkedFrom = c.State.LinkedFrom,
             ReRelocationId = c.State.ReRelocationId,
             ExcludedStates = c.State.ExcludedStates ?? [],
@@ -111,11 +111,11 @@ public sealed record OfferRequestDto(
 /// <summary>The case file as VWU reads it.</summary>
 public sealed record CaseFileDto(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact)
 {
-    public ConsentRecord? Consent { get; init; }
+    public ConsentRecordDto? Consent { get; init; }
 
-    public IReadOnlyList<TravelRecord> Travel { get; init; } = [];
+    public IReadOnlyList<TravelRecordDto> Travel { get; init; } = [];
 
-    public IReadOnlyList<ReviewRecord> Reviews { get; init; } = [];
+    public IReadOnlyList<ReviewRecordDto> Reviews { get; init; } = [];
 
     /// <summary>The withdrawn request this file was re-bound from.</summary>
     public string? ReboundFrom { get; init; }
@@ -147,3 +147,42 @@ public sealed record LinkedRelocationDto(string Id, string ReRelocationId, strin
 
 /// <summary>The receiving State's answer to an extension, as recorded.</summary>
 public sealed record ExtensionAnswerDto(string RelocationId, string StateCode, ExtensionDecision Decision, DateOnly? ProtectionEndsOn);
+
+// The domain's values as the contract shows them: the wire keeps its shape if the domain's records change.
+
+public sealed record HouseholdDto(int Adults, int Children, int Size)
+{
+    public static HouseholdDto From(Household h) => new(h.Adults, h.Children, h.Size);
+}
+
+public sealed record NeedsDto(IReadOnlyList<string> Languages, bool MedicalCare)
+{
+    public static NeedsDto From(Needs n) => new(n.Languages, n.MedicalCare);
+}
+
+/// <summary>One step of the relocation's timeline (never protected details).</summary>
+public sealed record TimelineEntryDto(DateTimeOffset At, string What, string Detail, string By)
+{
+    public static TimelineEntryDto From(TimelineEntry e) => new(e.At, e.What, e.Detail, e.By);
+}
+
+/// <summary>A travel step's status; its dates and escort are in the case file.</summary>
+public sealed record TravelStatusDto(TravelStep Step, TravelDocuments? Documents, DateTimeOffset At)
+{
+    public static TravelStatusDto From(TravelStatus t) => new(t.Step, t.Documents, t.At);
+}
+
+public sealed record ConsentRecordDto(DateOnly GivenOn, string RecordedBy, string Scope)
+{
+    public static ConsentRecordDto From(ConsentRecord c) => new(c.GivenOn, c.RecordedBy, c.Scope);
+}
+
+public sealed record TravelRecordDto(TravelStep Step, DateOnly? PlannedOn, bool? Escort, TravelDocuments? Documents, DateTimeOffset RecordedAt)
+{
+    public static TravelRecordDto From(TravelRecord t) => new(t.Step, t.PlannedOn, t.Escort, t.Documents, t.RecordedAt);
+}
+
+public sealed record ReviewRecordDto(ReviewOutcome Outcome, DateOnly ReviewedOn, DateOnly? NewEndDate, string? Note, DateTimeOffset RecordedAt)
+{
+    public static ReviewRecordDto From(ReviewRecord r) => new(r.Outcome, r.ReviewedOn, r.NewEndDate, r.Note, r.RecordedAt);
+}

@@ -28,7 +28,7 @@ internal sealed class RelocationHandlers(
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
         var now = time.GetUtcNow();
-        var (facts, person) = request.ReadJson<RelocationInput>().Validate(DateOnly.FromDateTime(now.UtcDateTime));
+        var (facts, person) = request.ReadJson<RelocationInput>().ToCommand().Validate(DateOnly.FromDateTime(now.UtcDateTime));
         var id = request.NewResourceId("relocation");
 
         // The case file first: a case row never exists without its protected details.
@@ -121,7 +121,7 @@ internal sealed class RelocationHandlers(
         return ApiResult.Ok(planned.Ranked.Select((c, i) =>
         {
             var isPlanned = c.StateCode == placement.StateCode;
-            var plan = isPlanned ? $"planned for this request ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
+            var plan = isPlanned ? $"planned for this relocation ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
             return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. c.Reasons], isPlanned, plan);
         }).ToArray());
     }
@@ -138,12 +138,12 @@ internal sealed class RelocationHandlers(
         // nothing when that audit entry cannot be written.
         request.AuditReason = reason;
         var relocation = await FindAsync(request);
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         return ApiResult.Ok(new CaseFileDto(relocation.Id, relocation.Facts.Pseudonym, person.FullName, person.DateOfBirth, person.CurrentLocation, person.Contact)
         {
-            Consent = person.Consent,
-            Travel = person.Travel ?? [],
-            Reviews = person.Reviews ?? [],
+            Consent = person.Consent is { } consent ? ConsentRecordDto.From(consent) : null,
+            Travel = (person.Travel ?? []).Select(TravelRecordDto.From).ToArray(),
+            Reviews = (person.Reviews ?? []).Select(ReviewRecordDto.From).ToArray(),
             ReboundFrom = person.ReboundFrom,
         });
     }
@@ -179,7 +179,7 @@ internal sealed class RelocationHandlers(
     public async Task<ApiResult> RespondAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        var input = request.ReadJson<ResponseInput>();
+        var input = request.ReadJson<ResponseInput>().ToCommand();
         if (!IsoCodes.IsCountry(input.StateCode))
         {
             throw new DomainValidationException("stateCode", "'stateCode' must be your State's ISO 3166-1 alpha-3 code.");
@@ -243,17 +243,17 @@ internal sealed class RelocationHandlers(
     public async Task<ApiResult> ConsentAsync(ApiRequest request)
     {
         var now = time.GetUtcNow();
-        var input = request.ReadJson<ConsentInput>();
+        var input = request.ReadJson<ConsentInput>().ToCommand();
         var errors = new FieldErrors();
         var consent = input.Validate(errors, string.Empty, DateOnly.FromDateTime(now.UtcDateTime));
         errors.ThrowIfAny();
         var relocation = await FindAsync(request);
         if (relocation.IsFinal)
         {
-            throw new ConflictException($"The request is {relocation.Status}: consent can no longer be recorded.");
+            throw new ConflictException($"The relocation is {relocation.Status}: consent can no longer be recorded.");
         }
 
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         await caseFiles.SaveAsync(relocation.Id, person with { Consent = consent }, request.Aborted);
         relocation = await commands.RecordConsentAsync(request.Workflows, relocation.Id, consent!.GivenOn, request.Aborted);
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
@@ -285,10 +285,10 @@ internal sealed class RelocationHandlers(
         var relocation = await FindAsync(request);
         if (relocation.Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue))
         {
-            throw new ConflictException($"Travel is recorded between acceptance and arrival; the request is {relocation.Status}.");
+            throw new ConflictException($"Travel is recorded between acceptance and arrival; the relocation is {relocation.Status}.");
         }
 
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         var record = new TravelRecord(input.Step!.Value, input.PlannedOn, input.Escort, input.Documents, now);
         await caseFiles.SaveAsync(relocation.Id, person with { Travel = [.. person.Travel ?? [], record] }, request.Aborted);
         relocation = await CaseUpdates.UpdateAsync(relocations, relocation.Id, c => c.RecordTravel(record.Step, record.Documents, now), request.Aborted);
@@ -330,12 +330,12 @@ internal sealed class RelocationHandlers(
             // Refused before anything is written.
             if (relocation.State.Accepted?.StateCode != code)
             {
-                throw new ForbiddenException($"{code} is not the receiving State of this request.");
+                throw new ForbiddenException($"{code} is not the receiving State of this relocation.");
             }
 
             if (relocation.Status is not (RelocationStatus.OfferAccepted or RelocationStatus.Overdue or RelocationStatus.Relocated))
             {
-                throw new ConflictException($"The request is {relocation.Status}: there is no placement to withdraw from.");
+                throw new ConflictException($"The relocation is {relocation.Status}: there is no placement to withdraw from.");
             }
         }
 
@@ -354,7 +354,7 @@ internal sealed class RelocationHandlers(
     {
         if (await caseFiles.ReadAsync(newId, cancellationToken) is null)
         {
-            var person = await caseFiles.ReadAsync(relocation.Id, cancellationToken) ?? throw new NotFoundException("This request has no case file.");
+            var person = await caseFiles.ReadAsync(relocation.Id, cancellationToken) ?? throw new NotFoundException("This relocation has no case file.");
             await caseFiles.SaveAsync(newId, (change?.Invoke(person) ?? person) with { ReboundFrom = relocation.Id }, cancellationToken);
         }
 
@@ -403,7 +403,7 @@ internal sealed class RelocationHandlers(
         var repeat = newId is not null && relocation.State.ReRelocationId == newId;
         if (!repeat && relocation.Status != RelocationStatus.Relocated)
         {
-            throw new ConflictException($"A protection review is recorded for a placed person; the request is {relocation.Status}.");
+            throw new ConflictException($"A protection review is recorded for a placed person; the relocation is {relocation.Status}.");
         }
 
         if (!repeat && relocation.State.PendingExtension is not null)
@@ -421,7 +421,7 @@ internal sealed class RelocationHandlers(
             return ApiResult.Accepted(new LinkedRelocationDto(relocation.Id, newId, $"/api/relocations/{newId}"), $"/api/relocations/{newId}");
         }
 
-        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This request has no case file.");
+        var person = await caseFiles.ReadAsync(relocation.Id, request.Aborted) ?? throw new NotFoundException("This relocation has no case file.");
         await caseFiles.SaveAsync(relocation.Id, WithReview(person), request.Aborted);
         relocation = await commands.RecordReviewAsync(request.Workflows, relocation.Id, outcome, reviewedOn, input.NewEndDate, null, request.Aborted);
         return ApiResult.Ok(RelocationDto.From(relocation), relocation.Version);
@@ -450,14 +450,5 @@ internal sealed class RelocationHandlers(
     }
 
     private async Task<RelocationCase> FindAsync(ApiRequest request) =>
-        await relocations.FindAsync(request.IdValue(), request.Aborted) ?? throw new NotFoundException("There is no such relocation request.");
+        await relocations.FindAsync(request.IdValue(), request.Aborted) ?? throw new NotFoundException("There is no such relocation.");
 }
-
-/// <summary>VWU's acceptance.</summary>
-public sealed record AcceptanceInput(string? StateCode);
-
-/// <summary>VWU's record of arrival.</summary>
-public sealed record ArrivalInput(DateOnly? ArrivedOn);
-
-/// <summary>VWU's cancellation.</summary>
-public sealed record CancellationInput(string? Reason);

@@ -43,7 +43,7 @@ internal sealed class RelocationRoutes : IApiRoutes
             .Produces<IReadOnlyList<OfferRequestDto>>(),
         ApiRoute.For<RelocationHandlers>("PostRelocationResponse", HttpMethods.Post, "relocations/{id}/responses", [Roles.StateFocalPoint],
             (h, r) => h.RespondAsync(r), "A State offers or declines; 403 when it was not asked, 409 when its round closed or it answered already.")
-            .Accepts<ResponseInput>("stateCode", "decision", "estimatedCost.amount", "estimatedCost.currency").Produces<ResponseRecordedDto>(),
+            .Accepts<ResponseInput>("stateCode", "decision", "estimatedCost.value", "estimatedCost.currency").Produces<ResponseRecordedDto>(),
         ApiRoute.For<RelocationHandlers>("AcceptRelocationOffer", HttpMethods.Post, "relocations/{id}/acceptance", Vwu,
             (h, r) => h.AcceptAsync(r), "Accepts a State's offer: places held and cost committed, or 409 with the reason.")
             .Accepts<AcceptanceInput>("stateCode")
@@ -62,10 +62,10 @@ internal sealed class RelocationRoutes : IApiRoutes
             (h, r) => h.TravelAsync(r), "A travel step: its status on the case, dates and escort in the case file.")
             .Accepts<TravelInput>("step").Produces<RelocationDto>(),
         ApiRoute.For<RelocationHandlers>("RecordRelocationReview", HttpMethods.Post, "relocations/{id}/reviews", Vwu,
-            (h, r) => h.ReviewAsync(r), "A protection review: Extend (the State confirms), End (places and money released) or ReRelocate (a linked request, 202).")
+            (h, r) => h.ReviewAsync(r), "A protection review: Extend (the State confirms), End (places and money released) or ReRelocate (a linked re-relocation, 202).")
             .Accepts<ReviewInput>("outcome", "reviewedOn")
             .Produces<RelocationDto>(200, "Extend or End recorded.")
-            .Produces<LinkedRelocationDto>(202, "ReRelocate: the linked request opened.") with { Creates = true },
+            .Produces<LinkedRelocationDto>(202, "ReRelocate: the linked re-relocation opened.") with { Creates = true },
         ApiRoute.For<RelocationHandlers>("AnswerRelocationExtension", HttpMethods.Post, "relocations/{id}/extension", [Roles.StateFocalPoint],
             (h, r) => h.ExtensionAsync(r), "The receiving State confirms or refuses the extension a review asked for.")
             .Accepts<ExtensionInput>("stateCode", "decision").Produces<ExtensionAnswerDto>(),

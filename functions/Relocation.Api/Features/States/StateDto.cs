@@ -10,11 +10,13 @@ public sealed record StateDto(
     IReadOnlyList<string> Languages,
     bool RomeStatuteParty,
     bool ApicParty,
-    IReadOnlyList<FocalPoint> FocalPoints)
+    IReadOnlyList<FocalPointDto> FocalPoints)
 {
     public static StateDto From(State s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new(s.Code, s.Name, s.Region, s.Languages, s.RomeStatuteParty, s.ApicParty, s.FocalPoints);
+        return new(s.Code, s.Name, s.Region, s.Languages, s.RomeStatuteParty, s.ApicParty, s.FocalPoints.Select(f => new FocalPointDto(f.Name, f.Email, f.Phone)).ToArray());
     }
 }
+
+public sealed record FocalPointDto(string Name, string Email, string Phone);

@@ -3,12 +3,12 @@ using Relocation.Domain.Relocations;
 
 namespace Relocation.Domain.Tests.Relocations;
 
-public sealed class RelocationInputTests
+public sealed class SubmitRelocationCommandTests
 {
     private static readonly DateOnly Today = new(2026, 11, 28);
 
-    private static RelocationInput Valid() => new("ICC-01/04-01/06", "W-0421", Domain.Capacities.RelocationKind.TemporaryRelocation, RelocationPriority.Emergency,
-        new HouseholdInput(2, 1), new NeedsInput(["fr", "en"], false), new ProtectedPersonInput("Secret Name", new DateOnly(1987, 4, 12), "Secret Place", "Secret Phone"));
+    private static SubmitRelocationCommand Valid() => new("ICC-01/04-01/06", "W-0421", Domain.Capacities.RelocationKind.TemporaryRelocation, RelocationPriority.Emergency,
+        new HouseholdFields(2, 1), new NeedsFields(["fr", "en"], false), new ProtectedPersonFields("Secret Name", new DateOnly(1987, 4, 12), "Secret Place", "Secret Phone"));
 
     [Fact]
     public void Validate_ValidRequest_SeparatesFactsFromProtectedDetails()
@@ -20,7 +20,7 @@ public sealed class RelocationInputTests
         Assert.Equal("Secret Name", person.FullName);
     }
 
-    public static TheoryData<string, Func<RelocationInput, RelocationInput>> Invalid => new()
+    public static TheoryData<string, Func<SubmitRelocationCommand, SubmitRelocationCommand>> Invalid => new()
     {
         { "caseReference", i => i with { CaseReference = "<script>" } },
         { "caseReference", i => i with { CaseReference = new string('A', 65) } },
@@ -28,12 +28,12 @@ public sealed class RelocationInputTests
         { "pseudonym", i => i with { Pseudonym = "W-12" } },
         { "kind", i => i with { Kind = null } },
         { "priority", i => i with { Priority = (RelocationPriority)9 } },
-        { "household.adults", i => i with { Household = new HouseholdInput(0, 1) } },
-        { "household.children", i => i with { Household = new HouseholdInput(1, -1) } },
-        { "household", i => i with { Household = new HouseholdInput(30, 21) } },
-        { "needs.languages[0]", i => i with { Needs = new NeedsInput(["french"], false) } },
-        { "needs.languages", i => i with { Needs = new NeedsInput(null, false) } },
-        { "needs.medicalCare", i => i with { Needs = new NeedsInput(["fr"], null) } },
+        { "household.adults", i => i with { Household = new HouseholdFields(0, 1) } },
+        { "household.children", i => i with { Household = new HouseholdFields(1, -1) } },
+        { "household", i => i with { Household = new HouseholdFields(30, 21) } },
+        { "needs.languages[0]", i => i with { Needs = new NeedsFields(["french"], false) } },
+        { "needs.languages", i => i with { Needs = new NeedsFields(null, false) } },
+        { "needs.medicalCare", i => i with { Needs = new NeedsFields(["fr"], null) } },
         { "protectedPerson", i => i with { ProtectedPerson = null } },
         { "protectedPerson.fullName", i => i with { ProtectedPerson = i.ProtectedPerson! with { FullName = " " } } },
         { "protectedPerson.dateOfBirth", i => i with { ProtectedPerson = i.ProtectedPerson! with { DateOfBirth = Today.AddDays(1) } } },
@@ -43,7 +43,7 @@ public sealed class RelocationInputTests
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public void Validate_InvalidField_NamesItWithoutEchoingProtectedValues(string field, Func<RelocationInput, RelocationInput> change)
+    public void Validate_InvalidField_NamesItWithoutEchoingProtectedValues(string field, Func<SubmitRelocationCommand, SubmitRelocationCommand> change)
     {
         var ex = Assert.Throws<DomainValidationException>(() => change(Valid()).Validate(Today));
 

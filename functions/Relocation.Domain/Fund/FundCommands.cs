@@ -2,35 +2,32 @@ using Relocation.Domain.Common;
 
 namespace Relocation.Domain.Fund;
 
-/// <summary>An amount as a caller sends it: <c>{value, currency}</c> in major units.</summary>
-public sealed record MoneyInput(decimal? Value, string? Currency);
+/// <summary>An amount in major units of a currency, unchecked: <see cref="Money.FromMajor"/> checks it.</summary>
+public sealed record MoneyFields(decimal? Value, string? Currency);
 
-/// <summary><c>POST /api/fund/pledges</c>: the donor as <c>donorId</c> or (a State) <c>donorStateCode</c>; <c>eurValue</c> may be left out when the month has a rate.</summary>
-public sealed record PledgeInput(string? DonorStateCode, MoneyInput? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference, string? DonorId = null, DateOnly? DueDate = null);
+/// <summary>A pledge to post: the donor as <c>DonorId</c> or (a State) <c>DonorStateCode</c>; <c>EurValue</c> may be left out when the month has a rate.</summary>
+public sealed record PledgeCommand(string? DonorStateCode, MoneyFields? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference, string? DonorId = null, DateOnly? DueDate = null);
 
-/// <summary><c>POST /api/fund/receipts</c>.</summary>
-public sealed record ReceiptInput(string? DonorStateCode, string? PledgeId, MoneyInput? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference, string? DonorId = null);
+/// <summary>A receipt to post, against a pledge or not.</summary>
+public sealed record ReceiptCommand(string? DonorStateCode, string? PledgeId, MoneyFields? Amount, decimal? EurValue, string? Earmark, DateOnly? Date, string? Reference, string? DonorId = null);
 
-/// <summary><c>POST /api/fund/revaluations</c>.</summary>
-public sealed record RevaluationInput(string? Month);
+/// <summary>A pledge written off.</summary>
+public sealed record WriteOffCommand(DateOnly? Date, string? Reason);
 
-/// <summary><c>POST /api/fund/pledges/{id}/write-off</c>.</summary>
-public sealed record WriteOffInput(DateOnly? Date, string? Reason);
+/// <summary>A commitment for a relocation; <c>Purpose</c> (optional) lets the commitment use money earmarked for it.</summary>
+public sealed record CommitmentCommand(string? RelocationId, decimal? EurValue, DateOnly? Date, string? Reference, string? Purpose = null);
 
-/// <summary><c>POST /api/fund/commitments</c>; <c>purpose</c> (optional) lets the commitment use money earmarked for it.</summary>
-public sealed record CommitmentInput(string? RelocationId, decimal? EurValue, DateOnly? Date, string? Reference, string? Purpose = null);
+/// <summary>A commitment released, in part or in full.</summary>
+public sealed record ReleaseCommand(decimal? EurValue, DateOnly? Date);
 
-/// <summary><c>POST /api/fund/commitments/{id}/release</c>.</summary>
-public sealed record ReleaseInput(decimal? EurValue, DateOnly? Date);
+/// <summary>A disbursement against a commitment.</summary>
+public sealed record DisbursementCommand(string? CommitmentId, decimal? EurValue, string? Payee, DateOnly? Date, string? Reference);
 
-/// <summary><c>POST /api/fund/disbursements</c>.</summary>
-public sealed record DisbursementInput(string? CommitmentId, decimal? EurValue, string? Payee, DateOnly? Date, string? Reference);
+/// <summary>A correction: reverses a pledge or a receipt; <c>EurValue</c> repeats the original's.</summary>
+public sealed record CorrectionCommand(decimal? EurValue, DateOnly? Date, string? Reference);
 
-/// <summary><c>POST /api/fund/postings/{id}/correction</c>: reverses a pledge or a receipt; <c>eurValue</c> repeats the original's.</summary>
-public sealed record CorrectionInput(decimal? EurValue, DateOnly? Date, string? Reference);
-
-/// <summary>Shared checks of fund inputs: dates, texts, ids.</summary>
-public static class FundInput
+/// <summary>The fund's commands checked into a <see cref="FundCommand"/>: dates, amounts, texts, ids. Field names in errors are the commands' members, camelCase.</summary>
+public static class FundCommands
 {
     public const int MaxEarmark = 100;
     public const int MaxReference = 200;
@@ -41,7 +38,7 @@ public static class FundInput
     public static readonly DateOnly Earliest = new(2002, 1, 1);
 
     /// <summary>A pledge; <paramref name="rate"/> is the EUR value of one unit of its currency in the month of its date, when finance recorded one.</summary>
-    public static FundCommand Pledge(PledgeInput input, DateOnly today, decimal? rate = null)
+    public static FundCommand Pledge(PledgeCommand input, DateOnly today, decimal? rate = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -61,7 +58,7 @@ public static class FundInput
     }
 
     /// <summary>A receipt; <paramref name="rate"/> as for <see cref="Pledge"/>.</summary>
-    public static FundCommand Receipt(ReceiptInput input, DateOnly today, decimal? rate = null)
+    public static FundCommand Receipt(ReceiptCommand input, DateOnly today, decimal? rate = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -79,7 +76,7 @@ public static class FundInput
         };
     }
 
-    public static FundCommand Commitment(CommitmentInput input, DateOnly today)
+    public static FundCommand Commitment(CommitmentCommand input, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -92,7 +89,7 @@ public static class FundInput
         return new FundCommand(PostingKind.Commitment, date, eur!.Value) { RelocationId = relocationId, Earmark = purpose, Reference = Null(reference) };
     }
 
-    public static FundCommand Release(string commitmentId, ReleaseInput input, DateOnly today)
+    public static FundCommand Release(string commitmentId, ReleaseCommand input, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -103,7 +100,7 @@ public static class FundInput
     }
 
     /// <summary>A disbursement; <paramref name="supportCostPercent"/> (0 = off, the default) charges that share of it as programme support cost.</summary>
-    public static FundCommand Disbursement(DisbursementInput input, DateOnly today, decimal supportCostPercent = 0m)
+    public static FundCommand Disbursement(DisbursementCommand input, DateOnly today, decimal supportCostPercent = 0m)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -117,7 +114,7 @@ public static class FundInput
         return new FundCommand(PostingKind.Disbursement, date, eur.Value) { TargetId = commitmentId, Payee = payee, Reference = Null(reference), SupportCostMinor = supportCost };
     }
 
-    public static FundCommand WriteOff(string pledgeId, WriteOffInput input, DateOnly today)
+    public static FundCommand WriteOff(string pledgeId, WriteOffCommand input, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -153,7 +150,7 @@ public static class FundInput
         return new FundCommand(PostingKind.Revaluation, date, 0) { Revaluations = lines };
     }
 
-    public static FundCommand Correction(string postingId, CorrectionInput input, DateOnly today)
+    public static FundCommand Correction(string postingId, CorrectionCommand input, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
@@ -243,7 +240,7 @@ public static class FundInput
 
     /// <summary>
     /// The EUR value: as given; else the amount itself for EUR; else the amount at the month's rate, rounded to the cent
-    /// (half away from zero). Without any of these it is a 400 on <c>eurValue</c>.
+    /// (half away from zero). Without any of these it is an error on <c>eurValue</c>.
     /// </summary>
     private static long? EurOrRate(decimal? value, Money? amount, DateOnly? date, decimal? rate, FieldErrors errors)
     {
@@ -260,7 +257,7 @@ public static class FundInput
         if (rate is not { } r)
         {
             var month = date?.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) ?? "the month of 'date'";
-            errors.Add("eurValue", $"'eurValue' is required: there is no {amount.Value.Currency} rate for {month} (PUT /api/fund/rates/{{yyyy-MM}} records one).");
+            errors.Add("eurValue", $"'eurValue' is required: there is no {amount.Value.Currency} rate for {month}; record the month's rates or give 'eurValue'.");
             return null;
         }
 
@@ -274,7 +271,7 @@ public static class FundInput
         return minor;
     }
 
-    private static Money? Amount(MoneyInput? input, FieldErrors errors)
+    private static Money? Amount(MoneyFields? input, FieldErrors errors)
     {
         if (input is null)
         {

@@ -5,16 +5,16 @@ using Relocation.Domain.States;
 
 namespace Relocation.Domain.Relocations;
 
-/// <summary>A relocation request as VWU sends it; every member may be missing and is checked.</summary>
-public sealed record RelocationInput(
+/// <summary>VWU raises a relocation request, unchecked: every member may be missing and is checked.</summary>
+public sealed record SubmitRelocationCommand(
     string? CaseReference,
     string? Pseudonym,
     RelocationKind? Kind,
     RelocationPriority? Priority,
-    HouseholdInput? Household,
-    NeedsInput? Needs,
-    ProtectedPersonInput? ProtectedPerson,
-    ConsentInput? Consent = null)
+    HouseholdFields? Household,
+    NeedsFields? Needs,
+    ProtectedPersonFields? ProtectedPerson,
+    ConsentCommand? Consent = null)
 {
     private static readonly Regex PseudonymPattern = new(@"^[A-Z]{1,3}-\d{3,6}$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
     private static readonly Regex CaseReferencePattern = new(@"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
@@ -119,7 +119,7 @@ public sealed record RelocationInput(
 }
 
 /// <summary>The person's consent as VWU records it (alone, or as <c>consent</c> in the creation body).</summary>
-public sealed record ConsentInput(DateOnly? GivenOn, string? RecordedBy, string? Scope)
+public sealed record ConsentCommand(DateOnly? GivenOn, string? RecordedBy, string? Scope)
 {
     /// <summary>Checks every field into <paramref name="errors"/>; the record when all are good, else null.</summary>
     public ConsentRecord? Validate(FieldErrors errors, string prefix, DateOnly today)
@@ -136,26 +136,14 @@ public sealed record ConsentInput(DateOnly? GivenOn, string? RecordedBy, string?
     }
 }
 
-/// <summary>A travel step as VWU sends it.</summary>
-public sealed record TravelInput(TravelStep? Step, DateOnly? PlannedOn, bool? Escort, TravelDocuments? Documents);
+/// <summary>The household, unchecked.</summary>
+public sealed record HouseholdFields(int? Adults, int? Children);
 
-/// <summary>A protection review as VWU sends it.</summary>
-public sealed record ReviewInput(ReviewOutcome? Outcome, DateOnly? ReviewedOn, DateOnly? NewEndDate, string? Note);
+/// <summary>The needs, unchecked.</summary>
+public sealed record NeedsFields(IReadOnlyList<string?>? Languages, bool? MedicalCare);
 
-/// <summary>The receiving State's answer to an extension.</summary>
-public sealed record ExtensionInput(string? StateCode, ExtensionDecision? Decision);
+/// <summary>The protected details, unchecked: validated, encrypted, never echoed.</summary>
+public sealed record ProtectedPersonFields(string? FullName, DateOnly? DateOfBirth, string? CurrentLocation, string? Contact);
 
-/// <summary>The receiving State's withdrawal as its focal point sends it.</summary>
-public sealed record WithdrawalInput(string? StateCode, string? Reason, DateOnly? EffectiveOn);
-
-/// <summary>The household as sent.</summary>
-public sealed record HouseholdInput(int? Adults, int? Children);
-
-/// <summary>The needs as sent.</summary>
-public sealed record NeedsInput(IReadOnlyList<string?>? Languages, bool? MedicalCare);
-
-/// <summary>The protected details as sent: validated, encrypted, never echoed.</summary>
-public sealed record ProtectedPersonInput(string? FullName, DateOnly? DateOfBirth, string? CurrentLocation, string? Contact);
-
-/// <summary>What may be known about a request outside VWU's case file: no identity, no location.</summary>
+/// <summary>What may be known about a relocation outside VWU's case file: no identity, no location.</summary>
 public sealed record RelocationFacts(string CaseReference, string Pseudonym, RelocationKind Kind, RelocationPriority Priority, Household Household, Needs Needs);

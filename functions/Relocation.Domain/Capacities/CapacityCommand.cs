@@ -1,7 +1,7 @@
 namespace Relocation.Domain.Capacities;
 
-/// <summary>A capacity as a caller sends it; every member may be missing and is checked by <see cref="CapacityTerms.From"/>.</summary>
-public sealed record CapacityInput(
+/// <summary>A capacity to register, unchecked: every member may be missing and is checked by <see cref="CapacityTerms.From"/>.</summary>
+public sealed record CapacityCommand(
     IReadOnlyList<RelocationKind?>? Kinds,
     int? Places,
     int? MaxHouseholdSize,
