@@ -41,8 +41,23 @@ internal static class Ours
 
         var dispatched = new List<double>();
         var held = new List<double>();
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var answered = new List<double>();
+        // One case first, not measured, so that a run of one measures a warm process (JIT, connections), as a
+        // longer run does for all but its first cases; the same for the floor and ours.
+        var warmUp = true;
+        await RunCaseAsync(cases + Floor.Alone, cancellationToken);
+        warmUp = false;
         var total = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, cases), new ParallelOptions { MaxDegreeOfParallelism = cases, CancellationToken = cancellationToken }, async (i, ct) =>
+        // A case alone is run Alone times, one after the other, so its median means something on a shared machine.
+        for (var repeat = 0; repeat < (cases == 1 ? Floor.Alone : 1); repeat++)
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(repeat, cases), new ParallelOptions { MaxDegreeOfParallelism = cases, CancellationToken = cancellationToken }, RunCaseAsync);
+        }
+
+        total.Stop();
+
+        async ValueTask RunCaseAsync(int i, CancellationToken ct)
         {
             var watch = Stopwatch.StartNew();
             var created = await SendAsync(http, HttpMethod.Post, "relocations", vwu, new
@@ -52,10 +67,26 @@ internal static class Ours
                 protectedPerson = new { fullName = "Bench Person", dateOfBirth = "1990-01-01", currentLocation = "Somewhere", contact = "+00 0" },
             }, ct);
             var id = created.GetProperty("id").GetString()!;
+            if (!warmUp)
+            {
+                ids.Add(id);
+            }
+
+            lock (answered)
+            {
+                if (!warmUp)
+                {
+                    answered.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+
             var asked = await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "AwaitingOffers" && AskedStates(view).Count > 0, ct);
             lock (dispatched)
             {
-                dispatched.Add(watch.Elapsed.TotalMilliseconds);
+                if (!warmUp)
+                {
+                    dispatched.Add(watch.Elapsed.TotalMilliseconds);
+                }
             }
 
             var states = AskedStates(asked);
@@ -67,15 +98,25 @@ internal static class Ours
             await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "OfferAccepted", ct);
             lock (held)
             {
-                held.Add(accepted.Elapsed.TotalMilliseconds);
+                if (!warmUp)
+                {
+                    held.Add(accepted.Elapsed.TotalMilliseconds);
+                }
             }
 
             await SendAsync(http, HttpMethod.Post, $"relocations/{id}/arrival", vwu, new { arrivedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, ct);
-            await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "Relocated", ct);
-        });
-        total.Stop();
+            // The case counts as done when the orchestration has applied the arrival (places used, review clock set),
+            // as the floor's does when its arrival activity ran; "Relocated" alone is written by the HTTP handler.
+            await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "Relocated"
+                && view.TryGetProperty("reviewDueAt", out var due) && due.ValueKind == JsonValueKind.String, ct);
+        }
+
         var peak = PeakMemoryMb(host.ProcessId);
-        return (new RunResult("ours", cases, total.Elapsed, dispatched, held), peak);
+        // The last episode (the follow-up look's timer) is written just after the point the driver waits for.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var work = await EngineWork.CountAsync(connectionString, Relocation.LocalHost.Engine.DurableEngine.TaskHubName, ids.ToArray(), cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours, {cases} cases: POST /api/relocations answered p50 {RunResult.Percentile(answered, 50):F0} ms, p95 {RunResult.Percentile(answered, 95):F0} ms (the rest of request→offers is the engine and the round activity)"));
+        return (new RunResult("ours", dispatched.Count, total.Elapsed, dispatched, held) { Work = work }, peak);
     }
 
     private static List<string> AskedStates(JsonElement view) =>
@@ -85,7 +126,8 @@ internal static class Ours
 
     private static async Task<JsonElement> WaitAsync(HttpClient http, string token, string id, Func<JsonElement, bool> done, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(10);
+        var started = DateTime.UtcNow;
+        var deadline = started.AddMinutes(10);
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"relocations/{id}");
@@ -102,7 +144,10 @@ internal static class Ours
                 throw new TimeoutException($"Relocation {id} did not reach the expected state: {view}");
             }
 
-            await Task.Delay(25, ct);
+            // Every 25 ms for the first half second (a case alone is measured to that grain), then every 100 ms: at
+            // 200 cases a 25 ms poll was thousands of GETs a second on the same two cores as the host and Azurite,
+            // which no client of ours does (the floor learns of progress in-process, for free).
+            await Task.Delay(DateTime.UtcNow - started < TimeSpan.FromMilliseconds(500) ? 25 : 100, ct);
         }
     }
 

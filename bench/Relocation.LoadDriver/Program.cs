@@ -37,8 +37,9 @@ if (args.SkipWhile(a => a != "--mail").Skip(1).FirstOrDefault() is { } mailCount
 }
 
 var caseCounts = args.SkipWhile(a => a != "--cases").Skip(1).FirstOrDefault()?.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() ?? [50, 200];
-Console.WriteLine("| run | cases | seconds | cases/s | request→offers p50 ms | p95 | acceptance→hold p50 ms | p95 | peak MB |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| run | cases | seconds | cases/s | request→offers p50 ms | p95 | acceptance→hold p50 ms | p95 | peak MB | load avg |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+var workLines = new List<string>();
 foreach (var cases in caseCounts)
 {
     var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
@@ -50,7 +51,10 @@ foreach (var cases in caseCounts)
         Console.WriteLine(floor.Row(process.PeakWorkingSet64 / 1024 / 1024));
         var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None);
         Console.WriteLine(ours.Result.Row(ours.PeakMemoryMb));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours/floor (time for {cases} cases): {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ours/floor for {cases} cases: time {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}, request→offers p50 {RunResult.Percentile(ours.Result.DispatchedMs, 50) / RunResult.Percentile(floor.DispatchedMs, 50):F2} p95 {RunResult.Percentile(ours.Result.DispatchedMs, 95) / RunResult.Percentile(floor.DispatchedMs, 95):F2}, acceptance→hold p95 {RunResult.Percentile(ours.Result.HeldMs, 95) / RunResult.Percentile(floor.HeldMs, 95):F2}"));
+        workLines.Add(floor.Work?.Line("floor") ?? string.Empty);
+        workLines.Add(ours.Result.Work?.Line("ours") ?? string.Empty);
     }
 
     try
@@ -61,6 +65,11 @@ foreach (var cases in caseCounts)
     {
         // Left for the OS temp clean-up.
     }
+}
+
+foreach (var line in workLines)
+{
+    Console.WriteLine(line);
 }
 
 return 0;

@@ -2,10 +2,13 @@ using System.Globalization;
 
 namespace Relocation.LoadDriver;
 
-/// <summary>One run's figures: throughput and latency percentiles.</summary>
+/// <summary>One run's figures: throughput, latency percentiles and the engine work per case.</summary>
 internal sealed record RunResult(string Name, int Cases, TimeSpan Elapsed, IReadOnlyList<double> DispatchedMs, IReadOnlyList<double> HeldMs)
 {
     public double CasesPerSecond => Cases / Elapsed.TotalSeconds;
+
+    /// <summary>Counted from the task hub's history after the run.</summary>
+    public EngineWork? Work { get; init; }
 
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
@@ -20,5 +23,9 @@ internal sealed record RunResult(string Name, int Cases, TimeSpan Elapsed, IRead
     }
 
     public string Row(long peakMemoryMb) => string.Create(CultureInfo.InvariantCulture,
-        $"| {Name} | {Cases} | {Elapsed.TotalSeconds:F1} | {CasesPerSecond:F2} | {Percentile(DispatchedMs, 50):F0} | {Percentile(DispatchedMs, 95):F0} | {Percentile(HeldMs, 50):F0} | {Percentile(HeldMs, 95):F0} | {peakMemoryMb} |");
+        $"| {Name} | {Cases} | {Elapsed.TotalSeconds:F1} | {CasesPerSecond:F2} | {Percentile(DispatchedMs, 50):F0} | {Percentile(DispatchedMs, 95):F0} | {Percentile(HeldMs, 50):F0} | {Percentile(HeldMs, 95):F0} | {peakMemoryMb} | {LoadAverage()} |");
+
+    /// <summary>The 1-minute load average at the end of the run (the machine is shared; figures mean little without it).</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 }

@@ -26,6 +26,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<RelocationCommands>();
         services.AddSingleton<CaseDecisionSignal>();
         services.AddSingleton<StepReconciler>();
+        services.AddSingleton<RoundPlanBatcher>();
         services.AddSingleton<Notifications.CapacityStaleReminders>();
         foreach (var activity in WorkflowCatalog.Activities)
         {

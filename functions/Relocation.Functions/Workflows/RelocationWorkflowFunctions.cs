@@ -33,13 +33,6 @@ public sealed class CloseRelocationRoundFunction(CloseRelocationRoundActivity ac
         activity.RunAsync(new FunctionsActivityContext(nameof(CloseRelocationRoundActivity), context), input);
 }
 
-public sealed class PlanAcceptanceFunction(PlanAcceptanceActivity activity)
-{
-    [Function(nameof(PlanAcceptanceActivity))]
-    public Task<AcceptancePlan> Run([ActivityTrigger] AcceptanceStep input, FunctionContext context) =>
-        activity.RunAsync(new FunctionsActivityContext(nameof(PlanAcceptanceActivity), context), input);
-}
-
 public sealed class HoldPlacesFunction(HoldPlacesActivity activity)
 {
     [Function(nameof(HoldPlacesActivity))]
@@ -71,7 +64,7 @@ public sealed class ReleaseFundsFunction(ReleaseFundsActivity activity)
 public sealed class RecordAcceptanceFunction(RecordAcceptanceActivity activity)
 {
     [Function(nameof(RecordAcceptanceActivity))]
-    public Task<bool> Run([ActivityTrigger] AcceptanceDecision input, FunctionContext context) =>
+    public Task<AcceptanceRecorded> Run([ActivityTrigger] AcceptanceDecision input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(RecordAcceptanceActivity), context), input);
 }
 
@@ -82,11 +75,11 @@ public sealed class NotifyRelocationStatesFunction(NotifyRelocationStatesActivit
         activity.RunAsync(new FunctionsActivityContext(nameof(NotifyRelocationStatesActivity), context), input);
 }
 
-public sealed class CompleteRelocationArrivalFunction(CompleteRelocationArrivalActivity activity)
+public sealed class ApplyArrivalFunction(ApplyArrivalActivity activity)
 {
-    [Function(nameof(CompleteRelocationArrivalActivity))]
-    public Task<bool> Run([ActivityTrigger] string input, FunctionContext context) =>
-        activity.RunAsync(new FunctionsActivityContext(nameof(CompleteRelocationArrivalActivity), context), input);
+    [Function(nameof(ApplyArrivalActivity))]
+    public Task<ReviewClock?> Run([ActivityTrigger] CaseStepApplied input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ApplyArrivalActivity), context), input);
 }
 
 public sealed class ReleaseRelocationFunction(ReleaseRelocationActivity activity)
@@ -113,7 +106,7 @@ public sealed class ReadRelocationStatusFunction(ReadRelocationStatusActivity ac
 public sealed class TakeCaseStepFunction(TakeCaseStepActivity activity)
 {
     [Function(nameof(TakeCaseStepActivity))]
-    public Task<CaseStep?> Run([ActivityTrigger] string input, FunctionContext context) =>
+    public Task<TakenStep?> Run([ActivityTrigger] string input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(TakeCaseStepActivity), context), input);
 }
 
@@ -129,13 +122,6 @@ public sealed class RemindRelocationRoundFunction(RemindRelocationRoundActivity 
     [Function(nameof(RemindRelocationRoundActivity))]
     public Task<int> Run([ActivityTrigger] RoundReminder input, FunctionContext context) =>
         activity.RunAsync(new FunctionsActivityContext(nameof(RemindRelocationRoundActivity), context), input);
-}
-
-public sealed class NotifyOffersReceivedFunction(NotifyOffersReceivedActivity activity)
-{
-    [Function(nameof(NotifyOffersReceivedActivity))]
-    public Task<int> Run([ActivityTrigger] string input, FunctionContext context) =>
-        activity.RunAsync(new FunctionsActivityContext(nameof(NotifyOffersReceivedActivity), context), input);
 }
 
 public sealed class StartPlacementClockFunction(StartPlacementClockActivity activity)

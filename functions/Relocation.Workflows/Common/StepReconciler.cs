@@ -42,15 +42,52 @@ public sealed partial class StepReconciler(
     TimeProvider time,
     ILogger<StepReconciler> logger)
 {
+    /// <summary>
+    /// When each step still pending may be raised again by this process. A step is raised first once it is
+    /// <see cref="StepReconcilerOptions.MinimumAge"/> old, then again after twice the previous wait (3 s, 6 s, 12 s, …
+    /// at most <see cref="MaxBackoff"/>). Raising every pending step on every sweep fed on itself under load: each
+    /// raise costs the orchestration an episode and a read of the row, which slowed the very steps still pending, so
+    /// a surge of 50 acceptances took minutes. Only steps in the index are kept here, so it is bounded by the index.
+    /// </summary>
+    private readonly Dictionary<(string Workflow, string SubjectId, int Sequence), (DateTimeOffset NextAt, TimeSpan Wait)> _backoff = [];
+
+    private readonly Lock _backoffLock = new();
+
+    /// <summary>The longest wait between two raises of one step.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
+
     public StepReconcilerOptions Options => options.Value;
 
     public async Task<SweepResult> SweepAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var due = await steps.RecordedBeforeAsync(time.GetUtcNow() - options.Value.MinimumAge, options.Value.BatchSize, cancellationToken);
+        var now = time.GetUtcNow();
+        var due = await steps.RecordedBeforeAsync(now - options.Value.MinimumAge, options.Value.BatchSize, cancellationToken);
         int raised = 0, dropped = 0, stuck = 0;
+        lock (_backoffLock)
+        {
+            // Forget steps no longer in the index (applied or dropped), when the index was read whole.
+            if (due.Count < options.Value.BatchSize)
+            {
+                var present = due.Select(d => (d.Workflow, d.SubjectId, d.Sequence)).ToHashSet();
+                foreach (var key in _backoff.Keys.Where(k => !present.Contains(k)).ToArray())
+                {
+                    _backoff.Remove(key);
+                }
+            }
+        }
+
         foreach (var step in due)
         {
+            var key = (step.Workflow, step.SubjectId, step.Sequence);
+            lock (_backoffLock)
+            {
+                if (_backoff.TryGetValue(key, out var wait) && wait.NextAt > now)
+                {
+                    continue;
+                }
+            }
+
             var (pending, kind) = await StillPendingAsync(step, cancellationToken);
             if (!pending)
             {
@@ -76,6 +113,12 @@ public sealed partial class StepReconciler(
                 : new CaseEvent(kind, Sequence: step.Sequence);
             var eventName = step.Workflow == StepWorkflows.Agreement ? AgreementInstance.EventName : RelocationInstance.EventName;
             await client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+            lock (_backoffLock)
+            {
+                var next = _backoff.TryGetValue(key, out var previous) ? TimeSpan.FromTicks(Math.Min(previous.Wait.Ticks * 2, MaxBackoff.Ticks)) : options.Value.MinimumAge;
+                _backoff[key] = (time.GetUtcNow() + next, next);
+            }
+
             LogRaised(logger, step.Workflow, step.SubjectId, step.Sequence, (time.GetUtcNow() - step.RecordedAt).TotalSeconds);
             raised++;
         }

@@ -1,8 +1,10 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.Steps;
 using Relocation.Workflows.Notifications;
 
 namespace Relocation.Workflows.Relocations;
@@ -13,20 +15,25 @@ namespace Relocation.Workflows.Relocations;
 /// <summary>
 /// Reads the case for the acceptance it is about to carry out: which place, how many, whether money is needed. A
 /// request already decided (by a run that died before it finished) is told to VWU again and not carried out again.
+/// Run by <see cref="TakeCaseStepActivity"/> when the step it takes is an acceptance: a pure read of the row that
+/// activity has just read, so it needs no engine round trip of its own.
 /// </summary>
-public sealed class PlanAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<AcceptanceStep, AcceptancePlan>
+public static class AcceptancePlanning
 {
-    public override async Task<AcceptancePlan> RunAsync(TaskActivityContext context, AcceptanceStep input)
+    public static async Task<AcceptancePlan> PlanAsync(RelocationCase relocation, string requestId, IOutbox? outbox, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
-        if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == input.RequestId)
+        ArgumentNullException.ThrowIfNull(relocation);
+        if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == requestId)
         {
-            await outbox.AddAsync(CaseNotices.AcceptanceOutcome(relocation, outcome, relocation.State.Accepted?.StateCode, time.GetUtcNow()), CancellationToken.None);
+            if (outbox is not null)
+            {
+                await outbox.AddAsync(CaseNotices.AcceptanceOutcome(relocation, outcome, relocation.State.Accepted?.StateCode, now), CancellationToken.None);
+            }
+
             return new AcceptancePlan(outcome.Accepted, null, string.Empty, string.Empty, 0, false, 0);
         }
 
-        if (relocation.State.PendingAcceptance is not { } pending || pending.RequestId != input.RequestId)
+        if (relocation.State.PendingAcceptance is not { } pending || pending.RequestId != requestId)
         {
             return new AcceptancePlan(false, null, string.Empty, string.Empty, 0, false, 0);
         }
@@ -99,43 +106,70 @@ public sealed class ReleaseFundsActivity(IRelocationFund fund) : TaskActivity<st
 /// <summary>
 /// Saga step 3: records the decision on the case and tells VWU. Accepted only if the case still awaits offers (it may
 /// have been cancelled meanwhile): then the answer is false and the orchestrator compensates steps 1 and 2.
+/// The same conditional write marks the acceptance step applied and, when accepted, starts the relocation clock; the
+/// States whose offers are no longer needed are told and the step leaves the pending-step index. These were separate
+/// activities (CompleteCaseStep, StartPlacementClock, NotifyRelocationStates): each part is idempotent on its own (the
+/// row says what is done, outbox keys are deterministic), so one retried activity keeps every guarantee with three
+/// fewer engine round trips and two fewer writes of the case row.
 /// </summary>
-public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time, CaseDecisionSignal? decisions = null) : TaskActivity<AcceptanceDecision, bool>
+public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, IOptions<RelocationWorkflowOptions> options, TimeProvider time,
+    CaseDecisionSignal? decisions = null, IPendingSteps? steps = null) : TaskActivity<AcceptanceDecision, AcceptanceRecorded>
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, AcceptanceDecision input)
+    public override async Task<AcceptanceRecorded> RunAsync(TaskActivityContext context, AcceptanceDecision input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var now = time.GetUtcNow();
         var updated = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c =>
         {
-            if (c.State.LastOutcome?.RequestId == input.RequestId)
+            if (c.State.LastOutcome?.RequestId != input.RequestId)
             {
-                return; // Recorded by a run that died after writing.
+                if (input.Refusal is not null)
+                {
+                    c.RefuseAcceptance(input.RequestId, input.Refusal, now);
+                }
+                else if (c.Status == RelocationStatus.AwaitingOffers)
+                {
+                    c.CompleteAcceptance(input.RequestId, input.CapacityId, input.CommitmentId, now);
+                }
+                else
+                {
+                    c.RefuseAcceptance(input.RequestId, $"The request became {c.Status} meanwhile.", now);
+                }
             }
 
-            if (input.Refusal is not null)
+            // Recorded by a run that died after writing: the rest below is still done once.
+            if (c.State.LastOutcome is { Accepted: true } outcome && outcome.RequestId == input.RequestId && c.State.Accepted is { } accepted)
             {
-                c.RefuseAcceptance(input.RequestId, input.Refusal, now);
+                c.StartPlacementClock(PlacementClocks.DueFor(c, accepted.At, options.Value), now);
             }
-            else if (c.Status == RelocationStatus.AwaitingOffers)
+
+            if (input.Sequence is { } sequence && c.PendingSteps.Any(s => s.Sequence == sequence))
             {
-                c.CompleteAcceptance(input.RequestId, input.CapacityId, input.CommitmentId, now);
-            }
-            else
-            {
-                c.RefuseAcceptance(input.RequestId, $"The request became {c.Status} meanwhile.", now);
+                c.CompleteStep(sequence);
             }
         });
 
         if (updated.State.LastOutcome is not { } decided || decided.RequestId != input.RequestId)
         {
-            return false;
+            return new AcceptanceRecorded(false, null);
         }
 
         // The waiting HTTP request, if it waits in this process, answers now rather than at its next look at the row.
         decisions?.Raise(input.RelocationId);
 
         await outbox.AddAsync(CaseNotices.AcceptanceOutcome(updated, decided, input.StateCode, now), CancellationToken.None);
-        return decided.Accepted;
+        PlacementClock? clock = null;
+        if (decided.Accepted && updated.State.Accepted is { } taken && updated.State.PlacementDueAt is { } due)
+        {
+            await NotifyRelocationStatesActivity.NotifyAsync(outbox, updated, "OfferNoLongerNeeded", now);
+            clock = new PlacementClock(taken.At.UtcDateTime, due.UtcDateTime);
+        }
+
+        if (steps is not null && input.Sequence is { } applied)
+        {
+            await steps.RemoveAsync(StepWorkflows.Relocation, input.RelocationId, applied, CancellationToken.None);
+        }
+
+        return new AcceptanceRecorded(decided.Accepted, clock);
     }
 }

@@ -26,7 +26,8 @@ public sealed class StartRelocationRoundActivity(
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
     ICaseloadIndex? caseload = null,
-    ICandidateData? candidates = null) : TaskActivity<RoundStep, RoundOpened>
+    ICandidateData? candidates = null,
+    RoundPlanBatcher? batcher = null) : TaskActivity<RoundStep, RoundOpened>
 {
     private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload, candidates);
 
@@ -53,7 +54,9 @@ public sealed class StartRelocationRoundActivity(
             // Matching v2: the whole open set is planned; this round asks the State planned for this case first and
             // never one whose places are planned for another open case. A rerun after a crash finds the round recorded
             // above and plans nothing.
-            var planned = await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None);
+            var planned = batcher is null
+                ? await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None)
+                : await batcher.PlanAsync(_planning, relocation, now);
             var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSize);
             var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
             var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
@@ -61,11 +64,14 @@ public sealed class StartRelocationRoundActivity(
             round = relocation.Rounds.First(r => r.Number == input.Round);
         }
 
-        foreach (var asked in round.Asked)
+        // One State's index row and notice do not depend on another's: written side by side, not one after the other
+        // (five States were ten sequential round trips on the way from request to offers out). Each write is keyed.
+        var opened = relocation;
+        await Task.WhenAll(round.Asked.Select(async asked =>
         {
-            await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
-            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
-        }
+            await relocations.IndexOfferRequestAsync(asked.StateCode, opened.Id, CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.OfferRequest(opened, round, asked.StateCode, now), CancellationToken.None);
+        }));
 
         return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime,
             WaitsForPlan: WaitsForPlan(relocation, round));
@@ -134,12 +140,17 @@ public sealed class ReplanRelocationRoundActivity(
 }
 
 /// <summary>Closes a round: answers after this are refused (409).</summary>
-public sealed class CloseRelocationRoundActivity(IRelocationRepository relocations, TimeProvider time) : TaskActivity<RoundStep, bool>
+public sealed class CloseRelocationRoundActivity(IRelocationRepository relocations, TimeProvider time, IOutbox? outbox = null) : TaskActivity<RoundStep, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, RoundStep input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.CloseRound(input.Round, time.GetUtcNow()));
+        var closed = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.CloseRound(input.Round, time.GetUtcNow()));
+        if (outbox is not null)
+        {
+            await OfferNotices.EnsureAsync(outbox, closed, time.GetUtcNow());
+        }
+
         return true;
     }
 }
@@ -150,40 +161,74 @@ public sealed class NotifyRelocationStatesActivity(IRelocationRepository relocat
     public override async Task<bool> RunAsync(TaskActivityContext context, NotifyStates input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
-        var accepted = relocation.State.Accepted?.StateCode;
-        foreach (var state in relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).Where(s => s != accepted || input.What == "Cancelled"))
-        {
-            await outbox.AddAsync(CaseNotices.ToAskedState(relocation, input.What, state, time.GetUtcNow()), CancellationToken.None);
-        }
-
+        await NotifyAsync(outbox, await CaseUpdates.FindAsync(relocations, input.RelocationId), input.What, time.GetUtcNow());
         return true;
+    }
+
+    /// <summary>One keyed message per asked State (a rerun adds nothing); the accepted State hears only of a cancellation.</summary>
+    public static async Task NotifyAsync(IOutbox outbox, RelocationCase relocation, string what, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(relocation);
+        var accepted = relocation.State.Accepted?.StateCode;
+        foreach (var state in relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).Where(s => s != accepted || what == "Cancelled"))
+        {
+            await outbox.AddAsync(CaseNotices.ToAskedState(relocation, what, state, now), CancellationToken.None);
+        }
     }
 }
 
-/// <summary>The person arrived: the held places become used; a temporary relocation gets its protection review reminder.</summary>
-public sealed class CompleteRelocationArrivalActivity(IRelocationRepository relocations, ICapacityRepository capacities, IOutbox outbox, TimeProvider time)
-    : TaskActivity<string, bool>
+/// <summary>
+/// Applies the arrival step: the held places become used, a temporary relocation gets its protection review reminder
+/// and its review clock, and the step is marked applied (in the same write as the clock) and leaves the pending-step
+/// index. Returns the review clock (null for other kinds). These were three activities (CompleteRelocationArrival,
+/// CompleteCaseStep, StartReviewClock); each part is idempotent (the capacity row knows the case, the outbox key is
+/// deterministic, the row says what is done), so one retried activity keeps every guarantee with two fewer round trips.
+/// </summary>
+public sealed class ApplyArrivalActivity(IRelocationRepository relocations, ICapacityRepository capacities, IOutbox outbox, IOptions<RelocationWorkflowOptions> options,
+    TimeProvider time, IPendingSteps? steps = null) : TaskActivity<CaseStepApplied, ReviewClock?>
 {
     /// <summary>A temporary relocation is reviewed before 6 months; the reminder comes at 5.</summary>
     public const int ReviewReminderMonths = 5;
 
-    public override async Task<bool> RunAsync(TaskActivityContext context, string input)
+    public override async Task<ReviewClock?> RunAsync(TaskActivityContext context, CaseStepApplied input)
     {
-        var relocation = await CaseUpdates.FindAsync(relocations, input);
-        if (relocation.State.Accepted is not { } accepted)
+        ArgumentNullException.ThrowIfNull(input);
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        if (relocation.State.Accepted is { } accepted)
         {
-            return false;
+            await CaseUpdates.ChangeCapacityAsync(capacities, accepted.StateCode, accepted.CapacityId, c => c.Use(relocation.Id));
+            if (relocation.Facts.Kind == RelocationKind.TemporaryRelocation && relocation.State.ArrivedOn is { } arrived)
+            {
+                var due = arrived.AddMonths(ReviewReminderMonths);
+                await outbox.AddAsync(CaseNotices.ProtectionReview(relocation, accepted.StateCode, arrived, due, now), CancellationToken.None);
+            }
         }
 
-        await CaseUpdates.ChangeCapacityAsync(capacities, accepted.StateCode, accepted.CapacityId, c => c.Use(relocation.Id));
-        if (relocation.Facts.Kind == RelocationKind.TemporaryRelocation && relocation.State.ArrivedOn is { } arrived)
+        var review = StartReviewClockActivity.DueFor(relocation, restart: false, options.Value, now);
+        if (review is not null || relocation.PendingSteps.Any(s => s.Sequence == input.Sequence))
         {
-            var due = arrived.AddMonths(ReviewReminderMonths);
-            await outbox.AddAsync(CaseNotices.ProtectionReview(relocation, accepted.StateCode, arrived, due, time.GetUtcNow()), CancellationToken.None);
+            relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c =>
+            {
+                if (review is { } dueAt)
+                {
+                    c.StartReviewClock(dueAt, now);
+                }
+
+                if (c.PendingSteps.Any(s => s.Sequence == input.Sequence))
+                {
+                    c.CompleteStep(input.Sequence);
+                }
+            });
         }
 
-        return true;
+        if (steps is not null)
+        {
+            await steps.RemoveAsync(StepWorkflows.Relocation, input.RelocationId, input.Sequence, CancellationToken.None);
+        }
+
+        return relocation.Facts.Kind == RelocationKind.TemporaryRelocation && relocation.State.ReviewDueAt is { } set ? new ReviewClock(set.UtcDateTime, 0) : null;
     }
 }
 
@@ -223,12 +268,20 @@ public sealed class ReadRelocationStatusActivity(IRelocationRepository relocatio
 }
 
 /// <summary>The oldest step recorded on the case and not applied yet (null when none): what the orchestration acts on.</summary>
-public sealed class TakeCaseStepActivity(IRelocationRepository relocations) : TaskActivity<string, CaseStep?>
+public sealed class TakeCaseStepActivity(IRelocationRepository relocations, IOutbox? outbox = null, TimeProvider? time = null) : TaskActivity<string, TakenStep?>
 {
-    public override async Task<CaseStep?> RunAsync(TaskActivityContext context, string input)
+    public override async Task<TakenStep?> RunAsync(TaskActivityContext context, string input)
     {
         var relocation = await CaseUpdates.FindAsync(relocations, input);
-        return relocation.PendingSteps.OrderBy(s => s.Sequence).FirstOrDefault();
+        if (relocation.PendingSteps.OrderBy(s => s.Sequence).FirstOrDefault() is not { } step)
+        {
+            return null;
+        }
+
+        // An acceptance is planned from this same read (it was a separate PlanAcceptance activity reading the same row).
+        return step.Kind == CaseStepKind.Acceptance && step.RequestId is { } requestId
+            ? new TakenStep(step, await AcceptancePlanning.PlanAsync(relocation, requestId, outbox, (time ?? TimeProvider.System).GetUtcNow()))
+            : new TakenStep(step);
     }
 }
 
@@ -271,6 +324,7 @@ public sealed class RemindRelocationRoundActivity(IRelocationRepository relocati
             return 0;
         }
 
+        await OfferNotices.EnsureAsync(outbox, relocation, now);
         var answered = relocation.Offers.Where(o => o.Round == round.Number).Select(o => o.StateCode).ToHashSet(StringComparer.Ordinal);
         var sent = 0;
         foreach (var asked in round.Asked.Where(a => !answered.Contains(a.StateCode)))
@@ -288,16 +342,21 @@ public sealed class RemindRelocationRoundActivity(IRelocationRepository relocati
     }
 }
 
-/// <summary>Tells VWU of every offer recorded on the case, once each (keyed by round and State).</summary>
-public sealed class NotifyOffersReceivedActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<string, int>
+/// <summary>
+/// VWU hears of every offer recorded on the case, once each (keyed by round and State). The answer's handler writes the
+/// notice itself, right after the offer is on the row (<see cref="RelocationCommands.RespondAsync"/>); the round's
+/// reminder points and its close call this again, so a notice lost to a crash between those two writes still goes out.
+/// </summary>
+public static class OfferNotices
 {
-    public override async Task<int> RunAsync(TaskActivityContext context, string input)
+    public static async Task<int> EnsureAsync(IOutbox outbox, RelocationCase relocation, DateTimeOffset now)
     {
-        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(relocation);
         var offers = relocation.Offers.Where(o => o.Decision == OfferDecision.Offer).ToArray();
         foreach (var offer in offers)
         {
-            await outbox.AddAsync(CaseNotices.OfferReceived(relocation, offer, time.GetUtcNow()), CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.OfferReceived(relocation, offer, now), CancellationToken.None);
         }
 
         return offers.Length;
@@ -317,11 +376,22 @@ public sealed class StartPlacementClockActivity(IRelocationRepository relocation
         var accepted = relocation.State.Accepted ?? throw new ConflictException("No offer is accepted on this request.");
         if (relocation.State.PlacementDueAt is null)
         {
-            var due = accepted.At + (PriorityClock.For(relocation.Facts.Priority).RelocationDue * (options.Value.PlacementClockScale ?? options.Value.ClockScale));
+            var due = PlacementClocks.DueFor(relocation, accepted.At, options.Value);
             relocation = await CaseUpdates.UpdateAsync(relocations, input, c => c.StartPlacementClock(due, time.GetUtcNow()));
         }
 
         return new PlacementClock(accepted.At.UtcDateTime, relocation.State.PlacementDueAt!.Value.UtcDateTime);
+    }
+}
+
+/// <summary>When the person must arrive: 7/42/365 days after acceptance by priority, scaled in tests.</summary>
+public static class PlacementClocks
+{
+    public static DateTimeOffset DueFor(RelocationCase relocation, DateTimeOffset acceptedAt, RelocationWorkflowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        ArgumentNullException.ThrowIfNull(options);
+        return acceptedAt + (PriorityClock.For(relocation.Facts.Priority).RelocationDue * (options.PlacementClockScale ?? options.ClockScale));
     }
 }
 
@@ -410,24 +480,35 @@ public sealed class StartReviewClockActivity(IRelocationRepository relocations, 
     {
         ArgumentNullException.ThrowIfNull(input);
         var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
-        if (relocation.Facts.Kind != RelocationKind.TemporaryRelocation || relocation.State.ArrivedOn is not { } arrived)
+        if (relocation.Facts.Kind != RelocationKind.TemporaryRelocation || relocation.State.ArrivedOn is null)
         {
             return null;
         }
 
-        if (!input.Restart && relocation.State.ReviewDueAt is { } set)
+        var now = time.GetUtcNow();
+        if (DueFor(relocation, input.Restart, options.Value, now) is { } due)
         {
-            return new ReviewClock(set.UtcDateTime, 0);
+            relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.StartReviewClock(due, now));
         }
 
-        var now = time.GetUtcNow();
+        return new ReviewClock(relocation.State.ReviewDueAt!.Value.UtcDateTime, 0);
+    }
+
+    /// <summary>The review due time to write, or null when nothing is to be written (not temporary, not arrived, already set).</summary>
+    public static DateTimeOffset? DueFor(RelocationCase relocation, bool restart, RelocationWorkflowOptions options, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        ArgumentNullException.ThrowIfNull(options);
+        if (relocation.Facts.Kind != RelocationKind.TemporaryRelocation || relocation.State.ArrivedOn is not { } arrived || (!restart && relocation.State.ReviewDueAt is not null))
+        {
+            return null;
+        }
+
         var until = relocation.State.ProtectionEndsOn ?? arrived.AddMonths(ReviewMonths);
-        var scale = options.Value.PlacementClockScale ?? options.Value.ClockScale;
-        var due = scale >= 1.0
+        var scale = options.PlacementClockScale ?? options.ClockScale;
+        return scale >= 1.0
             ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
             : now + (TimeSpan.FromDays(Math.Max(1, until.DayNumber - DateOnly.FromDateTime(now.UtcDateTime).DayNumber)) * scale);
-        relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.StartReviewClock(due, now));
-        return new ReviewClock(relocation.State.ReviewDueAt!.Value.UtcDateTime, 0);
     }
 }
 

@@ -1,8 +1,10 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Relocation.Domain.Common;
+using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Steps;
+using Relocation.Workflows.Notifications;
 
 namespace Relocation.Workflows.Relocations;
 
@@ -13,7 +15,7 @@ namespace Relocation.Workflows.Relocations;
 /// Acceptance, arrival and cancellation are numbered steps on the row, indexed as pending before the row is written
 /// (<see cref="IPendingSteps"/>), so the reconciler re-raises any whose event was lost.
 /// </summary>
-public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null, CaseDecisionSignal? decisions = null)
+public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null, CaseDecisionSignal? decisions = null, IOutbox? outbox = null)
 {
     /// <summary>The meter of refused case commands (no ids or States as tags: counts only).</summary>
     public const string MeterName = "Relocation.Cases";
@@ -25,12 +27,16 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     private static readonly System.Diagnostics.Metrics.Counter<long> RefusedCommands =
         Meter.CreateCounter<long>("relocation.commands.refused", description: "Answers and acceptances refused by the case's rules.");
 
-    /// <summary>Schedules the case's orchestration unless it already exists (a retried create starts one case).</summary>
-    public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Schedules the case's orchestration unless it already exists (a retried create starts one case). A case row
+    /// written just now (<paramref name="retried"/> false) cannot have one yet, so only a retry pays the instance
+    /// lookup (a query of the engine's Instances table, which Azurite answers by scanning it).
+    /// </summary>
+    public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken, bool retried = true)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(relocation);
-        if (await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
+        if (retried && await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
         {
             return;
         }
@@ -46,13 +52,28 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
     }
 
-    /// <summary>A State's answer: 403 when it was not asked, 409 when its round closed or it already answered (counted, never kept on the row).</summary>
+    /// <summary>
+    /// A State's answer: 403 when it was not asked, 409 when its round closed or it already answered (counted, never
+    /// kept on the row). An offer is told to VWU from here, right after it is on the row (the notice is keyed by round
+    /// and State; the round's reminder points and its close write it again, so a crash between the two writes delays it
+    /// and loses nothing). The orchestration hears of an answer only when it ends the round (every asked State
+    /// declined): an offer needs nothing from it until VWU accepts one, so the engine pays no round trip per answer.
+    /// </summary>
     public async Task<RelocationCase> RespondAsync(DurableTaskClient client, string id, string stateCode, ResponseCommand input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var relocation = await RecordingRefusalsAsync(id, c => c.RecordResponse(stateCode, input, time.GetUtcNow()), cancellationToken);
-        var round = relocation.Offers.Last(o => o.StateCode == stateCode).Round;
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Response, RoundOver: relocation.AllDeclined(round)), cancellationToken);
+        var answer = relocation.Offers.Last(o => o.StateCode == stateCode);
+        if (answer.Decision == OfferDecision.Offer && outbox is not null)
+        {
+            await outbox.AddAsync(CaseNotices.OfferReceived(relocation, answer, time.GetUtcNow()), cancellationToken);
+        }
+
+        if (relocation.AllDeclined(answer.Round))
+        {
+            await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Response, RoundOver: true), cancellationToken);
+        }
+
         return relocation;
     }
 

@@ -1,3 +1,5 @@
+using Relocation.Domain.Relocations;
+
 namespace Relocation.Workflows.Relocations;
 
 /// <summary>
@@ -136,5 +138,17 @@ public sealed record FundStep(string RelocationId, long CostEurMinor);
 /// <summary>The outcome of one saga step: done, or refused with the reason VWU reads.</summary>
 public sealed record SagaStepResult(string? Refusal, string? CommitmentId = null);
 
-/// <summary>The saga's decision, recorded on the case (accepted when <see cref="Refusal"/> is null).</summary>
-public sealed record AcceptanceDecision(string RelocationId, string RequestId, string StateCode, string CapacityId, string? CommitmentId, string? Refusal);
+/// <summary>
+/// The saga's decision, recorded on the case (accepted when <see cref="Refusal"/> is null), with the number of the
+/// acceptance step it applies (marked applied in the same write).
+/// </summary>
+public sealed record AcceptanceDecision(string RelocationId, string RequestId, string StateCode, string CapacityId, string? CommitmentId, string? Refusal, int? Sequence = null);
+
+/// <summary>The decision as recorded; when accepted, the relocation clock it started.</summary>
+public sealed record AcceptanceRecorded(bool Accepted, PlacementClock? Clock);
+
+/// <summary>
+/// The oldest step pending on the case, as <see cref="TakeCaseStepActivity"/> took it; for an acceptance, also what
+/// carrying it out needs (read from the same row, so planning costs no round trip of its own).
+/// </summary>
+public sealed record TakenStep(CaseStep Step, AcceptancePlan? Acceptance = null);

@@ -13,6 +13,13 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 {
     private static readonly TimeSpan MaxRecheck = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// The first last-resort look at the row after acceptance and after arrival. Lost events are re-raised by the
+    /// reconciler within seconds; this look only guards against the reconciler itself failing, so it need not be
+    /// frequent (at 30 s every case in a surge paid a timer and a read of its row every half minute).
+    /// </summary>
+    private static readonly TimeSpan FirstRecheck = TimeSpan.FromMinutes(5);
+
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(10, TimeSpan.FromMilliseconds(200), 2, TimeSpan.FromSeconds(30)));
 
     public override async Task<RelocationStatus> RunAsync(TaskOrchestrationContext context, RelocationWorkflowInput input)
@@ -26,6 +33,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         }
 
         var accepted = false;
+        PlacementClock? clock = null;
 
         for (var round = 1; !accepted; round++)
         {
@@ -53,37 +61,42 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             var unsent = opened.Asked == 0 && opened.WaitsForPlan && context.CurrentUtcDateTime < opened.DeadlineUtc;
             var roundOver = opened.Asked == 0 && !unsent;
             var look = FirstLook;
-            // One timer at a time: the next reminder point (50%, 90% of the window), then the deadline. A reminder
-            // timer that loses to an event is cancelled like the deadline's; the round's end drops the rest.
+            // One timer at a time: the next reminder point (50%, 90% of the window), then the deadline (or an unsent
+            // round's next look). It is created once per due time and kept while events come and go (a timer per wait
+            // would cost a timer message and a history row for every event); the round's end cancels the one pending.
             var reminders = opened.ReminderPoints();
             var nextReminder = 0;
+            using var roundTimer = new KeptTimer(context);
+            DateTime? lookAt = null;
             while (!roundOver && !accepted)
             {
-                using var cancel = new CancellationTokenSource();
-                var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
                 var reminder = !unsent && nextReminder < reminders.Count ? reminders[nextReminder] : default((DateTime At, int Percent)?);
-                var lookAt = unsent ? Earlier(context.CurrentUtcDateTime + Shorter(look, (opened.DeadlineUtc - opened.OpenedUtc) / 8), opened.DeadlineUtc) : opened.DeadlineUtc;
-                var deadline = context.CreateTimer(reminder?.At ?? lookAt, cancel.Token);
+                lookAt ??= unsent ? Earlier(context.CurrentUtcDateTime + Shorter(look, (opened.DeadlineUtc - opened.OpenedUtc) / 8), opened.DeadlineUtc) : opened.DeadlineUtc;
+                var deadline = roundTimer.At(reminder?.At ?? lookAt.Value);
+                using var stopWaiting = new CancellationTokenSource();
+                var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, stopWaiting.Token);
                 var winner = await Task.WhenAny(next, deadline);
-                // Synchronously, so the loser is cancelled inside this replay step (CancelAsync runs callbacks elsewhere).
-#pragma warning disable CA1849
-                cancel.Cancel();
-#pragma warning restore CA1849
-                if (winner == deadline && reminder is { } point)
-                {
-                    nextReminder++;
-                    if (context.CurrentUtcDateTime < opened.DeadlineUtc)
-                    {
-                        await context.CallActivityAsync(nameof(RemindRelocationRoundActivity), new RoundReminder(id, round, point.Percent), Retry);
-                    }
-
-                    continue;
-                }
-
                 if (winner == deadline)
                 {
+                    // Synchronously, so the loser is cancelled inside this replay step (CancelAsync runs callbacks elsewhere).
+#pragma warning disable CA1849
+                    stopWaiting.Cancel();
+#pragma warning restore CA1849
+                    roundTimer.Fired();
+                    if (reminder is { } point)
+                    {
+                        nextReminder++;
+                        if (context.CurrentUtcDateTime < opened.DeadlineUtc)
+                        {
+                            await context.CallActivityAsync(nameof(RemindRelocationRoundActivity), new RoundReminder(id, round, point.Percent), Retry);
+                        }
+
+                        continue;
+                    }
+
                     // On the Azure Storage engine a timer can be delivered a little early (queue visibility is counted in
                     // whole seconds): a round never closes before its deadline, so wait out the rest.
+                    lookAt = null;
                     roundOver = context.CurrentUtcDateTime >= opened.DeadlineUtc;
                     if (unsent && !roundOver)
                     {
@@ -101,6 +114,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                     if (unsent)
                     {
                         (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                        lookAt = unsent ? lookAt : null;
                     }
 
                     continue;
@@ -108,17 +122,20 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 
                 if (caseEvent.Kind == CaseEventKind.Response)
                 {
+                    // Raised only when every asked State declined (offers are told to VWU by the answer's handler).
                     roundOver = caseEvent.RoundOver;
-                    await context.CallActivityAsync(nameof(NotifyOffersReceivedActivity), id, Retry);
                     continue;
                 }
 
                 // Any other event only says "look at the row": the steps recorded there are applied in order, each once.
-                while (!accepted && await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
+                while (!accepted && await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
                 {
-                    if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null)
+                    var step = taken.Step;
+                    if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null && taken.Acceptance is { } plan)
                     {
-                        accepted = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId));
+                        // The saga marks the step applied itself (in the write that records its decision).
+                        (accepted, clock) = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId), step.Sequence, plan);
+                        continue;
                     }
 
                     await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
@@ -131,9 +148,12 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 if (unsent && !accepted)
                 {
                     (opened, unsent, reminders) = await ReplanAsync(context, id, round, opened);
+                    lookAt = unsent ? lookAt : null;
                 }
             }
 
+            // The round is over (or accepted): the timer still pending is cancelled (the using above, and here at once).
+            roundTimer.Cancel();
             if (accepted)
             {
                 break;
@@ -148,65 +168,87 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             }
         }
 
-        await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "OfferNoLongerNeeded"), Retry);
+        if (clock is null)
+        {
+            // Accepted by a run that died before it saw its decision: the recording activity's other parts, one by one.
+            await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "OfferNoLongerNeeded"), Retry);
+            clock = await context.CallActivityAsync<PlacementClock>(nameof(StartPlacementClockActivity), id, Retry);
+        }
+
         context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.OfferAccepted) });
-        var clock = await context.CallActivityAsync<PlacementClock>(nameof(StartPlacementClockActivity), id, Retry);
         var points = clock.Points();
         var nextPoint = 0;
         // The API writes arrival, cancellation or withdrawal on the case, then raises the event; the reconciler re-raises
-        // a lost one within seconds. The case is also read now and then (30 s, doubling to 6 h) as a last resort. One
-        // timer at a time: the earlier of the next clock point (50%, 90%, due) and that look; the loser is cancelled.
-        var recheck = TimeSpan.FromSeconds(30);
-        while (true)
+        // a lost one within seconds. The case is also read now and then (5 min, doubling to 6 h) as a last resort. One
+        // timer at a time, kept across events: the earlier of the next clock point (50%, 90%, due) and that look.
+        var recheck = FirstRecheck;
+        using var placementTimer = new KeptTimer(context);
+        try
         {
-            using var cancel = new CancellationTokenSource();
-            var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, cancel.Token);
-            var lookAt = context.CurrentUtcDateTime + recheck;
-            var point = nextPoint < points.Count && points[nextPoint].At <= lookAt ? points[nextPoint] : default((DateTime At, int Percent)?);
-            var timer = context.CreateTimer(point?.At ?? lookAt, cancel.Token);
-            var winner = await Task.WhenAny(next, timer);
-#pragma warning disable CA1849
-            cancel.Cancel();
-#pragma warning restore CA1849
-            if (winner == timer && point is { } reached)
+            DateTime? lookAt = null;
+            while (true)
             {
-                // A timer can be delivered a little early on the Azure Storage engine: a point counts only once its time came.
-                if (context.CurrentUtcDateTime >= reached.At)
+                lookAt ??= context.CurrentUtcDateTime + recheck;
+                var point = nextPoint < points.Count && points[nextPoint].At <= lookAt ? points[nextPoint] : default((DateTime At, int Percent)?);
+                var timer = placementTimer.At(point?.At ?? lookAt.Value);
+                using var stopWaiting = new CancellationTokenSource();
+                var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, stopWaiting.Token);
+                var winner = await Task.WhenAny(next, timer);
+                if (winner == timer)
                 {
-                    nextPoint++;
-                    await context.CallActivityAsync<bool>(nameof(PlacementPointActivity), new PlacementPoint(id, reached.Percent), Retry);
-                    if (reached.Percent == 100)
+#pragma warning disable CA1849
+                    stopWaiting.Cancel();
+#pragma warning restore CA1849
+                    placementTimer.Fired();
+                    if (point is { } reached)
                     {
-                        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Overdue) });
+                        // A timer can be delivered a little early on the Azure Storage engine: a point counts only once its time came.
+                        if (context.CurrentUtcDateTime >= reached.At)
+                        {
+                            nextPoint++;
+                            await context.CallActivityAsync<bool>(nameof(PlacementPointActivity), new PlacementPoint(id, reached.Percent), Retry);
+                            if (reached.Percent == 100)
+                            {
+                                context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Overdue) });
+                            }
+                        }
+                    }
+                    else
+                    {
+                        recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
+                        lookAt = null;
+                    }
+                }
+
+                // Woken by an event, a clock point or the periodic look alike, it acts only on steps recorded on the row, in order.
+                while (await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
+                {
+                    var step = taken.Step;
+                    if (step.Kind == CaseStepKind.Arrival)
+                    {
+                        // Places used, review clock started and the step marked applied, in one activity. Arrival clears
+                        // the clock; the placement is followed on in the same run (one trace from request to placement).
+                        var review = await context.CallActivityAsync<ReviewClock?>(nameof(ApplyArrivalActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                        placementTimer.Cancel();
+                        return await FollowPlacementAsync(context, input with { Placed = true }, review, arrived: true);
+                    }
+
+                    await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                    switch (step.Kind)
+                    {
+                        case CaseStepKind.Cancellation:
+                            placementTimer.Cancel();
+                            return await CancelAsync(context, id);
+                        case CaseStepKind.Withdrawal:
+                            placementTimer.Cancel();
+                            return await WithdrawnAsync(context, input);
                     }
                 }
             }
-            else if (winner == timer)
-            {
-                recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
-            }
-
-            // Woken by an event, a clock point or the periodic look alike, it acts only on steps recorded on the row, in order.
-            while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
-            {
-                if (step.Kind == CaseStepKind.Arrival)
-                {
-                    await context.CallActivityAsync(nameof(CompleteRelocationArrivalActivity), id, Retry);
-                }
-
-                await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
-                switch (step.Kind)
-                {
-                    case CaseStepKind.Arrival:
-                        // Arrival clears the clock. The placement is followed on in the same run (one trace from request
-                        // to placement); it continues as new only after many periodic looks.
-                        return await FollowPlacementAsync(context, input with { Placed = true });
-                    case CaseStepKind.Cancellation:
-                        return await CancelAsync(context, id);
-                    case CaseStepKind.Withdrawal:
-                        return await WithdrawnAsync(context, input);
-                }
-            }
+        }
+        finally
+        {
+            placementTimer.Cancel();
         }
     }
 
@@ -247,7 +289,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
             }
 
-            while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
+            while (await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { Step: var step })
             {
                 await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
                 switch (step.Kind)
@@ -266,13 +308,18 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
     /// relocation has a review clock: a review not recorded by its due time escalates to the Registry; a confirmed
     /// extension moves it. One timer at a time (the review due time or the periodic look); the loser is cancelled.
     /// </summary>
-    private static async Task<RelocationStatus> FollowPlacementAsync(TaskOrchestrationContext context, RelocationWorkflowInput input)
+    private static async Task<RelocationStatus> FollowPlacementAsync(TaskOrchestrationContext context, RelocationWorkflowInput input, ReviewClock? review = null, bool arrived = false)
     {
         var id = input.RelocationId;
         context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Relocated) });
-        var review = await context.CallActivityAsync<ReviewClock?>(nameof(StartReviewClockActivity), new ReviewClockRequest(id, false), Retry);
+        if (!arrived)
+        {
+            // Continued as new: the clock is read again (the arrival activity returned it in the first run).
+            review = await context.CallActivityAsync<ReviewClock?>(nameof(StartReviewClockActivity), new ReviewClockRequest(id, false), Retry);
+        }
+
         var reviewPending = review is not null;
-        var recheck = TimeSpan.FromSeconds(30);
+        var recheck = FirstRecheck;
         for (var looks = 0; ; looks++)
         {
             using var cancel = new CancellationTokenSource();
@@ -297,7 +344,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 recheck = TimeSpan.FromTicks(Math.Min(recheck.Ticks * 2, MaxRecheck.Ticks));
             }
 
-            while (await context.CallActivityAsync<CaseStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } step)
+            while (await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { Step: var step })
             {
                 var ended = step.Kind == CaseStepKind.Review && await context.CallActivityAsync<bool>(nameof(ApplyReviewActivity), id, Retry);
                 if (step.Kind == CaseStepKind.Extension)
@@ -344,14 +391,17 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
     /// The acceptance saga: hold the places, commit the money, record the decision. A step that is refused undoes the
     /// steps before it, newest first; a decision that comes too late (the case was cancelled meanwhile) undoes both.
     /// Every step and compensation is an activity keyed by the case, so a replay or a crash between them repeats nothing.
+    /// The plan (which place, how many, whether money is needed) came with the step, read from the same row. The step
+    /// (number <paramref name="sequence"/>) is marked applied by the decision's write, or here when nothing was decided.
+    /// Returns whether the offer is accepted and, when the decision's write started it, the relocation clock.
     /// </summary>
-    private static async Task<bool> AcceptAsync(TaskOrchestrationContext context, AcceptanceStep acceptance)
+    private static async Task<(bool Accepted, PlacementClock? Clock)> AcceptAsync(TaskOrchestrationContext context, AcceptanceStep acceptance, int sequence, AcceptancePlan plan)
     {
         var id = acceptance.RelocationId;
-        var plan = await context.CallActivityAsync<AcceptancePlan>(nameof(PlanAcceptanceActivity), acceptance, Retry);
         if (plan.Decided is { } decided)
         {
-            return decided;
+            await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, sequence), Retry);
+            return (decided, null);
         }
 
         var places = new PlacesStep(id, plan.StateCode, plan.CapacityId, plan.Places);
@@ -372,9 +422,9 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             }
         }
 
-        var accepted = await context.CallActivityAsync<bool>(nameof(RecordAcceptanceActivity),
-            new AcceptanceDecision(id, acceptance.RequestId, plan.StateCode, plan.CapacityId, commitmentId, refusal), Retry);
-        if (!accepted && refusal is null)
+        var recorded = await context.CallActivityAsync<AcceptanceRecorded>(nameof(RecordAcceptanceActivity),
+            new AcceptanceDecision(id, acceptance.RequestId, plan.StateCode, plan.CapacityId, commitmentId, refusal, sequence), Retry);
+        if (!recorded.Accepted && refusal is null)
         {
             // Compensation: held and committed for a case that was cancelled meanwhile; undo both, newest first.
             if (commitmentId is not null)
@@ -385,7 +435,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             await context.CallActivityAsync<bool>(nameof(ReleasePlacesActivity), places, Retry);
         }
 
-        return accepted;
+        return (recorded.Accepted, recorded.Clock);
     }
 
     private static async Task<RelocationStatus> CancelAsync(TaskOrchestrationContext context, string id)
@@ -401,5 +451,57 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
     {
         await context.CallActivityAsync(nameof(ReleaseRelocationActivity), id, retry);
         return RelocationStatus.Cancelled;
+    }
+}
+
+/// <summary>
+/// A durable timer kept across several waits: created when first asked for a due time, reused while that due time
+/// stands, and cancelled (its token) when the wait it guards ends. Every durable timer costs a history row and a
+/// delayed queue message even when it never fires, so a loop that waits for many events creates one per due time,
+/// not one per event.
+/// </summary>
+internal sealed class KeptTimer(TaskOrchestrationContext context) : IDisposable
+{
+    private CancellationTokenSource? _cancel;
+    private Task? _timer;
+    private DateTime _due;
+
+    /// <summary>The pending timer for <paramref name="due"/>; a different due time cancels the old one first.</summary>
+    public Task At(DateTime due)
+    {
+        if (_timer is not null && _due == due)
+        {
+            return _timer;
+        }
+
+        Cancel();
+        _cancel = new CancellationTokenSource();
+        _due = due;
+        _timer = context.CreateTimer(due, _cancel.Token);
+        return _timer;
+    }
+
+    /// <summary>The timer fired: the next <see cref="At"/> creates a new one.</summary>
+    public void Fired()
+    {
+        _cancel?.Dispose();
+        (_cancel, _timer) = (null, null);
+    }
+
+    /// <summary>The wait is over, however it ended: the timer that lost is cancelled.</summary>
+    public void Dispose() => Cancel();
+
+    /// <summary>Cancels the pending timer, if any (synchronously, inside this replay step).</summary>
+    public void Cancel()
+    {
+        if (_cancel is null)
+        {
+            return;
+        }
+
+#pragma warning disable CA1849
+        _cancel.Cancel();
+#pragma warning restore CA1849
+        Fired();
     }
 }

@@ -36,22 +36,41 @@ public sealed class RoundPlanning(
     public async Task<CasePlan> PlanAsync(RelocationCase subject, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        var (plan, context) = await PlanOpenSetAsync(subject, now, opening, cancellationToken);
-        var asked = (opening ? subject.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode) : [])
-            .Concat(subject.State.ExcludedStates ?? []).ToHashSet(StringComparer.Ordinal);
-        var ranked = CandidateRanker.Rank(CaseUpdates.RankingRequestFor(subject), context.Capacities, context.States, context.StatesWithAgreementInForce[subject.Facts.Kind], asked, now);
-        return new CasePlan(ranked, plan.For(subject.Id), plan);
+        return (await PlanEachAsync([subject], now, opening, cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// One plan of the open set for several subjects at once (rounds opening together, see <see cref="RoundPlanBatcher"/>),
+    /// and each subject's ranking and place in it, in the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<CasePlan>> PlanEachAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subjects);
+        var (plan, context) = await PlanOpenSetWithAsync(subjects, now, opening, cancellationToken);
+        return subjects.Select(subject =>
+        {
+            var asked = (opening ? subject.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode) : [])
+                .Concat(subject.State.ExcludedStates ?? []).ToHashSet(StringComparer.Ordinal);
+            var ranked = CandidateRanker.Rank(CaseUpdates.RankingRequestFor(subject), context.Capacities, context.States, context.StatesWithAgreementInForce[subject.Facts.Kind], asked, now);
+            return new CasePlan(ranked, plan.For(subject.Id), plan);
+        }).ToArray();
     }
 
     /// <summary>The plan of every open case (and of <paramref name="subject"/>, when given), with what it was made from.</summary>
-    public async Task<(Plan Plan, PlanningInput Input)> PlanOpenSetAsync(RelocationCase? subject, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
+    public Task<(Plan Plan, PlanningInput Input)> PlanOpenSetAsync(RelocationCase? subject, DateTimeOffset now, bool opening, CancellationToken cancellationToken) =>
+        PlanOpenSetWithAsync(subject is null ? [] : [subject], now, opening, cancellationToken);
+
+    /// <summary>The plan of every open case and of <paramref name="subjects"/>, with what it was made from.</summary>
+    public async Task<(Plan Plan, PlanningInput Input)> PlanOpenSetWithAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
     {
-        var open = await OpenCasesAsync(subject, now, cancellationToken);
+        ArgumentNullException.ThrowIfNull(subjects);
+        var open = await OpenCasesAsync(subjects, now, cancellationToken);
         var data = await CandidateDataAsync(cancellationToken);
         var allStates = data.States.ToDictionary(s => s.Code, StringComparer.Ordinal);
         var byKind = Enum.GetValues<RelocationKind>().ToDictionary(k => k, k => data.InForce(TypeFor(k)));
         var rows = data.Capacities;
-        var requests = open.Select(c => ToPlanRequest(c, opening && c.Id == subject?.Id)).ToArray();
+        var opened = subjects.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var requests = open.Select(c => ToPlanRequest(c, opening && opened.Contains(c.Id))).ToArray();
         var input = new PlanningInput(requests, rows, allStates, byKind, now);
         return (Planner.Solve(input, Options), input);
     }
@@ -74,10 +93,11 @@ public sealed class RoundPlanning(
             inForce.GroupBy(a => a.Details.Type).ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(a => a.Details.StateCode).ToHashSet(StringComparer.Ordinal)));
     }
 
-    /// <summary>The open cases, the subject first; each index line point-read so the facts are the case row's.</summary>
-    private async Task<List<RelocationCase>> OpenCasesAsync(RelocationCase? subject, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The open cases, the subjects first; each index line point-read so the facts are the case row's.</summary>
+    private async Task<List<RelocationCase>> OpenCasesAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var open = subject is null ? [] : new List<RelocationCase> { subject };
+        var open = subjects.ToList();
+        var given = subjects.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         if (caseload is null)
         {
             return open;
@@ -89,7 +109,7 @@ public sealed class RoundPlanning(
             do
             {
                 var lines = await caseload.ListAsync(new CaseloadQuery(status, null, null, now, page, 200), cancellationToken);
-                foreach (var line in lines.Items.Where(l => l.Id != subject?.Id))
+                foreach (var line in lines.Items.Where(l => !given.Contains(l.Id)))
                 {
                     if (open.Count >= MaxOpenSet)
                     {
@@ -141,4 +161,78 @@ public sealed class RoundPlanning(
         RelocationKind.InterimRelease => AgreementType.InterimRelease,
         _ => AgreementType.WitnessRelocation,
     };
+}
+
+/// <summary>
+/// Rounds that open together share one plan of the open set. Planning reads every open case and solves them all, so
+/// a surge of N requests planned one by one read N² rows and ran N solves of up to N requests each (200 Emergency
+/// requests at once kept both cores busy for minutes before the last offers went out). Here at most one plan is
+/// made at a time: a round that opens while one is being made waits for the next, which plans every round that
+/// waited. A round alone is planned at once, as before; each plan still holds every open case, so a round never takes
+/// a place planned for another.
+/// </summary>
+public sealed class RoundPlanBatcher
+{
+    private readonly Lock _lock = new();
+    private List<(RelocationCase Subject, DateTimeOffset Now, TaskCompletionSource<CasePlan> Done)> _waiting = [];
+    private bool _planning;
+
+    public async Task<CasePlan> PlanAsync(RoundPlanning planning, RelocationCase subject, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(planning);
+        ArgumentNullException.ThrowIfNull(subject);
+        var done = new TaskCompletionSource<CasePlan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
+        lock (_lock)
+        {
+            _waiting.Add((subject, now, done));
+            start = !_planning;
+            _planning = true;
+        }
+
+        if (start)
+        {
+            await PlanWhileWaitingAsync(planning);
+        }
+
+        return await done.Task;
+    }
+
+    private async Task PlanWhileWaitingAsync(RoundPlanning planning)
+    {
+        while (true)
+        {
+            List<(RelocationCase Subject, DateTimeOffset Now, TaskCompletionSource<CasePlan> Done)> batch;
+            lock (_lock)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _planning = false;
+                    return;
+                }
+
+                (batch, _waiting) = (_waiting, []);
+            }
+
+            // The same case twice (an activity retried while its first run still waits) is planned once.
+            var subjects = batch.Select(b => b.Subject).DistinctBy(c => c.Id).ToArray();
+            try
+            {
+                var plans = (await planning.PlanEachAsync(subjects, batch.Max(b => b.Now), opening: true, CancellationToken.None))
+                    .Zip(subjects).ToDictionary(p => p.Second.Id, p => p.First, StringComparer.Ordinal);
+                foreach (var (subject, _, done) in batch)
+                {
+                    done.TrySetResult(plans[subject.Id]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Each waiting activity fails and is retried by its orchestration.
+                foreach (var (_, _, done) in batch)
+                {
+                    done.TrySetException(ex);
+                }
+            }
+        }
+    }
 }

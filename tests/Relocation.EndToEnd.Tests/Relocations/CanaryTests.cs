@@ -75,7 +75,7 @@ public sealed class CanaryTests(TracedLocalHostFixture host, ITestOutputHelper o
 
         var stored = await StorageDump.AllAsync(host.Azurite.ConnectionString);
         var logs = host.Host.Output.ToArray();
-        await host.Telemetry.WaitForAsync(span => span.Name == "activity:NotifyRelocationStatesActivity" && span.Attribute("durabletask.task.instance_id") == id, TimeSpan.FromSeconds(30));
+        await host.Telemetry.WaitForAsync(span => span.Name == "activity:RecordAcceptanceActivity" && span.Attribute("durabletask.task.instance_id") == id, TimeSpan.FromSeconds(30));
         var spans = host.Telemetry.Spans.ToArray();
         var leaks = stored.SelectMany(item => canaries.Where(c => item.Text.Contains(c, StringComparison.Ordinal)).Select(c => $"{c} in {item.Where}"))
             .Concat(s.OtherRolesAnswers.SelectMany(a => canaries.Where(c => a.Contains(c, StringComparison.Ordinal)).Select(c => $"{c} in an answer to a non-VWU role")))

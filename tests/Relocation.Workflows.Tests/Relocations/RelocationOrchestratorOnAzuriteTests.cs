@@ -52,11 +52,11 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         _host = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
-                .AddActivity<PlanAcceptanceActivity>().AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
-                .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<CompleteRelocationArrivalActivity>()
+                .AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
+                .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<ApplyArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
                 .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
-                .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>()
+                .AddActivity<RemindRelocationRoundActivity>()
                 .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>()
                 .AddActivity<StartReviewClockActivity>().AddActivity<ReviewDueActivity>().AddActivity<ApplyReviewActivity>().AddActivity<ApplyExtensionActivity>(),
             new DurableTaskTestHostOptions

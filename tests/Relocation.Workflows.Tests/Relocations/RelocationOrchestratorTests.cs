@@ -39,7 +39,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
 
     public RelocationOrchestratorTests()
     {
-        _commands = new RelocationCommands(_relocations, TimeProvider.System);
+        _commands = new RelocationCommands(_relocations, TimeProvider.System, outbox: _outbox);
         _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync("commitment-1");
     }
 
@@ -52,14 +52,14 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>()
                 .AddActivity<CloseRelocationRoundActivity>()
-                .AddActivity<PlanAcceptanceActivity>().AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
+                .AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
                 .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>()
                 .AddActivity<NotifyRelocationStatesActivity>()
-                .AddActivity<CompleteRelocationArrivalActivity>()
+                .AddActivity<ApplyArrivalActivity>()
                 .AddActivity<ReleaseRelocationActivity>()
                 .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
                 .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
-                .AddActivity<RemindRelocationRoundActivity>().AddActivity<NotifyOffersReceivedActivity>()
+                .AddActivity<RemindRelocationRoundActivity>()
                 .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>()
                 .AddActivity<StartReviewClockActivity>().AddActivity<ReviewDueActivity>().AddActivity<ApplyReviewActivity>().AddActivity<ApplyExtensionActivity>(),
             new DurableTaskTestHostOptions

@@ -18,8 +18,8 @@ public sealed class StartRelocationRoundActivityTests
     private readonly InMemoryStateRepository _states = new();
     private readonly InMemoryOutbox _outbox = new();
 
-    private StartRelocationRoundActivity Activity() => new(_relocations, _capacities, _states, new InMemoryAgreementRepository(), _outbox,
-        Options.Create(new RelocationWorkflowOptions { RoundSize = 3 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations));
+    private StartRelocationRoundActivity Activity(int roundSize = 3, RoundPlanBatcher? batcher = null) => new(_relocations, _capacities, _states, new InMemoryAgreementRepository(), _outbox,
+        Options.Create(new RelocationWorkflowOptions { RoundSize = roundSize }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), batcher: batcher);
 
     private async Task StateAsync(string code, bool medical)
     {
@@ -56,5 +56,32 @@ public sealed class StartRelocationRoundActivityTests
         var relocation = (await _relocations.FindAsync(first, CancellationToken.None))!;
         Assert.Equal(["SWE"], Assert.Single(relocation.Rounds).Asked.Select(a => a.StateCode));
         Assert.Single(_outbox.Messages, m => m.RelatedId == first && m.Kind == "OfferRequest");
+    }
+
+    [Fact]
+    public async Task RunAsync_RoundsOpeningTogether_OnePlanEachAsksAnotherState()
+    {
+        // Arrange: two States with room for one household each, two Emergency requests opening at once through one batcher.
+        await StateAsync("NOR", medical: false);
+        await StateAsync("SWE", medical: false);
+        var cases = new[] { await SubmitAsync("W-0435", medical: false), await SubmitAsync("W-0436", medical: false), await SubmitAsync("W-0437", medical: false) };
+        var batcher = new RoundPlanBatcher();
+        var context = new Mock<TaskActivityContext>().Object;
+
+        // Act
+        var opened = await Task.WhenAll(cases.Select(id => Activity(roundSize: 1, batcher).RunAsync(context, new RoundStep(id, 1))));
+
+        // Assert: every round opened; the two places went to two different requests (one plan for all of them), so no
+        // State was asked for two requests it has room for only one of.
+        Assert.All(opened, o => Assert.Equal(1, o.Asked));
+        var asked = new List<string>();
+        foreach (var id in cases)
+        {
+            asked.AddRange(Assert.Single((await _relocations.FindAsync(id, CancellationToken.None))!.Rounds).Asked.Select(a => a.StateCode));
+        }
+
+        Assert.Equal(3, asked.Count);
+        Assert.Contains("NOR", asked);
+        Assert.Contains("SWE", asked);
     }
 }

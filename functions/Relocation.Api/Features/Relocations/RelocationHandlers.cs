@@ -34,6 +34,7 @@ internal sealed class RelocationHandlers(
         // The case file first: a case row never exists without its protected details.
         await caseFiles.SaveAsync(id, person, request.Aborted);
         RelocationCase relocation;
+        var retried = false;
         try
         {
             relocation = await relocations.AddAsync(RelocationCase.Submit(id, facts, now, request.Caller.PrimaryRole, person.Consent?.GivenOn), request.Aborted);
@@ -41,9 +42,10 @@ internal sealed class RelocationHandlers(
         catch (ConflictException) when (request.IdempotencyKey is not null)
         {
             relocation = await CaseUpdates.FindAsync(relocations, id);
+            retried = true;
         }
 
-        await commands.StartAsync(request.Workflows, relocation, request.Aborted);
+        await commands.StartAsync(request.Workflows, relocation, request.Aborted, retried);
         return ApiResult.Accepted(new RelocationAcceptedDto(id, relocation.Status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
     }
 
