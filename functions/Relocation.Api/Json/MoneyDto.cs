@@ -50,11 +50,11 @@ public sealed class MoneyJsonConverter : JsonConverter<MoneyDto>
             reader.Read();
             if (name.Equals(Value, StringComparison.OrdinalIgnoreCase))
             {
-                (value, sawValue) = (ReadDecimal(ref reader), true);
+                (value, sawValue) = (ReadDecimal(ref reader, Value), true);
             }
             else if (name.Equals(LegacyValue, StringComparison.OrdinalIgnoreCase))
             {
-                (legacy, sawLegacy) = (ReadDecimal(ref reader), true);
+                (legacy, sawLegacy) = (ReadDecimal(ref reader, LegacyValue), true);
             }
             else if (name.Equals(Currency, StringComparison.OrdinalIgnoreCase))
             {
@@ -62,7 +62,7 @@ public sealed class MoneyJsonConverter : JsonConverter<MoneyDto>
                 {
                     JsonTokenType.Null => null,
                     JsonTokenType.String => reader.GetString(),
-                    _ => throw new JsonException("The JSON value could not be converted to System.String."),
+                    _ => throw new JsonMemberException(Currency, "The JSON value could not be converted to System.String."),
                 };
             }
             else
@@ -98,7 +98,7 @@ public sealed class MoneyJsonConverter : JsonConverter<MoneyDto>
         writer.WriteEndObject();
     }
 
-    private static decimal? ReadDecimal(ref Utf8JsonReader reader)
+    private static decimal? ReadDecimal(ref Utf8JsonReader reader, string member)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -108,7 +108,7 @@ public sealed class MoneyJsonConverter : JsonConverter<MoneyDto>
         // Strict like the rest of the API: a number, never a number in a string.
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var number))
         {
-            throw new JsonException("The JSON value could not be converted to System.Decimal.");
+            throw new JsonMemberException(member, "The JSON value could not be converted to System.Decimal.");
         }
 
         return number;
@@ -117,4 +117,31 @@ public sealed class MoneyJsonConverter : JsonConverter<MoneyDto>
     // The wording ApiRequest recognises for an unknown member, so the 400 names it like any other.
     private static JsonException Unmapped(string name) =>
         new($"The JSON property '{name}' could not be mapped to any .NET member contained in type 'Money'.");
+}
+
+/// <summary>
+/// A member of a value read by a hand-written converter was wrong. The serializer sets <see cref="JsonException.Path"/>
+/// only to the converter's own property (<c>$.amount</c>), so the member travels here and the 400 can name
+/// <c>amount.value</c> as it did when the money was a plain record.
+/// </summary>
+public sealed class JsonMemberException : JsonException
+{
+    public JsonMemberException(string member, string message)
+        : base(message) => Member = member;
+
+    public JsonMemberException()
+    {
+    }
+
+    public JsonMemberException(string message)
+        : base(message)
+    {
+    }
+
+    public JsonMemberException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public string Member { get; } = string.Empty;
 }

@@ -157,6 +157,11 @@ public sealed class ApiRequest
 
     private static string FieldOf(JsonException ex)
     {
+        if (ex is JsonMemberException { Member.Length: > 0 } member)
+        {
+            return JoinPath(ex.Path, member.Member);
+        }
+
         if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && ex.Message.Split('\'') is { Length: >= 2 } parts)
         {
             // An unknown member: name it, it is what the caller must remove.

@@ -21,7 +21,7 @@ public sealed class AgreementOrchestratorTests : IAsyncLifetime
     private DurableTaskClient Client => _host.Client;
 
     public async Task InitializeAsync() =>
-        _host = await DurableTaskTestHost.StartAsync(
+        _host = await TestHosts.StartAsync(
             r => r.AddOrchestrator<AgreementOrchestrator>().AddActivity<ApplyAgreementEventsActivity>().AddActivity<FireAgreementAlarmActivity>(),
             new DurableTaskTestHostOptions
             {

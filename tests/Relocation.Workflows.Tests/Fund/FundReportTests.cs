@@ -78,7 +78,7 @@ public sealed class FundReportTests
         ledger.Setup(l => l.ReadAllAsync(It.IsAny<CancellationToken>())).Returns(() => Each(book.Postings));
         var store = new Mock<IFundReportStore>();
         var outbox = new Relocation.Testing.Fakes.InMemoryOutbox();
-        await using var host = await DurableTaskTestHost.StartAsync(
+        await using var host = await TestHosts.StartAsync(
             r => r.AddOrchestrator<FundReportOrchestrator>().AddActivity<BuildFundReportActivity>(),
             new DurableTaskTestHostOptions { ConfigureServices = s => s.AddSingleton(ledger.Object).AddSingleton(store.Object).AddSingleton<Relocation.Domain.Outbox.IOutbox>(outbox).AddSingleton(TimeProvider.System) });
 

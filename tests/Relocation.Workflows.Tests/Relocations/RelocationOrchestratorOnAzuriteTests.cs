@@ -49,7 +49,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
             ["Workflows:Relocations:RoundSize"] = "1",
             ["Workflows:Relocations:ClockScale"] = ClockScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
-        _host = await DurableTaskTestHost.StartAsync(
+        _host = await TestHosts.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
                 .AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()

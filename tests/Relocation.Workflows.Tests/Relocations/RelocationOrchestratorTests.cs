@@ -48,7 +48,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
     public async Task InitializeAsync() =>
-        _host = await DurableTaskTestHost.StartAsync(
+        _host = await TestHosts.StartAsync(
             r => r.AddOrchestrator<RelocationOrchestrator>()
                 .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>()
                 .AddActivity<CloseRelocationRoundActivity>()
