@@ -96,9 +96,12 @@ public sealed class ReplanRelocationRoundActivity(
     IOutbox outbox,
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
-    ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
+    ICaseloadIndex? caseload = null,
+    ICandidateData? candidates = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload);
+    // The candidate snapshot as the round opening reads it: without it planning falls back to reading the whole
+    // States, Capacity and Agreements tables (docs/storage.md), which an activity must not do.
+    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload, candidates);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {
