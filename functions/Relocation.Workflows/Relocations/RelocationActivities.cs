@@ -64,18 +64,23 @@ public sealed class StartRelocationRoundActivity(
             round = relocation.Rounds.First(r => r.Number == input.Round);
         }
 
-        // One State's index row and notice do not depend on another's: written side by side, not one after the other
-        // (five States were ten sequential round trips on the way from request to offers out). Each write is keyed.
-        var opened = relocation;
-        await Task.WhenAll(round.Asked.Select(async asked =>
-        {
-            await relocations.IndexOfferRequestAsync(asked.StateCode, opened.Id, CancellationToken.None);
-            await outbox.AddAsync(CaseNotices.OfferRequest(opened, round, asked.StateCode, now), CancellationToken.None);
-        }));
-
+        await TellAskedStatesAsync(relocations, outbox, relocation, round, now);
         return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime,
             WaitsForPlan: WaitsForPlan(relocation, round));
     }
+
+    /// <summary>
+    /// Indexes the round's offer request for each asked State and puts its notice in the outbox, after the round is on
+    /// the case. One State's writes do not depend on another's: written side by side, not one after the other (five
+    /// States were ten sequential round trips on the way from request to offers out). Each write is keyed, so a rerun
+    /// repeats nothing.
+    /// </summary>
+    internal static Task TellAskedStatesAsync(IRelocationRepository relocations, IOutbox outbox, RelocationCase relocation, RoundRecord round, DateTimeOffset now) =>
+        Task.WhenAll(round.Asked.Select(async asked =>
+        {
+            await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
+        }));
 
     /// <summary>A round that asked nobody waits for a re-plan, except an Emergency's (see <see cref="RoundOpened.WaitsForPlan"/>).</summary>
     internal static bool WaitsForPlan(RelocationCase relocation, RoundRecord round) =>
@@ -132,12 +137,7 @@ public sealed class ReplanRelocationRoundActivity(
             round = relocation.Rounds.First(r => r.Number == input.Round);
         }
 
-        foreach (var asked in round.Asked)
-        {
-            await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
-            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
-        }
-
+        await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, relocation, round, now);
         return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime);
     }
 }
