@@ -19,17 +19,14 @@ namespace Relocation.Workflows.Relocations;
 /// </summary>
 public sealed class StartRelocationRoundActivity(
     IRelocationRepository relocations,
-    ICapacityRepository capacities,
-    IStateRepository states,
-    IAgreementRepository agreements,
+    ICandidateData candidates,
     IOutbox outbox,
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
     ICaseloadIndex? caseload = null,
-    ICandidateData? candidates = null,
     RoundPlanBatcher? batcher = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload, candidates);
+    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {
@@ -95,18 +92,13 @@ public sealed class StartRelocationRoundActivity(
 /// </summary>
 public sealed class ReplanRelocationRoundActivity(
     IRelocationRepository relocations,
-    ICapacityRepository capacities,
-    IStateRepository states,
-    IAgreementRepository agreements,
+    ICandidateData candidates,
     IOutbox outbox,
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
-    ICaseloadIndex? caseload = null,
-    ICandidateData? candidates = null) : TaskActivity<RoundStep, RoundOpened>
+    ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    // The candidate snapshot as the round opening reads it: without it planning falls back to reading the whole
-    // States, Capacity and Agreements tables (docs/storage.md), which an activity must not do.
-    private readonly RoundPlanning _planning = new(relocations, capacities, states, agreements, caseload, candidates);
+    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {

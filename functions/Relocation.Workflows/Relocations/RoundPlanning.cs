@@ -17,11 +17,8 @@ public sealed record CasePlan(IReadOnlyList<Candidate> Ranked, Placement Placeme
 /// </summary>
 public sealed class RoundPlanning(
     IRelocationRepository relocations,
-    ICapacityRepository capacities,
-    IStateRepository states,
-    IAgreementRepository agreements,
-    ICaseloadIndex? caseload = null,
-    ICandidateData? candidates = null)
+    ICandidateData candidates,
+    ICaseloadIndex? caseload = null)
 {
     /// <summary>More open cases than the Court has ever had at once; beyond it the nearest deadlines are planned.</summary>
     public const int MaxOpenSet = 500;
@@ -65,7 +62,7 @@ public sealed class RoundPlanning(
     {
         ArgumentNullException.ThrowIfNull(subjects);
         var open = await OpenCasesAsync(subjects, now, cancellationToken);
-        var data = await CandidateDataAsync(cancellationToken);
+        var data = await candidates.ReadAsync(cancellationToken);
         var allStates = data.States.ToDictionary(s => s.Code, StringComparer.Ordinal);
         var byKind = Enum.GetValues<RelocationKind>().ToDictionary(k => k, k => data.InForce(TypeFor(k)));
         var rows = data.Capacities;
@@ -73,24 +70,6 @@ public sealed class RoundPlanning(
         var requests = open.Select(c => ToPlanRequest(c, opening && opened.Contains(c.Id))).ToArray();
         var input = new PlanningInput(requests, rows, allStates, byKind, now);
         return (Planner.Solve(input, Options), input);
-    }
-
-    /// <summary>
-    /// The candidate snapshot (one bounded read, docs/storage.md); without one (unit tests on fakes) the register,
-    /// agreements and capacity are read whole.
-    /// </summary>
-    private async Task<CandidateData> CandidateDataAsync(CancellationToken cancellationToken)
-    {
-        if (candidates is not null)
-        {
-            return await candidates.ReadAsync(cancellationToken);
-        }
-
-        var inForce = (await agreements.ListAsync(cancellationToken)).Where(a => a.Status == AgreementStatus.InForce).ToArray();
-        return new CandidateData(
-            await states.ListAsync(cancellationToken),
-            await capacities.ListAllAsync(cancellationToken),
-            inForce.GroupBy(a => a.Details.Type).ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(a => a.Details.StateCode).ToHashSet(StringComparer.Ordinal)));
     }
 
     /// <summary>The open cases, the subjects first; each index line point-read so the facts are the case row's.</summary>

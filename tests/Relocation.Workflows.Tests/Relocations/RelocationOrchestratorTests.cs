@@ -70,6 +70,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                     .AddSingleton<ICapacityRepository>(_capacities)
                     .AddSingleton<IStateRepository>(_states)
                     .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
+                    .AddSingleton<ICandidateData>(sp => new InMemoryCandidateData(sp.GetRequiredService<IStateRepository>(), sp.GetRequiredService<ICapacityRepository>(), sp.GetRequiredService<IAgreementRepository>()))
                     .AddSingleton<IOutbox>(_outbox)
                     .AddSingleton(_fund.Object)
                     .AddSingleton(_caseFiles.Object)

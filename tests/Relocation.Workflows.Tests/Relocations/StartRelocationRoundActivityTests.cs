@@ -18,7 +18,7 @@ public sealed class StartRelocationRoundActivityTests
     private readonly InMemoryStateRepository _states = new();
     private readonly InMemoryOutbox _outbox = new();
 
-    private StartRelocationRoundActivity Activity(int roundSize = 3, RoundPlanBatcher? batcher = null) => new(_relocations, _capacities, _states, new InMemoryAgreementRepository(), _outbox,
+    private StartRelocationRoundActivity Activity(int roundSize = 3, RoundPlanBatcher? batcher = null) => new(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
         Options.Create(new RelocationWorkflowOptions { RoundSize = roundSize }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), batcher: batcher);
 
     private async Task StateAsync(string code, bool medical)
