@@ -15,12 +15,16 @@ internal static class Ours
 {
     internal static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
 
-    public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken)
+    public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken, bool openWithRequest = true)
     {
         await using var host = new LocalHostProcess(connectionString, extraArguments: []);
+        // --no-request-opening: only the orchestration's activity opens round 1 (the code before issue 19's change).
+        host.Environment["Workflows__Relocations__OpenFirstRoundWithRequest"] = openWithRequest ? "true" : "false";
         // Five States asked per round, as in the floor; no agreements, so round 1 takes the five best overall.
         host.Environment["Workflows__Relocations__RoundSize"] = Floor.StatesAsked.ToString(CultureInfo.InvariantCulture);
         host.Environment["Logging__LogLevel__Default"] = "Warning";
+        // One line per round opening with where its time went (counts and durations only), summarised after the run.
+        host.Environment[$"Logging__LogLevel__{Relocation.Workflows.Relocations.RoundOpening.TimingCategory}"] = "Information";
         await host.StartAsync(cancellationToken);
         var http = host.Http;
         var admin = TestTokens.For(Roles.RegistryAdmin);
@@ -116,6 +120,11 @@ internal static class Ours
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var work = await EngineWork.CountAsync(connectionString, Relocation.LocalHost.Engine.DurableEngine.TaskHubName, ids.ToArray(), cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours, {cases} cases: POST /api/relocations answered p50 {RunResult.Percentile(answered, 50):F0} ms, p95 {RunResult.Percentile(answered, 95):F0} ms (the rest of request→offers is the engine and the round activity)"));
+        foreach (var line in RoundPhases.Summarise(host.Output))
+        {
+            Console.WriteLine($"ours, {cases} cases: {line}");
+        }
+
         return (new RunResult("ours", dispatched.Count, total.Elapsed, dispatched, held) { Work = work }, peak);
     }
 

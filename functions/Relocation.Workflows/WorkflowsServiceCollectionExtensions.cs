@@ -27,6 +27,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<CaseDecisionSignal>();
         services.AddSingleton<StepReconciler>();
         services.AddSingleton<RoundPlanBatcher>();
+        services.AddSingleton<RoundOpening>();
         services.AddSingleton<Notifications.CapacityStaleReminders>();
         foreach (var activity in WorkflowCatalog.Activities)
         {

@@ -41,6 +41,33 @@ public static class CaseUpdates
         }
     }
 
+    /// <summary>
+    /// The same, but <paramref name="change"/> says whether it changed anything: when it did not (the latest copy
+    /// already holds what it would write), nothing is written and the latest copy is returned.
+    /// </summary>
+    public static async Task<RelocationCase> UpdateIfAsync(IRelocationRepository relocations, string id, Func<RelocationCase, bool> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(relocations);
+        ArgumentNullException.ThrowIfNull(change);
+        for (var attempt = 1; ; attempt++)
+        {
+            var relocation = await relocations.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"There is no relocation request {id}.");
+            if (!change(relocation))
+            {
+                return relocation;
+            }
+
+            try
+            {
+                return await relocations.UpdateAsync(relocation, cancellationToken);
+            }
+            catch (PreconditionFailedException) when (attempt < Attempts)
+            {
+                await Task.Delay(Random.Shared.Next(5, 25 * attempt), cancellationToken);
+            }
+        }
+    }
+
     /// <summary>The same for a capacity row: the ETag guarantees no place is ever held or used beyond what is registered.</summary>
     public static async Task ChangeCapacityAsync(ICapacityRepository capacities, string stateCode, string capacityId, Action<Capacity> change)
     {

@@ -15,7 +15,10 @@ namespace Relocation.Workflows.Relocations;
 
 /// <summary>
 /// Plans the open set (matching v2), records the round's offer requests on the case and in the State index, and puts one
-/// notification per asked State in the outbox. Starting the same round again changes nothing: the case keeps the round.
+/// notification per asked State in the outbox (<see cref="RoundOpening"/>). Starting the same round again changes
+/// nothing: the case keeps the round. Round 1 is usually already on the row, opened in-process by the request that
+/// created the case; this activity stays the guarantee: it finds the round and writes its index rows and notices again
+/// (keyed, so nothing twice), in case that request's process died between the round and them.
 /// </summary>
 public sealed class StartRelocationRoundActivity(
     IRelocationRepository relocations,
@@ -24,45 +27,28 @@ public sealed class StartRelocationRoundActivity(
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
     ICaseloadIndex? caseload = null,
-    RoundPlanBatcher? batcher = null) : TaskActivity<RoundStep, RoundOpened>
+    RoundPlanBatcher? batcher = null,
+    RoundOpening? opening = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
+    // The process's one RoundOpening (from DI) knows the openings its requests made; tests may give none.
+    private readonly RoundOpening _opening = opening ?? new(relocations, candidates, outbox, options, time, caseload, batcher);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var now = time.GetUtcNow();
-        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
+        var (relocation, round, outcome) = await _opening.OpenAsync(input.RelocationId, input.Round, "activity", tellWhenAlreadyOpen: true);
         var clock = PriorityClock.For(relocation.Facts.Priority);
-        if (relocation.Status is RelocationStatus.Cancelled)
+        var now = time.GetUtcNow();
+        switch (outcome)
         {
-            return new RoundOpened(input.Round, 0, now.UtcDateTime, clock.Rounds, Stop: true);
+            case RoundOpeningOutcome.Cancelled:
+                return new RoundOpened(input.Round, 0, now.UtcDateTime, clock.Rounds, Stop: true);
+            case RoundOpeningOutcome.AwaitsConsent:
+                // Regulation 96(3): no State hears of a Normal or Urgent request before the person consented.
+                return new RoundOpened(input.Round, 0, now.UtcDateTime, clock.Rounds, Stop: false, AwaitsConsent: true);
         }
 
-        var round = relocation.Rounds.FirstOrDefault(r => r.Number == input.Round);
-        if (round is null && relocation.AwaitsConsent)
-        {
-            // Regulation 96(3): no State hears of a Normal or Urgent request before the person consented.
-            return new RoundOpened(input.Round, 0, now.UtcDateTime, clock.Rounds, Stop: false, AwaitsConsent: true);
-        }
-
-        if (round is null)
-        {
-            // Matching v2: the whole open set is planned; this round asks the State planned for this case first and
-            // never one whose places are planned for another open case. A rerun after a crash finds the round recorded
-            // above and plans nothing.
-            var planned = batcher is null
-                ? await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None)
-                : await batcher.PlanAsync(_planning, relocation, now);
-            var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSize);
-            var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
-            var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
-            relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c => c.StartRound(input.Round, asked, now, deadline));
-            round = relocation.Rounds.First(r => r.Number == input.Round);
-        }
-
-        await TellAskedStatesAsync(relocations, outbox, relocation, round, now);
-        return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime,
+        return new RoundOpened(round!.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime,
             WaitsForPlan: WaitsForPlan(relocation, round));
     }
 

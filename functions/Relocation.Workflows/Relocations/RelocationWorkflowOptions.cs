@@ -20,4 +20,11 @@ public sealed class RelocationWorkflowOptions
     /// </summary>
     [Range(0.0000001, 1.0)]
     public double? PlacementClockScale { get; set; }
+
+    /// <summary>
+    /// The request that creates a case opens its first round in-process (<see cref="RoundOpening"/>); off, only the
+    /// orchestration's activity does, after the engine dispatched it. On in production; the load driver turns it off to
+    /// measure the difference (bench/README.md, Load).
+    /// </summary>
+    public bool OpenFirstRoundWithRequest { get; set; } = true;
 }

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Outbox;
+using Relocation.Domain.Relocations;
+using Relocation.Matching;
+
+namespace Relocation.Workflows.Relocations;
+
+/// <summary>What opening a round found on the case row, or did to it.</summary>
+public enum RoundOpeningOutcome
+{
+    /// <summary>The case is cancelled: no round.</summary>
+    Cancelled,
+
+    /// <summary>A Normal or Urgent request without consent: no State hears of it yet (Regulation 96(3)).</summary>
+    AwaitsConsent,
+
+    /// <summary>This call planned the round and wrote it on the row (its ETag won).</summary>
+    Opened,
+
+    /// <summary>The round was already on the row (written by the other opener, or by an earlier run): nothing planned anew.</summary>
+    AlreadyOpen,
+}
+
+/// <summary>The row after the opening, its round (none when cancelled or awaiting consent) and what happened.</summary>
+public sealed record RoundOpeningResult(RelocationCase Case, RoundRecord? Round, RoundOpeningOutcome Outcome);
+
+/// <summary>
+/// Opens a case's round: plans the open set (matching v2, rounds opening together share one plan), writes the round on
+/// the case row under its ETag, then indexes the offer request for each asked State and puts its notice in the outbox.
+/// Two callers: the orchestration's <see cref="StartRelocationRoundActivity"/>, the guarantee, and the request that
+/// created the case, which opens round 1 in-process right after its write so the States need not wait for the engine
+/// to dispatch an orchestration and an activity (docs/durability.md, "The first round"). Whichever writes the round
+/// first wins; the other finds it on the row (<see cref="RelocationCase.StartRound"/> keeps an existing round), so the
+/// loser never asks different States, and every index row and notice is keyed, so writing them twice adds nothing.
+/// </summary>
+public sealed partial class RoundOpening(
+    IRelocationRepository relocations,
+    ICandidateData candidates,
+    IOutbox outbox,
+    IOptions<RelocationWorkflowOptions> options,
+    TimeProvider time,
+    ICaseloadIndex? caseload = null,
+    RoundPlanBatcher? batcher = null,
+    ILogger<RoundOpening>? logger = null)
+{
+    /// <summary>The category of the phase-timing log, at Information (off by default: the load driver turns it on).</summary>
+    public const string TimingCategory = "Relocation.Workflows.Relocations.RoundOpening";
+
+    /// <summary>Openings this process started or finished lately; beyond this many, finished ones are forgotten.</summary>
+    public const int Remembered = 1_000;
+
+    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
+    private readonly ILogger _logger = logger ?? NullLogger<RoundOpening>.Instance;
+
+    /// <summary>
+    /// Openings by this process, running or done, by case and round. The activity joins the request's opening instead
+    /// of planning the same round a second time, and when that opening wrote the round and told every asked State in
+    /// this very process, it writes nothing more (10 keyed writes per case that only repeated what was just done).
+    /// Memory only, on purpose: after a crash it is empty, so an activity in a new process always writes the index rows
+    /// and notices again.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Opening>> _openings = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the request that creates a case opens its first round (<see cref="RelocationWorkflowOptions.OpenFirstRoundWithRequest"/>).</summary>
+    public bool WithRequest => options.Value.OpenFirstRoundWithRequest;
+
+    /// <summary>
+    /// Opens round <paramref name="number"/> unless the row already has it, and waits until the asked States are told.
+    /// <paramref name="tellWhenAlreadyOpen"/>: the orchestration's activity writes the index rows and notices again
+    /// when it finds the round written by someone else (the opener may have died between the round and them); the
+    /// request's opener stops there, the activity will follow.
+    /// </summary>
+    public Task<RoundOpeningResult> OpenAsync(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, CancellationToken cancellationToken = default) =>
+        OpenAsync(relocationId, number, opener, tellWhenAlreadyOpen, untilTold: true, cancellationToken);
+
+    /// <summary>
+    /// The request's opening: answers as soon as the round is on the row (or there is none to open). Index rows and
+    /// notices follow in this process right after; the orchestration's activity waits for them (or, in another process
+    /// or after a crash, writes them again), so they are never lost, only not on the request's answer path.
+    /// </summary>
+    public Task<RoundOpeningResult> OpenUntilWrittenAsync(string relocationId, int number, string opener) =>
+        OpenAsync(relocationId, number, opener, tellWhenAlreadyOpen: false, untilTold: false, CancellationToken.None);
+
+    private async Task<RoundOpeningResult> OpenAsync(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, bool untilTold, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relocationId);
+        var key = $"{relocationId}|{number}";
+        var mine = new Lazy<Opening>(() => Start(relocationId, number, opener, tellWhenAlreadyOpen, cancellationToken));
+        var running = _openings.GetOrAdd(key, mine);
+        if (running == mine)
+        {
+            Forget();
+            return await (untilTold ? mine.Value.Told : mine.Value.Written);
+        }
+
+        // This process opened (or is opening) the round already: wait for it rather than plan it again.
+        try
+        {
+            var earlier = await running.Value.Told;
+            if (earlier.Outcome is RoundOpeningOutcome.Opened || !tellWhenAlreadyOpen)
+            {
+                // Round on the row and every asked State told, by this process: nothing left to write. The activity is
+                // the last to come for it, so the entry goes (a retry of the activity writes the notices again, keyed).
+                LogJoined(_logger, number, opener, earlier.Outcome);
+                if (tellWhenAlreadyOpen)
+                {
+                    _openings.TryRemove(new KeyValuePair<string, Lazy<Opening>>(key, running));
+                }
+
+                return earlier with { Outcome = earlier.Outcome == RoundOpeningOutcome.Opened ? RoundOpeningOutcome.AlreadyOpen : earlier.Outcome };
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The earlier opening failed (storage, say): this caller opens on its own below, from the row.
+        }
+
+        _openings.TryRemove(new KeyValuePair<string, Lazy<Opening>>(key, running));
+        var again = Start(relocationId, number, opener, tellWhenAlreadyOpen, cancellationToken);
+        return await (untilTold ? again.Told : again.Written);
+    }
+
+    /// <summary>One opening: <see cref="Written"/> once the round is on the row, <see cref="Told"/> once its States are told.</summary>
+    private sealed record Opening(Task<RoundOpeningResult> Written, Task<RoundOpeningResult> Told);
+
+    private Opening Start(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, CancellationToken cancellationToken)
+    {
+        var written = new TaskCompletionSource<RoundOpeningResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var told = OpenHereAsync(relocationId, number, opener, tellWhenAlreadyOpen, written, cancellationToken);
+        // Nobody may wait for the rest of a request's opening; its failure is logged, and the activity does it again.
+        _ = told.ContinueWith(t =>
+        {
+            written.TrySetException(t.Exception!.InnerExceptions);
+            LogFailed(_logger, number, opener, t.Exception.InnerException?.GetType().Name ?? "unknown");
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return new Opening(written.Task, told);
+    }
+
+    /// <summary>Keeps the memory bounded: past <see cref="Remembered"/> entries, the finished ones go.</summary>
+    private void Forget()
+    {
+        if (_openings.Count <= Remembered)
+        {
+            return;
+        }
+
+        foreach (var (key, opening) in _openings)
+        {
+            if (opening.IsValueCreated && opening.Value.Told.IsCompleted)
+            {
+                _openings.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private async Task<RoundOpeningResult> OpenHereAsync(string relocationId, int number, string opener, bool tellWhenAlreadyOpen,
+        TaskCompletionSource<RoundOpeningResult> written, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        var relocation = await CaseUpdates.FindAsync(relocations, relocationId);
+        if (relocation.Status is RelocationStatus.Cancelled)
+        {
+            return Done(new RoundOpeningResult(relocation, null, RoundOpeningOutcome.Cancelled));
+        }
+
+        var round = relocation.Rounds.FirstOrDefault(r => r.Number == number);
+        if (round is null && relocation.AwaitsConsent)
+        {
+            return Done(new RoundOpeningResult(relocation, null, RoundOpeningOutcome.AwaitsConsent));
+        }
+
+        var outcome = RoundOpeningOutcome.AlreadyOpen;
+        var timings = PlanTimings.None;
+        var planned = Stopwatch.GetTimestamp();
+        if (round is null)
+        {
+            // Matching v2: the whole open set is planned; this round asks the State planned for this case first and
+            // never one whose places are planned for another open case.
+            var plan = batcher is null
+                ? await _planning.PlanAsync(relocation, now, opening: true, cancellationToken)
+                : await batcher.PlanAsync(_planning, relocation, now);
+            timings = plan.Timings;
+            planned = Stopwatch.GetTimestamp();
+            var clock = PriorityClock.For(relocation.Facts.Priority);
+            var chosen = RoundSelection.Select(plan.Ranked, plan.Placement, number, options.Value.RoundSize);
+            var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
+            var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
+            var wrote = false;
+            relocation = await CaseUpdates.UpdateIfAsync(relocations, relocationId, c =>
+            {
+                // Read again on every attempt: the other opener may have written the round meanwhile, and then it stays.
+                wrote = c.Rounds.All(r => r.Number != number);
+                if (wrote)
+                {
+                    c.StartRound(number, asked, now, deadline);
+                }
+
+                return wrote;
+            }, cancellationToken);
+            round = relocation.Rounds.First(r => r.Number == number);
+            outcome = wrote ? RoundOpeningOutcome.Opened : RoundOpeningOutcome.AlreadyOpen;
+        }
+
+        var result = new RoundOpeningResult(relocation, round, outcome);
+        written.TrySetResult(result);
+        var wroteAt = Stopwatch.GetTimestamp();
+        if (outcome == RoundOpeningOutcome.Opened || tellWhenAlreadyOpen)
+        {
+            await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, relocation, round, now);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            LogOpened(_logger, number, opener, outcome, (now - relocation.State.SubmittedAt).TotalMilliseconds, timings.Waited.TotalMilliseconds,
+                Stopwatch.GetElapsedTime(started, planned).TotalMilliseconds, timings.OpenSet, timings.Batch, timings.ReadOpen.TotalMilliseconds,
+                timings.ReadCandidates.TotalMilliseconds, timings.Solve.TotalMilliseconds, Stopwatch.GetElapsedTime(planned, wroteAt).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(wroteAt).TotalMilliseconds);
+        }
+
+        return result;
+
+        RoundOpeningResult Done(RoundOpeningResult nothingToTell)
+        {
+            written.TrySetResult(nothingToTell);
+            return nothingToTell;
+        }
+    }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "round-timing round={Round} by={Opener} outcome=Joined earlier={Earlier}")]
+    private static partial void LogJoined(ILogger logger, int round, string opener, RoundOpeningOutcome earlier);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Opening round {Round} by the {Opener} failed ({Error}); the orchestration's activity opens it")]
+    private static partial void LogFailed(ILogger logger, int round, string opener, string error);
+
+    // Ids and States stay out of it: counts and durations only.
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "round-timing round={Round} by={Opener} outcome={Outcome} sinceSubmittedMs={SinceSubmitted:0} " +
+        "planWaitMs={Waited:0} readAndPlanMs={Planning:0} openSet={OpenSet} batch={Batch} readOpenMs={ReadOpen:0} readCandidatesMs={ReadCandidates:0} " +
+        "solveMs={Solve:0} writeMs={Write:0} tellMs={Tell:0}")]
+    private static partial void LogOpened(ILogger logger, int round, string opener, RoundOpeningOutcome outcome, double sinceSubmitted, double waited, double planning,
+        int openSet, int batch, double readOpen, double readCandidates, double solve, double write, double tell);
+}

@@ -1,0 +1,176 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
+using Moq;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Outbox;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
+using Relocation.Testing.Builders;
+using Relocation.Testing.Fakes;
+using Relocation.Workflows.Relocations;
+
+namespace Relocation.Workflows.Tests.Relocations;
+
+/// <summary>
+/// Round 1 opened by the request that created the case, with the orchestration's activity as the guarantee: the two
+/// never ask different States, the activity repeats nothing the same process already did, and it writes the index rows
+/// and notices again when the request's process may have died before them.
+/// </summary>
+public sealed class RoundOpeningTests
+{
+    private readonly InMemoryRelocationRepository _relocations = new();
+    private readonly InMemoryCapacityRepository _capacities = new();
+    private readonly InMemoryStateRepository _states = new();
+    private readonly CountingOutbox _outbox = new();
+    private readonly TaskActivityContext _context = new Mock<TaskActivityContext>().Object;
+
+    private RoundOpening Opening() => new(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
+        Options.Create(new RelocationWorkflowOptions { RoundSize = 1 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), new RoundPlanBatcher());
+
+    private StartRelocationRoundActivity Activity(RoundOpening? opening) => new(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
+        Options.Create(new RelocationWorkflowOptions { RoundSize = 1 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), new RoundPlanBatcher(), opening);
+
+    private async Task StateAsync(string code, int places = 3)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
+        await _capacities.AddAsync(Capacity.Register($"cap-{code}", code, new CapacityInputBuilder().With(i => i with
+        {
+            Kinds = [RelocationKind.TemporaryRelocation], Places = places, MaxHouseholdSize = 5, MedicalCare = false, NeedsFundSupport = false,
+            AvailableFrom = today.AddDays(-1), AvailableUntil = today.AddYears(1),
+        }).BuildTerms(), DateTimeOffset.UtcNow), CancellationToken.None);
+    }
+
+    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, DateOnly? consentOn = null)
+    {
+        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0501", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false));
+        var id = Guid.NewGuid().ToString("N");
+        await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer", consentOn), CancellationToken.None);
+        return id;
+    }
+
+    private async Task<RelocationCase> CaseAsync(string id) => (await _relocations.FindAsync(id, CancellationToken.None))!;
+
+    [Fact]
+    public async Task OpenUntilWrittenAsync_Emergency_RoundOnTheRowAndEveryAskedStateTold()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        var opening = Opening();
+
+        var opened = await opening.OpenUntilWrittenAsync(id, 1, "request");
+        await opening.OpenAsync(id, 1, "test", tellWhenAlreadyOpen: false);
+
+        Assert.Equal(RoundOpeningOutcome.Opened, opened.Outcome);
+        Assert.Equal(RelocationStatus.AwaitingOffers, opened.Case.Status);
+        Assert.Equal(["NOR"], Assert.Single((await CaseAsync(id)).Rounds).Asked.Select(a => a.StateCode));
+        Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "OfferRequest");
+        Assert.Equal([id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OpenUntilWrittenAsync_NormalWithoutConsent_NoRoundNoNotice()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync(RelocationPriority.Normal);
+
+        var opened = await Opening().OpenUntilWrittenAsync(id, 1, "request");
+
+        Assert.Equal(RoundOpeningOutcome.AwaitsConsent, opened.Outcome);
+        Assert.Equal(RelocationStatus.Submitted, (await CaseAsync(id)).Status);
+        Assert.Empty((await CaseAsync(id)).Rounds);
+        Assert.Empty(_outbox.Messages);
+    }
+
+    [Fact]
+    public async Task RunAsync_RequestOpenedRoundInThisProcess_SameRoundAndNothingWrittenAgain()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        var opening = Opening();
+        await opening.OpenUntilWrittenAsync(id, 1, "request");
+        await opening.OpenAsync(id, 1, "test", tellWhenAlreadyOpen: false);
+        var version = (await CaseAsync(id)).Version;
+        var adds = _outbox.Adds;
+
+        var opened = await Activity(opening).RunAsync(_context, new RoundStep(id, 1));
+
+        Assert.Equal(1, opened.Asked);
+        Assert.False(opened.Stop);
+        Assert.Equal(version, (await CaseAsync(id)).Version);
+        Assert.Equal(adds, _outbox.Adds);
+    }
+
+    [Fact]
+    public async Task RunAsync_RequestProcessDiedAfterTheRound_ActivityElsewhereKeepsRoundAndTellsItsStates()
+    {
+        // Arrange: the request's process wrote round 1 asking SWE and died before its notices; a plan made now would
+        // ask NOR (equal fit, the lower code first).
+        await StateAsync("NOR");
+        await StateAsync("SWE");
+        var id = await SubmitAsync();
+        var started = DateTimeOffset.UtcNow;
+        await CaseUpdates.UpdateAsync(_relocations, id, c => c.StartRound(1, [new AskedState("SWE", "cap-SWE", false, 1)], started, started.AddHours(24)));
+
+        // Act: the activity in a new process (its own RoundOpening, knowing nothing of the dead request).
+        var opened = await Activity(opening: null).RunAsync(_context, new RoundStep(id, 1));
+
+        // Assert: the row's round stands; its State is told, nobody else.
+        Assert.Equal(1, opened.Asked);
+        Assert.Equal(["SWE"], Assert.Single((await CaseAsync(id)).Rounds).Asked.Select(a => a.StateCode));
+        Assert.Equal(["SWE"], _outbox.Messages.Where(m => m.RelatedId == id && m.Kind == "OfferRequest").Select(m => m.Recipient.Split(':')[^1]));
+        Assert.Equal([id], await _relocations.OfferRequestsForAsync("SWE", CancellationToken.None));
+        Assert.Empty(await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OpenAsync_TwoProcessesOpenAtOnce_OneRoundOneStateTold()
+    {
+        // Two States, one place each in a round of one: two separate plans could pick different States.
+        await StateAsync("NOR");
+        await StateAsync("SWE");
+        var id = await SubmitAsync();
+
+        var results = await Task.WhenAll(
+            Opening().OpenAsync(id, 1, "request", tellWhenAlreadyOpen: false),
+            Opening().OpenAsync(id, 1, "activity", tellWhenAlreadyOpen: true));
+
+        var round = Assert.Single((await CaseAsync(id)).Rounds);
+        Assert.Single(round.Asked);
+        Assert.All(results, r => Assert.Equal(round.Asked.Single().StateCode, r.Round!.Asked.Single().StateCode));
+        Assert.Single(results, r => r.Outcome == RoundOpeningOutcome.Opened);
+        Assert.Equal([round.Asked.Single().StateCode], _outbox.Messages.Where(m => m.RelatedId == id && m.Kind == "OfferRequest").Select(m => m.Recipient.Split(':')[^1]));
+    }
+
+    [Fact]
+    public void OptionsFor_OpenSetBeyondFullBudget_ShrinksToTheSurgeFloor()
+    {
+        Assert.Equal(RoundPlanning.Options, RoundPlanning.OptionsFor(1));
+        Assert.Equal(RoundPlanning.Options, RoundPlanning.OptionsFor(RoundPlanning.FullBudgetOpenSet));
+        Assert.Equal(RoundPlanning.Options.DeterministicSeconds / 2, RoundPlanning.OptionsFor(RoundPlanning.FullBudgetOpenSet * 2).DeterministicSeconds, 6);
+        Assert.Equal(RoundPlanning.SurgeFloor.DeterministicSeconds, RoundPlanning.OptionsFor(200).DeterministicSeconds);
+        Assert.Equal(RoundPlanning.SurgeFloor.WallClockSeconds, RoundPlanning.OptionsFor(200).WallClockSeconds);
+    }
+
+    /// <summary>The in-memory outbox, counting every add (a keyed add of an existing message still costs a write).</summary>
+    private sealed class CountingOutbox : IOutbox
+    {
+        private readonly InMemoryOutbox _inner = new();
+        private int _adds;
+
+        public int Adds => _adds;
+
+        public IReadOnlyCollection<OutboxMessage> Messages => _inner.Messages;
+
+        public Task AddAsync(OutboxMessage message, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _adds);
+            return _inner.AddAsync(message, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(int max, CancellationToken cancellationToken) => _inner.ListPendingAsync(max, cancellationToken);
+
+        public Task<IReadOnlyList<NotificationDelivery>> ListDeliveriesAsync(DeliveryStatus? status, int max, CancellationToken cancellationToken) =>
+            _inner.ListDeliveriesAsync(status, max, cancellationToken);
+    }
+}
