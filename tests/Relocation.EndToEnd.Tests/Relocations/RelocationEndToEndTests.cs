@@ -146,6 +146,40 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Create_Emergency_AnswersAwaitingOffersWithRoundOneAlreadyOnTheCase()
+    {
+        var s = new RelocationScenario(host, "1017");
+        await s.SetUpStatesAsync();
+
+        var created = await s.Send(HttpMethod.Post, "relocations", RelocationScenario.Vwu, s.RequestBody("Early Example", "Goma", "+243 444"), HttpStatusCode.Accepted);
+        var id = created.GetProperty("id").GetString()!;
+        var view = await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu);
+
+        // The request opened the round before answering: no wait for the engine's dispatch.
+        Assert.Equal("AwaitingOffers", created.GetProperty("status").GetString());
+        Assert.Equal("AwaitingOffers", view.GetProperty("status").GetString());
+        var round = Assert.Single(view.GetProperty("rounds").EnumerateArray());
+        Assert.NotEmpty(round.GetProperty("askedStates").EnumerateArray());
+        // The orchestration's activity follows and keeps that round: still one round, same States, once it has run.
+        var asked = round.GetProperty("askedStates").EnumerateArray().Select(a => a.GetString()).ToArray();
+        var after = await s.WaitAsync(id, v => v.GetProperty("timeline").EnumerateArray().Count(t => t.GetProperty("what").GetString() == "RoundStarted") == 1);
+        Assert.Equal(asked, Assert.Single(after.GetProperty("rounds").EnumerateArray()).GetProperty("askedStates").EnumerateArray().Select(a => a.GetString()).ToArray());
+    }
+
+    [Fact]
+    public async Task Create_NormalWithoutConsent_AnswersSubmittedAndOpensNoRound()
+    {
+        var s = new RelocationScenario(host, "1018");
+        await s.SetUpStatesAsync();
+
+        var created = await s.Send(HttpMethod.Post, "relocations", RelocationScenario.Vwu, s.RequestBody("Normal", consent: false), HttpStatusCode.Accepted);
+        var view = await s.Ok(HttpMethod.Get, $"relocations/{created.GetProperty("id").GetString()}", RelocationScenario.Vwu);
+
+        Assert.Equal("Submitted", created.GetProperty("status").GetString());
+        Assert.Equal(0, view.GetProperty("rounds").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Create_WithoutIdempotencyKey_Is400AndStartsNoCase()
     {
         var s = new RelocationScenario(host, "1016");
