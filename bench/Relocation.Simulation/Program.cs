@@ -4,7 +4,7 @@ using Relocation.Domain.Relocations;
 using Relocation.Simulation;
 
 // dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--gap [--verbose]]
-//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3]
+//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3] [--protect-days 60] [--protect-last-round]
 var seeds = Arg("--seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var invariant = CultureInfo.InvariantCulture;
 // The policies replayed: v1; v2 as the workflow runs it (the open set planned, States planned for others not asked); v2
@@ -19,6 +19,7 @@ var policies = new (string Name, Strategy Strategy, V2Policy Policy)[]
     ("greedy v1", Strategy.GreedyV1, V2Policy.Baseline),
     ("planner v2", Strategy.PlannerV2, new V2Policy(ForecastDays: 0)),
     ("v2 + reservation", Strategy.PlannerV2, reserve),
+    ("v2 + protection", Strategy.PlannerV2, new V2Policy(ForecastDays: 0, HistoryDays: int.Parse(Arg("--history-days", "180"), invariant), ProtectDays: int.Parse(Arg("--protect-days", "60"), invariant), ProtectLastRound: args.Contains("--protect-last-round"))),
 };
 if (args.Contains("--summary"))
 {
