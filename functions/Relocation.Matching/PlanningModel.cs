@@ -72,7 +72,11 @@ public sealed record PlannerOptions
     /// <summary>CP-SAT's deterministic time (reproducible work units, about seconds), per stage.</summary>
     public double DeterministicSeconds { get; init; } = 2.0;
 
-    /// <summary>A wall-clock cap on the whole plan, so a loaded machine cannot stall a round; only reached when overloaded.</summary>
+    /// <summary>
+    /// A wall-clock cap on the whole call (input, model, both stages, plan), so a loaded machine cannot stall a round; the
+    /// solver gets 90 % of it minus what the input and model took, and the greedy plan is returned when nothing is left.
+    /// CP-SAT may still return a little after its limit on a CPU-starved machine (bench/README.md).
+    /// </summary>
     public double WallClockSeconds { get; init; } = 5.0;
 
     /// <summary>Request-row pairs the model may have; above it, fewer rows per request are kept (never fewer than 5).</summary>
