@@ -44,8 +44,8 @@ public static class StorageServiceCollectionExtensions
 
         foreach (var table in new[]
                  {
-                     TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, PendingStepIndex.Table, RelocationStatsIndex.Table,
+                     TableNames.States, TableNames.Capacity, Capacities.CapacityRepository.ArchiveTable, TableNames.Audit, TableNames.Idempotency,
+                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, CaseloadIndex.RecentTable, PendingStepIndex.Table, RelocationStatsIndex.Table,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -58,6 +58,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICapacityRepository, CapacityRepository>();
         services.AddSingleton(StorageResource.Container(AuditLog.AnchorContainer));
         services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton(StorageResource.Container(AuditArchive.ContainerFor(TableNames.Audit)));
+        services.AddSingleton<AuditArchive>();
+        services.AddSingleton<IAuditArchive>(sp => sp.GetRequiredService<AuditArchive>());
         services.AddSingleton<HostInstance>();
         services.AddHostedService<HostHeartbeat>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
