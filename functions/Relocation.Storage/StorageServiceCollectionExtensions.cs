@@ -93,7 +93,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(StorageResource.Container(CaseFileStore.Container));
         services.AddSingleton<ICaseFileStore, CaseFileStore>();
         services.AddSingleton<IRelocationRepository, RelocationRepository>();
-        services.AddSingleton<CaseloadIndex>();
+        // How many closed lines the recent table keeps (docs/storage.md); small in the tests that page past it.
+        var recentSize = int.TryParse(configuration["Caseload:RecentSize"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : CaseloadIndex.RecentSize;
+        services.AddSingleton(sp => new CaseloadIndex(sp.GetRequiredService<StorageClients>(), string.Empty, recentSize));
         services.AddSingleton<RelocationStatsIndex>();
         services.AddSingleton<IRelocationStats>(sp => sp.GetRequiredService<RelocationStatsIndex>());
         services.AddSingleton<ICaseloadIndex>(sp => sp.GetRequiredService<CaseloadIndex>());

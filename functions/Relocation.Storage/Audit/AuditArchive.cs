@@ -15,13 +15,15 @@ namespace Relocation.Storage.Audit;
 /// oldest first, with each entry's sequence and hashes as the table stored them). Ten years of entries in the table
 /// would make every table operation slower on Azurite (it walks whole tables and rewrites its whole database file while
 /// anything is written), and in Azure would be rows nobody point-reads; a month's chain is written once and read whole.
-/// A month is sealed once it can no longer be appended to: an entry lands in the month of the request's time, so the
-/// month before the previous one is closed whatever the clocks. The table keeps the month's head row (the chain never
-/// restarts) and loses its entries, deleted only after the blob is written and read back.
+/// A month is sealed once it has been over for <see cref="Grace"/>: an entry lands in the month of its request's time,
+/// so only a request that took longer could still append to it. Should one, the table keeps the month's head row (the
+/// chain never restarts), so the entry chains on in the table after the sealed ones, where the log's reads find it. The
+/// entries leave the table only after the blob is written and read back.
 /// </summary>
 public sealed class AuditArchive(StorageClients clients, TimeProvider time, string table = TableNames.Audit) : IAuditArchive
 {
     private const int CachedMonths = 4;
+    private const string SealedColumn = "Sealed";
 
     private readonly TableClient _table = clients.Table(table);
     private readonly BlobContainerClient _container = clients.Container(ContainerFor(table));
@@ -30,18 +32,24 @@ public sealed class AuditArchive(StorageClients clients, TimeProvider time, stri
     /// <summary>The sealed months' container beside a given audit table (<c>audit-sealed</c> for the log's own).</summary>
     public static string ContainerFor(string table) => (table ?? throw new ArgumentNullException(nameof(table))).ToLowerInvariant() + "-sealed";
 
-    /// <summary>Whether a month can hold sealed entries: only months before the previous one are ever sealed.</summary>
+    /// <summary>How long a month stays open to late appends after it ends: an entry is dated by its request, and none lasts a day.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromDays(1);
+
+    /// <summary>Whether a month can hold sealed entries: a month that ended more than <see cref="Grace"/> ago.</summary>
     internal bool MaySealed(string partition) =>
-        string.CompareOrdinal(partition, AuditLog.PreviousPartition(AuditLog.Partition(time.GetUtcNow()))) < 0;
+        string.CompareOrdinal(partition, AuditLog.Partition(time.GetUtcNow() - Grace)) < 0;
 
     public async Task<int> SealClosedMonthsAsync(CancellationToken cancellationToken)
     {
         // Background: the heads tell which months the table holds (the table holds the open months and the heads only).
         var sealedCount = 0;
         var heads = new List<string>();
-        await foreach (var head in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {AuditLog.HeadRow}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
+        await foreach (var head in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {AuditLog.HeadRow}"), select: ["PartitionKey", SealedColumn], cancellationToken: cancellationToken))
         {
-            heads.Add(head.PartitionKey);
+            if (head.GetBoolean(SealedColumn) != true)
+            {
+                heads.Add(head.PartitionKey);
+            }
         }
 
         foreach (var partition in heads.Where(MaySealed).Order(StringComparer.Ordinal))
@@ -73,6 +81,12 @@ public sealed class AuditArchive(StorageClients clients, TimeProvider time, stri
             {
                 await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
             }
+
+            if (deletable.Count == rows.Count)
+            {
+                // Marked on the head, which stays (the chain never restarts): the next runs skip the month.
+                await _table.UpdateEntityAsync(new TableEntity(partition, AuditLog.HeadRow) { [SealedColumn] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            }
         }
 
         return sealedCount;
@@ -98,7 +112,7 @@ public sealed class AuditArchive(StorageClients clients, TimeProvider time, stri
         }
 
         await UploadAsync(new SealedMonth(partition, sealedEntries), cancellationToken);
-        await _table.UpsertEntityAsync(new TableEntity(partition, AuditLog.HeadRow) { ["Sequence"] = sequence, ["Hash"] = previous }, TableUpdateMode.Replace, cancellationToken);
+        await _table.UpsertEntityAsync(new TableEntity(partition, AuditLog.HeadRow) { ["Sequence"] = sequence, ["Hash"] = previous, [SealedColumn] = true }, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>A sealed month (cached: it never changes), or null when the month is not sealed.</summary>

@@ -86,7 +86,9 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         {
             // A closed month may be sealed into a blob (AuditArchive); the open months are always in the table.
             var month = _sealed.MaySealed(partition) ? await _sealed.ReadAsync(partition, cancellationToken) : null;
-            var entries = month is null ? TableEntriesAsync(partition, after, from, to, query, cancellationToken) : SealedEntries(month, after, from, to, query.Subject).ToAsyncEnumerable();
+            var entries = month is null
+                ? TableEntriesAsync(partition, after, from, to, query, cancellationToken)
+                : (await LateEntriesAsync(month, after, from, to, query, cancellationToken)).Concat(SealedEntries(month, after, from, to, query.Subject)).ToAsyncEnumerable();
             await foreach (var entry in entries)
             {
                 if (items.Count == query.PageSize)
@@ -124,6 +126,30 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         {
             yield return ToEntry(e);
         }
+    }
+
+    // Entries appended to a month after it was sealed (a request that outlasted the grace): newer than the blob's, so
+    // they come first. One point read of the head tells whether there are any.
+    private async Task<List<AuditEntry>> LateEntriesAsync(SealedMonth month, string? after, DateTimeOffset from, DateTimeOffset to, AuditQuery query, CancellationToken cancellationToken)
+    {
+        var last = month.Entries.Count == 0 ? 0 : month.Entries[^1].Sequence;
+        var head = await _table.FindAsync<TableEntity>(month.Partition, HeadRow, cancellationToken);
+        if ((head?.GetInt64("Sequence") ?? 0) <= last)
+        {
+            return [];
+        }
+
+        // Rows the blob also holds (a sealing that died before deleting them) are skipped: the blob has them.
+        var late = new List<AuditEntry>();
+        await foreach (var e in TableEntriesAsync(month.Partition, after, from, to, query, cancellationToken))
+        {
+            if (e.Sequence > last)
+            {
+                late.Add(e);
+            }
+        }
+
+        return late;
     }
 
     // The same filter as the table query, over a sealed month held in memory: newest first, after the page token's row.

@@ -90,13 +90,43 @@ public sealed class AuditArchiveTests(StorageFixture fixture) : IAsyncLifetime, 
     }
 
     [Fact]
-    public async Task SealClosedMonthsAsync_PreviousMonth_StaysInTheTable()
+    public async Task SealClosedMonthsAsync_PreviousMonthWithinTheGrace_StaysInTheTable()
     {
         await AppendSpreadAsync();
         _time.SetUtcNow(new DateTimeOffset(2026, 3, 1, 0, 0, 1, TimeSpan.Zero)); // February is the previous month: still open to late writes
 
         Assert.Equal(1, await _archive.SealClosedMonthsAsync(CancellationToken.None));
         Assert.Equal((0, 5), (await EntryRowsAsync("202601"), await EntryRowsAsync("202602")));
+    }
+
+    [Fact]
+    public async Task SealClosedMonthsAsync_PreviousMonthAfterTheGrace_IsSealed()
+    {
+        await AppendSpreadAsync();
+        _time.SetUtcNow(new DateTimeOffset(2026, 3, 2, 0, 0, 1, TimeSpan.Zero));
+
+        Assert.Equal(2, await _archive.SealClosedMonthsAsync(CancellationToken.None));
+        Assert.Equal((0, 0), (await EntryRowsAsync("202601"), await EntryRowsAsync("202602")));
+    }
+
+    [Fact]
+    public async Task QueryAsync_EntryAppendedToASealedMonth_IsListedFirstAndVerified()
+    {
+        await AppendSpreadAsync();
+        _time.SetUtcNow(new DateTimeOffset(2026, 4, 2, 8, 0, 0, TimeSpan.Zero));
+        await _archive.SealClosedMonthsAsync(CancellationToken.None);
+
+        // A request dated in February that appends only now (it outlasted the grace): it chains on in the table.
+        var late = Entry("late", new DateTimeOffset(2026, 2, 27, 0, 0, 0, TimeSpan.Zero));
+        await _log.AppendAsync(late, CancellationToken.None);
+        var all = await ReadAllAsync(null, 2);
+
+        Assert.Equal(9, all.Count);
+        Assert.Equal("late", all.Single(e => e.At == late.At).Subject);
+        Assert.Equal(6, all.Single(e => e.Subject == "late").Sequence);
+        var verification = await _log.VerifyAsync(CancellationToken.None);
+        Assert.True(verification.Ok, verification.FirstBreak?.Reason);
+        Assert.Equal(9, verification.Checked);
     }
 
     [Fact]
