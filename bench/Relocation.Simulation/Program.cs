@@ -3,8 +3,8 @@ using System.Globalization;
 using Relocation.Domain.Relocations;
 using Relocation.Simulation;
 
-// dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--gap [--verbose]]
-//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3]
+// dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--budget 1.2] [--gap [--verbose]]
+//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3] [--protect-days 60] [--protect-last-round]
 var seeds = Arg("--seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var invariant = CultureInfo.InvariantCulture;
 // The policies replayed: v1; v2 as the workflow runs it (the open set planned, States planned for others not asked); v2
@@ -19,6 +19,7 @@ var policies = new (string Name, Strategy Strategy, V2Policy Policy)[]
     ("greedy v1", Strategy.GreedyV1, V2Policy.Baseline),
     ("planner v2", Strategy.PlannerV2, new V2Policy(ForecastDays: 0)),
     ("v2 + reservation", Strategy.PlannerV2, reserve),
+    ("v2 + protection", Strategy.PlannerV2, new V2Policy(ForecastDays: 0, HistoryDays: int.Parse(Arg("--history-days", "180"), invariant), ProtectDays: int.Parse(Arg("--protect-days", "60"), invariant), ProtectLastRound: args.Contains("--protect-last-round"))),
 };
 if (args.Contains("--summary"))
 {
@@ -82,12 +83,13 @@ if (args.Contains("--solve-bench") || args.Contains("--solve-bench-only"))
 {
     var solves = int.Parse(Arg("--solves", "20"), invariant);
     var times = new List<double>();
-    _ = Relocation.Matching.Planner.Solve(SolveBench.Instance(999, requests: 1000, states: 200, rows: 1000), SolveBench.Options); // warm-up (JIT, native load)
+    var options = SolveBench.Options with { WallClockSeconds = double.Parse(Arg("--budget", "1.2"), invariant) };
+    _ = Relocation.Matching.Planner.Solve(SolveBench.Instance(999, requests: 1000, states: 200, rows: 1000), options); // warm-up (JIT, native load)
     for (var i = 0; i < solves; i++)
     {
         var input = SolveBench.Instance(1000 + i, requests: 1000, states: 200, rows: 1000);
         var clock = Stopwatch.StartNew();
-        var plan = Relocation.Matching.Planner.Solve(input, SolveBench.Options);
+        var plan = Relocation.Matching.Planner.Solve(input, options);
         times.Add(clock.Elapsed.TotalMilliseconds);
         Console.WriteLine(string.Create(invariant, $"solve {i + 1,2}: {clock.Elapsed.TotalMilliseconds,7:0} ms (CP-SAT {plan.SolverTime.TotalMilliseconds:0} ms), {plan.Outcome}, placed {plan.Placements.Count(p => p.IsPlaced)}/1000"));
     }

@@ -18,7 +18,7 @@ internal enum Strategy
 /// those opening a round today. <see cref="Blocking"/>: the round never asks a State whose places are planned for another
 /// case (RoundSelection, as the workflow does).
 /// </summary>
-internal sealed record V2Policy(int ForecastDays = 120, int HistoryDays = 180, bool PlanOpenSet = true, bool Blocking = true, bool ForecastUrgent = false, int EmergencyRoundSize = 3)
+internal sealed record V2Policy(int ForecastDays = 120, int HistoryDays = 180, bool PlanOpenSet = true, bool Blocking = true, bool ForecastUrgent = false, int EmergencyRoundSize = 3, int ProtectDays = 0, bool ProtectLastRound = false)
 {
     public static readonly V2Policy Baseline = new(ForecastDays: 0, PlanOpenSet: false, Blocking: false);
 }
@@ -151,9 +151,10 @@ internal static class Replay
             {
                 var clock = Stopwatch.StartNew();
                 var planned = policy.PlanOpenSet ? cases.Where(c => c.Open && (c.Round > 0 || starting.Contains(c))).ToList() : starting;
-                var input = new PlanningInput(planned.Select(c => ToPlan(c, now, opening: starting.Contains(c))).ToArray(), visible, scenario.StateObjects, scenario.Agreements, now)
+                var input = new PlanningInput(planned.Select(c => ToPlan(c, now, opening: starting.Contains(c)) with { MayWait = policy.ProtectDays > 0 && (policy.ProtectLastRound || c.Round + (starting.Contains(c) ? 1 : 0) < 3) }).ToArray(), visible, scenario.StateObjects, scenario.Agreements, now)
                 {
                     Forecast = Forecast(scenario, day, policy),
+                    Reserves = Reserves(scenario, day, policy),
                 };
                 var result = Planner.Solve(input, new PlannerOptions { DeterministicSeconds = 1.0 });
                 solveMs.Add(clock.Elapsed.TotalMilliseconds);
@@ -252,6 +253,29 @@ internal static class Replay
         }
 
         return forecast;
+    }
+
+    /// <summary>
+    /// Scarcity-aware protection: the places expected Emergencies will need over the next <see cref="V2Policy.ProtectDays"/>,
+    /// from the Emergencies of the last <see cref="V2Policy.HistoryDays"/> (their households summed, at that rate): with medical
+    /// care, and for large households (4 or more). Only the past is read.
+    /// </summary>
+    public static IReadOnlyList<ScarceReserve>? Reserves(Scenario scenario, int day, V2Policy policy)
+    {
+        if (policy.ProtectDays <= 0 || day == 0)
+        {
+            return null;
+        }
+
+        var from = Math.Max(0, day - policy.HistoryDays);
+        var past = scenario.Requests.Where(r => r.Day >= from && r.Day < day && r.Priority == RelocationPriority.Emergency).ToArray();
+        var scale = (double)policy.ProtectDays / Math.Max(30, day - from);
+        int Places(IEnumerable<SimRequest> rs) => (int)Math.Round(rs.Sum(r => r.Household) * scale, MidpointRounding.AwayFromZero);
+        return
+        [
+            new ScarceReserve("medical care", MedicalCare: true, MinHousehold: 1, Places(past.Where(r => r.Medical))),
+            new ScarceReserve("large households", MedicalCare: false, MinHousehold: Planner.LargeHousehold - 1, Places(past.Where(r => r.Household >= Planner.LargeHousehold - 1))),
+        ];
     }
 
     private static PlanRequest ToPlan(SimCase c, DateTimeOffset now, bool opening)

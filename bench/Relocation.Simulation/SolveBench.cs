@@ -9,7 +9,7 @@ namespace Relocation.Simulation;
 /// <summary>A large synthetic open set for the solve-time benchmark: far more than the Court has ever had open at once.</summary>
 internal static class SolveBench
 {
-    public static readonly PlannerOptions Options = new() { Workers = 1, DeterministicSeconds = 5, WallClockSeconds = 1.5, MaxPairs = 10_000, Explain = false, ExtraParameters = Environment.GetEnvironmentVariable("PLANNER_PARAMS") ?? string.Empty };
+    public static readonly PlannerOptions Options = new() { Workers = 1, DeterministicSeconds = 5, WallClockSeconds = 1.2, MaxPairs = 10_000, Explain = false, ExtraParameters = Environment.GetEnvironmentVariable("PLANNER_PARAMS") ?? string.Empty };
 
     private static readonly string[] Languages = ["en", "fr", "ar", "sw", "es", "pt", "ru", "ln"];
 

@@ -27,6 +27,8 @@ public static class Planner
     private const int FairnessScale = 100;
     private const int CostBuckets = 10;
     private const int LargeModelPairs = 5_000;
+    private const double ExtractionReserve = 0.1;
+    private const double MinimumStageSeconds = 0.05;
 
     public static Plan Solve(PlanningInput input, PlannerOptions? options = null)
     {
@@ -60,6 +62,7 @@ public static class Planner
     private static int[] Greedy(Problem p, bool byPriority)
     {
         var free = p.Free.ToArray();
+        var slack = p.ReserveSlack.ToArray();
         var fund = p.Fund;
         var assignment = Enumerable.Repeat(-1, p.Requests.Length).ToArray();
         var order = Enumerable.Range(0, p.Requests.Length);
@@ -71,7 +74,7 @@ public static class Planner
             var best = -1;
             foreach (var c in p.Feasible[r])
             {
-                if (free[c] < size || (p.Cost[c] > 0 && fund is { } f && p.Cost[c] > f))
+                if (free[c] < size || (p.Cost[c] > 0 && fund is { } f && p.Cost[c] > f) || (p.Protected[r] && !p.ReserveAllows(c, size, slack)))
                 {
                     continue;
                 }
@@ -86,6 +89,11 @@ public static class Planner
             {
                 assignment[r] = best;
                 free[best] -= size;
+                if (p.Protected[r])
+                {
+                    p.TakeSlack(best, size, slack);
+                }
+
                 fund -= fund is null ? null : p.Cost[best];
             }
         }
@@ -121,12 +129,29 @@ public static class Planner
         var tieRank = new List<int>();
         // Very large open sets keep fewer rows per request so that the model stays within the time budget.
         var maxRows = Math.Clamp(options.MaxPairs / Math.Max(1, p.Requests.Length), Math.Min(5, options.MaxRowsPerRequest), options.MaxRowsPerRequest);
+        // Rows in the order that breaks equal fit: least cost, most free places, State code, then row (one sort for all).
+        var rowOrder = Enumerable.Range(0, p.Capacities.Length)
+            .OrderBy(c => p.Cost[c]).ThenByDescending(c => p.Free[c]).ThenBy(c => p.Capacities[c].StateCode, StringComparer.Ordinal).ThenBy(c => c)
+            .ToArray();
+        var rowRank = new int[p.Capacities.Length];
+        for (var k = 0; k < rowOrder.Length; k++)
+        {
+            rowRank[rowOrder[k]] = k;
+        }
+
         for (var r = 0; r < p.Requests.Length; r++)
         {
-            var kept = p.Feasible[r]
-                .OrderByDescending(c => p.FitOf(r, c)).ThenBy(c => p.Cost[c]).ThenByDescending(c => p.Free[c])
-                .ThenBy(c => p.Capacities[c].StateCode, StringComparer.Ordinal).ThenBy(c => c)
-                .Take(maxRows).ToList();
+            // Best fit first, then the row order above: one integer key per row, sorted without allocating comparers.
+            var feasible = p.Feasible[r];
+            var keys = new long[feasible.Count];
+            var rows = feasible.ToArray();
+            for (var k = 0; k < rows.Length; k++)
+            {
+                keys[k] = (-(long)p.FitOf(r, rows[k]) * p.Capacities.Length) + rowRank[rows[k]];
+            }
+
+            Array.Sort(keys, rows);
+            var kept = rows.Take(maxRows).ToList();
             if (greedy[r] >= 0 && !kept.Contains(greedy[r]))
             {
                 kept.Add(greedy[r]);
@@ -179,6 +204,21 @@ public static class Planner
             cp.Add(spend <= fund);
         }
 
+        // Scarcity-aware protection: requests that may wait take at most the slack of each reserve's rows.
+        for (var s = 0; s < p.Reserves.Length; s++)
+        {
+            var held = LinearExpr.NewBuilder();
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                if (p.Protected[pairs[i].R] && p.ReserveRows[s][pairs[i].C])
+                {
+                    held.AddTerm(x[i], p.Requests[pairs[i].R].Need.HouseholdSize);
+                }
+            }
+
+            cp.Add(held <= p.ReserveSlack[s]);
+        }
+
         var priority = LinearExpr.NewBuilder();
         for (var i = 0; i < pairs.Count; i++)
         {
@@ -189,6 +229,12 @@ public static class Planner
         var outcome = PlanOutcome.Optimal;
         var stageOne = greedy;
         var best = greedyValue;
+        if (Remaining(options, clock) < MinimumStageSeconds)
+        {
+            // The budget went on reading the input and building the model (an overloaded machine): greedy, in time.
+            return (greedy, PlanOutcome.GreedyFallback);
+        }
+
         if (greedyValue < upperBound)
         {
             cp.Maximize(priority);
@@ -239,7 +285,7 @@ public static class Planner
 
         cp.Maximize(secondary);
         var left = Remaining(options, clock);
-        if (left < 0.05)
+        if (left < MinimumStageSeconds)
         {
             return (stageOne, outcome == PlanOutcome.Optimal ? PlanOutcome.Feasible : outcome);
         }
@@ -259,7 +305,12 @@ public static class Planner
         return (stageOne, outcome == PlanOutcome.Optimal ? PlanOutcome.Feasible : outcome);
     }
 
-    private static double Remaining(PlannerOptions options, Stopwatch clock) => options.WallClockSeconds - clock.Elapsed.TotalSeconds;
+    /// <summary>
+    /// The solver's share of what is left of the wall budget. The budget covers the whole call (input, model, both stages,
+    /// the plan and its explanations): a tenth of it is kept back for what comes after the solver stops — CP-SAT returning
+    /// a little after its limit, reading the values, building the plan (measured: bench/README.md).
+    /// </summary>
+    private static double Remaining(PlannerOptions options, Stopwatch clock) => (options.WallClockSeconds * (1 - ExtractionReserve)) - clock.Elapsed.TotalSeconds;
 
     private static (CpSolverStatus Status, bool[] Values) Run(CpModel model, BoolVar[] x, PlannerOptions options, double wallSeconds)
     {

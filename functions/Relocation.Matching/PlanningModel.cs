@@ -16,7 +16,22 @@ public sealed record PlanRequest(
     RelocationPriority Priority,
     RankingRequest Need,
     DateTimeOffset SubmittedAt,
-    IReadOnlyDictionary<string, string>? ExcludedStates = null);
+    IReadOnlyDictionary<string, string>? ExcludedStates = null)
+{
+    /// <summary>
+    /// The request can wait for a later round (it is not in its last one): with <see cref="PlanningInput.Reserves"/>, a
+    /// waiting Normal or Urgent request does not take a place kept for expected Emergencies. False (the default): never held back.
+    /// </summary>
+    public bool MayWait { get; init; }
+}
+
+/// <summary>
+/// Places of a scarce kind kept for expected Emergency demand (scarcity-aware protection): the rows with medical care
+/// (when <see cref="MedicalCare"/>) taking households of at least <see cref="MinHousehold"/>; <see cref="Places"/> of
+/// their free places are kept from Normal and Urgent requests that may wait (<see cref="PlanRequest.MayWait"/>). They are
+/// planned later or elsewhere; in their last round they may take the place. Emergencies are never held back.
+/// </summary>
+public sealed record ScarceReserve(string Name, bool MedicalCare, int MinHousehold, int Places);
 
 /// <summary>
 /// Everything one plan is made from. <see cref="FundAvailableEurMinor"/> null means the Special Fund is not a constraint
@@ -42,6 +57,9 @@ public sealed record PlanningInput(
     /// count bounds the reservation. Null or empty: no reservation (docs/matching.md, "Reservation").
     /// </summary>
     public IReadOnlyList<PlanRequest>? Forecast { get; init; }
+
+    /// <summary>Scarce places kept for expected Emergencies (<see cref="ScarceReserve"/>). Null or empty: none kept.</summary>
+    public IReadOnlyList<ScarceReserve>? Reserves { get; init; }
 }
 
 /// <summary>How hard the solver may try. Deterministic by default: one worker, a fixed seed and a deterministic time budget.</summary>
@@ -54,7 +72,11 @@ public sealed record PlannerOptions
     /// <summary>CP-SAT's deterministic time (reproducible work units, about seconds), per stage.</summary>
     public double DeterministicSeconds { get; init; } = 2.0;
 
-    /// <summary>A wall-clock cap on the whole plan, so a loaded machine cannot stall a round; only reached when overloaded.</summary>
+    /// <summary>
+    /// A wall-clock cap on the whole call (input, model, both stages, plan), so a loaded machine cannot stall a round; the
+    /// solver gets 90 % of it minus what the input and model took, and the greedy plan is returned when nothing is left.
+    /// CP-SAT may still return a little after its limit on a CPU-starved machine (bench/README.md).
+    /// </summary>
     public double WallClockSeconds { get; init; } = 5.0;
 
     /// <summary>Request-row pairs the model may have; above it, fewer rows per request are kept (never fewer than 5).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
 
 namespace Relocation.Matching;
 
@@ -34,22 +35,82 @@ internal sealed class Problem
         AlreadyTaken = Capacities.GroupBy(c => c.StateCode, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Sum(c => c.Held + c.Used), StringComparer.Ordinal);
         Feasible = new List<int>[Requests.Length];
         _fit = new int[Requests.Length][];
+        var rows = RowFacts.From(Capacities, input);
+        Reserves = (input.Reserves ?? []).Where(s => s.Places > 0).ToArray();
+        Protected = Enumerable.Range(0, Requests.Length)
+            .Select(r => Reserves.Length > 0 && !IsForecast[r] && Requests[r].MayWait && Requests[r].Priority != RelocationPriority.Emergency).ToArray();
+        ReserveRows = Reserves.Select(s => Enumerable.Range(0, Capacities.Length).Select(c => (!s.MedicalCare || rows.Medical[c]) && rows.MaxHousehold[c] >= s.MinHousehold).ToArray()).ToArray();
+        ReserveSlack = Reserves.Select((s, i) => Math.Max(0, Enumerable.Range(0, Capacities.Length).Where(c => ReserveRows[i][c]).Sum(c => Free[c]) - s.Places)).ToArray();
         for (var r = 0; r < Requests.Length; r++)
         {
             Feasible[r] = [];
             _fit[r] = new int[Capacities.Length];
+            var need = Requests[r].Need;
+            var kind = 1L << (int)need.Kind;
+            var agreed = input.StatesWithAgreementInForce.GetValueOrDefault(need.Kind);
+            var languages = rows.LanguageMask(need.Languages);
+            var excluded = Requests[r].ExcludedStates;
             for (var c = 0; c < Capacities.Length; c++)
             {
-                if (Passes(r, c))
+                // The hard filters (Passes) and the fit (Fit) on precomputed row facts: this loop runs for every request and
+                // row (a million pairs in the solve benchmark), so it allocates nothing and looks nothing up by name.
+                if ((rows.Kinds[c] & kind) == 0 || rows.MaxHousehold[c] < need.HouseholdSize || Free[c] < need.HouseholdSize
+                    || (need.NeedsMedicalCare && !rows.Medical[c]) || rows.AvailableFrom[c] > need.RelocationDueOn || rows.AvailableUntil[c] < need.RelocationDueOn
+                    || (excluded is not null && excluded.ContainsKey(Capacities[c].StateCode)))
                 {
-                    Feasible[r].Add(c);
-                    _fit[r][c] = Fit(r, c, reasons: null);
+                    continue;
                 }
+
+                Feasible[r].Add(c);
+                var fit = agreed?.Contains(Capacities[c].StateCode) == true ? Planner.AgreementFit : 0;
+                fit += need.NeedsMedicalCare || !rows.Medical[c] ? Planner.SpareMedicalFit : 0;
+                fit += rows.MaxHousehold[c] < Planner.LargeHousehold || need.HouseholdSize >= Planner.LargeHousehold - 1 ? Planner.SpareLargeFit : 0;
+                fit += need.Languages.Count == 0 || (languages is { } mask ? (rows.Languages[c] & mask) != 0 : rows.Speaks(c, need.Languages)) ? Planner.LanguageFit : 0;
+                fit += need.PreferredRegion is { } region && rows.Region[c] == region ? Planner.RegionFit : 0;
+                fit += rows.Fresh[c] ? Planner.FreshFit : 0;
+                _fit[r][c] = fit;
             }
         }
     }
 
     private readonly int[] _costBucket;
+
+    /// <summary>Per request: a Normal or Urgent request that may wait, so is held back from reserved places.</summary>
+    public bool[] Protected { get; }
+
+    /// <summary>Per reserve: which rows it covers.</summary>
+    public bool[][] ReserveRows { get; }
+
+    /// <summary>Per reserve: the free places protected requests may take on its rows (free places minus those kept).</summary>
+    public int[] ReserveSlack { get; }
+
+    public ScarceReserve[] Reserves { get; }
+
+    /// <summary>Whether protected requests may take <paramref name="size"/> more places on row <paramref name="c"/> given the slack left.</summary>
+    public bool ReserveAllows(int c, int size, int[] slack)
+    {
+        for (var s = 0; s < Reserves.Length; s++)
+        {
+            if (ReserveRows[s][c] && slack[s] < size)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="size"/> places of the reserves' slack on row <paramref name="c"/>.</summary>
+    public void TakeSlack(int c, int size, int[] slack)
+    {
+        for (var s = 0; s < Reserves.Length; s++)
+        {
+            if (ReserveRows[s][c])
+            {
+                slack[s] -= size;
+            }
+        }
+    }
 
     public PlanRequest[] Requests { get; }
 
@@ -184,6 +245,7 @@ internal sealed class Problem
         var explaining = explain ?? options.Explain;
         var weights = Planner.PriorityWeights(this);
         var free = Free.ToArray();
+        var slack = ReserveSlack.ToArray();
         var fund = Fund;
         var takers = new List<int>[Capacities.Length];
         for (var r = 0; r < Requests.Length; r++)
@@ -191,6 +253,11 @@ internal sealed class Problem
             if (assignment[r] is var c and >= 0)
             {
                 free[c] -= Requests[r].Need.HouseholdSize;
+                if (Protected[r])
+                {
+                    TakeSlack(c, Requests[r].Need.HouseholdSize, slack);
+                }
+
                 fund -= fund is null ? null : Cost[c];
                 (takers[c] ??= []).Add(r);
             }
@@ -228,14 +295,14 @@ internal sealed class Problem
                     : "every capacity that fits it is planned for requests of equal or higher priority, or kept for expected higher-priority demand");
             }
 
-            var excluded = explaining ? Exclusions(r, c, free, fund, takers) : [];
+            var excluded = explaining ? Exclusions(r, c, free, slack, fund, takers) : [];
             placements.Add(new Placement(request.Id, request.Pseudonym, request.Priority, c >= 0 ? Capacities[c].StateCode : null, c >= 0 ? Capacities[c].Id : null, fit, why, excluded));
         }
 
         return new Plan(placements, outcome, priority, fitTotal, elapsed);
     }
 
-    private List<Exclusion> Exclusions(int r, int chosen, int[] free, long? fund, List<int>[] takers)
+    private List<Exclusion> Exclusions(int r, int chosen, int[] free, int[] slack, long? fund, List<int>[] takers)
     {
         var request = Requests[r];
         var size = request.Need.HouseholdSize;
@@ -257,7 +324,14 @@ internal sealed class Problem
                 continue;
             }
 
-            var roomy = feasible.Where(c => free[c] >= size).ToArray();
+            var roomy = feasible.Where(c => free[c] >= size && (!Protected[r] || ReserveAllows(c, size, slack))).ToArray();
+            if (roomy.Length == 0 && Protected[r] && feasible.Any(c => free[c] >= size))
+            {
+                var kinds = Reserves.Where((s, i) => feasible.Any(c => ReserveRows[i][c])).Select(s => s.Name).ToArray();
+                result.Add(new Exclusion(rows.Key, ExclusionKind.Reserved, $"its free places are kept for expected Emergency requests ({string.Join(", ", kinds)}); this request can wait for a later round"));
+                continue;
+            }
+
             if (roomy.Length == 0)
             {
                 var takenBy = feasible.SelectMany(c => takers[c] ?? []).Where(o => o != r).Distinct().ToArray();
@@ -299,3 +373,104 @@ internal sealed class Problem
         return result;
     }
 }
+
+/// <summary>
+/// Per capacity row, what the hard filters and the fit read, as plain arrays: kinds and languages as bit masks (languages
+/// of the row and of its State; more than 64 distinct languages fall back to comparing names), the State's region.
+/// </summary>
+internal sealed class RowFacts
+{
+    private readonly Dictionary<string, int> _languageBits = new(StringComparer.Ordinal);
+    private readonly HashSet<string>[] _spoken;
+
+    private RowFacts(int rows)
+    {
+        Kinds = new long[rows];
+        MaxHousehold = new int[rows];
+        Medical = new bool[rows];
+        AvailableFrom = new DateOnly[rows];
+        AvailableUntil = new DateOnly[rows];
+        Languages = new ulong[rows];
+        Region = new RegionalGroup?[rows];
+        Fresh = new bool[rows];
+        _spoken = new HashSet<string>[rows];
+    }
+
+    public long[] Kinds { get; }
+
+    public int[] MaxHousehold { get; }
+
+    public bool[] Medical { get; }
+
+    public DateOnly[] AvailableFrom { get; }
+
+    public DateOnly[] AvailableUntil { get; }
+
+    public ulong[] Languages { get; }
+
+    public RegionalGroup?[] Region { get; }
+
+    public bool[] Fresh { get; }
+
+    private bool Overflow => _languageBits.Count > 64;
+
+    public static RowFacts From(Capacity[] capacities, PlanningInput input)
+    {
+        var facts = new RowFacts(capacities.Length);
+        for (var c = 0; c < capacities.Length; c++)
+        {
+            var capacity = capacities[c];
+            var terms = capacity.Terms;
+            var state = input.States.GetValueOrDefault(capacity.StateCode);
+            foreach (var kind in terms.Kinds)
+            {
+                facts.Kinds[c] |= 1L << (int)kind;
+            }
+
+            facts.MaxHousehold[c] = terms.MaxHouseholdSize;
+            facts.Medical[c] = terms.MedicalCare;
+            facts.AvailableFrom[c] = terms.AvailableFrom;
+            facts.AvailableUntil[c] = terms.AvailableUntil;
+            facts.Region[c] = state?.Region;
+            facts.Fresh[c] = !capacity.IsStale(input.Now);
+            facts._spoken[c] = new HashSet<string>(terms.Languages.Concat(state?.Languages ?? []), StringComparer.Ordinal);
+            foreach (var language in facts._spoken[c])
+            {
+                facts._languageBits.TryAdd(language, facts._languageBits.Count);
+            }
+        }
+
+        if (!facts.Overflow)
+        {
+            for (var c = 0; c < capacities.Length; c++)
+            {
+                foreach (var language in facts._spoken[c])
+                {
+                    facts.Languages[c] |= 1UL << facts._languageBits[language];
+                }
+            }
+        }
+
+        return facts;
+    }
+
+    /// <summary>The request's languages as a mask over the rows' languages; null when the masks cannot be used.</summary>
+    public ulong? LanguageMask(IReadOnlyList<string> languages)
+    {
+        if (Overflow)
+        {
+            return null;
+        }
+
+        var mask = 0UL;
+        foreach (var language in languages)
+        {
+            mask |= _languageBits.TryGetValue(language, out var bit) ? 1UL << bit : 0;
+        }
+
+        return mask;
+    }
+
+    public bool Speaks(int c, IReadOnlyList<string> languages) => languages.Any(_spoken[c].Contains);
+}
+

@@ -76,4 +76,34 @@ public sealed class PlannerPropertyTests
                 .Placements.Select(p => (p.RequestId, p.CapacityId));
             Assert.Equal(first, second);
         });
+
+    [Fact]
+    public void Solve_FixedSeedsWithReserves_WaitingRequestsNeverTakeKeptPlaces()
+    {
+        // 200 fixed instances (1 worker, fixed seed: the same run every time) with a medical and a large-household reserve:
+        // the places that Normal and Urgent requests that may wait take on a reserve's rows never exceed its slack.
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var random = new Random(seed);
+            var plain = Instance(seed);
+            var input = plain with
+            {
+                Requests = plain.Requests.Select(r => r with { MayWait = random.Next(2) == 0 }).ToArray(),
+                Reserves = [new ScarceReserve("medical care", true, 1, random.Next(0, 3)), new ScarceReserve("large households", false, 3, random.Next(0, 4))],
+            };
+            var plan = Planner.Solve(input, Quick);
+            var byId = input.Capacities.ToDictionary(c => c.Id);
+            foreach (var reserve in input.Reserves)
+            {
+                bool InReserve(Capacity c) => (!reserve.MedicalCare || c.Terms.MedicalCare) && c.Terms.MaxHouseholdSize >= reserve.MinHousehold;
+                var slack = Math.Max(0, input.Capacities.Where(InReserve).Sum(c => Math.Max(0, c.Free)) - reserve.Places);
+                var taken = plan.Placements.Where(p => p.IsPlaced && InReserve(byId[p.CapacityId!]))
+                    .Select(p => input.Requests.Single(r => r.Id == p.RequestId))
+                    .Where(r => r.MayWait && r.Priority != RelocationPriority.Emergency).Sum(r => r.Need.HouseholdSize);
+                Assert.True(reserve.Places == 0 || taken <= slack, $"seed {seed}: {reserve.Name} slack {slack}, taken {taken}");
+            }
+
+            Assert.True(plan.PriorityValue >= Planner.Greedy(input, byPriority: true).PriorityValue, $"seed {seed}: worse than its own greedy");
+        }
+    }
 }

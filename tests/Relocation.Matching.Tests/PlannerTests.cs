@@ -116,6 +116,78 @@ public sealed class PlannerTests
         Assert.Contains("agreement of the right type in force", why);
         Assert.Contains("speaks en", why);
     }
+
+    private static readonly ScarceReserve MedicalReserve = new("medical care", MedicalCare: true, MinHousehold: 1, Places: 1);
+
+    [Fact]
+    public void Solve_WaitingUrgentAndLastMedicalPlaceReserved_NotPlacedAndStateReserved()
+    {
+        var input = Input([Req("1", RelocationPriority.Urgent) with { MayWait = true }], [Cap("c-nor", "NOR", medical: true)]) with { Reserves = [MedicalReserve] };
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Null(plan.For("1").StateCode);
+        var reserved = Assert.Single(plan.For("1").Excluded);
+        Assert.Equal(("NOR", ExclusionKind.Reserved), (reserved.StateCode, reserved.Kind));
+        Assert.Contains("medical care", reserved.Reason, StringComparison.Ordinal);
+        Assert.Null(Planner.Greedy(input, byPriority: true).For("1").StateCode);
+    }
+
+    [Theory]
+    [InlineData(RelocationPriority.Urgent, false)]
+    [InlineData(RelocationPriority.Emergency, true)]
+    [InlineData(RelocationPriority.Emergency, false)]
+    public void Solve_ReservedMedicalPlaceAndRequestThatCannotWaitOrIsEmergency_Placed(RelocationPriority priority, bool mayWait)
+    {
+        var input = Input([Req("1", priority) with { MayWait = mayWait }], [Cap("c-nor", "NOR", medical: true)]) with { Reserves = [MedicalReserve] };
+
+        Assert.Equal("NOR", Planner.Solve(input, Options).For("1").StateCode);
+    }
+
+    [Fact]
+    public void Solve_ReserveKeepsOneOfTwoMedicalPlaces_OneWaitingNormalPlacedTheOtherGoesElsewhere()
+    {
+        // Two medical places, one kept: of two waiting Normal requests that both need medical care one takes the free
+        // place; the third request, which needs none, goes to the row without medical care.
+        var input = Input(
+            [Req("1", RelocationPriority.Normal, medical: true) with { MayWait = true }, Req("2", RelocationPriority.Normal, medical: true, minutes: 1) with { MayWait = true },
+                Req("3", RelocationPriority.Normal, minutes: 2) with { MayWait = true }],
+            [Cap("c-nor", "NOR", places: 2, medical: true), Cap("c-swe", "SWE")]) with { Reserves = [MedicalReserve] };
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal(1, plan.Placements.Count(p => p.StateCode == "NOR"));
+        Assert.Equal("SWE", plan.For("3").StateCode);
+        Assert.Equal(2, plan.Placements.Count(p => p.IsPlaced));
+    }
+
+    [Fact]
+    public void Solve_LargeHouseholdReserve_WaitingPairKeptOffTheLargeRowOnly()
+    {
+        var large = new ScarceReserve("large households", MedicalCare: false, MinHousehold: 4, Places: 4);
+        var input = Input([Req("1", RelocationPriority.Urgent, household: 2) with { MayWait = true }],
+            [Cap("c-fra", "FRA", places: 4, maxHousehold: 5), Cap("c-mli", "MLI", places: 2, maxHousehold: 2)], agreements: ["FRA"]) with { Reserves = [large] };
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal("MLI", plan.For("1").StateCode);
+        Assert.Equal(ExclusionKind.Reserved, Assert.Single(plan.For("1").Excluded).Kind);
+    }
+
+    [Fact]
+    public void Solve_BudgetSpentBeforeTheModel_GreedyPlanReturned()
+    {
+        // A wall budget smaller than reading the input: the call still answers, with the greedy plan, instead of starting
+        // a solver it has no time for (the budget covers the whole call).
+        var input = Input([Req("1", RelocationPriority.Emergency), Req("2", RelocationPriority.Emergency, medical: true, minutes: 5)],
+            [Cap("c-nor", "NOR", medical: true), Cap("c-swe", "SWE")], agreements: ["NOR"]);
+
+        var plan = Planner.Solve(input, Options with { WallClockSeconds = 0.001 });
+
+        Assert.Equal(PlanOutcome.GreedyFallback, plan.Outcome);
+        Assert.Equal(TimeSpan.Zero, plan.SolverTime);
+        Assert.Equal("NOR", plan.For("1").StateCode);
+    }
 }
 
 public sealed class CapacityGapsTests

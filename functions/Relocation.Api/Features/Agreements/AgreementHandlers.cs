@@ -80,12 +80,39 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         }
         catch (PreconditionFailedException)
         {
-            await steps.RemoveAsync(StepWorkflows.Agreement, id, accepted.Sequence, CancellationToken.None);
-            throw new ConflictException("The agreement changed while your event was being recorded; send it again.");
+            if (await AfterLostRaceAsync(agreements, steps, id, accepted.Sequence, requestId) is not { } landed)
+            {
+                throw new ConflictException("The agreement changed while your event was being recorded; send it again.");
+            }
+
+            accepted = accepted with { Sequence = landed };
         }
 
         await request.Workflows.RaiseEventAsync(AgreementInstance.IdFor(id), AgreementInstance.EventName, new AgreementEventRaised(accepted.Sequence), request.Aborted);
         return await AnswerWhenAppliedAsync(request, id, accepted.Sequence, agreement);
+    }
+
+    /// <summary>
+    /// After a 412 on the event's write: the sequence this request's event holds on the row when the write landed after
+    /// all (the storage client retries a write whose answer was lost, and the retry meets the ETag the first attempt
+    /// set), or null when another writer won. The pending-step entry is removed only when no event holds its sequence:
+    /// the winner indexed the same sequence under the same key, and removing it would strand the winner's event if its
+    /// raise were lost.
+    /// </summary>
+    internal static async Task<int?> AfterLostRaceAsync(IAgreementRepository agreements, IPendingSteps steps, string id, int sequence, string? requestId)
+    {
+        var fresh = await agreements.FindAsync(id, CancellationToken.None);
+        if (requestId is not null && fresh?.SequenceOf(requestId) is { } landed)
+        {
+            return landed;
+        }
+
+        if (fresh is null || fresh.Pending.All(p => p.Sequence != sequence))
+        {
+            await steps.RemoveAsync(StepWorkflows.Agreement, id, sequence, CancellationToken.None);
+        }
+
+        return null;
     }
 
     /// <summary>Answers with the applied result when the orchestration is quick (it usually is); otherwise 202 and the client reads it later.</summary>
