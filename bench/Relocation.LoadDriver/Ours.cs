@@ -21,6 +21,8 @@ internal static class Ours
         // Five States asked per round, as in the floor; no agreements, so round 1 takes the five best overall.
         host.Environment["Workflows__Relocations__RoundSize"] = Floor.StatesAsked.ToString(CultureInfo.InvariantCulture);
         host.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Where a write's time goes (idempotency claim, handler, completion, audit), from each answer's Server-Timing header.
+        host.Environment["ApiDiagnostics__ServerTiming"] = "true";
         await host.StartAsync(cancellationToken);
         var http = host.Http;
         var admin = TestTokens.For(Roles.RegistryAdmin);
@@ -43,6 +45,8 @@ internal static class Ours
         var held = new List<double>();
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
         var answered = new List<double>();
+        var createTimings = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var acceptTimings = new System.Collections.Concurrent.ConcurrentBag<string>();
         // One case first, not measured, so that a run of one measures a warm process (JIT, connections), as a
         // longer run does for all but its first cases; the same for the floor and ours.
         var warmUp = true;
@@ -65,7 +69,7 @@ internal static class Ours
                 caseReference = $"ICC-01/04-01/{i:D2}", pseudonym = $"W-{i:D4}", kind = "TemporaryRelocation", priority = "Emergency", consent = new { givenOn = DateOnly.FromDateTime(DateTime.UtcNow), recordedBy = "VWU officer", scope = "Relocation and transfer of the case file" },
                 household = new { adults = 1, children = 0 }, needs = new { languages = new[] { "en" }, medicalCare = false },
                 protectedPerson = new { fullName = "Bench Person", dateOfBirth = "1990-01-01", currentLocation = "Somewhere", contact = "+00 0" },
-            }, ct);
+            }, ct, warmUp ? null : createTimings);
             var id = created.GetProperty("id").GetString()!;
             if (!warmUp)
             {
@@ -94,7 +98,7 @@ internal static class Ours
                 new { stateCode = code, decision = "Offer", places = 1 }, ct)));
             var accepted = Stopwatch.StartNew();
             // VWU accepts one of the five offers; cases spread over the offering States as real ones would.
-            await SendAsync(http, HttpMethod.Post, $"relocations/{id}/acceptance", vwu, new { stateCode = states[i % states.Count] }, ct);
+            await SendAsync(http, HttpMethod.Post, $"relocations/{id}/acceptance", vwu, new { stateCode = states[i % states.Count] }, ct, warmUp ? null : acceptTimings);
             await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "OfferAccepted", ct);
             lock (held)
             {
@@ -116,6 +120,8 @@ internal static class Ours
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var work = await EngineWork.CountAsync(connectionString, Relocation.LocalHost.Engine.DurableEngine.TaskHubName, ids.ToArray(), cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours, {cases} cases: POST /api/relocations answered p50 {RunResult.Percentile(answered, 50):F0} ms, p95 {RunResult.Percentile(answered, 95):F0} ms (the rest of request→offers is the engine and the round activity)"));
+        Console.WriteLine($"ours, {cases} cases: POST /api/relocations in the host, {ServerTiming.Summary(createTimings)}");
+        Console.WriteLine($"ours, {cases} cases: POST …/acceptance in the host, {ServerTiming.Summary(acceptTimings)}");
         return (new RunResult("ours", dispatched.Count, total.Elapsed, dispatched, held) { Work = work }, peak);
     }
 
@@ -151,13 +157,19 @@ internal static class Ours
         }
     }
 
-    internal static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, string token, object body, CancellationToken ct)
+    internal static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, string token, object body, CancellationToken ct,
+        System.Collections.Concurrent.ConcurrentBag<string>? serverTimings = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", token);
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
+        if (serverTimings is not null && response.Headers.TryGetValues("Server-Timing", out var timing))
+        {
+            serverTimings.Add(string.Join(", ", timing));
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");

@@ -29,6 +29,7 @@ public static class ApiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<WriteRateLimiter>();
+        services.AddOptions<ApiDiagnosticsOptions>().Bind(configuration.GetSection(ApiDiagnosticsOptions.SectionName));
         services.AddSingleton(_ => ApiRouteTable.Discover());
         services.AddSingleton<ApiPipeline>();
 

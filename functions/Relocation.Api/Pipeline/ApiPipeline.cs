@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Relocation.Api.Problems;
 using Relocation.Api.Routing;
 using Relocation.Api.Security;
@@ -34,8 +35,11 @@ public sealed partial class ApiPipeline(
     IAuditLog audit,
     WriteRateLimiter rateLimiter,
     TimeProvider time,
-    ILogger<ApiPipeline> logger)
+    ILogger<ApiPipeline> logger,
+    IOptions<ApiDiagnosticsOptions>? diagnostics = null)
 {
+    private readonly bool _serverTiming = diagnostics?.Value.ServerTiming ?? false;
+
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string CorrelationIdHeader = "X-Correlation-Id";
     private const int MaxIdempotencyKeyLength = 200;
@@ -104,6 +108,7 @@ public sealed partial class ApiPipeline(
 
         if (route.IsWrite || (!route.Anonymous && (result.Status >= 400 || route.AuditEveryRead)))
         {
+            var auditStarted = Stopwatch.GetTimestamp();
             try
             {
                 await audit.AppendAsync(
@@ -117,6 +122,14 @@ public sealed partial class ApiPipeline(
                 http.Response.Headers.RetryAfter = "5";
                 result = ProblemDetailsMapper.Create(503, "Not recorded.", "The request could not be recorded in the audit log; retry shortly.", instance, correlationId);
             }
+
+            outcome.AuditMs = Stopwatch.GetElapsedTime(auditStarted).TotalMilliseconds;
+        }
+
+        if (_serverTiming)
+        {
+            http.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
+                $"claim;dur={outcome.ClaimMs:F1}, handler;dur={outcome.HandlerMs:F1}, complete;dur={outcome.CompleteMs:F1}, audit;dur={outcome.AuditMs:F1}, total;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1}");
         }
 
         await WriteAsync(http, result);
@@ -161,7 +174,9 @@ public sealed partial class ApiPipeline(
             if (key is not null)
             {
                 scope = outcome.Caller.Subject;
+                var claimStarted = Stopwatch.GetTimestamp();
                 var claim = await idempotency.ClaimAsync(scope, key, RequestHash(route, instance, body.Span), http.RequestAborted);
+                outcome.ClaimMs = Stopwatch.GetElapsedTime(claimStarted).TotalMilliseconds;
                 switch (claim.Outcome)
                 {
                     case IdempotencyOutcome.Replay:
@@ -182,12 +197,16 @@ public sealed partial class ApiPipeline(
 
             var routeValues = matchedValues ?? RouteValuesOf(http, route);
             request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows);
+            var handlerStarted = Stopwatch.GetTimestamp();
             var result = await route.Handler(http.RequestServices, request);
+            outcome.HandlerMs = Stopwatch.GetElapsedTime(handlerStarted).TotalMilliseconds;
             outcome.Reason = request.AuditReason;
 
             if (claimedKey is not null)
             {
+                var completeStarted = Stopwatch.GetTimestamp();
                 await idempotency.CompleteAsync(scope!, claimedKey, new StoredResponse(result.Status, result.ContentType, result.Location, result.ETag, result.Body), CancellationToken.None);
+                outcome.CompleteMs = Stopwatch.GetElapsedTime(completeStarted).TotalMilliseconds;
             }
 
             return result;
@@ -257,6 +276,15 @@ public sealed partial class ApiPipeline(
         public Caller Caller { get; set; } = Anonymous;
 
         public string? Reason { get; set; }
+
+        // Where the time went, for the Server-Timing header (ApiDiagnosticsOptions).
+        public double ClaimMs { get; set; }
+
+        public double HandlerMs { get; set; }
+
+        public double CompleteMs { get; set; }
+
+        public double AuditMs { get; set; }
     }
 
     private RouteValueDictionary RouteValuesOf(HttpContext http, ApiRoute route)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,6 +20,9 @@ namespace Relocation.Storage.Audit;
 /// under a row key made from the sequence number, so two writers that read the same head cannot both win: the loser's
 /// insert conflicts and it re-reads the head (this holds on Azurite too, which ignores If-Match inside batches).
 /// Row keys invert the sequence so a partition reads newest first. Nothing on the write path scans the table.
+/// Appends are group-committed: the entries that arrive while a transaction is in flight go together in the next one
+/// (up to 99 entries and the head), numbered in arrival order; a conflict renumbers and retries the whole batch, which
+/// the transaction takes or refuses as a whole. Each caller returns only after the transaction holding its entry committed.
 /// </summary>
 internal sealed class AuditLog(StorageClients clients, TimeProvider time, string table = TableNames.Audit, string anchorContainer = AuditLog.AnchorContainer)
     : IAuditLog, IDisposable
@@ -27,50 +31,139 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
     internal const string HeadRow = "head";
     internal const string EntryRowsBelow = "a"; // entry row keys are digits, the head row is not: "RowKey lt 'a'" is every entry
     private const int Attempts = 20;
+    private const int MaxBatch = 99; // a transaction holds at most 100 actions: the entries and the head
+    private const int MaxBatchChars = 1_000_000; // well under a transaction's 4 MiB (UTF-16 text, JSON framing)
 
     private readonly TableClient _table = clients.Table(table);
     private readonly AuditArchive _sealed = new(clients, time, table);
     private readonly BlobContainerClient _anchors = clients.Container(anchorContainer);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentQueue<Waiting> _queue = new();
     private Head? _head;
+    private long _entries;
+    private long _transactions;
 
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var at = Truncate(entry.At);
-        var partition = Partition(at);
+        var waiting = new Waiting(Partition(at), entry with { At = at });
+        _queue.Enqueue(waiting);
 
-        // One writer per process at a time: the chain is sequential anyway, and this keeps a busy host from racing itself.
-        await _gate.WaitAsync(CancellationToken.None);
+        // Group commit: whoever holds the gate commits everything queued so far (up to a transaction's worth), so
+        // concurrent requests share one round trip instead of queueing for one each. Every caller returns only once its
+        // own entry is committed (or throws if its batch failed): nothing is answered that the log does not hold.
+        while (!waiting.Committed.Task.IsCompleted)
+        {
+            await _gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (!waiting.Committed.Task.IsCompleted)
+                {
+                    await CommitQueuedAsync();
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        await waiting.Committed.Task;
+    }
+
+    /// <summary>How many entries were appended, and in how many transactions (a test and the bench read them).</summary>
+    internal (long Entries, long Transactions) Counts => (Interlocked.Read(ref _entries), Interlocked.Read(ref _transactions));
+
+    // Under the gate. Takes the queue's head and the entries behind it of the same month (one partition, one chain, one
+    // transaction), up to MaxBatch entries and MaxBatchChars of text; the rest wait for the next round.
+    private async Task CommitQueuedAsync()
+    {
+        var batch = new List<Waiting>(MaxBatch);
+        var chars = 0;
+        while (batch.Count < MaxBatch && _queue.TryPeek(out var next)
+            && (batch.Count == 0 || (next.Partition == batch[0].Partition && chars + next.Chars <= MaxBatchChars)))
+        {
+            _queue.TryDequeue(out _);
+            batch.Add(next);
+            chars += next.Chars;
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var failure = await CommitAsync(batch);
+        if (failure is TableTransactionFailedException { Status: 400 or 413 } && batch.Count > 1)
+        {
+            // An entry the service refuses (too large, say) must not take the others down with it: one at a time.
+            foreach (var w in batch)
+            {
+                if (await CommitAsync([w]) is { } own)
+                {
+                    w.Committed.TrySetException(own);
+                }
+            }
+        }
+        else if (failure is not null)
+        {
+            foreach (var w in batch)
+            {
+                w.Committed.TrySetException(failure);
+            }
+        }
+    }
+
+    // Commits the entries in order after the partition's head and completes their callers; returns the failure, if any
+    // (its callers are then still waiting: the caller decides whether they fail or are tried again one by one).
+    private async Task<Exception?> CommitAsync(List<Waiting> batch)
+    {
+        var partition = batch[0].Partition;
         try
         {
             for (var attempt = 1; ; attempt++)
             {
                 var head = _head is { } cached && cached.Partition == partition ? cached : await ReadHeadAsync(partition, CancellationToken.None);
-                var sequence = head.Sequence + 1;
-                var hash = HashOf(partition, sequence, head.Hash, entry with { At = at });
-                var row = ToEntity(partition, sequence, head.Hash, hash, entry with { At = at });
-                var headRow = new TableEntity(partition, HeadRow) { ["Sequence"] = sequence, ["Hash"] = hash };
+                var actions = new List<TableTransactionAction>(batch.Count + 1);
+                var (sequence, hash) = (head.Sequence, head.Hash);
+                foreach (var w in batch)
+                {
+                    var previous = hash;
+                    sequence++;
+                    hash = HashOf(partition, sequence, previous, w.Entry);
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partition, sequence, previous, hash, w.Entry)));
+                }
+
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, HeadRow) { ["Sequence"] = sequence, ["Hash"] = hash }));
                 try
                 {
-                    await _table.SubmitTransactionAsync(
-                        [new TableTransactionAction(TableTransactionActionType.Add, row), new TableTransactionAction(TableTransactionActionType.UpsertReplace, headRow)],
-                        CancellationToken.None);
+                    await _table.SubmitTransactionAsync(actions, CancellationToken.None);
                     _head = new Head(partition, sequence, hash);
-                    return;
+                    Interlocked.Add(ref _entries, batch.Count);
+                    Interlocked.Increment(ref _transactions);
+                    break;
                 }
-                catch (TableTransactionFailedException) when (attempt < Attempts)
+                catch (TableTransactionFailedException ex) when (attempt < Attempts && ex.Status is not (400 or 413))
                 {
-                    // Another writer took this sequence number: read the head again.
+                    // Another writer took one of these sequence numbers: read the head again and renumber the batch.
                     _head = null;
                     await Task.Delay(Random.Shared.Next(1, 5 * attempt), CancellationToken.None);
                 }
             }
         }
-        finally
+        catch (Exception ex)
         {
-            _gate.Release();
+            _head = null;
+            return ex;
         }
+
+        foreach (var w in batch)
+        {
+            w.Committed.TrySetResult();
+        }
+
+        return null;
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
@@ -414,6 +507,18 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
     }
 
     private sealed record Head(string Partition, long Sequence, string Hash);
+
+    private sealed class Waiting(string partition, AuditEntry entry)
+    {
+        public string Partition { get; } = partition;
+
+        public AuditEntry Entry { get; } = entry;
+
+        public int Chars { get; } = 64 + entry.Subject.Length + entry.SubjectName.Length + entry.Role.Length + (entry.StateCode?.Length ?? 0)
+            + entry.Action.Length + entry.Resource.Length + entry.CorrelationId.Length + (entry.Reason?.Length ?? 0);
+
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private sealed record Anchor(string Partition, long Sequence, string Hash, DateTimeOffset AnchoredAt);
 }

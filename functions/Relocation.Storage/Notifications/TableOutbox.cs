@@ -7,8 +7,8 @@ using Relocation.Storage.Tables;
 namespace Relocation.Storage.Notifications;
 
 /// <summary>
-/// Writes a notification in three idempotent steps: the message (insert; a repeat keeps the first), the inbox entry, then
-/// the pending-delivery row. An activity that dies between steps runs again and completes the rest; a message already
+/// Writes a notification in two idempotent steps: the message (insert; a repeat keeps the first), then the inbox entry and
+/// the pending-delivery row side by side. An activity that dies between steps runs again and completes the rest; a message already
 /// delivered is not queued again.
 /// </summary>
 internal sealed class TableOutbox(StorageClients clients, NotificationSignal signal) : IOutbox
@@ -57,12 +57,16 @@ internal sealed class TableOutbox(StorageClients clients, NotificationSignal sig
             ["CreatedAt"] = createdAt,
             ["Read"] = false,
         };
-        await InsertOnceAsync(_inbox, inboxRow, cancellationToken);
-
+        // The inbox row and the pending row each need only the message before them, not each other: one round trip, not two.
+        var inbox = InsertOnceAsync(_inbox, inboxRow, cancellationToken);
         if (entity.GetString("Status") == nameof(DeliveryStatus.Pending))
         {
-            await InsertOnceAsync(_pending, new TableEntity(NotificationTables.PendingPartition, id) { ["NextAttemptAt"] = entity.GetDateTimeOffset("NextAttemptAt") }, cancellationToken);
+            await Task.WhenAll(inbox, InsertOnceAsync(_pending, new TableEntity(NotificationTables.PendingPartition, id) { ["NextAttemptAt"] = entity.GetDateTimeOffset("NextAttemptAt") }, cancellationToken));
             signal.Raise();
+        }
+        else
+        {
+            await inbox;
         }
     }
 

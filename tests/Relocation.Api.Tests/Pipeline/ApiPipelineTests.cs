@@ -31,13 +31,14 @@ public sealed class ApiPipelineTests
         ];
     }
 
-    private ApiPipeline Pipeline(Func<ApiRequest, Task<ApiResult>> handler, RateLimitOptions? limits = null)
+    private ApiPipeline Pipeline(Func<ApiRequest, Task<ApiResult>> handler, RateLimitOptions? limits = null, ApiDiagnosticsOptions? diagnostics = null)
     {
         _tokens.Setup(t => t.ValidateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(Admin);
         _idempotency.Setup(s => s.ClaimAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new IdempotencyClaim(IdempotencyOutcome.Claimed));
         return new ApiPipeline(new ApiRouteTable([new TestRoutes(handler)]), _tokens.Object, _idempotency.Object, _audit.Object,
-            new WriteRateLimiter(Options.Create(limits ?? new RateLimitOptions()), TimeProvider.System), TimeProvider.System, NullLogger<ApiPipeline>.Instance);
+            new WriteRateLimiter(Options.Create(limits ?? new RateLimitOptions()), TimeProvider.System), TimeProvider.System, NullLogger<ApiPipeline>.Instance,
+            Options.Create(diagnostics ?? new ApiDiagnosticsOptions()));
     }
 
     private static DefaultHttpContext Context(string body = "{}", string? key = "k-1", string method = "POST", string path = "/api/things/1")
@@ -67,6 +68,29 @@ public sealed class ApiPipelineTests
         Assert.Equal(201, http.Response.StatusCode);
         _idempotency.Verify(s => s.CompleteAsync("admin-1", "k-1", It.Is<StoredResponse>(r => r.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
         _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Action == "Write" && e.Subject == "admin-1" && e.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerTimingOff_SendsNoTimingHeader()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1")));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.False(http.Response.Headers.ContainsKey("Server-Timing"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerTimingOn_NamesEveryStepOfAWrite()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1")), diagnostics: new ApiDiagnosticsOptions { ServerTiming = true });
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        var names = http.Response.Headers["Server-Timing"].ToString().Split(',', StringSplitOptions.TrimEntries).Select(m => m.Split(';')[0]);
+        Assert.Equal(["claim", "handler", "complete", "audit", "total"], names);
     }
 
     [Fact]

@@ -90,6 +90,76 @@ public sealed class AuditLogTests(StorageFixture fixture) : IAsyncLifetime, IDis
     }
 
     [Fact]
+    public async Task AppendAsync_ManyConcurrent_CommitTogetherInAnUnbrokenChain()
+    {
+        var entries = Enumerable.Range(0, 150).Select(i => Entry($"g{i}", T0.AddDays(2))).ToArray();
+
+        await Task.WhenAll(entries.Select(e => _log.AppendAsync(e, CancellationToken.None)));
+
+        var result = await _log.VerifyAsync(CancellationToken.None);
+        Assert.True(result.Ok, result.FirstBreak?.Reason);
+        Assert.Equal(150, result.Checked);
+        var stored = (await QueryAsync(null, T0, T0.AddDays(3), pageSize: 200)).Items;
+        Assert.Equal(entries.Select(e => e.CorrelationId).Order(StringComparer.Ordinal), stored.Select(e => e.CorrelationId).Order(StringComparer.Ordinal));
+        // Group commit: entries that waited together went in one transaction (99 at most, so at least two here).
+        var (appended, transactions) = _log.Counts;
+        Assert.Equal(150, appended);
+        Assert.InRange(transactions, 2, 75);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoLogsRacingWithBatches_KeepOneUnbrokenChainWithEveryEntry()
+    {
+        // Two hosts, each group-committing: their batches conflict on sequence numbers; the loser renumbers its whole batch.
+        using var other = new AuditLog(fixture.Azurite.Clients, _time, _tableName, _container);
+        var entries = Enumerable.Range(0, 200).Select(i => Entry($"r{i}", T0.AddDays(2))).ToArray();
+
+        await Task.WhenAll(entries.Select((e, i) => (i % 2 == 0 ? _log : other).AppendAsync(e, CancellationToken.None)));
+
+        var result = await _log.VerifyAsync(CancellationToken.None);
+        Assert.True(result.Ok, result.FirstBreak?.Reason);
+        Assert.Equal(200, result.Checked);
+        var stored = (await QueryAsync(null, T0, T0.AddDays(3), pageSize: 300)).Items;
+        Assert.Equal(entries.Select(e => e.CorrelationId).Order(StringComparer.Ordinal), stored.Select(e => e.CorrelationId).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), stored.Select(e => e.Sequence).Order());
+    }
+
+    [Fact]
+    public async Task AppendAsync_TransactionFails_EveryCallerOfTheBatchThrows()
+    {
+        // No such table: every transaction fails, so no caller may return as if its entry were recorded.
+        using var broken = new AuditLog(fixture.Azurite.Clients, _time, "Missing" + Guid.NewGuid().ToString("N")[..12], _container);
+
+        var appends = Enumerable.Range(0, 10).Select(i => broken.AppendAsync(Entry($"f{i}", T0.AddDays(2)), CancellationToken.None)).ToArray();
+
+        foreach (var append in appends)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => append);
+        }
+
+        Assert.Equal(0, broken.Counts.Entries);
+    }
+
+    [Fact]
+    public async Task AppendAsync_OneEntryRefusedInABatch_OthersCommitAndOnlyItsCallerThrows()
+    {
+        // An entry over the service's size limit: its batch is refused whole, then retried one entry at a time.
+        var poison = Entry("poison", T0.AddDays(2)) with { Reason = new string('x', 600_000) };
+        var good = Enumerable.Range(0, 20).Select(i => Entry($"ok{i}", T0.AddDays(2))).ToArray();
+        var blocker = _log.AppendAsync(Entry("first", T0.AddDays(2)), CancellationToken.None); // holds the gate, so the rest queue together
+
+        var poisoned = _log.AppendAsync(poison, CancellationToken.None);
+        var rest = good.Select(e => _log.AppendAsync(e, CancellationToken.None)).ToArray();
+
+        await blocker;
+        await Assert.ThrowsAnyAsync<Exception>(() => poisoned);
+        await Task.WhenAll(rest);
+        var result = await _log.VerifyAsync(CancellationToken.None);
+        Assert.True(result.Ok, result.FirstBreak?.Reason);
+        Assert.Equal(21, result.Checked);
+    }
+
+    [Fact]
     public async Task VerifyAsync_OneRowChanged_NamesTheBreak()
     {
         await AppendAsync(10, T0.AddDays(2));
