@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
@@ -8,6 +7,7 @@ using Relocation.Domain.Fund;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.States;
 using Relocation.Storage;
+using Relocation.Storage.Audit;
 using Relocation.Storage.Configuration;
 using Relocation.Storage.Tables;
 
@@ -19,9 +19,8 @@ internal sealed record HistorySize(int Cases, int States, int Capacity, int Post
 /// <summary>
 /// Writes a store directly through the repositories, as the application writes it (same tables, same keys, same
 /// indexes): the working set both stores share (the register, each State's current capacity), and for the ten-year
-/// store the history on top of it. Audit entries are inserted in batches of 100 in the audit log's row format (the
-/// chain of past months is not re-hashed: the routes measured never walk it); everything else goes through the
-/// repository that owns it.
+/// store the history on top of it. Audit entries go through <see cref="AuditArchive"/> as sealed months; everything
+/// else goes through the repository that owns it.
 /// </summary>
 internal sealed class Generator(string connectionString, TextWriter log)
 {
@@ -48,6 +47,8 @@ internal sealed class Generator(string connectionString, TextWriter log)
     public async Task HistoryAsync(HistorySize size, CancellationToken ct)
     {
         await Timed("capacity (expired, over ten years)", () => ExpiredCapacityAsync(size, ct));
+        // What the daily capacity job has done by then: every expired row moved to the archive table.
+        await Timed("the daily capacity job's archiving", () => _services.GetRequiredService<ICapacityRepository>().ListAllAsync(ct));
         await Timed($"{size.Cases} closed cases", () => CasesAsync(size, ct));
         await Timed($"{size.Postings} postings", () => PostingsAsync(size.Postings, ct));
         await Timed($"{size.Audit} audit entries", () => AuditAsync(size.Audit, ct));
@@ -118,42 +119,27 @@ internal sealed class Generator(string connectionString, TextWriter log)
         }
     }
 
-    /// <summary>Ten years of audit entries, one partition per month as the log keeps them, inserted in batches of 100.</summary>
+    /// <summary>
+    /// Ten years of audit entries as the log keeps them after ten years: every month before this one sealed into one
+    /// blob (hash-chained, through <see cref="AuditArchive"/>, as the anchor job leaves them; the previous month too, as
+    /// it is once it has been over for a day). This month's chain is the live log's, written by the host.
+    /// </summary>
     private async Task AuditAsync(int count, CancellationToken ct)
     {
-        var table = _services.GetRequiredService<StorageClients>().Table(TableNames.Audit);
+        var archive = _services.GetRequiredService<AuditArchive>();
         var months = 120;
         var perMonth = Math.Max(1, count / months);
-        var written = 0L;
+        var thisMonth = new DateTimeOffset(Now.Year, Now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         await Parallel.ForEachAsync(Enumerable.Range(1, months), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (m, token) =>
         {
-            // Months before the current one only: this month's chain is the live log's, written by the host.
-            var month = new DateTimeOffset(Now.Year, Now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-m);
-            var partition = month.ToString("yyyyMM", CultureInfo.InvariantCulture);
-            for (var start = 1; start <= perMonth; start += 100)
-            {
-                var batch = Enumerable.Range(start, Math.Min(100, perMonth - start + 1)).Select(seq => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                    new TableEntity(partition, (long.MaxValue - seq).ToString("D19", CultureInfo.InvariantCulture))
-                    {
-                        ["Sequence"] = (long)seq, ["PreviousHash"] = "bench", ["Hash"] = "bench", ["At"] = month.AddSeconds(seq),
-                        ["Subject"] = "vwu-" + (seq % 7).ToString(CultureInfo.InvariantCulture), ["SubjectName"] = "VWU officer", ["Role"] = "Vwu.Officer",
-                        ["Action"] = "GET /api/relocations/{id}", ["Resource"] = "relocations/bench", ["Status"] = 200, ["CorrelationId"] = Guid.NewGuid().ToString("N"),
-                    })).ToList();
-                batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, "head") { ["Sequence"] = (long)Math.Min(perMonth, start + 99), ["Hash"] = "bench" }));
-                if (batch.Count > 100)
-                {
-                    await table.SubmitTransactionAsync(batch.Take(100), token);
-                    await table.SubmitTransactionAsync(batch.Skip(100), token);
-                }
-                else
-                {
-                    await table.SubmitTransactionAsync(batch, token);
-                }
-
-                Interlocked.Add(ref written, batch.Count - 1);
-            }
+            var month = thisMonth.AddMonths(-m);
+            await archive.WriteSealedMonthAsync(month.ToString("yyyyMM", CultureInfo.InvariantCulture), Enumerable.Range(1, perMonth).Select(seq => Entry(month, seq, perMonth)), token);
         });
     }
+
+    private static Relocation.Domain.Audit.AuditEntry Entry(DateTimeOffset month, int seq, int perMonth) =>
+        new(month.AddSeconds(seq * 2_500_000.0 / perMonth), "vwu-" + (seq % 7).ToString(CultureInfo.InvariantCulture), "VWU officer", "Vwu.Officer", null,
+            "GET /api/relocations/{id}", "relocations/bench", 200, Guid.NewGuid().ToString("N"));
 
     private static CapacityTerms Terms(DateOnly from, DateOnly until) =>
         new([RelocationKind.TemporaryRelocation, RelocationKind.WitnessRelocation], 5000, 10, ["en"], true, from, until, false);

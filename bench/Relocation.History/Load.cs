@@ -63,6 +63,7 @@ internal sealed class Load(HttpClient http, int clients, int requests)
         });
         var busiest = asked.GroupBy(a => a.State).OrderByDescending(g => g.Count()).First().Key;
         var focal = TestTokens.For(Roles.StateFocalPoint, busiest);
+        Console.WriteLine($"  offer-requests: {busiest}, asked first by {asked.Count(a => a.State == busiest)} of the {asked.Count} new cases");
         results.Add(await TimeAsync($"GET /api/states/{{code}}/offer-requests", _ => GetAsync($"states/{busiest}/offer-requests", focal, ct), ct));
 
         // Each new case gets an offer from its first asked State (not timed), then VWU accepts it (timed).

@@ -6,7 +6,7 @@ using Relocation.LocalHost.Azurite;
 using Relocation.Testing;
 
 // Usage: dotnet run -c Release --project bench/Relocation.History -- [--cases 5000] [--states 200] [--capacity 2000]
-//        [--postings 100000] [--audit 1000000] [--requests 100] [--clients 10] [--stores empty,ten-year] [--port 7201] [--query-log FILE]
+//        [--postings 100000] [--audit 1000000] [--requests 100] [--clients 10] [--stores empty,ten-year] [--port 7201] [--storage-port 10201 (three ports)] [--query-log FILE]
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
     .ToDictionary(p => p.a[2..], p => args[p.i + 1], StringComparer.Ordinal);
 int Flag(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -24,7 +24,10 @@ var results = new Dictionary<string, IReadOnlyList<RouteResult>>(StringComparer.
 foreach (var store in stores)
 {
     var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
-    await using (var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None))
+    var storagePort = Flag("storage-port", 0);
+    await using (var azurite = storagePort == 0
+        ? await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None)
+        : await AzuriteServer.StartAsync(RepositoryPaths.Root, data, storagePort, storagePort + 1, storagePort + 2, TextWriter.Null, CancellationToken.None))
     {
         Console.WriteLine($"[{store}] writing the store");
         var generator = new Generator(azurite.ConnectionString, Console.Out);

@@ -44,8 +44,8 @@ public static class StorageServiceCollectionExtensions
 
         foreach (var table in new[]
                  {
-                     TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, PendingStepIndex.Table, RelocationStatsIndex.Table,
+                     TableNames.States, TableNames.Capacity, Capacities.CapacityRepository.ArchiveTable, TableNames.Audit, TableNames.Idempotency,
+                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, CaseloadIndex.RecentTable, PendingStepIndex.Table, RelocationStatsIndex.Table,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));
@@ -58,6 +58,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICapacityRepository, CapacityRepository>();
         services.AddSingleton(StorageResource.Container(AuditLog.AnchorContainer));
         services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton(StorageResource.Container(AuditArchive.ContainerFor(TableNames.Audit)));
+        services.AddSingleton<AuditArchive>();
+        services.AddSingleton<IAuditArchive>(sp => sp.GetRequiredService<AuditArchive>());
         services.AddSingleton<HostInstance>();
         services.AddHostedService<HostHeartbeat>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
@@ -90,7 +93,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(StorageResource.Container(CaseFileStore.Container));
         services.AddSingleton<ICaseFileStore, CaseFileStore>();
         services.AddSingleton<IRelocationRepository, RelocationRepository>();
-        services.AddSingleton<CaseloadIndex>();
+        // How many closed lines the recent table keeps (docs/storage.md); small in the tests that page past it.
+        var recentSize = int.TryParse(configuration["Caseload:RecentSize"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : CaseloadIndex.RecentSize;
+        services.AddSingleton(sp => new CaseloadIndex(sp.GetRequiredService<StorageClients>(), string.Empty, recentSize));
         services.AddSingleton<RelocationStatsIndex>();
         services.AddSingleton<IRelocationStats>(sp => sp.GetRequiredService<RelocationStatsIndex>());
         services.AddSingleton<ICaseloadIndex>(sp => sp.GetRequiredService<CaseloadIndex>());

@@ -17,7 +17,7 @@ public sealed class StorageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Azurite.InitializeAsync();
-        var resources = new[] { TableNames.States, TableNames.Capacity, TableNames.Audit, TableNames.Idempotency }.Select(StorageResource.Table);
+        var resources = new[] { TableNames.States, TableNames.Capacity, Relocation.Storage.Capacities.CapacityRepository.ArchiveTable, TableNames.Audit, TableNames.Idempotency }.Select(StorageResource.Table);
         resources = resources.Append(StorageResource.Container(Relocation.Storage.CaseFiles.CaseFileStore.Container));
         await new StorageInitializer(Azurite.Clients, resources).EnsureCreatedAsync(CancellationToken.None);
     }

@@ -28,13 +28,14 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
     : IAuditLog, IDisposable
 {
     public const string AnchorContainer = "audit-anchors";
-    private const string HeadRow = "head";
-    private const string EntryRowsBelow = "a"; // entry row keys are digits, the head row is not: "RowKey lt 'a'" is every entry
+    internal const string HeadRow = "head";
+    internal const string EntryRowsBelow = "a"; // entry row keys are digits, the head row is not: "RowKey lt 'a'" is every entry
     private const int Attempts = 20;
     private const int MaxBatch = 99; // a transaction holds at most 100 actions: the entries and the head
     private const int MaxBatchChars = 1_000_000; // well under a transaction's 4 MiB (UTF-16 text, JSON framing)
 
     private readonly TableClient _table = clients.Table(table);
+    private readonly AuditArchive _sealed = new(clients, time, table);
     private readonly BlobContainerClient _anchors = clients.Container(anchorContainer);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentQueue<Waiting> _queue = new();
@@ -173,27 +174,24 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         var (partition, after) = DecodePage(query.Page) ?? (Partition(to), null);
         var first = Partition(from);
         var items = new List<AuditEntry>(query.PageSize);
+        var lastPartition = partition;
         while (string.CompareOrdinal(partition, first) >= 0)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {EntryRowsBelow} and At ge {from} and At le {to}");
-            if (after is not null)
-            {
-                filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
-            }
-
-            if (!string.IsNullOrEmpty(query.Subject))
-            {
-                filter += " and " + TableClient.CreateQueryFilter($"Subject eq {query.Subject}");
-            }
-
-            await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: query.PageSize + 1, cancellationToken: cancellationToken))
+            // A closed month may be sealed into a blob (AuditArchive); the open months are always in the table.
+            var month = _sealed.MaySealed(partition) ? await _sealed.ReadAsync(partition, cancellationToken) : null;
+            var entries = month is null
+                ? TableEntriesAsync(partition, after, from, to, query, cancellationToken)
+                : (await LateEntriesAsync(month, after, from, to, query, cancellationToken)).Concat(SealedEntries(month, after, from, to, query.Subject)).ToAsyncEnumerable();
+            await foreach (var entry in entries)
             {
                 if (items.Count == query.PageSize)
                 {
-                    return new AuditPage(items, EncodePage(partition, RowKey(items[^1].Sequence)));
+                    // The token names the last item's month, which is not this one when that month filled the page exactly.
+                    return new AuditPage(items, EncodePage(lastPartition, RowKey(items[^1].Sequence)));
                 }
 
-                items.Add(ToEntry(e));
+                items.Add(entry);
+                lastPartition = partition;
             }
 
             partition = PreviousPartition(partition);
@@ -201,6 +199,64 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         }
 
         return new AuditPage(items, null);
+    }
+
+    private async IAsyncEnumerable<AuditEntry> TableEntriesAsync(string partition, string? after, DateTimeOffset from, DateTimeOffset to, AuditQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {EntryRowsBelow} and At ge {from} and At le {to}");
+        if (after is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+        }
+
+        if (!string.IsNullOrEmpty(query.Subject))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Subject eq {query.Subject}");
+        }
+
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: query.PageSize + 1, cancellationToken: cancellationToken))
+        {
+            yield return ToEntry(e);
+        }
+    }
+
+    // Entries appended to a month after it was sealed (a request that outlasted the grace): newer than the blob's, so
+    // they come first. One point read of the head tells whether there are any.
+    private async Task<List<AuditEntry>> LateEntriesAsync(SealedMonth month, string? after, DateTimeOffset from, DateTimeOffset to, AuditQuery query, CancellationToken cancellationToken)
+    {
+        var last = month.Entries.Count == 0 ? 0 : month.Entries[^1].Sequence;
+        var head = await _table.FindAsync<TableEntity>(month.Partition, HeadRow, cancellationToken);
+        if ((head?.GetInt64("Sequence") ?? 0) <= last)
+        {
+            return [];
+        }
+
+        // Rows the blob also holds (a sealing that died before deleting them) are skipped: the blob has them.
+        var late = new List<AuditEntry>();
+        await foreach (var e in TableEntriesAsync(month.Partition, after, from, to, query, cancellationToken))
+        {
+            if (e.Sequence > last)
+            {
+                late.Add(e);
+            }
+        }
+
+        return late;
+    }
+
+    // The same filter as the table query, over a sealed month held in memory: newest first, after the page token's row.
+    private static IEnumerable<AuditEntry> SealedEntries(SealedMonth month, string? after, DateTimeOffset from, DateTimeOffset to, string? subject)
+    {
+        var below = after is null ? long.MaxValue : long.MaxValue - long.Parse(after, CultureInfo.InvariantCulture);
+        for (var i = month.Entries.Count - 1; i >= 0; i--)
+        {
+            var e = month.Entries[i];
+            if (e.Sequence < below && e.At >= from && e.At <= to && (string.IsNullOrEmpty(subject) || e.Subject == subject))
+            {
+                yield return e.ToEntry();
+            }
+        }
     }
 
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
@@ -218,6 +274,15 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
             {
                 (rows.TryGetValue(e.PartitionKey, out var list) ? list : rows[e.PartitionKey] = []).Add(e);
             }
+        }
+
+        // Sealed months: the chain as the table held it, walked the same way (a row left in the table beside its blob,
+        // by a sealing that died before deleting it, is the same entry once).
+        await foreach (var month in _sealed.ReadAllAsync(cancellationToken))
+        {
+            var list = rows.TryGetValue(month.Partition, out var l) ? l : rows[month.Partition] = [];
+            var inTable = list.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+            list.AddRange(month.Entries.Select(e => e.ToEntity(month.Partition)).Where(e => !inTable.Contains(e.RowKey)));
         }
 
         var anchors = await LatestAnchorsAsync(cancellationToken);
@@ -375,7 +440,7 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         ["Reason"] = entry.Reason,
     };
 
-    private static AuditEntry ToEntry(TableEntity e) => new(
+    internal static AuditEntry ToEntry(TableEntity e) => new(
         e.GetDateTimeOffset("At") ?? default,
         e.GetString("Subject") ?? string.Empty,
         e.GetString("SubjectName") ?? string.Empty,
@@ -389,7 +454,7 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         e.GetInt64("Sequence") ?? 0);
 
     // Every field, in a fixed order, as a JSON array: no separator inside a value can make two entries hash alike.
-    private static string HashOf(string partition, long sequence, string previousHash, AuditEntry e)
+    internal static string HashOf(string partition, long sequence, string previousHash, AuditEntry e)
     {
         var canonical = JsonSerializer.SerializeToUtf8Bytes(new object?[]
         {
@@ -399,16 +464,16 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         return Convert.ToHexStringLower(SHA256.HashData(canonical));
     }
 
-    private static string Genesis(string partition) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("relocation-audit:" + partition)));
+    internal static string Genesis(string partition) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("relocation-audit:" + partition)));
 
     // Table Storage keeps milliseconds; hash what is stored.
-    private static DateTimeOffset Truncate(DateTimeOffset at)
+    internal static DateTimeOffset Truncate(DateTimeOffset at)
     {
         var ticks = at.UtcTicks;
         return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
     }
 
-    private static string PreviousPartition(string partition)
+    internal static string PreviousPartition(string partition)
     {
         var month = DateTime.ParseExact(partition, "yyyyMM", CultureInfo.InvariantCulture).AddMonths(-1);
         return month.ToString("yyyyMM", CultureInfo.InvariantCulture);

@@ -119,6 +119,20 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
             return FundBalance.From(head.Position, null);
         }
 
+        // On or after the latest value date the position is the head's; otherwise the day's own row (every calendar day
+        // from the first posting to the latest has one, see ApplyToDaysAsync): point reads, whatever the ledger holds.
+        if (head.Position.LatestDate is not { } latest || asOf.Value >= latest)
+        {
+            return FundBalance.From(head.Position, asOf);
+        }
+
+        if (await _days.FindAsync<TableEntity>(DayPartition, DayKey(asOf.Value), cancellationToken) is { } day)
+        {
+            return FundBalance.From(ReadPosition(day), asOf);
+        }
+
+        // Before the first posting, or a day no row was filled for (days written before the rows were filled): the
+        // range query finds the last day before it.
         var filter = $"PartitionKey eq '{DayPartition}' and RowKey ge '{DayKey(asOf.Value)}'";
         await foreach (var row in _days.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
         {
@@ -287,7 +301,7 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
             }
         }
 
-        await ApplyToDaysAsync(posting, cancellationToken);
+        await ApplyToDaysAsync(posting, head, cancellationToken);
 
         var position = head.Position.Copy();
         position.Apply(posting);
@@ -386,9 +400,20 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         }
     }
 
-    /// <summary>Adds the posting to the cumulative row of its date (created from the day before) and of every later day.</summary>
-    private async Task ApplyToDaysAsync(Posting posting, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the posting to the cumulative row of its date and of every later day. A posting dated on or after the latest
+    /// value date (nearly all of them) touches only point rows: its day's row, and when it is a new day, the days since the
+    /// latest one are filled with the latest position, so that every calendar day from the first posting on has a row
+    /// and a balance as of any date is one point read (Azurite walks the whole table for any range query, and the table
+    /// grows by a row a day). A back-dated posting updates the days on or after its date by range, as before.
+    /// </summary>
+    private async Task ApplyToDaysAsync(Posting posting, Head head, CancellationToken cancellationToken)
     {
+        if (await ApplyForwardAsync(posting, head.Position.LatestDate, cancellationToken))
+        {
+            return;
+        }
+
         while (true)
         {
             var later = new List<TableEntity>();
@@ -425,6 +450,90 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
             }
 
             return;
+        }
+    }
+
+    /// <summary>
+    /// The posting when it is dated on or after <paramref name="latest"/>, the latest value date before it; false when it
+    /// is back-dated or the latest day's row is missing (a ledger written before days were filled), for the range path.
+    /// Rows are only ever inserted here (a conflict means another roll-forward of the same posting, or a later posting,
+    /// wrote it first), so a late duplicate roll-forward never puts back an older position.
+    /// </summary>
+    private async Task<bool> ApplyForwardAsync(Posting posting, DateOnly? latest, CancellationToken cancellationToken)
+    {
+        if (latest is { } same && posting.Date == same)
+        {
+            if (await _days.FindAsync<TableEntity>(DayPartition, DayKey(same), cancellationToken) is not { } row)
+            {
+                return false;
+            }
+
+            await ApplyToDayAsync(row, posting, cancellationToken);
+            return true;
+        }
+
+        if (latest is { } before && posting.Date < before)
+        {
+            return false;
+        }
+
+        var position = new FundPosition();
+        long lastSequence = 0;
+        if (latest is { } from)
+        {
+            if (await _days.FindAsync<TableEntity>(DayPartition, DayKey(from), cancellationToken) is not { } row)
+            {
+                return false;
+            }
+
+            position = ReadPosition(row);
+            lastSequence = row.GetInt64("LastSequence") ?? 0;
+            var gap = new List<TableEntity>();
+            for (var day = from.AddDays(1); day < posting.Date; day = day.AddDays(1))
+            {
+                gap.Add(DayEntity(day, position, lastSequence));
+            }
+
+            foreach (var chunk in gap.Chunk(100))
+            {
+                await AddAllAsync(chunk, cancellationToken);
+            }
+        }
+
+        position.Apply(posting);
+        try
+        {
+            await _days.AddEntityAsync(DayEntity(posting.Date, position, posting.Sequence), cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsConflict())
+        {
+            var row = await _days.FindAsync<TableEntity>(DayPartition, DayKey(posting.Date), cancellationToken) ?? throw new InvalidOperationException("A day row vanished.");
+            await ApplyToDayAsync(row, posting, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Inserts the rows in one transaction; when one is there already (a duplicate roll-forward), one by one.</summary>
+    private async Task AddAllAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _days.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
+        }
+        catch (TableTransactionFailedException)
+        {
+            foreach (var row in rows)
+            {
+                try
+                {
+                    await _days.AddEntityAsync(row, cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.IsConflict())
+                {
+                    // Filled by another roll-forward.
+                }
+            }
         }
     }
 

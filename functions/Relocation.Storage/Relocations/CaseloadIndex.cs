@@ -17,15 +17,26 @@ namespace Relocation.Storage.Relocations;
 /// after it closed and shown as stored (a page of them costs one query, not one read per case): only a later review or
 /// withdrawal of a relocated case rewrites one, and a crash between that case write and its line leaves the line one
 /// status behind until the case's next write (the case view is always the case row's).
+/// Closed lines are kept twice: every one in <see cref="ClosedTable"/> (the archive, which grows with the years) and the
+/// newest <see cref="RecentSize"/> (by key: newest submission first) in <see cref="RecentTable"/>, trimmed on every close.
+/// A listing pages through the recent table and reaches the archive only when the client pages past it (or a filter
+/// leaves the recent rows short of a page), so the first pages cost the same after ten years as on day one, even on
+/// Azurite, which walks a whole table for every query.
 /// </summary>
-internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
+internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix = "", int recentSize = CaseloadIndex.RecentSize) : ICaseloadIndex
 {
     public const string OpenTable = "CaseloadOpen";
     public const string ClosedTable = "CaseloadClosed";
+    public const string RecentTable = "CaseloadRecent";
+
+    /// <summary>How many closed lines the recent table keeps: several pages of the largest page size.</summary>
+    public const int RecentSize = 500;
+
     private const string Partition = "case";
 
-    private readonly TableClient _open = clients.Table(OpenTable);
-    private readonly TableClient _closed = clients.Table(ClosedTable);
+    private readonly TableClient _open = clients.Table(tablePrefix + OpenTable);
+    private readonly TableClient _closed = clients.Table(tablePrefix + ClosedTable);
+    private readonly TableClient _recent = clients.Table(tablePrefix + RecentTable);
     private readonly TableClient _cases = clients.Table(RelocationRepository.Table);
 
     /// <summary>Writes the line of a case where it belongs now and removes it from where it was (idempotent).</summary>
@@ -37,23 +48,60 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
             return;
         }
 
-        await _closed.UpsertEntityAsync(ToEntity(entry, ClosedKey(entry)), TableUpdateMode.Replace, cancellationToken);
+        // The archive first, then the recent copy: a crash in between leaves the line in the archive, where a listing
+        // that runs past the recent rows finds it.
+        var key = ClosedKey(entry);
+        await _closed.UpsertEntityAsync(ToEntity(entry, key), TableUpdateMode.Replace, cancellationToken);
+        await PutRecentAsync(entry, key, cancellationToken);
         await _open.DeleteEntityAsync(Partition, entry.Id, ETag.All, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps the recent table the first <see cref="RecentSize"/> keys of the archive: the line goes in if it is among
+    /// them, and the keys beyond are deleted. One read of the recent table (bounded: <see cref="RecentSize"/> rows plus
+    /// the few that concurrent closes add) per close; concurrent trims delete the same keys, which is harmless.
+    /// </summary>
+    private async Task PutRecentAsync(CaseloadEntry entry, string key, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>(recentSize + 1);
+        await foreach (var e in _recent.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(e.RowKey);
+        }
+
+        keys.Sort(StringComparer.Ordinal);
+        if (keys.Count >= recentSize && string.CompareOrdinal(key, keys[recentSize - 1]) > 0)
+        {
+            return; // older than every line the recent table keeps: the archive has it
+        }
+
+        await _recent.UpsertEntityAsync(ToEntity(entry, key), TableUpdateMode.Replace, cancellationToken);
+        if (!keys.Contains(key))
+        {
+            keys.Add(key);
+            keys.Sort(StringComparer.Ordinal);
+        }
+
+        foreach (var beyond in keys.Skip(recentSize))
+        {
+            await _recent.DeleteEntityAsync(Partition, beyond, ETag.All, cancellationToken);
+        }
     }
 
     public async Task<CaseloadPage> ListAsync(CaseloadQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var size = Math.Clamp(query.PageSize, 1, 200);
-        var (openOffset, closedToken) = ParsePage(query.Page);
+        var position = ParsePage(query.Page);
         var items = new List<CaseloadEntry>();
         var fromOpen = new HashSet<string>(StringComparer.Ordinal); // the first fromOpen.Count items come from the open table
         string? next = null;
+        var closedWanted = query.Overdue != true && (query.Status is null || !IsOpenStatus(query.Status.Value));
 
-        if (openOffset is { } offset)
+        if (position.OpenOffset is { } offset)
         {
             var open = new List<CaseloadEntry>();
-            await foreach (var e in _open.QueryAsync<TableEntity>(Filter(query, open: true), cancellationToken: cancellationToken))
+            await foreach (var e in _open.QueryAsync<TableEntity>(Filter(query, after: null), cancellationToken: cancellationToken))
             {
                 var entry = ToEntry(e);
                 if (query.Overdue is not { } overdue || IsOverdue(entry, query.Now) == overdue)
@@ -69,21 +117,60 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
             {
                 next = "o" + (offset + size).ToString(CultureInfo.InvariantCulture);
             }
+            else if (items.Count == size && closedWanted)
+            {
+                next = "r"; // the open cases end exactly at the page's end: the closed ones start on the next page
+            }
+
+            position = new PagePosition(null, InArchive: false, After: string.Empty);
         }
 
-        // Closed cases are never overdue; they follow the open ones, newest first.
-        if (next is null && items.Count < size && query.Overdue != true && (query.Status is null || !IsOpenStatus(query.Status.Value)))
+        // Closed cases are never overdue; they follow the open ones, newest first: the recent table, then the archive.
+        if (next is null && items.Count < size && closedWanted)
         {
-            await foreach (var page in _closed.QueryAsync<TableEntity>(Filter(query, open: false), maxPerPage: size - items.Count, cancellationToken: cancellationToken)
-                .AsPages(closedToken, size - items.Count))
+            var lastKey = position.After;
+            var archive = position.InArchive;
+            if (!archive)
             {
-                items.AddRange(page.Values.Select(ToEntry));
-                next = page.ContinuationToken is { Length: > 0 } token ? "c" + token : null;
-                break;
+                var (recent, recentLast) = await ClosedPageAsync(_recent, query, lastKey, size - items.Count, cancellationToken);
+                items.AddRange(recent);
+                lastKey = recentLast ?? lastKey;
+                if (items.Count == size)
+                {
+                    next = "r" + lastKey;
+                }
+
+                // Fewer than asked: the recent rows are exhausted for this filter; the archive holds what follows.
+                archive = items.Count < size;
+            }
+
+            if (archive && items.Count < size)
+            {
+                var (older, olderLast) = await ClosedPageAsync(_closed, query, lastKey, size - items.Count, cancellationToken);
+                items.AddRange(older);
+                next = items.Count == size ? "a" + (olderLast ?? lastKey) : null;
             }
         }
 
         return new CaseloadPage(await FreshAsync(items, fromOpen, query, cancellationToken), next);
+    }
+
+    /// <summary>Up to <paramref name="count"/> closed lines after <paramref name="after"/>, in key order, and the last key read.</summary>
+    private static async Task<(List<CaseloadEntry> Lines, string? LastKey)> ClosedPageAsync(TableClient table, CaseloadQuery query, string after, int count, CancellationToken cancellationToken)
+    {
+        var lines = new List<CaseloadEntry>(count);
+        string? last = null;
+        await foreach (var e in table.QueryAsync<TableEntity>(Filter(query, after), maxPerPage: count, cancellationToken: cancellationToken))
+        {
+            lines.Add(ToEntry(e));
+            last = e.RowKey;
+            if (lines.Count == count)
+            {
+                break;
+            }
+        }
+
+        return (lines, last);
     }
 
     /// <summary>Each open line from its case row (point reads, in parallel); a line whose case moved on is repaired, and dropped if it no longer matches.</summary>
@@ -135,9 +222,14 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
     private static bool IsOpenStatus(RelocationStatus status) =>
         status is not (RelocationStatus.Relocated or RelocationStatus.Escalated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended);
 
-    private static string Filter(CaseloadQuery query, bool open)
+    private static string Filter(CaseloadQuery query, string? after)
     {
         var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") };
+        if (!string.IsNullOrEmpty(after))
+        {
+            parts.Add(TableClient.CreateQueryFilter($"RowKey gt {after}"));
+        }
+
         if (query.Status is { } status)
         {
             parts.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
@@ -148,17 +240,22 @@ internal sealed class CaseloadIndex(StorageClients clients) : ICaseloadIndex
             parts.Add(TableClient.CreateQueryFilter($"Priority eq {priority.ToString()}"));
         }
 
-        _ = open;
         return string.Join(" and ", parts);
     }
 
-    private static (int? OpenOffset, string? ClosedToken) ParsePage(string? page) => page switch
+    // Tokens: "o{n}" the open cases from offset n; "r{key}" the recent closed lines after key; "a{key}" the archive after key.
+    private static PagePosition ParsePage(string? page) => page switch
     {
-        null or "" => (0, null),
-        ['o', .. var n] when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) && offset is >= 0 and < 100_000 => (offset, null),
-        ['c', .. var token] when token.Length is > 0 and < 1024 => (null, token),
+        null or "" => new PagePosition(0, false, string.Empty),
+        ['o', .. var n] when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) && offset is >= 0 and < 100_000 => new PagePosition(offset, false, string.Empty),
+        ['r', .. var key] when IsKey(key) => new PagePosition(null, false, key),
+        ['a', .. var key] when key.Length > 0 && IsKey(key) => new PagePosition(null, true, key),
         _ => throw new Domain.Common.DomainValidationException("page", "'page' must be a value a previous answer gave as nextPage."),
     };
+
+    private static bool IsKey(string key) => key.Length < 128 && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    private sealed record PagePosition(int? OpenOffset, bool InArchive, string After);
 
     // Closed lines newest first: the key sorts by inverted submission time, then id; both are fixed for the life of a case.
     private static string ClosedKey(CaseloadEntry entry) =>

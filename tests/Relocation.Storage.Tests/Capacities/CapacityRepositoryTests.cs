@@ -1,6 +1,8 @@
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
+using Microsoft.Extensions.Time.Testing;
 using Relocation.Storage.Capacities;
+using Relocation.Storage.Tables;
 using Relocation.Testing.Builders;
 
 namespace Relocation.Storage.Tests.Capacities;
@@ -106,6 +108,48 @@ public sealed class CapacityRepositoryTests(StorageFixture fixture)
 
         Assert.NotEmpty(list);
         Assert.All(list, c => Assert.Equal("SEN", c.StateCode));
+    }
+
+    [Fact]
+    public async Task ListByStateAsync_ExpiredRows_ListsCurrentOnesAndMovesExpiredOnesToTheArchive()
+    {
+        // The clock two years on: a capacity open until 2027-12-01 has expired; one with a place held stays live.
+        var later = new CapacityRepository(fixture.Azurite.Clients, time: new FakeTimeProvider(Now.AddYears(2)));
+        var expired = await _repository.AddAsync(NewCapacity("GAB"), CancellationToken.None);
+        var held = NewCapacity("GAB");
+        held.Hold("r1", 1);
+        held = await _repository.AddAsync(held, CancellationToken.None);
+        var current = await _repository.AddAsync(Capacity.Register(Guid.NewGuid().ToString("N"), "GAB",
+            new CapacityInputBuilder().With(i => i with { AvailableUntil = new DateOnly(2030, 1, 1) }).BuildTerms(), Now), CancellationToken.None);
+
+        var list = await later.ListByStateAsync("GAB", CancellationToken.None);
+
+        Assert.Equal(new[] { current.Id, held.Id }.Order(StringComparer.Ordinal), list.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.False((await fixture.Azurite.Clients.Table(TableNames.Capacity).GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("GAB", expired.Id)).HasValue);
+        Assert.True((await fixture.Azurite.Clients.Table(CapacityRepository.ArchiveTable).GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("GAB", expired.Id)).HasValue);
+        Assert.DoesNotContain(await later.ListAllAsync(CancellationToken.None), c => c.Id == expired.Id);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ArchivedRow_FindsAndChangesItThereUnderItsETag()
+    {
+        var later = new CapacityRepository(fixture.Azurite.Clients, time: new FakeTimeProvider(Now.AddYears(2)));
+        var saved = NewCapacity("CPV");
+        saved.Hold("r1", 2);
+        saved.Use("r1");
+        saved = await _repository.AddAsync(saved, CancellationToken.None);
+        await later.ListByStateAsync("CPV", CancellationToken.None);
+
+        var archived = (await later.FindAsync("CPV", saved.Id, CancellationToken.None))!;
+        var stale = (await later.FindAsync("CPV", saved.Id, CancellationToken.None))!;
+        Assert.Equal(2, archived.Used);
+        archived.Vacate("r1"); // the person left years after the offer expired
+        await later.UpdateAsync(archived, CancellationToken.None);
+        stale.Vacate("r1");
+
+        Assert.Equal(0, (await later.FindAsync("CPV", saved.Id, CancellationToken.None))!.Used);
+        Assert.False((await fixture.Azurite.Clients.Table(TableNames.Capacity).GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("CPV", saved.Id)).HasValue);
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => later.UpdateAsync(stale, CancellationToken.None));
     }
 
     private static async Task<Exception?> Attempt(Func<Task> action)

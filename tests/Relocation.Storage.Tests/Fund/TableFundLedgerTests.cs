@@ -141,6 +141,40 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task PostAsync_DatedAfterTheLatestDay_FillsEveryDayBetweenSoAsOfIsAPointRead()
+    {
+        var d1 = new DateOnly(2026, 3, 1);
+        await _ledger.PostAsync(ReceiptOn(100m, d1), "a", CancellationToken.None);
+        await _ledger.PostAsync(ReceiptOn(50m, d1.AddDays(5)), "b", CancellationToken.None);
+        await _ledger.PostAsync(ReceiptOn(25m, d1.AddDays(5)), "c (same day)", CancellationToken.None);
+
+        var days = new List<string>();
+        await foreach (var row in fixture.Azurite.Clients.Table(TableFundLedger.DaysTable).QueryAsync<TableEntity>())
+        {
+            days.Add(row.GetString("Date"));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => d1.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Order(), days.Order());
+        Assert.Equal(10000, (await _ledger.BalanceAsync(d1.AddDays(3), CancellationToken.None)).Cash);
+        Assert.Equal(17500, (await _ledger.BalanceAsync(d1.AddDays(5), CancellationToken.None)).Cash);
+        Assert.Equal(17500, (await _ledger.BalanceAsync(d1.AddDays(40), CancellationToken.None)).Cash);
+    }
+
+    [Fact]
+    public async Task PostAsync_BackDatedIntoFilledDays_EveryLaterDayMoves()
+    {
+        var d1 = new DateOnly(2026, 3, 1);
+        await _ledger.PostAsync(ReceiptOn(100m, d1), "a", CancellationToken.None);
+        await _ledger.PostAsync(ReceiptOn(50m, d1.AddDays(5)), "b", CancellationToken.None);
+        await _ledger.PostAsync(ReceiptOn(10m, d1.AddDays(2)), "c (backdated)", CancellationToken.None);
+
+        Assert.Equal(10000, (await _ledger.BalanceAsync(d1.AddDays(1), CancellationToken.None)).Cash);
+        Assert.Equal(11000, (await _ledger.BalanceAsync(d1.AddDays(2), CancellationToken.None)).Cash);
+        Assert.Equal(11000, (await _ledger.BalanceAsync(d1.AddDays(4), CancellationToken.None)).Cash);
+        Assert.Equal(16000, (await _ledger.BalanceAsync(d1.AddDays(5), CancellationToken.None)).Cash);
+    }
+
+    [Fact]
     public async Task Azurite_WhatTheLedgerReliesOn_InsertOfExistingRowIs409AndStaleIfMatchIs412()
     {
         var table = Table();
@@ -153,6 +187,9 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         var stale = await Assert.ThrowsAsync<RequestFailedException>(() => table.UpdateEntityAsync(new TableEntity("probe", "1") { ["V"] = 2 }, row.ETag, TableUpdateMode.Replace));
         Assert.Equal(412, stale.Status);
     }
+
+    private static FundCommand ReceiptOn(decimal eur, DateOnly date) =>
+        FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(eur, "EUR"), eur, null, date, null), Today);
 
     private static FundCommand Receipt(string donor, decimal eur) =>
         FundCommands.Receipt(new ReceiptCommand(donor, null, new MoneyFields(eur, "EUR"), eur, null, Today, null), Today);

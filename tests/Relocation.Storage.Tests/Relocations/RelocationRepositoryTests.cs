@@ -17,7 +17,7 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
 
     public Task InitializeAsync() =>
         new StorageInitializer(_fixture.Azurite.Clients, [StorageResource.Table(RelocationRepository.Table), StorageResource.Table(RelocationRepository.IndexTable), StorageResource.Table(RelocationRepository.HistoryTable),
-                StorageResource.Table(CaseloadIndex.OpenTable), StorageResource.Table(CaseloadIndex.ClosedTable)])
+                StorageResource.Table(CaseloadIndex.OpenTable), StorageResource.Table(CaseloadIndex.ClosedTable), StorageResource.Table(CaseloadIndex.RecentTable)])
             .EnsureCreatedAsync(CancellationToken.None);
 
     public RelocationRepositoryTests(StorageFixture fixture)
