@@ -86,7 +86,8 @@ public sealed class KiotaClientTests(LocalHostFixture host) : IClassFixture<Loca
             Needs = new NeedsInput { Languages = ["en"], MedicalCare = false },
             ProtectedPerson = new ProtectedPersonInput { FullName = "Kiota Witness", DateOfBirth = new Date(1990, 1, 2), CurrentLocation = "Bunia", Contact = "+243 000 001" },
         }, Key("kiota-relocation"));
-        Assert.Equal(RelocationAcceptedDto_status.Submitted, raised!.Status);
+        // An Emergency request opens round 1 before the answer (docs/durability.md, The first round).
+        Assert.Equal(RelocationAcceptedDto_status.AwaitingOffers, raised!.Status);
 
         var asked = await UntilAsync(async () => (await norway.Api.States["NOR"].OfferRequests.GetAsync())!.FirstOrDefault(o => o.RelocationId == raised.Id));
         Assert.Equal("W-4201", asked.Pseudonym);
