@@ -20,18 +20,10 @@ namespace Relocation.Workflows.Relocations;
 /// created the case; this activity stays the guarantee: it finds the round and writes its index rows and notices again
 /// (keyed, so nothing twice), in case that request's process died between the round and them.
 /// </summary>
-public sealed class StartRelocationRoundActivity(
-    IRelocationRepository relocations,
-    ICandidateData candidates,
-    IOutbox outbox,
-    IOptions<RelocationWorkflowOptions> options,
-    TimeProvider time,
-    ICaseloadIndex? caseload = null,
-    RoundPlanBatcher? batcher = null,
-    RoundOpening? opening = null) : TaskActivity<RoundStep, RoundOpened>
+public sealed class StartRelocationRoundActivity(RoundOpening opening, TimeProvider time) : TaskActivity<RoundStep, RoundOpened>
 {
-    // The process's one RoundOpening (from DI) knows the openings its requests made; tests may give none.
-    private readonly RoundOpening _opening = opening ?? new(relocations, candidates, outbox, options, time, caseload, batcher);
+    // The process's one RoundOpening (a singleton) knows the openings its requests made, so the activity can join them.
+    private readonly RoundOpening _opening = opening;
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {

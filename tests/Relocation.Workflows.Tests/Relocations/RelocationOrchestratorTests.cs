@@ -67,6 +67,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                 ConfigureServices = s => s
                     .AddSingleton<IRelocationRepository>(_relocations)
                     .AddSingleton<ICaseloadIndex>(new InMemoryCaseloadIndex(_relocations))
+                    .AddSingleton<RoundOpening>()
                     .AddSingleton<ICapacityRepository>(_capacities)
                     .AddSingleton<IStateRepository>(_states)
                     .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())

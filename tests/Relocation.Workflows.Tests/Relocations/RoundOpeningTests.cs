@@ -27,8 +27,8 @@ public sealed class RoundOpeningTests
     private RoundOpening Opening() => new(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
         Options.Create(new RelocationWorkflowOptions { RoundSize = 1 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), new RoundPlanBatcher());
 
-    private StartRelocationRoundActivity Activity(RoundOpening? opening) => new(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
-        Options.Create(new RelocationWorkflowOptions { RoundSize = 1 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), new RoundPlanBatcher(), opening);
+    // No opening given: the activity in a process of its own, with a RoundOpening that knows nothing of the request's.
+    private StartRelocationRoundActivity Activity(RoundOpening? opening) => new(opening ?? Opening(), TimeProvider.System);
 
     private async Task StateAsync(string code, int places = 3)
     {

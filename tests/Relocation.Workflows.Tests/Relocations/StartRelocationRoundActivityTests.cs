@@ -18,8 +18,8 @@ public sealed class StartRelocationRoundActivityTests
     private readonly InMemoryStateRepository _states = new();
     private readonly InMemoryOutbox _outbox = new();
 
-    private StartRelocationRoundActivity Activity(int roundSize = 3, RoundPlanBatcher? batcher = null) => new(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
-        Options.Create(new RelocationWorkflowOptions { RoundSize = roundSize }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), batcher: batcher);
+    private StartRelocationRoundActivity Activity(int roundSize = 3, RoundPlanBatcher? batcher = null) => new(new RoundOpening(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
+        Options.Create(new RelocationWorkflowOptions { RoundSize = roundSize }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), batcher: batcher), TimeProvider.System);
 
     private async Task StateAsync(string code, bool medical)
     {
