@@ -9,6 +9,7 @@ using Relocation.Domain.States;
 using Relocation.Storage;
 using Relocation.Storage.Audit;
 using Relocation.Storage.Configuration;
+using Relocation.Storage.Fund;
 using Relocation.Storage.Tables;
 
 namespace Relocation.History;
@@ -94,29 +95,28 @@ internal sealed class Generator(string connectionString, TextWriter log)
         });
     }
 
-    /// <summary>Pledges and the receipts that settle them, dated over ten years in order, through the ledger.</summary>
+    /// <summary>
+    /// Pledges and the receipts that settle them, dated over ten years in order, through the ledger's import: the rows
+    /// posting each in turn would leave (slots, documents, donor and day rows, the head; tested equal to posting one by
+    /// one in <c>TableFundLedgerTests</c>), written in transactions of 100 instead of ~10 round trips a posting.
+    /// </summary>
     private async Task PostingsAsync(int count, CancellationToken ct)
     {
-        var ledger = _services.GetRequiredService<IFundLedger>();
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
         var donors = StateCodes(20);
+        var postings = new List<(FundCommand, string)>(count);
         for (var i = 0; i < count; i += 2)
         {
             var date = today.AddDays(-3650 + (int)(i * 3640L / Math.Max(1, count)));
             var donor = donors[i % donors.Count];
-            var pledge = FundCommands.Pledge(new PledgeCommand(donor, new Relocation.Domain.Fund.MoneyFields(10_000m, "EUR"), 10_000m, null, date, "bench"), today);
-            var pledged = await ledger.PostAsync(pledge, $"bench-pledge-{i}", ct);
+            postings.Add((FundCommands.Pledge(new PledgeCommand(donor, new Relocation.Domain.Fund.MoneyFields(10_000m, "EUR"), 10_000m, null, date, "bench"), today), $"bench-pledge-{i}"));
             if (i + 1 < count)
             {
-                var receipt = FundCommands.Receipt(new ReceiptCommand(donor, pledged.Posting.Id, new Relocation.Domain.Fund.MoneyFields(10_000m, "EUR"), 10_000m, null, date, "bench"), today);
-                await ledger.PostAsync(receipt, $"bench-receipt-{i}", ct);
-            }
-
-            if (i % 2000 == 0 && i > 0)
-            {
-                await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    {i} postings"));
+                postings.Add((FundCommands.Receipt(new ReceiptCommand(donor, Posting.IdFor($"bench-pledge-{i}"), new Relocation.Domain.Fund.MoneyFields(10_000m, "EUR"), 10_000m, null, date, "bench"), today), $"bench-receipt-{i}"));
             }
         }
+
+        await _services.GetRequiredService<IFundLedgerImport>().ImportAsync(postings, ct);
     }
 
     /// <summary>

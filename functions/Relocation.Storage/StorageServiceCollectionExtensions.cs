@@ -105,7 +105,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(StorageResource.Container(FundReportStore.Container));
         services.AddSingleton(StorageResource.Table(TableFundRegister.Table)).AddSingleton<IFundRegister, TableFundRegister>();
         services.AddOptions<FundOptions>().Bind(configuration.GetSection(FundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IFundLedger, TableFundLedger>().AddSingleton<IFundReportStore, FundReportStore>()
+        services.AddSingleton<TableFundLedger>().AddSingleton<IFundLedger>(sp => sp.GetRequiredService<TableFundLedger>())
+            .AddSingleton<IFundLedgerImport>(sp => sp.GetRequiredService<TableFundLedger>()).AddSingleton<IFundReportStore, FundReportStore>()
             .AddSingleton<IFundService>(sp => new FundService(sp.GetRequiredService<IFundLedger>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<FundOptions>>().Value));
         return services;
     }

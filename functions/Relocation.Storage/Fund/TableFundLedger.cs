@@ -33,7 +33,7 @@ namespace Relocation.Storage.Fund;
 /// committed posting and never see one twice; a loser of the race for a slot re-reads the head and decides again
 /// (its posting may now be refused: ConflictException → 409).</para>
 /// </summary>
-internal sealed class TableFundLedger(StorageClients clients, TimeProvider time) : IFundLedger
+internal sealed partial class TableFundLedger(StorageClients clients, TimeProvider time) : IFundLedger
 {
     public const string Table = "FundLedger";
     public const string DaysTable = "FundDays";
@@ -286,14 +286,11 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
             await CopyPledgeAsync(id, cancellationToken);
         }
 
-        var donors = posting.Revaluations.Select(r => r.DonorId).Append(posting.DonorStateCode).OfType<string>().Where(FundDonorIds.IsValid).Distinct(StringComparer.Ordinal);
-        foreach (var donor in donors)
+        foreach (var donor in DonorsOf(posting))
         {
             try
             {
-                await _table.AddEntityAsync(
-                    new TableEntity($"{DonorPartitionPrefix}{donor}", $"{posting.Date:yyyyMMdd}-{SlotKey(posting.Sequence)}") { ["Posting"] = JsonSerializer.Serialize(posting, Json) },
-                    cancellationToken);
+                await _table.AddEntityAsync(DonorEntity(donor, posting), cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.IsConflict())
             {
@@ -307,9 +304,7 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         position.Apply(posting);
         try
         {
-            await _table.UpdateEntityAsync(
-                new TableEntity(HeadKey, HeadKey) { ["Sequence"] = posting.Sequence, ["Position"] = JsonSerializer.Serialize(position, Json) },
-                head.ETag, TableUpdateMode.Replace, cancellationToken);
+            await _table.UpdateEntityAsync(HeadEntity(position), head.ETag, TableUpdateMode.Replace, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
         {
@@ -567,6 +562,15 @@ internal sealed class TableFundLedger(StorageClients clients, TimeProvider time)
         ["Kind"] = posting.Kind.ToString(),
         ["Posting"] = JsonSerializer.Serialize(posting, Json),
     };
+
+    private static IEnumerable<string> DonorsOf(Posting posting) =>
+        posting.Revaluations.Select(r => r.DonorId).Append(posting.DonorStateCode).OfType<string>().Where(FundDonorIds.IsValid).Distinct(StringComparer.Ordinal);
+
+    private static TableEntity DonorEntity(string donor, Posting posting) =>
+        new($"{DonorPartitionPrefix}{donor}", $"{posting.Date:yyyyMMdd}-{SlotKey(posting.Sequence)}") { ["Posting"] = JsonSerializer.Serialize(posting, Json) };
+
+    private static TableEntity HeadEntity(FundPosition position) =>
+        new(HeadKey, HeadKey) { ["Sequence"] = position.Sequence, ["Position"] = JsonSerializer.Serialize(position, Json) };
 
     private static TableEntity DayEntity(DateOnly date, FundPosition position, long lastSequence) => new(DayPartition, DayKey(date))
     {

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Relocation.Domain.Fund;
+
+namespace Relocation.Storage.Fund;
+
+/// <summary>
+/// The bulk import: the same fold as <see cref="PostAsync"/> and its roll-forward, done in memory (<see cref="FundBook"/>
+/// decides each posting as the table ledger does, the property tests hold them equal), then written. The slots go first
+/// (each is a posting's commit point), then the rows the roll-forward keeps, the head last: a crash part-way leaves slots
+/// beyond the head, which readers roll forward one by one as after any crashed writer, finding each row already there.
+/// </summary>
+internal sealed partial class TableFundLedger : IFundLedgerImport
+{
+    private const int BatchSize = 100;
+
+    public async Task<int> ImportAsync(IEnumerable<(FundCommand Command, string IdempotencyKey)> postings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(postings);
+        var head = await CurrentHeadAsync(cancellationToken);
+        if (head.Position.Sequence != 0)
+        {
+            throw new InvalidOperationException("The ledger already holds postings; an import only fills an empty one.");
+        }
+
+        // Decide every posting first: a refused command throws here, before anything is written.
+        var book = new FundBook();
+        var days = new SortedDictionary<DateOnly, DayRow>();
+        foreach (var (command, key) in postings)
+        {
+            var latest = book.Position.LatestDate;
+            var result = book.Post(command, key, time.GetUtcNow());
+            if (!result.Replayed)
+            {
+                FoldIntoDays(days, result.Posting, latest);
+            }
+        }
+
+        var slots = book.Postings.Select(SlotEntity).ToList();
+        var rows = new List<TableEntity>();
+        foreach (var posting in book.Postings)
+        {
+            var document = book.Documents[posting.Id];
+            rows.Add(new TableEntity(PostingPartition, posting.Id)
+            {
+                ["Sequence"] = posting.Sequence,
+                ["Kind"] = posting.Kind.ToString(),
+                ["Document"] = JsonSerializer.Serialize(document, Json),
+            });
+            if (document is { Kind: PostingKind.Pledge, OutstandingAmount: > 0, CorrectedBy: null })
+            {
+                rows.Add(new TableEntity(PledgePartition, posting.Id) { ["LastSequence"] = document.LastSequence, ["Document"] = JsonSerializer.Serialize(document, Json) });
+            }
+
+            rows.AddRange(DonorsOf(posting).Select(donor => DonorEntity(donor, posting)));
+        }
+
+        await AddInBatchesAsync(_table, slots, cancellationToken);
+        await AddInBatchesAsync(_table, rows, cancellationToken);
+        await AddInBatchesAsync(_days, [.. days.Select(d => DayEntity(d.Key, d.Value.Position, d.Value.LastSequence))], cancellationToken);
+        if (book.Postings.Count > 0)
+        {
+            await _table.UpdateEntityAsync(HeadEntity(book.Position), head.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        return book.Postings.Count;
+    }
+
+    /// <summary>What <see cref="ApplyToDaysAsync"/> does to the day rows, on rows held in memory.</summary>
+    private static void FoldIntoDays(SortedDictionary<DateOnly, DayRow> days, Posting posting, DateOnly? latest)
+    {
+        if (latest is { } before && posting.Date < before)
+        {
+            // Back-dated: the posting's own day (from the last day before it when new), then every later day.
+            if (!days.ContainsKey(posting.Date))
+            {
+                var previous = days.Keys.Where(d => d < posting.Date).Select(d => days[d].Position).LastOrDefault();
+                var position = previous?.Copy() ?? new FundPosition();
+                position.Apply(posting);
+                days[posting.Date] = new DayRow(position, posting.Sequence);
+            }
+
+            // The posting's own day too when it was there (a new one already holds the posting: With leaves it).
+            foreach (var day in days.Keys.Where(d => d >= posting.Date).ToList())
+            {
+                days[day] = days[day].With(posting);
+            }
+
+            return;
+        }
+
+        if (latest is { } same && posting.Date == same)
+        {
+            days[same] = days[same].With(posting);
+            return;
+        }
+
+        // Dated after the latest day: the days between carry the latest day's position.
+        var carried = latest is { } from ? days[from] : new DayRow(new FundPosition(), 0);
+        for (var day = latest?.AddDays(1) ?? posting.Date; day < posting.Date; day = day.AddDays(1))
+        {
+            days.TryAdd(day, carried);
+        }
+
+        days[posting.Date] = days.TryGetValue(posting.Date, out var existing) ? existing.With(posting) : carried.With(posting);
+    }
+
+    private static async Task AddInBatchesAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        // One transaction per partition and 100 rows (the service's limits); partitions side by side.
+        var batches = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(BatchSize)).ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (batch, token) =>
+            await table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), token));
+    }
+
+    private sealed record DayRow(FundPosition Position, long LastSequence)
+    {
+        public DayRow With(Posting posting)
+        {
+            if (LastSequence >= posting.Sequence)
+            {
+                return this;
+            }
+
+            var position = Position.Copy();
+            position.Apply(posting);
+            return new DayRow(position, posting.Sequence);
+        }
+    }
+}
