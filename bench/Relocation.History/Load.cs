@@ -12,6 +12,12 @@ namespace Relocation.History;
 /// <summary>One route's latencies on one store.</summary>
 internal sealed record RouteResult(string Route, IReadOnlyList<double> Milliseconds, int Throttled)
 {
+    /// <summary>Each timed request's start and end (Stopwatch timestamps), to set against the emulator's stalls.</summary>
+    public IReadOnlyList<(long Start, long End)> Spans { get; init; } = [];
+
+    /// <summary>What the <see cref="StallProbe"/> saw while this route was timed.</summary>
+    public StallSummary? Stalls { get; init; }
+
     public double P50 => Percentile(0.50);
 
     public double P95 => Percentile(0.95);
@@ -34,7 +40,7 @@ internal sealed record RouteResult(string Route, IReadOnlyList<double> Milliseco
 /// request until the case shows its first round's offer requests out (what the requester waits for); the acceptance
 /// from the request until its answer (which comes once the places are held).
 /// </summary>
-internal sealed class Load(HttpClient http, int clients, int requests)
+internal sealed class Load(HttpClient http, int clients, int requests, Func<StallProbe>? probe = null)
 {
     private static readonly string Vwu = TestTokens.For(Roles.VwuOfficer, subject: "bench-vwu");
     private static readonly string Finance = TestTokens.For(Roles.FinanceOfficer);
@@ -89,17 +95,28 @@ internal sealed class Load(HttpClient http, int clients, int requests)
         }
 
         var times = new ConcurrentBag<double>();
+        var spans = new ConcurrentBag<(long, long)>();
         var next = -1;
+        var watching = probe?.Invoke();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             while (Interlocked.Increment(ref next) is var i && i < requests)
             {
-                var watch = Stopwatch.StartNew();
+                var start = Stopwatch.GetTimestamp();
                 await call(i);
-                times.Add(watch.Elapsed.TotalMilliseconds);
+                var end = Stopwatch.GetTimestamp();
+                times.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
+                spans.Add((start, end));
             }
         }));
-        return new RouteResult(route, [.. times], _throttled.Exchange(0));
+        StallSummary? stalls = null;
+        if (watching is not null)
+        {
+            await watching.DisposeAsync();
+            stalls = StallSummary.Of(watching, [.. spans]);
+        }
+
+        return new RouteResult(route, [.. times], _throttled.Exchange(0)) { Spans = [.. spans], Stalls = stalls };
     }
 
     private readonly ThrottleCount _throttled = new();

@@ -6,7 +6,7 @@ using Relocation.LocalHost.Azurite;
 using Relocation.Testing;
 
 // Usage: dotnet run -c Release --project bench/Relocation.History -- [--cases 5000] [--states 200] [--capacity 2000]
-//        [--postings 100000] [--audit 1000000] [--requests 100] [--clients 10] [--stores empty,ten-year] [--port 7201] [--storage-port 10201 (three ports)] [--query-log FILE]
+//        [--postings 100000] [--audit 1000000] [--requests 100] [--clients 10] [--stores empty,ten-year] [--port 7201] [--storage-port 10201 (three ports)] [--query-log FILE] [--keep-data 1]
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
     .ToDictionary(p => p.a[2..], p => args[p.i + 1], StringComparer.Ordinal);
 int Flag(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -51,13 +51,22 @@ foreach (var store in stores)
         }
         await host.StartAsync(CancellationToken.None);
         var loadBefore = await File.ReadAllTextAsync("/proc/loadavg");
-        results[store] = await new Load(host.Http, clients, requests).RunAsync(asOf, CancellationToken.None);
+        Console.WriteLine($"[{store}] emulator's table database: {TableDatabaseMegabytes(data)}");
+        results[store] = await new Load(host.Http, clients, requests, () => new StallProbe(azurite.TablePort, data)).RunAsync(asOf, CancellationToken.None);
         var loadAfter = await File.ReadAllTextAsync("/proc/loadavg");
         Console.WriteLine($"[{store}] load average before: {string.Join(' ', loadBefore.Split(' ').Take(3))}, after: {string.Join(' ', loadAfter.Split(' ').Take(3))}");
         foreach (var r in results[store])
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Route}: p50 {r.P50:F1} ms, p95 {r.P95:F1} ms ({r.Milliseconds.Count} requests, {r.Throttled} throttled)"));
+            Console.WriteLine($"    {r.Stalls}");
         }
+    }
+
+    Console.WriteLine($"[{store}] emulator's table database after the load: {TableDatabaseMegabytes(data)}");
+    if (options.ContainsKey("keep-data"))
+    {
+        Console.WriteLine($"[{store}] data kept in {data}");
+        continue;
     }
 
     try
@@ -83,3 +92,10 @@ if (results.TryGetValue("empty", out var empty) && results.TryGetValue("ten-year
 }
 
 return 0;
+
+static string TableDatabaseMegabytes(string data)
+{
+    // LokiJS keeps every table in this one file and rewrites it whole on each save (docs/storage.md).
+    var file = new FileInfo(Path.Combine(data, "__azurite_db_table__.json"));
+    return file.Exists ? string.Create(CultureInfo.InvariantCulture, $"{file.Length / 1e6:F1} MB") : "absent";
+}

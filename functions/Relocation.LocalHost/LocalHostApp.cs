@@ -77,6 +77,7 @@ internal static partial class LocalHostApp
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Reconciler.StepReconcilerService>()
             .AddHostedService<Audit.AuditAnchorService>()
+            .AddHostedService<Fund.FundSealService>()
             .AddHostedService<NotificationRelayService>()
             .AddHostedService<Notifications.CapacityStaleReminderService>()
             .AddDurableEngine(engine, sidecarPort);

@@ -103,10 +103,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICaseloadIndex>(sp => sp.GetRequiredService<CaseloadIndex>());
         services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
         services.AddSingleton(StorageResource.Container(FundReportStore.Container));
+        services.AddSingleton(StorageResource.Container(TableFundLedger.SealedContainer));
         services.AddSingleton(StorageResource.Table(TableFundRegister.Table)).AddSingleton<IFundRegister, TableFundRegister>();
         services.AddOptions<FundOptions>().Bind(configuration.GetSection(FundOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TableFundLedger>().AddSingleton<IFundLedger>(sp => sp.GetRequiredService<TableFundLedger>())
-            .AddSingleton<IFundLedgerImport>(sp => sp.GetRequiredService<TableFundLedger>()).AddSingleton<IFundReportStore, FundReportStore>()
+            .AddSingleton<IFundLedgerImport>(sp => sp.GetRequiredService<TableFundLedger>())
+            .AddSingleton<IFundArchive>(sp => sp.GetRequiredService<TableFundLedger>()).AddSingleton<IFundReportStore, FundReportStore>()
             .AddSingleton<IFundService>(sp => new FundService(sp.GetRequiredService<IFundLedger>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<FundOptions>>().Value));
         return services;
     }

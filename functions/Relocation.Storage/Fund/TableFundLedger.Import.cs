@@ -7,9 +7,10 @@ namespace Relocation.Storage.Fund;
 
 /// <summary>
 /// The bulk import: the same fold as <see cref="PostAsync"/> and its roll-forward, done in memory (<see cref="FundBook"/>
-/// decides each posting as the table ledger does, the property tests hold them equal), then written. The slots go first
-/// (each is a posting's commit point), then the rows the roll-forward keeps, the head last: a crash part-way leaves slots
-/// beyond the head, which readers roll forward one by one as after any crashed writer, finding each row already there.
+/// decides each posting as the table ledger does, the property tests hold them equal), then written as the ledger would
+/// stand after posting each in turn and one run of <see cref="SealAsync"/>: the full segments as sealed blobs, the rest
+/// as rows. For a ledger nobody uses until the import returns (a migration, the history bench): a crash part-way leaves
+/// a ledger to delete and import again.
 /// </summary>
 internal sealed partial class TableFundLedger : IFundLedgerImport
 {
@@ -37,7 +38,9 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
             }
         }
 
-        var slots = book.Postings.Select(SlotEntity).ToList();
+        // Full segments go to blobs, as the seal job would leave them; their slot and donor rows are not written.
+        var sealedUpTo = book.Postings.Count / _segmentSize * _segmentSize;
+        var slots = book.Postings.Where(p => p.Sequence > sealedUpTo).Select(SlotEntity).ToList();
         var rows = new List<TableEntity>();
         foreach (var posting in book.Postings)
         {
@@ -53,17 +56,37 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
                 rows.Add(new TableEntity(PledgePartition, posting.Id) { ["LastSequence"] = document.LastSequence, ["Document"] = JsonSerializer.Serialize(document, Json) });
             }
 
-            rows.AddRange(DonorsOf(posting).Select(donor => DonorEntity(donor, posting)));
+            if (posting.Sequence > sealedUpTo)
+            {
+                rows.AddRange(DonorsOf(posting).Select(donor => DonorEntity(donor, posting)));
+            }
         }
 
-        await AddInBatchesAsync(_table, slots, cancellationToken);
+        if (sealedUpTo > 0)
+        {
+            await _sealed.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            var segments = book.Postings.Where(p => p.Sequence <= sealedUpTo).GroupBy(p => (p.Sequence - 1) / _segmentSize);
+            await Parallel.ForEachAsync(segments, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (segment, token) =>
+            {
+                var postingsOf = segment.ToList();
+                foreach (var donor in postingsOf.SelectMany(p => DonorsOf(p).Select(d => (Donor: d, Posting: p))).GroupBy(x => x.Donor, StringComparer.Ordinal))
+                {
+                    await UploadOnceAsync(DonorBlob(donor.Key, segment.Key), donor.Select(x => x.Posting).ToList(), token);
+                }
+
+                await UploadOnceAsync(SlotBlob(segment.Key), postingsOf, token);
+            });
+        }
+
         await AddInBatchesAsync(_table, rows, cancellationToken);
         await AddInBatchesAsync(_days, [.. days.Select(d => DayEntity(d.Key, d.Value.Position, d.Value.LastSequence))], cancellationToken);
         if (book.Postings.Count > 0)
         {
+            // The head before the open segment's slots: a slot beyond the head would be rolled forward by a reader.
             await _table.UpdateEntityAsync(HeadEntity(book.Position), head.ETag, TableUpdateMode.Replace, cancellationToken);
         }
 
+        await AddInBatchesAsync(_table, slots, cancellationToken);
         return book.Postings.Count;
     }
 

@@ -33,7 +33,7 @@ namespace Relocation.Storage.Fund;
 /// committed posting and never see one twice; a loser of the race for a slot re-reads the head and decides again
 /// (its posting may now be refused: ConflictException → 409).</para>
 /// </summary>
-internal sealed partial class TableFundLedger(StorageClients clients, TimeProvider time) : IFundLedger
+internal sealed partial class TableFundLedger(StorageClients clients, TimeProvider time, int segmentSize = TableFundLedger.DefaultSegmentSize) : IFundLedger
 {
     public const string Table = "FundLedger";
     public const string DaysTable = "FundDays";
@@ -49,6 +49,7 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
     private readonly TableClient _table = clients.Table(Table);
     private readonly TableClient _days = clients.Table(DaysTable);
+    private readonly long _segmentSize = segmentSize > 0 ? segmentSize : throw new ArgumentOutOfRangeException(nameof(segmentSize));
 
     public async Task<PostingResult> PostAsync(FundCommand command, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -97,7 +98,8 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         }
 
         var slot = await _table.FindAsync<TableEntity>(SlotPartition, SlotKey(sequence), cancellationToken);
-        return slot is null ? null : ReadPosting(slot);
+        // A slot that left the table is in its sealed segment's blob (written before the row was deleted).
+        return slot is null ? await FindSealedAsync(sequence, cancellationToken) : ReadPosting(slot);
     }
 
     public async Task<FundDocument?> FindDocumentAsync(string postingId, CancellationToken cancellationToken)
@@ -164,28 +166,27 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
         // Only postings the head includes: a slot beyond it is rolled forward first, so nothing committed is missed.
         var head = await CurrentHeadAsync(cancellationToken);
+        var rows = new List<Posting>();
         await foreach (var row in _table.QueryAsync<TableEntity>($"PartitionKey eq '{DonorPartitionPrefix}{donorId}'", cancellationToken: cancellationToken))
         {
-            var posting = ReadPosting(row);
-            if (posting.Sequence <= head.Position.Sequence)
-            {
-                postings.Add(posting);
-            }
+            rows.Add(ReadPosting(row));
         }
 
+        // The sealed segments' share first; a row a sealing run has not deleted yet is in both.
+        postings.AddRange((await ReadSealedAsync($"donors/{donorId}/", cancellationToken)).Concat(rows).Where(p => p.Sequence <= head.Position.Sequence).DistinctBy(p => p.Sequence));
         return [.. postings.OrderBy(p => p.Date).ThenBy(p => p.Sequence)];
     }
 
     public async IAsyncEnumerable<Posting> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var head = await CurrentHeadAsync(cancellationToken);
-        var postings = new List<Posting>();
+        var postings = await ReadSealedAsync("slots/", cancellationToken);
         await foreach (var row in _table.QueryAsync<TableEntity>($"PartitionKey eq '{SlotPartition}' and RowKey le '{SlotKey(head.Position.Sequence)}'", cancellationToken: cancellationToken))
         {
             postings.Add(ReadPosting(row));
         }
 
-        foreach (var posting in postings.OrderBy(p => p.Sequence))
+        foreach (var posting in postings.DistinctBy(p => p.Sequence).OrderBy(p => p.Sequence))
         {
             yield return posting;
         }

@@ -113,6 +113,27 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task ImportAsync_FullSegments_SameRowsAndBlobsAsOneByOneThenSealed()
+    {
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
+        await ledger.SealAsync(CancellationToken.None);
+        var oneByOne = await DumpAsync();
+        var blobs = await BlobsAsync();
+        var posted = Enumerable.Range(0, 13).Select(i => (Command(i), $"k{i}")).ToList();
+
+        await ResetAsync();
+        var imported = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        await imported.ImportAsync(posted, CancellationToken.None);
+
+        Assert.Equal(oneByOne, await DumpAsync());
+        Assert.Equal(blobs, await BlobsAsync());
+        Assert.Equal(13, (await ReadAllAsync(imported)).Count);
+        Assert.Equal(0, await imported.SealAsync(CancellationToken.None));
+        Assert.Equal(keys.Count, posted.Count);
+    }
+
+    [Fact]
     public async Task ImportAsync_LedgerAlreadyHoldsAPosting_RefusedAndWritesNothing()
     {
         await _ledger.PostAsync(Receipt("NOR", 10m), "first", CancellationToken.None);
@@ -121,6 +142,53 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         await Assert.ThrowsAsync<InvalidOperationException>(() => _ledger.ImportAsync([(Receipt("JPN", 5m), "second")], CancellationToken.None));
 
         Assert.Equal(before, await DumpAsync());
+    }
+
+    [Fact]
+    public async Task SealAsync_SegmentsThePassedHead_RowsLeaveTheTableAndEveryReadAnswersTheSame()
+    {
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
+        var before = await ReadsAsync(ledger, keys);
+
+        var sealedCount = await ledger.SealAsync(CancellationToken.None);
+
+        Assert.Equal(2, sealedCount);
+        Assert.Equal(["000000000011", "000000000012", "000000000013"], await RowKeysAsync("slot"));
+        Assert.All(await RowKeysAsync("donor-"), k => Assert.True(string.CompareOrdinal(k[^12..], "000000000010") > 0, k));
+        // A fresh instance (no cache) reads the sealed postings from their blobs.
+        Assert.Equal(before, await ReadsAsync(new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5), keys));
+        Assert.Equal(0, await ledger.SealAsync(CancellationToken.None));
+
+        keys.AddRange(await PostPledgesAndReceiptsAsync(ledger, 2, from: 13));
+        Assert.Equal(1, await ledger.SealAsync(CancellationToken.None));
+        Assert.Empty(await RowKeysAsync("slot"));
+        Assert.Equal(15, (await ReadAllAsync(ledger)).Count);
+    }
+
+    [Fact]
+    public async Task SealAsync_RunDiedBeforeDeletingTheRows_ReadsCountEachPostingOnceAndTheNextRunDeletesThem()
+    {
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var keys = await PostPledgesAndReceiptsAsync(ledger, 10);
+        var slots = new List<TableEntity>();
+        await foreach (var row in Table().QueryAsync<TableEntity>("PartitionKey eq 'slot' or PartitionKey ge 'donor-' and PartitionKey lt 'donor.'"))
+        {
+            slots.Add(row);
+        }
+
+        var before = await ReadsAsync(ledger, keys);
+        await ledger.SealAsync(CancellationToken.None);
+        // The second segment's rows back, as a run that died after writing its blobs would have left them.
+        foreach (var row in slots.Where(r => r.RowKey.EndsWith("00000000006", StringComparison.Ordinal) || r.RowKey.EndsWith("0000000010", StringComparison.Ordinal) || r.RowKey.EndsWith("00000000008", StringComparison.Ordinal)))
+        {
+            await Table().AddEntityAsync(row);
+        }
+
+        Assert.Equal(before, await ReadsAsync(new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5), keys));
+        await ledger.SealAsync(CancellationToken.None);
+        Assert.Empty(await RowKeysAsync("slot"));
+        Assert.Empty(await RowKeysAsync("donor-"));
     }
 
     [Fact]
@@ -260,15 +328,87 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
 
     private TableClient Table() => fixture.Azurite.Clients.Table(TableFundLedger.Table);
 
-    private async Task<List<Posting>> ReadAllAsync()
+    private Task<List<Posting>> ReadAllAsync() => ReadAllAsync(_ledger);
+
+    private static async Task<List<Posting>> ReadAllAsync(TableFundLedger ledger)
     {
         var list = new List<Posting>();
-        await foreach (var posting in _ledger.ReadAllAsync(CancellationToken.None))
+        await foreach (var posting in ledger.ReadAllAsync(CancellationToken.None))
         {
             list.Add(posting);
         }
 
         return list;
+    }
+
+    private static async Task<List<string>> PostPledgesAndReceiptsAsync(TableFundLedger ledger, int count, int from = 0)
+    {
+        var keys = new List<string>();
+        for (var i = from; i < from + count; i++)
+        {
+            await ledger.PostAsync(Command(i), $"k{i}", CancellationToken.None);
+            keys.Add($"k{i}");
+        }
+
+        return keys;
+    }
+
+    /// <summary>Even: a pledge; odd: the receipt that settles the pledge before it (same donor), a day later.</summary>
+    private static FundCommand Command(int i)
+    {
+        var donor = i / 2 % 3 == 0 ? "NOR" : "JPN";
+        var date = new DateOnly(2026, 1, 1).AddDays(i);
+        return i % 2 == 0
+            ? FundCommands.Pledge(new PledgeCommand(donor, new MoneyFields(1000m, "EUR"), 1000m, null, date, null), Today)
+            : FundCommands.Receipt(new ReceiptCommand(donor, Posting.IdFor($"k{i - 1}"), new MoneyFields(1000m, "EUR"), 1000m, null, date, null), Today);
+    }
+
+    private async Task<List<string>> BlobsAsync()
+    {
+        var container = fixture.Azurite.Clients.Container(TableFundLedger.SealedContainer);
+        var blobs = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            blobs.Add($"{blob.Name}: {(await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content}");
+        }
+
+        return blobs;
+    }
+
+    /// <summary>What every read of the ledger answers, as text: all postings, each by id, each donor's, balances.</summary>
+    private static async Task<List<string>> ReadsAsync(TableFundLedger ledger, IEnumerable<string> keys)
+    {
+        var reads = (await ReadAllAsync(ledger)).Select(p => JsonSerializer.Serialize(p, Web)).ToList();
+        foreach (var key in keys)
+        {
+            reads.Add(JsonSerializer.Serialize(await ledger.FindAsync(Posting.IdFor(key), CancellationToken.None), Web));
+            reads.Add(JsonSerializer.Serialize(await ledger.FindDocumentAsync(Posting.IdFor(key), CancellationToken.None), Web));
+        }
+
+        foreach (var donor in new[] { "NOR", "JPN" })
+        {
+            reads.Add(JsonSerializer.Serialize(await ledger.DonorPostingsAsync(donor, CancellationToken.None), Web));
+        }
+
+        reads.Add(JsonSerializer.Serialize(await ledger.BalanceAsync(null, CancellationToken.None), Web));
+        reads.Add(JsonSerializer.Serialize(await ledger.BalanceAsync(new DateOnly(2026, 1, 4), CancellationToken.None), Web));
+        reads.Add(JsonSerializer.Serialize(await ledger.PledgesAsync(CancellationToken.None), Web));
+        return reads;
+    }
+
+    private async Task<List<string>> RowKeysAsync(string partitionPrefix)
+    {
+        var keys = new List<string>();
+        await foreach (var row in Table().QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+        {
+            if (row.PartitionKey.StartsWith(partitionPrefix, StringComparison.Ordinal))
+            {
+                keys.Add(row.RowKey);
+            }
+        }
+
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
     }
 
     /// <summary>Every row of both tables, as text, without what the service stamps (time, ETag).</summary>
@@ -296,7 +436,12 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
             await clients.Tables.DeleteTableAsync(name);
         }
 
-        await new StorageInitializer(clients, [StorageResource.Table(TableFundLedger.Table), StorageResource.Table(TableFundLedger.DaysTable)]).EnsureCreatedAsync(CancellationToken.None);
+        await new StorageInitializer(clients, [StorageResource.Table(TableFundLedger.Table), StorageResource.Table(TableFundLedger.DaysTable), StorageResource.Container(TableFundLedger.SealedContainer)]).EnsureCreatedAsync(CancellationToken.None);
+        var container = clients.Container(TableFundLedger.SealedContainer);
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            await container.DeleteBlobAsync(blob.Name);
+        }
         _ledger = new TableFundLedger(clients, new FixedTime(Now));
     }
 

@@ -1,0 +1,15 @@
+using Microsoft.Azure.Functions.Worker;
+using Relocation.Domain.Fund;
+
+namespace Relocation.Functions.Http;
+
+/// <summary>Hourly: the fund ledger's closed segments sealed into blobs (nothing to do on most runs).</summary>
+public sealed class FundSealFunction(IFundArchive archive)
+{
+    [Function("SealFund")]
+    public async Task Run([TimerTrigger("0 35 * * * *")] TimerInfo timer, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await archive.SealAsync(context.CancellationToken);
+    }
+}
