@@ -59,12 +59,49 @@ public sealed class ApiRequest
     public void Mark(string phase)
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        (_phases ??= []).Add((phase, System.Diagnostics.Stopwatch.GetElapsedTime(_phaseStarted, now).TotalMilliseconds));
+        lock (_phaseLock)
+        {
+            (_phases ??= []).Add((phase, System.Diagnostics.Stopwatch.GetElapsedTime(_phaseStarted, now).TotalMilliseconds));
+        }
+
         _phaseStarted = now;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> and records how long it took as a part of its own (for work that runs side by side
+    /// with other parts, which <see cref="Mark"/> cannot tell apart).
+    /// </summary>
+    public async Task Timed(string phase, Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            lock (_phaseLock)
+            {
+                (_phases ??= []).Add((phase, ms));
+            }
+        }
+    }
+
+    private readonly Lock _phaseLock = new();
+
     /// <summary>The handler's parts marked so far, in order.</summary>
-    internal IReadOnlyList<(string Name, double Ms)> Phases => _phases ?? [];
+    internal IReadOnlyList<(string Name, double Ms)> Phases
+    {
+        get
+        {
+            lock (_phaseLock)
+            {
+                return _phases?.ToArray() ?? [];
+            }
+        }
+    }
 
     public IServiceProvider Services => Http.RequestServices;
 

@@ -44,8 +44,8 @@ internal sealed partial class RelocationHandlers(
         {
             // The case file before the row (a case row never exists without its protected details), side by side with
             // the caseload line; the orchestration right after the row, side by side with the statistics line.
-            relocation = await relocations.AddAsync(submitted, () => caseFiles.SaveAsync(id, person, request.Aborted),
-                added => commands.StartAsync(request.Workflows, added, request.Aborted, retried: false), request.Aborted);
+            relocation = await relocations.AddAsync(submitted, () => request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, request.Aborted)),
+                added => request.Timed("schedule", () => commands.StartAsync(request.Workflows, added, request.Aborted, retried: false)), request.Aborted);
         }
         catch (ConflictException) when (request.IdempotencyKey is not null)
         {
