@@ -81,10 +81,13 @@ internal static class Replay
 
             cases.AddRange(scenario.Requests.Where(r => r.Day == day).Select(r => new SimCase(r)));
 
-            // Answers arriving today, earliest asked first.
+            // Answers arriving today, earliest asked first. Only within the answer's own round: once a round has closed, the case
+            // refuses its States' answers (RelocationCase: "The round in which X was asked has closed"). Until 2026-11-30 the
+            // replay took a late answer from an earlier round during a later one, which production never does and the hindsight
+            // did not allow either (a policy could beat the hindsight "optimum": seeds 10 and 12).
             foreach (var c in cases.Where(c => c.Open && c.Round > 0))
             {
-                foreach (var ask in c.Asked.Where(a => a.AnswerDay == day && a.AnswerDay <= c.Deadline).OrderBy(a => a.State, StringComparer.Ordinal).ToArray())
+                foreach (var ask in c.Asked.Where(a => a.AnswerDay == day && a.AnswerDay <= a.AskDay + Scenario.Clock(c.Request.Priority).Window).OrderBy(a => a.State, StringComparer.Ordinal).ToArray())
                 {
                     if (!c.Open)
                     {
