@@ -76,7 +76,7 @@ public sealed class ReplanRelocationRoundActivity(
     TimeProvider time,
     ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
+    private readonly RoundPlanning _planning = new(relocations, candidates, caseload, options);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {

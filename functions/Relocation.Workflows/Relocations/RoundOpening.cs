@@ -53,7 +53,7 @@ public sealed partial class RoundOpening(
     /// <summary>Openings this process started or finished lately; beyond this many, finished ones are forgotten.</summary>
     public const int Remembered = 1_000;
 
-    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
+    private readonly RoundPlanning _planning = new(relocations, candidates, caseload, options);
     private readonly ILogger _logger = logger ?? NullLogger<RoundOpening>.Instance;
 
     /// <summary>

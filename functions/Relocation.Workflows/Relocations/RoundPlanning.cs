@@ -31,7 +31,8 @@ public sealed record PlanTimings(TimeSpan Waited, TimeSpan ReadOpen, TimeSpan Re
 public sealed class RoundPlanning(
     IRelocationRepository relocations,
     ICandidateData candidates,
-    ICaseloadIndex? caseload = null)
+    ICaseloadIndex? caseload = null,
+    Microsoft.Extensions.Options.IOptions<RelocationWorkflowOptions>? options = null)
 {
     /// <summary>More open cases than the Court has ever had at once; beyond it the nearest deadlines are planned.</summary>
     public const int MaxOpenSet = 500;
@@ -123,9 +124,43 @@ public sealed class RoundPlanning(
         var rows = data.Capacities;
         var opened = subjects.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var requests = open.Select(c => ToPlanRequest(c, opening && opened.Contains(c.Id))).ToArray();
-        var input = new PlanningInput(requests, rows, allStates, byKind, now);
+        var input = new PlanningInput(requests, rows, allStates, byKind, now) { Forecast = await ForecastAsync(open, now, cancellationToken) };
         var plan = Planner.Solve(input, OptionsFor(requests.Length));
         return (plan, input, new PlanTimings(TimeSpan.Zero, readOpen, readCandidates, plan.SolveTime, requests.Length, subjects.Count));
+    }
+
+    /// <summary>
+    /// The reservation's expected Emergencies (<see cref="RelocationWorkflowOptions.ReserveForExpectedEmergencies"/>), made
+    /// from the Emergency requests submitted in the history window: the open ones are already read, the closed ones are
+    /// listed from the caseload index (Emergency lines, the closed part newest first, so paging stops at the window's
+    /// start) and point-read. Emergencies are rare (tens a year), so this is a handful of reads. Null when off.
+    /// </summary>
+    private async Task<IReadOnlyList<PlanRequest>?> ForecastAsync(List<RelocationCase> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (options?.Value.Reservation is not { } model || caseload is null)
+        {
+            return null;
+        }
+
+        var from = now.AddDays(-model.HistoryDays);
+        var past = open.Where(c => c.Facts.Priority == RelocationPriority.Emergency && c.State.SubmittedAt >= from && c.State.SubmittedAt < now)
+            .Select(c => ToPlanRequest(c, opening: false)).ToList();
+        var known = open.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var closed = new List<string>();
+        string? page = null;
+        do
+        {
+            var lines = await caseload.ListAsync(new CaseloadQuery(null, RelocationPriority.Emergency, null, now, page, 200), cancellationToken);
+            closed.AddRange(lines.Items.Where(l => !l.IsOpen && !known.Contains(l.Id) && l.SubmittedAt >= from && l.SubmittedAt < now).Select(l => l.Id));
+            page = lines.Items.Count == 0 || (lines.Items[^1] is { IsOpen: false } last && last.SubmittedAt < from) || closed.Count >= MaxOpenSet ? null : lines.NextPage;
+        }
+        while (page is not null);
+
+        var read = new RelocationCase?[closed.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, closed.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, ct) => read[i] = await relocations.FindAsync(closed[i], ct));
+        past.AddRange(read.OfType<RelocationCase>().Select(c => ToPlanRequest(c, opening: false)));
+        return model.Expected(past, now, "forecast");
     }
 
     /// <summary>How many open cases are point-read at once while planning.</summary>
