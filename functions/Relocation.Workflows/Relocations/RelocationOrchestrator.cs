@@ -404,7 +404,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             return (decided, null);
         }
 
-        var places = new PlacesStep(id, plan.StateCode, plan.CapacityId, plan.Places);
+        var places = new PlacesStep(id, plan.StateCode, plan.CapacityId, plan.Places, acceptance.RequestId);
         var refusal = plan.Refusal;
         string? commitmentId = null;
         if (refusal is null)
@@ -412,7 +412,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             refusal = (await context.CallActivityAsync<SagaStepResult>(nameof(HoldPlacesActivity), places, Retry)).Refusal;
             if (refusal is null && plan.NeedsFundSupport)
             {
-                var commit = await context.CallActivityAsync<SagaStepResult>(nameof(CommitFundsActivity), new FundStep(id, plan.CostEurMinor), Retry);
+                var commit = await context.CallActivityAsync<SagaStepResult>(nameof(CommitFundsActivity), new FundStep(id, plan.CostEurMinor, acceptance.RequestId), Retry);
                 (refusal, commitmentId) = (commit.Refusal, commit.CommitmentId);
                 if (refusal is not null)
                 {
