@@ -72,12 +72,21 @@ public sealed class HoldPlacesActivity(ICapacityRepository capacities, OfferAcce
         acceptance is null ? OfferAcceptance.HoldHereAsync(capacities, input) : acceptance.HoldAsync(input);
 }
 
-/// <summary>Compensation of <see cref="HoldPlacesActivity"/>: releases what the case holds there (nothing held is fine).</summary>
-public sealed class ReleasePlacesActivity(ICapacityRepository capacities) : TaskActivity<PlacesStep, bool>
+/// <summary>
+/// Compensation of <see cref="HoldPlacesActivity"/>: releases what the case holds there (nothing held is fine); joins the
+/// acceptance request's own release in this process (<see cref="OfferAcceptance.ReleaseAsync"/>).
+/// </summary>
+public sealed class ReleasePlacesActivity(ICapacityRepository capacities, OfferAcceptance? acceptance = null) : TaskActivity<PlacesStep, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PlacesStep input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (acceptance is not null)
+        {
+            await acceptance.ReleaseAsync(input);
+            return true;
+        }
+
         await CaseUpdates.ChangeCapacityAsync(capacities, input.StateCode, input.CapacityId, c => c.Release(input.RelocationId));
         return true;
     }

@@ -24,7 +24,8 @@ public sealed record AcceptanceCarriedOut(RelocationCase Case, AcceptanceOutcome
 /// it out a step joins that work and writes nothing; elsewhere, or after a crash, it finds the decision on the row and
 /// reports what the saga needs so its compensations run; if it comes first it does its step itself, and the request's
 /// work then finds the places held (the capacity row says so per case) and the commitment made (keyed). The
-/// compensations stay in the orchestrator: this never releases anything.
+/// compensations are the orchestrator's; one is done here first: places held for an acceptance the Fund then refused
+/// are released before the refusal is answered, and the saga's ReleasePlaces joins that release.
 /// </summary>
 public sealed partial class OfferAcceptance(
     IRelocationRepository relocations,
@@ -92,8 +93,8 @@ public sealed partial class OfferAcceptance(
             {
                 // Decided by the request elsewhere (or before a crash): nothing is held anew. Reported as the capacity row
                 // has it, so the orchestrator compensates exactly what is held: accepted, the places are held; refused
-                // after the hold (no money), they are held and the next step's refusal releases them; refused at the
-                // hold, nothing is held and nothing is released.
+                // at the hold or for money (the request released them then), nothing is held and nothing is released;
+                // refused too late (cancelled meanwhile), they are held and the saga's compensation releases them.
                 LogFound(_logger, "hold");
                 if (decided.Accepted)
                 {
@@ -133,6 +134,32 @@ public sealed partial class OfferAcceptance(
         }
 
         return await CommitHereAsync(fund, step.RelocationId, step.CostEurMinor);
+    }
+
+    /// <summary>
+    /// The compensation of step 1 (<see cref="ReleasePlacesActivity"/>): when this process's run already released the
+    /// places (the Fund refused it), nothing is written; otherwise it releases what the case holds (nothing is fine).
+    /// </summary>
+    public async Task ReleaseAsync(PlacesStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (step.RequestId is { } requestId && _runs.TryGetValue(Key(step.RelocationId, requestId), out var run))
+        {
+            try
+            {
+                if (await run.Value.Released)
+                {
+                    LogJoined(_logger, "release");
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The run failed: release here.
+            }
+        }
+
+        await CaseUpdates.ChangeCapacityAsync(capacities, step.StateCode, step.CapacityId, c => c.Release(step.RelocationId));
     }
 
     /// <summary>
@@ -324,27 +351,30 @@ public sealed partial class OfferAcceptance(
     }
 
     /// <summary>One run: each part completes as soon as its step is done; <see cref="Told"/> says whether this run told VWU and the States.</summary>
-    private sealed record Run(Task<SagaStepResult> Held, Task<SagaStepResult> Committed, Task<AcceptanceCarriedOut> Recorded, Task<bool> Told);
+    private sealed record Run(Task<SagaStepResult> Held, Task<SagaStepResult> Committed, Task<bool> Released, Task<AcceptanceCarriedOut> Recorded, Task<bool> Told);
 
     private Run Start(string relocationId, string requestId, RelocationCase? recorded)
     {
         var held = new TaskCompletionSource<SagaStepResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var committed = new TaskCompletionSource<SagaStepResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var released = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var decided = new TaskCompletionSource<AcceptanceCarriedOut>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var told = CarryOutHereAsync(relocationId, requestId, recorded, held, committed, decided);
+        var told = CarryOutHereAsync(relocationId, requestId, recorded, held, committed, released, decided);
         _ = told.ContinueWith(t =>
         {
             var errors = t.Exception!.InnerExceptions;
             held.TrySetException(errors);
             committed.TrySetException(errors);
+            released.TrySetException(errors);
             decided.TrySetException(errors);
             LogFailed(_logger, t.Exception.InnerException?.GetType().Name ?? "unknown");
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return new Run(held.Task, committed.Task, decided.Task, told);
+        return new Run(held.Task, committed.Task, released.Task, decided.Task, told);
     }
 
     private async Task<bool> CarryOutHereAsync(string relocationId, string requestId, RelocationCase? recorded,
-        TaskCompletionSource<SagaStepResult> held, TaskCompletionSource<SagaStepResult> committed, TaskCompletionSource<AcceptanceCarriedOut> decided)
+        TaskCompletionSource<SagaStepResult> held, TaskCompletionSource<SagaStepResult> committed, TaskCompletionSource<bool> released,
+        TaskCompletionSource<AcceptanceCarriedOut> decided)
     {
         await Task.Yield();
         var now = time.GetUtcNow();
@@ -375,12 +405,21 @@ public sealed partial class OfferAcceptance(
             held.TrySetResult(new SagaStepResult(refusal));
             if (refusal is null && plan.NeedsFundSupport)
             {
-                // A refusal here leaves the places held: the orchestrator's compensation (ReleasePlaces) releases them.
                 var commit = await CommitHereAsync(fund, relocationId, plan.CostEurMinor);
                 (refusal, commitmentId) = (commit.Refusal, commit.CommitmentId);
                 committed.TrySetResult(commit);
+                if (refusal is not null)
+                {
+                    // The orchestrator's compensation, done here first, before the refusal is written and answered: VWU
+                    // and the capacity's readers never see places held for a refused acceptance. The saga's
+                    // ReleasePlaces joins it in this process (nothing written) and releases again, harmlessly, elsewhere.
+                    await CaseUpdates.ChangeCapacityAsync(capacities, plan.StateCode, plan.CapacityId, c => c.Release(relocationId));
+                    released.TrySetResult(true);
+                }
             }
         }
+
+        released.TrySetResult(false);
 
         held.TrySetResult(new SagaStepResult(refusal));
         committed.TrySetResult(new SagaStepResult(refusal, commitmentId));
@@ -401,9 +440,11 @@ public sealed partial class OfferAcceptance(
             var none = new InvalidOperationException("This run carried out no step.");
             held.TrySetException(none);
             committed.TrySetException(none);
+            released.TrySetException(none);
             // Observed here: nobody may ever wait for these.
             _ = held.Task.Exception;
             _ = committed.Task.Exception;
+            _ = released.Task.Exception;
         }
     }
 

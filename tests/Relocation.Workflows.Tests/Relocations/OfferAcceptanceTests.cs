@@ -95,7 +95,6 @@ public sealed class OfferAcceptanceTests
         var process = Process();
         await process.CarryOutAsync(id, "acc-1");
         var capacityVersion = (await CapacityAsync()).Version;
-        var adds = _outbox.Adds;
 
         var held = await Hold(process).RunAsync(_context, Places(id));
         var committed = await Commit(process).RunAsync(_context, new FundStep(id, 90000, "acc-1"));
@@ -106,7 +105,8 @@ public sealed class OfferAcceptanceTests
         Assert.True(recorded.Accepted);
         Assert.NotNull(recorded.Clock);
         Assert.Equal(capacityVersion, (await CapacityAsync()).Version);
-        Assert.Equal(adds, _outbox.Adds);
+        // VWU's notice, written once by the request (no other State was asked); the joined step wrote none.
+        Assert.Equal(1, _outbox.Adds);
         _fund.Verify(f => f.CommitAsync(id, It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Empty((await CaseAsync(id)).PendingSteps);
     }
@@ -191,7 +191,7 @@ public sealed class OfferAcceptanceTests
     }
 
     [Fact]
-    public async Task CarryOutAsync_FundRefuses_RefusedWithTheReasonPlacesLeftForTheSagasCompensation()
+    public async Task CarryOutAsync_FundRefuses_RefusedWithTheReasonPlacesReleasedBeforeTheAnswerAndTheSagasReleaseJoins()
     {
         var (id, sequence) = await AcceptanceRecordedAsync(needsFund: true);
         _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
@@ -199,21 +199,25 @@ public sealed class OfferAcceptanceTests
         var process = Process();
 
         var carried = await process.CarryOutAsync(id, "acc-1");
+        var heldAtAnswer = (await CapacityAsync()).Held;
+        var capacityVersion = (await CapacityAsync()).Version;
         var held = await Hold(process).RunAsync(_context, Places(id));
         var committed = await Commit(process).RunAsync(_context, new FundStep(id, 90000, "acc-1"));
+        await new ReleasePlacesActivity(_capacities, process).RunAsync(_context, Places(id));
 
         Assert.False(carried.Outcome!.Accepted);
         Assert.Contains("Special Fund", carried.Outcome.Reason, StringComparison.Ordinal);
-        // Held by the request, released only by the orchestrator's compensation, which the joined steps lead it to.
-        Assert.Equal(Household, (await CapacityAsync()).Held);
+        Assert.Equal(0, heldAtAnswer);
+        // The steps lead the orchestrator to its compensation, which joins the release already done: nothing written.
         Assert.Null(held.Refusal);
         Assert.Contains("Special Fund", committed.Refusal, StringComparison.Ordinal);
+        Assert.Equal(capacityVersion, (await CapacityAsync()).Version);
         _fund.Verify(f => f.CommitAsync(id, It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Contains((await CaseAsync(id)).PendingSteps, s => s.Sequence == sequence);
     }
 
     [Fact]
-    public async Task RunAsync_FundRefusedInAnotherProcess_StepsReportTheHoldAndTheRefusalSoTheSagaReleases()
+    public async Task RunAsync_FundRefusedInAnotherProcess_HoldReportsTheRefusalNothingHeldAgain()
     {
         var (id, _) = await AcceptanceRecordedAsync(needsFund: true);
         _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
@@ -222,11 +226,29 @@ public sealed class OfferAcceptanceTests
         var restarted = Process();
 
         var held = await Hold(restarted).RunAsync(_context, Places(id));
+
+        Assert.Contains("Special Fund", held.Refusal, StringComparison.Ordinal);
+        Assert.Equal(0, (await CapacityAsync()).Held);
+        _fund.Verify(f => f.CommitAsync(id, It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledAfterTheRequestsHoldInAnotherProcess_StepsReportTheHoldAndTheRefusalSoTheSagaReleases()
+    {
+        var (id, _) = await AcceptanceRecordedAsync(needsFund: true);
+        // The request held the places; a cancellation refused the acceptance before its decision was written.
+        await OfferAcceptance.HoldHereAsync(_capacities, Places(id));
+        await CaseUpdates.UpdateAsync(_relocations, id, c => c.Cancel("test", DateTimeOffset.UtcNow));
+        var restarted = Process();
+
+        var held = await Hold(restarted).RunAsync(_context, Places(id));
         var committed = await Commit(restarted).RunAsync(_context, new FundStep(id, 90000, "acc-1"));
 
+        // Held: so the orchestrator goes on to the commit step, whose refusal makes it run ReleasePlaces.
         Assert.Null(held.Refusal);
-        Assert.Contains("Special Fund", committed.Refusal, StringComparison.Ordinal);
-        _fund.Verify(f => f.CommitAsync(id, It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Contains("cancelled", committed.Refusal, StringComparison.Ordinal);
+        Assert.Equal(Household, (await CapacityAsync()).Held);
+        _fund.Verify(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
