@@ -107,12 +107,56 @@ public sealed class SupervisedProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A port nothing listens on, below the kernel's ephemeral range. A port the kernel hands out (bind to 0) is also a
+    /// port it hands to the next outgoing connection: a server stopped and restarted on it (the kill -9 tests) then found
+    /// it taken by some client's socket ("address already in use"). Ports below the range are never given to clients, so
+    /// only another listener can take them; the ones handed out here are not handed out again by this process.
+    /// </summary>
     public static int FreePort()
     {
+        var (low, _) = EphemeralRange.Value;
+        var first = Math.Max(1_024, low - 12_000);
+        for (var attempt = 0; attempt < 200 && low - first > 100; attempt++)
+        {
+            var port = Random.Shared.Next(first, low);
+            if (!HandedOut.TryAdd(port, 0))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by another listener (another test process): try another one.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+
+    /// <summary>The kernel's range for outgoing connections (Linux; the usual default elsewhere).</summary>
+    private static readonly Lazy<(int Low, int High)> EphemeralRange = new(() =>
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (49_152, 65_535);
+        }
+    });
 
     /// <summary>A lock file, so two processes installing the same tool at once do it once.</summary>
     public static async Task<FileStream> AcquireInstallLockAsync(string path, CancellationToken cancellationToken)
