@@ -99,6 +99,32 @@ public static class CaseUpdates
         }
     }
 
+    /// <summary>The same, but <paramref name="change"/> says whether it changed anything; nothing is written when it did not.</summary>
+    public static async Task ChangeCapacityIfAsync(ICapacityRepository capacities, string stateCode, string capacityId, Func<Capacity, bool> change)
+    {
+        ArgumentNullException.ThrowIfNull(capacities);
+        ArgumentNullException.ThrowIfNull(change);
+        for (var attempt = 1; ; attempt++)
+        {
+            var capacity = await capacities.FindAsync(stateCode, capacityId, CancellationToken.None)
+                ?? throw new ConflictException($"The capacity {stateCode} registered for this request no longer exists.");
+            if (!change(capacity))
+            {
+                return;
+            }
+
+            try
+            {
+                await capacities.UpdateAsync(capacity, CancellationToken.None);
+                return;
+            }
+            catch (PreconditionFailedException) when (attempt < Attempts)
+            {
+                await Task.Delay(Random.Shared.Next(5, 25 * attempt));
+            }
+        }
+    }
+
     public static RankingRequest RankingRequestFor(RelocationCase relocation)
     {
         ArgumentNullException.ThrowIfNull(relocation);

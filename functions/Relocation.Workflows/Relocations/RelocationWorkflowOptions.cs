@@ -47,4 +47,12 @@ public sealed class RelocationWorkflowOptions
     public Relocation.Matching.DemandForecast? Reservation => ReserveForExpectedEmergencies
         ? new Relocation.Matching.DemandForecast { HorizonDays = ReservationHorizonDays, HistoryDays = ReservationHistoryDays }
         : null;
+
+    /// <summary>
+    /// The acceptance request holds the places, commits the money and records the decision in-process
+    /// (<see cref="OfferAcceptance"/>) and answers with it; the orchestration's saga steps join that work or find it done
+    /// on the rows. Off, the request waits for the saga to do it after the engine dispatched it. On in production; the
+    /// load driver turns it off to measure the difference (bench/README.md, Load).
+    /// </summary>
+    public bool AcceptWithRequest { get; set; } = true;
 }

@@ -25,7 +25,7 @@ internal sealed partial class RelocationHandlers(
 {
     public const string AccessReasonHeader = "X-Access-Reason";
 
-    /// <summary>How long an acceptance waits for the orchestration to hold places and commit money before answering 202.</summary>
+    /// <summary>How long an acceptance not carried out by the request itself waits for the saga's decision before answering 202.</summary>
     private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(20);
 
     public async Task<ApiResult> CreateAsync(ApiRequest request)
@@ -249,7 +249,8 @@ internal sealed partial class RelocationHandlers(
             throw new DomainValidationException("stateCode", "'stateCode' must be the ISO 3166-1 alpha-3 code of a State that offered.");
         }
 
-        // Answered synchronously: see RelocationCommands.AcceptAsync for why the orchestration does the work and this waits.
+        // Answered synchronously: the request carries the acceptance out itself (places held, money committed, decision
+        // recorded) and the orchestration's saga joins it; see RelocationCommands.AcceptAsync and docs/durability.md.
         var requestId = request.NewResourceId("acceptance");
         var (relocation, outcome) = await commands.AcceptAsync(request.Workflows, id, input.StateCode!, requestId, AcceptanceWait, request.Aborted);
         return outcome switch
