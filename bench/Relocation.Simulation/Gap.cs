@@ -69,6 +69,20 @@ internal static class Gap
         }
 
         var gained = cases.Where(c => c.PlacedDay is not null && !hindsight.ContainsKey(c.Request.Id)).ToArray();
+        if (verbose)
+        {
+            var rows = scenario.Rows.ToDictionary(x => x.Id, StringComparer.Ordinal);
+            foreach (var g in gained.Where(g => g.Request.Priority != RelocationPriority.Normal))
+            {
+                var r = g.Request;
+                var row = rows[g.PlacedRow!];
+                var ask = g.Asked.First(a => a.Row == row.Id && a.AnswerDay == g.PlacedDay);
+                var need = Replay.Need(r);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  gained {r.Priority.ToString()[0]}{r.Id} day {r.Day} hh{r.Household}: row {row.Id} {row.StateCode} (day {row.Day}, places {row.Terms.Places}, max hh {row.Terms.MaxHouseholdSize}, {row.Terms.AvailableFrom}..{row.Terms.AvailableUntil}) asked {ask.AskDay} answered {ask.AnswerDay}; due {need.RelocationDueOn}; registered by last round {row.Day <= r.Day + (3 * Scenario.Clock(r.Priority).Window)}; withdrawing {row.StateCode == scenario.Withdrawing}"));
+            }
+        }
+
         Console.WriteLine($"{policy}: lost vs hindsight {classes.Values.Sum(v => v.W)} weighted; gained (placed, hindsight did not) {gained.Sum(c => Scenario.Weight(c.Request.Priority))} weighted ({string.Join(", ", gained.GroupBy(c => c.Request.Priority).Select(g => $"{g.Count()} {g.Key}"))})");
         foreach (var (key, (n, w)) in classes.OrderByDescending(k => k.Value.W))
         {

@@ -14,19 +14,28 @@ var reserve = new V2Policy(
     HistoryDays: int.Parse(Arg("--history-days", "180"), invariant),
     ForecastUrgent: args.Contains("--urgent-forecast"),
     EmergencyRoundSize: int.Parse(Arg("--emergency-round-size", "3"), invariant));
-var policies = new (string Name, Strategy Strategy, V2Policy Policy)[]
+var policies = new List<(string Name, Strategy Strategy, V2Policy Policy)>
 {
     ("greedy v1", Strategy.GreedyV1, V2Policy.Baseline),
     ("planner v2", Strategy.PlannerV2, new V2Policy(ForecastDays: 0)),
     ("v2 + reservation", Strategy.PlannerV2, reserve),
     ("v2 + protection", Strategy.PlannerV2, new V2Policy(ForecastDays: 0, HistoryDays: int.Parse(Arg("--history-days", "180"), invariant), ProtectDays: int.Parse(Arg("--protect-days", "60"), invariant), ProtectLastRound: args.Contains("--protect-last-round"))),
 };
+if (args.Contains("--oracles"))
+{
+    // Not policies: v2 + reservation told what no real planner knows, to split the gap to the hindsight optimum.
+    policies.Add(("v2 + res, answers known", Strategy.PlannerV2, reserve with { AnswerOracle = true }));
+    policies.Add(("v2, arrivals known", Strategy.PlannerV2, reserve with { ArrivalOracle = true }));
+    policies.Add(("v2, both known", Strategy.PlannerV2, reserve with { AnswerOracle = true, ArrivalOracle = true }));
+}
+
 if (args.Contains("--summary"))
 {
     // Many seeds, one line each: % of hindsight (weighted) and surge placed per policy; then the means, and on how many
     // seeds each v2 places strictly more of the surge than v1.
-    var sums = new double[policies.Length];
-    var wins = new int[policies.Length];
+    var sums = new double[policies.Count];
+    var wins = new int[policies.Count];
+    var byPriority = new int[policies.Count, 3];
     foreach (var seed in seeds)
     {
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
@@ -34,16 +43,22 @@ if (args.Contains("--summary"))
         var results = policies.Select(p => Replay.Run(scenario, p.Strategy, p.Policy).Cases).ToArray();
         double W(List<SimCase> cs) => 100.0 * cs.Where(c => c.PlacedDay is not null).Sum(c => Scenario.Weight(c.Request.Priority)) / hindsight.Weighted;
         int S(List<SimCase> cs) => cs.Count(c => c.Request.Surge && c.PlacedDay is { } d && d - c.Request.Day <= 7);
-        for (var i = 0; i < policies.Length; i++)
+        for (var i = 0; i < policies.Count; i++)
         {
             sums[i] += W(results[i]);
             wins[i] += S(results[i]) > S(results[0]) ? 1 : 0;
+            foreach (var c in results[i].Where(c => c.PlacedDay is not null))
+            {
+                byPriority[i, (int)c.Request.Priority - 1]++;
+            }
         }
 
         Console.WriteLine(string.Create(invariant, $"seed {seed}: {string.Join("  ", results.Select((r, i) => $"{policies[i].Name} {W(r):0.0}% surge {S(r)}"))}"));
     }
 
     Console.WriteLine(string.Create(invariant, $"mean % of hindsight over {seeds.Length} seeds: {string.Join(", ", policies.Select((p, i) => $"{p.Name} {sums[i] / seeds.Length:0.0}"))}; surge strictly above v1 on: {string.Join(", ", policies.Skip(1).Select((p, i) => $"{p.Name} {wins[i + 1]}"))}"));
+    var priorities = Enum.GetValues<RelocationPriority>();
+    Console.WriteLine(string.Create(invariant, $"placed over {seeds.Length} seeds ({string.Join("/", priorities)}): {string.Join(", ", policies.Select((p, i) => $"{p.Name} {string.Join("/", priorities.Select((_, k) => byPriority[i, k]))}"))}"));
     return;
 }
 

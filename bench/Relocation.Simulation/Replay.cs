@@ -16,9 +16,12 @@ internal enum Strategy
 /// How planner v2 is run in the replay. <see cref="ForecastDays"/>: expected demand over the next so many days (0: none),
 /// estimated from the arrivals of the last <see cref="HistoryDays"/>. <see cref="PlanOpenSet"/>: plan every open case, not only
 /// those opening a round today. <see cref="Blocking"/>: the round never asks a State whose places are planned for another
-/// case (RoundSelection, as the workflow does).
+/// case (RoundSelection, as the workflow does). <see cref="AnswerOracle"/> and <see cref="ArrivalOracle"/> are not policies:
+/// they tell v2 which States would offer in time to whom, and the real arrivals of the forecast horizon (instead of the
+/// forecast), to split the gap to the hindsight optimum into what knowing the answers and knowing the future would buy.
 /// </summary>
-internal sealed record V2Policy(int ForecastDays = 120, int HistoryDays = 180, bool PlanOpenSet = true, bool Blocking = true, bool ForecastUrgent = false, int EmergencyRoundSize = 3, int ProtectDays = 0, bool ProtectLastRound = false)
+internal sealed record V2Policy(int ForecastDays = 120, int HistoryDays = 180, bool PlanOpenSet = true, bool Blocking = true, bool ForecastUrgent = false, int EmergencyRoundSize = 3, int ProtectDays = 0, bool ProtectLastRound = false,
+    bool AnswerOracle = false, bool ArrivalOracle = false)
 {
     public static readonly V2Policy Baseline = new(ForecastDays: 0, PlanOpenSet: false, Blocking: false);
 }
@@ -78,10 +81,13 @@ internal static class Replay
 
             cases.AddRange(scenario.Requests.Where(r => r.Day == day).Select(r => new SimCase(r)));
 
-            // Answers arriving today, earliest asked first.
+            // Answers arriving today, earliest asked first. Only within the answer's own round: once a round has closed, the case
+            // refuses its States' answers (RelocationCase: "The round in which X was asked has closed"). Until 2026-11-30 the
+            // replay took a late answer from an earlier round during a later one, which production never does and the hindsight
+            // did not allow either (a policy could beat the hindsight "optimum": seeds 10 and 12).
             foreach (var c in cases.Where(c => c.Open && c.Round > 0))
             {
-                foreach (var ask in c.Asked.Where(a => a.AnswerDay == day && a.AnswerDay <= c.Deadline).OrderBy(a => a.State, StringComparer.Ordinal).ToArray())
+                foreach (var ask in c.Asked.Where(a => a.AnswerDay == day && a.AnswerDay <= a.AskDay + Scenario.Clock(c.Request.Priority).Window).OrderBy(a => a.State, StringComparer.Ordinal).ToArray())
                 {
                     if (!c.Open)
                     {
@@ -151,7 +157,7 @@ internal static class Replay
             {
                 var clock = Stopwatch.StartNew();
                 var planned = policy.PlanOpenSet ? cases.Where(c => c.Open && (c.Round > 0 || starting.Contains(c))).ToList() : starting;
-                var input = new PlanningInput(planned.Select(c => ToPlan(c, now, opening: starting.Contains(c)) with { MayWait = policy.ProtectDays > 0 && (policy.ProtectLastRound || c.Round + (starting.Contains(c) ? 1 : 0) < 3) }).ToArray(), visible, scenario.StateObjects, scenario.Agreements, now)
+                var input = new PlanningInput(planned.Select(c => ToPlan(scenario, policy, c, now, opening: starting.Contains(c)) with { MayWait = policy.ProtectDays > 0 && (policy.ProtectLastRound || c.Round + (starting.Contains(c) ? 1 : 0) < 3) }).ToArray(), visible, scenario.StateObjects, scenario.Agreements, now)
                 {
                     Forecast = Forecast(scenario, day, policy),
                     Reserves = Reserves(scenario, day, policy),
@@ -174,6 +180,11 @@ internal static class Replay
                     if (c.Request.Excluded is { } withdrew)
                     {
                         asked.Add(withdrew);
+                    }
+
+                    if (policy.AnswerOracle)
+                    {
+                        asked.UnionWith(Refusing(scenario, c.Request).Keys);
                     }
 
                     var rankedAll = CandidateRanker.Rank(Need(c.Request), visible, scenario.StateObjects, scenario.Agreements[c.Request.Kind], asked, now);
@@ -236,24 +247,34 @@ internal static class Replay
             return null;
         }
 
-        var from = Math.Max(0, day - policy.HistoryDays);
+        if (policy.ArrivalOracle)
+        {
+            // Not a policy: the real arrivals of the horizon (Emergency and Urgent), to measure what knowing them would buy.
+            return scenario.Requests.Where(r => r.Day > day && r.Day <= day + policy.ForecastDays && r.Priority != RelocationPriority.Normal)
+                .Select(r => new PlanRequest($"f{day}-{r.Id}", "forecast", r.Priority, Need(r), Midnight(r.Day), policy.AnswerOracle ? Refusing(scenario, r) : null))
+                .ToArray();
+        }
+
+        // The same forecast as the workflow's (Relocation.Matching.DemandForecast); the sim's "now" is the day's midnight, so
+        // today's arrivals (already open cases) are not history yet.
+        var now = Midnight(day);
+        var past = scenario.Requests.Where(r => r.Day < day).Select(r => new PlanRequest(r.Id, "W-" + r.Id, r.Priority, Need(r), Midnight(r.Day))).ToArray();
         var forecast = new List<PlanRequest>();
         foreach (var priority in policy.ForecastUrgent ? new[] { RelocationPriority.Emergency, RelocationPriority.Urgent } : [RelocationPriority.Emergency])
         {
-            var past = scenario.Requests.Where(r => r.Day >= from && r.Day < day && r.Priority == priority).ToArray();
-            var expected = (int)Math.Round(past.Length * (double)policy.ForecastDays / Math.Max(30, day - from), MidpointRounding.AwayFromZero);
-            for (var i = 0; i < expected && past.Length > 0; i++)
-            {
-                var template = past[past.Length - 1 - (i % past.Length)];
-                var arrival = day + (int)((i + 0.5) * policy.ForecastDays / expected);
-                var need = Need(template) with { RelocationDueOn = Scenario.Date(arrival + Scenario.Clock(priority).Due) };
-                forecast.Add(new PlanRequest($"f{day}-{i}-{template.Id}", "forecast", priority, need,
-                    new DateTimeOffset(Scenario.Date(arrival).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
-            }
+            var model = new DemandForecast { HorizonDays = policy.ForecastDays, HistoryDays = policy.HistoryDays, Priority = priority, DueAfter = TimeSpan.FromDays(Scenario.Clock(priority).Due) };
+            forecast.AddRange(model.Expected(past, now, $"f{day}", observedSince: Midnight(0)));
         }
 
         return forecast;
     }
+
+    private static DateTimeOffset Midnight(int day) => new(Scenario.Date(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>The States that would not offer in time to <paramref name="r"/> (the answer oracle: not knowable by a real planner).</summary>
+    public static Dictionary<string, string> Refusing(Scenario scenario, SimRequest r) =>
+        scenario.States.Where(s => scenario.Answer(r, s, r.Day) is var (offer, at) && (!offer || at - r.Day > Scenario.Clock(r.Priority).Window))
+            .ToDictionary(s => s.Code, _ => "would not offer in time (oracle)", StringComparer.Ordinal);
 
     /// <summary>
     /// Scarcity-aware protection: the places expected Emergencies will need over the next <see cref="V2Policy.ProtectDays"/>,
@@ -278,7 +299,7 @@ internal static class Replay
         ];
     }
 
-    private static PlanRequest ToPlan(SimCase c, DateTimeOffset now, bool opening)
+    private static PlanRequest ToPlan(Scenario scenario, V2Policy policy, SimCase c, DateTimeOffset now, bool opening)
     {
         // Opening a round: every State asked before is out. A case in an open round keeps the States of that round.
         var lastRound = c.Asked.Count == 0 ? int.MaxValue : c.Asked.Max(a => a.AskDay);
@@ -287,6 +308,14 @@ internal static class Replay
         if (c.Request.Excluded is { } x)
         {
             excluded[x] = "withdrew from this person";
+        }
+
+        if (policy.AnswerOracle)
+        {
+            foreach (var (state, why) in Refusing(scenario, c.Request))
+            {
+                excluded.TryAdd(state, why);
+            }
         }
 
         return new PlanRequest(c.Request.Id, "W-" + c.Request.Id, c.Request.Priority, Need(c.Request), new DateTimeOffset(Scenario.Date(c.Request.Day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), excluded);

@@ -90,6 +90,13 @@ public sealed record PlannerOptions
 
     /// <summary>Explanations per request and excluded State; benchmarks of very large sets turn them off.</summary>
     public bool Explain { get; init; } = true;
+
+    /// <summary>
+    /// When no constraint binds (every request's own best row has room for all who pick it, and no State's share can be
+    /// lower), the optimum is known without CP-SAT, and the solver is not run (docs/matching.md). Off: always solve (tests
+    /// compare the two).
+    /// </summary>
+    public bool SkipSolverWhenUncontended { get; init; } = true;
 }
 
 /// <summary>How the plan was reached.</summary>

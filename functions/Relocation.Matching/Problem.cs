@@ -324,7 +324,11 @@ internal sealed class Problem
                 continue;
             }
 
-            var roomy = feasible.Where(c => free[c] >= size && (!Protected[r] || ReserveAllows(c, size, slack))).ToArray();
+            // Places planned for expected requests that do not outrank this one are free for it: a forecast keeps places
+            // only from lower priorities, so an Emergency is never kept from asking a State for a copy of an Emergency
+            // (of its own, even: an open Emergency is history, and its copy must not shrink its next rounds).
+            int FreeFor(int c) => free[c] + (takers[c] ?? []).Where(o => IsForecast[o] && Requests[o].Priority >= request.Priority).Sum(o => Requests[o].Need.HouseholdSize);
+            var roomy = feasible.Where(c => FreeFor(c) >= size && (!Protected[r] || ReserveAllows(c, size, slack))).ToArray();
             if (roomy.Length == 0 && Protected[r] && feasible.Any(c => free[c] >= size))
             {
                 var kinds = Reserves.Where((s, i) => feasible.Any(c => ReserveRows[i][c])).Select(s => s.Name).ToArray();
@@ -336,7 +340,7 @@ internal sealed class Problem
             {
                 var takenBy = feasible.SelectMany(c => takers[c] ?? []).Where(o => o != r).Distinct().ToArray();
                 var others = takenBy.Where(o => !IsForecast[o]).Select(o => $"{Requests[o].Pseudonym}, {Requests[o].Priority}").ToArray();
-                var kept = takenBy.Where(o => IsForecast[o]).Select(o => Requests[o].Priority).Distinct().Order().Select(p => p.ToString()).ToArray();
+                var kept = takenBy.Where(o => IsForecast[o] && Requests[o].Priority < request.Priority).Select(o => Requests[o].Priority).Distinct().Order().Select(p => p.ToString()).ToArray();
                 var places = feasible.Sum(c => Free[c]);
                 var placesText = places == 1 ? "one place" : $"{places} free places";
                 if (others.Length == 0 && kept.Length > 0)

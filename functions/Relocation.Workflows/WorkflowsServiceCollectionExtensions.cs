@@ -28,6 +28,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<StepReconciler>();
         services.AddSingleton<RoundPlanBatcher>();
         services.AddSingleton<RoundOpening>();
+        services.AddSingleton<OfferAcceptance>();
         services.AddSingleton<Notifications.CapacityStaleReminders>();
         foreach (var activity in WorkflowCatalog.Activities)
         {

@@ -188,6 +188,27 @@ public sealed class PlannerTests
         Assert.Equal(TimeSpan.Zero, plan.SolverTime);
         Assert.Equal("NOR", plan.For("1").StateCode);
     }
+
+    [Theory]
+    [InlineData(RelocationPriority.Emergency, new[] { "NOR", "SWE" })]
+    [InlineData(RelocationPriority.Urgent, new[] { "NOR" })]
+    public void Solve_ForecastEmergencyOnTheOtherState_KeepsItFromUrgentNotFromARealEmergency(RelocationPriority priority, string[] asked)
+    {
+        // The real request is planned on NOR, a copy of a medical Emergency on SWE's one (medical-care) place. An Urgent request must
+        // not ask SWE (its place is kept); a real Emergency may: a forecast never keeps a place from its own priority, and a
+        // copy of an open Emergency must not shrink that Emergency's own round.
+        var input = Input([Req("1", priority)], [Cap("c-nor", "NOR"), Cap("c-swe", "SWE", medical: true)]) with
+        {
+            Forecast = [Req("f1", RelocationPriority.Emergency, medical: true) with { Pseudonym = "forecast" }],
+        };
+
+        var plan = Planner.Solve(input, Options);
+        var ranked = Domain.Relocations.Ranking.CandidateRanker.Rank(input.Requests[0].Need, input.Capacities, input.States, input.StatesWithAgreementInForce[Domain.Capacities.RelocationKind.TemporaryRelocation], new HashSet<string>(), Now);
+
+        Assert.Equal("NOR", plan.For("1").StateCode);
+        Assert.Equal(priority == RelocationPriority.Urgent, plan.For("1").Excluded.Any(e => e.StateCode == "SWE" && e.Kind == ExclusionKind.Reserved));
+        Assert.Equal(asked, RoundSelection.Select(ranked, plan.For("1"), 1, 3).Select(c => c.StateCode));
+    }
 }
 
 public sealed class CapacityGapsTests

@@ -48,6 +48,61 @@ public sealed class ApiRequest
 
     public CancellationToken Aborted => Http.RequestAborted;
 
+    private List<(string Name, double Ms)>? _phases;
+    private long _phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// Marks the end of one part of the handler (the time since the previous mark, or since the handler began): the
+    /// pipeline adds each part to the <c>Server-Timing</c> header when <see cref="Pipeline.ApiDiagnosticsOptions.ServerTiming"/>
+    /// is on, so the load driver sees where a handler's time goes. Names and durations only, never values.
+    /// </summary>
+    public void Mark(string phase)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        lock (_phaseLock)
+        {
+            (_phases ??= []).Add((phase, System.Diagnostics.Stopwatch.GetElapsedTime(_phaseStarted, now).TotalMilliseconds));
+        }
+
+        _phaseStarted = now;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> and records how long it took as a part of its own (for work that runs side by side
+    /// with other parts, which <see cref="Mark"/> cannot tell apart).
+    /// </summary>
+    public async Task Timed(string phase, Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            lock (_phaseLock)
+            {
+                (_phases ??= []).Add((phase, ms));
+            }
+        }
+    }
+
+    private readonly Lock _phaseLock = new();
+
+    /// <summary>The handler's parts marked so far, in order.</summary>
+    internal IReadOnlyList<(string Name, double Ms)> Phases
+    {
+        get
+        {
+            lock (_phaseLock)
+            {
+                return _phases?.ToArray() ?? [];
+            }
+        }
+    }
+
     public IServiceProvider Services => Http.RequestServices;
 
     /// <summary>The Durable Task client: bound per call by the Functions shims, from DI in the local host.</summary>

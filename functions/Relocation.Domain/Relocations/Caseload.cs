@@ -81,4 +81,27 @@ public sealed record CaseloadPage(IReadOnlyList<CaseloadEntry> Items, string? Ne
 public interface ICaseloadIndex
 {
     Task<CaseloadPage> ListAsync(CaseloadQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids of the cases waiting for States (AwaitingOffers, then Submitted; nearest deadline first), at most
+    /// <paramref name="max"/>, as the index has them: the caller point-reads each case itself, so unlike
+    /// <see cref="ListAsync"/> no case row is read here (planning read every open case twice).
+    /// </summary>
+    async Task<IReadOnlyList<string>> WaitingIdsAsync(int max, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        foreach (var status in new[] { RelocationStatus.AwaitingOffers, RelocationStatus.Submitted })
+        {
+            string? page = null;
+            do
+            {
+                var lines = await ListAsync(new CaseloadQuery(status, null, null, now, page, 200), cancellationToken);
+                ids.AddRange(lines.Items.Select(l => l.Id));
+                page = ids.Count >= max ? null : lines.NextPage;
+            }
+            while (page is not null);
+        }
+
+        return ids.Take(max).ToArray();
+    }
 }

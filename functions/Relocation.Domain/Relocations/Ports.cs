@@ -5,6 +5,22 @@ public interface IRelocationRepository
 {
     Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds a case with what must be stored before its row and what follows it: <paramref name="beforeRow"/> (its case
+    /// file: a row never exists without its protected details) runs side by side with the store's own writes that precede
+    /// the row, and <paramref name="afterRow"/> (scheduling its orchestration) side by side with those that follow it. A
+    /// row that exists already (a retried request) is a ConflictException, and <paramref name="afterRow"/> does not run.
+    /// </summary>
+    async Task<RelocationCase> AddAsync(RelocationCase relocation, Func<Task> beforeRow, Func<RelocationCase, Task> afterRow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(beforeRow);
+        ArgumentNullException.ThrowIfNull(afterRow);
+        await beforeRow();
+        var added = await AddAsync(relocation, cancellationToken);
+        await afterRow(added);
+        return added;
+    }
+
     Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Only if the row still has the case's version; otherwise a PreconditionFailedException.</summary>

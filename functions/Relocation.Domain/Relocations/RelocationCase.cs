@@ -458,7 +458,7 @@ public sealed class RelocationCase
             Status = RelocationStatus.OfferAccepted,
             PendingAcceptance = null,
             Accepted = new AcceptedOffer(pending.StateCode, capacityId, commitmentId, now),
-            LastOutcome = new AcceptanceOutcome(requestId, true, null),
+            LastOutcome = new AcceptanceOutcome(requestId, true, null, pending.StateCode),
         };
         if (CurrentRound is { ClosedAt: null } open)
         {
@@ -476,7 +476,7 @@ public sealed class RelocationCase
             return;
         }
 
-        State = State with { PendingAcceptance = null, LastOutcome = new AcceptanceOutcome(requestId, false, reason) };
+        State = State with { PendingAcceptance = null, LastOutcome = new AcceptanceOutcome(requestId, false, reason, State.PendingAcceptance?.StateCode) };
         Log(now, "AcceptanceRefused", reason, "system");
     }
 
@@ -650,8 +650,11 @@ public sealed record OfferRecord(string StateCode, int Round, OfferDecision Deci
 /// <summary>An acceptance being carried out.</summary>
 public sealed record PendingAcceptance(string StateCode, string RequestId, DateTimeOffset At);
 
-/// <summary>How the last acceptance ended, so whoever asked for it learns the outcome (and the reason for a refusal).</summary>
-public sealed record AcceptanceOutcome(string RequestId, bool Accepted, string? Reason);
+/// <summary>
+/// How the last acceptance ended, so whoever asked for it learns the outcome (and the reason for a refusal), and whose
+/// offer it was: the orchestration's saga, finding a decision the request already made, needs the place to undo.
+/// </summary>
+public sealed record AcceptanceOutcome(string RequestId, bool Accepted, string? Reason, string? StateCode = null);
 
 /// <summary>The accepted offer: where places are held and what is committed.</summary>
 public sealed record AcceptedOffer(string StateCode, string CapacityId, string? CommitmentId, DateTimeOffset At);

@@ -155,6 +155,22 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
         return new CaseloadPage(await FreshAsync(items, fromOpen, query, cancellationToken), next);
     }
 
+    /// <summary>One query of the open partition (a bounded one: open cases only), its waiting lines in the caseload's order.</summary>
+    public async Task<IReadOnlyList<string>> WaitingIdsAsync(int max, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lines = new List<CaseloadEntry>();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition} and (Status eq {nameof(RelocationStatus.AwaitingOffers)} or Status eq {nameof(RelocationStatus.Submitted)})");
+        await foreach (var e in _open.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            lines.Add(ToEntry(e));
+        }
+
+        // AwaitingOffers first, as the two listings this replaces were read, then the caseload's order.
+        return lines.OrderBy(l => l.Status == RelocationStatus.AwaitingOffers ? 0 : 1).ThenBy(l => l, Comparer<CaseloadEntry>.Create(CaseloadEntry.Compare))
+            .Take(max).Select(l => l.Id).ToArray();
+    }
+
     /// <summary>Up to <paramref name="count"/> closed lines after <paramref name="after"/>, in key order, and the last key read.</summary>
     private static async Task<(List<CaseloadEntry> Lines, string? LastKey)> ClosedPageAsync(TableClient table, CaseloadQuery query, string after, int count, CancellationToken cancellationToken)
     {

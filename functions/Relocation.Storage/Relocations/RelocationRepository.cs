@@ -28,23 +28,36 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
     private readonly TableClient _index = clients.Table(IndexTable);
     private readonly TableClient _history = clients.Table(HistoryTable);
 
-    public async Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken)
+    public Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken) =>
+        AddAsync(relocation, () => Task.CompletedTask, _ => Task.CompletedTask, cancellationToken);
+
+    /// <summary>
+    /// The caseload line and <paramref name="beforeRow"/> side by side, then the row, then the statistics line and
+    /// <paramref name="afterRow"/> side by side: none of the writes on either side needs another on its side (a request
+    /// was five round trips one after the other before its round could open).
+    /// </summary>
+    public async Task<RelocationCase> AddAsync(RelocationCase relocation, Func<Task> beforeRow, Func<RelocationCase, Task> afterRow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relocation);
+        ArgumentNullException.ThrowIfNull(beforeRow);
+        ArgumentNullException.ThrowIfNull(afterRow);
         var entity = await ToBoundedEntityAsync(relocation, cancellationToken);
-        // The caseload line first: a line without its case is skipped when listed; a case without its line would be invisible.
-        await caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken);
+        // The caseload line before the row: a line without its case is skipped when listed; a case without its line would be invisible.
+        await Task.WhenAll(beforeRow(), caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken));
+        RelocationCase added;
         try
         {
             var response = await _table.AddEntityAsync(entity, cancellationToken);
             entity.ETag = response.Headers.ETag ?? default;
-            await PutStatsAsync(relocation, cancellationToken);
-            return ToCase(entity);
+            added = ToCase(entity);
         }
         catch (RequestFailedException ex) when (ex.IsConflict())
         {
             throw new ConflictException($"A relocation request with id {relocation.Id} already exists.");
         }
+
+        await Task.WhenAll(PutStatsAsync(relocation, cancellationToken), afterRow(added));
+        return added;
     }
 
     // The open requests of each version read (keyed by ETag), so a write knows which of them it closes without re-reading.
@@ -111,10 +124,10 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         var response = await EntityExtensions.GuardAsync(
             () => _table.UpdateEntityAsync(entity, new ETag(relocation.Version!), TableUpdateMode.Replace, cancellationToken), "relocation request");
         entity.ETag = response.Headers.ETag ?? default;
-        // After the case: a crash in between leaves a stale line, which the next listing repairs from the case row.
-        await caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken);
-        await PutStatsAsync(relocation, cancellationToken);
-        await PruneOfferRequestsAsync(relocation, cancellationToken);
+        // After the case: a crash in between leaves a stale line, which the next listing repairs from the case row. The
+        // three follow the row and none needs another: side by side.
+        await Task.WhenAll(caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken), PutStatsAsync(relocation, cancellationToken),
+            PruneOfferRequestsAsync(relocation, cancellationToken));
         return ToCase(entity);
     }
 

@@ -20,10 +20,22 @@ namespace Relocation.Workflows.Relocations;
 /// </summary>
 public static class AcceptancePlanning
 {
-    public static async Task<AcceptancePlan> PlanAsync(RelocationCase relocation, string requestId, IOutbox? outbox, DateTimeOffset now)
+    /// <summary>
+    /// <paramref name="sagaWhenDecided"/>: the acceptance request carries acceptances out in-process
+    /// (<see cref="OfferAcceptance"/>), so a decision on the row while the step is still pending is the normal case, not
+    /// a crash's leftover: the saga then runs its steps all the same (they find the work done) so that a refusal's
+    /// compensations release what the request held.
+    /// </summary>
+    public static async Task<AcceptancePlan> PlanAsync(RelocationCase relocation, string requestId, IOutbox? outbox, DateTimeOffset now, bool sagaWhenDecided = false)
     {
         ArgumentNullException.ThrowIfNull(relocation);
-        if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == requestId)
+        string stateCode;
+        if (relocation.State.LastOutcome is { } found && found.RequestId == requestId && sagaWhenDecided && found.StateCode is { } decidedFor
+            && relocation.Offers.Any(o => o.StateCode == decidedFor && o.Decision == OfferDecision.Offer))
+        {
+            stateCode = decidedFor;
+        }
+        else if (relocation.State.LastOutcome is { } outcome && outcome.RequestId == requestId)
         {
             if (outbox is not null)
             {
@@ -32,64 +44,64 @@ public static class AcceptancePlanning
 
             return new AcceptancePlan(outcome.Accepted, null, string.Empty, string.Empty, 0, false, 0);
         }
-
-        if (relocation.State.PendingAcceptance is not { } pending || pending.RequestId != requestId)
+        else if (relocation.State.PendingAcceptance is { } pending && pending.RequestId == requestId)
+        {
+            stateCode = pending.StateCode;
+        }
+        else
         {
             return new AcceptancePlan(false, null, string.Empty, string.Empty, 0, false, 0);
         }
 
-        var asked = relocation.Rounds.SelectMany(r => r.Asked).Last(a => a.StateCode == pending.StateCode);
-        var offer = relocation.Offers.Last(o => o.StateCode == pending.StateCode && o.Decision == OfferDecision.Offer);
+        var asked = relocation.Rounds.SelectMany(r => r.Asked).Last(a => a.StateCode == stateCode);
+        var offer = relocation.Offers.Last(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer);
         var refusal = asked.NeedsFundSupport && offer.EstimatedCostEurMinor is null
-            ? $"{pending.StateCode}'s place needs Special Fund support but its offer gives no estimated cost."
+            ? $"{stateCode}'s place needs Special Fund support but its offer gives no estimated cost."
             : null;
-        return new AcceptancePlan(null, refusal, pending.StateCode, asked.CapacityId, relocation.Facts.Household.Size, asked.NeedsFundSupport, offer.EstimatedCostEurMinor ?? 0);
+        return new AcceptancePlan(null, refusal, stateCode, asked.CapacityId, relocation.Facts.Household.Size, asked.NeedsFundSupport, offer.EstimatedCostEurMinor ?? 0);
     }
 }
 
-/// <summary>Saga step 1: holds the household's places on the offered capacity row (once per case).</summary>
-public sealed class HoldPlacesActivity(ICapacityRepository capacities) : TaskActivity<PlacesStep, SagaStepResult>
+/// <summary>
+/// Saga step 1: holds the household's places on the offered capacity row (once per case). Joins the acceptance request
+/// that is holding them in this process, or finds its decision on the row (<see cref="OfferAcceptance"/>).
+/// </summary>
+public sealed class HoldPlacesActivity(ICapacityRepository capacities, OfferAcceptance? acceptance = null) : TaskActivity<PlacesStep, SagaStepResult>
 {
-    public override async Task<SagaStepResult> RunAsync(TaskActivityContext context, PlacesStep input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        try
-        {
-            await CaseUpdates.ChangeCapacityAsync(capacities, input.StateCode, input.CapacityId, c => c.Hold(input.RelocationId, input.Places));
-            return new SagaStepResult(null);
-        }
-        catch (ConflictException ex)
-        {
-            return new SagaStepResult($"{input.StateCode} cannot hold {input.Places} place(s) any more: {ex.Message}");
-        }
-    }
+    public override Task<SagaStepResult> RunAsync(TaskActivityContext context, PlacesStep input) =>
+        acceptance is null ? OfferAcceptance.HoldHereAsync(capacities, input) : acceptance.HoldAsync(input);
 }
 
-/// <summary>Compensation of <see cref="HoldPlacesActivity"/>: releases what the case holds there (nothing held is fine).</summary>
-public sealed class ReleasePlacesActivity(ICapacityRepository capacities) : TaskActivity<PlacesStep, bool>
+/// <summary>
+/// Compensation of <see cref="HoldPlacesActivity"/>: releases what the case holds there (nothing held is fine); joins the
+/// acceptance request's own release in this process (<see cref="OfferAcceptance.ReleaseAsync"/>).
+/// </summary>
+public sealed class ReleasePlacesActivity(ICapacityRepository capacities, OfferAcceptance? acceptance = null) : TaskActivity<PlacesStep, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PlacesStep input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (acceptance is not null)
+        {
+            await acceptance.ReleaseAsync(input);
+            return true;
+        }
+
         await CaseUpdates.ChangeCapacityAsync(capacities, input.StateCode, input.CapacityId, c => c.Release(input.RelocationId));
         return true;
     }
 }
 
-/// <summary>Saga step 2: commits the estimated cost in the Special Fund (once per case, by its commit key).</summary>
-public sealed class CommitFundsActivity(IRelocationFund fund) : TaskActivity<FundStep, SagaStepResult>
+/// <summary>
+/// Saga step 2: commits the estimated cost in the Special Fund (once per case, by its commit key); joins or finds the
+/// request's commitment as step 1 does.
+/// </summary>
+public sealed class CommitFundsActivity(IRelocationFund fund, OfferAcceptance? acceptance = null) : TaskActivity<FundStep, SagaStepResult>
 {
-    public override async Task<SagaStepResult> RunAsync(TaskActivityContext context, FundStep input)
+    public override Task<SagaStepResult> RunAsync(TaskActivityContext context, FundStep input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        try
-        {
-            return new SagaStepResult(null, await fund.CommitAsync(input.RelocationId, input.CostEurMinor, CaseUpdates.CommitKey(input.RelocationId), CancellationToken.None));
-        }
-        catch (ConflictException ex)
-        {
-            return new SagaStepResult($"The Special Fund cannot cover {input.CostEurMinor / 100m:0.00} EUR: {ex.Message}");
-        }
+        return acceptance is null ? OfferAcceptance.CommitHereAsync(fund, input.RelocationId, input.CostEurMinor) : acceptance.CommitAsync(input);
     }
 }
 
@@ -113,11 +125,18 @@ public sealed class ReleaseFundsActivity(IRelocationFund fund) : TaskActivity<st
 /// fewer engine round trips and two fewer writes of the case row.
 /// </summary>
 public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, IOptions<RelocationWorkflowOptions> options, TimeProvider time,
-    CaseDecisionSignal? decisions = null, IPendingSteps? steps = null) : TaskActivity<AcceptanceDecision, AcceptanceRecorded>
+    CaseDecisionSignal? decisions = null, IPendingSteps? steps = null, OfferAcceptance? acceptance = null) : TaskActivity<AcceptanceDecision, AcceptanceRecorded>
 {
     public override async Task<AcceptanceRecorded> RunAsync(TaskActivityContext context, AcceptanceDecision input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // The acceptance request carried it out in this process: its decision and notices are done; only the step is left.
+        if (acceptance is not null && await acceptance.RecordJoinedAsync(input) is { } joined)
+        {
+            return joined;
+        }
+
+        // Otherwise from the row: a decision the request recorded elsewhere (or before a crash) is kept, not made again.
         var now = time.GetUtcNow();
         var updated = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c =>
         {

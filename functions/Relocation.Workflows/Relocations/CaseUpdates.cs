@@ -45,13 +45,22 @@ public static class CaseUpdates
     /// The same, but <paramref name="change"/> says whether it changed anything: when it did not (the latest copy
     /// already holds what it would write), nothing is written and the latest copy is returned.
     /// </summary>
-    public static async Task<RelocationCase> UpdateIfAsync(IRelocationRepository relocations, string id, Func<RelocationCase, bool> change, CancellationToken cancellationToken = default)
+    public static Task<RelocationCase> UpdateIfAsync(IRelocationRepository relocations, string id, Func<RelocationCase, bool> change, CancellationToken cancellationToken = default) =>
+        UpdateIfAsync(relocations, id, null, change, cancellationToken);
+
+    /// <summary>
+    /// The same, starting from <paramref name="inHand"/> (a copy just read or written, with its version) instead of reading
+    /// the row first: if the row moved on since, the write fails on the version and the next attempt reads the latest.
+    /// </summary>
+    public static async Task<RelocationCase> UpdateIfAsync(IRelocationRepository relocations, string id, RelocationCase? inHand, Func<RelocationCase, bool> change,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(relocations);
         ArgumentNullException.ThrowIfNull(change);
         for (var attempt = 1; ; attempt++)
         {
-            var relocation = await relocations.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"There is no relocation request {id}.");
+            var relocation = (attempt == 1 && inHand is { Version.Length: > 0 } ? inHand : null)
+                ?? await relocations.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"There is no relocation request {id}.");
             if (!change(relocation))
             {
                 return relocation;
@@ -78,6 +87,32 @@ public static class CaseUpdates
             var capacity = await capacities.FindAsync(stateCode, capacityId, CancellationToken.None)
                 ?? throw new ConflictException($"The capacity {stateCode} registered for this request no longer exists.");
             change(capacity);
+            try
+            {
+                await capacities.UpdateAsync(capacity, CancellationToken.None);
+                return;
+            }
+            catch (PreconditionFailedException) when (attempt < Attempts)
+            {
+                await Task.Delay(Random.Shared.Next(5, 25 * attempt));
+            }
+        }
+    }
+
+    /// <summary>The same, but <paramref name="change"/> says whether it changed anything; nothing is written when it did not.</summary>
+    public static async Task ChangeCapacityIfAsync(ICapacityRepository capacities, string stateCode, string capacityId, Func<Capacity, bool> change)
+    {
+        ArgumentNullException.ThrowIfNull(capacities);
+        ArgumentNullException.ThrowIfNull(change);
+        for (var attempt = 1; ; attempt++)
+        {
+            var capacity = await capacities.FindAsync(stateCode, capacityId, CancellationToken.None)
+                ?? throw new ConflictException($"The capacity {stateCode} registered for this request no longer exists.");
+            if (!change(capacity))
+            {
+                return;
+            }
+
             try
             {
                 await capacities.UpdateAsync(capacity, CancellationToken.None);

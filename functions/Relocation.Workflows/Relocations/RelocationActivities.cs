@@ -76,7 +76,7 @@ public sealed class ReplanRelocationRoundActivity(
     TimeProvider time,
     ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
 {
-    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
+    private readonly RoundPlanning _planning = new(relocations, candidates, caseload, options);
 
     public override async Task<RoundOpened> RunAsync(TaskActivityContext context, RoundStep input)
     {
@@ -241,7 +241,8 @@ public sealed class ReadRelocationStatusActivity(IRelocationRepository relocatio
 }
 
 /// <summary>The oldest step recorded on the case and not applied yet (null when none): what the orchestration acts on.</summary>
-public sealed class TakeCaseStepActivity(IRelocationRepository relocations, IOutbox? outbox = null, TimeProvider? time = null) : TaskActivity<string, TakenStep?>
+public sealed class TakeCaseStepActivity(IRelocationRepository relocations, IOutbox? outbox = null, TimeProvider? time = null,
+    IOptions<RelocationWorkflowOptions>? options = null) : TaskActivity<string, TakenStep?>
 {
     public override async Task<TakenStep?> RunAsync(TaskActivityContext context, string input)
     {
@@ -253,7 +254,8 @@ public sealed class TakeCaseStepActivity(IRelocationRepository relocations, IOut
 
         // An acceptance is planned from this same read (it was a separate PlanAcceptance activity reading the same row).
         return step.Kind == CaseStepKind.Acceptance && step.RequestId is { } requestId
-            ? new TakenStep(step, await AcceptancePlanning.PlanAsync(relocation, requestId, outbox, (time ?? TimeProvider.System).GetUtcNow()))
+            ? new TakenStep(step, await AcceptancePlanning.PlanAsync(relocation, requestId, outbox, (time ?? TimeProvider.System).GetUtcNow(),
+                sagaWhenDecided: options?.Value.AcceptWithRequest ?? false))
             : new TakenStep(step);
     }
 }

@@ -15,7 +15,8 @@ namespace Relocation.Workflows.Relocations;
 /// Acceptance, arrival and cancellation are numbered steps on the row, indexed as pending before the row is written
 /// (<see cref="IPendingSteps"/>), so the reconciler re-raises any whose event was lost.
 /// </summary>
-public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null, CaseDecisionSignal? decisions = null, IOutbox? outbox = null)
+public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null, CaseDecisionSignal? decisions = null, IOutbox? outbox = null,
+    OfferAcceptance? acceptance = null)
 {
     /// <summary>The meter of refused case commands (no ids or States as tags: counts only).</summary>
     public const string MeterName = "Relocation.Cases";
@@ -79,14 +80,16 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
 
     /// <summary>
     /// VWU's acceptance, answered synchronously. The acceptance is recorded as pending on the case row (a second one
-    /// meanwhile is a 409 there and then), the orchestration is told, and this waits for the outcome it writes on the
-    /// same row: accepted, or refused with the reason (no places, not enough money), which the caller turns into 409.
-    /// Why the orchestration and not the handler holds places and commits money: it is the one place that retries
-    /// durably and that serialises a case's steps, so a cancellation or a deadline can never interleave with a half-done
-    /// acceptance; and a crash between hold and commit is finished after restart instead of leaving a stray hold.
-    /// Everything is keyed by <paramref name="requestId"/> (from the Idempotency-Key), so a retried call waits for the
-    /// same outcome. Null outcome: not decided within <paramref name="wait"/>; the caller answers 202 and VWU follows
-    /// the case.
+    /// meanwhile is a 409 there and then) and the orchestration is told. Then (<see cref="OfferAcceptance"/>, on by
+    /// <see cref="RelocationWorkflowOptions.AcceptWithRequest"/>) this request holds the places, commits the money and
+    /// records the decision itself, under the row's ETag, and answers with it: accepted, or refused with the reason (no
+    /// places, not enough money), which the caller turns into 409. The orchestration's saga stays the guarantee and the
+    /// place of the compensations: its steps join this work in this process or find it on the rows elsewhere or after a
+    /// crash, and a refusal after the hold is undone there. Before, the request waited for the engine to dispatch the saga
+    /// (under load, most of acceptance→hold; bench/README.md, Load); it still does when the option is off or the
+    /// in-process work failed. Everything is keyed by <paramref name="requestId"/> (from the Idempotency-Key), so a
+    /// retried call gets the same outcome. Null outcome: not decided within <paramref name="wait"/>; the caller answers
+    /// 202 and VWU follows the case.
     /// </summary>
     public async Task<(RelocationCase Case, AcceptanceOutcome? Outcome)> AcceptAsync(
         DurableTaskClient client, string id, string stateCode, string requestId, TimeSpan wait, CancellationToken cancellationToken)
@@ -96,7 +99,23 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         if (relocation.State.LastOutcome?.RequestId != requestId)
         {
             relocation = await RecordingStepAsync(relocation, () => RecordingRefusalsAsync(id, c => c.RequestAcceptance(stateCode, requestId, time.GetUtcNow()), cancellationToken), cancellationToken);
+            // Started before the raise: the orchestration's saga, woken by it in this process, joins this run.
+            var carrying = acceptance is { WithRequest: true } ? acceptance.CarryOutAsync(id, requestId, relocation) : null;
             await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Acceptance, requestId, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+            if (carrying is not null)
+            {
+                try
+                {
+                    if (await carrying is { Outcome: not null } carried)
+                    {
+                        return (carried.Case, carried.Outcome);
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Logged by OfferAcceptance: the saga carries the acceptance out; this waits for it below.
+                }
+            }
         }
 
         // Woken by the saga's decision in this process; a decision recorded by another instance is read within a second.

@@ -129,11 +129,15 @@ public sealed record AcceptancePlan(
     bool NeedsFundSupport,
     long CostEurMinor);
 
-/// <summary>Places of one capacity row, for one case: held by the saga, released by its compensation.</summary>
-public sealed record PlacesStep(string RelocationId, string StateCode, string CapacityId, int Places);
+/// <summary>
+/// Places of one capacity row, for one case: held by the saga, released by its compensation. <see cref="RequestId"/>:
+/// the acceptance it carries out, so the step can join the request that is carrying it out in this process, or find it
+/// done on the rows (null in histories written before the request did the work: the step then just holds).
+/// </summary>
+public sealed record PlacesStep(string RelocationId, string StateCode, string CapacityId, int Places, string? RequestId = null);
 
-/// <summary>Money committed for one case.</summary>
-public sealed record FundStep(string RelocationId, long CostEurMinor);
+/// <summary>Money committed for one case (<see cref="RequestId"/> as for <see cref="PlacesStep"/>).</summary>
+public sealed record FundStep(string RelocationId, long CostEurMinor, string? RequestId = null);
 
 /// <summary>The outcome of one saga step: done, or refused with the reason VWU reads.</summary>
 public sealed record SagaStepResult(string? Refusal, string? CommitmentId = null);

@@ -391,6 +391,8 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
     /// The acceptance saga: hold the places, commit the money, record the decision. A step that is refused undoes the
     /// steps before it, newest first; a decision that comes too late (the case was cancelled meanwhile) undoes both.
     /// Every step and compensation is an activity keyed by the case, so a replay or a crash between them repeats nothing.
+    /// The acceptance request usually carried the steps out already (<see cref="OfferAcceptance"/>): each step then joins
+    /// that work or finds it on the rows and reports what it found, so the compensations below run exactly as needed.
     /// The plan (which place, how many, whether money is needed) came with the step, read from the same row. The step
     /// (number <paramref name="sequence"/>) is marked applied by the decision's write, or here when nothing was decided.
     /// Returns whether the offer is accepted and, when the decision's write started it, the relocation clock.
@@ -404,7 +406,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             return (decided, null);
         }
 
-        var places = new PlacesStep(id, plan.StateCode, plan.CapacityId, plan.Places);
+        var places = new PlacesStep(id, plan.StateCode, plan.CapacityId, plan.Places, acceptance.RequestId);
         var refusal = plan.Refusal;
         string? commitmentId = null;
         if (refusal is null)
@@ -412,7 +414,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             refusal = (await context.CallActivityAsync<SagaStepResult>(nameof(HoldPlacesActivity), places, Retry)).Refusal;
             if (refusal is null && plan.NeedsFundSupport)
             {
-                var commit = await context.CallActivityAsync<SagaStepResult>(nameof(CommitFundsActivity), new FundStep(id, plan.CostEurMinor), Retry);
+                var commit = await context.CallActivityAsync<SagaStepResult>(nameof(CommitFundsActivity), new FundStep(id, plan.CostEurMinor, acceptance.RequestId), Retry);
                 (refusal, commitmentId) = (commit.Refusal, commit.CommitmentId);
                 if (refusal is not null)
                 {

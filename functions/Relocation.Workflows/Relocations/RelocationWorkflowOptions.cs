@@ -27,4 +27,32 @@ public sealed class RelocationWorkflowOptions
     /// measure the difference (bench/README.md, Load).
     /// </summary>
     public bool OpenFirstRoundWithRequest { get; set; } = true;
+
+    /// <summary>
+    /// Matching v2 keeps places for expected Emergencies (the reservation, docs/matching.md): every plan of the open set
+    /// adds a forecast (<see cref="Relocation.Matching.DemandForecast"/>) made from the Emergency requests of the last
+    /// <see cref="ReservationHistoryDays"/>, so a Normal or Urgent request does not take the place an Emergency is likely to
+    /// need within <see cref="ReservationHorizonDays"/>; a real Emergency always comes first. Measured in
+    /// bench/Relocation.Simulation (bench/README.md). Off: plain v2.
+    /// </summary>
+    public bool ReserveForExpectedEmergencies { get; set; } = true;
+
+    [Range(1, 730)]
+    public int ReservationHorizonDays { get; set; } = 120;
+
+    [Range(30, 730)]
+    public int ReservationHistoryDays { get; set; } = 180;
+
+    /// <summary>The forecast model the options ask for, or null (plain v2).</summary>
+    public Relocation.Matching.DemandForecast? Reservation => ReserveForExpectedEmergencies
+        ? new Relocation.Matching.DemandForecast { HorizonDays = ReservationHorizonDays, HistoryDays = ReservationHistoryDays }
+        : null;
+
+    /// <summary>
+    /// The acceptance request holds the places, commits the money and records the decision in-process
+    /// (<see cref="OfferAcceptance"/>) and answers with it; the orchestration's saga steps join that work or find it done
+    /// on the rows. Off, the request waits for the saga to do it after the engine dispatched it. On in production; the
+    /// load driver turns it off to measure the difference (bench/README.md, Load).
+    /// </summary>
+    public bool AcceptWithRequest { get; set; } = true;
 }

@@ -53,7 +53,7 @@ public sealed partial class RoundOpening(
     /// <summary>Openings this process started or finished lately; beyond this many, finished ones are forgotten.</summary>
     public const int Remembered = 1_000;
 
-    private readonly RoundPlanning _planning = new(relocations, candidates, caseload);
+    private readonly RoundPlanning _planning = new(relocations, candidates, caseload, options);
     private readonly ILogger _logger = logger ?? NullLogger<RoundOpening>.Instance;
 
     /// <summary>
@@ -85,11 +85,53 @@ public sealed partial class RoundOpening(
     public Task<RoundOpeningResult> OpenUntilWrittenAsync(string relocationId, int number, string opener) =>
         OpenAsync(relocationId, number, opener, tellWhenAlreadyOpen: false, untilTold: false, CancellationToken.None);
 
-    private async Task<RoundOpeningResult> OpenAsync(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, bool untilTold, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts planning round 1 of a case that is not written yet, so the plan is made while the request writes the case
+    /// file, the row and the orchestration (they do not depend on it, nor it on them). Null when the case gets no round
+    /// with its request (opening with the request is off, or it awaits consent). The plan holds the case as it will be
+    /// written; the plans made meanwhile for other requests hold it too (<see cref="RoundPlanBatcher"/>), so none of them
+    /// gives its places to another case before its row can be read.
+    /// </summary>
+    public Task<CasePlan>? PlanFirstRound(RelocationCase submitted)
+    {
+        ArgumentNullException.ThrowIfNull(submitted);
+        if (!WithRequest || submitted.AwaitsConsent || submitted.Rounds.Count > 0)
+        {
+            return null;
+        }
+
+        var plan = batcher is null
+            ? _planning.PlanAsync(submitted, submitted.State.SubmittedAt, opening: true, CancellationToken.None)
+            : batcher.PlanAsync(_planning, submitted, submitted.State.SubmittedAt);
+        // Observed here as well: a request that failed before it waited for its plan must not leave it unobserved.
+        _ = plan.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return plan;
+    }
+
+    /// <summary>
+    /// The request's opening of round 1 with what it has in hand: <paramref name="written"/>, the row it just wrote (with
+    /// its version, so the round's write needs no read first), and the plan <see cref="PlanFirstRound"/> started. Like
+    /// <see cref="OpenUntilWrittenAsync(string, int, string)"/> otherwise: answers once the round is on the row, the States are told right after.
+    /// </summary>
+    public Task<RoundOpeningResult> OpenUntilWrittenAsync(RelocationCase written, Task<CasePlan> plan, string opener)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(plan);
+        return OpenAsync(written.Id, 1, opener, tellWhenAlreadyOpen: false, untilTold: false, new InHand(written, plan), CancellationToken.None);
+    }
+
+    /// <summary>What the request's opening already has: the row it wrote and the plan started before.</summary>
+    private sealed record InHand(RelocationCase Written, Task<CasePlan> Plan);
+
+    private Task<RoundOpeningResult> OpenAsync(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, bool untilTold, CancellationToken cancellationToken) =>
+        OpenAsync(relocationId, number, opener, tellWhenAlreadyOpen, untilTold, null, cancellationToken);
+
+    private async Task<RoundOpeningResult> OpenAsync(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, bool untilTold, InHand? inHand,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relocationId);
         var key = $"{relocationId}|{number}";
-        var mine = new Lazy<Opening>(() => Start(relocationId, number, opener, tellWhenAlreadyOpen, cancellationToken));
+        var mine = new Lazy<Opening>(() => Start(relocationId, number, opener, tellWhenAlreadyOpen, inHand, cancellationToken));
         var running = _openings.GetOrAdd(key, mine);
         if (running == mine)
         {
@@ -120,17 +162,17 @@ public sealed partial class RoundOpening(
         }
 
         _openings.TryRemove(new KeyValuePair<string, Lazy<Opening>>(key, running));
-        var again = Start(relocationId, number, opener, tellWhenAlreadyOpen, cancellationToken);
+        var again = Start(relocationId, number, opener, tellWhenAlreadyOpen, null, cancellationToken);
         return await (untilTold ? again.Told : again.Written);
     }
 
     /// <summary>One opening: <see cref="Written"/> once the round is on the row, <see cref="Told"/> once its States are told.</summary>
     private sealed record Opening(Task<RoundOpeningResult> Written, Task<RoundOpeningResult> Told);
 
-    private Opening Start(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, CancellationToken cancellationToken)
+    private Opening Start(string relocationId, int number, string opener, bool tellWhenAlreadyOpen, InHand? inHand, CancellationToken cancellationToken)
     {
         var written = new TaskCompletionSource<RoundOpeningResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var told = OpenHereAsync(relocationId, number, opener, tellWhenAlreadyOpen, written, cancellationToken);
+        var told = OpenHereAsync(relocationId, number, opener, tellWhenAlreadyOpen, written, inHand, cancellationToken);
         // Nobody may wait for the rest of a request's opening; its failure is logged, and the activity does it again.
         _ = told.ContinueWith(t =>
         {
@@ -158,12 +200,14 @@ public sealed partial class RoundOpening(
     }
 
     private async Task<RoundOpeningResult> OpenHereAsync(string relocationId, int number, string opener, bool tellWhenAlreadyOpen,
-        TaskCompletionSource<RoundOpeningResult> written, CancellationToken cancellationToken)
+        TaskCompletionSource<RoundOpeningResult> written, InHand? inHand, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
-        var relocation = await CaseUpdates.FindAsync(relocations, relocationId);
+        // The request has the row it just wrote: no read. (Should the row have moved on since, the round's write fails on
+        // the version and its next attempt reads the row.)
+        var relocation = inHand?.Written ?? await CaseUpdates.FindAsync(relocations, relocationId);
         if (relocation.Status is RelocationStatus.Cancelled)
         {
             return Done(new RoundOpeningResult(relocation, null, RoundOpeningOutcome.Cancelled));
@@ -182,7 +226,8 @@ public sealed partial class RoundOpening(
         {
             // Matching v2: the whole open set is planned; this round asks the State planned for this case first and
             // never one whose places are planned for another open case.
-            var plan = batcher is null
+            var plan = inHand is not null ? await inHand.Plan
+                : batcher is null
                 ? await _planning.PlanAsync(relocation, now, opening: true, cancellationToken)
                 : await batcher.PlanAsync(_planning, relocation, now);
             timings = plan.Timings;
@@ -192,17 +237,25 @@ public sealed partial class RoundOpening(
             var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
             var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
             var wrote = false;
-            relocation = await CaseUpdates.UpdateIfAsync(relocations, relocationId, c =>
+            try
             {
-                // Read again on every attempt: the other opener may have written the round meanwhile, and then it stays.
-                wrote = c.Rounds.All(r => r.Number != number);
-                if (wrote)
+                relocation = await CaseUpdates.UpdateIfAsync(relocations, relocationId, inHand?.Written, c =>
                 {
-                    c.StartRound(number, asked, now, deadline);
-                }
+                    // Read again on every attempt: the other opener may have written the round meanwhile, and then it stays.
+                    wrote = c.Rounds.All(r => r.Number != number);
+                    if (wrote)
+                    {
+                        c.StartRound(number, asked, now, deadline);
+                    }
 
-                return wrote;
-            }, cancellationToken);
+                    return wrote;
+                }, cancellationToken);
+            }
+            finally
+            {
+                batcher?.Settle(relocationId);
+            }
+
             round = relocation.Rounds.First(r => r.Number == number);
             outcome = wrote ? RoundOpeningOutcome.Opened : RoundOpeningOutcome.AlreadyOpen;
         }

@@ -31,7 +31,8 @@ public sealed record PlanTimings(TimeSpan Waited, TimeSpan ReadOpen, TimeSpan Re
 public sealed class RoundPlanning(
     IRelocationRepository relocations,
     ICandidateData candidates,
-    ICaseloadIndex? caseload = null)
+    ICaseloadIndex? caseload = null,
+    Microsoft.Extensions.Options.IOptions<RelocationWorkflowOptions>? options = null)
 {
     /// <summary>More open cases than the Court has ever had at once; beyond it the nearest deadlines are planned.</summary>
     public const int MaxOpenSet = 500;
@@ -76,10 +77,19 @@ public sealed class RoundPlanning(
     /// One plan of the open set for several subjects at once (rounds opening together, see <see cref="RoundPlanBatcher"/>),
     /// and each subject's ranking and place in it, in the order given.
     /// </summary>
-    public async Task<IReadOnlyList<CasePlan>> PlanEachAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CasePlan>> PlanEachAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, bool opening, CancellationToken cancellationToken) =>
+        PlanEachAsync(subjects, [], now, opening, cancellationToken);
+
+    /// <summary>
+    /// The same, with <paramref name="alsoOpen"/>: cases planned before whose round is not on their row yet (nor, for a
+    /// request's first round, the row itself). Each is planned as the open case it is unless its row was read.
+    /// </summary>
+    public async Task<IReadOnlyList<CasePlan>> PlanEachAsync(IReadOnlyList<RelocationCase> subjects, IReadOnlyCollection<RelocationCase> alsoOpen, DateTimeOffset now, bool opening,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subjects);
-        var (plan, context, timings) = await PlanTimedAsync(subjects, now, opening, cancellationToken);
+        ArgumentNullException.ThrowIfNull(alsoOpen);
+        var (plan, context, timings) = await PlanTimedAsync(subjects, alsoOpen, now, opening, cancellationToken);
         return subjects.Select(subject =>
         {
             var asked = (opening ? subject.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode) : [])
@@ -96,15 +106,16 @@ public sealed class RoundPlanning(
     /// <summary>The plan of every open case and of <paramref name="subjects"/>, with what it was made from.</summary>
     public async Task<(Plan Plan, PlanningInput Input)> PlanOpenSetWithAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
     {
-        var (plan, input, _) = await PlanTimedAsync(subjects, now, opening, cancellationToken);
+        var (plan, input, _) = await PlanTimedAsync(subjects, [], now, opening, cancellationToken);
         return (plan, input);
     }
 
-    private async Task<(Plan Plan, PlanningInput Input, PlanTimings Timings)> PlanTimedAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, bool opening, CancellationToken cancellationToken)
+    private async Task<(Plan Plan, PlanningInput Input, PlanTimings Timings)> PlanTimedAsync(IReadOnlyList<RelocationCase> subjects, IReadOnlyCollection<RelocationCase> alsoOpen,
+        DateTimeOffset now, bool opening, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subjects);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var open = await OpenCasesAsync(subjects, now, cancellationToken);
+        var open = await OpenCasesAsync(subjects, alsoOpen, now, cancellationToken);
         var readOpen = clock.Elapsed;
         var data = await candidates.ReadAsync(cancellationToken);
         var readCandidates = clock.Elapsed - readOpen;
@@ -113,9 +124,43 @@ public sealed class RoundPlanning(
         var rows = data.Capacities;
         var opened = subjects.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var requests = open.Select(c => ToPlanRequest(c, opening && opened.Contains(c.Id))).ToArray();
-        var input = new PlanningInput(requests, rows, allStates, byKind, now);
+        var input = new PlanningInput(requests, rows, allStates, byKind, now) { Forecast = await ForecastAsync(open, now, cancellationToken) };
         var plan = Planner.Solve(input, OptionsFor(requests.Length));
         return (plan, input, new PlanTimings(TimeSpan.Zero, readOpen, readCandidates, plan.SolveTime, requests.Length, subjects.Count));
+    }
+
+    /// <summary>
+    /// The reservation's expected Emergencies (<see cref="RelocationWorkflowOptions.ReserveForExpectedEmergencies"/>), made
+    /// from the Emergency requests submitted in the history window: the open ones are already read, the closed ones are
+    /// listed from the caseload index (Emergency lines, the closed part newest first, so paging stops at the window's
+    /// start) and point-read. Emergencies are rare (tens a year), so this is a handful of reads. Null when off.
+    /// </summary>
+    private async Task<IReadOnlyList<PlanRequest>?> ForecastAsync(List<RelocationCase> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (options?.Value.Reservation is not { } model || caseload is null)
+        {
+            return null;
+        }
+
+        var from = now.AddDays(-model.HistoryDays);
+        var past = open.Where(c => c.Facts.Priority == RelocationPriority.Emergency && c.State.SubmittedAt >= from && c.State.SubmittedAt < now)
+            .Select(c => ToPlanRequest(c, opening: false)).ToList();
+        var known = open.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var closed = new List<string>();
+        string? page = null;
+        do
+        {
+            var lines = await caseload.ListAsync(new CaseloadQuery(null, RelocationPriority.Emergency, null, now, page, 200), cancellationToken);
+            closed.AddRange(lines.Items.Where(l => !l.IsOpen && !known.Contains(l.Id) && l.SubmittedAt >= from && l.SubmittedAt < now).Select(l => l.Id));
+            page = lines.Items.Count == 0 || (lines.Items[^1] is { IsOpen: false } last && last.SubmittedAt < from) || closed.Count >= MaxOpenSet ? null : lines.NextPage;
+        }
+        while (page is not null);
+
+        var read = new RelocationCase?[closed.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, closed.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, ct) => read[i] = await relocations.FindAsync(closed[i], ct));
+        past.AddRange(read.OfType<RelocationCase>().Select(c => ToPlanRequest(c, opening: false)));
+        return model.Expected(past, now, "forecast");
     }
 
     /// <summary>How many open cases are point-read at once while planning.</summary>
@@ -124,9 +169,12 @@ public sealed class RoundPlanning(
     /// <summary>
     /// The open cases, the subjects first; each index line point-read so the facts are the case row's (an index line can
     /// lag its row: the row is the truth). The reads do not depend on each other, so they run side by side: read one
-    /// after the other, 49 open cases took 433 ms of a surge's plan at load 20 (bench/README.md, Load).
+    /// after the other, 49 open cases took 433 ms of a surge's plan at load 20 (bench/README.md, Load). A case of
+    /// <paramref name="alsoOpen"/> (planned before, its round or its row not written yet) is planned as given unless
+    /// its row was read.
     /// </summary>
-    private async Task<List<RelocationCase>> OpenCasesAsync(IReadOnlyList<RelocationCase> subjects, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<RelocationCase>> OpenCasesAsync(IReadOnlyList<RelocationCase> subjects, IReadOnlyCollection<RelocationCase> alsoOpen, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var open = subjects.ToList();
         var given = subjects.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
@@ -135,25 +183,14 @@ public sealed class RoundPlanning(
             return open;
         }
 
-        var ids = new List<string>();
-        foreach (var status in new[] { RelocationStatus.AwaitingOffers, RelocationStatus.Submitted })
-        {
-            string? page = null;
-            do
-            {
-                var lines = await caseload.ListAsync(new CaseloadQuery(status, null, null, now, page, 200), cancellationToken);
-                ids.AddRange(lines.Items.Where(l => !given.Contains(l.Id)).Select(l => l.Id));
-                page = ids.Count + open.Count >= MaxOpenSet ? null : lines.NextPage;
-            }
-            while (page is not null);
-        }
-
-        var read = new RelocationCase?[ids.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+        var ids = (await caseload.WaitingIdsAsync(MaxOpenSet, now, cancellationToken)).Where(id => !given.Contains(id)).ToArray();
+        var read = new RelocationCase?[ids.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Length), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
             async (i, ct) => read[i] = await relocations.FindAsync(ids[i], ct));
         // In index order (AwaitingOffers, then Submitted; nearest deadline first), so beyond MaxOpenSet the nearest are kept.
-        open.AddRange(read.Where(c => c is { Status: RelocationStatus.AwaitingOffers or RelocationStatus.Submitted }).Select(c => c!)
-            .DistinctBy(c => c.Id).Take(Math.Max(0, MaxOpenSet - open.Count)));
+        var rows = read.Where(c => c is { Status: RelocationStatus.AwaitingOffers or RelocationStatus.Submitted }).Select(c => c!).DistinctBy(c => c.Id).ToList();
+        var seen = read.OfType<RelocationCase>().Select(c => c.Id).Concat(given).ToHashSet(StringComparer.Ordinal);
+        open.AddRange(rows.Concat(alsoOpen.Where(c => !seen.Contains(c.Id)).DistinctBy(c => c.Id)).Take(Math.Max(0, MaxOpenSet - open.Count)));
         return open;
     }
 
@@ -200,9 +237,24 @@ public sealed class RoundPlanning(
 /// </summary>
 public sealed class RoundPlanBatcher
 {
+    /// <summary>A case planned but never settled (its request failed before its round's write) is forgotten after this.</summary>
+    public static readonly TimeSpan InFlightFor = TimeSpan.FromMinutes(1);
+
     private readonly Lock _lock = new();
     private List<(RelocationCase Subject, DateTimeOffset Now, TaskCompletionSource<CasePlan> Done, long Since)> _waiting = [];
     private bool _planning;
+
+    /// <summary>
+    /// Cases planned whose round is not on their row yet: the plans after theirs hold them as open cases (a request's
+    /// first round is planned before its row is written, so no read would find it), until their opening settles.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RelocationCase Case, long Since)> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>The round of <paramref name="relocationId"/> was written, or will not be by this opening: later plans read its row.</summary>
+    public void Settle(string relocationId) => _inFlight.TryRemove(relocationId, out _);
+
+    /// <summary>How many planned cases wait for their round's write (tests).</summary>
+    public int InFlight => _inFlight.Count;
 
     public async Task<CasePlan> PlanAsync(RoundPlanning planning, RelocationCase subject, DateTimeOffset now)
     {
@@ -246,8 +298,22 @@ public sealed class RoundPlanBatcher
             try
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var plans = (await planning.PlanEachAsync(subjects, batch.Max(b => b.Now), opening: true, CancellationToken.None))
+                foreach (var (id, (_, since)) in _inFlight)
+                {
+                    if (System.Diagnostics.Stopwatch.GetElapsedTime(since, started) > InFlightFor)
+                    {
+                        _inFlight.TryRemove(id, out _);
+                    }
+                }
+
+                var alsoOpen = _inFlight.Values.Select(v => v.Case).ToArray();
+                var plans = (await planning.PlanEachAsync(subjects, alsoOpen, batch.Max(b => b.Now), opening: true, CancellationToken.None))
                     .Zip(subjects).ToDictionary(p => p.Second.Id, p => p.First, StringComparer.Ordinal);
+                foreach (var subject in subjects)
+                {
+                    _inFlight[subject.Id] = (subject, System.Diagnostics.Stopwatch.GetTimestamp());
+                }
+
                 foreach (var (subject, _, done, since) in batch)
                 {
                     var plan = plans[subject.Id];

@@ -94,6 +94,69 @@ public sealed class ApiPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_ServerTimingOnAndHandlerMarksParts_NamesEachPartAfterTheHandler()
+    {
+        var pipeline = Pipeline(async r =>
+        {
+            r.Mark("read");
+            await r.Timed("write", () => Task.CompletedTask);
+            return ApiResult.Created(new { id = "1" }, "/api/things/1");
+        }, diagnostics: new ApiDiagnosticsOptions { ServerTiming = true });
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        var names = http.Response.Headers["Server-Timing"].ToString().Split(',', StringSplitOptions.TrimEntries).Select(m => m.Split(';')[0]);
+        Assert.Equal(["claim", "handler", "handler.read", "handler.write", "complete", "audit", "total"], names);
+    }
+
+    [Fact]
+    public async Task RunAsync_SuccessfulWrite_AuditWrittenWhileTheAnswerIsStored()
+    {
+        // The stored answer waits for the audit entry to begin: written one after the other, the completion would fail.
+        var audited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _audit.Setup(a => a.AppendAsync(It.IsAny<AuditEntry>(), It.IsAny<CancellationToken>())).Callback(audited.SetResult).Returns(Task.CompletedTask);
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1")));
+        _idempotency.Setup(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<StoredResponse>(), It.IsAny<CancellationToken>()))
+            .Returns(() => audited.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(201, http.Response.StatusCode);
+        _idempotency.Verify(s => s.CompleteAsync("admin-1", "k-1", It.Is<StoredResponse>(r => r.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_StoringTheAnswerFails_Answers500AndAuditsThatAnswerToo()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1")));
+        _idempotency.Setup(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<StoredResponse>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("storage down"));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(500, http.Response.StatusCode);
+        _idempotency.Verify(s => s.ReleaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 500), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_WriteWhoseAuditFails_Answers503AndTheStoredAnswerReplaysTheWrite()
+    {
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1")));
+        _audit.Setup(a => a.AppendAsync(It.IsAny<AuditEntry>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("storage down"));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(503, http.Response.StatusCode);
+        _idempotency.Verify(s => s.CompleteAsync("admin-1", "k-1", It.Is<StoredResponse>(r => r.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task RunAsync_RejectedWrite_ReleasesKeyAndAuditsTheRefusal()
     {
         var pipeline = Pipeline(_ => throw new DomainValidationException("name", "bad"));

@@ -200,7 +200,7 @@ public sealed class RelocationCaseTests
 
         Assert.Equal(RelocationStatus.AwaitingOffers, c.Status);
         Assert.Null(c.State.PendingAcceptance);
-        Assert.Equal(new AcceptanceOutcome("a1", false, "not enough money"), c.State.LastOutcome);
+        Assert.Equal(new AcceptanceOutcome("a1", false, "not enough money", "NOR"), c.State.LastOutcome);
     }
 
     [Fact]

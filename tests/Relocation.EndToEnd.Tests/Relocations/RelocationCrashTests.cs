@@ -97,6 +97,37 @@ public sealed class RelocationCrashTests(FastClockHostFixture host) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task KillRightAfterAnAcceptance_AfterRestartTheSagaFindsTheHoldAndArrivalUsesThePlacesOnce()
+    {
+        // Tried: an acceptance answered by the request with the places held (the request carries it out), then a kill -9
+        // at once, before or while the orchestration's saga joins it; 1 restart. The saga in the new process finds the
+        // decision on the row and the hold on the capacity row: it holds nothing again, marks the step applied, and the
+        // arrival after it (applied only once the acceptance is) turns exactly the household's places into used ones.
+        var s = new RelocationScenario(host, "3005");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Emergency", consent: true));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", TestTokens.For(Roles.StateFocalPoint, s.Accepting), new { stateCode = s.Accepting, decision = "Offer" });
+
+        var before = await HeldAndUsedAsync(s);
+        var accepted = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.OK);
+        var atAnswer = await HeldAndUsedAsync(s);
+        await host.CrashAndRestartAsync();
+
+        Assert.Equal("OfferAccepted", accepted.GetProperty("status").GetString());
+        Assert.Equal((before.Held + 3, before.Used), atAnswer);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = RelocationScenario.Today });
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "Relocated" && v.TryGetProperty("reviewDueAt", out var due) && due.ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.Equal((before.Held, before.Used + 3), await HeldAndUsedAsync(s));
+    }
+
+    private static async Task<(int Held, int Used)> HeldAndUsedAsync(RelocationScenario s)
+    {
+        var list = await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin);
+        return (list.EnumerateArray().Sum(c => c.GetProperty("held").GetInt32()), list.EnumerateArray().Sum(c => c.GetProperty("used").GetInt32()));
+    }
+
     // Round 1 as sent: its States and when it started (its closing may come later, at its deadline).
     private static string Round1(System.Text.Json.JsonElement view) =>
         view.GetProperty("rounds")[0].GetProperty("askedStates").GetRawText() + " " + view.GetProperty("rounds")[0].GetProperty("startedAt").GetString();

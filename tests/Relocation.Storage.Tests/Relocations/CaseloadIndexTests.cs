@@ -132,6 +132,28 @@ public sealed class CaseloadIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitingIdsAsync_OpenAndClosedLines_OnlyWaitingOnesAwaitingOffersFirstAtMostMax()
+    {
+        CaseloadEntry Open(RelocationStatus status, int hours) =>
+            new(Guid.NewGuid().ToString("N"), "W-1", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, status, status == RelocationStatus.Submitted ? 0 : 1,
+                status == RelocationStatus.Submitted ? null : Now.AddHours(hours), null, Now);
+        var submitted = Open(RelocationStatus.Submitted, 0);
+        var later = Open(RelocationStatus.AwaitingOffers, 20);
+        var sooner = Open(RelocationStatus.AwaitingOffers, 10);
+        var accepted = Open(RelocationStatus.OfferAccepted, 5);
+        foreach (var line in new[] { submitted, later, sooner, accepted, Closed(1) })
+        {
+            await _caseload.PutAsync(line, CancellationToken.None);
+        }
+
+        var all = await _caseload.WaitingIdsAsync(10, Now, CancellationToken.None);
+        var two = await _caseload.WaitingIdsAsync(2, Now, CancellationToken.None);
+
+        Assert.Equal([sooner.Id, later.Id, submitted.Id], all);
+        Assert.Equal([sooner.Id, later.Id], two);
+    }
+
+    [Fact]
     public async Task ListAsync_TokenNotFromAnAnswer_IsRefused()
     {
         await Assert.ThrowsAsync<Domain.Common.DomainValidationException>(() => _caseload.ListAsync(new CaseloadQuery(null, null, null, Now, "a' or 1 eq 1", 4), CancellationToken.None));

@@ -139,6 +139,42 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddAsync_WithWritesBeforeAndAfter_BeforeSeesNoRowAfterSeesTheRowAndItsLine()
+    {
+        var c = NewCase();
+        RelocationCase? rowBefore = null, rowAfter = null;
+        string? versionAfter = null;
+
+        var added = await _repository.AddAsync(c,
+            async () => rowBefore = await _repository.FindAsync(c.Id, CancellationToken.None),
+            async written =>
+            {
+                versionAfter = written.Version;
+                rowAfter = await _repository.FindAsync(c.Id, CancellationToken.None);
+            },
+            CancellationToken.None);
+
+        Assert.Null(rowBefore);
+        Assert.NotNull(rowAfter);
+        Assert.Equal(added.Version, versionAfter);
+        Assert.Equal(rowAfter.Version, added.Version);
+        Assert.Contains(c.Id, await _caseload.WaitingIdsAsync(500, Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AddAsync_RowExistsWithWritesAfter_ConflictAndNothingRunAfter()
+    {
+        var c = NewCase();
+        await _repository.AddAsync(c, CancellationToken.None);
+        var before = 0;
+        var after = 0;
+
+        await Assert.ThrowsAsync<ConflictException>(() => _repository.AddAsync(c, () => Task.FromResult(++before), _ => Task.FromResult(++after), CancellationToken.None));
+
+        Assert.Equal((1, 0), (before, after));
+    }
+
+    [Fact]
     public async Task IndexOfferRequestAsync_Twice_ListsOnceForThatStateOnly()
     {
         var state = "Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant();

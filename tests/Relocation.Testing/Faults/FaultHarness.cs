@@ -414,6 +414,7 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
             }
         }
 
+        var accepted = 0;
         foreach (var (id, _, _) in _cases)
         {
             if (await FindAsync($"relocations/{id}", Vwu, id, lostByEmulator, violations) is not { } view)
@@ -422,6 +423,7 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
             }
 
             var status = view.GetProperty("status").GetString();
+            accepted += status == "OfferAccepted" ? 1 : 0;
             if (status is not ("Relocated" or "Cancelled" or "Escalated" or "AwaitingOffers" or "OfferAccepted" or "Submitted"))
             {
                 violations.Add($"case {id} is {status}");
@@ -439,6 +441,30 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
                 {
                     violations.Add($"{code} capacity: {held} held + {used} used of {places}");
                 }
+            }
+        }
+
+        // Places are held exactly for the accepted cases (one place each): the acceptance request holds them, the saga
+        // joins or finds that hold after a kill, and every refusal or cancellation releases what was held. A release
+        // follows its step's completion by one activity, so the count is given a few seconds to settle.
+        var placesHeld = await HeldAsync();
+        for (var i = 0; i < 60 && placesHeld != accepted; i++)
+        {
+            await Task.Delay(500);
+            placesHeld = await HeldAsync();
+        }
+
+        if (placesHeld != accepted)
+        {
+            var finding = $"{placesHeld} place(s) held for {accepted} accepted case(s)";
+            if (_storageKilledAt.Count > 0)
+            {
+                // An ungraceful storage kill can lose a capacity write and keep the case's (or the reverse).
+                lostByEmulator.Add($"{finding}; storage was killed {_storageKilledAt.Count} time(s)");
+            }
+            else
+            {
+                violations.Add(finding);
             }
         }
 
@@ -473,6 +499,17 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
         }
 
         return (violations, lostByEmulator);
+    }
+
+    private async Task<int> HeldAsync()
+    {
+        var held = 0;
+        foreach (var code in new[] { "NOR", "SWE" })
+        {
+            held += (await SendOkAsync(HttpMethod.Get, $"states/{code}/capacity", Admin, null)).EnumerateArray().Sum(c => c.GetProperty("held").GetInt32());
+        }
+
+        return held;
     }
 
     /// <summary>

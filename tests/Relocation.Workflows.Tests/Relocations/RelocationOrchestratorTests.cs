@@ -35,11 +35,19 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     private readonly Mock<ICaseFileStore> _caseFiles = new();
     private readonly RelocationWorkflowOptions _options = new() { RoundSize = 3, ClockScale = 1 };
     private readonly RelocationCommands _commands;
+    private readonly CountingCapacities _countedCapacities;
+    private readonly OfferAcceptance _acceptance;
+
+    /// <summary>The commands as the API has them: the acceptance request carries the acceptance out in the host's process.</summary>
+    private readonly RelocationCommands _carrying;
     private DurableTaskTestHost _host = null!;
 
     public RelocationOrchestratorTests()
     {
         _commands = new RelocationCommands(_relocations, TimeProvider.System, outbox: _outbox);
+        _countedCapacities = new CountingCapacities(_capacities);
+        _acceptance = new OfferAcceptance(_relocations, _countedCapacities, _fund.Object, _outbox, Options.Create(_options), TimeProvider.System);
+        _carrying = new RelocationCommands(_relocations, TimeProvider.System, outbox: _outbox, acceptance: _acceptance);
         _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync("commitment-1");
     }
 
@@ -68,7 +76,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                     .AddSingleton<IRelocationRepository>(_relocations)
                     .AddSingleton<ICaseloadIndex>(new InMemoryCaseloadIndex(_relocations))
                     .AddSingleton<RoundOpening>()
-                    .AddSingleton<ICapacityRepository>(_capacities)
+                    .AddSingleton<ICapacityRepository>(_countedCapacities)
+                    .AddSingleton(_acceptance)
                     .AddSingleton<IStateRepository>(_states)
                     .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
                     .AddSingleton<ICandidateData>(sp => new InMemoryCandidateData(sp.GetRequiredService<IStateRepository>(), sp.GetRequiredService<ICapacityRepository>(), sp.GetRequiredService<IAgreementRepository>()))
@@ -317,6 +326,10 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     public async Task RunAsync_AllDeclineThroughThreeRounds_EscalatedToTheRegistrar()
     {
         _options.RoundSize = 1;
+        // Four equal States, asked in code order. With the reservation on, the open Emergency is its own history and a copy
+        // of it is planned too; the tie between the two falls either way (the plan's tie rule counts the copy's rows too),
+        // so the order would be DNK or FIN first. The reservation has tests of its own (RoundPlanningTests).
+        _options.ReserveForExpectedEmergencies = false;
         foreach (var code in new[] { "DNK", "FIN", "NOR", "SWE" })
         {
             await StateAsync(code);
@@ -392,6 +405,59 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         // The case really keeps waiting: another offer can still be accepted.
         await RespondAsync(id, "SWE", OfferDecision.Offer);
         Assert.True((await AcceptAsync(id, "SWE")).Accepted);
+        Assert.Equal(3, await TotalHeldAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_AcceptedInTheRequest_AnsweredWithPlacesHeldAndTheSagaAppliesTheStepHoldingNothingTwice()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+
+        var (answered, outcome) = await _carrying.AcceptAsync(Client, id, "NOR", "acc-1", AcceptanceWait, CancellationToken.None);
+
+        // The answer itself says the places are held: the request did it, not the engine.
+        Assert.True(outcome!.Accepted, outcome.Reason);
+        Assert.Equal(RelocationStatus.OfferAccepted, answered.Status);
+        Assert.Equal(3, (await CapacityAsync("NOR")).Held);
+        // The saga joins: it applies the step, holds nothing again, tells nobody twice.
+        var applied = await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        await WaitForCustomStatusAsync(id, nameof(RelocationStatus.OfferAccepted));
+        Assert.Equal(1, _countedCapacities.Updates("cap-NOR"));
+        Assert.Equal(3, (await CapacityAsync("NOR")).Held);
+        Assert.Single(applied.Timeline, t => t.What == "OfferAccepted");
+        Assert.Equal(["Vwu.Officer"], OutboxTo(id, "AcceptanceCommitted"));
+    }
+
+    [Fact]
+    public async Task RunAsync_FundRefusesTheAcceptanceInTheRequest_409AndTheSagaReleasesTheHoldOnce()
+    {
+        await StateAsync("NOR", needsFund: true);
+        await StateAsync("SWE");
+        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConflictException("Only 100.00 EUR are available."));
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, 9000m);
+
+        var (_, refused) = await _carrying.AcceptAsync(Client, id, "NOR", "acc-1", AcceptanceWait, CancellationToken.None);
+
+        Assert.False(refused!.Accepted);
+        Assert.Contains("Special Fund", refused.Reason, StringComparison.Ordinal);
+        // The compensation is the orchestrator's: the hold goes once the saga ran, by one release (hold + release).
+        await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        for (var i = 0; i < 200 && (await CapacityAsync("NOR")).Held != 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, (await CapacityAsync("NOR")).Held);
+        Assert.Equal(2, _countedCapacities.Updates("cap-NOR"));
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstanceAsync(id))!.RuntimeStatus);
+        await RespondAsync(id, "SWE", OfferDecision.Offer);
+        Assert.True((await _carrying.AcceptAsync(Client, id, "SWE", "acc-2", AcceptanceWait, CancellationToken.None)).Outcome!.Accepted);
         Assert.Equal(3, await TotalHeldAsync());
     }
 
@@ -752,5 +818,28 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         }
 
         throw new TimeoutException($"The orchestration never showed {text}.");
+    }
+
+    /// <summary>The capacity rows, counting the writes of each (a hold, a release).</summary>
+    private sealed class CountingCapacities(ICapacityRepository inner) : ICapacityRepository
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _updates = new(StringComparer.Ordinal);
+
+        public int Updates(string capacityId) => _updates.GetValueOrDefault(capacityId);
+
+        public Task<Capacity> AddAsync(Capacity capacity, CancellationToken cancellationToken) => inner.AddAsync(capacity, cancellationToken);
+
+        public Task<Capacity?> FindAsync(string stateCode, string id, CancellationToken cancellationToken) => inner.FindAsync(stateCode, id, cancellationToken);
+
+        public Task<IReadOnlyList<Capacity>> ListByStateAsync(string stateCode, CancellationToken cancellationToken) => inner.ListByStateAsync(stateCode, cancellationToken);
+
+        public Task<IReadOnlyList<Capacity>> ListAllAsync(CancellationToken cancellationToken) => inner.ListAllAsync(cancellationToken);
+
+        public async Task<Capacity> UpdateAsync(Capacity capacity, CancellationToken cancellationToken)
+        {
+            var updated = await inner.UpdateAsync(capacity, cancellationToken);
+            _updates.AddOrUpdate(capacity.Id, 1, (_, n) => n + 1);
+            return updated;
+        }
     }
 }

@@ -68,6 +68,91 @@ public sealed class RoundOpeningTests
         Assert.Equal([id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
     }
 
+    private static RelocationCase Draft(RelocationPriority priority = RelocationPriority.Emergency, DateOnly? consentOn = null) =>
+        RelocationCase.Submit(Guid.NewGuid().ToString("N"),
+            new RelocationFacts("ICC-01/04-01/06", "W-0502", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false)),
+            DateTimeOffset.UtcNow, "Vwu.Officer", consentOn);
+
+    [Fact]
+    public async Task OpenUntilWrittenAsync_PlannedWhileTheRowWasWritten_RoundOnTheRowJoinedByTheActivity()
+    {
+        await StateAsync("NOR");
+        var opening = Opening();
+        var draft = Draft();
+
+        var plan = opening.PlanFirstRound(draft);
+        var written = await _relocations.AddAsync(draft, CancellationToken.None);
+        var opened = await opening.OpenUntilWrittenAsync(written, plan!, "request");
+        var version = (await CaseAsync(draft.Id)).Version;
+        var joined = await Activity(opening).RunAsync(_context, new RoundStep(draft.Id, 1));
+
+        Assert.Equal(RoundOpeningOutcome.Opened, opened.Outcome);
+        Assert.Equal(RelocationStatus.AwaitingOffers, (await CaseAsync(draft.Id)).Status);
+        Assert.Equal(["NOR"], Assert.Single((await CaseAsync(draft.Id)).Rounds).Asked.Select(a => a.StateCode));
+        Assert.Equal(1, joined.Asked);
+        Assert.Equal(version, (await CaseAsync(draft.Id)).Version);
+        Assert.Single(_outbox.Messages, m => m.RelatedId == draft.Id && m.Kind == "OfferRequest");
+        Assert.Equal([draft.Id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OpenUntilWrittenAsync_RowMovedOnSinceItWasWritten_RoundWrittenOnTheLatestRow()
+    {
+        await StateAsync("NOR");
+        var opening = Opening();
+        var draft = Draft();
+        var plan = opening.PlanFirstRound(draft);
+        var written = await _relocations.AddAsync(draft, CancellationToken.None);
+        // Another write to the row between the request's insert and its round (the copy in hand is then stale).
+        await CaseUpdates.UpdateAsync(_relocations, draft.Id, c => c.StartRound(1, [new AskedState("NOR", "cap-NOR", false, 1)], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(24)));
+
+        var opened = await opening.OpenUntilWrittenAsync(written, plan!, "request");
+
+        Assert.Equal(RoundOpeningOutcome.AlreadyOpen, opened.Outcome);
+        Assert.Single((await CaseAsync(draft.Id)).Rounds);
+    }
+
+    [Fact]
+    public void PlanFirstRound_NormalWithoutConsent_NoPlan()
+    {
+        Assert.Null(Opening().PlanFirstRound(Draft(RelocationPriority.Normal)));
+    }
+
+    [Fact]
+    public async Task PlanFirstRound_AnotherRequestPlannedButItsRowNotWrittenYet_ItsPlacesAreNotPlannedTwice()
+    {
+        // Room for one household on each State; the first request's plan takes NOR (equal fit, the lower code first).
+        await StateAsync("NOR");
+        await StateAsync("SWE");
+        var opening = Opening();
+        var first = Draft();
+        var second = Draft();
+
+        var firstPlan = await opening.PlanFirstRound(first)!;
+        var secondPlan = await opening.PlanFirstRound(second)!;
+
+        Assert.Equal("NOR", firstPlan.Placement.StateCode);
+        Assert.Equal("SWE", secondPlan.Placement.StateCode);
+    }
+
+    [Fact]
+    public async Task OpenUntilWrittenAsync_RoundWritten_LaterPlansReadTheRowInstead()
+    {
+        await StateAsync("NOR");
+        var batcher = new RoundPlanBatcher();
+        var opening = new RoundOpening(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
+            Options.Create(new RelocationWorkflowOptions { RoundSize = 1 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), batcher);
+        var draft = Draft();
+        var plan = opening.PlanFirstRound(draft)!;
+        await plan;
+        var inFlight = batcher.InFlight;
+
+        await opening.OpenUntilWrittenAsync(await _relocations.AddAsync(draft, CancellationToken.None), plan, "request");
+
+        Assert.Equal(1, inFlight);
+        Assert.Equal(0, batcher.InFlight);
+    }
+
     [Fact]
     public async Task OpenUntilWrittenAsync_NormalWithoutConsent_NoRoundNoNotice()
     {

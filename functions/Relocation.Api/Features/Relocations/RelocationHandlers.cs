@@ -25,7 +25,7 @@ internal sealed partial class RelocationHandlers(
 {
     public const string AccessReasonHeader = "X-Access-Reason";
 
-    /// <summary>How long an acceptance waits for the orchestration to hold places and commit money before answering 202.</summary>
+    /// <summary>How long an acceptance not carried out by the request itself waits for the saga's decision before answering 202.</summary>
     private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(20);
 
     public async Task<ApiResult> CreateAsync(ApiRequest request)
@@ -33,28 +33,38 @@ internal sealed partial class RelocationHandlers(
         var now = time.GetUtcNow();
         var (facts, person) = request.ReadJson<RelocationInput>().ToCommand().Validate(DateOnly.FromDateTime(now.UtcDateTime));
         var id = request.NewResourceId("relocation");
+        var submitted = RelocationCase.Submit(id, facts, now, request.Caller.PrimaryRole, person.Consent?.GivenOn);
+        // Round 1's plan needs nothing this request writes: it is made while the writes below go on.
+        var plan = opening.PlanFirstRound(submitted);
+        request.Mark("read");
 
-        // The case file first: a case row never exists without its protected details.
-        await caseFiles.SaveAsync(id, person, request.Aborted);
         RelocationCase relocation;
         var retried = false;
         try
         {
-            relocation = await relocations.AddAsync(RelocationCase.Submit(id, facts, now, request.Caller.PrimaryRole, person.Consent?.GivenOn), request.Aborted);
+            // The case file before the row (a case row never exists without its protected details), side by side with
+            // the caseload line; the orchestration right after the row, side by side with the statistics line.
+            relocation = await relocations.AddAsync(submitted, () => request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, request.Aborted)),
+                added => request.Timed("schedule", () => commands.StartAsync(request.Workflows, added, request.Aborted, retried: false)), request.Aborted);
         }
         catch (ConflictException) when (request.IdempotencyKey is not null)
         {
+            // A retry of a request that got this far (its case file was written again before the row's insert failed): its
+            // orchestration is started unless it was, and a round the first attempt wrote is on the row and stays.
             relocation = await CaseUpdates.FindAsync(relocations, id);
             retried = true;
+            await commands.StartAsync(request.Workflows, relocation, request.Aborted, retried);
         }
 
-        await commands.StartAsync(request.Workflows, relocation, request.Aborted, retried);
+        request.Mark("case");
+        var status = relocation.Status;
         if (opening.WithRequest)
         {
-            relocation = await OpenFirstRoundAsync(relocation);
+            status = await OpenFirstRoundAsync(relocation, retried ? null : plan);
+            request.Mark("round");
         }
 
-        return ApiResult.Accepted(new RelocationAcceptedDto(id, relocation.Status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
+        return ApiResult.Accepted(new RelocationAcceptedDto(id, status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
     }
 
     /// <summary>
@@ -64,18 +74,23 @@ internal sealed partial class RelocationHandlers(
     /// <see cref="StartRelocationRoundActivity"/> stays the guarantee: it finds this round on the row (or writes it, if it
     /// ran first: the row's ETag decides and the loser keeps the winner's round), then writes the index rows and notices
     /// again, keyed. So a failure or a crash here loses nothing and only delays the offers; the request was accepted.
-    /// Skipped by the same rules as the activity: no round for a Normal or Urgent request awaiting consent.
+    /// Skipped by the same rules as the activity: no round for a Normal or Urgent request awaiting consent. With the plan
+    /// made during the writes (<paramref name="plan"/>), the round is written on the row just written, with no read first.
     /// </summary>
-    private async Task<RelocationCase> OpenFirstRoundAsync(RelocationCase relocation)
+    private async Task<RelocationStatus> OpenFirstRoundAsync(RelocationCase relocation, Task<CasePlan>? plan)
     {
+        // Taken before the opening: the copy in hand holds the round even when its write failed.
+        var stored = relocation.Status;
         try
         {
-            return (await opening.OpenUntilWrittenAsync(relocation.Id, 1, "request")).Case;
+            return (plan is null
+                ? await opening.OpenUntilWrittenAsync(relocation.Id, 1, "request")
+                : await opening.OpenUntilWrittenAsync(relocation, plan, "request")).Case.Status;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogOpeningFailed(logger, ex.GetType().Name);
-            return relocation;
+            return stored;
         }
     }
 
@@ -234,7 +249,8 @@ internal sealed partial class RelocationHandlers(
             throw new DomainValidationException("stateCode", "'stateCode' must be the ISO 3166-1 alpha-3 code of a State that offered.");
         }
 
-        // Answered synchronously: see RelocationCommands.AcceptAsync for why the orchestration does the work and this waits.
+        // Answered synchronously: the request carries the acceptance out itself (places held, money committed, decision
+        // recorded) and the orchestration's saga joins it; see RelocationCommands.AcceptAsync and docs/durability.md.
         var requestId = request.NewResourceId("acceptance");
         var (relocation, outcome) = await commands.AcceptAsync(request.Workflows, id, input.StateCode!, requestId, AcceptanceWait, request.Aborted);
         return outcome switch

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+using Relocation.Domain.Capacities;
+using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
+using Relocation.Matching;
+using Relocation.Testing.Builders;
+using Relocation.Testing.Fakes;
+using Relocation.Workflows.Relocations;
+
+namespace Relocation.Workflows.Tests.Relocations;
+
+/// <summary>
+/// The reservation in the workflow (<see cref="RelocationWorkflowOptions.ReserveForExpectedEmergencies"/>): the plan a
+/// round opens with holds expected Emergencies made from the Emergency requests of the history window, so an Urgent
+/// request does not take the one medical-care place an Emergency is likely to need; a real Emergency is never held back.
+/// </summary>
+public sealed class RoundPlanningTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    private readonly InMemoryRelocationRepository _relocations = new();
+    private readonly InMemoryCapacityRepository _capacities = new();
+    private readonly InMemoryStateRepository _states = new();
+    private readonly InMemoryOutbox _outbox = new();
+
+    private RoundPlanning Planning(bool reserve) =>
+        new(_relocations, Candidates(), new InMemoryCaseloadIndex(_relocations), Options.Create(new RelocationWorkflowOptions { ReserveForExpectedEmergencies = reserve }));
+
+    private InMemoryCandidateData Candidates() => new(_states, _capacities, new InMemoryAgreementRepository());
+
+    private RoundOpening Opening(bool reserve) => new(_relocations, Candidates(), _outbox,
+        Options.Create(new RelocationWorkflowOptions { RoundSize = 3, ReserveForExpectedEmergencies = reserve }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations));
+
+    private async Task MedicalPlaceAsync(string code)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
+        await _capacities.AddAsync(Capacity.Register($"cap-{code}", code, new CapacityInputBuilder().With(i => i with
+        {
+            Kinds = [RelocationKind.TemporaryRelocation], Places = 3, MaxHouseholdSize = 5, MedicalCare = true, NeedsFundSupport = false,
+            AvailableFrom = today.AddDays(-1), AvailableUntil = today.AddYears(1),
+        }).BuildTerms(), Now), CancellationToken.None);
+    }
+
+    private async Task<RelocationCase> CaseAsync(RelocationPriority priority, bool medical, DateTimeOffset submittedAt, bool cancelled = false)
+    {
+        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0" + Random.Shared.Next(100, 999), RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], medical));
+        var relocation = RelocationCase.Submit(Guid.NewGuid().ToString("N"), facts, submittedAt, "Vwu.Officer", DateOnly.FromDateTime(submittedAt.UtcDateTime));
+        if (cancelled)
+        {
+            relocation.Cancel("relocated by other means", submittedAt.AddDays(2));
+        }
+
+        return await _relocations.AddAsync(relocation, CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task PlanAsync_UrgentOnTheOnlyMedicalPlaceAfterAMedicalEmergency_ReservationKeepsIt(bool reserve, bool placedOnIt)
+    {
+        // A closed Emergency with medical needs 30 days ago: about one more is expected within 120 days, and NOR's row is
+        // the only medical-care place. Without the reservation the Urgent request (no medical needs) is planned there.
+        await MedicalPlaceAsync("NOR");
+        await CaseAsync(RelocationPriority.Emergency, medical: true, Now.AddDays(-30), cancelled: true);
+        var urgent = await CaseAsync(RelocationPriority.Urgent, medical: false, Now);
+
+        var planned = await Planning(reserve).PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+
+        Assert.Equal(placedOnIt, planned.Placement.IsPlaced);
+        Assert.Equal(reserve, planned.Placement.Excluded.Any(e => e.StateCode == "NOR" && e.Kind == ExclusionKind.Reserved));
+        Assert.Equal(placedOnIt ? ["NOR"] : Array.Empty<string>(), RoundSelection.Select(planned.Ranked, planned.Placement, 1, 3).Select(c => c.StateCode));
+    }
+
+    [Theory]
+    [InlineData(true, new string[0])]
+    [InlineData(false, new[] { "NOR" })]
+    public async Task OpenUntilWrittenAsync_UrgentAfterAMedicalEmergency_RoundAsksWhomTheReservationAllows(bool reserve, string[] asked)
+    {
+        // The round the workflow opens (and records) follows the plan: with the reservation it asks nobody and waits for a
+        // re-plan (an Urgent round that can ask nobody is not sent), without it NOR is asked.
+        await MedicalPlaceAsync("NOR");
+        await CaseAsync(RelocationPriority.Emergency, medical: true, Now.AddDays(-30), cancelled: true);
+        var urgent = await CaseAsync(RelocationPriority.Urgent, medical: false, Now);
+
+        var opened = await Opening(reserve).OpenUntilWrittenAsync(urgent.Id, 1, "request");
+
+        Assert.Equal(asked, Assert.Single(opened.Case.Rounds).Asked.Select(a => a.StateCode));
+    }
+
+    [Fact]
+    public async Task PlanAsync_RealEmergencyAfterAMedicalEmergency_PlacedOnTheReservedPlace()
+    {
+        // The forecast is made of copies of past Emergencies, each below every real Emergency: a real one takes the place.
+        await MedicalPlaceAsync("NOR");
+        await CaseAsync(RelocationPriority.Emergency, medical: true, Now.AddDays(-30), cancelled: true);
+        var emergency = await CaseAsync(RelocationPriority.Emergency, medical: false, Now);
+
+        var planned = await Planning(reserve: true).PlanAsync(emergency, Now, opening: true, CancellationToken.None);
+
+        Assert.Equal("NOR", planned.Placement.StateCode);
+    }
+
+    [Fact]
+    public async Task PlanAsync_EmergencyOlderThanTheHistoryWindow_NothingReserved()
+    {
+        await MedicalPlaceAsync("NOR");
+        await CaseAsync(RelocationPriority.Emergency, medical: true, Now.AddDays(-200), cancelled: true);
+        var urgent = await CaseAsync(RelocationPriority.Urgent, medical: false, Now);
+
+        var planned = await Planning(reserve: true).PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+
+        Assert.Equal("NOR", planned.Placement.StateCode);
+    }
+}
