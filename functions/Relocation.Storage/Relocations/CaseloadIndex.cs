@@ -159,11 +159,17 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
     public async Task<IReadOnlyList<string>> WaitingIdsAsync(int max, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lines = new List<CaseloadEntry>();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Partition} and (Status eq {nameof(RelocationStatus.AwaitingOffers)} or Status eq {nameof(RelocationStatus.Submitted)})");
+        // The whole open partition (open cases only, bounded by design), the statuses picked here: a filter that or-s
+        // them server-side costs the same partition walk, and a plain partition read is what the storage design guard
+        // can tell from a scan.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
         await foreach (var e in _open.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            lines.Add(ToEntry(e));
+            var line = ToEntry(e);
+            if (line.Status is RelocationStatus.AwaitingOffers or RelocationStatus.Submitted)
+            {
+                lines.Add(line);
+            }
         }
 
         // AwaitingOffers first, as the two listings this replaces were read, then the caseload's order.
