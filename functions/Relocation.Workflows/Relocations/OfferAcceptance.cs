@@ -425,6 +425,17 @@ public sealed partial class OfferAcceptance(
         committed.TrySetResult(new SagaStepResult(refusal, commitmentId));
         var updated = await DecideAsync(relocations, options.Value, relocationId, requestId, plan.CapacityId, commitmentId, refusal, now);
         var outcome = updated.State.LastOutcome is { } last && last.RequestId == requestId ? last : null;
+        if (refusal is null && outcome is { Accepted: false } && updated.Status is RelocationStatus.Escalated or RelocationStatus.Cancelled)
+        {
+            // The last deadline (or a cancellation) refused this acceptance between its hold and its decision. An
+            // escalated case's orchestration has ended and a cancelled one may have released before this hold: nobody
+            // else would compensate, so the places and the money go back here (both keyed: a release twice is once).
+            await CaseUpdates.ChangeCapacityAsync(capacities, plan.StateCode, plan.CapacityId, c => c.Release(relocationId));
+            if (commitmentId is not null)
+            {
+                await fund.ReleaseAsync(relocationId, CaseUpdates.ReleaseKey(relocationId), CancellationToken.None);
+            }
+        }
         decided.TrySetResult(new AcceptanceCarriedOut(updated, outcome));
         if (outcome is null)
         {

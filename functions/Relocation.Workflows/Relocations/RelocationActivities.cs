@@ -221,13 +221,22 @@ public sealed class ReleaseRelocationActivity(IRelocationRepository relocations,
     }
 }
 
-/// <summary>No offer accepted after the last round: the case goes to the Registrar.</summary>
+/// <summary>
+/// No offer accepted after the last round: the case goes to the Registrar. False when it did not: the acceptance request
+/// carries out an acceptance recorded before the deadline itself (<see cref="OfferAcceptance"/>) and wrote its decision
+/// first, so the case is accepted and the orchestration goes on with it (histories written before this answer true).
+/// </summary>
 public sealed class EscalateRelocationActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<string, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, string input)
     {
         var now = time.GetUtcNow();
         var relocation = await CaseUpdates.UpdateAsync(relocations, input, c => c.Escalate(now));
+        if (relocation.Status != RelocationStatus.Escalated)
+        {
+            return false;
+        }
+
         await outbox.AddAsync(CaseNotices.Escalation(relocation, now), CancellationToken.None);
         return true;
     }

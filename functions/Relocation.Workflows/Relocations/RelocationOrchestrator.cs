@@ -162,7 +162,33 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
             await context.CallActivityAsync(nameof(CloseRelocationRoundActivity), new RoundStep(id, round), Retry);
             if (round >= opened.MaxRounds)
             {
-                await context.CallActivityAsync(nameof(EscalateRelocationActivity), id, Retry);
+                if (!await context.CallActivityAsync<bool>(nameof(EscalateRelocationActivity), id, Retry))
+                {
+                    // Not escalated: an acceptance recorded before the deadline was carried out by its request, which wrote
+                    // the decision before the escalation could. Its step is applied as any other (the saga finds the
+                    // decision on the rows), and the case goes on accepted.
+                    while (!accepted && await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
+                    {
+                        var step = taken.Step;
+                        if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null && taken.Acceptance is { } plan)
+                        {
+                            (accepted, clock) = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId), step.Sequence, plan);
+                            continue;
+                        }
+
+                        await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+                        if (step.Kind == CaseStepKind.Cancellation)
+                        {
+                            return await CancelAsync(context, id);
+                        }
+                    }
+
+                    if (accepted)
+                    {
+                        break;
+                    }
+                }
+
                 context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Escalated), round });
                 return RelocationStatus.Escalated;
             }

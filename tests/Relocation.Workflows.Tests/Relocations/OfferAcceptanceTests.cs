@@ -251,6 +251,39 @@ public sealed class OfferAcceptanceTests
         _fund.Verify(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    [Theory]
+    [InlineData(RelocationStatus.Escalated)]
+    [InlineData(RelocationStatus.Cancelled)]
+    public async Task CarryOutAsync_EscalatedOrCancelledBetweenHoldAndDecision_RefusedPlacesAndMoneyReleasedByTheRequest(RelocationStatus meanwhile)
+    {
+        var (id, _) = await AcceptanceRecordedAsync(needsFund: true);
+        // The last deadline (or a cancellation) refuses the pending acceptance after the request held the places, while
+        // it commits the money: an escalated case's orchestration has ended, so nobody else would give them back.
+        _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                await CaseUpdates.UpdateAsync(_relocations, id, c =>
+                {
+                    if (meanwhile == RelocationStatus.Escalated)
+                    {
+                        c.Escalate(DateTimeOffset.UtcNow);
+                    }
+                    else
+                    {
+                        c.Cancel("test", DateTimeOffset.UtcNow);
+                    }
+                });
+                return "commitment-1";
+            });
+
+        var carried = await Process().CarryOutAsync(id, "acc-1");
+
+        Assert.False(carried.Outcome!.Accepted);
+        Assert.Equal(meanwhile, (await CaseAsync(id)).Status);
+        Assert.Equal(0, (await CapacityAsync()).Held);
+        _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     [Fact]
     public async Task CarryOutAsync_EarlierAcceptanceStillPending_LeftToTheSaga()
     {

@@ -355,6 +355,41 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_RequestDecidedTheAcceptanceBeforeTheLastDeadlineEscalated_CaseGoesOnAcceptedNotEscalated()
+    {
+        _options.RoundSize = 1;
+        _options.ClockScale = FastClock;
+        _options.ReserveForExpectedEmergencies = false;
+        foreach (var code in new[] { "DNK", "FIN", "NOR" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync();
+        for (var round = 1; round <= 2; round++)
+        {
+            var waiting = await AwaitingOffers(WaitAsync, id, round);
+            await RespondAsync(id, Assert.Single(waiting.CurrentRound!.Asked).StateCode, OfferDecision.Decline);
+        }
+
+        var last = Assert.Single((await AwaitingOffers(WaitAsync, id, round: 3)).CurrentRound!.Asked).StateCode;
+        await RespondAsync(id, last, OfferDecision.Offer);
+        // VWU accepts in time; the request records the step and carries it out (places held, decision written), and the
+        // last deadline's timer fires before the orchestration hears of it (its event not raised here).
+        await CaseUpdates.UpdateAsync(_relocations, id, c => c.RequestAcceptance(last, "acc-late", DateTimeOffset.UtcNow));
+        var carried = await _acceptance.CarryOutAsync(id, "acc-late");
+
+        var applied = await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Running);
+
+        Assert.True(carried.Outcome!.Accepted, carried.Outcome.Reason);
+        Assert.Equal(RelocationStatus.OfferAccepted, applied.Status);
+        Assert.Contains(nameof(RelocationStatus.OfferAccepted), instance.SerializedCustomStatus, StringComparison.Ordinal);
+        Assert.Empty(OutboxTo(id, "Escalation"));
+        Assert.Equal(3, await TotalHeldAsync());
+    }
+
+    [Fact]
     public async Task RunAsync_RoundDeadlinePassesThenLateOffer_Is409NotKeptOnTheCaseAndTimersEscalate()
     {
         _options.RoundSize = 1;
