@@ -128,22 +128,13 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                 }
 
                 // Any other event only says "look at the row": the steps recorded there are applied in order, each once.
-                while (!accepted && await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
+                var steps = await ApplyStepsUntilAcceptedAsync(context, id);
+                if (steps.Ended is { } ended)
                 {
-                    var step = taken.Step;
-                    if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null && taken.Acceptance is { } plan)
-                    {
-                        // The saga marks the step applied itself (in the write that records its decision).
-                        (accepted, clock) = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId), step.Sequence, plan);
-                        continue;
-                    }
-
-                    await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
-                    if (step.Kind == CaseStepKind.Cancellation)
-                    {
-                        return await CancelAsync(context, id);
-                    }
+                    return ended;
                 }
+
+                (accepted, clock) = (steps.Accepted, steps.Clock ?? clock);
 
                 if (unsent && !accepted)
                 {
@@ -167,22 +158,13 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
                     // Not escalated: an acceptance recorded before the deadline was carried out by its request, which wrote
                     // the decision before the escalation could. Its step is applied as any other (the saga finds the
                     // decision on the rows), and the case goes on accepted.
-                    while (!accepted && await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
+                    var steps = await ApplyStepsUntilAcceptedAsync(context, id);
+                    if (steps.Ended is { } ended)
                     {
-                        var step = taken.Step;
-                        if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null && taken.Acceptance is { } plan)
-                        {
-                            (accepted, clock) = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId), step.Sequence, plan);
-                            continue;
-                        }
-
-                        await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
-                        if (step.Kind == CaseStepKind.Cancellation)
-                        {
-                            return await CancelAsync(context, id);
-                        }
+                        return ended;
                     }
 
+                    (accepted, clock) = (steps.Accepted, steps.Clock);
                     if (accepted)
                     {
                         break;
@@ -411,6 +393,36 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         await context.CallActivityAsync<bool>(nameof(WithdrawRelocationActivity), input.RelocationId, Retry);
         context.SetCustomStatus(new { id = input.RelocationId, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Withdrawn) });
         return RelocationStatus.Withdrawn;
+    }
+
+    /// <summary>
+    /// Applies the steps recorded on the row, oldest first, each once, until an acceptance is carried out (the saga marks
+    /// its step applied itself, in the write that records its decision). <c>Ended</c>: a cancellation ended the case.
+    /// </summary>
+    private static async Task<(bool Accepted, PlacementClock? Clock, RelocationStatus? Ended)> ApplyStepsUntilAcceptedAsync(TaskOrchestrationContext context, string id)
+    {
+        while (await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, Retry) is { } taken)
+        {
+            var step = taken.Step;
+            if (step.Kind == CaseStepKind.Acceptance && step.RequestId is not null && taken.Acceptance is { } plan)
+            {
+                var (accepted, clock) = await AcceptAsync(context, new AcceptanceStep(id, step.RequestId), step.Sequence, plan);
+                if (accepted)
+                {
+                    return (true, clock, null);
+                }
+
+                continue;
+            }
+
+            await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), Retry);
+            if (step.Kind == CaseStepKind.Cancellation)
+            {
+                return (false, null, await CancelAsync(context, id));
+            }
+        }
+
+        return (false, null, null);
     }
 
     /// <summary>
