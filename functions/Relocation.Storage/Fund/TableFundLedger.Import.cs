@@ -38,6 +38,12 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
             }
         }
 
+        if (book.Postings.Count == 0)
+        {
+            // Nothing accepted: posting one by one writes no row either (not even the head).
+            return 0;
+        }
+
         // Full segments go to blobs, as the seal job would leave them; their slot and donor rows are not written.
         var sealedUpTo = book.Postings.Count / _segmentSize * _segmentSize;
         var slots = book.Postings.Where(p => p.Sequence > sealedUpTo).Select(SlotEntity).ToList();

@@ -134,6 +134,18 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task ImportAsync_NothingAccepted_WritesNoRowNotEvenTheHead()
+    {
+        await ResetAsync();
+
+        var count = await _ledger.ImportAsync([], CancellationToken.None);
+
+        // As posting one by one leaves an empty ledger when every command was refused (found by the property above).
+        Assert.Equal(0, count);
+        Assert.Empty(await DumpAsync());
+    }
+
+    [Fact]
     public async Task ImportAsync_LedgerAlreadyHoldsAPosting_RefusedAndWritesNothing()
     {
         await _ledger.PostAsync(Receipt("NOR", 10m), "first", CancellationToken.None);

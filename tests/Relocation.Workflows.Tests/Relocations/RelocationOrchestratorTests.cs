@@ -714,6 +714,11 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.True((await AcceptAsync(id, "NOR")).Accepted);
 
         var overdue = await WaitAsync(id, c => c.Status == RelocationStatus.Overdue);
+        // The notices follow the status's write in the same activity: wait for them too (CI saw the status first).
+        for (var i = 0; i < 200 && OutboxTo(id, "RelocationOverdue").Length < 2; i++)
+        {
+            await Task.Delay(50);
+        }
 
         Assert.NotNull(overdue.State.PlacementDueAt);
         Assert.True(DateTimeOffset.UtcNow >= overdue.State.PlacementDueAt);
