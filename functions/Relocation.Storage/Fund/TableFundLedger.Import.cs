@@ -19,6 +19,14 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
     public async Task<int> ImportAsync(IEnumerable<(FundCommand Command, string IdempotencyKey)> postings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(postings);
+        var all = postings.ToList();
+        if (all.Count == 0)
+        {
+            // Nothing to import: posting one by one would have written no row, not even the head (reading the head
+            // creates it).
+            return 0;
+        }
+
         var head = await CurrentHeadAsync(cancellationToken);
         if (head.Position.Sequence != 0)
         {
@@ -28,7 +36,7 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
         // Decide every posting first: a refused command throws here, before anything is written.
         var book = new FundBook();
         var days = new SortedDictionary<DateOnly, DayRow>();
-        foreach (var (command, key) in postings)
+        foreach (var (command, key) in all)
         {
             var latest = book.Position.LatestDate;
             var result = book.Post(command, key, time.GetUtcNow());
@@ -36,12 +44,6 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
             {
                 FoldIntoDays(days, result.Posting, latest);
             }
-        }
-
-        if (book.Postings.Count == 0)
-        {
-            // Nothing accepted: posting one by one writes no row either (not even the head).
-            return 0;
         }
 
         // Full segments go to blobs, as the seal job would leave them; their slot and donor rows are not written.
