@@ -8,8 +8,8 @@ namespace Relocation.Storage.Fund;
 /// <summary>
 /// The bulk import: the same fold as <see cref="PostAsync"/> and its roll-forward, done in memory (<see cref="FundBook"/>
 /// decides each posting as the table ledger does, the property tests hold them equal), then written as the ledger would
-/// stand after posting each in turn and one run of <see cref="SealAsync"/>: the full segments as sealed blobs, the rest
-/// as rows. For a ledger nobody uses until the import returns (a migration, the history bench): a crash part-way leaves
+/// stand after posting each in turn and one run of <see cref="SealAsync"/>: the full segments as sealed blobs (their
+/// postings' documents too, leaving key rows), the rest as rows. For a ledger nobody uses until the import returns (a migration, the history bench): a crash part-way leaves
 /// a ledger to delete and import again.
 /// </summary>
 internal sealed partial class TableFundLedger : IFundLedgerImport
@@ -53,12 +53,7 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
         foreach (var posting in book.Postings)
         {
             var document = book.Documents[posting.Id];
-            rows.Add(new TableEntity(PostingPartition, posting.Id)
-            {
-                ["Sequence"] = posting.Sequence,
-                ["Kind"] = posting.Kind.ToString(),
-                ["Document"] = JsonSerializer.Serialize(document, Json),
-            });
+            rows.Add(posting.Sequence > sealedUpTo ? DocumentEntity(posting.Sequence, document) : KeyEntity(posting.Sequence, posting.Id));
             if (document is { Kind: PostingKind.Pledge, OutstandingAmount: > 0, CorrectedBy: null })
             {
                 rows.Add(new TableEntity(PledgePartition, posting.Id) { ["LastSequence"] = document.LastSequence, ["Document"] = JsonSerializer.Serialize(document, Json) });
@@ -82,6 +77,7 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
                     await UploadOnceAsync(DonorBlob(donor.Key, segment.Key), donor.Select(x => x.Posting).ToList(), token);
                 }
 
+                await UploadOnceAsync(DocumentsBlob(segment.Key), postingsOf.Select(p => book.Documents[p.Id]).ToList(), token);
                 await UploadOnceAsync(SlotBlob(segment.Key), postingsOf, token);
             });
         }

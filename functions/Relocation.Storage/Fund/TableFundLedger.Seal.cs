@@ -14,11 +14,17 @@ namespace Relocation.Storage.Fund;
 /// Sealed segments (docs/storage.md, "Keeping history out of the queried tables"). The slots are the ledger's
 /// append-only log: once the head has passed a segment (<see cref="_segmentSize"/> sequences) none of its slots can
 /// change, and they are read only by a posting's lookup by id and by reports. Such a segment is written create-only as
-/// <c>slots/{segment}.json</c>, with each donor's share as <c>donors/{donor}/{segment}.json</c>, then its slot and
-/// donor rows leave the table. The blobs are written before any row is deleted, the donors' before the slots' (the slot
-/// blob is what marks the segment sealed), so a reader that misses a row finds the posting in a blob, and a run that
-/// died part-way is finished by the next. Documents, open pledges, days and the head stay: decisions and balances read
-/// them by point.
+/// <c>slots/{segment}.json</c>, with each donor's share as <c>donors/{donor}/{segment}.json</c> and its postings'
+/// documents as they stand as <c>documents/{segment}.json</c>, then its slot and donor rows leave the table and its
+/// posting rows keep only their sequence (key rows). The blobs are written before any row changes, the donors' and
+/// documents' before the slots' (the slot blob is what marks the segment sealed), so a reader that misses a row finds
+/// the posting in a blob, and a run that died part-way is finished by the next (the segment's last slot is removed last).
+/// <para>A posting row is slimmed only if its document is still the one the documents blob holds (If-Match on the row
+/// read), and a later posting that changes a sealed document writes it back into the row; so a row with a document is
+/// always current, and a key row's document is the blob's. Key rows are never deleted: a duplicate roll-forward's
+/// insert of the row still fails (409), so it can never put back an older document, and a replay of an old key is
+/// recognised by one point read (then the document's content hash, from the cached blob).</para>
+/// Open pledges, days and the head stay: decisions and balances read them by point.
 /// </summary>
 internal sealed partial class TableFundLedger : IFundArchive
 {
@@ -28,6 +34,7 @@ internal sealed partial class TableFundLedger : IFundArchive
 
     private readonly BlobContainerClient _sealed = clients.Container(SealedContainer);
     private readonly ConcurrentDictionary<long, IReadOnlyList<Posting>> _segments = new();
+    private readonly ConcurrentDictionary<long, IReadOnlyDictionary<string, FundDocument>> _documents = new();
 
     public async Task<int> SealAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +52,7 @@ internal sealed partial class TableFundLedger : IFundArchive
         {
             if (await SegmentAsync(segment, cancellationToken) is { } written)
             {
+                await SealDocumentsAsync(segment, written, cancellationToken);
                 await DeleteRowsAsync(segment, written, cancellationToken);
                 continue;
             }
@@ -69,7 +77,9 @@ internal sealed partial class TableFundLedger : IFundArchive
                 await UploadOnceAsync(DonorBlob(donor.Key, segment), donor.Select(x => x.Posting).ToList(), cancellationToken);
             }
 
+            await WriteDocumentsAsync(segment, postings, cancellationToken);
             await UploadOnceAsync(SlotBlob(segment), postings, cancellationToken);
+            await SealDocumentsAsync(segment, postings, cancellationToken);
             await DeleteRowsAsync(segment, postings, cancellationToken);
             sealedCount++;
         }
@@ -88,6 +98,96 @@ internal sealed partial class TableFundLedger : IFundArchive
         var last = SlotKey((segment + 1) * _segmentSize);
         await DeleteAllAsync(SlotPartition, postings.Select(p => SlotKey(p.Sequence)).Where(k => k != last), cancellationToken);
         await _table.DeleteEntityAsync(SlotPartition, last, ETag.All, cancellationToken);
+    }
+
+    /// <summary>The segment's documents as they stand, create-only (a run that died after writing them keeps its blob).</summary>
+    private async Task WriteDocumentsAsync(long segment, List<Posting> postings, CancellationToken cancellationToken)
+    {
+        if (await DownloadDocumentsAsync(DocumentsBlob(segment), cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var documents = new List<FundDocument>(postings.Count);
+        foreach (var posting in postings)
+        {
+            var row = await _table.FindAsync<TableEntity>(PostingPartition, posting.Id, cancellationToken)
+                ?? throw new InvalidOperationException("A posting below the head without its row.");
+            documents.Add(await ReadDocumentAsync(row, cancellationToken));
+        }
+
+        await UploadOnceAsync(DocumentsBlob(segment), documents, cancellationToken);
+    }
+
+    /// <summary>
+    /// Slims each posting row of the segment to its key row, if its document is the one the segment's blob holds (If-Match
+    /// on the row read: a posting that changed it since keeps it in the row, where it is newer than the blob).
+    /// </summary>
+    private async Task SealDocumentsAsync(long segment, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+    {
+        if (await DocumentsAsync(segment, cancellationToken) is not { } documents)
+        {
+            // Sealed before documents were: they stay in their rows, which is equally correct.
+            return;
+        }
+
+        foreach (var posting in postings)
+        {
+            var row = await _table.FindAsync<TableEntity>(PostingPartition, posting.Id, cancellationToken);
+            if (row?.GetString("Document") is not { } text || !documents.TryGetValue(posting.Id, out var kept)
+                || text != JsonSerializer.Serialize(kept, Json))
+            {
+                continue;
+            }
+
+            try
+            {
+                await _table.UpdateEntityAsync(KeyEntity(posting.Sequence, posting.Id), row.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+            {
+                // Changed by a posting since it was read: it stays in the row.
+            }
+        }
+    }
+
+    /// <summary>A sealed posting's document as its segment's blob holds it (null when the segment's documents are not sealed).</summary>
+    private async Task<FundDocument?> FindSealedDocumentAsync(long sequence, string id, CancellationToken cancellationToken) =>
+        (await DocumentsAsync((sequence - 1) / _segmentSize, cancellationToken))?.GetValueOrDefault(id);
+
+    private async Task<IReadOnlyDictionary<string, FundDocument>?> DocumentsAsync(long segment, CancellationToken cancellationToken)
+    {
+        if (_documents.TryGetValue(segment, out var cached))
+        {
+            return cached;
+        }
+
+        if (await DownloadDocumentsAsync(DocumentsBlob(segment), cancellationToken) is not { } documents)
+        {
+            return null;
+        }
+
+        if (_documents.Count >= CachedSegments)
+        {
+            _documents.Clear(); // a few segments at most in memory: an old posting's document is rarely needed
+        }
+
+        var byId = documents.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        _documents[segment] = byId;
+        return byId;
+    }
+
+    private async Task<List<FundDocument>?> DownloadDocumentsAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await _sealed.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToObjectFromJson<List<FundDocument>>(Json);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
     }
 
     /// <summary>A sealed posting, by sequence (null when its segment is not sealed).</summary>
@@ -156,17 +256,18 @@ internal sealed partial class TableFundLedger : IFundArchive
         }
     }
 
-    private async Task UploadOnceAsync(string name, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+    private async Task UploadOnceAsync<T>(string name, IReadOnlyList<T> items, CancellationToken cancellationToken)
     {
         try
         {
             // Create-only: a segment never changes (in Azure the container can carry a time-based immutability policy).
-            await _sealed.GetBlobClient(name).UploadAsync(BinaryData.FromObjectAsJson(postings, Json),
+            await _sealed.GetBlobClient(name).UploadAsync(BinaryData.FromObjectAsJson(items, Json),
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            // Written by a run that died before deleting the rows: the same postings (slots never change).
+            // Written by a run that died before deleting the rows: the same postings (slots never change); for documents,
+            // the blob a row is compared with before it is slimmed.
         }
     }
 
@@ -190,6 +291,8 @@ internal sealed partial class TableFundLedger : IFundArchive
     }
 
     private static string SlotBlob(long segment) => string.Create(CultureInfo.InvariantCulture, $"slots/{segment:D9}.json");
+
+    private static string DocumentsBlob(long segment) => string.Create(CultureInfo.InvariantCulture, $"documents/{segment:D9}.json");
 
     private static string DonorBlob(string donor, long segment) => string.Create(CultureInfo.InvariantCulture, $"donors/{donor}/{segment:D9}.json");
 }

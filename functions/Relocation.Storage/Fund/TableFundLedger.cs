@@ -18,7 +18,9 @@ namespace Relocation.Storage.Fund;
 /// <c>(slot, {sequence:D12})</c> one row per posting, insert-only: the posting as JSON;
 /// <c>(posting, {postingId})</c> one row per posting: its <see cref="FundDocument"/> (pledge outstanding, commitment
 /// remaining, corrected by) and content hash. The posting id is derived from the idempotency key, so this row is also
-/// the key → posting map the ledger's own idempotency needs.</para>
+/// the key → posting map the ledger's own idempotency needs. Once the posting's segment is sealed the row keeps only
+/// its <c>Sequence</c> (the key row) and the document is read from the segment's documents blob, until a later posting
+/// changes it: then the row holds the document again (see TableFundLedger.Seal.cs).</para>
 /// <para><b>FundDays</b>: <c>(day, {99999999 − yyyyMMdd})</c> the cumulative position at the end of each value date that
 /// has postings; the inverted key makes "the last day on or before D" the first row of a range query (one row read).</para>
 /// <para><b>Concurrency.</b> The commit point of a posting is the insert of its slot row <c>head.Sequence + 1</c>: an
@@ -91,6 +93,11 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
     public async Task<Posting?> FindAsync(string postingId, CancellationToken cancellationToken)
     {
+        if (!FundCommands.IsId(postingId))
+        {
+            return null;
+        }
+
         var row = await _table.FindAsync<TableEntity>(PostingPartition, postingId, cancellationToken);
         if (row?.GetInt64("Sequence") is not { } sequence)
         {
@@ -110,7 +117,20 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         }
 
         var row = await _table.FindAsync<TableEntity>(PostingPartition, postingId, cancellationToken);
-        return row is null ? null : JsonSerializer.Deserialize<FundDocument>(row.GetString("Document"), Json);
+        return row is null ? null : await ReadDocumentAsync(row, cancellationToken);
+    }
+
+    /// <summary>The row's document, or for a sealed posting's key row (no document) the one its segment's blob holds.</summary>
+    private async Task<FundDocument> ReadDocumentAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        if (row.GetString("Document") is { } text)
+        {
+            return JsonSerializer.Deserialize<FundDocument>(text, Json)!;
+        }
+
+        var sequence = row.GetInt64("Sequence") ?? throw new InvalidOperationException("A posting row without its sequence.");
+        return await FindSealedDocumentAsync(sequence, row.RowKey, cancellationToken)
+            ?? throw new InvalidOperationException("A sealed posting's document is missing from its segment.");
     }
 
     public async Task<FundBalance> BalanceAsync(DateOnly? asOf, CancellationToken cancellationToken)
@@ -262,14 +282,8 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
     {
         try
         {
-            await _table.AddEntityAsync(
-                new TableEntity(PostingPartition, posting.Id)
-                {
-                    ["Sequence"] = posting.Sequence,
-                    ["Kind"] = posting.Kind.ToString(),
-                    ["Document"] = JsonSerializer.Serialize(FundDocument.Open(posting), Json),
-                },
-                cancellationToken);
+            // Never deleted, only slimmed by the seal job: a late duplicate roll-forward can never put back an older document.
+            await _table.AddEntityAsync(DocumentEntity(posting.Sequence, FundDocument.Open(posting)), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.IsConflict())
         {
@@ -324,16 +338,16 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
                 return;
             }
 
-            var document = JsonSerializer.Deserialize<FundDocument>(row.GetString("Document"), Json)!;
+            var document = await ReadDocumentAsync(row, cancellationToken);
             if (document.LastSequence >= posting.Sequence)
             {
                 return;
             }
 
-            row["Document"] = JsonSerializer.Serialize(document.Apply(posting), Json);
+            // A sealed posting's key row gets its document back: the row, when it holds one, is always the newer.
             try
             {
-                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                await _table.UpdateEntityAsync(DocumentEntity(row.GetInt64("Sequence")!.Value, document.Apply(posting)), row.ETag, TableUpdateMode.Replace, cancellationToken);
                 return;
             }
             catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
@@ -563,6 +577,16 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         ["Kind"] = posting.Kind.ToString(),
         ["Posting"] = JsonSerializer.Serialize(posting, Json),
     };
+
+    private static TableEntity DocumentEntity(long sequence, FundDocument document) => new(PostingPartition, document.Id)
+    {
+        ["Sequence"] = sequence,
+        ["Kind"] = document.Kind.ToString(),
+        ["Document"] = JsonSerializer.Serialize(document, Json),
+    };
+
+    /// <summary>A sealed posting's key row: its id (the key) and sequence; the document is in the segment's blob.</summary>
+    private static TableEntity KeyEntity(long sequence, string id) => new(PostingPartition, id) { ["Sequence"] = sequence };
 
     private static IEnumerable<string> DonorsOf(Posting posting) =>
         posting.Revaluations.Select(r => r.DonorId).Append(posting.DonorStateCode).OfType<string>().Where(FundDonorIds.IsValid).Distinct(StringComparer.Ordinal);

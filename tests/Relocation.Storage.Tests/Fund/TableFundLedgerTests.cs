@@ -208,6 +208,93 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task SealAsync_SealedSegments_PostingRowsKeepOnlyTheirSequenceAndDocumentsAreInTheBlob()
+    {
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
+        var before = await ReadsAsync(ledger, keys);
+
+        await ledger.SealAsync(CancellationToken.None);
+
+        var rows = await PostingRowsAsync();
+        // Sequences 1-10 sealed: key rows (the id and the sequence); 11-13 keep their documents.
+        Assert.All(keys.Take(10), k => Assert.Equal(["Sequence"], rows[Posting.IdFor(k)]));
+        Assert.All(keys.Skip(10), k => Assert.Contains("Document", rows[Posting.IdFor(k)]));
+        Assert.Equal(["documents/000000000.json", "documents/000000001.json"], (await BlobsAsync()).Select(b => b[..b.IndexOf(':', StringComparison.Ordinal)]).Where(n => n.StartsWith("documents/", StringComparison.Ordinal)));
+        Assert.Equal(before, await ReadsAsync(new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5), keys));
+    }
+
+    [Fact]
+    public async Task PostAsync_ReceiptAgainstAPledgeWhoseSegmentIsSealed_DocumentBackInItsRowAsTheBookHasIt()
+    {
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var book = new FundBook();
+        var posted = Enumerable.Range(0, 6).Select(i => (Command: OpenPledge(i), Key: $"p{i}")).ToList();
+        foreach (var (command, key) in posted)
+        {
+            await ledger.PostAsync(command, key, CancellationToken.None);
+            book.Post(command, key, Now);
+        }
+
+        await ledger.SealAsync(CancellationToken.None);
+        var pledge = Posting.IdFor("p0");
+        Assert.Equal(["Sequence"], (await PostingRowsAsync())[pledge]);
+
+        var receipt = FundCommands.Receipt(new ReceiptCommand("NOR", pledge, new MoneyFields(400m, "EUR"), 400m, null, new DateOnly(2026, 2, 1), null), Today);
+        await ledger.PostAsync(receipt, "r0", CancellationToken.None);
+        book.Post(receipt, "r0", Now);
+
+        Assert.Contains("Document", (await PostingRowsAsync())[pledge]);
+        var fresh = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        Assert.Equal(JsonSerializer.Serialize(book.Documents[pledge], Web), JsonSerializer.Serialize(await fresh.FindDocumentAsync(pledge, CancellationToken.None), Web));
+        Assert.Equal(600_00, (await fresh.PledgesAsync(CancellationToken.None)).Single(d => d.Id == pledge).OutstandingAmount);
+        // A second receipt reads the row's (newer) document, not the blob's.
+        await ledger.PostAsync(receipt with { Reference = "second" }, "r1", CancellationToken.None);
+        book.Post(receipt with { Reference = "second" }, "r1", Now);
+        Assert.Equal(JsonSerializer.Serialize(book.Documents[pledge], Web), JsonSerializer.Serialize(await fresh.FindDocumentAsync(pledge, CancellationToken.None), Web));
+    }
+
+    [Fact]
+    public async Task PostAsync_ReplayOfASealedPosting_AnswersTheFirstPostingAndOtherContentConflicts()
+    {
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        await PostPledgesAndReceiptsAsync(ledger, 6);
+        await ledger.SealAsync(CancellationToken.None);
+        var fresh = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+
+        var replay = await fresh.PostAsync(Command(2), "k2", CancellationToken.None);
+
+        Assert.True(replay.Replayed);
+        Assert.Equal(3, replay.Posting.Sequence);
+        await Assert.ThrowsAsync<ConflictException>(() => fresh.PostAsync(Command(4), "k2", CancellationToken.None));
+        Assert.Equal(6, (await ReadAllAsync(fresh)).Count);
+    }
+
+    [Fact]
+    public async Task SealAsync_RunDiedAfterTheDocumentsBlobThenAPostingChangedOne_ThatRowKeepsTheNewerDocument()
+    {
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        for (var i = 0; i < 6; i++)
+        {
+            await ledger.PostAsync(OpenPledge(i), $"p{i}", CancellationToken.None);
+        }
+
+        var lastSlot = (await Table().GetEntityAsync<TableEntity>("slot", "000000000005")).Value;
+        await ledger.SealAsync(CancellationToken.None);
+        var pledge = Posting.IdFor("p0");
+        await ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", pledge, new MoneyFields(400m, "EUR"), 400m, null, new DateOnly(2026, 2, 1), null), Today), "r0", CancellationToken.None);
+        // As a run that died before removing the segment's last slot leaves it: the next run goes over the segment again.
+        await Table().AddEntityAsync(lastSlot);
+
+        await new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5).SealAsync(CancellationToken.None);
+
+        Assert.Contains("Document", (await PostingRowsAsync())[pledge]);
+        Assert.Equal(["Sequence"], (await PostingRowsAsync())[Posting.IdFor("p1")]);
+        Assert.Equal(400_00, (await new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5).FindDocumentAsync(pledge, CancellationToken.None))!.Received);
+        Assert.Equal(["000000000006", "000000000007"], await RowKeysAsync("slot"));
+    }
+
+    [Fact]
     public async Task PostAsync_TwentyParallelCommitmentsForTheSameMoney_NeverNegativeAndLosersConflict()
     {
         await _ledger.PostAsync(Receipt("NOR", 1000m), "seed", CancellationToken.None);
@@ -377,6 +464,22 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         return i % 2 == 0
             ? FundCommands.Pledge(new PledgeCommand(donor, new MoneyFields(1000m, "EUR"), 1000m, null, date, null), Today)
             : FundCommands.Receipt(new ReceiptCommand(donor, Posting.IdFor($"k{i - 1}"), new MoneyFields(1000m, "EUR"), 1000m, null, date, null), Today);
+    }
+
+    /// <summary>A pledge of 1,000 EUR nobody pays (NOR), a day apart.</summary>
+    private static FundCommand OpenPledge(int i) =>
+        FundCommands.Pledge(new PledgeCommand("NOR", new MoneyFields(1000m, "EUR"), 1000m, null, new DateOnly(2026, 1, 1).AddDays(i), null), Today);
+
+    /// <summary>Each posting row's columns (without what the service stamps), by posting id.</summary>
+    private async Task<Dictionary<string, List<string>>> PostingRowsAsync()
+    {
+        var rows = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await foreach (var row in Table().QueryAsync<TableEntity>("PartitionKey eq 'posting'"))
+        {
+            rows[row.RowKey] = [.. row.Keys.Where(k => k is not ("Timestamp" or "odata.etag" or "PartitionKey" or "RowKey")).Order(StringComparer.Ordinal)];
+        }
+
+        return rows;
     }
 
     private async Task<List<string>> BlobsAsync()
