@@ -61,6 +61,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(StorageResource.Container(AuditArchive.ContainerFor(TableNames.Audit)));
         services.AddSingleton<AuditArchive>();
         services.AddSingleton<IAuditArchive>(sp => sp.GetRequiredService<AuditArchive>());
+        services.AddSingleton(StorageResource.Container(HostInstance.Container));
         services.AddSingleton<HostInstance>();
         services.AddHostedService<HostHeartbeat>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();

@@ -9,7 +9,8 @@ namespace Relocation.Testing;
 /// </summary>
 public static class StorageSnapshot
 {
-    private const string HeartbeatPartition = "~hosts";
+    /// <summary>Hosts' heartbeats (Storage/Hosts/HostInstance): liveness, rewritten every second by each host itself, not state any request wrote.</summary>
+    private const string HeartbeatContainer = "hosts";
 
     public static async Task<IReadOnlyDictionary<string, string>> TakeAsync(string connectionString, Func<string, bool>? includeTable = null, Func<string, bool>? includeContainer = null)
     {
@@ -24,13 +25,6 @@ public static class StorageSnapshot
 
             await foreach (var row in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
             {
-                // A host's heartbeat (Storage/Hosts/HostInstance) is liveness, rewritten every second by the host
-                // itself, not state any request wrote.
-                if (row.PartitionKey == HeartbeatPartition)
-                {
-                    continue;
-                }
-
                 var values = string.Join("|", row.Keys.Where(k => k is not "Timestamp" and not "odata.etag").Order(StringComparer.Ordinal).Select(k => $"{k}={Format(row[k])}"));
                 snapshot[$"table:{table.Name}/{row.PartitionKey}/{row.RowKey}"] = values;
             }
@@ -39,7 +33,7 @@ public static class StorageSnapshot
         var blobs = new BlobServiceClient(connectionString);
         await foreach (var container in blobs.GetBlobContainersAsync())
         {
-            if (includeContainer is not null && !includeContainer(container.Name))
+            if (container.Name == HeartbeatContainer || (includeContainer is not null && !includeContainer(container.Name)))
             {
                 continue;
             }

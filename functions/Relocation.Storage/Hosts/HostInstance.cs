@@ -1,19 +1,27 @@
+using System.Globalization;
 using Azure;
-using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Relocation.Storage.Configuration;
-using Relocation.Storage.Tables;
 
 namespace Relocation.Storage.Hosts;
 
 /// <summary>
-/// This process, as the other hosts on the same data see it: an id new at every start and a heartbeat row (a point
-/// write every <see cref="Beat"/>) in the idempotency table. A claim whose owner has no fresh heartbeat belonged to a
-/// process that died, so a retry can take it over within seconds instead of waiting out a long timeout.
+/// This process, as the other hosts on the same data see it: an id new at every start and a heartbeat (a point write
+/// every <see cref="Beat"/>: the metadata of an empty blob <c>hosts/{id}</c>). A claim whose owner has no fresh heartbeat
+/// belonged to a process that died, so a retry can take it over within seconds instead of waiting out a long timeout.
+/// <para>A blob, not a table row (it was a row of the idempotency table): on the emulator every table write marks the
+/// whole table database dirty, and LokiJS then re-serializes all of it (every table, 150 MB at ten years of history)
+/// within 5 s, answering nothing meanwhile; a beat a second kept that save running every 5 s for as long as a host was
+/// up, even when nobody wrote anything. Blob metadata lives in the emulator's small blob database. In Azure either is
+/// one point write.</para>
 /// </summary>
 public sealed class HostInstance(StorageClients clients, TimeProvider time)
 {
+    public const string Container = "hosts";
+
     public static readonly TimeSpan Beat = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -22,14 +30,26 @@ public sealed class HostInstance(StorageClients clients, TimeProvider time)
     /// </summary>
     public static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(4);
 
-    // Idempotency partition keys are SHA-256 hex: this one can never be one of them.
-    private const string Partition = "~hosts";
-    private readonly TableClient _table = clients.Table(TableNames.Idempotency);
+    private const string SeenAt = "seenat";
+    private readonly BlobContainerClient _container = clients.Container(Container);
 
     public string Id { get; } = Guid.NewGuid().ToString("N");
 
-    public async Task BeatAsync(CancellationToken cancellationToken) =>
-        await _table.UpsertEntityAsync(new TableEntity(Partition, Id) { ["SeenAt"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+    public async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        var blob = _container.GetBlobClient(Id);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [SeenAt] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) };
+        try
+        {
+            await blob.SetMetadataAsync(metadata, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The first beat of this instance (and of a fresh account: the container too).
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = metadata }, cancellationToken);
+        }
+    }
 
     public async Task<bool> IsAliveAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -38,13 +58,22 @@ public sealed class HostInstance(StorageClients clients, TimeProvider time)
             return true;
         }
 
-        var row = await _table.FindAsync<TableEntity>(Partition, instanceId, cancellationToken);
-        return row?.GetDateTimeOffset("SeenAt") is { } seen && time.GetUtcNow() - seen < DeadAfter;
+        try
+        {
+            var properties = await _container.GetBlobClient(instanceId).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return properties.Value.Metadata.TryGetValue(SeenAt, out var text)
+                && DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var seen)
+                && time.GetUtcNow() - seen < DeadAfter;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
     }
 
-    /// <summary>On an orderly stop: the row goes, so this instance's claims can be taken over at once.</summary>
+    /// <summary>On an orderly stop: the heartbeat goes, so this instance's claims can be taken over at once.</summary>
     public async Task RetireAsync(CancellationToken cancellationToken) =>
-        await _table.DeleteEntityAsync(Partition, Id, ETag.All, cancellationToken);
+        await _container.GetBlobClient(Id).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 }
 
 /// <summary>Beats for <see cref="HostInstance"/>: once before the host serves anything, then every <see cref="HostInstance.Beat"/>.</summary>
