@@ -14,9 +14,9 @@ namespace Relocation.Storage.Hosts;
 /// belonged to a process that died, so a retry can take it over within seconds instead of waiting out a long timeout.
 /// <para>A blob, not a table row (it was a row of the idempotency table): on the emulator every table write marks the
 /// whole table database dirty, and LokiJS then re-serializes all of it (every table, 150 MB at ten years of history)
-/// within 5 s, answering nothing meanwhile; a beat a second kept that save running every 5 s for as long as a host was
-/// up, even when nobody wrote anything. Blob metadata lives in the emulator's small blob database. In Azure either is
-/// one point write.</para>
+/// within 5 s, answering nothing meanwhile; a beat a second kept that save running at every 5 s tick for as long as a
+/// host was up, even when no request wrote. Blob metadata lives in the emulator's small blob database. In Azure either
+/// is one point write.</para>
 /// </summary>
 public sealed class HostInstance(StorageClients clients, TimeProvider time)
 {
