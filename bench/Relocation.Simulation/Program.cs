@@ -4,7 +4,8 @@ using Relocation.Domain.Relocations;
 using Relocation.Simulation;
 
 // dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--budget 1.2] [--gap [--verbose]]
-//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3] [--protect-days 60] [--protect-last-round]
+//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3|all] [--protect-days 60] [--protect-last-round]
+//   [--process-hindsight] [--policies greedy,reservation]
 var seeds = Arg("--seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var invariant = CultureInfo.InvariantCulture;
 // The policies replayed: v1; v2 as the workflow runs it (the open set planned, States planned for others not asked); v2
@@ -13,7 +14,7 @@ var reserve = new V2Policy(
     ForecastDays: int.Parse(Arg("--forecast-days", "120"), invariant),
     HistoryDays: int.Parse(Arg("--history-days", "180"), invariant),
     ForecastUrgent: args.Contains("--urgent-forecast"),
-    EmergencyRoundSize: int.Parse(Arg("--emergency-round-size", "3"), invariant));
+    EmergencyRoundSize: EmergencyRoundSize());
 var policies = new List<(string Name, Strategy Strategy, V2Policy Policy)>
 {
     ("greedy v1", Strategy.GreedyV1, V2Policy.Baseline),
@@ -29,17 +30,32 @@ if (args.Contains("--oracles"))
     policies.Add(("v2, both known", Strategy.PlannerV2, reserve with { AnswerOracle = true, ArrivalOracle = true }));
 }
 
+if (reserve.EmergencyRoundSize != 3)
+{
+    // Asking more States of an Emergency is a process change, open to v1 as much as to v2: the same round size for v1 too.
+    policies.Insert(1, ($"greedy v1, E round {Arg("--emergency-round-size", "3")}", Strategy.GreedyV1, V2Policy.Baseline with { EmergencyRoundSize = reserve.EmergencyRoundSize }));
+}
+
+if (Arg("--policies", "") is { Length: > 0 } only)
+{
+    // A subset, to spare the shared CPU: names containing any of the given words (greedy v1 is always kept: the baseline).
+    var words = only.Split(',');
+    policies = [.. policies.Where((p, i) => i == 0 || words.Any(w => p.Name.Contains(w, StringComparison.OrdinalIgnoreCase)))];
+}
+
+var processHindsight = args.Contains("--process-hindsight");
 if (args.Contains("--summary"))
 {
     // Many seeds, one line each: % of hindsight (weighted) and surge placed per policy; then the means, and on how many
     // seeds each v2 places strictly more of the surge than v1.
     var sums = new double[policies.Count];
     var wins = new int[policies.Count];
+    var losses = new int[policies.Count];
     var byPriority = new int[policies.Count, 3];
     foreach (var seed in seeds)
     {
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
-        var hindsight = Hindsight.Solve(scenario);
+        var hindsight = Hindsight.Solve(scenario, processHindsight);
         var results = policies.Select(p => Replay.Run(scenario, p.Strategy, p.Policy).Cases).ToArray();
         double W(List<SimCase> cs) => 100.0 * cs.Where(c => c.PlacedDay is not null).Sum(c => Scenario.Weight(c.Request.Priority)) / hindsight.Weighted;
         int S(List<SimCase> cs) => cs.Count(c => c.Request.Surge && c.PlacedDay is { } d && d - c.Request.Day <= 7);
@@ -47,6 +63,7 @@ if (args.Contains("--summary"))
         {
             sums[i] += W(results[i]);
             wins[i] += S(results[i]) > S(results[0]) ? 1 : 0;
+            losses[i] += S(results[i]) < S(results[0]) ? 1 : 0;
             foreach (var c in results[i].Where(c => c.PlacedDay is not null))
             {
                 byPriority[i, (int)c.Request.Priority - 1]++;
@@ -56,7 +73,7 @@ if (args.Contains("--summary"))
         Console.WriteLine(string.Create(invariant, $"seed {seed}: {string.Join("  ", results.Select((r, i) => $"{policies[i].Name} {W(r):0.0}% surge {S(r)}"))}"));
     }
 
-    Console.WriteLine(string.Create(invariant, $"mean % of hindsight over {seeds.Length} seeds: {string.Join(", ", policies.Select((p, i) => $"{p.Name} {sums[i] / seeds.Length:0.0}"))}; surge strictly above v1 on: {string.Join(", ", policies.Skip(1).Select((p, i) => $"{p.Name} {wins[i + 1]}"))}"));
+    Console.WriteLine(string.Create(invariant, $"mean % of hindsight over {seeds.Length} seeds: {string.Join(", ", policies.Select((p, i) => $"{p.Name} {sums[i] / seeds.Length:0.0}"))}; surge strictly above / below v1 on: {string.Join(", ", policies.Skip(1).Select((p, i) => $"{p.Name} {wins[i + 1]} / {losses[i + 1]}"))}"));
     var priorities = Enum.GetValues<RelocationPriority>();
     Console.WriteLine(string.Create(invariant, $"placed over {seeds.Length} seeds ({string.Join("/", priorities)}): {string.Join(", ", policies.Select((p, i) => $"{p.Name} {string.Join("/", priorities.Select((_, k) => byPriority[i, k]))}"))}"));
     return;
@@ -69,7 +86,7 @@ if (!args.Contains("--solve-bench-only"))
     foreach (var seed in seeds)
     {
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
-        var hindsight = Hindsight.Solve(scenario);
+        var hindsight = Hindsight.Solve(scenario, processHindsight);
         foreach (var (name, strategy, policy) in policies)
         {
             var (cases, solveMs) = Replay.Run(scenario, strategy, policy);
@@ -112,6 +129,8 @@ if (args.Contains("--solve-bench") || args.Contains("--solve-bench-only"))
     var sorted = times.Order().ToArray();
     Console.WriteLine(string.Create(invariant, $"1,000 requests x 200 States x 1,000 rows, {solves} solves: p50 {Pct(sorted, 50):0} ms, p99 {Pct(sorted, 99):0} ms, max {sorted[^1]:0} ms"));
 }
+
+int EmergencyRoundSize() => Arg("--emergency-round-size", "3") is "all" ? V2Policy.AllFeasible : int.Parse(Arg("--emergency-round-size", "3"), invariant);
 
 string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 

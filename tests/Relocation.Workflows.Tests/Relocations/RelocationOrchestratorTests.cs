@@ -326,10 +326,10 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     public async Task RunAsync_AllDeclineThroughThreeRounds_EscalatedToTheRegistrar()
     {
         _options.RoundSize = 1;
-        // Four equal States, asked in code order. With the reservation on, the open Emergency is its own history and a copy
-        // of it is planned too; the tie between the two falls either way (the plan's tie rule counts the copy's rows too),
-        // so the order would be DNK or FIN first. The reservation has tests of its own (RoundPlanningTests).
-        _options.ReserveForExpectedEmergencies = false;
+        // Four equal States, asked in code order. The reservation is on: the open Emergency is its own history, so copies
+        // of it are planned too, on the same equal States; a real request wins every tie against a copy, so the order
+        // does not change (PlannerTests.Solve_RealEmergencyTiedWithItsForecastCopies_…).
+        Assert.True(_options.ReserveForExpectedEmergencies);
         foreach (var code in new[] { "DNK", "FIN", "NOR", "SWE" })
         {
             await StateAsync(code);
