@@ -354,6 +354,26 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Equal(0, await TotalHeldAsync());
     }
 
+    [Theory]
+    [InlineData(RelocationPriority.Emergency, new[] { "DNK", "EST", "FIN", "ISL", "NOR" })]
+    [InlineData(RelocationPriority.Urgent, new[] { "DNK", "EST", "FIN" })]
+    public async Task RunAsync_EmergencyRoundSizeFive_EmergencyAsksFiveOthersAsManyAsRoundSize(RelocationPriority priority, string[] expected)
+    {
+        // RoundSize 3, EmergencyRoundSize 5, six equal States (asked in code order): an Emergency's round asks five, an
+        // Urgent one three.
+        _options.EmergencyRoundSize = 5;
+        foreach (var code in new[] { "DNK", "EST", "FIN", "ISL", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync(priority);
+        var waiting = await AwaitingOffers(WaitAsync, id);
+
+        Assert.Equal(expected, waiting.CurrentRound!.Asked.Select(a => a.StateCode).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Select(code => "State.FocalPoint:" + code), OutboxTo(id, "OfferRequest"));
+    }
+
     [Fact]
     public async Task RunAsync_RequestDecidedTheAcceptanceBeforeTheLastDeadlineEscalated_CaseGoesOnAcceptedNotEscalated()
     {
