@@ -5,7 +5,7 @@ using Relocation.Simulation;
 
 // dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--budget 1.2] [--gap [--verbose]]
 //   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3,4,5,all] [--protect-days 60] [--protect-last-round]
-//   [--process-hindsight] [--policies greedy,reservation]
+//   [--process-hindsight] [--policies greedy,reservation] [--old-tie-rule]
 var seeds = Arg("--seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var invariant = CultureInfo.InvariantCulture;
 // The policies replayed: v1; v2 as the workflow runs it (the open set planned, States planned for others not asked); v2
@@ -14,7 +14,8 @@ var reserve = new V2Policy(
     ForecastDays: int.Parse(Arg("--forecast-days", "120"), invariant),
     HistoryDays: int.Parse(Arg("--history-days", "180"), invariant),
     ForecastUrgent: args.Contains("--urgent-forecast"),
-    EmergencyRoundSize: EmergencyRoundSize(Arg("--emergency-round-size", "3").Split(',')[0]));
+    EmergencyRoundSize: EmergencyRoundSize(Arg("--emergency-round-size", "3").Split(',')[0]),
+    OldTieRule: args.Contains("--old-tie-rule"));
 var policies = new List<(string Name, Strategy Strategy, V2Policy Policy)>
 {
     ("greedy v1", Strategy.GreedyV1, V2Policy.Baseline),

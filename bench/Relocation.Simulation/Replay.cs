@@ -21,7 +21,7 @@ internal enum Strategy
 /// forecast), to split the gap to the hindsight optimum into what knowing the answers and knowing the future would buy.
 /// </summary>
 internal sealed record V2Policy(int ForecastDays = 120, int HistoryDays = 180, bool PlanOpenSet = true, bool Blocking = true, bool ForecastUrgent = false, int EmergencyRoundSize = 3, int ProtectDays = 0, bool ProtectLastRound = false,
-    bool AnswerOracle = false, bool ArrivalOracle = false)
+    bool AnswerOracle = false, bool ArrivalOracle = false, bool OldTieRule = false)
 {
     public const int AllFeasible = 1_000;
 
@@ -164,7 +164,7 @@ internal static class Replay
                     Forecast = Forecast(scenario, day, policy),
                     Reserves = Reserves(scenario, day, policy),
                 };
-                var result = Planner.Solve(input, new PlannerOptions { DeterministicSeconds = 1.0 });
+                var result = Planner.Solve(input, new PlannerOptions { DeterministicSeconds = 1.0, RealRequestsWinTies = !policy.OldTieRule });
                 solveMs.Add(clock.Elapsed.TotalMilliseconds);
                 plan = result.Placements.ToDictionary(p => p.RequestId, StringComparer.Ordinal);
             }

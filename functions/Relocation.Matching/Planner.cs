@@ -282,7 +282,7 @@ public static class Planner
         // The tie rule counts real requests before forecast copies: a real request's tie rank outweighs every copy's
         // together, so a real request never loses a tie to a copy of itself (the open Emergency is its own history) and the
         // order its States are asked in does not depend on the forecast. Copies still break their own ties by rank.
-        var (realTieWeight, copyTieWeight, costWeight) = TieWeights(p, maxRows);
+        var (realTieWeight, copyTieWeight, costWeight) = options.RealRequestsWinTies ? TieWeights(p, maxRows) : (1, 1, ((long)(maxRows + 1) * p.Requests.Length) + 1);
         var fairnessWeight = (costWeight * CostBuckets * p.Requests.Length) + 1;
         var fitWeight = fairnessWeight * (FairnessScale + 1);
         var secondary = LinearExpr.NewBuilder().Add(fairnessWeight * FairnessScale).AddTerm(load, -fairnessWeight);
