@@ -103,7 +103,7 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
         // A Normal request without consent: started by its request, it stays Submitted (and its line too) for weeks.
         var id = await SubmitAsync(DateTimeOffset.UtcNow - Grace - TimeSpan.FromSeconds(5), RelocationPriority.Normal, consent: false);
         await _commands.StartAsync(Client, (await _relocations.FindAsync(id, CancellationToken.None))!, CancellationToken.None, retried: false);
-        var started = (await Client.GetInstanceAsync(RelocationInstance.IdFor(id)))!;
+        var started = await RunningAsync(id);
 
         var first = await _sweeper.SweepAsync(Client, CancellationToken.None);
         var second = await _sweeper.SweepAsync(Client, CancellationToken.None);
@@ -145,7 +145,7 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
         // The request was slow, not dead: it schedules after the sweep did, under the same instance id.
         var id = await SubmitAsync(DateTimeOffset.UtcNow - Grace - TimeSpan.FromSeconds(5));
         await _sweeper.SweepAsync(Client, CancellationToken.None);
-        var swept = (await Client.GetInstanceAsync(RelocationInstance.IdFor(id)))!;
+        var swept = await RunningAsync(id);
 
         await _commands.StartAsync(Client, (await _relocations.FindAsync(id, CancellationToken.None))!, CancellationToken.None, retried: true);
 
@@ -175,6 +175,22 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
             Kinds = [RelocationKind.TemporaryRelocation], Places = 4, MaxHouseholdSize = 5, AvailableFrom = Today.AddDays(-1), AvailableUntil = Today.AddYears(1),
         }).BuildTerms();
         await _capacities.AddAsync(Capacity.Register($"cap-{code}", code, terms, DateTimeOffset.UtcNow), CancellationToken.None);
+    }
+
+    /// <summary>The instance once running (the test host sets its creation time again when it starts it).</summary>
+    private async Task<OrchestrationMetadata> RunningAsync(string id)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (await Client.GetInstanceAsync(RelocationInstance.IdFor(id)) is { RuntimeStatus: OrchestrationRuntimeStatus.Running } running)
+            {
+                return running;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The orchestration of {id} did not start.");
     }
 
     private async Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done)
