@@ -380,6 +380,9 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         var carried = await _acceptance.CarryOutAsync(id, "acc-late");
 
         var applied = await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        // The saga's last step clears the pending step on the row before the orchestration's episode commits its custom
+        // status, so the status is awaited on its own; an escalated orchestration never shows OfferAccepted.
+        await WaitForCustomStatusAsync(id, nameof(RelocationStatus.OfferAccepted));
         var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Running);
 
         Assert.True(carried.Outcome!.Accepted, carried.Outcome.Reason);
