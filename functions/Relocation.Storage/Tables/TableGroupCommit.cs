@@ -82,33 +82,48 @@ public sealed class TableGroupCommit
             lead = _sending.Add(partition);
         }
 
-        if (lead)
-        {
-            // The first writer of an idle partition starts its sender, which sends batch after batch until the partition's
-            // queue is empty; each caller waits for its own row only.
-            _ = Task.Run(() => SendPartitionAsync(partition));
-        }
-
-        return write.Done.Task;
+        // The first writer of an idle partition sends the first batch itself (alone, it pays no thread hop); the writes that
+        // queued meanwhile are sent by a background sender, batch after batch until the queue is empty. Each caller waits
+        // for its own row only.
+        return lead ? LeadAsync(partition, write) : write.Done.Task;
     }
 
-    private async Task SendPartitionAsync(string partition)
+    private async Task LeadAsync(string partition, Write write)
     {
-        while (true)
+        if (TakeOrIdle(partition) is { } batch)
         {
-            List<Write> batch;
-            lock (_waiting)
+            await SendAsync(batch);
+            if (TakeOrIdle(partition) is { } next)
             {
-                batch = Take(_waiting[partition]);
-                if (batch.Count == 0)
-                {
-                    _waiting.Remove(partition);
-                    _sending.Remove(partition);
-                    return;
-                }
+                _ = Task.Run(() => SendPartitionAsync(partition, next));
+            }
+        }
+
+        await write.Done.Task;
+    }
+
+    private async Task SendPartitionAsync(string partition, List<Write> batch)
+    {
+        for (var next = batch; next is not null; next = TakeOrIdle(partition))
+        {
+            await SendAsync(next);
+        }
+    }
+
+    /// <summary>The partition's next batch; null (and the partition idle, so the next writer leads) when nothing waits.</summary>
+    private List<Write>? TakeOrIdle(string partition)
+    {
+        lock (_waiting)
+        {
+            var batch = Take(_waiting[partition]);
+            if (batch.Count > 0)
+            {
+                return batch;
             }
 
-            await SendAsync(batch);
+            _waiting.Remove(partition);
+            _sending.Remove(partition);
+            return null;
         }
     }
 
