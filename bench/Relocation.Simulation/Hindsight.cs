@@ -9,10 +9,16 @@ namespace Relocation.Simulation;
 /// which State would offer in time to whom — and maximises the same weighted placements (Emergency 100, Urgent 10,
 /// Normal 1) under the same hard filters and places per row. It ignores the order of events and the three-round limit, so
 /// it is an upper bound for any online policy.
+/// <para>
+/// <c>processBound</c>: the same solve held to the replay's timing too — a row counts only if registered by the request's
+/// last round opening (rounds open on days d, d + window, d + 2 × window; the default counts one window more), and a place
+/// of the withdrawing State only if its answer (asked at the first round opening after the row appeared) arrives before
+/// the withdrawal. Still no limit on the States asked: knowing the answers, one ask is enough.
+/// </para>
 /// </summary>
 internal static class Hindsight
 {
-    public static (Dictionary<string, SimRow> Placed, long Weighted, double Ms, string Status) Solve(Scenario scenario)
+    public static (Dictionary<string, SimRow> Placed, long Weighted, double Ms, string Status) Solve(Scenario scenario, bool processBound = false)
     {
         var clock = Stopwatch.StartNew();
         var states = scenario.States.ToDictionary(s => s.Code, StringComparer.Ordinal);
@@ -29,14 +35,21 @@ internal static class Hindsight
                     && t.AvailableFrom <= need.RelocationDueOn && t.AvailableUntil >= need.RelocationDueOn
                     && row.StateCode != r.Excluded
                     && (row.StateCode != scenario.Withdrawing || r.Day < Scenario.WithdrawalDay)
-                    && row.Day <= r.Day + (3 * window); // registered by the last round that could ask it
+                    && row.Day <= r.Day + ((processBound ? 2 : 3) * window); // registered by the last round that could ask it
                 if (!feasible)
                 {
                     continue;
                 }
 
-                var (offer, answerDay) = scenario.Answer(r, states[row.StateCode], Math.Max(r.Day, row.Day));
-                if (offer && answerDay - Math.Max(r.Day, row.Day) <= window)
+                // Asked when the row appears (default), or at the first round opening after it (process-bound).
+                var askedOn = processBound ? r.Day + ((Math.Max(0, row.Day - r.Day) + window - 1) / window * window) : Math.Max(r.Day, row.Day);
+                var (offer, answerDay) = scenario.Answer(r, states[row.StateCode], askedOn);
+                if (processBound && row.StateCode == scenario.Withdrawing && answerDay >= Scenario.WithdrawalDay)
+                {
+                    continue;
+                }
+
+                if (offer && answerDay - askedOn <= window)
                 {
                     pairs.Add((r, row, model.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"x{r.Id}_{row.Id}"))));
                 }

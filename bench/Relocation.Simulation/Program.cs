@@ -4,7 +4,8 @@ using Relocation.Domain.Relocations;
 using Relocation.Simulation;
 
 // dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--budget 1.2] [--gap [--verbose]]
-//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3] [--protect-days 60] [--protect-last-round]
+//   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3,4,5,all] [--protect-days 60] [--protect-last-round]
+//   [--process-hindsight] [--policies greedy,reservation] [--old-tie-rule]
 var seeds = Arg("--seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var invariant = CultureInfo.InvariantCulture;
 // The policies replayed: v1; v2 as the workflow runs it (the open set planned, States planned for others not asked); v2
@@ -13,12 +14,13 @@ var reserve = new V2Policy(
     ForecastDays: int.Parse(Arg("--forecast-days", "120"), invariant),
     HistoryDays: int.Parse(Arg("--history-days", "180"), invariant),
     ForecastUrgent: args.Contains("--urgent-forecast"),
-    EmergencyRoundSize: int.Parse(Arg("--emergency-round-size", "3"), invariant));
+    EmergencyRoundSize: EmergencyRoundSize(Arg("--emergency-round-size", "3").Split(',')[0]),
+    OldTieRule: args.Contains("--old-tie-rule"));
 var policies = new List<(string Name, Strategy Strategy, V2Policy Policy)>
 {
     ("greedy v1", Strategy.GreedyV1, V2Policy.Baseline),
     ("planner v2", Strategy.PlannerV2, new V2Policy(ForecastDays: 0)),
-    ("v2 + reservation", Strategy.PlannerV2, reserve),
+    (reserve.EmergencyRoundSize == 3 ? "v2 + reservation" : $"v2 + reservation, E round {Arg("--emergency-round-size", "3").Split(',')[0]}", Strategy.PlannerV2, reserve),
     ("v2 + protection", Strategy.PlannerV2, new V2Policy(ForecastDays: 0, HistoryDays: int.Parse(Arg("--history-days", "180"), invariant), ProtectDays: int.Parse(Arg("--protect-days", "60"), invariant), ProtectLastRound: args.Contains("--protect-last-round"))),
 };
 if (args.Contains("--oracles"))
@@ -29,34 +31,67 @@ if (args.Contains("--oracles"))
     policies.Add(("v2, both known", Strategy.PlannerV2, reserve with { AnswerOracle = true, ArrivalOracle = true }));
 }
 
+// Asking more States of an Emergency is a process change, open to v1 as much as to v2: each size other than 3 is replayed
+// for v1 too (rows "greedy v1, E round N"); one size after another share a seed's scenario and hindsight.
+var roundSizes = Arg("--emergency-round-size", "3").Split(',');
+foreach (var size in roundSizes.Where(s => s != "3").Reverse())
+{
+    policies.Insert(1, ($"greedy v1, E round {size}", Strategy.GreedyV1, V2Policy.Baseline with { EmergencyRoundSize = EmergencyRoundSize(size) }));
+}
+
+foreach (var size in roundSizes.Skip(1))
+{
+    policies.Add(($"v2 + reservation, E round {size}", Strategy.PlannerV2, reserve with { EmergencyRoundSize = EmergencyRoundSize(size) }));
+}
+
+if (Arg("--policies", "") is { Length: > 0 } only)
+{
+    // A subset, to spare the shared CPU: names containing any of the given words (greedy v1 is always kept: the baseline).
+    var words = only.Split(',');
+    policies = [.. policies.Where((p, i) => i == 0 || words.Any(w => p.Name.Contains(w, StringComparison.OrdinalIgnoreCase)))];
+}
+
+var processHindsight = args.Contains("--process-hindsight");
 if (args.Contains("--summary"))
 {
     // Many seeds, one line each: % of hindsight (weighted) and surge placed per policy; then the means, and on how many
     // seeds each v2 places strictly more of the surge than v1.
     var sums = new double[policies.Count];
     var wins = new int[policies.Count];
+    var losses = new int[policies.Count];
+    var boundSums = new double[policies.Count];
     var byPriority = new int[policies.Count, 3];
     foreach (var seed in seeds)
     {
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
         var hindsight = Hindsight.Solve(scenario);
+        // With --process-hindsight, each policy's % of the hindsight held to the replay's timing too, after the issue's.
+        var bound = processHindsight ? Hindsight.Solve(scenario, processBound: true).Weighted : 0;
         var results = policies.Select(p => Replay.Run(scenario, p.Strategy, p.Policy).Cases).ToArray();
         double W(List<SimCase> cs) => 100.0 * cs.Where(c => c.PlacedDay is not null).Sum(c => Scenario.Weight(c.Request.Priority)) / hindsight.Weighted;
+        double B(List<SimCase> cs) => 100.0 * cs.Where(c => c.PlacedDay is not null).Sum(c => Scenario.Weight(c.Request.Priority)) / bound;
         int S(List<SimCase> cs) => cs.Count(c => c.Request.Surge && c.PlacedDay is { } d && d - c.Request.Day <= 7);
         for (var i = 0; i < policies.Count; i++)
         {
             sums[i] += W(results[i]);
+            boundSums[i] += processHindsight ? B(results[i]) : 0;
             wins[i] += S(results[i]) > S(results[0]) ? 1 : 0;
+            losses[i] += S(results[i]) < S(results[0]) ? 1 : 0;
             foreach (var c in results[i].Where(c => c.PlacedDay is not null))
             {
                 byPriority[i, (int)c.Request.Priority - 1]++;
             }
         }
 
-        Console.WriteLine(string.Create(invariant, $"seed {seed}: {string.Join("  ", results.Select((r, i) => $"{policies[i].Name} {W(r):0.0}% surge {S(r)}"))}"));
+        Console.WriteLine(string.Create(invariant, $"seed {seed}: {string.Join("  ", results.Select((r, i) => $"{policies[i].Name} {W(r):0.0}%{(processHindsight ? $" ({B(r):0.0}% of bound)" : "")} surge {S(r)}"))}{(processHindsight ? $"  hindsight {hindsight.Weighted}, process-bound {bound}" : "")}"));
     }
 
-    Console.WriteLine(string.Create(invariant, $"mean % of hindsight over {seeds.Length} seeds: {string.Join(", ", policies.Select((p, i) => $"{p.Name} {sums[i] / seeds.Length:0.0}"))}; surge strictly above v1 on: {string.Join(", ", policies.Skip(1).Select((p, i) => $"{p.Name} {wins[i + 1]}"))}"));
+    Console.WriteLine(string.Create(invariant, $"mean % of hindsight over {seeds.Length} seeds: {string.Join(", ", policies.Select((p, i) => $"{p.Name} {sums[i] / seeds.Length:0.0}"))}; surge strictly above / below v1 on: {string.Join(", ", policies.Skip(1).Select((p, i) => $"{p.Name} {wins[i + 1]} / {losses[i + 1]}"))}"));
+    if (processHindsight)
+    {
+        Console.WriteLine(string.Create(invariant, $"mean % of the process-bound hindsight: {string.Join(", ", policies.Select((p, i) => $"{p.Name} {boundSums[i] / seeds.Length:0.0}"))}"));
+    }
+
     var priorities = Enum.GetValues<RelocationPriority>();
     Console.WriteLine(string.Create(invariant, $"placed over {seeds.Length} seeds ({string.Join("/", priorities)}): {string.Join(", ", policies.Select((p, i) => $"{p.Name} {string.Join("/", priorities.Select((_, k) => byPriority[i, k]))}"))}"));
     return;
@@ -69,7 +104,7 @@ if (!args.Contains("--solve-bench-only"))
     foreach (var seed in seeds)
     {
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
-        var hindsight = Hindsight.Solve(scenario);
+        var hindsight = Hindsight.Solve(scenario, processHindsight);
         foreach (var (name, strategy, policy) in policies)
         {
             var (cases, solveMs) = Replay.Run(scenario, strategy, policy);
@@ -112,6 +147,8 @@ if (args.Contains("--solve-bench") || args.Contains("--solve-bench-only"))
     var sorted = times.Order().ToArray();
     Console.WriteLine(string.Create(invariant, $"1,000 requests x 200 States x 1,000 rows, {solves} solves: p50 {Pct(sorted, 50):0} ms, p99 {Pct(sorted, 99):0} ms, max {sorted[^1]:0} ms"));
 }
+
+int EmergencyRoundSize(string size) => size is "all" ? V2Policy.AllFeasible : int.Parse(size, invariant);
 
 string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 

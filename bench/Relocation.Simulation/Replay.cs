@@ -21,8 +21,10 @@ internal enum Strategy
 /// forecast), to split the gap to the hindsight optimum into what knowing the answers and knowing the future would buy.
 /// </summary>
 internal sealed record V2Policy(int ForecastDays = 120, int HistoryDays = 180, bool PlanOpenSet = true, bool Blocking = true, bool ForecastUrgent = false, int EmergencyRoundSize = 3, int ProtectDays = 0, bool ProtectLastRound = false,
-    bool AnswerOracle = false, bool ArrivalOracle = false)
+    bool AnswerOracle = false, bool ArrivalOracle = false, bool OldTieRule = false)
 {
+    public const int AllFeasible = 1_000;
+
     public static readonly V2Policy Baseline = new(ForecastDays: 0, PlanOpenSet: false, Blocking: false);
 }
 
@@ -162,7 +164,7 @@ internal static class Replay
                     Forecast = Forecast(scenario, day, policy),
                     Reserves = Reserves(scenario, day, policy),
                 };
-                var result = Planner.Solve(input, new PlannerOptions { DeterministicSeconds = 1.0 });
+                var result = Planner.Solve(input, new PlannerOptions { DeterministicSeconds = 1.0, RealRequestsWinTies = !policy.OldTieRule });
                 solveMs.Add(clock.Elapsed.TotalMilliseconds);
                 plan = result.Placements.ToDictionary(p => p.RequestId, StringComparer.Ordinal);
             }
@@ -210,7 +212,8 @@ internal static class Replay
                 }
 
                 var ranked = CandidateRanker.Rank(Need(c.Request), visible, scenario.StateObjects, scenario.Agreements[c.Request.Kind], excluded, now);
-                foreach (var candidate in CandidateRanker.SelectRound(ranked, c.Round, RoundSize - chosen.Count))
+                var size = c.Request.Priority == RelocationPriority.Emergency ? policy.EmergencyRoundSize : RoundSize;
+                foreach (var candidate in CandidateRanker.SelectRound(ranked, c.Round, Math.Max(0, size - chosen.Count)))
                 {
                     chosen.Add((candidate.StateCode, candidate.CapacityId));
                 }

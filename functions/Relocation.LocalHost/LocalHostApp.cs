@@ -76,6 +76,7 @@ internal static partial class LocalHostApp
             .AddLocalTelemetry(builder.Configuration)
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Reconciler.StepReconcilerService>()
+            .AddHostedService<Reconciler.UnscheduledCaseSweeperService>()
             .AddHostedService<Audit.AuditAnchorService>()
             .AddHostedService<Fund.FundSealService>()
             .AddHostedService<NotificationRelayService>()

@@ -24,6 +24,7 @@ public static class Planner
     public const int SpareMedicalFit = 30;
     public const int SpareLargeFit = 15;
     public const int LargeHousehold = 5;
+    private const int MaxFit = AgreementFit + SpareMedicalFit + SpareLargeFit + LanguageFit + RegionFit + FreshFit;
     private const int FairnessScale = 100;
     private const int CostBuckets = 10;
     private const int LargeModelPairs = 5_000;
@@ -278,14 +279,18 @@ public static class Planner
             cp.Add(used <= LinearExpr.Term(load, p.Offered[group.Key]));
         }
 
-        var costWeight = ((long)(maxRows + 1) * p.Requests.Length) + 1;
+        // The tie rule counts real requests before forecast copies: a real request's tie rank outweighs every copy's
+        // together, so a real request never loses a tie to a copy of itself (the open Emergency is its own history) and the
+        // order its States are asked in does not depend on the forecast. Copies still break their own ties by rank.
+        var (realTieWeight, copyTieWeight, costWeight) = options.RealRequestsWinTies ? TieWeights(p, maxRows) : (1, 1, ((long)(maxRows + 1) * p.Requests.Length) + 1);
         var fairnessWeight = (costWeight * CostBuckets * p.Requests.Length) + 1;
         var fitWeight = fairnessWeight * (FairnessScale + 1);
         var secondary = LinearExpr.NewBuilder().Add(fairnessWeight * FairnessScale).AddTerm(load, -fairnessWeight);
         for (var i = 0; i < pairs.Count; i++)
         {
             var (r, c) = pairs[i];
-            secondary.AddTerm(x[i], (fitWeight * p.FitOf(r, c)) + (costWeight * (CostBuckets - p.CostBucket(c))) + tieRank[i]);
+            var tie = tieRank[i] * (p.IsForecast[r] ? copyTieWeight : realTieWeight);
+            secondary.AddTerm(x[i], (fitWeight * p.FitOf(r, c)) + (costWeight * (CostBuckets - p.CostBucket(c))) + tie);
         }
 
         cp.Maximize(secondary);
@@ -394,6 +399,26 @@ public static class Planner
         least = Math.Max(least, leastOf.Where((_, r) => assignment[r] >= 0).DefaultIfEmpty(0).Max());
 
         return load <= FairnessScale && load == least ? assignment : null;
+    }
+
+    /// <summary>
+    /// The tie term's weights: a real request's tie rank is worth more than every forecast copy's tie ranks together, and
+    /// the cost weight more than the whole tie term. Should that make the objective's coefficients too large for int64
+    /// (hundreds of open requests and of copies at once), the copies' ties are left to the solver (weight 0) and real
+    /// requests still win every tie: their ranks alone then form the term.
+    /// </summary>
+    internal static (long RealTieWeight, long CopyTieWeight, long CostWeight) TieWeights(Problem p, int maxRows)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var copies = p.IsForecast.Count(f => f);
+        var real = p.Requests.Length - copies;
+        var copiesTotal = (long)(maxRows + 1) * copies;
+        var realTieWeight = copiesTotal + 1;
+        var costWeight = ((long)(maxRows + 1) * real * realTieWeight) + copiesTotal + 1;
+        // The objective's largest total: fit weight (cost weight × buckets × requests × fairness scale) × best fit × requests.
+        const double Int64Headroom = 1e17;
+        var largest = (double)costWeight * CostBuckets * p.Requests.Length * (FairnessScale + 1) * MaxFit * p.Requests.Length;
+        return largest < Int64Headroom ? (realTieWeight, 1, costWeight) : (1, 0, ((long)(maxRows + 1) * real) + 1);
     }
 
     /// <summary>

@@ -97,6 +97,12 @@ public sealed record PlannerOptions
     /// compare the two).
     /// </summary>
     public bool SkipSolverWhenUncontended { get; init; } = true;
+
+    /// <summary>
+    /// A real request wins every tie against a forecast copy (docs/matching.md, objective). Off: one tie rank for all, as
+    /// before 2026-11-30 — only for the simulation to measure what the rule changes.
+    /// </summary>
+    public bool RealRequestsWinTies { get; init; } = true;
 }
 
 /// <summary>How the plan was reached.</summary>

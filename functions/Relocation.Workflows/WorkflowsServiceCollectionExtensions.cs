@@ -23,9 +23,14 @@ public static class WorkflowsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<StepReconcilerOptions>().Bind(configuration.GetSection(StepReconcilerOptions.SectionName));
+        services.AddOptions<UnscheduledCaseSweeperOptions>()
+            .Bind(configuration.GetSection(UnscheduledCaseSweeperOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<RelocationCommands>();
         services.AddSingleton<CaseDecisionSignal>();
         services.AddSingleton<StepReconciler>();
+        services.AddSingleton<UnscheduledCaseSweeper>();
         services.AddSingleton<RoundPlanBatcher>();
         services.AddSingleton<RoundOpening>();
         services.AddSingleton<OfferAcceptance>();

@@ -46,6 +46,15 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void TimerTrigger_UnscheduledCaseSweeper_EveryMinuteWithADurableClient()
+    {
+        var function = Assert.Single(Metadata.Value, f => f.Name == Relocation.Functions.Workflows.UnscheduledCaseSweeperFunction.Name);
+
+        Assert.Equal("0 * * * * *", Assert.Single(function.Bindings, b => b.Type == "timerTrigger").Schedule);
+        Assert.Single(function.Bindings, b => b.Type == "durableClient");
+    }
+
+    [Fact]
     public void RouteTable_ServedByTheFunctionsApp_HasNoDevelopmentSignInOrTokenRoute()
     {
         // The Functions app serves exactly the route table; development sign-in belongs to the local host only.
@@ -126,5 +135,5 @@ public sealed class FunctionsMetadataTests
 
     private sealed record FunctionEntry(string Name, IReadOnlyList<Binding> Bindings);
 
-    private sealed record Binding(string Type, string? Route, IReadOnlyList<string>? Methods, string? AuthLevel);
+    private sealed record Binding(string Type, string? Route, IReadOnlyList<string>? Methods, string? AuthLevel, string? Schedule);
 }

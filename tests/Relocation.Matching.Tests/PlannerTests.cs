@@ -190,6 +190,31 @@ public sealed class PlannerTests
     }
 
     [Theory]
+    [InlineData(2, 1, 1, null, "ARG")]
+    [InlineData(3, 2, 1, null, "ARG")]
+    [InlineData(4, 3, 1, null, "ARG")]
+    [InlineData(4, 4, 1, null, "ARG")]
+    [InlineData(4, 4, 2, null, "ARG")]
+    [InlineData(4, 3, 1, "ARG", "BEL")]
+    [InlineData(4, 4, 1, "ARG", "BEL")]
+    [InlineData(5, 4, 1, "BEL", "ARG")]
+    public void Solve_RealEmergencyTiedWithItsForecastCopies_RealOneTakesTheFirstStateInTheTieOrder(int states, int copies, int places, string? asked, string expected)
+    {
+        // Equal States and copies of the real request (the open Emergency is its own history): the tie between the real
+        // request and a copy must fall to the real one, or the order in which its States are asked depends on the copies.
+        var codes = new[] { "ARG", "BEL", "CAN", "DNK", "EST" }.Take(states).ToArray();
+        var excluded = asked is null ? null : new Dictionary<string, string> { [asked] = "asked in round 1" };
+        var input = Input([Req("1", RelocationPriority.Emergency, excluded: excluded)], codes.Select(c => Cap("c-" + c, c, places)).ToArray()) with
+        {
+            Forecast = Enumerable.Range(1, copies).Select(i => Req("f" + i, RelocationPriority.Emergency, minutes: -i)).ToArray(),
+        };
+
+        var plan = Planner.Solve(input, Options);
+
+        Assert.Equal(expected, plan.For("1").StateCode);
+    }
+
+    [Theory]
     [InlineData(RelocationPriority.Emergency, new[] { "NOR", "SWE" })]
     [InlineData(RelocationPriority.Urgent, new[] { "NOR" })]
     public void Solve_ForecastEmergencyOnTheOtherState_KeepsItFromUrgentNotFromARealEmergency(RelocationPriority priority, string[] asked)

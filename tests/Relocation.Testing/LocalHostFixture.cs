@@ -71,6 +71,20 @@ public class LocalHostFixture : IAsyncLifetime
         return Http.SendAsync(request);
     }
 
+    /// <summary>
+    /// For an assertion's message on an unexpected answer: its status and body, and the host's last log lines that
+    /// name a failure, since a 500's body says only that something failed (no details leave the host).
+    /// </summary>
+    public async Task<string> DescribeAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var body = await response.Content.ReadAsStringAsync();
+        var failures = Host.Output
+            .Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase))
+            .TakeLast(15);
+        return $"{(int)response.StatusCode} {body}\nhost:\n{string.Join('\n', failures)}";
+    }
+
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);

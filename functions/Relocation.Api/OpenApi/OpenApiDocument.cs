@@ -187,11 +187,11 @@ public static class OpenApiDocument
         }
 
         Pipeline(500);
+        Pipeline(503);
         if (!route.Anonymous)
         {
             Pipeline(401);
             Pipeline(403);
-            Pipeline(503);
         }
 
         if (route.IsWrite)

@@ -11,4 +11,12 @@ public sealed class ApiDiagnosticsOptions
     /// where a write's time goes; off in production, where it would tell a caller more than it needs.
     /// </summary>
     public bool ServerTiming { get; set; }
+
+    /// <summary>
+    /// Fault injection for the crash tests, never set in a deployment: a <c>POST /api/relocations</c> whose pseudonym is
+    /// this value stops right after its case row is written, before its orchestration is scheduled, and waits there (until
+    /// its caller gives up) so a test can kill -9 the process at exactly that point and show that the unscheduled-case
+    /// sweep recovers the case (docs/durability.md). Null: no request ever stops.
+    /// </summary>
+    public string? HaltBeforeScheduleFor { get; set; }
 }

@@ -122,6 +122,10 @@ public sealed partial class ApiPipeline(
             // abandoned runs the handler again, which is idempotent by key), and the answer's own audit entry.
             LogUnexpected(logger, ex, route.Name, correlationId);
             result = ProblemDetailsMapper.FromException(ex, instance, correlationId);
+            if (result.Status == 503)
+            {
+                http.Response.Headers.RetryAfter = "5";
+            }
             if (await recorded && audited)
             {
                 recorded = AuditAsync(route, instance, correlationId, outcome, result.Status);
@@ -265,6 +269,11 @@ public sealed partial class ApiPipeline(
             if (result.Status >= 500)
             {
                 LogUnexpected(logger, ex, route.Name, correlationId);
+            }
+
+            if (result.Status == 503)
+            {
+                http.Response.Headers.RetryAfter = "5";
             }
 
             if (claimedKey is not null && result.Status < 500)

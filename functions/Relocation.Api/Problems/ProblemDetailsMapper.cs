@@ -17,7 +17,20 @@ public static class ProblemDetailsMapper
         PreconditionFailedException p => Create(412, "Precondition failed.", p.Message, instance, correlationId),
         ForbiddenException f => Create(403, "Forbidden.", f.Message, instance, correlationId),
         BodyTooLargeException b => Create(413, "The body is too large.", b.Message, instance, correlationId),
+        _ when IsTransient(exception) => Create(503, "Storage is unavailable.", "Storage did not answer in time; nothing was lost, retry after Retry-After.", instance, correlationId),
         _ => Create(500, "An unexpected error occurred.", "The error was logged under this correlation id.", instance, correlationId),
+    };
+
+    /// <summary>
+    /// A storage call that failed for a reason a retry can cure: no answer (status 0), a timeout, throttling or a server
+    /// error, after the SDK's own retries. The caller is told to retry (503) instead of being told something broke
+    /// (500); what the request wrote is idempotent by key, so a retry finishes it.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        Azure.RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
+        TimeoutException => true,
+        _ => false,
     };
 
     public static ApiResult Create(int status, string title, string? detail, string instance, string correlationId,

@@ -30,7 +30,7 @@ public sealed record ApiAnswer(int Status, Type? BodyType, string Description)
         413 => "The body is larger than this route takes.",
         429 => "The caller writes too fast; wait as Retry-After says.",
         500 => "An unexpected error; logged under the correlation id.",
-        503 => "The request could not be recorded in the audit log; retry after Retry-After.",
+        503 => "Storage did not answer, or the request could not be recorded in the audit log; nothing was lost, retry after Retry-After.",
         _ => $"Status {status}.",
     };
 }

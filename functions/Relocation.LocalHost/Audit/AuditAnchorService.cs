@@ -1,4 +1,5 @@
 using Relocation.Domain.Audit;
+using Relocation.LocalHost.Hosting;
 
 namespace Relocation.LocalHost.Audit;
 
@@ -7,27 +8,19 @@ namespace Relocation.LocalHost.Audit;
 /// container at start and every hour after (the requirement is at least daily; an anchor costs two point reads), then
 /// seals the closed months into blobs (<see cref="IAuditArchive"/>; nothing to do on most runs).
 /// </summary>
-internal sealed partial class AuditAnchorService(IAuditLog audit, TimeProvider time, ILogger<AuditAnchorService> logger, IAuditArchive? archive = null) : BackgroundService
+internal sealed partial class AuditAnchorService(IAuditLog audit, TimeProvider time, ILogger<AuditAnchorService> logger, IAuditArchive? archive = null)
+    : PeriodicPassService(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("audit-anchor");
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                LogAnchored(logger, await audit.AnchorAsync(stoppingToken));
-                if (archive is not null)
-                {
-                    LogSealed(logger, await archive.SealClosedMonthsAsync(stoppingToken));
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, ex);
-            }
+    protected override string Job => "audit-anchor";
 
-            await Task.Delay(TimeSpan.FromHours(1), time, stoppingToken);
+    protected override TimeSpan Period => TimeSpan.FromHours(1);
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
+    {
+        LogAnchored(logger, await audit.AnchorAsync(cancellationToken));
+        if (archive is not null)
+        {
+            LogSealed(logger, await archive.SealClosedMonthsAsync(cancellationToken));
         }
     }
 
@@ -36,7 +29,4 @@ internal sealed partial class AuditAnchorService(IAuditLog audit, TimeProvider t
 
     [LoggerMessage(EventId = 313, Level = LogLevel.Information, Message = "Audit months sealed into blobs: {Count}")]
     private static partial void LogSealed(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Audit chain heads could not be anchored")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

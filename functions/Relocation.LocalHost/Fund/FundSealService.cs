@@ -1,4 +1,5 @@
 using Relocation.Domain.Fund;
+using Relocation.LocalHost.Hosting;
 
 namespace Relocation.LocalHost.Fund;
 
@@ -6,29 +7,14 @@ namespace Relocation.LocalHost.Fund;
 /// The local host's stand-in for the Functions timer <c>SealFund</c>: at start and every hour after, moves the fund
 /// ledger's closed segments out of the table into blobs (<see cref="IFundArchive"/>; nothing to do on most runs).
 /// </summary>
-internal sealed partial class FundSealService(IFundArchive archive, TimeProvider time, ILogger<FundSealService> logger) : BackgroundService
+internal sealed partial class FundSealService(IFundArchive archive, TimeProvider time, ILogger<FundSealService> logger) : PeriodicPassService(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("fund-seal");
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                LogSealed(logger, await archive.SealAsync(stoppingToken));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, ex);
-            }
+    protected override string Job => "fund-seal";
 
-            await Task.Delay(TimeSpan.FromHours(1), time, stoppingToken);
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromHours(1);
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken) => LogSealed(logger, await archive.SealAsync(cancellationToken));
 
     [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Fund ledger segments sealed into blobs: {Count}")]
     private static partial void LogSealed(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "Fund ledger segments could not be sealed")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

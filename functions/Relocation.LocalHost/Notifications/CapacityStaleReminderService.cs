@@ -1,3 +1,4 @@
+using Relocation.LocalHost.Hosting;
 using Relocation.Workflows.Notifications;
 
 namespace Relocation.LocalHost.Notifications;
@@ -6,35 +7,14 @@ namespace Relocation.LocalHost.Notifications;
 /// The local host's stand-in for the Functions timer <c>CapacityStaleReminders</c>: a minute after start, then every six
 /// hours (reminders are keyed, so running more often than the daily timer sends nothing twice).
 /// </summary>
-internal sealed partial class CapacityStaleReminderService(CapacityStaleReminders reminders, TimeProvider time, ILogger<CapacityStaleReminderService> logger) : BackgroundService
+internal sealed class CapacityStaleReminderService(CapacityStaleReminders reminders, TimeProvider time, ILogger<CapacityStaleReminderService> logger)
+    : PeriodicPassService(time, logger)
 {
-    private static readonly TimeSpan FirstRun = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(6);
+    protected override string Job => "capacity-stale-reminders";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("capacity-stale-reminders");
-        var wait = FirstRun;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken);
-                await reminders.RunAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(logger, ex);
-            }
+    protected override TimeSpan FirstPassAfter => TimeSpan.FromMinutes(1);
 
-            wait = Interval;
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromHours(6);
 
-    [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Stale-capacity reminders could not be written; next try in six hours")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => reminders.RunAsync(cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask.Client;
+using Relocation.LocalHost.Hosting;
 using Relocation.Workflows.Common;
 
 namespace Relocation.LocalHost.Reconciler;
@@ -7,28 +8,13 @@ namespace Relocation.LocalHost.Reconciler;
 /// The local host's reconciler: a sweep at start (steps stranded by a crash are re-raised as soon as the engine runs
 /// again), then one every <see cref="StepReconcilerOptions.Period"/>. The Functions app runs the same sweep on a timer.
 /// </summary>
-internal sealed partial class StepReconcilerService(IServiceProvider services, StepReconciler reconciler, ILogger<StepReconcilerService> logger) : BackgroundService
+internal sealed class StepReconcilerService(IServiceProvider services, StepReconciler reconciler, TimeProvider time, ILogger<StepReconcilerService> logger)
+    : PeriodicPassService(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var scope = Relocation.Storage.Tables.TableQueryLog.Background("step-reconciler");
-        var client = services.GetRequiredService<DurableTaskClient>();
-        using var timer = new PeriodicTimer(reconciler.Options.Period);
-        do
-        {
-            try
-            {
-                await reconciler.SweepAsync(client, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Storage or the engine not answering (Azurite stopping, a restart): the next sweep tries again.
-                LogSweepFailed(logger, ex.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string Job => "step-reconciler";
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Step reconciler sweep failed ({Error}); retrying at the next period")]
-    private static partial void LogSweepFailed(ILogger logger, string error);
+    protected override TimeSpan Period => reconciler.Options.Period;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) =>
+        reconciler.SweepAsync(services.GetRequiredService<DurableTaskClient>(), cancellationToken);
 }

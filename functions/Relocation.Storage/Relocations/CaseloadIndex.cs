@@ -180,6 +180,26 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
             .Take(max).Select(l => l.Id).ToArray();
     }
 
+    /// <summary>
+    /// One query of the open partition (open cases only, bounded by design), its lines of <paramref name="status"/> as
+    /// stored: no case row is read, so a background sweep pays one partition read and then only what it chooses to look at.
+    /// </summary>
+    public async Task<IReadOnlyList<CaseloadEntry>> OpenLinesAsync(RelocationStatus status, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lines = new List<CaseloadEntry>();
+        // The plain partition read, filtered here (as WaitingIdsAsync): what the storage design guard tells from a scan.
+        await foreach (var e in _open.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
+        {
+            var line = ToEntry(e);
+            if (line.Status == status)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
     /// <summary>Up to <paramref name="count"/> closed lines after <paramref name="after"/>, in key order, and the last key read.</summary>
     private static async Task<(List<CaseloadEntry> Lines, string? LastKey)> ClosedPageAsync(TableClient table, CaseloadQuery query, string after, int count, CancellationToken cancellationToken)
     {

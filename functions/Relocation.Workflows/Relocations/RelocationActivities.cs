@@ -94,7 +94,7 @@ public sealed class ReplanRelocationRoundActivity(
         if (round.Asked.Count == 0)
         {
             var planned = await _planning.PlanAsync(relocation, now, opening: true, CancellationToken.None);
-            var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSize);
+            var chosen = RoundSelection.Select(planned.Ranked, planned.Placement, input.Round, options.Value.RoundSizeFor(relocation.Facts.Priority));
             if (chosen.Count == 0)
             {
                 return new RoundOpened(round.Number, 0, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime,

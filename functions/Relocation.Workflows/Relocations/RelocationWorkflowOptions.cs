@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Relocation.Domain.Relocations;
 
 namespace Relocation.Workflows.Relocations;
 
@@ -13,6 +14,18 @@ public sealed class RelocationWorkflowOptions
     /// <summary>Multiplies the response deadlines of the priority table; only tests set it below 1.</summary>
     [Range(0.000001, 1.0)]
     public double ClockScale { get; set; } = 1.0;
+
+    /// <summary>
+    /// States an Emergency round asks; unset, <see cref="RoundSize"/>. PRODUCT.md fixes the rounds (up to 3), not how many
+    /// States a round asks. Asking more raises the chance that one offers inside the 24-hour window, and discloses the
+    /// request (need-to-know fields only) to more States (measured: bench/README.md, simulation; docs/matching.md).
+    /// </summary>
+    [Range(1, 200)]
+    public int? EmergencyRoundSize { get; set; }
+
+    /// <summary>The States a round of this priority asks.</summary>
+    public int RoundSizeFor(RelocationPriority priority) =>
+        priority == RelocationPriority.Emergency ? EmergencyRoundSize ?? RoundSize : RoundSize;
 
     /// <summary>
     /// Multiplies the relocation due time after acceptance (7/42/365 days); unset, <see cref="ClockScale"/> applies.

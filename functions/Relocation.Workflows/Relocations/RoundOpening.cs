@@ -233,7 +233,7 @@ public sealed partial class RoundOpening(
             timings = plan.Timings;
             planned = Stopwatch.GetTimestamp();
             var clock = PriorityClock.For(relocation.Facts.Priority);
-            var chosen = RoundSelection.Select(plan.Ranked, plan.Placement, number, options.Value.RoundSize);
+            var chosen = RoundSelection.Select(plan.Ranked, plan.Placement, number, options.Value.RoundSizeFor(relocation.Facts.Priority));
             var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
             var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
             var wrote = false;

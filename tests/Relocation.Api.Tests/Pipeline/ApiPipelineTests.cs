@@ -156,6 +156,38 @@ public sealed class ApiPipelineTests
         _idempotency.Verify(s => s.CompleteAsync("admin-1", "k-1", It.Is<StoredResponse>(r => r.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Theory]
+    [InlineData(503)]
+    [InlineData(500)]
+    [InlineData(0)]
+    public async Task RunAsync_StorageFailsTransiently_Answers503RetryAfterAndKeepsTheKey(int storageStatus)
+    {
+        var pipeline = Pipeline(_ => throw new Azure.RequestFailedException(storageStatus, "storage busy"));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("5", http.Response.Headers.RetryAfter.ToString());
+        http.Response.Body.Position = 0;
+        Assert.DoesNotContain("storage busy", new StreamReader(http.Response.Body).ReadToEnd(), StringComparison.Ordinal);
+        // The write may be half done: the key stays claimed, so the retry the 503 asks for runs the idempotent handler again.
+        _idempotency.Verify(s => s.ReleaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 503), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_StorageRefusesForGood_Answers500WithoutRetryAfter()
+    {
+        var pipeline = Pipeline(_ => throw new Azure.RequestFailedException(400, "bad request to storage"));
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(500, http.Response.StatusCode);
+        Assert.Equal(0, http.Response.Headers.RetryAfter.Count);
+    }
+
     [Fact]
     public async Task RunAsync_RejectedWrite_ReleasesKeyAndAuditsTheRefusal()
     {

@@ -14,7 +14,7 @@ public sealed class StatesAndCapacityTests(LocalHostFixture host) : IClassFixtur
     private async Task RegisterStateAsync(string code)
     {
         using var response = await host.SendAsync(HttpMethod.Put, $"states/{code}", Admin, new StateInputBuilder().BuildBody());
-        Assert.True(response.IsSuccessStatusCode, $"PUT states/{code}: {(int)response.StatusCode}");
+        Assert.True(response.IsSuccessStatusCode, $"PUT states/{code}: {await host.DescribeAsync(response)}");
     }
 
     private async Task<int> CapacityCountAsync(string code)

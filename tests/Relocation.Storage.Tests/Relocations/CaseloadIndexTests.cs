@@ -154,6 +154,25 @@ public sealed class CaseloadIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenLinesAsync_OpenAndClosedLines_OnlyThatStatusAsStoredWithoutItsCaseRow()
+    {
+        // No case row is written: the lines come from the open partition alone, submission time included.
+        CaseloadEntry Open(RelocationStatus status, int minutesAgo) =>
+            new(Guid.NewGuid().ToString("N"), "W-2", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, status, 0, null, null, Now.AddMinutes(-minutesAgo));
+        var old = Open(RelocationStatus.Submitted, 90);
+        var young = Open(RelocationStatus.Submitted, 0);
+        foreach (var line in new[] { old, young, Open(RelocationStatus.AwaitingOffers, 90), Closed(1) })
+        {
+            await _caseload.PutAsync(line, CancellationToken.None);
+        }
+
+        var submitted = await _caseload.OpenLinesAsync(RelocationStatus.Submitted, Now, CancellationToken.None);
+
+        Assert.Equal(new[] { old.Id, young.Id }.Order(StringComparer.Ordinal), submitted.Select(l => l.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(old.SubmittedAt, submitted.Single(l => l.Id == old.Id).SubmittedAt);
+    }
+
+    [Fact]
     public async Task ListAsync_TokenNotFromAnAnswer_IsRefused()
     {
         await Assert.ThrowsAsync<Domain.Common.DomainValidationException>(() => _caseload.ListAsync(new CaseloadQuery(null, null, null, Now, "a' or 1 eq 1", 4), CancellationToken.None));

@@ -326,10 +326,10 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     public async Task RunAsync_AllDeclineThroughThreeRounds_EscalatedToTheRegistrar()
     {
         _options.RoundSize = 1;
-        // Four equal States, asked in code order. With the reservation on, the open Emergency is its own history and a copy
-        // of it is planned too; the tie between the two falls either way (the plan's tie rule counts the copy's rows too),
-        // so the order would be DNK or FIN first. The reservation has tests of its own (RoundPlanningTests).
-        _options.ReserveForExpectedEmergencies = false;
+        // Four equal States, asked in code order. The reservation is on: the open Emergency is its own history, so copies
+        // of it are planned too, on the same equal States; a real request wins every tie against a copy, so the order
+        // does not change (PlannerTests.Solve_RealEmergencyTiedWithItsForecastCopies_…).
+        Assert.True(_options.ReserveForExpectedEmergencies);
         foreach (var code in new[] { "DNK", "FIN", "NOR", "SWE" })
         {
             await StateAsync(code);
@@ -352,6 +352,26 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Equal(["DNK", "FIN", "NOR"], asked);
         Assert.Equal(["Registry.Admin"], OutboxTo(id, "Escalation"));
         Assert.Equal(0, await TotalHeldAsync());
+    }
+
+    [Theory]
+    [InlineData(RelocationPriority.Emergency, new[] { "DNK", "EST", "FIN", "ISL", "NOR" })]
+    [InlineData(RelocationPriority.Urgent, new[] { "DNK", "EST", "FIN" })]
+    public async Task RunAsync_EmergencyRoundSizeFive_EmergencyAsksFiveOthersAsManyAsRoundSize(RelocationPriority priority, string[] expected)
+    {
+        // RoundSize 3, EmergencyRoundSize 5, six equal States (asked in code order): an Emergency's round asks five, an
+        // Urgent one three.
+        _options.EmergencyRoundSize = 5;
+        foreach (var code in new[] { "DNK", "EST", "FIN", "ISL", "NOR", "SWE" })
+        {
+            await StateAsync(code);
+        }
+
+        var id = await SubmitAsync(priority);
+        var waiting = await AwaitingOffers(WaitAsync, id);
+
+        Assert.Equal(expected, waiting.CurrentRound!.Asked.Select(a => a.StateCode).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Select(code => "State.FocalPoint:" + code), OutboxTo(id, "OfferRequest"));
     }
 
     [Fact]

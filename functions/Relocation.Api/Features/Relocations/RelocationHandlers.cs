@@ -21,7 +21,8 @@ internal sealed partial class RelocationHandlers(
     RoundPlanning planning,
     RoundOpening opening,
     TimeProvider time,
-    ILogger<RelocationHandlers> logger)
+    ILogger<RelocationHandlers> logger,
+    Microsoft.Extensions.Options.IOptions<Pipeline.ApiDiagnosticsOptions>? diagnostics = null)
 {
     public const string AccessReasonHeader = "X-Access-Reason";
 
@@ -45,7 +46,11 @@ internal sealed partial class RelocationHandlers(
             // The case file before the row (a case row never exists without its protected details), side by side with
             // the caseload line; the orchestration right after the row, side by side with the statistics line.
             relocation = await relocations.AddAsync(submitted, () => request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, request.Aborted)),
-                added => request.Timed("schedule", () => commands.StartAsync(request.Workflows, added, request.Aborted, retried: false)), request.Aborted);
+                added => request.Timed("schedule", async () =>
+                {
+                    await HaltForCrashTestAsync(added, request.Aborted);
+                    await commands.StartAsync(request.Workflows, added, request.Aborted, retried: false);
+                }), request.Aborted);
         }
         catch (ConflictException) when (request.IdempotencyKey is not null)
         {
@@ -66,6 +71,23 @@ internal sealed partial class RelocationHandlers(
 
         return ApiResult.Accepted(new RelocationAcceptedDto(id, status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
     }
+
+    /// <summary>
+    /// The crash tests' fault point between the case row and the schedule (<see cref="Pipeline.ApiDiagnosticsOptions.HaltBeforeScheduleFor"/>):
+    /// off unless that setting names this case's pseudonym. There the request waits for its caller to give up, or for the
+    /// test's kill -9; the row stays without an orchestration, which only the unscheduled-case sweep then repairs.
+    /// </summary>
+    private async Task HaltForCrashTestAsync(RelocationCase added, CancellationToken aborted)
+    {
+        if (diagnostics?.Value.HaltBeforeScheduleFor is { Length: > 0 } pseudonym && string.Equals(pseudonym, added.Facts.Pseudonym, StringComparison.Ordinal))
+        {
+            LogHalted(logger, added.Id);
+            await Task.Delay(Timeout.Infinite, aborted);
+        }
+    }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Fault injection: relocation {RelocationId} halted after its case row, before its orchestration is scheduled")]
+    private static partial void LogHalted(ILogger logger, string relocationId);
 
     /// <summary>
     /// Opens round 1 here, right after the case and its orchestration are written, instead of waiting for the engine to
