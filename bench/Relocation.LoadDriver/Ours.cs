@@ -16,13 +16,15 @@ internal static class Ours
     internal static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
 
     public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken, bool openWithRequest = true,
-        bool acceptWithRequest = true)
+        bool acceptWithRequest = true, bool groupCommit = true)
     {
         await using var host = new LocalHostProcess(connectionString, extraArguments: []);
         // --no-request-opening: only the orchestration's activity opens round 1 (the code before issue 19's change).
         host.Environment["Workflows__Relocations__OpenFirstRoundWithRequest"] = openWithRequest ? "true" : "false";
         // --no-request-acceptance: the acceptance waits for the orchestration's saga to hold the places (the code before).
         host.Environment["Workflows__Relocations__AcceptWithRequest"] = acceptWithRequest ? "true" : "false";
+        // --no-group-commit: every index and notice row written alone (the code before the group commit, docs/storage.md).
+        host.Environment["StorageDiagnostics__GroupCommit"] = groupCommit ? "true" : "false";
         // Five States asked per round, as in the floor; no agreements, so round 1 takes the five best overall.
         host.Environment["Workflows__Relocations__RoundSize"] = Floor.StatesAsked.ToString(CultureInfo.InvariantCulture);
         host.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -4,7 +4,7 @@ using Relocation.LoadDriver;
 using Relocation.LocalHost;
 using Relocation.LocalHost.Azurite;
 
-// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] | --mail 1,50
+// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-group-commit] | --mail 1,50
 //        dotnet run -c Release --project bench/Relocation.LoadDriver -- faults [KILLS] [--visibility 00:00:30]
 if (args.Length > 0 && args[0] == "faults")
 {
@@ -42,6 +42,7 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 var workLines = new List<string>();
 var openWithRequest = !args.Contains("--no-request-opening");
 var acceptWithRequest = !args.Contains("--no-request-acceptance");
+var groupCommit = !args.Contains("--no-group-commit");
 foreach (var cases in caseCounts)
 {
     var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
@@ -51,7 +52,7 @@ foreach (var cases in caseCounts)
         var floor = await Floor.RunAsync(azurite.ConnectionString, cases, CancellationToken.None);
         process.Refresh();
         Console.WriteLine(floor.Row(process.PeakWorkingSet64 / 1024 / 1024));
-        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None, openWithRequest, acceptWithRequest);
+        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None, openWithRequest, acceptWithRequest, groupCommit);
         Console.WriteLine(ours.Result.Row(ours.PeakMemoryMb));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours/floor for {cases} cases: time {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}, request→offers p50 {RunResult.Percentile(ours.Result.DispatchedMs, 50) / RunResult.Percentile(floor.DispatchedMs, 50):F2} p95 {RunResult.Percentile(ours.Result.DispatchedMs, 95) / RunResult.Percentile(floor.DispatchedMs, 95):F2}, acceptance→hold p95 {RunResult.Percentile(ours.Result.HeldMs, 95) / RunResult.Percentile(floor.HeldMs, 95):F2}"));

@@ -38,7 +38,9 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         // The query-kind log is a diagnostic the design guard turns on (docs/storage.md); off, it costs nothing.
         var queryLog = configuration["StorageDiagnostics:QueryLog"] is { Length: > 0 } logPath ? TableQueryLog.ToFile(logPath) : null;
-        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, queryLog));
+        // Group commit of the keyed index and notice rows (docs/storage.md); "false" only so the bench can compare on one build.
+        var groupCommit = !string.Equals(configuration["StorageDiagnostics:GroupCommit"], "false", StringComparison.OrdinalIgnoreCase);
+        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<DataStorageOptions>>().Value, queryLog, groupCommit));
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton(TimeProvider.System);
 

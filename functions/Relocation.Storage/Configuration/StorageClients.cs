@@ -8,9 +8,16 @@ namespace Relocation.Storage.Configuration;
 /// <summary>The service clients for the data account, built once from <see cref="DataStorageOptions"/>.</summary>
 public sealed class StorageClients
 {
-    public StorageClients(DataStorageOptions options, Tables.TableQueryLog? queryLog = null)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Tables.TableGroupCommit> _groupCommits = new(StringComparer.Ordinal);
+    private readonly bool _groupCommit;
+
+    /// <param name="options">Where the data lives.</param>
+    /// <param name="queryLog">The query-kind log of the design guard, when on.</param>
+    /// <param name="groupCommit">False sends every <see cref="GroupCommit"/> write alone (the bench compares both on one build).</param>
+    public StorageClients(DataStorageOptions options, Tables.TableQueryLog? queryLog = null, bool groupCommit = true)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _groupCommit = groupCommit;
         var tableOptions = new TableClientOptions();
         if (queryLog is not null)
         {
@@ -36,6 +43,9 @@ public sealed class StorageClients
     public BlobServiceClient Blobs { get; }
 
     public TableClient Table(string name) => Tables.GetTableClient(name);
+
+    /// <summary>The one group commit of a table in this process (writes wait together only if they share it).</summary>
+    public Tables.TableGroupCommit GroupCommit(string table) => _groupCommits.GetOrAdd(table, name => new Tables.TableGroupCommit(Table(name), _groupCommit));
 
     public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
 

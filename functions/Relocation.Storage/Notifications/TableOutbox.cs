@@ -15,7 +15,11 @@ internal sealed class TableOutbox(StorageClients clients, NotificationSignal sig
 {
     private readonly TableClient _messages = clients.Table(NotificationTables.Messages);
     private readonly TableClient _pending = clients.Table(NotificationTables.Pending);
-    private readonly TableClient _inbox = clients.Table(NotificationTables.Inbox);
+
+    // The inbox and pending rows of concurrent notices share partitions (a recipient's inbox; the one pending partition):
+    // group-committed, inserted once as before (docs/storage.md, "Group commit").
+    private readonly TableGroupCommit _pendingWrites = clients.GroupCommit(NotificationTables.Pending);
+    private readonly TableGroupCommit _inboxWrites = clients.GroupCommit(NotificationTables.Inbox);
 
     public async Task AddAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
@@ -58,10 +62,10 @@ internal sealed class TableOutbox(StorageClients clients, NotificationSignal sig
             ["Read"] = false,
         };
         // The inbox row and the pending row each need only the message before them, not each other: one round trip, not two.
-        var inbox = InsertOnceAsync(_inbox, inboxRow, cancellationToken);
+        var inbox = _inboxWrites.InsertOnceAsync(inboxRow);
         if (entity.GetString("Status") == nameof(DeliveryStatus.Pending))
         {
-            await Task.WhenAll(inbox, InsertOnceAsync(_pending, new TableEntity(NotificationTables.PendingPartition, id) { ["NextAttemptAt"] = entity.GetDateTimeOffset("NextAttemptAt") }, cancellationToken));
+            await Task.WhenAll(inbox, _pendingWrites.InsertOnceAsync(new TableEntity(NotificationTables.PendingPartition, id) { ["NextAttemptAt"] = entity.GetDateTimeOffset("NextAttemptAt") }));
             signal.Raise();
         }
         else
@@ -136,16 +140,4 @@ internal sealed class TableOutbox(StorageClients clients, NotificationSignal sig
         new(e.PartitionKey, Recipients.RoleOf(e.GetString("Recipient") ?? string.Empty), e.GetString("Kind"),
             Enum.TryParse<DeliveryStatus>(e.GetString("Status"), out var status) ? status : DeliveryStatus.Pending,
             e.GetInt32("Attempts") ?? 0, e.GetString("LastError"));
-
-    private static async Task InsertOnceAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.AddEntityAsync(entity, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.IsConflict())
-        {
-            // Already there.
-        }
-    }
 }

@@ -39,12 +39,15 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
     private readonly TableClient _recent = clients.Table(tablePrefix + RecentTable);
     private readonly TableClient _cases = clients.Table(RelocationRepository.Table);
 
+    // Every open line is in one partition: the lines of concurrent case writes are group-committed (docs/storage.md).
+    private readonly TableGroupCommit _openWrites = clients.GroupCommit(tablePrefix + OpenTable);
+
     /// <summary>Writes the line of a case where it belongs now and removes it from where it was (idempotent).</summary>
     public async Task PutAsync(CaseloadEntry entry, CancellationToken cancellationToken)
     {
         if (entry.IsOpen)
         {
-            await _open.UpsertEntityAsync(ToEntity(entry, entry.Id), TableUpdateMode.Replace, cancellationToken);
+            await _openWrites.UpsertAsync(ToEntity(entry, entry.Id));
             return;
         }
 
@@ -53,7 +56,7 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
         var key = ClosedKey(entry);
         await _closed.UpsertEntityAsync(ToEntity(entry, key), TableUpdateMode.Replace, cancellationToken);
         await PutRecentAsync(entry, key, cancellationToken);
-        await _open.DeleteEntityAsync(Partition, entry.Id, ETag.All, cancellationToken);
+        await _openWrites.DeleteAsync(Partition, entry.Id);
     }
 
     /// <summary>

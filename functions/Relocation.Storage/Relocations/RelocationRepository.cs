@@ -26,6 +26,9 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
 
     private readonly TableClient _table = clients.Table(Table);
     private readonly TableClient _index = clients.Table(IndexTable);
+
+    // Index rows of concurrent rounds and answers share the asked States' partitions: group-committed (docs/storage.md).
+    private readonly TableGroupCommit _indexWrites = clients.GroupCommit(IndexTable);
     private readonly TableClient _history = clients.Table(HistoryTable);
 
     public Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken) =>
@@ -105,17 +108,9 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         await Task.WhenAll(wasOpen.Except(stillOpen, StringComparer.Ordinal).Select(state => ForgetOfferRequestAsync(state, written.Id, cancellationToken)));
     }
 
-    public async Task ForgetOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _index.DeleteEntityAsync(stateCode, relocationId, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.IsNotFound())
-        {
-            // Already gone.
-        }
-    }
+    /// <summary>Deletes the index row; one already gone counts as success.</summary>
+    public Task ForgetOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
+        _indexWrites.DeleteAsync(stateCode, relocationId);
 
     public async Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken)
     {
@@ -140,8 +135,8 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         }
     }
 
-    public async Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
-        await _index.UpsertEntityAsync(new TableEntity(stateCode, relocationId), TableUpdateMode.Replace, cancellationToken);
+    public Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
+        _indexWrites.UpsertAsync(new TableEntity(stateCode, relocationId));
 
     public async Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken)
     {

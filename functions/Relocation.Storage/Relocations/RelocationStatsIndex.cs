@@ -16,11 +16,14 @@ internal sealed class RelocationStatsIndex(StorageClients clients) : IRelocation
 
     private readonly TableClient _table = clients.Table(Table);
 
+    // A year's lines share a partition: the lines of concurrent case writes are group-committed (docs/storage.md).
+    private readonly TableGroupCommit _writes = clients.GroupCommit(Table);
+
     public async Task PutAsync(StatsLine line, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(line);
         var entity = new TableEntity(Year(line.SubmittedAt.UtcDateTime.Year), line.Id) { ["Line"] = EntityExtensions.ToJson(line) };
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _writes.UpsertAsync(entity);
     }
 
     public async Task<IReadOnlyList<StatsLine>> ListYearAsync(int year, CancellationToken cancellationToken)
