@@ -232,6 +232,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         var sent = await WaitAsync(id, c => c.CurrentRound is { Number: 1, Asked.Count: > 0 });
 
         Assert.Equal(["NOR"], sent.Rounds.Single().Asked.Select(a => a.StateCode));
+        await WaitForOutboxAsync(id, "OfferRequest", 1);
         Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "OfferRequest"));
         await RespondAsync(id, "NOR", OfferDecision.Offer);
         var outcome = await AcceptAsync(id, "NOR");
@@ -276,6 +277,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         var id = await SubmitAsync();
         var waiting = await AwaitingOffers(WaitAsync, id);
         Assert.Equal(["FIN", "NOR", "SWE"], waiting.Rounds[0].Asked.Select(a => a.StateCode).Order(StringComparer.Ordinal));
+        // The round is on the row before its notices are written: the notices are awaited.
+        await WaitForOutboxAsync(id, "OfferRequest", 3);
         Assert.Equal(["State.FocalPoint:FIN", "State.FocalPoint:NOR", "State.FocalPoint:SWE"], OutboxTo(id, "OfferRequest"));
 
         await RespondAsync(id, "SWE", OfferDecision.Decline);
@@ -371,6 +374,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         var waiting = await AwaitingOffers(WaitAsync, id);
 
         Assert.Equal(expected, waiting.CurrentRound!.Asked.Select(a => a.StateCode).Order(StringComparer.Ordinal));
+        await WaitForOutboxAsync(id, "OfferRequest", expected.Length);
         Assert.Equal(expected.Select(code => "State.FocalPoint:" + code), OutboxTo(id, "OfferRequest"));
     }
 
