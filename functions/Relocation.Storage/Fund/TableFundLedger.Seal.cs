@@ -103,7 +103,7 @@ internal sealed partial class TableFundLedger : IFundArchive
     /// <summary>The segment's documents as they stand, create-only (a run that died after writing them keeps its blob).</summary>
     private async Task WriteDocumentsAsync(long segment, List<Posting> postings, CancellationToken cancellationToken)
     {
-        if (await DownloadDocumentsAsync(DocumentsBlob(segment), cancellationToken) is not null)
+        if (await DownloadAsync<FundDocument>(DocumentsBlob(segment), cancellationToken) is not null)
         {
             return;
         }
@@ -162,7 +162,7 @@ internal sealed partial class TableFundLedger : IFundArchive
             return cached;
         }
 
-        if (await DownloadDocumentsAsync(DocumentsBlob(segment), cancellationToken) is not { } documents)
+        if (await DownloadAsync<FundDocument>(DocumentsBlob(segment), cancellationToken) is not { } documents)
         {
             return null;
         }
@@ -177,18 +177,6 @@ internal sealed partial class TableFundLedger : IFundArchive
         return byId;
     }
 
-    private async Task<List<FundDocument>?> DownloadDocumentsAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await _sealed.GetBlobClient(name).DownloadContentAsync(cancellationToken);
-            return content.Value.Content.ToObjectFromJson<List<FundDocument>>(Json);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
 
     /// <summary>A sealed posting, by sequence (null when its segment is not sealed).</summary>
     private async Task<Posting?> FindSealedAsync(long sequence, CancellationToken cancellationToken) =>
@@ -201,7 +189,7 @@ internal sealed partial class TableFundLedger : IFundArchive
             return cached;
         }
 
-        var postings = await DownloadAsync(SlotBlob(segment), cancellationToken);
+        var postings = await DownloadAsync<Posting>(SlotBlob(segment), cancellationToken);
         if (postings is not null)
         {
             if (_segments.Count >= CachedSegments)
@@ -226,7 +214,7 @@ internal sealed partial class TableFundLedger : IFundArchive
 
         await foreach (var blob in _sealed.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
         {
-            postings.AddRange(await DownloadAsync(blob.Name, cancellationToken) ?? []);
+            postings.AddRange(await DownloadAsync<Posting>(blob.Name, cancellationToken) ?? []);
         }
 
         return postings;
@@ -243,12 +231,13 @@ internal sealed partial class TableFundLedger : IFundArchive
         return next;
     }
 
-    private async Task<IReadOnlyList<Posting>?> DownloadAsync(string name, CancellationToken cancellationToken)
+    /// <summary>A sealed blob's list (a segment's postings or documents); null when that blob was never written.</summary>
+    private async Task<List<T>?> DownloadAsync<T>(string name, CancellationToken cancellationToken)
     {
         try
         {
             var content = await _sealed.GetBlobClient(name).DownloadContentAsync(cancellationToken);
-            return content.Value.Content.ToObjectFromJson<List<Posting>>(Json);
+            return content.Value.Content.ToObjectFromJson<List<T>>(Json);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
