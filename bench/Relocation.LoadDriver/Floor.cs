@@ -45,6 +45,7 @@ internal static class Floor
 
         var dispatched = new List<double>();
         var held = new List<double>();
+        var arrived = new List<double>();
         var ids = new ConcurrentBag<string>();
         // One case first, not measured, so that a run of one measures a warm process (JIT, connections), as a
         // longer run does for all but its first cases; the same for the floor and ours.
@@ -94,14 +95,24 @@ internal static class Floor
                 }
             }
 
+            var arriving = Stopwatch.StartNew();
             await client.RaiseEventAsync(id, FloorOrchestrator.EventName, 2, ct);
             await arrival.WaitAsync(ct);
+            lock (arrived)
+            {
+                if (!warmUp)
+                {
+                    arrived.Add(arriving.Elapsed.TotalMilliseconds);
+                }
+            }
         }
         // The last episode (the follow-up look's timer) is written just after the point the driver waits for.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var work = await EngineWork.CountAsync(connectionString, HubName, ids.ToArray(), cancellationToken);
         await app.StopAsync(cancellationToken);
-        return new RunResult("floor", dispatched.Count, total.Elapsed, dispatched, held) { Work = work };
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"floor, {cases} cases: phases p50 / p95 ms: request→offers {Ours.Phase(dispatched)}, acceptance→hold {Ours.Phase(held)}, arrival→applied {Ours.Phase(arrived)} (no responses, no status reads: the floor learns of progress in-process)"));
+        return new RunResult("floor", dispatched.Count, total.Elapsed, dispatched, held) { Work = work, ArrivedMs = arrived, Drained = total.Elapsed };
     }
 
     /// <summary>The sidecar may still be binding its port when the host says it started: wait until the client gets an answer.</summary>

@@ -4,7 +4,7 @@ using Relocation.LoadDriver;
 using Relocation.LocalHost;
 using Relocation.LocalHost.Azurite;
 
-// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-group-commit] | --mail 1,50
+// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-request-arrival] [--no-acknowledged-wait] [--no-group-commit] [--poll-only] | --mail 1,50
 //        dotnet run -c Release --project bench/Relocation.LoadDriver -- faults [KILLS] [--visibility 00:00:30]
 if (args.Length > 0 && args[0] == "faults")
 {
@@ -42,6 +42,9 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 var workLines = new List<string>();
 var openWithRequest = !args.Contains("--no-request-opening");
 var acceptWithRequest = !args.Contains("--no-request-acceptance");
+var arriveWithRequest = !args.Contains("--no-request-arrival");
+var readAnswers = !args.Contains("--poll-only");
+var acknowledgedWait = !args.Contains("--no-acknowledged-wait");
 var groupCommit = !args.Contains("--no-group-commit");
 foreach (var cases in caseCounts)
 {
@@ -52,10 +55,12 @@ foreach (var cases in caseCounts)
         var floor = await Floor.RunAsync(azurite.ConnectionString, cases, CancellationToken.None);
         process.Refresh();
         Console.WriteLine(floor.Row(process.PeakWorkingSet64 / 1024 / 1024));
-        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None, openWithRequest, acceptWithRequest, groupCommit);
+        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None, openWithRequest, acceptWithRequest, groupCommit, arriveWithRequest, readAnswers, acknowledgedWait);
         Console.WriteLine(ours.Result.Row(ours.PeakMemoryMb));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours/floor for {cases} cases: time {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}, request→offers p50 {RunResult.Percentile(ours.Result.DispatchedMs, 50) / RunResult.Percentile(floor.DispatchedMs, 50):F2} p95 {RunResult.Percentile(ours.Result.DispatchedMs, 95) / RunResult.Percentile(floor.DispatchedMs, 95):F2}, acceptance→hold p95 {RunResult.Percentile(ours.Result.HeldMs, 95) / RunResult.Percentile(floor.HeldMs, 95):F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ours/floor for {cases} cases: arrival→applied p95 {RunResult.Percentile(ours.Result.ArrivedMs, 95) / RunResult.Percentile(floor.ArrivedMs, 95):F2} (ours as the user sees it), time until the engine drained {(ours.Result.Drained ?? ours.Result.Elapsed).TotalSeconds / floor.Elapsed.TotalSeconds:F2}"));
         workLines.Add(floor.Work?.Line("floor") ?? string.Empty);
         workLines.Add(ours.Result.Work?.Line("ours") ?? string.Empty);
     }

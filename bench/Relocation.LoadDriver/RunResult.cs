@@ -10,6 +10,12 @@ internal sealed record RunResult(string Name, int Cases, TimeSpan Elapsed, IRead
     /// <summary>Counted from the task hub's history after the run.</summary>
     public EngineWork? Work { get; init; }
 
+    /// <summary>Arrival → applied per case (ours: as the user sees it; the floor: the arrival activity ran).</summary>
+    public IReadOnlyList<double> ArrivedMs { get; init; } = [];
+
+    /// <summary>Ours: when every case's steps were applied by the engine too (the floor: its elapsed time).</summary>
+    public TimeSpan? Drained { get; init; }
+
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0)

@@ -30,10 +30,12 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<RelocationCommands>();
         services.AddSingleton<CaseDecisionSignal>();
         services.AddSingleton<StepReconciler>();
+        services.AddSingleton<AcknowledgedRaises>();
         services.AddSingleton<UnscheduledCaseSweeper>();
         services.AddSingleton<RoundPlanBatcher>();
         services.AddSingleton<RoundOpening>();
         services.AddSingleton<OfferAcceptance>();
+        services.AddSingleton<CaseArrival>();
         services.AddSingleton<Notifications.CapacityStaleReminders>();
         foreach (var activity in WorkflowCatalog.Activities)
         {

@@ -22,6 +22,14 @@ public sealed class StepReconcilerOptions
 
     /// <summary>Steps looked at per sweep; the rest wait for the next one.</summary>
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// A step whose event this process raised and the engine accepted (<see cref="AcknowledgedRaises"/>) is raised again
+    /// only this long after that raise: it is in the engine's queue, and at 3 s it is usually only waiting for a loaded
+    /// engine. Zero: the minimum age for every step (the behaviour before). Steps this process did not raise (its request
+    /// died before the raise, or ran in another process) keep <see cref="MinimumAge"/>.
+    /// </summary>
+    public TimeSpan AcknowledgedWait { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>What one sweep did.</summary>
@@ -40,7 +48,8 @@ public sealed partial class StepReconciler(
     IRelocationRepository relocations,
     IOptions<StepReconcilerOptions> options,
     TimeProvider time,
-    ILogger<StepReconciler> logger)
+    ILogger<StepReconciler> logger,
+    AcknowledgedRaises? raises = null)
 {
     /// <summary>
     /// When each step still pending may be raised again by this process. A step is raised first once it is
@@ -64,6 +73,8 @@ public sealed partial class StepReconciler(
         var now = time.GetUtcNow();
         var due = await steps.RecordedBeforeAsync(now - options.Value.MinimumAge, options.Value.BatchSize, cancellationToken);
         int raised = 0, dropped = 0, stuck = 0;
+        var acknowledgedWait = options.Value.AcknowledgedWait;
+        raises?.ForgetBefore(now - acknowledgedWait);
         lock (_backoffLock)
         {
             // Forget steps no longer in the index (applied or dropped), when the index was read whole.
@@ -86,6 +97,12 @@ public sealed partial class StepReconciler(
                 {
                     continue;
                 }
+            }
+
+            if (acknowledgedWait > TimeSpan.Zero && raises?.RaisedAt(step.Workflow, step.SubjectId, step.Sequence) is { } raisedAt && now - raisedAt < acknowledgedWait)
+            {
+                // Its event is in the engine's queue (this process's raise was accepted): not even the row is read.
+                continue;
             }
 
             var (pending, kind) = await StillPendingAsync(step, cancellationToken);

@@ -157,50 +157,21 @@ public sealed class NotifyRelocationStatesActivity(IRelocationRepository relocat
 /// index. Returns the review clock (null for other kinds). These were three activities (CompleteRelocationArrival,
 /// CompleteCaseStep, StartReviewClock); each part is idempotent (the capacity row knows the case, the outbox key is
 /// deterministic, the row says what is done), so one retried activity keeps every guarantee with two fewer round trips.
+/// The work is <see cref="CaseArrival"/>'s, shared with the arrival request, which usually did it already: in its process
+/// this joins that run and writes only "applied"; elsewhere it finds the clock on the row and does the same.
 /// </summary>
 public sealed class ApplyArrivalActivity(IRelocationRepository relocations, ICapacityRepository capacities, IOutbox outbox, IOptions<RelocationWorkflowOptions> options,
-    TimeProvider time, IPendingSteps? steps = null) : TaskActivity<CaseStepApplied, ReviewClock?>
+    TimeProvider time, IPendingSteps? steps = null, CaseArrival? arrival = null) : TaskActivity<CaseStepApplied, ReviewClock?>
 {
     /// <summary>A temporary relocation is reviewed before 6 months; the reminder comes at 5.</summary>
     public const int ReviewReminderMonths = 5;
 
+    private readonly CaseArrival _arrival = arrival ?? new CaseArrival(relocations, capacities, outbox, options, time, steps);
+
     public override async Task<ReviewClock?> RunAsync(TaskActivityContext context, CaseStepApplied input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var now = time.GetUtcNow();
-        var relocation = await CaseUpdates.FindAsync(relocations, input.RelocationId);
-        if (relocation.State.Accepted is { } accepted)
-        {
-            await CaseUpdates.ChangeCapacityAsync(capacities, accepted.StateCode, accepted.CapacityId, c => c.Use(relocation.Id));
-            if (relocation.Facts.Kind == RelocationKind.TemporaryRelocation && relocation.State.ArrivedOn is { } arrived)
-            {
-                var due = arrived.AddMonths(ReviewReminderMonths);
-                await outbox.AddAsync(CaseNotices.ProtectionReview(relocation, accepted.StateCode, arrived, due, now), CancellationToken.None);
-            }
-        }
-
-        var review = StartReviewClockActivity.DueFor(relocation, restart: false, options.Value, now);
-        if (review is not null || relocation.PendingSteps.Any(s => s.Sequence == input.Sequence))
-        {
-            relocation = await CaseUpdates.UpdateAsync(relocations, input.RelocationId, c =>
-            {
-                if (review is { } dueAt)
-                {
-                    c.StartReviewClock(dueAt, now);
-                }
-
-                if (c.PendingSteps.Any(s => s.Sequence == input.Sequence))
-                {
-                    c.CompleteStep(input.Sequence);
-                }
-            });
-        }
-
-        if (steps is not null)
-        {
-            await steps.RemoveAsync(StepWorkflows.Relocation, input.RelocationId, input.Sequence, CancellationToken.None);
-        }
-
+        var relocation = await _arrival.ApplyStepAsync(input.RelocationId, input.Sequence);
         return relocation.Facts.Kind == RelocationKind.TemporaryRelocation && relocation.State.ReviewDueAt is { } set ? new ReviewClock(set.UtcDateTime, 0) : null;
     }
 }

@@ -16,7 +16,7 @@ namespace Relocation.Workflows.Relocations;
 /// (<see cref="IPendingSteps"/>), so the reconciler re-raises any whose event was lost.
 /// </summary>
 public sealed class RelocationCommands(IRelocationRepository relocations, TimeProvider time, IPendingSteps? steps = null, CaseDecisionSignal? decisions = null, IOutbox? outbox = null,
-    OfferAcceptance? acceptance = null)
+    OfferAcceptance? acceptance = null, CaseArrival? arrival = null, Common.AcknowledgedRaises? raises = null)
 {
     /// <summary>The meter of refused case commands (no ids or States as tags: counts only).</summary>
     public const string MeterName = "Relocation.Cases";
@@ -101,7 +101,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
             relocation = await RecordingStepAsync(relocation, () => RecordingRefusalsAsync(id, c => c.RequestAcceptance(stateCode, requestId, time.GetUtcNow()), cancellationToken), cancellationToken);
             // Started before the raise: the orchestration's saga, woken by it in this process, joins this run.
             var carrying = acceptance is { WithRequest: true } ? acceptance.CarryOutAsync(id, requestId, relocation) : null;
-            await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Acceptance, requestId, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+            await RaiseStepAsync(client, id, new CaseEvent(CaseEventKind.Acceptance, requestId, Sequence: relocation.LastStep?.Sequence), cancellationToken);
             if (carrying is not null)
             {
                 try
@@ -143,13 +143,36 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
     }
 
-    /// <summary>The person arrived: recorded now; the orchestration turns the held places into used ones.</summary>
+    /// <summary>
+    /// The person arrived: recorded now as a numbered step (index, row, event), then (<see cref="CaseArrival"/>, on by
+    /// <see cref="RelocationWorkflowOptions.ArriveWithRequest"/>) applied by this request itself: the held places become
+    /// used, a temporary relocation gets its protection-review notice and its review clock, and the answer carries the
+    /// review due date. The step stays pending: the orchestration's <see cref="ApplyArrivalActivity"/> joins this work in
+    /// this process or finds it on the rows, marks the step applied and follows the placement, and does it all itself
+    /// when this process died first or the in-process work failed (then the answer has no review date yet). A second
+    /// arrival is refused by the row (409) before anything is applied.
+    /// </summary>
     public async Task<RelocationCase> ArriveAsync(DurableTaskClient client, string id, DateOnly arrivedOn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var before = await CaseUpdates.FindAsync(relocations, id);
         var relocation = await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.Arrive(arrivedOn, time.GetUtcNow()), cancellationToken), cancellationToken);
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Arrival, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        var step = relocation.PendingSteps.LastOrDefault(s => s.Kind == CaseStepKind.Arrival);
+        // Started before the raise: the orchestration's activity, woken by it in this process, joins this run.
+        var applying = arrival is { WithRequest: true } && step is not null ? arrival.CarryOutAsync(relocation, step.Sequence) : null;
+        await RaiseStepAsync(client, id, new CaseEvent(CaseEventKind.Arrival, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        if (applying is not null)
+        {
+            try
+            {
+                return await applying;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Logged by CaseArrival: the orchestration applies the arrival; the answer is the step as recorded.
+            }
+        }
+
         return relocation;
     }
 
@@ -165,7 +188,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
 
         var relocation = await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.Cancel(reason, time.GetUtcNow()), cancellationToken), cancellationToken);
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Cancellation, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        await RaiseStepAsync(client, id, new CaseEvent(CaseEventKind.Cancellation, Sequence: relocation.LastStep?.Sequence), cancellationToken);
 
         return relocation;
     }
@@ -184,7 +207,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         }
 
         var relocation = await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.RecordConsent(givenOn, time.GetUtcNow()), cancellationToken), cancellationToken);
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Consent, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        await RaiseStepAsync(client, id, new CaseEvent(CaseEventKind.Consent, Sequence: relocation.LastStep?.Sequence), cancellationToken);
         return relocation;
     }
 
@@ -198,7 +221,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
             ? before
             : await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.Withdraw(stateCode, reason, effectiveOn, reRelocationId, time.GetUtcNow()), cancellationToken),
                 cancellationToken);
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Withdrawal, Sequence: relocation.PendingSteps.LastOrDefault(s => s.Kind == CaseStepKind.Withdrawal)?.Sequence), cancellationToken);
+        await RaiseStepAsync(client, id, new CaseEvent(CaseEventKind.Withdrawal, Sequence: relocation.PendingSteps.LastOrDefault(s => s.Kind == CaseStepKind.Withdrawal)?.Sequence), cancellationToken);
         return relocation;
     }
 
@@ -212,7 +235,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
             ? before
             : await RecordingStepAsync(before, () => CaseUpdates.UpdateAsync(relocations, id, c => c.RecordReview(outcome, reviewedOn, newEndDate, reRelocationId, time.GetUtcNow()), cancellationToken),
                 cancellationToken);
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Review, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        await RaiseStepAsync(client, id, new CaseEvent(CaseEventKind.Review, Sequence: relocation.LastStep?.Sequence), cancellationToken);
         return relocation;
     }
 
@@ -222,7 +245,7 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
         ArgumentNullException.ThrowIfNull(client);
         var before = await CaseUpdates.FindAsync(relocations, id);
         var relocation = await RecordingStepAsync(before, () => RecordingRefusalsAsync(id, c => c.AnswerExtension(stateCode, decision, time.GetUtcNow()), cancellationToken), cancellationToken);
-        await RaiseAsync(client, id, new CaseEvent(CaseEventKind.Extension, Sequence: relocation.LastStep?.Sequence), cancellationToken);
+        await RaiseStepAsync(client, id, new CaseEvent(CaseEventKind.Extension, Sequence: relocation.LastStep?.Sequence), cancellationToken);
         return relocation;
     }
 
@@ -319,6 +342,16 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
             page = lines.NextPage;
         }
         while (page is not null);
+    }
+
+    /// <summary>Raises a recorded step's event; once the engine accepted it, the reconciler need not raise it again soon.</summary>
+    private async Task RaiseStepAsync(DurableTaskClient client, string id, CaseEvent caseEvent, CancellationToken cancellationToken)
+    {
+        await RaiseAsync(client, id, caseEvent, cancellationToken);
+        if (caseEvent.Sequence is { } sequence)
+        {
+            raises?.Raised(StepWorkflows.Relocation, id, sequence);
+        }
     }
 
     private static Task RaiseAsync(DurableTaskClient client, string id, CaseEvent caseEvent, CancellationToken cancellationToken) =>

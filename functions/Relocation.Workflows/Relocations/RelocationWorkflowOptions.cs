@@ -68,4 +68,13 @@ public sealed class RelocationWorkflowOptions
     /// load driver turns it off to measure the difference (bench/README.md, Load).
     /// </summary>
     public bool AcceptWithRequest { get; set; } = true;
+
+    /// <summary>
+    /// The arrival request applies the arrival in-process (<see cref="CaseArrival"/>: places used, protection-review
+    /// notice, review clock) and answers with the review due date; the step stays pending and the orchestration's
+    /// <see cref="ApplyArrivalActivity"/> finds the work done, marks it applied and follows the placement. Off, the request
+    /// answers once the step is recorded and the orchestration does it all after the engine dispatched it. On in
+    /// production; the load driver turns it off to measure the difference (bench/README.md, Load).
+    /// </summary>
+    public bool ArriveWithRequest { get; set; } = true;
 }

@@ -65,6 +65,28 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Arrival_AfterAcceptance_AnsweredWithReviewDueAndThePlacesAlreadyUsed()
+    {
+        var s = new RelocationScenario(host, "1919");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("Arrival Example", "Bunia, Ituri", "+243 333 333"));
+        await s.AcceptAsync(id);
+        var usedBefore = Used(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin));
+
+        var arrived = await s.Ok(HttpMethod.Post, $"relocations/{id}/arrival", RelocationScenario.Vwu, new { arrivedOn = RelocationScenario.Today });
+        var usedAnswered = Used(await s.Ok(HttpMethod.Get, $"states/{s.Accepting}/capacity", RelocationScenario.Admin));
+
+        // The request applied the arrival (ArriveWithRequest): the answer has the review date, the places are used.
+        Assert.Equal("Relocated", arrived.GetProperty("status").GetString());
+        Assert.True(arrived.TryGetProperty("reviewDueAt", out var due) && due.ValueKind == JsonValueKind.String, arrived.ToString());
+        Assert.Equal(usedBefore + 3, usedAnswered);
+        Assert.Contains("ProtectionReview", await WaitForInboxAsync(s, RelocationScenario.Vwu, "W-1919", "ProtectionReview"));
+        Assert.Equal(due.GetString(), (await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu)).GetProperty("reviewDueAt").GetString());
+    }
+
+    private static int Used(JsonElement capacityList) => capacityList.EnumerateArray().Sum(c => c.GetProperty("used").GetInt32());
+
+    [Fact]
     public async Task CaseFile_OnlyVwuWithReason_AndEveryReadAudited()
     {
         var s = new RelocationScenario(host, "1002");

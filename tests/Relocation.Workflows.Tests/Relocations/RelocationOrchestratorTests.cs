@@ -40,6 +40,10 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
 
     /// <summary>The commands as the API has them: the acceptance request carries the acceptance out in the host's process.</summary>
     private readonly RelocationCommands _carrying;
+
+    /// <summary>The same with the arrival applied by the request (<see cref="CaseArrival"/>, the host's own instance).</summary>
+    private readonly RelocationCommands _arriving;
+    private readonly CaseArrival _arrival;
     private DurableTaskTestHost _host = null!;
 
     public RelocationOrchestratorTests()
@@ -48,6 +52,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         _countedCapacities = new CountingCapacities(_capacities);
         _acceptance = new OfferAcceptance(_relocations, _countedCapacities, _fund.Object, _outbox, Options.Create(_options), TimeProvider.System);
         _carrying = new RelocationCommands(_relocations, TimeProvider.System, outbox: _outbox, acceptance: _acceptance);
+        _arrival = new CaseArrival(_relocations, _countedCapacities, _outbox, Options.Create(_options), TimeProvider.System);
+        _arriving = new RelocationCommands(_relocations, TimeProvider.System, outbox: _outbox, acceptance: _acceptance, arrival: _arrival);
         _fund.Setup(f => f.CommitAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync("commitment-1");
     }
 
@@ -78,6 +84,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
                     .AddSingleton<RoundOpening>()
                     .AddSingleton<ICapacityRepository>(_countedCapacities)
                     .AddSingleton(_acceptance)
+                    .AddSingleton(_arrival)
                     .AddSingleton<IStateRepository>(_states)
                     .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
                     .AddSingleton<ICandidateData>(sp => new InMemoryCandidateData(sp.GetRequiredService<IStateRepository>(), sp.GetRequiredService<ICapacityRepository>(), sp.GetRequiredService<IAgreementRepository>()))
@@ -806,6 +813,75 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.AtLeastOnce);
         Assert.Equal(["Vwu.Officer"], OutboxTo(id, "PlacementWithdrawn"));
         Assert.Empty((await _relocations.FindAsync(id, CancellationToken.None))!.PendingSteps);
+    }
+
+    [Fact]
+    public async Task RunAsync_ArrivedInTheRequest_AnsweredWithReviewDueAndTheOrchestrationAppliesTheStepUsingPlacesOnce()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+        var writesBefore = _countedCapacities.Updates("cap-NOR");
+
+        var answered = await _arriving.ArriveAsync(Client, id, Today, CancellationToken.None);
+
+        // The answer itself carries the review date and the places are used: the request did it, not the engine.
+        Assert.NotNull(answered.State.ReviewDueAt);
+        Assert.Equal((0, 3), ((await CapacityAsync("NOR")).Held, (await CapacityAsync("NOR")).Used));
+        // The orchestration still takes the step: it marks it applied and follows the placement, using nothing twice.
+        var applied = await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        await WaitForPlacedAsync(id);
+        Assert.Equal(writesBefore + 1, _countedCapacities.Updates("cap-NOR"));
+        Assert.Equal(answered.State.ReviewDueAt, applied.State.ReviewDueAt);
+        Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "ProtectionReview");
+        Assert.Single(applied.Timeline, t => t.What == "ReviewDue");
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondArrivalRequest_409AndNothingAppliedTwice()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+        var first = await _arriving.ArriveAsync(Client, id, Today, CancellationToken.None);
+        await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        var writes = _countedCapacities.Updates("cap-NOR");
+
+        await Assert.ThrowsAsync<ConflictException>(() => _arriving.ArriveAsync(Client, id, Today, CancellationToken.None));
+
+        var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
+        Assert.NotNull(first.State.ReviewDueAt);
+        Assert.Equal(first.State.ReviewDueAt, relocation.State.ReviewDueAt);
+        Assert.Equal(writes, _countedCapacities.Updates("cap-NOR"));
+        Assert.Equal(3, (await CapacityAsync("NOR")).Used);
+        Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "ProtectionReview");
+        Assert.Empty(relocation.PendingSteps);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithdrawnRightAfterAnArrivalAppliedByTheRequest_PlacesFreedAndEveryStepApplied()
+    {
+        await StateAsync("NOR");
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+
+        var arrived = await _arriving.ArriveAsync(Client, id, Today, CancellationToken.None);
+        // The State withdraws before the orchestration has taken the arrival: the steps are applied in order.
+        await _arriving.WithdrawAsync(Client, id, "NOR", "capacity closed", Today, "next-2", CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.NotNull(arrived.State.ReviewDueAt);
+        Assert.Equal(RelocationStatus.Withdrawn, instance.ReadOutputAs<RelocationStatus>());
+        var nor = await CapacityAsync("NOR");
+        Assert.Equal((0, 0, 4), (nor.Held, nor.Used, nor.Free));
+        Assert.Empty((await _relocations.FindAsync(id, CancellationToken.None))!.PendingSteps);
+        Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "ProtectionReview");
     }
 
     private async Task<string> PlacedCaseAsync(bool needsFund = false)
