@@ -16,7 +16,7 @@ internal static class Ours
     internal static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
 
     public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken, bool openWithRequest = true,
-        bool acceptWithRequest = true, bool groupCommit = true, bool arriveWithRequest = true, bool readAnswers = true, bool acknowledgedWait = true)
+        bool acceptWithRequest = true, bool groupCommit = true, bool arriveWithRequest = true, bool readAnswers = true, bool acknowledgedWait = false)
     {
         // --poll-only: the driver as before issue 19's arrival change, ignoring what an answer already shows.
         _readAnswers = readAnswers;
@@ -29,11 +29,8 @@ internal static class Ours
         host.Environment["Workflows__Relocations__AcceptWithRequest"] = acceptWithRequest ? "true" : "false";
         // --no-request-arrival: the arrival is applied only by the orchestration's activity (the code before).
         host.Environment["Workflows__Relocations__ArriveWithRequest"] = arriveWithRequest ? "true" : "false";
-        // --no-acknowledged-wait: the reconciler re-raises every step pending past 3 s, even one this host raised (the code before).
-        if (!acknowledgedWait)
-        {
-            host.Environment["Workflows__Reconciler__AcknowledgedWait"] = "00:00:00";
-        }
+        // --acknowledged-wait: a step this host raised and the engine accepted is re-raised after 30 s, not 3 s (off by default).
+        host.Environment["Workflows__Reconciler__AcknowledgedWait"] = acknowledgedWait ? "00:00:30" : "00:00:00";
         // --no-group-commit: every index and notice row written alone (the code before the group commit, docs/storage.md).
         host.Environment["StorageDiagnostics__GroupCommit"] = groupCommit ? "true" : "false";
         // Five States asked per round, as in the floor; no agreements, so round 1 takes the five best overall.

@@ -4,7 +4,7 @@ using Relocation.LoadDriver;
 using Relocation.LocalHost;
 using Relocation.LocalHost.Azurite;
 
-// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-request-arrival] [--no-acknowledged-wait] [--no-group-commit] [--poll-only] | --mail 1,50
+// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-request-arrival] [--acknowledged-wait] [--no-group-commit] [--poll-only] | --mail 1,50
 //        dotnet run -c Release --project bench/Relocation.LoadDriver -- faults [KILLS] [--visibility 00:00:30]
 if (args.Length > 0 && args[0] == "faults")
 {
@@ -44,7 +44,7 @@ var openWithRequest = !args.Contains("--no-request-opening");
 var acceptWithRequest = !args.Contains("--no-request-acceptance");
 var arriveWithRequest = !args.Contains("--no-request-arrival");
 var readAnswers = !args.Contains("--poll-only");
-var acknowledgedWait = !args.Contains("--no-acknowledged-wait");
+var acknowledgedWait = args.Contains("--acknowledged-wait");
 var groupCommit = !args.Contains("--no-group-commit");
 foreach (var cases in caseCounts)
 {

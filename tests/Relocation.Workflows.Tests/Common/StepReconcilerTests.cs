@@ -22,7 +22,7 @@ public sealed class StepReconcilerTests
     private readonly AcknowledgedRaises _raises = new(TimeProvider.System);
 
     private StepReconciler Reconciler() =>
-        new(_steps.Object, new InMemoryAgreementRepository(), _relocations, Options.Create(new StepReconcilerOptions()), TimeProvider.System,
+        new(_steps.Object, new InMemoryAgreementRepository(), _relocations, Options.Create(new StepReconcilerOptions { AcknowledgedWait = TimeSpan.FromSeconds(30) }), TimeProvider.System,
             NullLogger<StepReconciler>.Instance, _raises);
 
     /// <summary>A case with a cancellation pending on its row and in the index, recorded 5 s ago (past the 3 s minimum age).</summary>
