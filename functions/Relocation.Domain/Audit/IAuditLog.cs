@@ -18,8 +18,8 @@ public interface IAuditLog
     Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// <c>GET /api/audit/verify</c>: the last walk's result, and the entries appended since walked now (at most a page per
-    /// open chain): point reads and one page each, whatever the log holds. A break the walk found is reported with its
+    /// The Auditor's check: the last walk's result, and the entries appended since walked now (at most a page per open
+    /// chain): point reads and one page each, whatever the log holds. A break the walk found is reported with its
     /// time; an entry changed after the walk passed it is found by the next walk.
     /// </summary>
     Task<AuditVerification> CheckAsync(CancellationToken cancellationToken);
