@@ -513,6 +513,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Equal(RelocationStatus.Cancelled, cancelled.Status);
         Assert.Equal(0, await TotalHeldAsync());
         Assert.Equal(0, (await _capacities.ListAllAsync(CancellationToken.None)).Sum(c => c.Used));
+        // Every step is applied, the cancellation's too when it came before the orchestration started ("Submitted").
+        Assert.Empty((await _relocations.FindAsync(id, CancellationToken.None))!.PendingSteps);
         if (when == "Escalated")
         {
             Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
