@@ -15,10 +15,10 @@ internal static class Ours
 {
     internal static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
 
-    public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken, bool openWithRequest = true,
-        bool acceptWithRequest = true, bool groupCommit = true)
+    public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, int? port, CancellationToken cancellationToken,
+        bool openWithRequest = true, bool acceptWithRequest = true, bool groupCommit = true)
     {
-        await using var host = new LocalHostProcess(connectionString, extraArguments: []);
+        await using var host = new LocalHostProcess(connectionString, port, extraArguments: []);
         // --no-request-opening: only the orchestration's activity opens round 1 (the code before issue 19's change).
         host.Environment["Workflows__Relocations__OpenFirstRoundWithRequest"] = openWithRequest ? "true" : "false";
         // --no-request-acceptance: the acceptance waits for the orchestration's saga to hold the places (the code before).
