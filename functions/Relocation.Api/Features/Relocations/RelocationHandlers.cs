@@ -102,7 +102,7 @@ internal sealed partial class RelocationHandlers(
         {
             relocation = await relocations.AddAsync(first.Case, async () =>
             {
-                var scheduling = System.Diagnostics.Stopwatch.StartNew();
+                var scheduling = global::System.Diagnostics.Stopwatch.StartNew();
                 await Task.WhenAll(
                     request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, CancellationToken.None)),
                     request.Timed("schedule", async () =>
