@@ -54,6 +54,8 @@ internal static partial class LocalHostApp
             builder.Configuration["Notifications:ConsoleBaseUrl"] = $"http://127.0.0.1:{arguments.Port}";
         }
 
+        // The application's storage clients are capped like the engine's (StorageTransport); a setting wins.
+        builder.Configuration["DataStorage:MaxConnectionsPerEndpoint"] ??= DurableEngine.MaxConnectionsPerEndpoint.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sidecarPort = AzuriteServer.FreePort();
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -144,7 +144,9 @@ public static class StorageServiceCollectionExtensions
         var section = configuration.GetSection(DataStorageOptions.SectionName);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
+            // DataStorage is the connection string itself; its one setting beside it is the connection cap.
             options.ConnectionString = section.Value;
+            options.MaxConnectionsPerEndpoint = section.GetValue<int?>(nameof(DataStorageOptions.MaxConnectionsPerEndpoint));
             return;
         }
 

@@ -22,15 +22,27 @@ public static class DurableEngine
     /// <summary>Generous because there is no renewal: an activity slower than this would run twice; also the crash-recovery delay of an in-flight activity.</summary>
     public static readonly TimeSpan ActivityVisibilityTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Connections to each storage endpoint, for the engine's clients and (by default) the application's in the local
+    /// host: well under the emulator's listen backlog (511), well over what one Node thread can use at once.
+    /// </summary>
+    public const int MaxConnectionsPerEndpoint = 64;
+
     /// <param name="visibilityTimeout">Overrides <see cref="ActivityVisibilityTimeout"/> for activities and orchestration messages alike
     /// (<c>Engine__VisibilityTimeout</c>): how long a message taken by a host that then died stays hidden. The fault harness
     /// shortens it to keep CI quick; the default stays generous because activity locks are never renewed.</param>
     public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory, string taskHubName = TaskHubName, TimeSpan? visibilityTimeout = null)
     {
+        // The engine's own clients, capped like the application's (Relocation.Storage's StorageTransport says why: the
+        // emulator's listen backlog); one transport, so the cap holds per endpoint across its blob, queue and table clients.
+        var transport = Relocation.Storage.Configuration.StorageTransport.Create(MaxConnectionsPerEndpoint);
         var settings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = taskHubName,
-            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            StorageAccountClientProvider = new StorageAccountClientProvider(
+                StorageServiceClientProvider.ForBlob(connectionString, new Azure.Storage.Blobs.BlobClientOptions { Transport = transport }),
+                StorageServiceClientProvider.ForQueue(connectionString, new Azure.Storage.Queues.QueueClientOptions { Transport = transport }),
+                StorageServiceClientProvider.ForTable(connectionString, new Azure.Data.Tables.TableClientOptions { Transport = transport })),
             PartitionCount = 4,
             // Messages from another process (a second host, a restart) are seen within this; within one process an enqueue wakes the poller.
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),

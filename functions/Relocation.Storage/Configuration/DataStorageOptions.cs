@@ -25,6 +25,12 @@ public sealed class DataStorageOptions
     /// <summary>Client id of the user-assigned managed identity.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>
+    /// At most this many connections to each storage endpoint from this process (null: the SDK's default, no cap).
+    /// The local host sets it for the emulator: see <see cref="StorageTransport"/>.
+    /// </summary>
+    public int? MaxConnectionsPerEndpoint { get; set; }
+
     public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
 
     public Uri ResolveTableServiceUri() =>
@@ -40,6 +46,11 @@ public sealed class DataStorageOptions
             yield return new ValidationResult(
                 "Set DataStorage to a connection string, or DataStorage__accountName (or both service URIs) for an identity-based connection.",
                 [nameof(ConnectionString), nameof(AccountName)]);
+        }
+
+        if (MaxConnectionsPerEndpoint is < 1)
+        {
+            yield return new ValidationResult("DataStorage:MaxConnectionsPerEndpoint must be at least 1.", [nameof(MaxConnectionsPerEndpoint)]);
         }
     }
 

@@ -14,11 +14,21 @@ public sealed class StorageClients
     /// <param name="options">Where the data lives.</param>
     /// <param name="queryLog">The query-kind log of the design guard, when on.</param>
     /// <param name="groupCommit">False sends every <see cref="GroupCommit"/> write alone (the bench compares both on one build).</param>
-    public StorageClients(DataStorageOptions options, Tables.TableQueryLog? queryLog = null, bool groupCommit = true)
+    /// <param name="connected">Called for each connection a capped transport opens (tests count them).</param>
+    public StorageClients(DataStorageOptions options, Tables.TableQueryLog? queryLog = null, bool groupCommit = true, Action? connected = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _groupCommit = groupCommit;
         var tableOptions = new TableClientOptions();
+        var blobOptions = new BlobClientOptions();
+        if (options.MaxConnectionsPerEndpoint is { } cap)
+        {
+            // One transport for both services: the cap is per endpoint (host and port), and each service has its own.
+            var transport = StorageTransport.Create(cap, connected);
+            tableOptions.Transport = transport;
+            blobOptions.Transport = transport;
+        }
+
         if (queryLog is not null)
         {
             // Per call, not per retry: a read retried after a transient failure is still one read.
@@ -28,13 +38,13 @@ public sealed class StorageClients
         if (options.UsesConnectionString)
         {
             Tables = new TableServiceClient(options.ConnectionString, tableOptions);
-            Blobs = new BlobServiceClient(options.ConnectionString);
+            Blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
         }
         else
         {
             var credential = CreateCredential(options);
             Tables = new TableServiceClient(options.ResolveTableServiceUri(), credential, tableOptions);
-            Blobs = new BlobServiceClient(options.ResolveBlobServiceUri(), credential);
+            Blobs = new BlobServiceClient(options.ResolveBlobServiceUri(), credential, blobOptions);
         }
     }
 

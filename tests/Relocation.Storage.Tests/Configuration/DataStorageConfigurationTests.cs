@@ -32,6 +32,25 @@ public sealed class DataStorageConfigurationTests
     }
 
     [Fact]
+    public void Bind_ConnectionStringWithACap_ReadsTheCapBesideIt()
+    {
+        using var services = Build(new Dictionary<string, string?>(Local) { ["DataStorage:MaxConnectionsPerEndpoint"] = "64" });
+
+        var options = services.GetRequiredService<IOptions<DataStorageOptions>>().Value;
+
+        Assert.True(options.UsesConnectionString);
+        Assert.Equal(64, options.MaxConnectionsPerEndpoint);
+    }
+
+    [Fact]
+    public void Validate_CapBelowOne_Refused()
+    {
+        var options = new DataStorageOptions { ConnectionString = "UseDevelopmentStorage=true", MaxConnectionsPerEndpoint = 0 };
+
+        Assert.Contains(options.Validate(), r => r.MemberNames.Contains(nameof(DataStorageOptions.MaxConnectionsPerEndpoint)));
+    }
+
+    [Fact]
     public void Bind_IdentitySection_ClientsUseServiceUrisAndManagedIdentity()
     {
         using var services = Build(new Dictionary<string, string?>
