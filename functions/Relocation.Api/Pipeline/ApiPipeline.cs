@@ -449,6 +449,11 @@ public sealed partial class ApiPipeline(
             response.Headers.ContentDisposition = result.ContentDisposition;
         }
 
+        if (result.NextPageLink is not null)
+        {
+            response.Headers.Link = $"<{result.NextPageLink}>; rel=\"next\"";
+        }
+
         if (result.ContentType is not null)
         {
             response.ContentType = result.ContentType;
