@@ -146,6 +146,51 @@ public sealed class RoundOpeningTests
     }
 
     [Fact]
+    public async Task BeginWithRow_ActivityRunsBeforeTheRowExists_JoinsAndTheRoundIsWrittenOnlyByTheInsert()
+    {
+        await StateAsync("NOR");
+        var opening = Opening();
+        var draft = Draft();
+        var first = opening.BeginWithRow(draft, opening.PlanFirstRound(draft)!)!;
+
+        // The orchestration was scheduled before the row: its activity starts while the row is not there yet.
+        var activity = Activity(opening).RunAsync(_context, new RoundStep(draft.Id, 1));
+        var row = await _relocations.AddAsync(await first.Case, CancellationToken.None);
+        first.Inserted(row);
+        var joined = await activity;
+
+        Assert.Equal(1, joined.Asked);
+        var stored = await CaseAsync(draft.Id);
+        Assert.Equal(RelocationStatus.AwaitingOffers, stored.Status);
+        Assert.Equal(["NOR"], Assert.Single(stored.Rounds).Asked.Select(a => a.StateCode));
+        Assert.Equal(row.Version, stored.Version);
+        Assert.Single(_outbox.Messages, m => m.RelatedId == draft.Id && m.Kind == "OfferRequest");
+        Assert.Equal([draft.Id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BeginWithRow_RequestDiesBeforeItsRow_ActivityFailsUntilARetryWritesTheRowThenOpensIt()
+    {
+        await StateAsync("NOR");
+        var opening = Opening();
+        var draft = Draft();
+        var first = opening.BeginWithRow(draft, opening.PlanFirstRound(draft)!)!;
+        first.Failed(new TimeoutException("the request died"));
+
+        // No row: the activity fails (the orchestration's retry policy runs it again) and writes nothing.
+        await Assert.ThrowsAsync<Relocation.Domain.Common.NotFoundException>(() => Activity(opening).RunAsync(_context, new RoundStep(draft.Id, 1)));
+        Assert.Empty(_outbox.Messages);
+
+        // The client's retry (the ordered path) writes the row; the activity's next attempt opens round 1 from it.
+        await _relocations.AddAsync(RelocationCase.Submit(draft.Id, draft.Facts, draft.State.SubmittedAt, "Vwu.Officer"), CancellationToken.None);
+        var opened = await Activity(opening).RunAsync(_context, new RoundStep(draft.Id, 1));
+
+        Assert.Equal(1, opened.Asked);
+        Assert.Equal(["NOR"], Assert.Single((await CaseAsync(draft.Id)).Rounds).Asked.Select(a => a.StateCode));
+        Assert.Single(_outbox.Messages, m => m.RelatedId == draft.Id && m.Kind == "OfferRequest");
+    }
+
+    [Fact]
     public async Task RunAsync_RequestOpenedRoundInThisProcess_SameRoundAndNothingWrittenAgain()
     {
         await StateAsync("NOR");
