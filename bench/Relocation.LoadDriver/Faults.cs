@@ -13,18 +13,18 @@ namespace Relocation.LoadDriver;
 /// </summary>
 internal static class Faults
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, BenchPorts ports)
     {
         var kills = args.Length > 0 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : 200;
         var visibility = Option(args, "--visibility");
         var storageEvery = Option(args, "--storage-kill-every") is { } every ? int.Parse(every, CultureInfo.InvariantCulture) : 0;
         var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
         FaultReport report;
-        var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None);
+        var azurite = await ports.StartAzuriteAsync(data);
         var harness = (FaultHarness?)null;
         try
         {
-            await using var host = new LocalHostProcess(azurite.ConnectionString);
+            await using var host = new LocalHostProcess(azurite.ConnectionString, ports.Host);
             if (visibility is not null)
             {
                 host.Environment["Engine__VisibilityTimeout"] = visibility;

@@ -23,9 +23,8 @@ internal static class Floor
 
     public const string HubName = "FloorHub";
 
-    public static async Task<RunResult> RunAsync(string connectionString, int cases, CancellationToken cancellationToken)
+    public static async Task<RunResult> RunAsync(string connectionString, int cases, int sidecarPort, CancellationToken cancellationToken)
     {
-        var sidecarPort = AzuriteServer.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenForSidecar(sidecarPort));

@@ -18,10 +18,10 @@ namespace Relocation.LoadDriver;
 /// </summary>
 internal static partial class MailLatency
 {
-    public static async Task<string> RunAsync(string connectionString, int requests, CancellationToken cancellationToken)
+    public static async Task<string> RunAsync(string connectionString, int requests, BenchPorts ports, CancellationToken cancellationToken)
     {
         await using var smtp = await Smtp4devServer.StartOnFreePortsAsync(RepositoryPaths.Root, TextWriter.Null, cancellationToken);
-        await using var host = new LocalHostProcess(connectionString, extraArguments: ["--smtp-port", smtp.SmtpPort.ToString(CultureInfo.InvariantCulture)]);
+        await using var host = new LocalHostProcess(connectionString, ports.Host, extraArguments: ["--smtp-port", smtp.SmtpPort.ToString(CultureInfo.InvariantCulture)]);
         host.Environment["Workflows__Relocations__RoundSize"] = Floor.StatesAsked.ToString(CultureInfo.InvariantCulture);
         host.Environment["Logging__LogLevel__Default"] = "Warning";
         await host.StartAsync(cancellationToken);

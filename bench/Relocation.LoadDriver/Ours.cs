@@ -15,12 +15,12 @@ internal static class Ours
 {
     internal static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
 
-    public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, CancellationToken cancellationToken, bool openWithRequest = true,
-        bool acceptWithRequest = true, bool groupCommit = true, bool arriveWithRequest = true, bool readAnswers = true, bool acknowledgedWait = false)
+    public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, int? port, CancellationToken cancellationToken,
+        bool openWithRequest = true, bool acceptWithRequest = true, bool groupCommit = true, bool arriveWithRequest = true, bool readAnswers = true, bool acknowledgedWait = false)
     {
         // --poll-only: the driver as before issue 19's arrival change, ignoring what an answer already shows.
         _readAnswers = readAnswers;
-        await using var host = new LocalHostProcess(connectionString, extraArguments: []);
+        await using var host = new LocalHostProcess(connectionString, port, extraArguments: []);
         // A bench, not a client: on a shared machine a 200-case surge's POSTs took longer than the default 60 s (load 25).
         host.Http.Timeout = TimeSpan.FromMinutes(5);
         // --no-request-opening: only the orchestration's activity opens round 1 (the code before issue 19's change).

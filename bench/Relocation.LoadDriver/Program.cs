@@ -6,9 +6,17 @@ using Relocation.LocalHost.Azurite;
 
 // Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-request-arrival] [--acknowledged-wait] [--no-group-commit] [--poll-only] | --mail 1,50
 //        dotnet run -c Release --project bench/Relocation.LoadDriver -- faults [KILLS] [--visibility 00:00:30]
+//        any of them with [--port 7301 (and the next)] [--storage-port 10301 (three ports)]
+var (ports, portError) = BenchPorts.Parse(args);
+if (ports is null)
+{
+    await Console.Error.WriteLineAsync(portError);
+    return 2;
+}
+
 if (args.Length > 0 && args[0] == "faults")
 {
-    return await Faults.RunAsync(args.Skip(1).ToArray());
+    return await Faults.RunAsync(args.Skip(1).ToArray(), ports);
 }
 
 if (args.SkipWhile(a => a != "--mail").Skip(1).FirstOrDefault() is { } mailCounts)
@@ -18,9 +26,9 @@ if (args.SkipWhile(a => a != "--mail").Skip(1).FirstOrDefault() is { } mailCount
     foreach (var requests in mailCounts.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
     {
         var mailData = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
-        await using (var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, mailData, TextWriter.Null, CancellationToken.None))
+        await using (var azurite = await ports.StartAzuriteAsync(mailData))
         {
-            Console.WriteLine(await MailLatency.RunAsync(azurite.ConnectionString, requests, CancellationToken.None));
+            Console.WriteLine(await MailLatency.RunAsync(azurite.ConnectionString, requests, ports, CancellationToken.None));
         }
 
         try
@@ -49,13 +57,13 @@ var groupCommit = !args.Contains("--no-group-commit");
 foreach (var cases in caseCounts)
 {
     var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
-    await using (var azurite = await AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None))
+    await using (var azurite = await ports.StartAzuriteAsync(data))
     {
         using var process = Process.GetCurrentProcess();
-        var floor = await Floor.RunAsync(azurite.ConnectionString, cases, CancellationToken.None);
+        var floor = await Floor.RunAsync(azurite.ConnectionString, cases, ports.FloorSidecar, CancellationToken.None);
         process.Refresh();
         Console.WriteLine(floor.Row(process.PeakWorkingSet64 / 1024 / 1024));
-        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, CancellationToken.None, openWithRequest, acceptWithRequest, groupCommit, arriveWithRequest, readAnswers, acknowledgedWait);
+        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, ports.Host, CancellationToken.None, openWithRequest, acceptWithRequest, groupCommit, arriveWithRequest, readAnswers, acknowledgedWait);
         Console.WriteLine(ours.Result.Row(ours.PeakMemoryMb));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours/floor for {cases} cases: time {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}, request→offers p50 {RunResult.Percentile(ours.Result.DispatchedMs, 50) / RunResult.Percentile(floor.DispatchedMs, 50):F2} p95 {RunResult.Percentile(ours.Result.DispatchedMs, 95) / RunResult.Percentile(floor.DispatchedMs, 95):F2}, acceptance→hold p95 {RunResult.Percentile(ours.Result.HeldMs, 95) / RunResult.Percentile(floor.HeldMs, 95):F2}"));

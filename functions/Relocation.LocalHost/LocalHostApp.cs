@@ -80,6 +80,7 @@ internal static partial class LocalHostApp
             .AddHostedService<Reconciler.StepReconcilerService>()
             .AddHostedService<Reconciler.UnscheduledCaseSweeperService>()
             .AddHostedService<Audit.AuditAnchorService>()
+            .AddHostedService<Audit.AuditVerificationService>()
             .AddHostedService<Fund.FundSealService>()
             .AddHostedService<NotificationRelayService>()
             .AddHostedService<Notifications.CapacityStaleReminderService>()

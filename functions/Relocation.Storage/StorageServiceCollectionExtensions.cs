@@ -46,8 +46,8 @@ public static class StorageServiceCollectionExtensions
 
         foreach (var table in new[]
                  {
-                     TableNames.States, TableNames.Capacity, Capacities.CapacityRepository.ArchiveTable, TableNames.Audit, TableNames.Idempotency,
-                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, CaseloadIndex.RecentTable, PendingStepIndex.Table, RelocationStatsIndex.Table,
+                     TableNames.States, TableNames.Capacity, Capacities.CapacityRepository.ArchiveTable, TableNames.Audit, AuditLog.VerificationTableFor(TableNames.Audit), TableNames.Idempotency,
+                     AgreementRepository.Table, NotificationTables.Messages, NotificationTables.Pending, NotificationTables.ByStatus, NotificationTables.Inbox, RelocationRepository.Table, RelocationRepository.IndexTable, RelocationRepository.HistoryTable, CaseloadIndex.OpenTable, CaseloadIndex.ClosedTable, CaseloadIndex.RecentTable, PendingStepIndex.Table, RelocationStatsIndex.Table,
                  })
         {
             services.AddSingleton(StorageResource.Table(table));

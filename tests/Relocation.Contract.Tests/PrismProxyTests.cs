@@ -147,6 +147,8 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         await GetAsync("inbox?unread=true", Vwu);
         await JsonAsync(HttpMethod.Post, $"inbox/{Id(inbox.GetProperty("items")[0])}/read", Vwu, null, HttpStatusCode.OK);
         await GetAsync("outbox?status=Pending", Admin);
+        await GetAsync("outbox?status=Sent", Admin);
+        await GetAsync("outbox", Admin);
 
         // The Special Fund: every posting kind, a correction, the balance and a report in both formats.
         var pledge = await JsonAsync(HttpMethod.Post, "fund/pledges", Finance, new { donorStateCode = "NOR", amount = new { value = 100_000m, currency = "EUR" }, eurValue = 100_000m, date = Today }, HttpStatusCode.Created);

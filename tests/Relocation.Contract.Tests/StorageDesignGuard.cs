@@ -24,9 +24,10 @@ internal static class StorageDesignGuard
         new("CaseloadClosed", "^case$", true, "every closed case (the archive), newest first, one page per request, read only when paging past CaseloadRecent"),
         new("RelocationHistory", ".+", true, "one case's steps moved off its row, one page per request"),
         new("RelocationStats", @"^\d{4}$", false, "one year's cases (the annual report): bounded by a year's intake, not by the years before"),
-        new("Audit", @"^\d{6}$", true, "one month's chain, newest first, one page per request"),
+        new("Audit", @"^\d{6}$", true, "one month's chain, newest first, one page per request (GET /api/audit; GET /api/audit/verify: the entries after the background walk's checkpoint)"),
         new("Inbox", ".+", true, "one caller's messages, one page per request"),
         new("NotificationsPending", "^p$", false, "messages not yet delivered: deleted once sent or given up"),
+        new("NotificationsByStatus", "^(Sent|Failed)$", true, "delivered or given-up messages, newest first, one page per request (GET /api/outbox)"),
         new("PendingSteps", "^Pending$", false, "steps accepted but not yet applied: deleted once applied"),
         new("FundDays", "^day$", true, "the days on or after a posting's date, newest first (one row for a posting dated today), or the one day of an as-of balance"),
         new("FundLedger", "^pledge$", false, "open pledges only: a pledge's copy is deleted once settled, written off or corrected"),
@@ -40,8 +41,6 @@ internal static class StorageDesignGuard
     /// </summary>
     public static readonly IReadOnlyList<Debt> KnownDebts =
     [
-        new("Audit", TableReadKind.Scan, "GET /api/audit/verify re-walks every chain inside the request; wants a background verification whose result the GET reads"),
-        new("Notifications", TableReadKind.Scan, "GET /api/outbox lists deliveries by scanning every message ever sent; wants a per-status index"),
         new("FundLedger", TableReadKind.Partition, "GET /api/fund/donors/{id}/statement reads the donor's every posting (partition donor-{id}); wants per-donor yearly totals"),
     ];
 

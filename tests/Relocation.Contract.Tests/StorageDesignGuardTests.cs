@@ -31,4 +31,20 @@ public sealed class StorageDesignGuardTests
 
         Assert.Empty(StorageDesignGuard.Violations(reads));
     }
+
+    [Fact]
+    public void Violations_WholeLogOrMessageTableFromARequest_AreNoLongerKnownDebts()
+    {
+        // Paid off (issue 19): the audit verification reads the background walk's checkpoint and the outbox reads its
+        // per-status index, so a request that scans either table again is a violation, not a known debt.
+        TableRead[] reads =
+        [
+            new(TableReadKind.Scan, "Audit", null, null, false, "request"),
+            new(TableReadKind.Scan, "Notifications", null, null, false, "request"),
+            new(TableReadKind.Partition, "NotificationsByStatus", "Sent", 501, false, "request"),
+            new(TableReadKind.Partition, "NotificationsByStatus", "Sent", null, false, "request"),
+        ];
+
+        Assert.Equal(["Partition of NotificationsByStatus partition 'Sent'", "Scan of Audit", "Scan of Notifications"], StorageDesignGuard.Violations(reads));
+    }
 }

@@ -55,6 +55,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void TimerTrigger_VerifyAudit_EveryTenMinutes()
+    {
+        var function = Assert.Single(Metadata.Value, f => f.Name == AuditVerifyFunction.Name);
+
+        Assert.Equal("0 */10 * * * *", Assert.Single(function.Bindings, b => b.Type == "timerTrigger").Schedule);
+    }
+
+    [Fact]
     public void RouteTable_ServedByTheFunctionsApp_HasNoDevelopmentSignInOrTokenRoute()
     {
         // The Functions app serves exactly the route table; development sign-in belongs to the local host only.

@@ -259,6 +259,11 @@ public static class OpenApiDocument
                 headers["ETag"] = new JsonObject { ["$ref"] = "#/components/headers/ETag" };
             }
 
+            if (answer.NextPageLink)
+            {
+                headers["Link"] = new JsonObject { ["$ref"] = "#/components/headers/Link" };
+            }
+
             headers["X-Correlation-Id"] = new JsonObject { ["$ref"] = "#/components/headers/X-Correlation-Id" };
             response["headers"] = headers;
             responses[code] = response;
@@ -296,6 +301,7 @@ public static class OpenApiDocument
         ["Retry-After"] = Header("Seconds to wait before retrying.", new JsonObject { ["type"] = "integer", ["minimum"] = 0 }),
         ["WWW-Authenticate"] = Header("The scheme to use: Bearer.", new JsonObject { ["type"] = "string" }),
         ["Content-Disposition"] = Header("Always an attachment, with the file's name.", new JsonObject { ["type"] = "string" }),
+        ["Link"] = Header("The next page of a list answered as a bare array: <url>; rel=\"next\" (absent on the last page).", new JsonObject { ["type"] = "string" }),
     };
 
     private static JsonObject ProblemResponses(SchemaRegistry schemas) =>

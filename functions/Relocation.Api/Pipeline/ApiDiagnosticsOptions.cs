@@ -19,4 +19,12 @@ public sealed class ApiDiagnosticsOptions
     /// sweep recovers the case (docs/durability.md). Null: no request ever stops.
     /// </summary>
     public string? HaltBeforeScheduleFor { get; set; }
+
+    /// <summary>
+    /// Fault injection for the crash tests, never set in a deployment: a <c>POST /api/relocations</c> whose pseudonym is
+    /// this value stops right after its orchestration is scheduled, before its case row (with round 1) is written, and
+    /// waits there so a test can kill -9 the process at that point (docs/durability.md, "The first round"). Null: no
+    /// request ever stops.
+    /// </summary>
+    public string? HaltBeforeRowFor { get; set; }
 }

@@ -189,6 +189,7 @@ public sealed partial class ApiPipeline(
         string correlationId, Outcome outcome)
     {
         string? claimedKey = null;
+        var resumed = false;
         string? scope = null;
         ApiRequest? request = null;
         try
@@ -242,10 +243,11 @@ public sealed partial class ApiPipeline(
                 }
 
                 claimedKey = key;
+                resumed = claim.Resumed;
             }
 
             var routeValues = matchedValues ?? RouteValuesOf(http, route);
-            request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows);
+            request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows) { Resumed = resumed };
             var handlerStarted = Stopwatch.GetTimestamp();
             var result = await route.Handler(http.RequestServices, request);
             outcome.HandlerMs = Stopwatch.GetElapsedTime(handlerStarted).TotalMilliseconds;
@@ -445,6 +447,11 @@ public sealed partial class ApiPipeline(
         if (result.ContentDisposition is not null)
         {
             response.Headers.ContentDisposition = result.ContentDisposition;
+        }
+
+        if (result.NextPageLink is not null)
+        {
+            response.Headers.Link = $"<{result.NextPageLink}>; rel=\"next\"";
         }
 
         if (result.ContentType is not null)

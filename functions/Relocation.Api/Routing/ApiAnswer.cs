@@ -12,6 +12,9 @@ public sealed record ApiAnswer(int Status, Type? BodyType, string Description)
     /// <summary>An RFC 9457 problem details answer.</summary>
     public bool IsProblem { get; init; }
 
+    /// <summary>A page of a list whose body is a bare array: the next page, if any, is named by a <c>Link</c> header (rel="next").</summary>
+    public bool NextPageLink { get; init; }
+
     public static ApiAnswer Problem(int status, string? description) =>
         new(status, null, description ?? DefaultDescription(status)) { IsProblem = true };
 

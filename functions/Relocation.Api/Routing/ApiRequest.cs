@@ -43,6 +43,12 @@ public sealed class ApiRequest
 
     public string? IdempotencyKey { get; }
 
+    /// <summary>
+    /// The <see cref="IdempotencyKey"/> was claimed from an earlier attempt that died mid-way: that attempt's writes may be
+    /// there (a create then takes the ordered path, which looks for its orchestration before scheduling one).
+    /// </summary>
+    public bool Resumed { get; init; }
+
     /// <summary>Why the caller reads protected data (from <c>X-Access-Reason</c>), for the audit entry.</summary>
     public string? AuditReason { get; set; }
 

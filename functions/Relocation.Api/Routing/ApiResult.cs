@@ -15,6 +15,9 @@ public sealed record ApiResult(int Status, byte[] Body, string? ContentType, str
     /// <summary>For files: sent as <c>Content-Disposition</c>, so a browser saves the file instead of rendering it.</summary>
     public string? ContentDisposition { get; init; }
 
+    /// <summary>For a list whose answer is a bare array (PRODUCT.md fixes its shape): the next page, sent as <c>Link: &lt;…&gt;; rel="next"</c>.</summary>
+    public string? NextPageLink { get; init; }
+
     public static ApiResult Ok<T>(T body, string? etag = null) => Json(200, body, etag: etag);
 
     public static ApiResult Created<T>(T body, string location, string? etag = null) => Json(201, body, location, etag);

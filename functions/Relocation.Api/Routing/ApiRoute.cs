@@ -63,6 +63,13 @@ public sealed record ApiRoute(
     public ApiRoute Produces<T>(int status = 200, string? description = null) =>
         WithAnswer(new ApiAnswer(status, typeof(T), description ?? ApiAnswer.DefaultDescription(status)));
 
+    /// <summary>
+    /// The handler answers 200 with one page of a list whose body is a bare array of <typeparamref name="T"/> (a shape
+    /// PRODUCT.md fixes), and names the next page in a <c>Link: &lt;…&gt;; rel="next"</c> header.
+    /// </summary>
+    public ApiRoute ProducesPageWithLink<T>(string description) =>
+        WithAnswer(new ApiAnswer(200, typeof(T), description) { NextPageLink = true });
+
     /// <summary>The handler answers <paramref name="status"/> with a file of one of <paramref name="mediaTypes"/>.</summary>
     public ApiRoute ProducesFile(int status, params string[] mediaTypes) =>
         WithAnswer(new ApiAnswer(status, null, ApiAnswer.DefaultDescription(status)) { MediaTypes = mediaTypes });

@@ -9,8 +9,20 @@ public interface IAuditLog
     /// <summary>Entries newest first, one page at a time.</summary>
     Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Re-walks every chain (and checks it against the latest anchors) and reports the first break.</summary>
+    /// <summary>
+    /// Re-walks every chain (and checks it against the latest anchors), reports the first break and records the result
+    /// with each chain's last position and hash: the checkpoint <see cref="CheckAsync"/> answers from. Reads the whole
+    /// log (a sealed month unchanged since its last walk is not downloaded again): run by the verification pass, never
+    /// inside a request.
+    /// </summary>
     Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The Auditor's check: the last walk's result, and the entries appended since walked now (at most a page per open
+    /// chain): point reads and one page each, whatever the log holds. A break the walk found is reported with its
+    /// time; an entry changed after the walk passed it is found by the next walk.
+    /// </summary>
+    Task<AuditVerification> CheckAsync(CancellationToken cancellationToken);
 
     /// <summary>Writes the head of every chain to the anchor container (create-only blobs).</summary>
     Task<int> AnchorAsync(CancellationToken cancellationToken);
@@ -23,7 +35,11 @@ public sealed record AuditQuery(string? Subject, DateTimeOffset From, DateTimeOf
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? NextPage);
 
 /// <summary>The outcome of re-walking the chains.</summary>
-public sealed record AuditVerification(bool Ok, long Checked, AuditBreak? FirstBreak);
+public sealed record AuditVerification(bool Ok, long Checked, AuditBreak? FirstBreak)
+{
+    /// <summary>When the background walk this answer builds on finished (null before the first walk).</summary>
+    public DateTimeOffset? WalkedAt { get; init; }
+}
 
 /// <summary>Where a chain breaks: the partition, the sequence number at which it breaks, and what was found there.</summary>
 public sealed record AuditBreak(string Partition, long Sequence, string Reason);

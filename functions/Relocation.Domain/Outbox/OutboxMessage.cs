@@ -35,6 +35,12 @@ public enum DeliveryStatus
 /// <summary>The operator's view of one notification: who (by role only), what kind, how delivery went. No subject or body.</summary>
 public sealed record NotificationDelivery(string Id, string RecipientRole, string Kind, DeliveryStatus Status, int Attempts, string? LastError);
 
+/// <summary>
+/// A page of the delivery view: pending messages first, then the given-up ones, then the sent ones, newest first;
+/// <see cref="NextPage"/> is the opaque cursor of the next page.
+/// </summary>
+public sealed record DeliveryPage(IReadOnlyList<NotificationDelivery> Items, string? NextPage);
+
 /// <summary>One message in a caller's inbox.</summary>
 public sealed record InboxItem(string Id, string Kind, string Subject, string Body, DateTimeOffset CreatedAt, bool Read, string? Link);
 
@@ -50,8 +56,11 @@ public interface IOutbox
     /// <summary>Messages whose e-mail is not delivered yet, oldest key first.</summary>
     Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(int max, CancellationToken cancellationToken);
 
-    /// <summary>Delivery status of notifications, optionally of one status only.</summary>
-    Task<IReadOnlyList<NotificationDelivery>> ListDeliveriesAsync(DeliveryStatus? status, int max, CancellationToken cancellationToken);
+    /// <summary>
+    /// Delivery status of notifications, optionally of one status only, one page of at most <paramref name="pageSize"/>:
+    /// <paramref name="page"/> is a previous page's <see cref="DeliveryPage.NextPage"/> (a token not from one is refused).
+    /// </summary>
+    Task<DeliveryPage> ListDeliveriesAsync(DeliveryStatus? status, string? page, int pageSize, CancellationToken cancellationToken);
 }
 
 /// <summary>The in-app inbox of each recipient address.</summary>

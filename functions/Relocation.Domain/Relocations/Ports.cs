@@ -21,6 +21,19 @@ public interface IRelocationRepository
         return added;
     }
 
+    /// <summary>
+    /// The same, for a case whose row is still being completed while <paramref name="beforeRow"/> runs (round 1 planned
+    /// while the case file is written and the orchestration scheduled): the store's own writes before the row wait for
+    /// <paramref name="relocation"/>, side by side with <paramref name="beforeRow"/>; the row is what it resolves to.
+    /// </summary>
+    async Task<RelocationCase> AddAsync(Task<RelocationCase> relocation, Func<Task> beforeRow, Func<RelocationCase, Task> afterRow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        ArgumentNullException.ThrowIfNull(beforeRow);
+        await beforeRow();
+        return await AddAsync(await relocation, () => Task.CompletedTask, afterRow, cancellationToken);
+    }
+
     Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Only if the row still has the case's version; otherwise a PreconditionFailedException.</summary>

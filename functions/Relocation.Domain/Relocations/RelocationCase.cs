@@ -528,6 +528,15 @@ public sealed class RelocationCase
     /// <summary>Steps callers recorded that the orchestration has not applied yet, in order.</summary>
     public IReadOnlyList<CaseStep> PendingSteps => State.Steps ?? [];
 
+    /// <summary>
+    /// Cancelled before any round opened: no State was asked, so no offer was made or accepted, no place held and no money
+    /// committed. Its pending steps (the cancellation, a consent before it) have nothing left to do, so whoever finds
+    /// the case with no orchestration to apply them (one never started: its request died before scheduling it) may mark
+    /// them applied (<see cref="CompleteStep"/>, idempotent); an orchestration started later finds the case cancelled
+    /// and ends.
+    /// </summary>
+    public bool CancelledBeforeAnyRound => Status == RelocationStatus.Cancelled && _rounds.Count == 0 && State.Accepted is null;
+
     /// <summary>The step recorded last by the change just made (what the API raises).</summary>
     public CaseStep? LastStep => PendingSteps.Count == 0 ? null : PendingSteps[^1];
 

@@ -96,13 +96,6 @@ public sealed class EscalateRelocationFunction(EscalateRelocationActivity activi
         activity.RunAsync(new FunctionsActivityContext(nameof(EscalateRelocationActivity), context), input);
 }
 
-public sealed class ReadRelocationStatusFunction(ReadRelocationStatusActivity activity)
-{
-    [Function(nameof(ReadRelocationStatusActivity))]
-    public Task<RelocationStatus> Run([ActivityTrigger] string input, FunctionContext context) =>
-        activity.RunAsync(new FunctionsActivityContext(nameof(ReadRelocationStatusActivity), context), input);
-}
-
 public sealed class TakeCaseStepFunction(TakeCaseStepActivity activity)
 {
     [Function(nameof(TakeCaseStepActivity))]

@@ -23,7 +23,7 @@ namespace Relocation.Storage.Audit;
 public sealed class AuditArchive(StorageClients clients, TimeProvider time, string table = TableNames.Audit) : IAuditArchive
 {
     private const int CachedMonths = 4;
-    private const string SealedColumn = "Sealed";
+    private const string SealedColumn = AuditLog.SealedColumn;
 
     private readonly TableClient _table = clients.Table(table);
     private readonly BlobContainerClient _container = clients.Container(ContainerFor(table));
@@ -146,21 +146,37 @@ public sealed class AuditArchive(StorageClients clients, TimeProvider time, stri
         }
     }
 
-    /// <summary>Every sealed month (the Auditor's verification: the one read of them all).</summary>
-    internal async IAsyncEnumerable<SealedMonth> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every sealed month's blob ETag, by month: one listing, no download (the verification walk skips a month whose blob is unchanged).</summary>
+    internal async Task<Dictionary<string, ETag>> ListSealedAsync(CancellationToken cancellationToken)
     {
+        var months = new Dictionary<string, ETag>(StringComparer.Ordinal);
         if (!await _container.ExistsAsync(cancellationToken))
         {
-            yield break;
+            return months;
         }
 
         await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions(), cancellationToken))
         {
-            var content = await _container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken);
-            if (content.Value.Content.ToObjectFromJson<SealedMonth>(EntityExtensions.Json) is { } month)
+            if (blob.Name.EndsWith(".json", StringComparison.Ordinal) && blob.Properties.ETag is { } etag)
             {
-                yield return month;
+                months[blob.Name[..^".json".Length]] = etag;
             }
+        }
+
+        return months;
+    }
+
+    /// <summary>A sealed month as stored now, with its ETag: not the cache, because the walk must see a blob changed behind its back.</summary>
+    internal async Task<(SealedMonth? Month, ETag ETag)> DownloadAsync(string partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await _container.GetBlobClient(BlobName(partition)).DownloadContentAsync(cancellationToken);
+            return (content.Value.Content.ToObjectFromJson<SealedMonth>(EntityExtensions.Json), content.Value.Details.ETag);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return (null, default);
         }
     }
 

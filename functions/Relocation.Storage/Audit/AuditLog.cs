@@ -24,11 +24,12 @@ namespace Relocation.Storage.Audit;
 /// (up to 99 entries and the head), numbered in arrival order; a conflict renumbers and retries the whole batch, which
 /// the transaction takes or refuses as a whole. Each caller returns only after the transaction holding its entry committed.
 /// </summary>
-internal sealed class AuditLog(StorageClients clients, TimeProvider time, string table = TableNames.Audit, string anchorContainer = AuditLog.AnchorContainer)
+internal sealed partial class AuditLog(StorageClients clients, TimeProvider time, string table = TableNames.Audit, string anchorContainer = AuditLog.AnchorContainer)
     : IAuditLog, IDisposable
 {
     public const string AnchorContainer = "audit-anchors";
     internal const string HeadRow = "head";
+    internal const string SealedColumn = "Sealed"; // on a month's head once its entries are in the sealed blob (AuditArchive)
     internal const string EntryRowsBelow = "a"; // entry row keys are digits, the head row is not: "RowKey lt 'a'" is every entry
     private const int Attempts = 20;
     private const int MaxBatch = 99; // a transaction holds at most 100 actions: the entries and the head
@@ -37,6 +38,8 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
     private readonly TableClient _table = clients.Table(table);
     private readonly AuditArchive _sealed = new(clients, time, table);
     private readonly BlobContainerClient _anchors = clients.Container(anchorContainer);
+    private readonly TableClient _checks = clients.Table(VerificationTableFor(table));
+    private readonly TimeProvider _time = time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentQueue<Waiting> _queue = new();
     private Head? _head;
@@ -259,98 +262,10 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
         }
     }
 
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
-    {
-        // The one whole-table read: on the Auditor's request, never on the write path.
-        var rows = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
-        var heads = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (var e in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
-        {
-            if (e.RowKey == HeadRow)
-            {
-                heads[e.PartitionKey] = e;
-            }
-            else
-            {
-                (rows.TryGetValue(e.PartitionKey, out var list) ? list : rows[e.PartitionKey] = []).Add(e);
-            }
-        }
-
-        // Sealed months: the chain as the table held it, walked the same way (a row left in the table beside its blob,
-        // by a sealing that died before deleting it, is the same entry once).
-        await foreach (var month in _sealed.ReadAllAsync(cancellationToken))
-        {
-            var list = rows.TryGetValue(month.Partition, out var l) ? l : rows[month.Partition] = [];
-            var inTable = list.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
-            list.AddRange(month.Entries.Select(e => e.ToEntity(month.Partition)).Where(e => !inTable.Contains(e.RowKey)));
-        }
-
-        var anchors = await LatestAnchorsAsync(cancellationToken);
-        long checkedCount = 0;
-        var breaks = new List<AuditBreak>();
-        foreach (var partition in rows.Keys.Concat(heads.Keys).Concat(anchors.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            var list = rows.TryGetValue(partition, out var l) ? l : [];
-            list.Sort((a, b) => string.CompareOrdinal(b.RowKey, a.RowKey)); // oldest first
-            var previous = Genesis(partition);
-            long expected = 1;
-            AuditBreak? found = null;
-            var hashes = new Dictionary<long, string>();
-            foreach (var e in list)
-            {
-                checkedCount++;
-                var sequence = e.GetInt64("Sequence") ?? -1;
-                var stored = e.GetString("Hash") ?? string.Empty;
-                if (found is null)
-                {
-                    if (sequence != expected || e.RowKey != RowKey(sequence))
-                    {
-                        found = new AuditBreak(partition, expected, sequence > expected
-                            ? $"Entries {expected} to {sequence - 1} are missing."
-                            : $"The entry stored under row {e.RowKey} claims sequence {sequence}.");
-                    }
-                    else if (e.GetString("PreviousHash") != previous)
-                    {
-                        found = new AuditBreak(partition, sequence, "The entry does not carry the hash of the entry before it.");
-                    }
-                    else if (HashOf(partition, sequence, previous, ToEntry(e)) != stored)
-                    {
-                        found = new AuditBreak(partition, sequence, "The entry was changed after it was written.");
-                    }
-                }
-
-                hashes[sequence] = stored;
-                previous = stored;
-                expected = sequence + 1;
-            }
-
-            var last = expected - 1;
-            if (found is null && heads.TryGetValue(partition, out var head)
-                && ((head.GetInt64("Sequence") ?? 0) != last || (last > 0 && head.GetString("Hash") != previous)))
-            {
-                found = new AuditBreak(partition, last + 1, $"The chain head names entry {head.GetInt64("Sequence")} but the last entry is {last}.");
-            }
-
-            if (found is null && anchors.TryGetValue(partition, out var anchor)
-                && (!hashes.TryGetValue(anchor.Sequence, out var anchored) || anchored != anchor.Hash))
-            {
-                found = new AuditBreak(partition, anchor.Sequence, $"The entry anchored on {anchor.AnchoredAt:yyyy-MM-dd HH:mm} UTC is missing or differs from its anchor.");
-            }
-
-            if (found is not null)
-            {
-                breaks.Add(found);
-            }
-        }
-
-        var firstBreak = breaks.FirstOrDefault();
-        return new AuditVerification(firstBreak is null, checkedCount, firstBreak);
-    }
-
     public async Task<int> AnchorAsync(CancellationToken cancellationToken)
     {
         // The heads of this month and the last one are point reads; nothing else is read.
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var written = 0;
         foreach (var partition in new[] { Partition(now), PreviousPartition(Partition(now)) })
         {
@@ -384,36 +299,6 @@ internal sealed class AuditLog(StorageClients clients, TimeProvider time, string
     internal static string Partition(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyyMM", CultureInfo.InvariantCulture);
 
     internal static string RowKey(long sequence) => (long.MaxValue - sequence).ToString("D19", CultureInfo.InvariantCulture);
-
-    private async Task<Dictionary<string, Anchor>> LatestAnchorsAsync(CancellationToken cancellationToken)
-    {
-        var latest = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!await _anchors.ExistsAsync(cancellationToken))
-        {
-            return [];
-        }
-
-        await foreach (var blob in _anchors.GetBlobsAsync(new GetBlobsOptions(), cancellationToken))
-        {
-            var partition = blob.Name.Split('/')[0];
-            if (!latest.TryGetValue(partition, out var name) || string.CompareOrdinal(blob.Name, name) > 0)
-            {
-                latest[partition] = blob.Name;
-            }
-        }
-
-        var anchors = new Dictionary<string, Anchor>(StringComparer.Ordinal);
-        foreach (var (partition, name) in latest)
-        {
-            var content = await _anchors.GetBlobClient(name).DownloadContentAsync(cancellationToken);
-            if (content.Value.Content.ToObjectFromJson<Anchor>(EntityExtensions.Json) is { } anchor)
-            {
-                anchors[partition] = anchor;
-            }
-        }
-
-        return anchors;
-    }
 
     private async Task<Head> ReadHeadAsync(string partition, CancellationToken cancellationToken)
     {

@@ -31,8 +31,11 @@ public enum IdempotencyOutcome
     InProgress,
 }
 
-/// <summary>What <see cref="IIdempotencyStore.ClaimAsync"/> found.</summary>
-public sealed record IdempotencyClaim(IdempotencyOutcome Outcome, StoredResponse? Response = null);
+/// <summary>
+/// What <see cref="IIdempotencyStore.ClaimAsync"/> found. <paramref name="Resumed"/>: claimed from an earlier attempt that
+/// died mid-way (its claim abandoned), so the handler may find that attempt's writes.
+/// </summary>
+public sealed record IdempotencyClaim(IdempotencyOutcome Outcome, StoredResponse? Response = null, bool Resumed = false);
 
 /// <summary>The answer given the first time; small by construction (ids and statuses, never protected details).</summary>
 public sealed record StoredResponse(int Status, string? ContentType, string? Location, string? ETag, byte[] Body);

@@ -80,7 +80,7 @@ internal sealed class IdempotencyStore(StorageClients clients, TimeProvider time
         try
         {
             await _table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-            return new IdempotencyClaim(IdempotencyOutcome.Claimed);
+            return new IdempotencyClaim(IdempotencyOutcome.Claimed, Resumed: true);
         }
         catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
         {

@@ -33,10 +33,17 @@ public sealed partial class NotificationRelay(
     private const int MaxErrorLength = 300;
     private readonly TableClient _messages = clients.Table(NotificationTables.Messages);
     private readonly TableClient _pending = clients.Table(NotificationTables.Pending);
+    private readonly DeliveryIndex _index = new(clients, time);
     private readonly NotificationOptions _options = options.Value;
     private readonly SmtpOptions _smtp = smtp.Value;
 
     public bool Enabled => transport.Enabled;
+
+    /// <summary>
+    /// Once per store: indexes the messages delivered or given up before the delivery view had its index (background:
+    /// reads the message table once, then records that it did; afterwards nothing per process but one point read).
+    /// </summary>
+    public Task<int> IndexFinishedAsync(CancellationToken cancellationToken) => _index.MigrateAsync(cancellationToken);
 
     /// <summary>A claimed message is left alone this long; after it, a relay takes it again (its sender died or hung).</summary>
     private TimeSpan Lease => _smtp.Timeout + TimeSpan.FromSeconds(10);
@@ -44,6 +51,7 @@ public sealed partial class NotificationRelay(
     /// <summary>One pass over the due messages; answers how many it tried.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
+        await IndexFinishedAsync(cancellationToken);
         if (!transport.Enabled)
         {
             return 0;
@@ -139,7 +147,13 @@ public sealed partial class NotificationRelay(
         var entity = await _messages.FindAsync<TableEntity>(id, string.Empty, cancellationToken);
         if (entity is null || entity.GetString("Status") != nameof(DeliveryStatus.Pending))
         {
-            // Delivered or dead-lettered by a run that died before it removed the pending row.
+            // Delivered or dead-lettered by a run that died before it removed the pending row (perhaps before it indexed
+            // the outcome: the index row is made from what the message row stores, so this writes the same row).
+            if (entity is not null)
+            {
+                await _index.WriteAsync(entity, cancellationToken);
+            }
+
             await DeletePendingAsync(id, cancellationToken);
             return null;
         }
@@ -179,6 +193,7 @@ public sealed partial class NotificationRelay(
         else if (deadLetter)
         {
             entity["Status"] = nameof(DeliveryStatus.Failed);
+            entity["FailedAt"] = now;
             LogDeadLettered(logger, id, attempts, entity.GetString("Kind"));
         }
         else
@@ -204,6 +219,9 @@ public sealed partial class NotificationRelay(
         }
         else
         {
+            // Rule 3: the outcome is on the message row; the index row next, then the pending row goes (a crash in
+            // between leaves the pending row, and the next pass that finds it writes the index row: ClaimAsync).
+            await _index.WriteAsync(entity, cancellationToken);
             await DeletePendingAsync(id, cancellationToken);
         }
     }

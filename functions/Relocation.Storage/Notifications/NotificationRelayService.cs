@@ -15,6 +15,17 @@ public sealed partial class NotificationRelayService(NotificationRelay relay, No
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var scope = Relocation.Storage.Tables.TableQueryLog.Background("notification-relay");
+        try
+        {
+            // Also with e-mail off: messages finished under an earlier configuration still belong in the delivery view.
+            await relay.IndexFinishedAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Retried by every relay pass (RunOnceAsync) until it succeeds.
+            LogPassFailed(logger, ex);
+        }
+
         if (!relay.Enabled)
         {
             return;

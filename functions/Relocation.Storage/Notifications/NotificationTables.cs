@@ -14,6 +14,9 @@ public static class NotificationTables
     public const string Pending = "NotificationsPending";
     public const string Inbox = "Inbox";
 
+    /// <summary>Delivered and given-up messages by status (partition <c>Sent</c> or <c>Failed</c>), newest first: <see cref="DeliveryIndex"/>.</summary>
+    public const string ByStatus = "NotificationsByStatus";
+
     /// <summary>The one partition of <see cref="Pending"/>.</summary>
     public const string PendingPartition = "p";
 

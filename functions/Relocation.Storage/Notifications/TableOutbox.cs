@@ -15,6 +15,7 @@ internal sealed class TableOutbox(StorageClients clients, NotificationSignal sig
 {
     private readonly TableClient _messages = clients.Table(NotificationTables.Messages);
     private readonly TableClient _pending = clients.Table(NotificationTables.Pending);
+    private readonly TableClient _byStatus = clients.Table(NotificationTables.ByStatus);
 
     // The inbox and pending rows of concurrent notices share partitions (a recipient's inbox; the one pending partition):
     // group-committed, inserted once as before (docs/storage.md, "Group commit").
@@ -93,39 +94,84 @@ internal sealed class TableOutbox(StorageClients clients, NotificationSignal sig
         return list.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
     }
 
-    public async Task<IReadOnlyList<NotificationDelivery>> ListDeliveriesAsync(DeliveryStatus? status, int max, CancellationToken cancellationToken)
+    public async Task<DeliveryPage> ListDeliveriesAsync(DeliveryStatus? status, string? page, int pageSize, CancellationToken cancellationToken)
     {
-        var list = new List<NotificationDelivery>();
-        if (status == DeliveryStatus.Pending)
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+
+        // Pending first (the small pending partition, by id), then given up, then sent (the index, newest first): each a
+        // page of one partition from the cursor on, never the message table (docs/storage.md).
+        DeliveryStatus[] phases = status is { } only ? [only] : [DeliveryStatus.Pending, DeliveryStatus.Failed, DeliveryStatus.Sent];
+        var (phase, after) = DecodePage(page, phases);
+        var items = new List<NotificationDelivery>(pageSize);
+        for (var p = Array.IndexOf(phases, phase); p < phases.Length; p++, after = null)
         {
-            // The small table first, then point reads: the common operator question never scans the message table.
-            await foreach (var row in _pending.QueryAsync<TableEntity>(x => x.PartitionKey == NotificationTables.PendingPartition, select: ["RowKey"], cancellationToken: cancellationToken))
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {(phases[p] == DeliveryStatus.Pending ? NotificationTables.PendingPartition : phases[p].ToString())}");
+            if (after is not null)
             {
-                if (await _messages.FindAsync<TableEntity>(row.RowKey, string.Empty, cancellationToken) is { } e && ToDelivery(e) is { Status: DeliveryStatus.Pending } d)
+                filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+            }
+
+            var rows = phases[p] == DeliveryStatus.Pending ? _pending : _byStatus;
+            string? lastKey = null;
+            await foreach (var row in rows.QueryAsync<TableEntity>(filter, maxPerPage: pageSize - items.Count + 1, cancellationToken: cancellationToken))
+            {
+                if (items.Count == pageSize)
                 {
-                    list.Add(d);
+                    // One more row than the page: there is a next page, from the last row answered.
+                    return new DeliveryPage(items, EncodePage(phases[p], lastKey!));
                 }
 
-                if (list.Count >= max)
+                lastKey = row.RowKey;
+                if (phases[p] != DeliveryStatus.Pending)
                 {
-                    break;
+                    items.Add(DeliveryIndex.ToDelivery(row));
+                }
+                else if (await _messages.FindAsync<TableEntity>(row.RowKey, string.Empty, cancellationToken) is { } e && ToDelivery(e) is { Status: DeliveryStatus.Pending } d)
+                {
+                    items.Add(d);
                 }
             }
 
-            return list;
-        }
-
-        var filter = status is { } s ? TableClient.CreateQueryFilter($"Status eq {s.ToString()}") : null;
-        await foreach (var e in _messages.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Recipient", "Kind", "Status", "Attempts", "LastError"], cancellationToken: cancellationToken))
-        {
-            list.Add(ToDelivery(e));
-            if (list.Count >= max)
+            if (items.Count == pageSize && p + 1 < phases.Length)
             {
-                break;
+                // Full at the end of a status: the next page starts with the next status.
+                return new DeliveryPage(items, EncodePage(phases[p + 1], null));
             }
         }
 
-        return list;
+        return new DeliveryPage(items, null);
+    }
+
+    /// <summary>The largest page a caller may ask for: one query's page (the page and the one row that says there is more).</summary>
+    public const int MaxPageSize = 999;
+
+    private static string EncodePage(DeliveryStatus phase, string? after) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{phase}|{after}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (DeliveryStatus Phase, string? After) DecodePage(string? page, DeliveryStatus[] phases)
+    {
+        if (string.IsNullOrEmpty(page))
+        {
+            return (phases[0], null);
+        }
+
+        try
+        {
+            var padded = page.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            if (parts.Length == 2 && Enum.TryParse<DeliveryStatus>(parts[0], out var phase) && Enum.IsDefined(phase) && phases.Contains(phase)
+                && parts[1].Length <= 64 && parts[1].All(char.IsAsciiHexDigitLower))
+            {
+                return (phase, parts[1].Length == 0 ? null : parts[1]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new Domain.Common.DomainValidationException("page", "'page' must be the nextPage of a previous answer for the same status.");
     }
 
     internal static OutboxMessage ToMessage(TableEntity e) =>

@@ -39,14 +39,25 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
     /// <paramref name="afterRow"/> side by side: none of the writes on either side needs another on its side (a request
     /// was five round trips one after the other before its round could open).
     /// </summary>
-    public async Task<RelocationCase> AddAsync(RelocationCase relocation, Func<Task> beforeRow, Func<RelocationCase, Task> afterRow, CancellationToken cancellationToken)
+    public Task<RelocationCase> AddAsync(RelocationCase relocation, Func<Task> beforeRow, Func<RelocationCase, Task> afterRow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        return AddAsync(Task.FromResult(relocation), beforeRow, afterRow, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same, with the row still being completed (round 1's plan) while <paramref name="beforeRow"/> runs: the caseload
+    /// line waits for it, side by side with <paramref name="beforeRow"/>, and carries what the row will.
+    /// </summary>
+    public async Task<RelocationCase> AddAsync(Task<RelocationCase> relocation, Func<Task> beforeRow, Func<RelocationCase, Task> afterRow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relocation);
         ArgumentNullException.ThrowIfNull(beforeRow);
         ArgumentNullException.ThrowIfNull(afterRow);
-        var entity = await ToBoundedEntityAsync(relocation, cancellationToken);
         // The caseload line before the row: a line without its case is skipped when listed; a case without its line would be invisible.
-        await Task.WhenAll(beforeRow(), caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken));
+        await Task.WhenAll(beforeRow(), LineAsync());
+        var complete = await relocation;
+        var entity = await ToBoundedEntityAsync(complete, cancellationToken);
         RelocationCase added;
         try
         {
@@ -56,11 +67,13 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         }
         catch (RequestFailedException ex) when (ex.IsConflict())
         {
-            throw new ConflictException($"A relocation request with id {relocation.Id} already exists.");
+            throw new ConflictException($"A relocation request with id {complete.Id} already exists.");
         }
 
-        await Task.WhenAll(PutStatsAsync(relocation, cancellationToken), afterRow(added));
+        await Task.WhenAll(PutStatsAsync(complete, cancellationToken), afterRow(added));
         return added;
+
+        async Task LineAsync() => await caseload.PutAsync(CaseloadEntry.From(await relocation), cancellationToken);
     }
 
     // The open requests of each version read (keyed by ETag), so a write knows which of them it closes without re-reading.

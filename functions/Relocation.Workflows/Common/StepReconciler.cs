@@ -34,15 +34,19 @@ public sealed class StepReconcilerOptions
     public TimeSpan AcknowledgedWait { get; set; } = TimeSpan.Zero;
 }
 
-/// <summary>What one sweep did.</summary>
-public sealed record SweepResult(int Looked, int Raised, int Dropped, int Stuck);
+/// <summary>
+/// What one sweep did. <c>Applied</c>: steps of a case cancelled before any round, with no orchestration to apply them,
+/// marked applied by the sweep itself (nothing was held). <c>Stuck</c>: steps nothing will apply, logged as errors.
+/// </summary>
+public sealed record SweepResult(int Looked, int Raised, int Dropped, int Stuck, int Applied);
 
 /// <summary>
 /// The one delivery guarantee for every "write the row, then raise the event": reads the pending-step index (steps
 /// recorded on a row more than a few seconds ago and not yet applied) and raises each again. The event carries only
 /// the step's number; the orchestration reads the row and applies each step once, in order, so a second raise costs
 /// one read. An entry whose step is not (or no longer) pending on its row is dropped; one whose orchestration has
-/// ended or failed is dropped and logged, since nothing would ever apply it.
+/// ended or failed, or never started, is dropped and logged, since nothing would ever apply it, except the steps of a
+/// case cancelled before any round opened, which hold nothing and are marked applied here.
 /// </summary>
 public sealed partial class StepReconciler(
     IPendingSteps steps,
@@ -74,7 +78,7 @@ public sealed partial class StepReconciler(
         ArgumentNullException.ThrowIfNull(client);
         var now = time.GetUtcNow();
         var due = await steps.RecordedBeforeAsync(now - options.Value.MinimumAge, options.Value.BatchSize, cancellationToken);
-        int raised = 0, dropped = 0, stuck = 0;
+        int raised = 0, dropped = 0, stuck = 0, applied = 0;
         var acknowledgedWait = options.Value.AcknowledgedWait;
         raises?.ForgetBefore(now - acknowledgedWait);
         lock (_backoffLock)
@@ -107,7 +111,7 @@ public sealed partial class StepReconciler(
                 continue;
             }
 
-            var (pending, kind) = await StillPendingAsync(step, cancellationToken);
+            var (pending, kind, relocation) = await StillPendingAsync(step, cancellationToken);
             if (!pending)
             {
                 await steps.RemoveAsync(step.Workflow, step.SubjectId, step.Sequence, cancellationToken);
@@ -117,7 +121,21 @@ public sealed partial class StepReconciler(
 
             var instanceId = step.Workflow == StepWorkflows.Agreement ? AgreementInstance.IdFor(step.SubjectId) : RelocationInstance.IdFor(step.SubjectId);
             var instance = await client.GetInstanceAsync(instanceId, cancellationToken);
-            if (instance is null || instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            var ended = instance is null || instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+            if (ended && relocation is { CancelledBeforeAnyRound: true })
+            {
+                // Cancelled before any round (typically before its orchestration ever started: the create died before the
+                // schedule and the sweep of unscheduled cases leaves cancelled ones alone): nothing was asked or held, so
+                // nothing is left to do but mark the step applied, as the orchestration would; twice changes nothing. An
+                // orchestration a late create starts after this finds the case cancelled and ends.
+                await CaseUpdates.UpdateIfAsync(relocations, step.SubjectId, c => c.CompleteStep(step.Sequence), cancellationToken);
+                await steps.RemoveAsync(step.Workflow, step.SubjectId, step.Sequence, cancellationToken);
+                LogAppliedWithoutOrchestration(logger, step.SubjectId, step.Sequence, instance?.RuntimeStatus.ToString() ?? "missing");
+                applied++;
+                continue;
+            }
+
+            if (ended)
             {
                 // Nothing will apply it: say so once and stop raising. A failed one is visible in the engine and is
                 // recovered by restarting or rewinding that instance (docs/durability.md).
@@ -142,26 +160,29 @@ public sealed partial class StepReconciler(
             raised++;
         }
 
-        return new SweepResult(due.Count, raised, dropped, stuck);
+        return new SweepResult(due.Count, raised, dropped, stuck, applied);
     }
 
-    /// <summary>True: on the row and not applied. False: applied, never reached the row, or the row is gone.</summary>
-    private async Task<(bool Pending, CaseEventKind Kind)> StillPendingAsync(PendingStep step, CancellationToken cancellationToken)
+    /// <summary>
+    /// True: on the row and not applied. False: applied, never reached the row, or the row is gone. A relocation's step
+    /// comes with the case row it was read from.
+    /// </summary>
+    private async Task<(bool Pending, CaseEventKind Kind, RelocationCase? Relocation)> StillPendingAsync(PendingStep step, CancellationToken cancellationToken)
     {
         if (step.Workflow == StepWorkflows.Agreement)
         {
             var agreement = await agreements.FindAsync(step.SubjectId, cancellationToken);
-            return (agreement is not null && agreement.Pending.Any(p => p.Sequence == step.Sequence), default);
+            return (agreement is not null && agreement.Pending.Any(p => p.Sequence == step.Sequence), default, null);
         }
 
         if (step.Workflow == StepWorkflows.Relocation)
         {
             var relocation = await relocations.FindAsync(step.SubjectId, cancellationToken);
             var onRow = relocation?.PendingSteps.FirstOrDefault(p => p.Sequence == step.Sequence);
-            return (onRow is not null, onRow is null ? default : (CaseEventKind)(int)onRow.Kind);
+            return (onRow is not null, onRow is null ? default : (CaseEventKind)(int)onRow.Kind, relocation);
         }
 
-        return (false, default);
+        return (false, default, null);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Re-raised {Workflow} {SubjectId} step {Sequence}, pending for {Seconds:0.0} s")]
@@ -169,4 +190,7 @@ public sealed partial class StepReconciler(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "{Workflow} {SubjectId} step {Sequence} is pending but its orchestration is {Status}; nothing will apply it")]
     private static partial void LogNoOrchestration(ILogger logger, string workflow, string subjectId, int sequence, string status);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Relocation {SubjectId} was cancelled before any round and its orchestration is {Status}: step {Sequence} marked applied (nothing was held)")]
+    private static partial void LogAppliedWithoutOrchestration(ILogger logger, string subjectId, int sequence, string status);
 }

@@ -213,13 +213,6 @@ public sealed class EscalateRelocationActivity(IRelocationRepository relocations
     }
 }
 
-/// <summary>The case's status as stored, for the orchestration's periodic look after acceptance.</summary>
-public sealed class ReadRelocationStatusActivity(IRelocationRepository relocations) : TaskActivity<string, RelocationStatus>
-{
-    public override async Task<RelocationStatus> RunAsync(TaskActivityContext context, string input) =>
-        (await CaseUpdates.FindAsync(relocations, input)).Status;
-}
-
 /// <summary>The oldest step recorded on the case and not applied yet (null when none): what the orchestration acts on.</summary>
 public sealed class TakeCaseStepActivity(IRelocationRepository relocations, IOutbox? outbox = null, TimeProvider? time = null,
     IOptions<RelocationWorkflowOptions>? options = null) : TaskActivity<string, TakenStep?>

@@ -31,13 +31,16 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     /// <summary>
     /// Schedules the case's orchestration unless it already exists (a retried create starts one case). A case row
     /// written just now (<paramref name="retried"/> false) cannot have one yet, so only a retry pays the instance
-    /// lookup (a query of the engine's Instances table, which Azurite answers by scanning it).
+    /// lookup (a query of the engine's Instances table, which Azurite answers by scanning it). A retry that has just
+    /// written the row itself (<paramref name="rowIsNew"/>) and finds the instance finished schedules it again: that is
+    /// the orchestration of an attempt that died between its schedule and its row, which gave up finding the row
+    /// (docs/durability.md, "The first round").
     /// </summary>
-    public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken, bool retried = true)
+    public async Task StartAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken, bool retried = true, bool rowIsNew = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(relocation);
-        if (retried && await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is not null)
+        if (retried && await client.GetInstanceAsync(RelocationInstance.IdFor(relocation.Id), cancellationToken) is { } existing && !(rowIsNew && existing.IsCompleted))
         {
             return;
         }
@@ -52,6 +55,30 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
             // Started by a concurrent retry of the same request.
         }
     }
+
+    /// <summary>
+    /// Schedules the orchestration of a case whose row is not written yet (<c>POST /api/relocations</c> on its first
+    /// attempt: the schedule runs side by side with the case file, and the row, with round 1, follows both). An instance
+    /// that exists under this id, whatever its status, is never replaced (every status is a dedupe status; the engine
+    /// makes the same three storage calls either way), so a reused key can never restart a live case's orchestration:
+    /// its row's insert then fails and the request takes the retry path.
+    /// </summary>
+    public async Task ScheduleBeforeRowAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(relocation);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(RelocationOrchestrator), new RelocationWorkflowInput(relocation.Id, relocation.Facts.Pseudonym),
+                new StartOrchestrationOptions(RelocationInstance.IdFor(relocation.Id)).WithDedupeStatuses(NeverReplaced), cancellationToken);
+        }
+        catch (Exception ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // An instance with this id exists: left as it is.
+        }
+    }
+
+    private static readonly OrchestrationRuntimeStatus[] NeverReplaced = [.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses];
 
     /// <summary>
     /// A State's answer: 403 when it was not asked, 409 when its round closed or it already answered (counted, never

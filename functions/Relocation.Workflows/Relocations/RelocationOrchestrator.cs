@@ -486,10 +486,21 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         return RelocationStatus.Cancelled;
     }
 
-    // The case was cancelled (or finished) before this round could start, e.g. while the host was down.
+    /// <summary>
+    /// The case was cancelled before this round could start: before the orchestration ever ran (a late create, or the
+    /// host was down), or between two rounds. Its cancellation's step is still pending on the row (its event, if any,
+    /// is never waited for here): after the release it is marked applied with every step before it, so it does not stay
+    /// pending for ever (the reconciler would log it as stuck). Histories written before this end with the release, and
+    /// the steps' part follows it, so they replay unchanged.
+    /// </summary>
     private static async Task<RelocationStatus> FinishAsync(TaskOrchestrationContext context, string id, TaskOptions retry)
     {
         await context.CallActivityAsync(nameof(ReleaseRelocationActivity), id, retry);
+        while (await context.CallActivityAsync<TakenStep?>(nameof(TakeCaseStepActivity), id, retry) is { Step: var step })
+        {
+            await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), retry);
+        }
+
         return RelocationStatus.Cancelled;
     }
 }

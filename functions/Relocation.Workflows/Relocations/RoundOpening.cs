@@ -232,10 +232,7 @@ public sealed partial class RoundOpening(
                 : await batcher.PlanAsync(_planning, relocation, now);
             timings = plan.Timings;
             planned = Stopwatch.GetTimestamp();
-            var clock = PriorityClock.For(relocation.Facts.Priority);
-            var chosen = RoundSelection.Select(plan.Ranked, plan.Placement, number, options.Value.RoundSizeFor(relocation.Facts.Priority));
-            var deadline = now + (clock.ResponsesDue * options.Value.ClockScale);
-            var asked = chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray();
+            var (asked, deadline) = RoundFrom(relocation, plan, number, now);
             var wrote = false;
             try
             {
@@ -282,6 +279,158 @@ public sealed partial class RoundOpening(
         {
             written.TrySetResult(nothingToTell);
             return nothingToTell;
+        }
+    }
+
+    /// <summary>The States round <paramref name="number"/> asks, from the plan, and its deadline: the same for every opener.</summary>
+    private (AskedState[] Asked, DateTimeOffset Deadline) RoundFrom(RelocationCase relocation, CasePlan plan, int number, DateTimeOffset now)
+    {
+        var clock = PriorityClock.For(relocation.Facts.Priority);
+        var chosen = RoundSelection.Select(plan.Ranked, plan.Placement, number, options.Value.RoundSizeFor(relocation.Facts.Priority));
+        return (chosen.Select(c => new AskedState(c.StateCode, c.CapacityId, c.NeedsFundSupport, c.Score)).ToArray(), now + (clock.ResponsesDue * options.Value.ClockScale));
+    }
+
+    /// <summary>
+    /// The request's opening of round 1 written with the case row itself (docs/durability.md, "The first round"): the round
+    /// goes into the row's insert instead of a second write of the row. Registered before the request schedules the
+    /// orchestration, so its <see cref="StartRelocationRoundActivity"/>, when it runs in this process (even before the row
+    /// exists), joins this opening instead of reading a row that is not there yet. Null when this process is already
+    /// opening round 1 of the case (a concurrent retry of the same request): the caller takes the ordered path.
+    /// </summary>
+    public FirstRoundWithRow? BeginWithRow(RelocationCase submitted, Task<CasePlan> plan)
+    {
+        ArgumentNullException.ThrowIfNull(submitted);
+        ArgumentNullException.ThrowIfNull(plan);
+        var written = new TaskCompletionSource<RoundOpeningResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var told = new TaskCompletionSource<RoundOpeningResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Nobody may wait for a failed one (a request that never wrote its row): observed here.
+        _ = written.Task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = told.Task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var opening = new Opening(written.Task, told.Task);
+        var entry = new Lazy<Opening>(() => opening);
+        _ = entry.Value;
+        var key = $"{submitted.Id}|1";
+        if (!_openings.TryAdd(key, entry))
+        {
+            return null;
+        }
+
+        Forget();
+        return new FirstRoundWithRow(submitted, plan, written, told, new FirstRoundParts(
+            (c, p, now) => RoundFrom(c, p, 1, now),
+            r => StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, r.Case, r.Round!, r.Round!.StartedAt),
+            id => batcher?.Settle(id),
+            () => _openings.TryRemove(new KeyValuePair<string, Lazy<Opening>>(key, entry)),
+            time,
+            _logger));
+    }
+
+    /// <summary>What a <see cref="FirstRoundWithRow"/> needs of its <see cref="RoundOpening"/>.</summary>
+    internal sealed record FirstRoundParts(
+        Func<RelocationCase, CasePlan, DateTimeOffset, (AskedState[] Asked, DateTimeOffset Deadline)> RoundFrom,
+        Func<RoundOpeningResult, Task> Tell,
+        Action<string> Settle,
+        Action Forget,
+        TimeProvider Time,
+        ILogger Logger);
+
+    /// <summary>
+    /// Round 1 on the row the request inserts: <see cref="Case"/> is the case with the round (once its plan is made; without
+    /// a round if planning failed, and then the orchestration's activity opens it), <see cref="Inserted"/> marks the round
+    /// written and tells its States, <see cref="Failed"/> gives the opening up (the row was not written by this request).
+    /// </summary>
+    public sealed class FirstRoundWithRow
+    {
+        private readonly RelocationCase _submitted;
+        private readonly Task<CasePlan> _plan;
+        private readonly TaskCompletionSource<RoundOpeningResult> _written;
+        private readonly TaskCompletionSource<RoundOpeningResult> _told;
+        private readonly FirstRoundParts _parts;
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private long _planned;
+
+        internal FirstRoundWithRow(RelocationCase submitted, Task<CasePlan> plan, TaskCompletionSource<RoundOpeningResult> written,
+            TaskCompletionSource<RoundOpeningResult> told, FirstRoundParts parts)
+        {
+            (_submitted, _plan, _written, _told, _parts) = (submitted, plan, written, told, parts);
+            Case = WithRoundAsync();
+        }
+
+        /// <summary>The case to insert: with round 1 once its plan is made (never fails: without a plan, the case as submitted).</summary>
+        public Task<RelocationCase> Case { get; }
+
+        private async Task<RelocationCase> WithRoundAsync()
+        {
+            try
+            {
+                var plan = await _plan;
+                _planned = Stopwatch.GetTimestamp();
+                var now = _parts.Time.GetUtcNow();
+                var (asked, deadline) = _parts.RoundFrom(_submitted, plan, now);
+                _submitted.StartRound(1, asked, now, deadline);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Inserted without a round: the orchestration's activity opens it from the row.
+                LogFailed(_parts.Logger, 1, "request", ex.GetType().Name);
+            }
+
+            return _submitted;
+        }
+
+        /// <summary>The row is written (<paramref name="row"/>, with its version): the round is out; its States are told now, off the answer's path.</summary>
+        public void Inserted(RelocationCase row)
+        {
+            ArgumentNullException.ThrowIfNull(row);
+            _parts.Settle(row.Id);
+            if (row.Rounds.FirstOrDefault(r => r.Number == 1) is not { } round)
+            {
+                Failed(new InvalidOperationException("Round 1 was not planned with the request."));
+                return;
+            }
+
+            var result = new RoundOpeningResult(row, round, RoundOpeningOutcome.Opened);
+            _written.TrySetResult(result);
+            _ = TellAsync(result);
+        }
+
+        private async Task TellAsync(RoundOpeningResult result)
+        {
+            var wroteAt = Stopwatch.GetTimestamp();
+            try
+            {
+                await Task.Yield();
+                await _parts.Tell(result);
+                _told.TrySetResult(result);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The activity finds the entry failed, reads the row (the round is there) and tells the States itself.
+                _parts.Forget();
+                _told.TrySetException(ex);
+                LogFailed(_parts.Logger, 1, "request", ex.GetType().Name);
+                return;
+            }
+
+            if (_parts.Logger.IsEnabled(LogLevel.Information))
+            {
+                var planned = _planned == 0 ? wroteAt : _planned;
+                var timings = _plan.IsCompletedSuccessfully ? _plan.Result.Timings : PlanTimings.None;
+                LogOpened(_parts.Logger, 1, "request", RoundOpeningOutcome.Opened, (result.Round!.StartedAt - result.Case.State.SubmittedAt).TotalMilliseconds,
+                    timings.Waited.TotalMilliseconds, Stopwatch.GetElapsedTime(_started, planned).TotalMilliseconds, timings.OpenSet, timings.Batch,
+                    timings.ReadOpen.TotalMilliseconds, timings.ReadCandidates.TotalMilliseconds, timings.Solve.TotalMilliseconds,
+                    Stopwatch.GetElapsedTime(planned, wroteAt).TotalMilliseconds, Stopwatch.GetElapsedTime(wroteAt).TotalMilliseconds);
+            }
+        }
+
+        /// <summary>The row was not written by this request: the opening is given up; an activity waiting for it reads the row itself.</summary>
+        public void Failed(Exception reason)
+        {
+            ArgumentNullException.ThrowIfNull(reason);
+            _parts.Settle(_submitted.Id);
+            _parts.Forget();
+            _written.TrySetException(reason);
+            _told.TrySetException(reason);
         }
     }
 

@@ -122,6 +122,21 @@ public sealed class OpenApiDocumentTests
         : member.GetProperty("anyOf").EnumerateArray().Select(c => c.TryGetProperty("$ref", out var r) ? r.GetString() : null).Single(r => r is not null);
 
     [Fact]
+    public async Task Served_Outbox_BareArrayWithTheNextPageInALinkHeader()
+    {
+        var document = await ServedAsync(Table);
+
+        // PRODUCT.md fixes the answer as a bare array, so the page cursor travels in a declared header, and page= takes it back.
+        var get = document.GetProperty("paths").GetProperty("/api/outbox").GetProperty("get");
+        var ok = get.GetProperty("responses").GetProperty("200");
+        Assert.Equal("#/components/headers/Link", ok.GetProperty("headers").GetProperty("Link").GetProperty("$ref").GetString());
+        Assert.True(document.GetProperty("components").GetProperty("headers").TryGetProperty("Link", out _));
+        Assert.Contains("page", get.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        var other = document.GetProperty("paths").GetProperty("/api/inbox").GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.False(other.GetProperty("headers").TryGetProperty("Link", out _));
+    }
+
+    [Fact]
     public async Task Served_PutState_DeclaresCreatedReplacedAndEveryPipelineAnswer()
     {
         var document = await ServedAsync(Table);

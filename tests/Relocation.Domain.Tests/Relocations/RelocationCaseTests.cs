@@ -244,6 +244,31 @@ public sealed class RelocationCaseTests
     }
 
     [Fact]
+    public void CancelledBeforeAnyRound_CancelledWhileSubmitted_TrueAndItsStepsCanBeMarkedAppliedOnce()
+    {
+        var c = RelocationCase.Submit("r1", Facts with { Priority = RelocationPriority.Normal }, Now, "Vwu.Officer");
+        Assert.False(c.CancelledBeforeAnyRound);
+
+        c.Cancel("threat gone", Now);
+        var step = Assert.Single(c.PendingSteps);
+
+        Assert.True(c.CancelledBeforeAnyRound);
+        Assert.True(c.CompleteStep(step.Sequence));
+        Assert.False(c.CompleteStep(step.Sequence));
+        Assert.Empty(c.PendingSteps);
+    }
+
+    [Fact]
+    public void CancelledBeforeAnyRound_CancelledAfterARound_False()
+    {
+        var c = Waiting("NOR");
+
+        c.Cancel("threat gone", Now);
+
+        Assert.False(c.CancelledBeforeAnyRound);
+    }
+
+    [Fact]
     public void Escalate_AfterAcceptance_ChangesNothing()
     {
         var c = Accepted();

@@ -162,4 +162,26 @@ public sealed class AuditArchiveTests(StorageFixture fixture) : IAsyncLifetime, 
         Assert.True(verification.Ok, verification.FirstBreak?.Reason);
         Assert.Equal(250, verification.Checked);
     }
+    [Fact]
+    public async Task VerifyAsync_SealedMonthChangedAfterItsWalk_WalkedAgainAndReportsTheBreak()
+    {
+        // The walk skips a sealed month whose blob it walked before; a changed blob has another ETag, so it is walked again.
+        await AppendSpreadAsync();
+        _time.SetUtcNow(new DateTimeOffset(2026, 4, 2, 8, 0, 0, TimeSpan.Zero));
+        await _archive.SealClosedMonthsAsync(CancellationToken.None);
+        var first = await _log.VerifyAsync(CancellationToken.None);
+        var unchanged = await _log.VerifyAsync(CancellationToken.None);
+        var blob = fixture.Azurite.Clients.Container(AuditArchive.ContainerFor(_tableName)).GetBlobClient("202601.json");
+        var json = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        await blob.UploadAsync(BinaryData.FromString(json.Replace("\"subject\":\"odd\"", "\"subject\":\"someone\"", StringComparison.Ordinal)), overwrite: true);
+
+        var changed = await _log.VerifyAsync(CancellationToken.None);
+        var answered = await _log.CheckAsync(CancellationToken.None);
+
+        Assert.Equal(new AuditVerification(true, 8, null), first);
+        Assert.Equal(first, unchanged);
+        Assert.Equal(new AuditVerification(false, 8, new AuditBreak("202601", 2, "The entry was changed after it was written.")), changed);
+        Assert.Equal(changed.FirstBreak, answered.FirstBreak);
+        Assert.Equal(8, answered.Checked);
+    }
 }

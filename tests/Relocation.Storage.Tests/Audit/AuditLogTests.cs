@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
 using Relocation.Domain.Audit;
 using Relocation.Storage.Audit;
+using Relocation.Storage.Configuration;
 using Relocation.Storage.Tables;
 
 namespace Relocation.Storage.Tests.Audit;
@@ -222,5 +224,115 @@ public sealed class AuditLogTests(StorageFixture fixture) : IAsyncLifetime, IDis
         var result = await _log.VerifyAsync(CancellationToken.None);
 
         Assert.Equal(new AuditVerification(true, 15, null), result);
+    }
+    private async Task ChangeSubjectAsync(long sequence, string subject)
+    {
+        var partition = AuditLog.Partition(T0.AddDays(2));
+        var row = (await Table.GetEntityAsync<TableEntity>(partition, AuditLog.RowKey(sequence))).Value;
+        row["Subject"] = subject;
+        await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+    }
+
+    [Fact]
+    public async Task CheckAsync_OldEntryChangedBeforeTheWalk_ReportedFromTheCheckpointWithItsTime()
+    {
+        await AppendAsync(10, T0.AddDays(2));
+        await ChangeSubjectAsync(3, "someone-innocent");
+        await _log.VerifyAsync(CancellationToken.None);
+        await AppendAsync(5, T0.AddDays(2).AddMinutes(1));
+
+        var result = await _log.CheckAsync(CancellationToken.None);
+
+        // Entry 3 lies before the checkpoint, so the request did not walk it: the walk's finding is what reports it.
+        Assert.False(result.Ok);
+        Assert.Equal(new AuditBreak(AuditLog.Partition(T0.AddDays(2)), 3, "The entry was changed after it was written."), result.FirstBreak);
+        Assert.Equal(15, result.Checked);
+        Assert.Equal(_time.GetUtcNow(), result.WalkedAt);
+    }
+
+    [Fact]
+    public async Task CheckAsync_NewEntryChangedAfterTheWalk_FoundInTheTailTheRequestWalks()
+    {
+        await AppendAsync(10, T0.AddDays(2));
+        var walked = await _log.VerifyAsync(CancellationToken.None);
+        await AppendAsync(5, T0.AddDays(2).AddMinutes(1));
+        await ChangeSubjectAsync(13, "someone-innocent");
+
+        var result = await _log.CheckAsync(CancellationToken.None);
+
+        Assert.True(walked.Ok, walked.FirstBreak?.Reason);
+        Assert.False(result.Ok);
+        Assert.Equal(new AuditBreak(AuditLog.Partition(T0.AddDays(2)), 13, "The entry was changed after it was written."), result.FirstBreak);
+        Assert.Equal(15, result.Checked);
+    }
+
+    [Fact]
+    public async Task CheckAsync_OldEntryChangedAfterItsWalk_FoundByTheNextWalk()
+    {
+        await AppendAsync(10, T0.AddDays(2));
+        await _log.VerifyAsync(CancellationToken.None);
+        await ChangeSubjectAsync(2, "someone-innocent");
+
+        var beforeNextWalk = await _log.CheckAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await _log.VerifyAsync(CancellationToken.None);
+        var afterNextWalk = await _log.CheckAsync(CancellationToken.None);
+
+        // What the request reports is as fresh as the last walk for the entries before it (docs/storage.md).
+        Assert.Equal(new AuditVerification(true, 10, null), beforeNextWalk with { WalkedAt = null });
+        Assert.Equal(2, afterNextWalk.FirstBreak?.Sequence);
+        Assert.Equal(_time.GetUtcNow(), afterNextWalk.WalkedAt);
+    }
+
+    [Fact]
+    public async Task CheckAsync_NoWalkYet_WalksTheOpenChainFromItsStart()
+    {
+        await AppendAsync(4, T0.AddDays(2));
+        await ChangeSubjectAsync(4, "someone-innocent");
+
+        var result = await _log.CheckAsync(CancellationToken.None);
+
+        Assert.Equal(new AuditVerification(false, 4, new AuditBreak(AuditLog.Partition(T0.AddDays(2)), 4, "The entry was changed after it was written.")), result);
+        Assert.Null(result.WalkedAt);
+    }
+
+    [Fact]
+    public async Task CheckAsync_HeadRewoundBelowTheWalkedPosition_NamesTheBreak()
+    {
+        await AppendAsync(6, T0.AddDays(2));
+        await _log.VerifyAsync(CancellationToken.None);
+        var partition = AuditLog.Partition(T0.AddDays(2));
+        var four = await Table.GetEntityAsync<TableEntity>(partition, AuditLog.RowKey(4));
+        await Table.DeleteEntityAsync(partition, AuditLog.RowKey(6));
+        await Table.DeleteEntityAsync(partition, AuditLog.RowKey(5));
+        await Table.UpsertEntityAsync(new TableEntity(partition, "head") { ["Sequence"] = 4L, ["Hash"] = four.Value.GetString("Hash") }, TableUpdateMode.Replace);
+
+        var result = await _log.CheckAsync(CancellationToken.None);
+
+        Assert.False(result.Ok);
+        Assert.Equal(5, result.FirstBreak!.Sequence);
+    }
+
+    [Fact]
+    public async Task CheckAsync_MoreAppendedSinceTheWalkThanAPage_ReadsPointsAndOnePageOnly()
+    {
+        var reads = new ConcurrentQueue<TableRead>();
+        using var logged = new AuditLog(new StorageClients(new DataStorageOptions { ConnectionString = fixture.Azurite.ConnectionString }, TableQueryLog.ToList(reads)), _time, _tableName, _container);
+        await logged.AppendAsync(Entry("first", T0.AddDays(2)), CancellationToken.None);
+        await logged.VerifyAsync(CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, AuditLog.TailPage + 150).Select(i => logged.AppendAsync(Entry($"t{i}", T0.AddDays(2)), CancellationToken.None)));
+        reads.Clear();
+
+        var result = await logged.CheckAsync(CancellationToken.None);
+        var requestReads = reads.ToArray();
+        var walked = await logged.VerifyAsync(CancellationToken.None);
+        var afterWalk = await logged.CheckAsync(CancellationToken.None);
+
+        // The request walked the page after the checkpoint; the rest waits for the next walk, which counts them all.
+        Assert.Equal(new AuditVerification(true, 1 + AuditLog.TailPage, null), result with { WalkedAt = null });
+        Assert.All(requestReads, r => Assert.True(r.Kind == TableReadKind.Point || (r.Kind == TableReadKind.Partition && r.Top is > 0 and <= AuditLog.TailPage), r.ToLine()));
+        Assert.Contains(requestReads, r => r.Kind == TableReadKind.Partition);
+        Assert.Equal(AuditLog.TailPage + 151, walked.Checked);
+        Assert.Equal(walked.Checked, afterWalk.Checked);
     }
 }

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -6,6 +9,7 @@ using Relocation.Domain.Outbox;
 using Relocation.Domain.States;
 using Relocation.Storage.Configuration;
 using Relocation.Storage.Notifications;
+using Relocation.Storage.Tables;
 using Relocation.Testing;
 using Relocation.Testing.Builders;
 using Relocation.Testing.Fakes;
@@ -30,7 +34,7 @@ public sealed class NotificationRelayTests : IClassFixture<AzuriteFixture>, IAsy
     public async Task InitializeAsync()
     {
         // Each test starts from empty tables: the relay reads the whole pending partition.
-        foreach (var name in new[] { NotificationTables.Messages, NotificationTables.Pending, NotificationTables.Inbox })
+        foreach (var name in new[] { NotificationTables.Messages, NotificationTables.Pending, NotificationTables.ByStatus, NotificationTables.Inbox })
         {
             var table = Clients.Table(name);
             await table.DeleteAsync();
@@ -64,7 +68,7 @@ public sealed class NotificationRelayTests : IClassFixture<AzuriteFixture>, IAsy
         new(key, "Test", recipient, $"Subject {key}", null, _time.GetUtcNow(), null) { Body = "line\n", Link = "/inbox" };
 
     private async Task<NotificationDelivery> DeliveryAsync(string key) =>
-        (await Outbox().ListDeliveriesAsync(null, 100, CancellationToken.None)).Single(d => d.Id == NotificationTables.IdFor(key));
+        (await Outbox().ListDeliveriesAsync(null, null, 100, CancellationToken.None)).Items.Single(d => d.Id == NotificationTables.IdFor(key));
 
     [Fact]
     public async Task RunOnceAsync_ServerDownThenUp_RetriesAfterBackoffAndSendsOnceWithStableMessageId()
@@ -116,8 +120,8 @@ public sealed class NotificationRelayTests : IClassFixture<AzuriteFixture>, IAsy
         var dead = await DeliveryAsync("b");
         Assert.Equal((DeliveryStatus.Failed, 3), (dead.Status, dead.Attempts));
         Assert.NotNull(dead.LastError);
-        Assert.Empty(await Outbox().ListDeliveriesAsync(DeliveryStatus.Pending, 10, CancellationToken.None));
-        Assert.Single(await Outbox().ListDeliveriesAsync(DeliveryStatus.Failed, 10, CancellationToken.None));
+        Assert.Empty((await Outbox().ListDeliveriesAsync(DeliveryStatus.Pending, null, 10, CancellationToken.None)).Items);
+        Assert.Single((await Outbox().ListDeliveriesAsync(DeliveryStatus.Failed, null, 10, CancellationToken.None)).Items);
         Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(1)], new[] { 1, 2, 3, 5 }.Select(Relay().Backoff));
     }
 
@@ -197,6 +201,114 @@ public sealed class NotificationRelayTests : IClassFixture<AzuriteFixture>, IAsy
         Assert.DoesNotContain(unread.Items, i => i.Id == newest);
         Assert.Equal("Subject r0", both.Items[0].Subject);
         Assert.Equal(6, both.Items.Count);
+    }
+
+    private static async Task<List<NotificationDelivery>> AllDeliveriesAsync(TableOutbox outbox, DeliveryStatus? status, int pageSize, List<int>? pageSizes = null)
+    {
+        var all = new List<NotificationDelivery>();
+        string? page = null;
+        do
+        {
+            var answer = await outbox.ListDeliveriesAsync(status, page, pageSize, CancellationToken.None);
+            all.AddRange(answer.Items);
+            pageSizes?.Add(answer.Items.Count);
+            page = answer.NextPage;
+        }
+        while (page is not null);
+
+        return all;
+    }
+
+    // What the relay of an earlier version left: the outcome on the message row, no index row (and the pending row gone, or not).
+    private async Task MarkSentAsBeforeAsync(string key, bool deletePending)
+    {
+        var id = NotificationTables.IdFor(key);
+        await Clients.Table(NotificationTables.Messages).UpdateEntityAsync(
+            new TableEntity(id, string.Empty) { ["Status"] = nameof(DeliveryStatus.Sent), ["SentAt"] = _time.GetUtcNow(), ["Attempts"] = 1 }, ETag.All, TableUpdateMode.Merge);
+        if (deletePending)
+        {
+            await Clients.Table(NotificationTables.Pending).DeleteEntityAsync(NotificationTables.PendingPartition, id);
+        }
+    }
+
+    [Fact]
+    public async Task ListDeliveriesAsync_SentInPages_NewestFirstEachOnceWithoutReadingTheMessageTable()
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            keys.Add($"sent-{i}");
+            await Outbox().AddAsync(Message(keys[^1]), CancellationToken.None);
+            Assert.Equal(1, await Relay().RunOnceAsync(CancellationToken.None));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var reads = new ConcurrentQueue<TableRead>();
+        var logged = new TableOutbox(new StorageClients(new DataStorageOptions { ConnectionString = _azurite.ConnectionString }, TableQueryLog.ToList(reads)), _signal);
+        var sizes = new List<int>();
+
+        var sent = await AllDeliveriesAsync(logged, DeliveryStatus.Sent, 2, sizes);
+
+        Assert.Equal(keys.AsEnumerable().Reverse().Select(NotificationTables.IdFor), sent.Select(d => d.Id));
+        Assert.All(sent, d => Assert.Equal((DeliveryStatus.Sent, Recipients.Vwu, "Test", 1), (d.Status, d.RecipientRole, d.Kind, d.Attempts)));
+        Assert.Equal([2, 2, 1], sizes);
+        // One page of the index per answer: never a query of the message table, whatever it holds.
+        Assert.All(reads, r => Assert.True(r.Table == NotificationTables.ByStatus && r.Kind == TableReadKind.Partition && r.Top is > 0 and <= 3, r.ToLine()));
+    }
+
+    [Fact]
+    public async Task ListDeliveriesAsync_NoStatus_PendingThenFailedThenSentAcrossPages()
+    {
+        await Outbox().AddAsync(Message("s"), CancellationToken.None);
+        await Relay().RunOnceAsync(CancellationToken.None);
+        _transport.Down = true;
+        await Outbox().AddAsync(Message("f"), CancellationToken.None);
+        foreach (var wait in new[] { 0, 5, 10 })
+        {
+            _time.Advance(TimeSpan.FromSeconds(wait));
+            await Relay().RunOnceAsync(CancellationToken.None);
+        }
+
+        await Outbox().AddAsync(Message("p"), CancellationToken.None);
+        var sizes = new List<int>();
+
+        var all = await AllDeliveriesAsync(Outbox(), null, 1, sizes);
+
+        Assert.Equal([("p", DeliveryStatus.Pending), ("f", DeliveryStatus.Failed), ("s", DeliveryStatus.Sent)],
+            all.Select(d => (new[] { "p", "f", "s" }.Single(k => NotificationTables.IdFor(k) == d.Id), d.Status)));
+        Assert.All(sizes, n => Assert.Equal(1, n));
+        await Assert.ThrowsAsync<Relocation.Domain.Common.DomainValidationException>(() => Outbox().ListDeliveriesAsync(DeliveryStatus.Sent, "bm90IGEgdG9rZW4", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task IndexFinishedAsync_SentBeforeTheIndexExisted_ListedOnceMigratedAndOnlyOnce()
+    {
+        await Outbox().AddAsync(Message("old"), CancellationToken.None);
+        await MarkSentAsBeforeAsync("old", deletePending: true);
+
+        var before = await AllDeliveriesAsync(Outbox(), DeliveryStatus.Sent, 10);
+        var migrated = await Relay().IndexFinishedAsync(CancellationToken.None);
+        var again = await Relay().IndexFinishedAsync(CancellationToken.None);
+        var after = await AllDeliveriesAsync(Outbox(), DeliveryStatus.Sent, 10);
+
+        Assert.Empty(before);
+        Assert.Equal((1, 0), (migrated, again));
+        Assert.Equal([NotificationTables.IdFor("old")], after.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_RelayDiedAfterRecordingSentBeforeIndexing_NextPassIndexesItAndSendsNothing()
+    {
+        await Relay().IndexFinishedAsync(CancellationToken.None); // the store is migrated: only the relay's own repair can index it
+        await Outbox().AddAsync(Message("x"), CancellationToken.None);
+        await MarkSentAsBeforeAsync("x", deletePending: false);
+
+        var tried = await Relay().RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(0, tried);
+        Assert.Empty(_transport.Sent);
+        Assert.Equal([NotificationTables.IdFor("x")], (await AllDeliveriesAsync(Outbox(), DeliveryStatus.Sent, 10)).Select(d => d.Id));
+        Assert.Empty(await AllDeliveriesAsync(Outbox(), DeliveryStatus.Pending, 10));
     }
 
     private sealed class FakeTransport : IMailTransport

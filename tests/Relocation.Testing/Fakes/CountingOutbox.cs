@@ -20,6 +20,6 @@ public sealed class CountingOutbox : IOutbox
 
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(int max, CancellationToken cancellationToken) => _inner.ListPendingAsync(max, cancellationToken);
 
-    public Task<IReadOnlyList<NotificationDelivery>> ListDeliveriesAsync(DeliveryStatus? status, int max, CancellationToken cancellationToken) =>
-        _inner.ListDeliveriesAsync(status, max, cancellationToken);
+    public Task<DeliveryPage> ListDeliveriesAsync(DeliveryStatus? status, string? page, int pageSize, CancellationToken cancellationToken) =>
+        _inner.ListDeliveriesAsync(status, page, pageSize, cancellationToken);
 }

@@ -21,9 +21,9 @@ public sealed class InMemoryOutbox : IOutbox
         Task.FromResult<IReadOnlyList<OutboxMessage>>(_messages.Values.OrderBy(m => m.Id, StringComparer.Ordinal).Take(max).ToArray());
 
     /// <summary>Nothing is delivered here: every message is Pending, by its key.</summary>
-    public Task<IReadOnlyList<NotificationDelivery>> ListDeliveriesAsync(DeliveryStatus? status, int max, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<NotificationDelivery>>(status is null or DeliveryStatus.Pending
-            ? _messages.Values.OrderBy(m => m.Id, StringComparer.Ordinal).Take(max)
+    public Task<DeliveryPage> ListDeliveriesAsync(DeliveryStatus? status, string? page, int pageSize, CancellationToken cancellationToken) =>
+        Task.FromResult(new DeliveryPage(status is null or DeliveryStatus.Pending
+            ? _messages.Values.OrderBy(m => m.Id, StringComparer.Ordinal).Where(m => page is null || string.CompareOrdinal(m.Id, page) > 0).Take(pageSize)
                 .Select(m => new NotificationDelivery(m.Id, Recipients.RoleOf(m.Recipient), m.Kind, DeliveryStatus.Pending, 0, null)).ToArray()
-            : []);
+            : [], null));
 }

@@ -1,53 +1,115 @@
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Moq;
-using Relocation.Domain.Capacities;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Steps;
 using Relocation.Testing.Fakes;
 using Relocation.Workflows.Common;
+using Relocation.Workflows.Relocations;
+using Relocation.Workflows.Tests.Relocations;
 
 namespace Relocation.Workflows.Tests.Common;
 
 /// <summary>
-/// The reconciler's sweep against a client that fails on any call: a step whose raise this process saw accepted is left
-/// to the engine's queue within <see cref="StepReconcilerOptions.AcknowledgedWait"/> (no row read, no instance lookup,
-/// no raise). Steps raised by nobody (the process died before its raise) are covered end to end by LostEventTests.
+/// The reconciler's sweep of relocation steps against the relocation orchestration in the in-process test host, with
+/// the pending-step index in memory and no minimum age (every entry is due at once).
 /// </summary>
-public sealed class StepReconcilerTests
+public sealed class StepReconcilerTests : IAsyncLifetime
 {
-    private readonly InMemoryRelocationRepository _relocations = new();
-    private readonly Mock<IPendingSteps> _steps = new();
-    private readonly AcknowledgedRaises _raises = new(TimeProvider.System);
+    private readonly RelocationTestWorld _world = new();
+    private readonly InMemoryPendingSteps _steps = new();
+    private readonly RelocationCommands _commands;
+    private readonly StepReconciler _reconciler;
+    private DurableTaskTestHost _host = null!;
 
-    private StepReconciler Reconciler() =>
-        new(_steps.Object, new InMemoryAgreementRepository(), _relocations, Options.Create(new StepReconcilerOptions { AcknowledgedWait = TimeSpan.FromSeconds(30) }), TimeProvider.System,
-            NullLogger<StepReconciler>.Instance, _raises);
-
-    /// <summary>A case with a cancellation pending on its row and in the index, recorded 5 s ago (past the 3 s minimum age).</summary>
-    private async Task<PendingStep> PendingStepAsync()
+    public StepReconcilerTests()
     {
-        var id = Guid.NewGuid().ToString("N");
-        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0999", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, new Household(1, 0), new Needs(["fr"], false));
-        var relocation = RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer", DateOnly.FromDateTime(DateTime.UtcNow));
-        relocation.Cancel("Threat assessment changed", DateTimeOffset.UtcNow);
-        var stored = await _relocations.AddAsync(relocation, CancellationToken.None);
-        var pending = new PendingStep(StepWorkflows.Relocation, id, stored.LastStep!.Sequence, DateTimeOffset.UtcNow.AddSeconds(-5));
-        _steps.Setup(s => s.RecordedBeforeAsync(It.IsAny<DateTimeOffset>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([pending]);
-        return pending;
+        _commands = new RelocationCommands(_world.Relocations, TimeProvider.System, _steps, outbox: _world.Outbox);
+        _reconciler = new StepReconciler(_steps, _world.Agreements, _world.Relocations, Options.Create(new StepReconcilerOptions { MinimumAge = TimeSpan.Zero }),
+            TimeProvider.System, NullLogger<StepReconciler>.Instance);
+    }
+
+    private DurableTaskClient Client => _host.Client;
+
+    public async Task InitializeAsync()
+    {
+        _host = await _world.StartHostAsync(new RelocationWorkflowOptions { RoundSize = 3, ClockScale = 1 }, s => s.AddSingleton<IPendingSteps>(_steps));
+        await _world.StateAsync("NOR");
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task SweepAsync_CaseCancelledBeforeItsOrchestrationStarted_StepMarkedAppliedNotStuck()
+    {
+        // The create died between the case row and the schedule; VWU cancelled the case before the unscheduled-case
+        // sweep started it (that sweep leaves a cancelled case alone). Nothing was asked or held.
+        var id = (await _world.SubmitAsync(consentOn: RelocationTestWorld.Today)).Id;
+        var cancelled = await _commands.CancelAsync(Client, id, "no longer needed", CancellationToken.None);
+        Assert.Single(cancelled.PendingSteps);
+
+        var first = await _reconciler.SweepAsync(Client, CancellationToken.None);
+        var second = await _reconciler.SweepAsync(Client, CancellationToken.None);
+
+        Assert.Equal(new SweepResult(1, 0, 0, 0, 1), first);
+        Assert.Equal(new SweepResult(0, 0, 0, 0, 0), second);
+        Assert.Empty((await _world.CaseAsync(id)).PendingSteps);
+        Assert.Empty(_steps.Entries);
+        Assert.Null(await Client.GetInstanceAsync(RelocationInstance.IdFor(id)));
     }
 
     [Fact]
-    public async Task SweepAsync_StepRaisedByThisProcessAndAccepted_NotRaisedAgainWithinTheWait()
+    public async Task SweepAsync_StepAppliedThenALateCreateStartsTheOrchestration_ItEndsCancelledWithNothingPending()
     {
-        var step = await PendingStepAsync();
-        _raises.Raised(step.Workflow, step.SubjectId, step.Sequence);
-        var client = new Mock<DurableTaskClient>(MockBehavior.Strict, "strict");
+        var relocation = await _world.SubmitAsync(consentOn: RelocationTestWorld.Today);
+        await _commands.CancelAsync(Client, relocation.Id, "no longer needed", CancellationToken.None);
+        await _reconciler.SweepAsync(Client, CancellationToken.None);
 
-        var result = await Reconciler().SweepAsync(client.Object, CancellationToken.None);
+        // The create's retry, slow rather than dead, schedules the orchestration after all.
+        await _commands.StartAsync(Client, relocation, CancellationToken.None);
+        var instance = await Client.WaitForInstanceAsync(relocation.Id, OrchestrationRuntimeStatus.Completed);
 
-        Assert.Equal((1, 0, 0, 0), (result.Looked, result.Raised, result.Dropped, result.Stuck));
-        _steps.Verify(s => s.RemoveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
+        var after = await _world.CaseAsync(relocation.Id);
+        Assert.Equal((RelocationStatus.Cancelled, 0, 0), (after.Status, after.PendingSteps.Count, after.Rounds.Count));
+        Assert.Equal(new SweepResult(0, 0, 0, 0, 0), await _reconciler.SweepAsync(Client, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SweepAsync_CancelledAfterARoundWithNoOrchestration_StuckAndLeftOnTheRow()
+    {
+        // A round was written (States asked): the case may hold something, so only an orchestration may apply the step.
+        var id = (await _world.SubmitAsync(consentOn: RelocationTestWorld.Today)).Id;
+        var now = DateTimeOffset.UtcNow;
+        await CaseUpdates.UpdateAsync(_world.Relocations, id, c => c.StartRound(1, [new AskedState("NOR", "cap-NOR", false, 1)], now, now.AddHours(24)));
+        await _commands.CancelAsync(Client, id, "no longer needed", CancellationToken.None);
+
+        var result = await _reconciler.SweepAsync(Client, CancellationToken.None);
+
+        Assert.Equal(new SweepResult(1, 0, 0, 1, 0), result);
+        Assert.Single((await _world.CaseAsync(id)).PendingSteps);
+        Assert.Empty(_steps.Entries);
+    }
+
+    [Fact]
+    public async Task SweepAsync_CancellationOfARunningOrchestrationWhoseEventWasLost_RaisedAgainAndApplied()
+    {
+        // A Normal request waiting for consent; the cancellation is written (index, then row) and its event never raised.
+        var relocation = await _world.SubmitAsync(RelocationPriority.Normal);
+        await _commands.StartAsync(Client, relocation, CancellationToken.None, retried: false);
+        await Client.WaitForCustomStatusAsync(relocation.Id, "awaitingConsent");
+        var sequence = (await _world.CaseAsync(relocation.Id)).State.NextStep;
+        await _steps.AddAsync(new PendingStep(StepWorkflows.Relocation, relocation.Id, sequence, DateTimeOffset.UtcNow), CancellationToken.None);
+        await CaseUpdates.UpdateAsync(_world.Relocations, relocation.Id, c => c.Cancel("no longer needed", DateTimeOffset.UtcNow));
+
+        var result = await _reconciler.SweepAsync(Client, CancellationToken.None);
+        var instance = await Client.WaitForInstanceAsync(relocation.Id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(new SweepResult(1, 1, 0, 0, 0), result);
+        Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
+        Assert.Empty((await _world.CaseAsync(relocation.Id)).PendingSteps);
+        Assert.Empty(_steps.Entries);
     }
 }

@@ -50,15 +50,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
             ["Workflows:Relocations:ClockScale"] = ClockScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         _host = await TestHosts.StartAsync(
-            r => r.AddOrchestrator<RelocationOrchestrator>()
-                .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
-                .AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
-                .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>().AddActivity<NotifyRelocationStatesActivity>().AddActivity<ApplyArrivalActivity>()
-                .AddActivity<ReleaseRelocationActivity>().AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
-                .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
-                .AddActivity<RemindRelocationRoundActivity>()
-                .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>()
-                .AddActivity<StartReviewClockActivity>().AddActivity<ReviewDueActivity>().AddActivity<ApplyReviewActivity>().AddActivity<ApplyExtensionActivity>(),
+            r => r.AddRelocationTasks(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = s => s
@@ -109,55 +101,12 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
         return id;
     }
 
-    private async Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            var relocation = await Relocations.FindAsync(id, CancellationToken.None);
-            if (relocation is not null && done(relocation))
-            {
-                return relocation;
-            }
-
-            await Task.Delay(50);
-        }
-
-        var last = await Relocations.FindAsync(id, CancellationToken.None);
-        throw new TimeoutException($"Case did not reach the expected state: {last?.Status}, {string.Join(" | ", last?.Timeline.Select(t => t.What) ?? [])}");
-    }
+    private Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done) => RelocationTestWorld.WaitForCaseAsync(Relocations, id, done);
 
     /// <summary>After arrival the orchestration continues as new, following the placement.</summary>
-    private async Task<OrchestrationMetadata> PlacedAsync(string id, int attempts = 400, int pause = 50)
-    {
-        for (var i = 0; i < attempts; i++)
-        {
-            var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
-            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && instance.SerializedCustomStatus?.Contains("\"Relocated\"", StringComparison.Ordinal) == true)
-            {
-                return instance;
-            }
+    private Task<OrchestrationMetadata> PlacedAsync(string id, TimeSpan? within = null) => Client.WaitForPlacedAsync(id, within);
 
-            await Task.Delay(pause);
-        }
-
-        throw new TimeoutException("The orchestration did not continue into its placement phase.");
-    }
-
-    private async Task<OrchestrationMetadata> CompletedAsync(string id)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
-            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed })
-            {
-                return instance;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The orchestration did not complete.");
-    }
+    private Task<OrchestrationMetadata> CompletedAsync(string id) => Client.WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
 
     private async Task RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null)
     {
@@ -213,7 +162,7 @@ public sealed class RelocationOrchestratorOnAzuriteTests : IAsyncLifetime
 
         // The API wrote the arrival and the host died before it raised the event.
         await CaseUpdates.UpdateAsync(Relocations, id, c => c.Arrive(DateOnly.FromDateTime(DateTime.UtcNow), DateTimeOffset.UtcNow));
-        var instance = await PlacedAsync(id, attempts: 120, pause: 500);
+        var instance = await PlacedAsync(id, within: TimeSpan.FromSeconds(60));
 
         Assert.Contains("\"Relocated\"", instance.SerializedCustomStatus, StringComparison.Ordinal);
         Assert.Equal((0, 2), ((await CapacityOfAsync(states[0])).Held, (await CapacityOfAsync(states[0])).Used));

@@ -3,14 +3,10 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
-using Relocation.Domain.Agreements;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
 using Relocation.Domain.Fund;
-using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
-using Relocation.Domain.States;
-using Relocation.Testing.Builders;
 using Relocation.Testing.Fakes;
 using Relocation.Workflows.Relocations;
 
@@ -27,12 +23,11 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
     private const double FastClock = 0.00003;
 
     private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(30);
-    private readonly InMemoryRelocationRepository _relocations = new();
-    private readonly InMemoryCapacityRepository _capacities = new();
-    private readonly InMemoryStateRepository _states = new();
-    private readonly InMemoryOutbox _outbox = new();
+    private readonly RelocationTestWorld _world = new();
+    private readonly InMemoryRelocationRepository _relocations;
+    private readonly InMemoryCapacityRepository _capacities;
+    private readonly InMemoryOutbox _outbox;
     private readonly Mock<IRelocationFund> _fund = new();
-    private readonly Mock<ICaseFileStore> _caseFiles = new();
     private readonly RelocationWorkflowOptions _options = new() { RoundSize = 3, ClockScale = 1 };
     private readonly RelocationCommands _commands;
     private readonly CountingCapacities _countedCapacities;
@@ -48,6 +43,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
 
     public RelocationOrchestratorTests()
     {
+        (_relocations, _capacities, _outbox) = (_world.Relocations, _world.Capacities, _world.Outbox);
         _commands = new RelocationCommands(_relocations, TimeProvider.System, outbox: _outbox);
         _countedCapacities = new CountingCapacities(_capacities);
         _acceptance = new OfferAcceptance(_relocations, _countedCapacities, _fund.Object, _outbox, Options.Create(_options), TimeProvider.System);
@@ -59,71 +55,32 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
 
     private DurableTaskClient Client => _host.Client;
 
-    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    private static DateOnly Today => RelocationTestWorld.Today;
 
     public async Task InitializeAsync() =>
-        _host = await TestHosts.StartAsync(
-            r => r.AddOrchestrator<RelocationOrchestrator>()
-                .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>()
-                .AddActivity<CloseRelocationRoundActivity>()
-                .AddActivity<HoldPlacesActivity>().AddActivity<ReleasePlacesActivity>()
-                .AddActivity<CommitFundsActivity>().AddActivity<ReleaseFundsActivity>().AddActivity<RecordAcceptanceActivity>()
-                .AddActivity<NotifyRelocationStatesActivity>()
-                .AddActivity<ApplyArrivalActivity>()
-                .AddActivity<ReleaseRelocationActivity>()
-                .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>()
-                .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>()
-                .AddActivity<RemindRelocationRoundActivity>()
-                .AddActivity<StartPlacementClockActivity>().AddActivity<PlacementPointActivity>().AddActivity<WithdrawRelocationActivity>()
-                .AddActivity<StartReviewClockActivity>().AddActivity<ReviewDueActivity>().AddActivity<ApplyReviewActivity>().AddActivity<ApplyExtensionActivity>(),
-            new DurableTaskTestHostOptions
-            {
-                ConfigureServices = s => s
-                    .AddSingleton<IRelocationRepository>(_relocations)
-                    .AddSingleton<ICaseloadIndex>(new InMemoryCaseloadIndex(_relocations))
-                    .AddSingleton<RoundOpening>()
-                    .AddSingleton<ICapacityRepository>(_countedCapacities)
-                    .AddSingleton(_acceptance)
-                    .AddSingleton(_arrival)
-                    .AddSingleton<IStateRepository>(_states)
-                    .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
-                    .AddSingleton<ICandidateData>(sp => new InMemoryCandidateData(sp.GetRequiredService<IStateRepository>(), sp.GetRequiredService<ICapacityRepository>(), sp.GetRequiredService<IAgreementRepository>()))
-                    .AddSingleton<IOutbox>(_outbox)
-                    .AddSingleton(_fund.Object)
-                    .AddSingleton(_caseFiles.Object)
-                    .AddSingleton(Options.Create(_options))
-                    .AddSingleton(TimeProvider.System),
-            });
+        _host = await _world.StartHostAsync(_options, s => s
+            .AddSingleton<ICapacityRepository>(_countedCapacities)
+            .AddSingleton(_acceptance)
+            .AddSingleton(_arrival)
+            .AddSingleton(_fund.Object));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     // ---- arrange helpers ----
 
     /// <summary>One State with one capacity of 4 places; the code's order decides ties (all else equal).</summary>
-    private async Task<string> StateAsync(string code, bool needsFund = false, int places = 4, bool medical = false)
-    {
-        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
-        var terms = new CapacityInputBuilder().With(i => i with
-        {
-            Kinds = [RelocationKind.TemporaryRelocation], Places = places, MaxHouseholdSize = 5, NeedsFundSupport = needsFund, MedicalCare = medical,
-            AvailableFrom = Today.AddDays(-1), AvailableUntil = Today.AddYears(1),
-        }).BuildTerms();
-        var capacity = Capacity.Register($"cap-{code}", code, terms, DateTimeOffset.UtcNow);
-        await _capacities.AddAsync(capacity, CancellationToken.None);
-        return capacity.Id;
-    }
+    private Task<string> StateAsync(string code, bool needsFund = false, int places = 4, bool medical = false) =>
+        _world.StateAsync(code, places, needsFund, medical);
 
     private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, bool start = true, bool medical = false, string pseudonym = "W-0421", bool consent = true)
     {
-        var id = Guid.NewGuid().ToString("N");
-        var facts = new RelocationFacts("ICC-01/04-01/06", pseudonym, RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], medical));
-        var relocation = await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer", consent ? Today : null), CancellationToken.None);
+        var relocation = await _world.SubmitAsync(priority, medical, pseudonym, consent ? Today : null);
         if (start)
         {
             await _commands.StartAsync(Client, relocation, CancellationToken.None);
         }
 
-        return id;
+        return relocation.Id;
     }
 
     private Task<RelocationCase> RespondAsync(string id, string state, OfferDecision decision, decimal? cost = null) =>
@@ -136,55 +93,13 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         return outcome ?? throw new TimeoutException("The acceptance was not decided.");
     }
 
-    private async Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
-            if (done(relocation))
-            {
-                return relocation;
-            }
+    private Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done) => _world.WaitAsync(id, done);
 
-            await Task.Delay(50);
-        }
+    private Task<OrchestrationMetadata> WaitForInstanceAsync(string id, OrchestrationRuntimeStatus status) => Client.WaitForInstanceAsync(id, status);
 
-        var last = (await _relocations.FindAsync(id, CancellationToken.None))!;
-        throw new TimeoutException($"The case did not reach the expected state: {last.Status}, round {last.CurrentRound?.Number}, {string.Join(" | ", last.Timeline.Select(t => t.What))}");
-    }
+    private Task<OrchestrationMetadata> WaitForPlacedAsync(string id) => Client.WaitForPlacedAsync(id);
 
-    private async Task<OrchestrationMetadata> WaitForInstanceAsync(string id, OrchestrationRuntimeStatus status)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
-            if (instance?.RuntimeStatus == status)
-            {
-                return instance;
-            }
-
-            await Task.Delay(50);
-        }
-
-        var last = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
-        throw new TimeoutException($"The orchestration did not reach {status}: {last?.RuntimeStatus} {last?.SerializedCustomStatus} {last?.FailureDetails?.ErrorMessage}");
-    }
-
-    private async Task<OrchestrationMetadata> WaitForPlacedAsync(string id)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
-            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && instance.SerializedCustomStatus?.Contains("\"Relocated\"", StringComparison.Ordinal) == true)
-            {
-                return instance;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The orchestration did not continue into its placement phase.");
-    }
+    private Task<OrchestrationMetadata> WaitForCustomStatusAsync(string id, string text) => Client.WaitForCustomStatusAsync(id, text);
 
     private async Task<Capacity> CapacityAsync(string state) => (await _capacities.FindAsync(state, $"cap-{state}", CancellationToken.None))!;
 
@@ -605,6 +520,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Equal(RelocationStatus.Cancelled, cancelled.Status);
         Assert.Equal(0, await TotalHeldAsync());
         Assert.Equal(0, (await _capacities.ListAllAsync(CancellationToken.None)).Sum(c => c.Used));
+        // Every step is applied, the cancellation's too when it came before the orchestration started ("Submitted").
+        Assert.Empty((await _relocations.FindAsync(id, CancellationToken.None))!.PendingSteps);
         if (when == "Escalated")
         {
             Assert.Equal(RelocationStatus.Escalated, instance.ReadOutputAs<RelocationStatus>());
@@ -945,22 +862,6 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
 
         Assert.Equal(["Registry.Admin", "Vwu.Officer"], OutboxTo(id, "ReviewOverdue"));
         Assert.Equal(RelocationStatus.Relocated, (await _relocations.FindAsync(id, CancellationToken.None))!.Status);
-    }
-
-    private async Task WaitForCustomStatusAsync(string id, string text)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var instance = await Client.GetInstanceAsync(RelocationInstance.IdFor(id), getInputsAndOutputs: true);
-            if (instance?.SerializedCustomStatus?.Contains(text, StringComparison.Ordinal) == true)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"The orchestration never showed {text}.");
     }
 
     /// <summary>The capacity rows, counting the writes of each (a hold, a release).</summary>

@@ -1,11 +1,6 @@
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Options;
 using Moq;
-using Relocation.Domain.Capacities;
-using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
-using Relocation.Domain.States;
-using Relocation.Testing.Builders;
 using Relocation.Testing.Fakes;
 using Relocation.Workflows.Relocations;
 
@@ -18,38 +13,25 @@ namespace Relocation.Workflows.Tests.Relocations;
 /// </summary>
 public sealed class RoundOpeningTests
 {
-    private readonly InMemoryRelocationRepository _relocations = new();
-    private readonly InMemoryCapacityRepository _capacities = new();
-    private readonly InMemoryStateRepository _states = new();
+    private readonly RelocationTestWorld _world = new();
+    private readonly InMemoryRelocationRepository _relocations;
     private readonly CountingOutbox _outbox = new();
     private readonly TaskActivityContext _context = new Mock<TaskActivityContext>().Object;
 
-    private RoundOpening Opening() => new(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
-        Options.Create(new RelocationWorkflowOptions { RoundSize = 1 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), new RoundPlanBatcher());
+    public RoundOpeningTests() => _relocations = _world.Relocations;
+
+    private RoundOpening Opening(RoundPlanBatcher? batcher = null) => _world.Opening(_outbox, roundSize: 1, batcher ?? new RoundPlanBatcher());
 
     // No opening given: the activity in a process of its own, with a RoundOpening that knows nothing of the request's.
     private StartRelocationRoundActivity Activity(RoundOpening? opening) => new(opening ?? Opening(), TimeProvider.System);
 
-    private async Task StateAsync(string code, int places = 3)
-    {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
-        await _capacities.AddAsync(Capacity.Register($"cap-{code}", code, new CapacityInputBuilder().With(i => i with
-        {
-            Kinds = [RelocationKind.TemporaryRelocation], Places = places, MaxHouseholdSize = 5, MedicalCare = false, NeedsFundSupport = false,
-            AvailableFrom = today.AddDays(-1), AvailableUntil = today.AddYears(1),
-        }).BuildTerms(), DateTimeOffset.UtcNow), CancellationToken.None);
-    }
+    /// <summary>Room for one household of 3.</summary>
+    private Task<string> StateAsync(string code) => _world.StateAsync(code, places: 3);
 
-    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency, DateOnly? consentOn = null)
-    {
-        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0501", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false));
-        var id = Guid.NewGuid().ToString("N");
-        await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer", consentOn), CancellationToken.None);
-        return id;
-    }
+    private async Task<string> SubmitAsync(RelocationPriority priority = RelocationPriority.Emergency) =>
+        (await _world.SubmitAsync(priority, pseudonym: "W-0501")).Id;
 
-    private async Task<RelocationCase> CaseAsync(string id) => (await _relocations.FindAsync(id, CancellationToken.None))!;
+    private Task<RelocationCase> CaseAsync(string id) => _world.CaseAsync(id);
 
     [Fact]
     public async Task OpenUntilWrittenAsync_Emergency_RoundOnTheRowAndEveryAskedStateTold()
@@ -68,10 +50,7 @@ public sealed class RoundOpeningTests
         Assert.Equal([id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
     }
 
-    private static RelocationCase Draft(RelocationPriority priority = RelocationPriority.Emergency, DateOnly? consentOn = null) =>
-        RelocationCase.Submit(Guid.NewGuid().ToString("N"),
-            new RelocationFacts("ICC-01/04-01/06", "W-0502", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false)),
-            DateTimeOffset.UtcNow, "Vwu.Officer", consentOn);
+    private static RelocationCase Draft(RelocationPriority priority = RelocationPriority.Emergency) => RelocationTestWorld.Draft(priority, pseudonym: "W-0502");
 
     [Fact]
     public async Task OpenUntilWrittenAsync_PlannedWhileTheRowWasWritten_RoundOnTheRowJoinedByTheActivity()
@@ -140,8 +119,7 @@ public sealed class RoundOpeningTests
     {
         await StateAsync("NOR");
         var batcher = new RoundPlanBatcher();
-        var opening = new RoundOpening(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
-            Options.Create(new RelocationWorkflowOptions { RoundSize = 1 }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), batcher);
+        var opening = Opening(batcher);
         var draft = Draft();
         var plan = opening.PlanFirstRound(draft)!;
         await plan;
@@ -165,6 +143,51 @@ public sealed class RoundOpeningTests
         Assert.Equal(RelocationStatus.Submitted, (await CaseAsync(id)).Status);
         Assert.Empty((await CaseAsync(id)).Rounds);
         Assert.Empty(_outbox.Messages);
+    }
+
+    [Fact]
+    public async Task BeginWithRow_ActivityRunsBeforeTheRowExists_JoinsAndTheRoundIsWrittenOnlyByTheInsert()
+    {
+        await StateAsync("NOR");
+        var opening = Opening();
+        var draft = Draft();
+        var first = opening.BeginWithRow(draft, opening.PlanFirstRound(draft)!)!;
+
+        // The orchestration was scheduled before the row: its activity starts while the row is not there yet.
+        var activity = Activity(opening).RunAsync(_context, new RoundStep(draft.Id, 1));
+        var row = await _relocations.AddAsync(await first.Case, CancellationToken.None);
+        first.Inserted(row);
+        var joined = await activity;
+
+        Assert.Equal(1, joined.Asked);
+        var stored = await CaseAsync(draft.Id);
+        Assert.Equal(RelocationStatus.AwaitingOffers, stored.Status);
+        Assert.Equal(["NOR"], Assert.Single(stored.Rounds).Asked.Select(a => a.StateCode));
+        Assert.Equal(row.Version, stored.Version);
+        Assert.Single(_outbox.Messages, m => m.RelatedId == draft.Id && m.Kind == "OfferRequest");
+        Assert.Equal([draft.Id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BeginWithRow_RequestDiesBeforeItsRow_ActivityFailsUntilARetryWritesTheRowThenOpensIt()
+    {
+        await StateAsync("NOR");
+        var opening = Opening();
+        var draft = Draft();
+        var first = opening.BeginWithRow(draft, opening.PlanFirstRound(draft)!)!;
+        first.Failed(new TimeoutException("the request died"));
+
+        // No row: the activity fails (the orchestration's retry policy runs it again) and writes nothing.
+        await Assert.ThrowsAsync<Relocation.Domain.Common.NotFoundException>(() => Activity(opening).RunAsync(_context, new RoundStep(draft.Id, 1)));
+        Assert.Empty(_outbox.Messages);
+
+        // The client's retry (the ordered path) writes the row; the activity's next attempt opens round 1 from it.
+        await _relocations.AddAsync(RelocationCase.Submit(draft.Id, draft.Facts, draft.State.SubmittedAt, "Vwu.Officer"), CancellationToken.None);
+        var opened = await Activity(opening).RunAsync(_context, new RoundStep(draft.Id, 1));
+
+        Assert.Equal(1, opened.Asked);
+        Assert.Equal(["NOR"], Assert.Single((await CaseAsync(draft.Id)).Rounds).Asked.Select(a => a.StateCode));
+        Assert.Single(_outbox.Messages, m => m.RelatedId == draft.Id && m.Kind == "OfferRequest");
     }
 
     [Fact]

@@ -1,10 +1,6 @@
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Options;
 using Moq;
-using Relocation.Domain.Capacities;
 using Relocation.Domain.Relocations;
-using Relocation.Domain.States;
-using Relocation.Testing.Builders;
 using Relocation.Testing.Fakes;
 using Relocation.Workflows.Relocations;
 
@@ -13,32 +9,18 @@ namespace Relocation.Workflows.Tests.Relocations;
 /// <summary>The round-opening activity with the planner, run directly: a rerun (the process died after planning) changes nothing.</summary>
 public sealed class StartRelocationRoundActivityTests
 {
-    private readonly InMemoryRelocationRepository _relocations = new();
-    private readonly InMemoryCapacityRepository _capacities = new();
-    private readonly InMemoryStateRepository _states = new();
-    private readonly InMemoryOutbox _outbox = new();
+    private readonly RelocationTestWorld _world = new();
+    private readonly InMemoryRelocationRepository _relocations;
+    private readonly InMemoryOutbox _outbox;
 
-    private StartRelocationRoundActivity Activity(int roundSize = 3, RoundPlanBatcher? batcher = null) => new(new RoundOpening(_relocations, new InMemoryCandidateData(_states, _capacities, new InMemoryAgreementRepository()), _outbox,
-        Options.Create(new RelocationWorkflowOptions { RoundSize = roundSize }), TimeProvider.System, new InMemoryCaseloadIndex(_relocations), batcher: batcher), TimeProvider.System);
+    public StartRelocationRoundActivityTests() => (_relocations, _outbox) = (_world.Relocations, _world.Outbox);
 
-    private async Task StateAsync(string code, bool medical)
-    {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
-        await _capacities.AddAsync(Capacity.Register($"cap-{code}", code, new CapacityInputBuilder().With(i => i with
-        {
-            Kinds = [RelocationKind.TemporaryRelocation], Places = 3, MaxHouseholdSize = 5, MedicalCare = medical, NeedsFundSupport = false,
-            AvailableFrom = today.AddDays(-1), AvailableUntil = today.AddYears(1),
-        }).BuildTerms(), DateTimeOffset.UtcNow), CancellationToken.None);
-    }
+    private StartRelocationRoundActivity Activity(int roundSize = 3, RoundPlanBatcher? batcher = null) => new(_world.Opening(_outbox, roundSize, batcher), TimeProvider.System);
 
-    private async Task<string> SubmitAsync(string pseudonym, bool medical)
-    {
-        var facts = new RelocationFacts("ICC-01/04-01/06", pseudonym, RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, new Household(2, 1), new Needs(["fr"], medical));
-        var id = Guid.NewGuid().ToString("N");
-        await _relocations.AddAsync(RelocationCase.Submit(id, facts, DateTimeOffset.UtcNow, "Vwu.Officer"), CancellationToken.None);
-        return id;
-    }
+    /// <summary>Room for one household of 3.</summary>
+    private Task<string> StateAsync(string code, bool medical) => _world.StateAsync(code, places: 3, medical: medical);
+
+    private async Task<string> SubmitAsync(string pseudonym, bool medical) => (await _world.SubmitAsync(medical: medical, pseudonym: pseudonym)).Id;
 
     [Fact]
     public async Task RunAsync_RunTwice_SameRoundSameStatesOneRequestPerState()

@@ -1,16 +1,8 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Moq;
-using Relocation.Domain.Agreements;
-using Relocation.Domain.Capacities;
-using Relocation.Domain.Fund;
-using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
-using Relocation.Domain.States;
-using Relocation.Testing.Builders;
 using Relocation.Testing.Fakes;
 using Relocation.Workflows.Relocations;
 
@@ -24,9 +16,8 @@ namespace Relocation.Workflows.Tests.Relocations;
 public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
-    private readonly InMemoryRelocationRepository _relocations = new();
-    private readonly InMemoryCapacityRepository _capacities = new();
-    private readonly InMemoryStateRepository _states = new();
+    private readonly RelocationTestWorld _world = new();
+    private readonly InMemoryRelocationRepository _relocations;
     private readonly SubmittedLines _lines = new();
     private readonly RelocationCommands _commands;
     private readonly UnscheduledCaseSweeper _sweeper;
@@ -34,6 +25,7 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
 
     public UnscheduledCaseSweeperTests()
     {
+        _relocations = _world.Relocations;
         _commands = new RelocationCommands(_relocations, TimeProvider.System, outbox: new InMemoryOutbox());
         _sweeper = new UnscheduledCaseSweeper(_lines, _relocations, _commands, Options.Create(new UnscheduledCaseSweeperOptions { GracePeriod = Grace }),
             TimeProvider.System, NullLogger<UnscheduledCaseSweeper>.Instance);
@@ -41,34 +33,12 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
 
     private DurableTaskClient Client => _host.Client;
 
-    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    private static DateOnly Today => RelocationTestWorld.Today;
 
     public async Task InitializeAsync()
     {
-        var options = new RelocationWorkflowOptions { RoundSize = 3, ClockScale = 1 };
-        _host = await TestHosts.StartAsync(
-            r => r.AddOrchestrator<RelocationOrchestrator>()
-                .AddActivity<StartRelocationRoundActivity>().AddActivity<ReplanRelocationRoundActivity>().AddActivity<CloseRelocationRoundActivity>()
-                .AddActivity<TakeCaseStepActivity>().AddActivity<CompleteCaseStepActivity>().AddActivity<ReleaseRelocationActivity>()
-                .AddActivity<NotifyRelocationStatesActivity>().AddActivity<RemindRelocationRoundActivity>()
-                .AddActivity<EscalateRelocationActivity>().AddActivity<ReadRelocationStatusActivity>(),
-            new DurableTaskTestHostOptions
-            {
-                ConfigureServices = s => s
-                    .AddSingleton<IRelocationRepository>(_relocations)
-                    .AddSingleton<ICaseloadIndex>(new InMemoryCaseloadIndex(_relocations))
-                    .AddSingleton<RoundOpening>()
-                    .AddSingleton<ICapacityRepository>(_capacities)
-                    .AddSingleton<IStateRepository>(_states)
-                    .AddSingleton<IAgreementRepository>(new InMemoryAgreementRepository())
-                    .AddSingleton<ICandidateData>(sp => new InMemoryCandidateData(sp.GetRequiredService<IStateRepository>(), sp.GetRequiredService<ICapacityRepository>(), sp.GetRequiredService<IAgreementRepository>()))
-                    .AddSingleton<IOutbox>(new InMemoryOutbox())
-                    .AddSingleton(new Mock<IRelocationFund>().Object)
-                    .AddSingleton(new Mock<ICaseFileStore>().Object)
-                    .AddSingleton(Options.Create(options))
-                    .AddSingleton(TimeProvider.System),
-            });
-        await StateAsync("NOR");
+        _host = await _world.StartHostAsync(new RelocationWorkflowOptions { RoundSize = 3, ClockScale = 1 });
+        await _world.StateAsync("NOR");
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -131,7 +101,7 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
     {
         // The line is written before the row: a create that died in between never answered 202 and accepted nothing.
         var id = Guid.NewGuid().ToString("N");
-        _lines.Add(CaseloadEntry.From(RelocationCase.Submit(id, Facts(RelocationPriority.Emergency), DateTimeOffset.UtcNow - TimeSpan.FromHours(1), "Vwu.Officer", Today)));
+        _lines.Add(CaseloadEntry.From(RelocationCase.Submit(id, RelocationTestWorld.Facts(), DateTimeOffset.UtcNow - TimeSpan.FromHours(1), "Vwu.Officer", Today)));
 
         var result = await _sweeper.SweepAsync(Client, CancellationToken.None);
 
@@ -154,60 +124,19 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
         Assert.Single((await _relocations.FindAsync(id, CancellationToken.None))!.Rounds);
     }
 
-    private static RelocationFacts Facts(RelocationPriority priority) =>
-        new("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, priority, new Household(2, 1), new Needs(["fr"], false));
-
     /// <summary>A case row as the request writes it, and its line, and no orchestration (the request died before the schedule).</summary>
     private async Task<string> SubmitAsync(DateTimeOffset submittedAt, RelocationPriority priority = RelocationPriority.Emergency, bool consent = true)
     {
-        var id = Guid.NewGuid().ToString("N");
-        var submitted = RelocationCase.Submit(id, Facts(priority), submittedAt, "Vwu.Officer", consent ? Today : null);
+        var submitted = RelocationTestWorld.Draft(priority, consentOn: consent ? Today : null, submittedAt: submittedAt);
         _lines.Add(CaseloadEntry.From(submitted));
         await _relocations.AddAsync(submitted, CancellationToken.None);
-        return id;
-    }
-
-    private async Task StateAsync(string code)
-    {
-        await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with { Name = code, Languages = ["fr"] }).Build()), null, CancellationToken.None);
-        var terms = new CapacityInputBuilder().With(i => i with
-        {
-            Kinds = [RelocationKind.TemporaryRelocation], Places = 4, MaxHouseholdSize = 5, AvailableFrom = Today.AddDays(-1), AvailableUntil = Today.AddYears(1),
-        }).BuildTerms();
-        await _capacities.AddAsync(Capacity.Register($"cap-{code}", code, terms, DateTimeOffset.UtcNow), CancellationToken.None);
+        return submitted.Id;
     }
 
     /// <summary>The instance once running (the test host sets its creation time again when it starts it).</summary>
-    private async Task<OrchestrationMetadata> RunningAsync(string id)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (await Client.GetInstanceAsync(RelocationInstance.IdFor(id)) is { RuntimeStatus: OrchestrationRuntimeStatus.Running } running)
-            {
-                return running;
-            }
+    private Task<OrchestrationMetadata> RunningAsync(string id) => Client.WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Running);
 
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"The orchestration of {id} did not start.");
-    }
-
-    private async Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var relocation = (await _relocations.FindAsync(id, CancellationToken.None))!;
-            if (done(relocation))
-            {
-                return relocation;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"The case did not reach the expected state: {(await _relocations.FindAsync(id, CancellationToken.None))!.Status}");
-    }
+    private Task<RelocationCase> WaitAsync(string id, Func<RelocationCase, bool> done) => _world.WaitAsync(id, done);
 
     /// <summary>The open partition as the requests wrote it: each line <c>Submitted</c>, never rewritten.</summary>
     private sealed class SubmittedLines : ICaseloadIndex

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Relocation.Api.Routing;
 using Relocation.Domain.Common;
 using Relocation.Domain.Outbox;
@@ -18,17 +19,22 @@ internal sealed class NotificationRoutes : IApiRoutes
             (h, r) => h.MarkReadAsync(r), "Marks one of the caller's own messages read; another recipient's message is a 404.")
             .AcceptsNoBody().Produces<InboxReadDto>(),
         ApiRoute.For<NotificationHandlers>("ListOutbox", HttpMethods.Get, "outbox", [Roles.RegistryAdmin],
-            (h, r) => h.ListOutboxAsync(r), "Delivery status of notifications (status=Pending/Sent/Failed): recipient role, kind, attempts, last error; no subject or body.")
+            (h, r) => h.ListOutboxAsync(r),
+            "Delivery status of notifications (status=Pending/Sent/Failed): recipient role, kind, attempts, last error; no subject or body. "
+            + "Pending first, then Failed and Sent newest first; paged: the Link header (rel=\"next\") names the next page.")
             .WithQuery<DeliveryStatus>("status", "Only deliveries in this status.")
-            .Produces<IReadOnlyList<DeliveryDto>>(),
+            .WithQuery<string>("page", "The page named by the previous answer's Link header.")
+            .ProducesPageWithLink<IReadOnlyList<DeliveryDto>>("One page of deliveries; the Link header names the next one."),
     ];
 }
 
 /// <summary>The inbox (every role, own messages only) and the operator's delivery view.</summary>
-internal sealed class NotificationHandlers(IInbox inbox, IOutbox outbox)
+internal sealed class NotificationHandlers(IInbox inbox, IOutbox outbox, IConfiguration? configuration = null)
 {
     public const int PageSize = 50;
-    private const int MaxDeliveries = 500;
+
+    /// <summary>Deliveries per page of the outbox; <c>Notifications:OutboxPageSize</c> makes it smaller (tests that page).</summary>
+    private readonly int _outboxPageSize = configuration?.GetValue<int?>("Notifications:OutboxPageSize") is { } size and > 0 and <= 500 ? size : 500;
 
     public async Task<ApiResult> ListInboxAsync(ApiRequest request)
     {
@@ -66,8 +72,21 @@ internal sealed class NotificationHandlers(IInbox inbox, IOutbox outbox)
             "Failed" => DeliveryStatus.Failed,
             _ => throw new DomainValidationException("status", "'status' must be Pending, Sent or Failed."),
         };
-        var deliveries = await outbox.ListDeliveriesAsync(status, MaxDeliveries, request.Aborted);
-        return ApiResult.Ok(deliveries.Select(d => new DeliveryDto(d.Id, d.RecipientRole, d.Kind, d.Status.ToString(), d.Attempts, d.LastError)).ToArray());
+        var page = request.Query("page");
+        if (page is { Length: > 200 })
+        {
+            throw new DomainValidationException("page", "'page' must be the page named by a previous answer's Link header.");
+        }
+
+        // The answer stays the bare array PRODUCT.md fixes; the next page travels in the Link header.
+        var result = await outbox.ListDeliveriesAsync(status, page, _outboxPageSize, request.Aborted);
+        var items = result.Items.Select(d => new DeliveryDto(d.Id, d.RecipientRole, d.Kind, d.Status.ToString(), d.Attempts, d.LastError)).ToArray();
+        return ApiResult.Ok(items) with
+        {
+            NextPageLink = result.NextPage is { } next
+                ? $"/api/outbox?{(status is { } s ? $"status={s}&" : string.Empty)}page={Uri.EscapeDataString(next)}"
+                : null,
+        };
     }
 
     private static bool IsId(string text) => text.Length == 32 && text.All(char.IsAsciiHexDigitLower);

@@ -29,6 +29,9 @@ internal sealed partial class RelocationHandlers(
     /// <summary>How long an acceptance not carried out by the request itself waits for the saga's decision before answering 202.</summary>
     private static readonly TimeSpan AcceptanceWait = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long after its schedule a first attempt may still write its row (docs/durability.md, "The first round").</summary>
+    private static readonly TimeSpan RowAfterScheduleLimit = TimeSpan.FromSeconds(30);
+
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
         var now = time.GetUtcNow();
@@ -39,17 +42,26 @@ internal sealed partial class RelocationHandlers(
         var plan = opening.PlanFirstRound(submitted);
         request.Mark("read");
 
+        // A first attempt with a round to open: the orchestration is scheduled side by side with the case file, and the row
+        // follows both with round 1 in it (one write of the row, not two). A resumed attempt, a case awaiting consent and
+        // the crash tests' fault point between row and schedule take the ordered path below.
+        if (plan is not null && !request.Resumed && !Halts(diagnostics?.Value.HaltBeforeScheduleFor, submitted) && opening.BeginWithRow(submitted, plan) is { } first)
+        {
+            return await CreateWithRoundAsync(request, submitted, person, first);
+        }
+
         RelocationCase relocation;
         var retried = false;
         try
         {
             // The case file before the row (a case row never exists without its protected details), side by side with
-            // the caseload line; the orchestration right after the row, side by side with the statistics line.
+            // the caseload line; the orchestration right after the row, side by side with the statistics line. A resumed
+            // attempt may have scheduled it before dying: it looks first.
             relocation = await relocations.AddAsync(submitted, () => request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, request.Aborted)),
                 added => request.Timed("schedule", async () =>
                 {
                     await HaltForCrashTestAsync(added, request.Aborted);
-                    await commands.StartAsync(request.Workflows, added, request.Aborted, retried: false);
+                    await commands.StartAsync(request.Workflows, added, request.Aborted, retried: request.Resumed, rowIsNew: true);
                 }), request.Aborted);
         }
         catch (ConflictException) when (request.IdempotencyKey is not null)
@@ -73,13 +85,78 @@ internal sealed partial class RelocationHandlers(
     }
 
     /// <summary>
+    /// The first attempt of a create whose round 1 opens with it. The order that matters is kept: the case file and the
+    /// caseload line before the row, the orchestration scheduled before the round is written; but the schedule no longer
+    /// waits for the row, and the round is written by the row's insert. The orchestration may therefore exist for a moment
+    /// without its row: in this process its first activity joins this opening (registered before the schedule); elsewhere
+    /// it retries until the row is there. If this attempt dies between the two, no row is ever written unless the client
+    /// retries (the resumed attempt takes the ordered path, and schedules again if that orchestration gave up); a row is
+    /// never written more than <see cref="RowAfterScheduleLimit"/> after its schedule, well inside the activity's retries.
+    /// Once begun, nothing here follows the caller's cancellation: an abandoned request finishes its writes.
+    /// </summary>
+    private async Task<ApiResult> CreateWithRoundAsync(ApiRequest request, RelocationCase submitted, ProtectedPerson person, RoundOpening.FirstRoundWithRow first)
+    {
+        var id = submitted.Id;
+        RelocationCase relocation;
+        try
+        {
+            relocation = await relocations.AddAsync(first.Case, async () =>
+            {
+                var scheduling = global::System.Diagnostics.Stopwatch.StartNew();
+                await Task.WhenAll(
+                    request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, CancellationToken.None)),
+                    request.Timed("schedule", async () =>
+                    {
+                        await commands.ScheduleBeforeRowAsync(request.Workflows, submitted, CancellationToken.None);
+                        if (Halts(diagnostics?.Value.HaltBeforeRowFor, submitted))
+                        {
+                            LogHaltedBeforeRow(logger, id);
+                            await Task.Delay(Timeout.Infinite, request.Aborted);
+                        }
+                    }),
+                    first.Case);
+                if (scheduling.Elapsed > RowAfterScheduleLimit)
+                {
+                    throw new TimeoutException("The case row would follow its orchestration's schedule too late; retry with the same Idempotency-Key.");
+                }
+            }, _ => Task.CompletedTask, CancellationToken.None);
+        }
+        catch (ConflictException) when (request.IdempotencyKey is not null)
+        {
+            // The row exists (a key used again after its record was gone): the instance there was left as it was. As any retry.
+            first.Failed(new ConflictException("The row exists."));
+            relocation = await CaseUpdates.FindAsync(relocations, id);
+            await commands.StartAsync(request.Workflows, relocation, request.Aborted, retried: true);
+            request.Mark("case");
+            var status = opening.WithRequest ? await OpenFirstRoundAsync(relocation, null) : relocation.Status;
+            return ApiResult.Accepted(new RelocationAcceptedDto(id, status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
+        }
+        catch (Exception ex)
+        {
+            first.Failed(ex);
+            throw;
+        }
+
+        first.Inserted(relocation);
+        request.Mark("case");
+        return ApiResult.Accepted(new RelocationAcceptedDto(id, relocation.Status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
+    }
+
+    private static bool Halts(string? pseudonym, RelocationCase relocation) =>
+        pseudonym is { Length: > 0 } && string.Equals(pseudonym, relocation.Facts.Pseudonym, StringComparison.Ordinal);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Fault injection: relocation {RelocationId} halted after its schedule, before its case row")]
+    private static partial void LogHaltedBeforeRow(ILogger logger, string relocationId);
+
+    /// <summary>
     /// The crash tests' fault point between the case row and the schedule (<see cref="Pipeline.ApiDiagnosticsOptions.HaltBeforeScheduleFor"/>):
-    /// off unless that setting names this case's pseudonym. There the request waits for its caller to give up, or for the
-    /// test's kill -9; the row stays without an orchestration, which only the unscheduled-case sweep then repairs.
+    /// off unless that setting names this case's pseudonym (such a request takes the ordered path, where that gap still
+    /// exists for resumed attempts). There the request waits for its caller to give up, or for the test's kill -9; the row
+    /// stays without an orchestration, which only the unscheduled-case sweep then repairs.
     /// </summary>
     private async Task HaltForCrashTestAsync(RelocationCase added, CancellationToken aborted)
     {
-        if (diagnostics?.Value.HaltBeforeScheduleFor is { Length: > 0 } pseudonym && string.Equals(pseudonym, added.Facts.Pseudonym, StringComparison.Ordinal))
+        if (Halts(diagnostics?.Value.HaltBeforeScheduleFor, added))
         {
             LogHalted(logger, added.Id);
             await Task.Delay(Timeout.Infinite, aborted);
