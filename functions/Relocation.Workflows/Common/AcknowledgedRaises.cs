@@ -12,8 +12,13 @@ namespace Relocation.Workflows.Common;
 /// before its raise (rule 3) or after it knows nothing here, nor does any other process, so those steps are raised
 /// again at the usual minimum age. What the wait delays is only the repair of a message the storage itself lost.
 /// </summary>
-public sealed class AcknowledgedRaises(TimeProvider time)
+/// <param name="time">The clock of the raises.</param>
+/// <param name="options">When given and its <see cref="StepReconcilerOptions.AcknowledgedWait"/> is zero (the default),
+/// nothing is remembered: no reconciler would ask, so the raise path and each sweep do no work for it.</param>
+public sealed class AcknowledgedRaises(TimeProvider time, Microsoft.Extensions.Options.IOptions<StepReconcilerOptions>? options = null)
 {
+    private bool Off => options is not null && options.Value.AcknowledgedWait <= TimeSpan.Zero;
+
     /// <summary>At most this many raises are remembered; beyond, a raise is simply not remembered (the usual minimum age applies).</summary>
     public const int Remembered = 10_000;
 
@@ -22,7 +27,7 @@ public sealed class AcknowledgedRaises(TimeProvider time)
     /// <summary>The event of step <paramref name="sequence"/> was raised and accepted by the engine just now.</summary>
     public void Raised(string workflow, string subjectId, int sequence)
     {
-        if (_raised.Count < Remembered)
+        if (!Off && _raised.Count < Remembered)
         {
             _raised[(workflow, subjectId, sequence)] = time.GetUtcNow();
         }

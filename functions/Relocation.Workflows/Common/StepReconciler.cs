@@ -80,7 +80,10 @@ public sealed partial class StepReconciler(
         var due = await steps.RecordedBeforeAsync(now - options.Value.MinimumAge, options.Value.BatchSize, cancellationToken);
         int raised = 0, dropped = 0, stuck = 0, applied = 0;
         var acknowledgedWait = options.Value.AcknowledgedWait;
-        raises?.ForgetBefore(now - acknowledgedWait);
+        if (acknowledgedWait > TimeSpan.Zero)
+        {
+            raises?.ForgetBefore(now - acknowledgedWait);
+        }
         lock (_backoffLock)
         {
             // Forget steps no longer in the index (applied or dropped), when the index was read whole.
