@@ -51,7 +51,6 @@ internal sealed partial class RelocationHandlers(
         }
 
         RelocationCase relocation;
-        var retried = false;
         try
         {
             // The case file before the row (a case row never exists without its protected details), side by side with
@@ -66,18 +65,34 @@ internal sealed partial class RelocationHandlers(
         }
         catch (ConflictException) when (request.IdempotencyKey is not null)
         {
-            // A retry of a request that got this far (its case file was written again before the row's insert failed): its
-            // orchestration is started unless it was, and a round the first attempt wrote is on the row and stays.
-            relocation = await CaseUpdates.FindAsync(relocations, id);
-            retried = true;
-            await commands.StartAsync(request.Workflows, relocation, request.Aborted, retried);
+            // A retry of a request that got this far (its case file was written again before the row's insert failed).
+            return await AnswerExistingRowAsync(request, id);
         }
 
         request.Mark("case");
         var status = relocation.Status;
         if (opening.WithRequest)
         {
-            status = await OpenFirstRoundAsync(relocation, retried ? null : plan);
+            status = await OpenFirstRoundAsync(relocation, plan);
+            request.Mark("round");
+        }
+
+        return ApiResult.Accepted(new RelocationAcceptedDto(id, status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
+    }
+
+    /// <summary>
+    /// A create whose row already exists (a retry): its orchestration is started unless it was, and a round the first
+    /// attempt wrote is on the row and stays; otherwise round 1 opens now.
+    /// </summary>
+    private async Task<ApiResult> AnswerExistingRowAsync(ApiRequest request, string id)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, id);
+        await commands.StartAsync(request.Workflows, relocation, request.Aborted, retried: true);
+        request.Mark("case");
+        var status = relocation.Status;
+        if (opening.WithRequest)
+        {
+            status = await OpenFirstRoundAsync(relocation, null);
             request.Mark("round");
         }
 
@@ -125,11 +140,7 @@ internal sealed partial class RelocationHandlers(
         {
             // The row exists (a key used again after its record was gone): the instance there was left as it was. As any retry.
             first.Failed(new ConflictException("The row exists."));
-            relocation = await CaseUpdates.FindAsync(relocations, id);
-            await commands.StartAsync(request.Workflows, relocation, request.Aborted, retried: true);
-            request.Mark("case");
-            var status = opening.WithRequest ? await OpenFirstRoundAsync(relocation, null) : relocation.Status;
-            return ApiResult.Accepted(new RelocationAcceptedDto(id, status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
+            return await AnswerExistingRowAsync(request, id);
         }
         catch (Exception ex)
         {
