@@ -8,10 +8,12 @@ namespace Relocation.Storage.Fund;
 /// <summary>
 /// The bulk import: the same fold as <see cref="PostAsync"/> and its roll-forward, done in memory (<see cref="FundBook"/>
 /// decides each posting as the table ledger does, the property tests hold them equal), then written as the ledger would
-/// stand after posting each in turn, one run of <see cref="SealAsync"/>, and another once <see cref="KeyMapHorizon"/>
-/// has passed: the full segments as sealed blobs (their postings' documents too) with their keys in the key map (no
-/// key rows: nothing can be rolling forward in a ledger being imported), the rest as rows. For a ledger nobody uses until the import returns (a migration, the history bench): a crash part-way leaves
-/// a ledger to delete and import again.
+/// stand after posting each in turn, one run of <see cref="SealAsync"/> once <see cref="SealHorizon"/> has passed, and
+/// another once <see cref="KeyMapHorizon"/> has: the full segments as sealed blobs (their postings' documents too) with
+/// their keys in the key map (no key rows: nothing can be rolling forward in a ledger being imported), the rest as rows.
+/// The last full segment is sealed too, which the live path does only once a posting has passed it: nothing can be
+/// writing a slot of a ledger being imported. For a ledger nobody uses until the import returns (a migration, the
+/// history bench): a crash part-way leaves a ledger to delete and import again.
 /// </summary>
 internal sealed partial class TableFundLedger : IFundLedgerImport
 {

@@ -32,9 +32,18 @@ internal sealed partial class TableFundLedger
 
     /// <summary>
     /// A roll-forward whose head was read longer ago than this gives up before it inserts a row (the next reader rolls
-    /// forward again from a fresh head), so no insert of a roll-forward can land after a horizon's wait.
+    /// forward again from a fresh head), so no insert of a roll-forward can land after a horizon's wait. A writer's insert
+    /// of its slot (the commit point) is held to the same limit (<see cref="SealHorizon"/>).
     /// </summary>
     public static readonly TimeSpan RollForwardLimit = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long after the first posting past a segment was decided the segment is sealed (its slot rows deleted):
+    /// <see cref="RollForwardLimit"/>, after which no writer that read a head before that posting still inserts a
+    /// slot, plus a margin of 23 hours for a process frozen between its time check and the request leaving it, the
+    /// SDK's retries of that request and the clocks' skew between hosts. It costs a day's slot rows left in the table.
+    /// </summary>
+    public static readonly TimeSpan SealHorizon = TimeSpan.FromDays(1);
 
     private const string KeysPartition = "keys";
     private const string KeysStateKey = "collapsed";
@@ -257,6 +266,6 @@ internal sealed partial class TableFundLedger
 
     private static long SegmentOf(string slotBlob) => long.Parse(slotBlob["slots/".Length..^".json".Length], CultureInfo.InvariantCulture);
 
-    /// <summary>Whether a roll-forward that read this head may still insert a row (see <see cref="RollForwardLimit"/>).</summary>
+    /// <summary>Whether a writer or roll-forward that read this head may still insert a row (see <see cref="RollForwardLimit"/>).</summary>
     private bool Fresh(Head head) => time.GetUtcNow() - head.ReadAt <= RollForwardLimit;
 }

@@ -13,7 +13,10 @@ namespace Relocation.Storage.Fund;
 /// <summary>
 /// Sealed segments (docs/storage.md, "Keeping history out of the queried tables"). The slots are the ledger's
 /// append-only log: once the head has passed a segment (<see cref="_segmentSize"/> sequences) none of its slots can
-/// change, and they are read only by a posting's lookup by id and by reports. Such a segment is written create-only as
+/// change, and they are read only by a posting's lookup by id and by reports. A segment is sealed only when the posting
+/// just after it was decided more than <see cref="SealHorizon"/> ago: its writer read a head past the segment, so every
+/// writer that could still want one of the segment's slots read its head before that, and gives up on the insert
+/// <see cref="RollForwardLimit"/> after its read; so while one may still send it, the slot's row is there to fail it. Such a segment is written create-only as
 /// <c>slots/{segment}.json</c>, with each donor's share as <c>donors/{donor}/{segment}.json</c> and its postings'
 /// documents as they stand as <c>documents/{segment}.json</c>, then its slot and donor rows leave the table and its
 /// posting rows keep only their sequence (key rows). The blobs are written before any row changes, the donors' and
@@ -54,9 +57,16 @@ internal sealed partial class TableFundLedger : IFundArchive
         {
             if (await SegmentAsync(segment, cancellationToken) is { } written)
             {
+                // Finishing a run that died part-way: that run already found the segment past its horizon.
                 await SealDocumentsAsync(segment, written, cancellationToken);
                 await DeleteRowsAsync(segment, written, cancellationToken);
                 continue;
+            }
+
+            if (!await PastSealHorizonAsync(segment, cancellationToken))
+            {
+                // Sealed in order (a run starts after the last sealed segment): the later ones were passed later still.
+                break;
             }
 
             var postings = new List<Posting>();
@@ -91,6 +101,18 @@ internal sealed partial class TableFundLedger : IFundArchive
         await CollapseKeysAsync(cancellationToken);
         return sealedCount;
     }
+
+    /// <summary>
+    /// Whether the segment may be sealed: the slot just after it, <c>(n + 1) · size + 1</c>, exists and its posting was
+    /// decided more than <see cref="SealHorizon"/> ago (one point read). Its <c>RecordedAt</c> was taken after its writer
+    /// read the head at the segment's last sequence; every writer that could still insert a slot of the segment read a
+    /// lower head, so earlier, and sends its insert within <see cref="RollForwardLimit"/> of that read or not at all.
+    /// The writer's clock rather than the row's service <c>Timestamp</c>: the same clock the time checks use (the skew
+    /// between hosts counts against the margin, as for the key map), and one the tests can move.
+    /// </summary>
+    private async Task<bool> PastSealHorizonAsync(long segment, CancellationToken cancellationToken) =>
+        await _table.FindAsync<TableEntity>(SlotPartition, SlotKey(((segment + 1) * _segmentSize) + 1), cancellationToken) is { } next
+            && time.GetUtcNow() - ReadPosting(next).RecordedAt > SealHorizon;
 
     /// <summary>The segment's donor rows, then its slots, the last slot last (its presence tells a run that died part-way).</summary>
     private async Task DeleteRowsAsync(long segment, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)

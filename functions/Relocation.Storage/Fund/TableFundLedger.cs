@@ -28,7 +28,10 @@ namespace Relocation.Storage.Fund;
 /// <para><b>Concurrency.</b> The commit point of a posting is the insert of its slot row <c>head.Sequence + 1</c>: an
 /// insert of an existing row fails (409) on single entities, in Azure and in Azurite alike, so exactly one writer
 /// owns each sequence number, and it decided its posting against the head at the sequence before — the state that
-/// really precedes it. No batch is used for anything conditional (Azurite ignores If-Match inside batches). After the
+/// really precedes it. That holds while the slot's row is there to fail the insert: a sealed segment's rows leave the
+/// table, so a writer inserts only within <see cref="RollForwardLimit"/> of its head read (else it decides again from
+/// a fresh head), and a segment is sealed only <see cref="SealHorizon"/> after the first posting past it was decided
+/// (TableFundLedger.Seal.cs; docs/storage.md, *Slots: the seal's horizon*). No batch is used for anything conditional (Azurite ignores If-Match inside batches). After the
 /// insert the posting is folded in ("rolled forward"), each step idempotent and conditional on a single entity:
 /// its own posting row (insert, 409 = already there), the documents it touches and the day rows on or after its date
 /// (each carries the last sequence applied to it; If-Match update, 412 = re-read), and last the head (If-Match on the
@@ -75,6 +78,14 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
             var documents = await LoadDocumentsAsync(command, cancellationToken);
             var posting = FundRules.Decide(command, id, head.Position.Sequence + 1, time.GetUtcNow(), head.Position, d => documents.GetValueOrDefault(d));
+            if (!Fresh(head))
+            {
+                // Read too long ago: the head may have passed this slot's segment since and the seal job removed its
+                // rows (it waits SealHorizon after the first posting past a segment), so the insert might not fail
+                // and would commit a posting under a sealed sequence no reader folds in. Decide again from a fresh head.
+                continue;
+            }
+
             try
             {
                 await _table.AddEntityAsync(SlotEntity(posting), cancellationToken);

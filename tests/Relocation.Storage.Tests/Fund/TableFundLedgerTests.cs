@@ -19,6 +19,9 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     private static readonly DateOnly Today = FundScenario.Today;
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
+    /// <summary>How far a test moves its clock for the postings it made to be past the seal's horizon.</summary>
+    private static readonly TimeSpan PastSealHorizon = TableFundLedger.SealHorizon + TimeSpan.FromMinutes(1);
+
     private static readonly Gen<FundOp> Op =
         from kind in Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (3, Gen.Constant(2)), (4, Gen.Constant(3)), (2, Gen.Constant(4)), (3, Gen.Constant(5)), (1, Gen.Constant(6)))
         from donor in Gen.Choose(0, 2)
@@ -122,6 +125,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         var clock = new FixedTime(Now);
         var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         // The live path's state once the sealed segments' key rows have been folded into the key map.
         clock.Now += TableFundLedger.KeyMapHorizon;
@@ -168,9 +172,11 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task SealAsync_SegmentsThePassedHead_RowsLeaveTheTableAndEveryReadAnswersTheSame()
     {
-        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var clock = new FixedTime(Now);
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
         var before = await ReadsAsync(ledger, keys);
+        clock.Now += PastSealHorizon;
 
         var sealedCount = await ledger.SealAsync(CancellationToken.None);
 
@@ -181,17 +187,24 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         Assert.Equal(before, await ReadsAsync(new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5), keys));
         Assert.Equal(0, await ledger.SealAsync(CancellationToken.None));
 
+        // A segment the head reached but no posting passed yet stays; so does one passed less than the horizon ago.
         keys.AddRange(await PostPledgesAndReceiptsAsync(ledger, 2, from: 13));
+        Assert.Equal(0, await ledger.SealAsync(CancellationToken.None));
+        keys.AddRange(await PostPledgesAndReceiptsAsync(ledger, 1, from: 15));
+        Assert.Equal(0, await ledger.SealAsync(CancellationToken.None));
+        clock.Now += PastSealHorizon;
         Assert.Equal(1, await ledger.SealAsync(CancellationToken.None));
-        Assert.Empty(await RowKeysAsync("slot"));
-        Assert.Equal(15, (await ReadAllAsync(ledger)).Count);
+        Assert.Equal(["000000000016"], await RowKeysAsync("slot"));
+        Assert.Equal(16, (await ReadAllAsync(ledger)).Count);
     }
 
     [Fact]
     public async Task SealAsync_RunDiedBeforeDeletingTheRows_ReadsCountEachPostingOnceAndTheNextRunDeletesThem()
     {
-        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
-        var keys = await PostPledgesAndReceiptsAsync(ledger, 10);
+        var clock = new FixedTime(Now);
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
+        // Eleven: the second segment is sealed once the posting after it (11) is past the horizon.
+        var keys = await PostPledgesAndReceiptsAsync(ledger, 11);
         var slots = new List<TableEntity>();
         await foreach (var row in Table().QueryAsync<TableEntity>("PartitionKey eq 'slot' or PartitionKey ge 'donor-' and PartitionKey lt 'donor.'"))
         {
@@ -199,6 +212,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         }
 
         var before = await ReadsAsync(ledger, keys);
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         // The second segment's rows back, as a run that died after writing its blobs would have left them.
         foreach (var row in slots.Where(r => r.RowKey.EndsWith("00000000006", StringComparison.Ordinal) || r.RowKey.EndsWith("0000000010", StringComparison.Ordinal) || r.RowKey.EndsWith("00000000008", StringComparison.Ordinal)))
@@ -208,16 +222,18 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
 
         Assert.Equal(before, await ReadsAsync(new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5), keys));
         await ledger.SealAsync(CancellationToken.None);
-        Assert.Empty(await RowKeysAsync("slot"));
-        Assert.Empty(await RowKeysAsync("donor-"));
+        Assert.Equal(["000000000011"], await RowKeysAsync("slot"));
+        Assert.All(await RowKeysAsync("donor-"), k => Assert.EndsWith("-000000000011", k, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task SealAsync_SealedSegments_PostingRowsKeepOnlyTheirSequenceAndDocumentsAreInTheBlob()
     {
-        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var clock = new FixedTime(Now);
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
         var before = await ReadsAsync(ledger, keys);
+        clock.Now += PastSealHorizon;
 
         await ledger.SealAsync(CancellationToken.None);
 
@@ -232,7 +248,8 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task PostAsync_ReceiptAgainstAPledgeWhoseSegmentIsSealed_DocumentBackInItsRowAsTheBookHasIt()
     {
-        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var clock = new FixedTime(Now);
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         var book = new FundBook();
         var posted = Enumerable.Range(0, 6).Select(i => (Command: OpenPledge(i), Key: $"p{i}")).ToList();
         foreach (var (command, key) in posted)
@@ -241,6 +258,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
             book.Post(command, key, Now);
         }
 
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         var pledge = Posting.IdFor("p0");
         Assert.Equal(["Sequence"], (await PostingRowsAsync())[pledge]);
@@ -262,9 +280,11 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task PostAsync_ReplayOfASealedPosting_AnswersTheFirstPostingAndOtherContentConflicts()
     {
-        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var clock = new FixedTime(Now);
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         await PostPledgesAndReceiptsAsync(ledger, 6);
-        await ledger.SealAsync(CancellationToken.None);
+        clock.Now += PastSealHorizon;
+        Assert.Equal(1, await ledger.SealAsync(CancellationToken.None));
         var fresh = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
 
         var replay = await fresh.PostAsync(Command(2), "k2", CancellationToken.None);
@@ -278,13 +298,15 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task SealAsync_RunDiedAfterTheDocumentsBlobThenAPostingChangedOne_ThatRowKeepsTheNewerDocument()
     {
-        var ledger = new TableFundLedger(fixture.Azurite.Clients, new FixedTime(Now), segmentSize: 5);
+        var clock = new FixedTime(Now);
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         for (var i = 0; i < 6; i++)
         {
             await ledger.PostAsync(OpenPledge(i), $"p{i}", CancellationToken.None);
         }
 
         var lastSlot = (await Table().GetEntityAsync<TableEntity>("slot", "000000000005")).Value;
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         var pledge = Posting.IdFor("p0");
         await ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", pledge, new MoneyFields(400m, "EUR"), 400m, null, new DateOnly(2026, 2, 1), null), Today), "r0", CancellationToken.None);
@@ -306,6 +328,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
         var before = await ReadsAsync(ledger, keys);
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         clock.Now += TableFundLedger.KeyMapHorizon - TimeSpan.FromMinutes(1);
         await ledger.SealAsync(CancellationToken.None);
@@ -408,6 +431,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
             await ledger.PostAsync(OpenPledge(i), $"p{i}", CancellationToken.None);
         }
 
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         var pledge = Posting.IdFor("p0");
         await ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", pledge, new MoneyFields(400m, "EUR"), 400m, null, new DateOnly(2026, 2, 1), null), Today), "r0", CancellationToken.None);
@@ -450,12 +474,73 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
         Assert.Equal(400_00, (await new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5).FindDocumentAsync(pledge, CancellationToken.None))!.Received);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PostAsync_WriterStoodStillPastTheHorizonWhileItsSlotWasSealed_AnswersAsAFreshPost(bool retriedMeanwhile)
+    {
+        var clock = new FixedTime(Now);
+        var world = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
+        await PostPledgesAndReceiptsAsync(world, 5);
+        var receipt = Receipt("CHE", 250m);
+        // The writer reads head 5 (slot 6 is its to take) and stands still at its next look at the clock, when it
+        // decides: meanwhile the ledger goes on past the next segment (its caller's retry landing on another host, or
+        // not), a day passes and the seal job removes slots 1-10, slot 6 among them.
+        var stalled = new StallingTime(clock, stallAt: 2, async () =>
+        {
+            if (retriedMeanwhile)
+            {
+                await world.PostAsync(receipt, "stalled", CancellationToken.None);
+            }
+
+            await PostPledgesAndReceiptsAsync(world, retriedMeanwhile ? 5 : 6, from: 5);
+            clock.Now += PastSealHorizon;
+            Assert.Equal(2, await world.SealAsync(CancellationToken.None));
+        });
+        var writer = new TableFundLedger(fixture.Azurite.Clients, stalled, segmentSize: 5);
+
+        var result = await Task.Run(() => writer.PostAsync(receipt, "stalled", CancellationToken.None));
+
+        // As a fresh post answers: a new sequence after the head, or the posting its retry made; never slot 6 again.
+        Assert.True(stalled.Stalled);
+        Assert.Equal(retriedMeanwhile, result.Replayed);
+        Assert.Equal(retriedMeanwhile ? 6 : 12, result.Posting.Sequence);
+        var fresh = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
+        var postings = await ReadAllAsync(fresh);
+        var balance = await fresh.BalanceAsync(null, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, retriedMeanwhile ? 11 : 12).Select(i => (long)i), postings.Select(p => p.Sequence));
+        Assert.Equal(result.Posting.Sequence, postings.Single(p => p.Id == Posting.IdFor("stalled")).Sequence);
+        Assert.Equal(postings.Count, balance.Sequence);
+        Assert.All(await RowKeysAsync("slot"), k => Assert.True(string.CompareOrdinal(k, "000000000010") > 0, k));
+        FundInvariants.Hold(postings, balance);
+    }
+
+    [Fact]
+    public async Task SealAsync_PostingAfterASegmentYoungerThanTheHorizon_LeavesThatSegmentInTheTable()
+    {
+        var clock = new FixedTime(Now);
+        var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
+        await PostPledgesAndReceiptsAsync(ledger, 6);
+        clock.Now += TableFundLedger.SealHorizon;
+        // Posting 11, the first past the second segment, decided a day after posting 6 (the first past the first).
+        await PostPledgesAndReceiptsAsync(ledger, 5, from: 6);
+        clock.Now += TableFundLedger.SealHorizon - TimeSpan.FromMinutes(1);
+
+        Assert.Equal(1, await ledger.SealAsync(CancellationToken.None));
+        Assert.Equal(Enumerable.Range(6, 6).Select(i => i.ToString("D12", System.Globalization.CultureInfo.InvariantCulture)), await RowKeysAsync("slot"));
+
+        clock.Now += TimeSpan.FromMinutes(2);
+        Assert.Equal(1, await ledger.SealAsync(CancellationToken.None));
+        Assert.Equal(["000000000011"], await RowKeysAsync("slot"));
+    }
+
     [Fact]
     public async Task SealAsync_RunDiedBetweenTheKeyMapAndTheDeletes_ReadsAnswerTheSameAndTheNextRunDeletesThem()
     {
         var clock = new FixedTime(Now);
         var ledger = new TableFundLedger(fixture.Azurite.Clients, clock, segmentSize: 5);
         var keys = await PostPledgesAndReceiptsAsync(ledger, 13);
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         var before = await ReadsAsync(ledger, keys);
         var keyRows = new List<TableEntity>();
@@ -658,9 +743,13 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     private static FundCommand OpenPledge(int i) =>
         FundCommands.Pledge(new PledgeCommand("NOR", new MoneyFields(1000m, "EUR"), 1000m, null, new DateOnly(2026, 1, 1).AddDays(i), null), Today);
 
-    /// <summary>Seals the passed segments, then again a week on, when their key rows are folded into the key map.</summary>
+    /// <summary>
+    /// Seals the passed segments once the postings are past the seal's horizon, then again a week on, when their key rows
+    /// are folded into the key map.
+    /// </summary>
     private static async Task SealAndFoldAsync(TableFundLedger ledger, FixedTime clock)
     {
+        clock.Now += PastSealHorizon;
         await ledger.SealAsync(CancellationToken.None);
         clock.Now += TableFundLedger.KeyMapHorizon;
         await ledger.SealAsync(CancellationToken.None);
@@ -775,6 +864,29 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
             await container.DeleteBlobAsync(blob.Name);
         }
         _ledger = new TableFundLedger(clients, new FixedTime(Now));
+    }
+
+    /// <summary>
+    /// The world's clock, as a writer sees it that stands still at its n-th look at it (the 2nd in a post: after its
+    /// head read, when it decides) while the world goes on; every look answers the world's time.
+    /// </summary>
+    private sealed class StallingTime(FixedTime world, int stallAt, Func<Task> meanwhile) : TimeProvider
+    {
+        private int _looks;
+
+        public bool Stalled { get; private set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Interlocked.Increment(ref _looks) == stallAt)
+            {
+                // Blocks a pool thread (the writer runs under Task.Run): the point is that the writer stands still.
+                meanwhile().GetAwaiter().GetResult();
+                Stalled = true;
+            }
+
+            return world.Now;
+        }
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
