@@ -129,7 +129,7 @@ internal sealed partial class RelocationHandlers(
                             await Task.Delay(Timeout.Infinite, request.Aborted);
                         }
                     }),
-                    first.Case);
+                    request.Timed("plan", () => first.Case));
                 if (scheduling.Elapsed > RowAfterScheduleLimit)
                 {
                     throw new TimeoutException("The case row would follow its orchestration's schedule too late; retry with the same Idempotency-Key.");
