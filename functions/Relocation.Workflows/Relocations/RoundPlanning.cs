@@ -176,8 +176,14 @@ public sealed class RoundPlanning(
         }
 
         var from = now.AddDays(-model.HistoryDays);
-        var past = open.Where(c => c.Facts.Priority == RelocationPriority.Emergency && c.State.SubmittedAt >= from && c.State.SubmittedAt < now)
-            .Select(c => ToPlanRequest(c, opening: false)).ToList();
+        var emergencies = open.Where(c => c.Facts.Priority == RelocationPriority.Emergency).Select(c => (c.Id, Request: ToPlanRequest(c, opening: false))).ToArray();
+        // Remembered now, while open: when such a case has closed, the forecast of a later plan here needs no read of it.
+        foreach (var (id, request) in emergencies)
+        {
+            Remember(id, request);
+        }
+
+        var past = emergencies.Select(e => e.Request).Where(r => r.SubmittedAt >= from && r.SubmittedAt < now).ToList();
         var known = open.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         past.AddRange(closed.Where(c => !known.Contains(c.Id)));
         return model.Expected(past, now, "forecast");
@@ -185,7 +191,8 @@ public sealed class RoundPlanning(
 
     /// <summary>
     /// The closed Emergency requests of the forecast's history window: their caseload lines (one query of the window, see
-    /// <see cref="ICaseloadIndex.ClosedLinesAsync"/>), each case point-read unless this process read it before. What the
+    /// <see cref="ICaseloadIndex.ClosedLinesAsync"/>), each case point-read unless this process read it before (as a
+    /// closed case here, or while it was open, in a plan's open set: so a case planned here is never read for this). What the
     /// forecast takes of a case (its id, priority, submission time and needs) never changes after its submission
     /// (<see cref="RelocationCase.Facts"/> are fixed), so a case read once is never read again; Emergencies are rare (tens a
     /// year), so the memory is a few hundred small entries at most. Null when the reservation is off.
@@ -221,16 +228,21 @@ public sealed class RoundPlanning(
                     result[i] = request;
                     if (c.Facts.Priority == RelocationPriority.Emergency)
                     {
-                        if (_pastEmergencies.Count >= RememberedPast)
-                        {
-                            _pastEmergencies.Clear();
-                        }
-
-                        _pastEmergencies[c.Id] = request;
+                        Remember(c.Id, request);
                     }
                 }
             });
         return result.OfType<PlanRequest>().ToArray();
+    }
+
+    private void Remember(string id, PlanRequest request)
+    {
+        if (_pastEmergencies.Count >= RememberedPast && !_pastEmergencies.ContainsKey(id))
+        {
+            _pastEmergencies.Clear();
+        }
+
+        _pastEmergencies.TryAdd(id, request);
     }
 
     /// <summary>Past Emergencies remembered for the forecast; beyond it the memory starts again (years of the Court's Emergencies).</summary>

@@ -140,6 +140,29 @@ public sealed class RoundPlanningTests
         Assert.Contains(second.Placement.Excluded, e => e.StateCode == "NOR" && e.Kind == ExclusionKind.Reserved);
     }
 
+    [Fact]
+    public async Task PlanAsync_EmergencyPlannedWhileOpenThenClosed_NotReadForTheForecast()
+    {
+        // An Emergency read in a plan's open set is remembered: once closed, the forecast of the next plan needs no read of it.
+        await MedicalPlaceAsync("NOR");
+        var emergency = await CaseAsync(RelocationPriority.Emergency, medical: true, Now.AddDays(-1));
+        var counted = new CountingReads(_relocations);
+        var planning = new RoundPlanning(counted, Candidates(), new InMemoryCaseloadIndex(_relocations),
+            Options.Create(new RelocationWorkflowOptions { ReserveForExpectedEmergencies = true }));
+        var urgent = await CaseAsync(RelocationPriority.Urgent, medical: false, Now);
+        await planning.PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+        var readWhileOpen = counted.ReadsOf(emergency.Id);
+        var closed = await _relocations.FindAsync(emergency.Id, CancellationToken.None);
+        closed!.Cancel("relocated by other means", Now.AddMinutes(-1));
+        await _relocations.UpdateAsync(closed, CancellationToken.None);
+
+        var planned = await planning.PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+
+        Assert.Equal(1, readWhileOpen);
+        Assert.Equal(1, counted.ReadsOf(emergency.Id));
+        Assert.Contains(planned.Placement.Excluded, e => e.StateCode == "NOR" && e.Kind == ExclusionKind.Reserved);
+    }
+
     /// <summary>The repository, counting the point reads of each case.</summary>
     private sealed class CountingReads(InMemoryRelocationRepository inner) : IRelocationRepository
     {
