@@ -97,8 +97,9 @@ internal sealed class Generator(string connectionString, TextWriter log)
 
     /// <summary>
     /// Pledges and the receipts that settle them, dated over ten years in order, through the ledger's import: the rows
-    /// posting each in turn would leave (slots, documents, donor and day rows, the head; tested equal to posting one by
-    /// one in <c>TableFundLedgerTests</c>), written in transactions of 100 instead of ~10 round trips a posting.
+    /// posting each in turn would leave (slots, documents, donor and day rows, the head; the full segments' blobs and key
+    /// map as the seal job leaves them a week on; tested equal to posting one by one in <c>TableFundLedgerTests</c>),
+    /// written in transactions of 100 instead of ~10 round trips a posting.
     /// </summary>
     private async Task PostingsAsync(int count, CancellationToken ct)
     {

@@ -58,8 +58,7 @@ internal sealed class AgreementSampleSeeder(IAgreementRepository agreements, ISt
     {
         foreach (var id in _seeded)
         {
-            await workflows.ScheduleNewOrchestrationInstanceAsync(nameof(AgreementOrchestrator), new AgreementWorkflowInput(id),
-                new Microsoft.DurableTask.StartOrchestrationOptions(AgreementInstance.IdFor(id)), cancellationToken);
+            await AgreementInstance.StartAsync(workflows, id, cancellationToken);
         }
 
         _seeded.Clear();

@@ -8,8 +8,9 @@ namespace Relocation.Storage.Fund;
 /// <summary>
 /// The bulk import: the same fold as <see cref="PostAsync"/> and its roll-forward, done in memory (<see cref="FundBook"/>
 /// decides each posting as the table ledger does, the property tests hold them equal), then written as the ledger would
-/// stand after posting each in turn and one run of <see cref="SealAsync"/>: the full segments as sealed blobs (their
-/// postings' documents too, leaving key rows), the rest as rows. For a ledger nobody uses until the import returns (a migration, the history bench): a crash part-way leaves
+/// stand after posting each in turn, one run of <see cref="SealAsync"/>, and another once <see cref="KeyMapHorizon"/>
+/// has passed: the full segments as sealed blobs (their postings' documents too) with their keys in the key map (no
+/// key rows: nothing can be rolling forward in a ledger being imported), the rest as rows. For a ledger nobody uses until the import returns (a migration, the history bench): a crash part-way leaves
 /// a ledger to delete and import again.
 /// </summary>
 internal sealed partial class TableFundLedger : IFundLedgerImport
@@ -46,14 +47,19 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
             }
         }
 
-        // Full segments go to blobs, as the seal job would leave them; their slot and donor rows are not written.
+        // Full segments go to blobs, as the seal job would leave them; their slot, donor and posting rows are not written
+        // (their ids go to the key map, as the job leaves them a week on).
         var sealedUpTo = book.Postings.Count / _segmentSize * _segmentSize;
         var slots = book.Postings.Where(p => p.Sequence > sealedUpTo).Select(SlotEntity).ToList();
         var rows = new List<TableEntity>();
         foreach (var posting in book.Postings)
         {
             var document = book.Documents[posting.Id];
-            rows.Add(posting.Sequence > sealedUpTo ? DocumentEntity(posting.Sequence, document) : KeyEntity(posting.Sequence, posting.Id));
+            if (posting.Sequence > sealedUpTo)
+            {
+                rows.Add(DocumentEntity(posting.Sequence, document));
+            }
+
             if (document is { Kind: PostingKind.Pledge, OutstandingAmount: > 0, CorrectedBy: null })
             {
                 rows.Add(new TableEntity(PledgePartition, posting.Id) { ["LastSequence"] = document.LastSequence, ["Document"] = JsonSerializer.Serialize(document, Json) });
@@ -78,11 +84,17 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
                 }
 
                 await UploadOnceAsync(DocumentsBlob(segment.Key), postingsOf.Select(p => book.Documents[p.Id]).ToList(), token);
-                await UploadOnceAsync(SlotBlob(segment.Key), postingsOf, token);
+                await UploadOnceAsync(SlotBlob(segment.Key), postingsOf, token, SealedStamp());
             });
         }
 
         await AddInBatchesAsync(_table, rows, cancellationToken);
+        if (sealedUpTo > 0)
+        {
+            // Bucket rows of up to 40 KB at a million postings: 10 to a transaction keeps it under the service's 4 MiB.
+            await AddInBatchesAsync(_table, [.. KeyMapEntities(book.Postings.Where(p => p.Sequence <= sealedUpTo), sealedUpTo / _segmentSize)], cancellationToken, batchSize: 10);
+        }
+
         await AddInBatchesAsync(_days, [.. days.Select(d => DayEntity(d.Key, d.Value.Position, d.Value.LastSequence))], cancellationToken);
         if (book.Postings.Count > 0)
         {
@@ -133,10 +145,10 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
         days[posting.Date] = days.TryGetValue(posting.Date, out var existing) ? existing.With(posting) : carried.With(posting);
     }
 
-    private static async Task AddInBatchesAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    private static async Task AddInBatchesAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken, int batchSize = BatchSize)
     {
         // One transaction per partition and 100 rows (the service's limits); partitions side by side.
-        var batches = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(BatchSize)).ToList();
+        var batches = rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(batchSize)).ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (batch, token) =>
             await table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), token));
     }

@@ -21,9 +21,11 @@ namespace Relocation.Storage.Fund;
 /// the posting in a blob, and a run that died part-way is finished by the next (the segment's last slot is removed last).
 /// <para>A posting row is slimmed only if its document is still the one the documents blob holds (If-Match on the row
 /// read), and a later posting that changes a sealed document writes it back into the row; so a row with a document is
-/// always current, and a key row's document is the blob's. Key rows are never deleted: a duplicate roll-forward's
-/// insert of the row still fails (409), so it can never put back an older document, and a replay of an old key is
-/// recognised by one point read (then the document's content hash, from the cached blob).</para>
+/// always current, and a key row's document is the blob's. A key row stays for <see cref="KeyMapHorizon"/> after its
+/// segment's sealing (a duplicate roll-forward's insert of the row fails, 409, so it cannot put back an older
+/// document), then is folded into the key map and deleted (TableFundLedger.Keys.cs: by then no roll-forward that could
+/// insert it is still allowed to, <see cref="RollForwardLimit"/>). A replay of an old key is recognised by one point
+/// read of its row, or of its bucket when the row is gone (then the document's content hash, from the cached blob).</para>
 /// Open pledges, days and the head stay: decisions and balances read them by point.
 /// </summary>
 internal sealed partial class TableFundLedger : IFundArchive
@@ -78,12 +80,15 @@ internal sealed partial class TableFundLedger : IFundArchive
             }
 
             await WriteDocumentsAsync(segment, postings, cancellationToken);
-            await UploadOnceAsync(SlotBlob(segment), postings, cancellationToken);
+            // Stamped with when it was sealed (after the head read that passed it): the key map's horizon counts from it.
+            await UploadOnceAsync(SlotBlob(segment), postings, cancellationToken, SealedStamp());
             await SealDocumentsAsync(segment, postings, cancellationToken);
             await DeleteRowsAsync(segment, postings, cancellationToken);
             sealedCount++;
         }
 
+        // Only after a pass that finished: every sealed segment's rows are slimmed or gone, so its key rows are all there is.
+        await CollapseKeysAsync(cancellationToken);
         return sealedCount;
     }
 
@@ -225,7 +230,7 @@ internal sealed partial class TableFundLedger : IFundArchive
         long next = 0;
         await foreach (var blob in _sealed.GetBlobsAsync(new GetBlobsOptions { Prefix = "slots/" }, cancellationToken))
         {
-            next = Math.Max(next, long.Parse(blob.Name["slots/".Length..^".json".Length], CultureInfo.InvariantCulture) + 1);
+            next = Math.Max(next, SegmentOf(blob.Name) + 1);
         }
 
         return next;
@@ -245,13 +250,13 @@ internal sealed partial class TableFundLedger : IFundArchive
         }
     }
 
-    private async Task UploadOnceAsync<T>(string name, IReadOnlyList<T> items, CancellationToken cancellationToken)
+    private async Task UploadOnceAsync<T>(string name, IReadOnlyList<T> items, CancellationToken cancellationToken, IDictionary<string, string>? metadata = null)
     {
         try
         {
             // Create-only: a segment never changes (in Azure the container can carry a time-based immutability policy).
             await _sealed.GetBlobClient(name).UploadAsync(BinaryData.FromObjectAsJson(items, Json),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, Metadata = metadata }, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -278,6 +283,9 @@ internal sealed partial class TableFundLedger : IFundArchive
             }
         }
     }
+
+    private Dictionary<string, string> SealedStamp() =>
+        new(StringComparer.Ordinal) { [SealedAtMetadata] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) };
 
     private static string SlotBlob(long segment) => string.Create(CultureInfo.InvariantCulture, $"slots/{segment:D9}.json");
 

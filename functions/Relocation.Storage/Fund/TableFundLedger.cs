@@ -20,7 +20,9 @@ namespace Relocation.Storage.Fund;
 /// remaining, corrected by) and content hash. The posting id is derived from the idempotency key, so this row is also
 /// the key → posting map the ledger's own idempotency needs. Once the posting's segment is sealed the row keeps only
 /// its <c>Sequence</c> (the key row) and the document is read from the segment's documents blob, until a later posting
-/// changes it: then the row holds the document again (see TableFundLedger.Seal.cs).</para>
+/// changes it: then the row holds the document again (see TableFundLedger.Seal.cs). A week after its segment was sealed
+/// the key row itself leaves the table for the key map, one row per hash bucket (TableFundLedger.Keys.cs): a posting
+/// whose row is absent is looked up there.</para>
 /// <para><b>FundDays</b>: <c>(day, {99999999 − yyyyMMdd})</c> the cumulative position at the end of each value date that
 /// has postings; the inverted key makes "the last day on or before D" the first row of a range query (one row read).</para>
 /// <para><b>Concurrency.</b> The commit point of a posting is the insert of its slot row <c>head.Sequence + 1</c>: an
@@ -84,7 +86,12 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
                 continue;
             }
 
-            await RollForwardAsync(posting, head, cancellationToken);
+            if (!await RollForwardAsync(posting, head, cancellationToken))
+            {
+                // Too long since the head was read to insert rows safely: fold it in (or find it folded) from a fresh head.
+                await CurrentHeadAsync(cancellationToken);
+            }
+
             return new PostingResult(posting, Replayed: false);
         }
 
@@ -99,7 +106,8 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         }
 
         var row = await _table.FindAsync<TableEntity>(PostingPartition, postingId, cancellationToken);
-        if (row?.GetInt64("Sequence") is not { } sequence)
+        // The row first; only when it is absent the key map (a collapsed key row is in the map before it is deleted).
+        if ((row?.GetInt64("Sequence") ?? await FindKeyAsync(postingId, cancellationToken)) is not { } sequence)
         {
             return null;
         }
@@ -117,7 +125,12 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         }
 
         var row = await _table.FindAsync<TableEntity>(PostingPartition, postingId, cancellationToken);
-        return row is null ? null : await ReadDocumentAsync(row, cancellationToken);
+        if (row is not null)
+        {
+            return await ReadDocumentAsync(row, cancellationToken);
+        }
+
+        return await FindKeyAsync(postingId, cancellationToken) is { } sequence ? await SealedDocumentAsync(sequence, postingId, cancellationToken) : null;
     }
 
     /// <summary>The row's document, or for a sealed posting's key row (no document) the one its segment's blob holds.</summary>
@@ -129,9 +142,12 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         }
 
         var sequence = row.GetInt64("Sequence") ?? throw new InvalidOperationException("A posting row without its sequence.");
-        return await FindSealedDocumentAsync(sequence, row.RowKey, cancellationToken)
-            ?? throw new InvalidOperationException("A sealed posting's document is missing from its segment.");
+        return await SealedDocumentAsync(sequence, row.RowKey, cancellationToken);
     }
+
+    private async Task<FundDocument> SealedDocumentAsync(long sequence, string id, CancellationToken cancellationToken) =>
+        await FindSealedDocumentAsync(sequence, id, cancellationToken)
+            ?? throw new InvalidOperationException("A sealed posting's document is missing from its segment.");
 
     public async Task<FundBalance> BalanceAsync(DateOnly? asOf, CancellationToken cancellationToken)
     {
@@ -224,12 +240,15 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
                 return head;
             }
 
+            // Gave up (a head read too long ago) or done: either way the next turn reads the head again.
             await RollForwardAsync(ReadPosting(next), head, cancellationToken);
         }
     }
 
     private async Task<Head> ReadHeadAsync(CancellationToken cancellationToken)
     {
+        // Taken before the read: a roll-forward measures its age from no later than the head it decides against.
+        var readAt = time.GetUtcNow();
         var row = await _table.FindAsync<TableEntity>(HeadKey, HeadKey, cancellationToken);
         if (row is null)
         {
@@ -245,7 +264,7 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
             row = await _table.FindAsync<TableEntity>(HeadKey, HeadKey, cancellationToken) ?? throw new InvalidOperationException("The fund head is missing.");
         }
 
-        return new Head(ReadPosition(row), row.ETag);
+        return new Head(ReadPosition(row), row.ETag, readAt);
     }
 
     private async Task<Dictionary<string, FundDocument>> LoadDocumentsAsync(FundCommand command, CancellationToken cancellationToken)
@@ -277,12 +296,23 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         return documents;
     }
 
-    /// <summary>Folds a committed posting into its rows; every step is idempotent, so any writer or reader may run it again.</summary>
-    private async Task RollForwardAsync(Posting posting, Head head, CancellationToken cancellationToken)
+    /// <summary>
+    /// Folds a committed posting into its rows; every step is idempotent, so any writer or reader may run it again.
+    /// False when it gave up before inserting a row because its head was read more than <see cref="RollForwardLimit"/>
+    /// ago: its posting row may have been sealed and folded into the key map since (a segment is folded only
+    /// <see cref="KeyMapHorizon"/> after its sealing), and the insert would put the posting's first document back.
+    /// </summary>
+    internal async Task<bool> RollForwardAsync(Posting posting, Head head, CancellationToken cancellationToken)
     {
+        if (!Fresh(head))
+        {
+            return false;
+        }
+
         try
         {
-            // Never deleted, only slimmed by the seal job: a late duplicate roll-forward can never put back an older document.
+            // Slimmed by the seal job, and a week later deleted once its key is in the key map: the time check above
+            // keeps a late duplicate roll-forward from inserting it again with an older document.
             await _table.AddEntityAsync(DocumentEntity(posting.Sequence, FundDocument.Open(posting)), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.IsConflict())
@@ -303,6 +333,12 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
         foreach (var donor in DonorsOf(posting))
         {
+            if (!Fresh(head))
+            {
+                // The donor rows of a sealed segment are gone; a stale insert would leave a copy the blobs already hold.
+                return false;
+            }
+
             try
             {
                 await _table.AddEntityAsync(DonorEntity(donor, posting), cancellationToken);
@@ -326,6 +362,8 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
             // Someone else moved the head on; only a head that already includes this posting is possible here,
             // since nothing beyond this slot can be committed before the head reaches it.
         }
+
+        return true;
     }
 
     private async Task UpdateDocumentAsync(string id, Posting posting, CancellationToken cancellationToken)
@@ -335,6 +373,7 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
             var row = await _table.FindAsync<TableEntity>(PostingPartition, id, cancellationToken);
             if (row is null)
             {
+                await RestoreDocumentAsync(id, posting, cancellationToken);
                 return;
             }
 
@@ -354,6 +393,37 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
             {
                 // A concurrent roll-forward of the same posting; re-read and see.
             }
+        }
+    }
+
+    /// <summary>
+    /// A posting changes a document whose key row was folded into the key map: the row comes back, holding the document
+    /// its segment's blob kept with the posting applied (insert: 409 means another roll-forward put it back first, and
+    /// that row, as any row, is then the newer). The blob's document is the current one while the row is absent, since
+    /// only a key row (a document unchanged since its sealing) is ever deleted; so a late duplicate roll-forward finds
+    /// its posting already applied there (its <c>LastSequence</c>) and writes nothing.
+    /// </summary>
+    private async Task RestoreDocumentAsync(string id, Posting posting, CancellationToken cancellationToken)
+    {
+        if (await FindKeyAsync(id, cancellationToken) is not { } sequence)
+        {
+            return;
+        }
+
+        var document = await SealedDocumentAsync(sequence, id, cancellationToken);
+        if (document.LastSequence >= posting.Sequence)
+        {
+            return;
+        }
+
+        try
+        {
+            await _table.AddEntityAsync(DocumentEntity(sequence, document.Apply(posting)), cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsConflict())
+        {
+            // Put back by a concurrent roll-forward meanwhile: the row path takes it from here (a row is never deleted again).
+            await UpdateDocumentAsync(id, posting, cancellationToken);
         }
     }
 
@@ -613,5 +683,6 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
     internal static string DayKey(DateOnly date) =>
         (99_999_999 - int.Parse(date.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)).ToString("D8", CultureInfo.InvariantCulture);
 
-    private sealed record Head(FundPosition Position, ETag ETag);
+    /// <summary>The head as read, and when the read began (a roll-forward's age, <see cref="RollForwardLimit"/>).</summary>
+    internal sealed record Head(FundPosition Position, ETag ETag, DateTimeOffset ReadAt);
 }

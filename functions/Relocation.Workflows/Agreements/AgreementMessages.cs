@@ -1,3 +1,5 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Relocation.Domain.Agreements;
 
 namespace Relocation.Workflows.Agreements;
@@ -36,10 +38,38 @@ public enum AgreementAlarmKind
 /// <summary>Input of the alarm activity.</summary>
 public sealed record AgreementAlarmFired(string AgreementId, AgreementAlarm Alarm);
 
-/// <summary>Names the orchestration instance of an agreement.</summary>
+/// <summary>Names and starts the orchestration instance of an agreement.</summary>
 public static class AgreementInstance
 {
     public const string EventName = "LifecycleEvent";
 
+    /// <summary>Every status: an agreement's instance, once it exists, is never replaced by a schedule.</summary>
+    private static readonly OrchestrationRuntimeStatus[] NeverReplaced = [.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses];
+
     public static string IdFor(string agreementId) => $"agreement-{agreementId}";
+
+    /// <summary>
+    /// Starts the agreement's orchestration unless it exists. Called by the create (after the row) and by the reconciler
+    /// for an agreement whose create died between the row and the schedule. Every status is a dedupe status, so two
+    /// concurrent starts cannot replace each other's instance: the loser is told it exists, and nothing else happens.
+    /// </summary>
+    public static async Task StartAsync(DurableTaskClient client, string agreementId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instanceId = IdFor(agreementId);
+        if (await client.GetInstanceAsync(instanceId, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(AgreementOrchestrator), new AgreementWorkflowInput(agreementId),
+                new StartOrchestrationOptions(instanceId).WithDedupeStatuses(NeverReplaced), cancellationToken);
+        }
+        catch (Exception ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // Started by a concurrent retry of the same request, or by the reconciler.
+        }
+    }
 }

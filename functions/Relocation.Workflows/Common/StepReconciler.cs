@@ -37,8 +37,9 @@ public sealed class StepReconcilerOptions
 /// <summary>
 /// What one sweep did. <c>Applied</c>: steps of a case cancelled before any round, with no orchestration to apply them,
 /// marked applied by the sweep itself (nothing was held). <c>Stuck</c>: steps nothing will apply, logged as errors.
+/// <c>Started</c>: agreements whose orchestration the sweep started (their create died between the row and the schedule).
 /// </summary>
-public sealed record SweepResult(int Looked, int Raised, int Dropped, int Stuck, int Applied);
+public sealed record SweepResult(int Looked, int Raised, int Dropped, int Stuck, int Applied, int Started = 0);
 
 /// <summary>
 /// The one delivery guarantee for every "write the row, then raise the event": reads the pending-step index (steps
@@ -46,7 +47,10 @@ public sealed record SweepResult(int Looked, int Raised, int Dropped, int Stuck,
 /// the step's number; the orchestration reads the row and applies each step once, in order, so a second raise costs
 /// one read. An entry whose step is not (or no longer) pending on its row is dropped; one whose orchestration has
 /// ended or failed, or never started, is dropped and logged, since nothing would ever apply it, except the steps of a
-/// case cancelled before any round opened, which hold nothing and are marked applied here.
+/// case cancelled before any round opened, which hold nothing and are marked applied here, and the steps of an
+/// agreement whose orchestration does not exist at all: the create writes the row, then schedules, so a create that
+/// died in between left an agreement that accepts events and that nothing would start; the sweep starts it (it applies
+/// the pending events first) and raises the step.
 /// </summary>
 public sealed partial class StepReconciler(
     IPendingSteps steps,
@@ -78,7 +82,7 @@ public sealed partial class StepReconciler(
         ArgumentNullException.ThrowIfNull(client);
         var now = time.GetUtcNow();
         var due = await steps.RecordedBeforeAsync(now - options.Value.MinimumAge, options.Value.BatchSize, cancellationToken);
-        int raised = 0, dropped = 0, stuck = 0, applied = 0;
+        int raised = 0, dropped = 0, stuck = 0, applied = 0, started = 0;
         var acknowledgedWait = options.Value.AcknowledgedWait;
         if (acknowledgedWait > TimeSpan.Zero)
         {
@@ -124,7 +128,15 @@ public sealed partial class StepReconciler(
 
             var instanceId = step.Workflow == StepWorkflows.Agreement ? AgreementInstance.IdFor(step.SubjectId) : RelocationInstance.IdFor(step.SubjectId);
             var instance = await client.GetInstanceAsync(instanceId, cancellationToken);
-            var ended = instance is null || instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+            var neverStarted = instance is null && step.Workflow == StepWorkflows.Agreement;
+            if (neverStarted)
+            {
+                await AgreementInstance.StartAsync(client, step.SubjectId, cancellationToken);
+                LogStartedAgreement(logger, step.SubjectId, step.Sequence);
+                started++;
+            }
+
+            var ended = !neverStarted && (instance is null || instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated);
             if (ended && relocation is { CancelledBeforeAnyRound: true })
             {
                 // Cancelled before any round (typically before its orchestration ever started: the create died before the
@@ -163,7 +175,7 @@ public sealed partial class StepReconciler(
             raised++;
         }
 
-        return new SweepResult(due.Count, raised, dropped, stuck, applied);
+        return new SweepResult(due.Count, raised, dropped, stuck, applied, started);
     }
 
     /// <summary>
@@ -193,6 +205,9 @@ public sealed partial class StepReconciler(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "{Workflow} {SubjectId} step {Sequence} is pending but its orchestration is {Status}; nothing will apply it")]
     private static partial void LogNoOrchestration(ILogger logger, string workflow, string subjectId, int sequence, string status);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Agreement {SubjectId} had no orchestration (its create died before the schedule): started it for step {Sequence}")]
+    private static partial void LogStartedAgreement(ILogger logger, string subjectId, int sequence);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Relocation {SubjectId} was cancelled before any round and its orchestration is {Status}: step {Sequence} marked applied (nothing was held)")]
     private static partial void LogAppliedWithoutOrchestration(ILogger logger, string subjectId, int sequence, string status);

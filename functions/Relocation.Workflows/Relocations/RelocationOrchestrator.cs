@@ -490,8 +490,11 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
     /// The case was cancelled before this round could start: before the orchestration ever ran (a late create, or the
     /// host was down), or between two rounds. Its cancellation's step is still pending on the row (its event, if any,
     /// is never waited for here): after the release it is marked applied with every step before it, so it does not stay
-    /// pending for ever (the reconciler would log it as stuck). Histories written before this end with the release, and
-    /// the steps' part follows it, so they replay unchanged.
+    /// pending for ever (the reconciler would log it as stuck). Then every State already asked is told, as a cancellation
+    /// during a round tells them: those of the rounds before (cancelled between two rounds), or of round 1 when the
+    /// create request opened it and the cancellation came before this orchestration ran (keyed notices: once each; a
+    /// case cancelled before any round has nobody to tell). Histories written before this end with the release, then
+    /// the steps' part, then the notices: each part follows the one before, so they replay unchanged.
     /// </summary>
     private static async Task<RelocationStatus> FinishAsync(TaskOrchestrationContext context, string id, TaskOptions retry)
     {
@@ -500,6 +503,8 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         {
             await context.CallActivityAsync<bool>(nameof(CompleteCaseStepActivity), new CaseStepApplied(id, step.Sequence), retry);
         }
+
+        await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "Cancelled"), retry);
 
         return RelocationStatus.Cancelled;
     }

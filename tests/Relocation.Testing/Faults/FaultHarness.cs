@@ -10,8 +10,11 @@ using Relocation.Domain.Fund;
 using Relocation.Domain.Security;
 using Relocation.LocalHost;
 using Relocation.LocalHost.Azurite;
+using Relocation.LocalHost.Engine;
 using Relocation.Storage;
 using Relocation.Testing.Builders;
+using Relocation.Workflows.Agreements;
+using Relocation.Workflows.Relocations;
 
 namespace Relocation.Testing.Faults;
 
@@ -76,6 +79,9 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
     private readonly HashSet<string> _attemptedReceiptKeys = [];
     private readonly List<DateTimeOffset> _receiptAnsweredAt = [];
     private readonly List<DateTimeOffset> _storageKilledAt = [];
+
+    /// <summary>Steps set aside because the emulator lost their orchestration's start (see <see cref="SetAsideLostStartsAsync"/>), with why.</summary>
+    private readonly Dictionary<string, string> _startsLostByEmulator = new(StringComparer.Ordinal);
     private AzuriteServer _azurite = azurite;
     private long _probeAcked;
     private int _receiptAttempts;
@@ -134,14 +140,18 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
                 left = left.Intersect(now).ToHashSet();
             }
 
-            recovered += pending.Count - left.Count;
+            var setAside = await SetAsideLostStartsAsync(left);
+            left.ExceptWith(setAside);
+            recovered += pending.Count - left.Count - setAside.Count;
             lost += left.Count;
             if (pending.Count > 0)
             {
                 recoveries.Add(restarted.Elapsed.TotalMilliseconds);
             }
 
-            log($"kill {kill}: {pending.Count} step(s) in flight, {pending.Count - left.Count} applied {restarted.Elapsed.TotalMilliseconds:0} ms after the host answered{(left.Count > 0 ? $", {left.Count} LOST: {string.Join(", ", left)}" : string.Empty)}");
+            var lostDetail = left.Count > 0 ? $", {left.Count} LOST: {string.Join(", ", await DescribeAsync(left))}" : string.Empty;
+            var setAsideDetail = setAside.Count > 0 ? $", {setAside.Count} set aside (the emulator lost their orchestration's start): {string.Join(", ", setAside)}" : string.Empty;
+            log($"kill {kill}: {pending.Count} step(s) in flight, {pending.Count - left.Count - setAside.Count} applied {restarted.Elapsed.TotalMilliseconds:0} ms after the host answered{lostDetail}{setAsideDetail}");
         }
 
         await stop.CancelAsync();
@@ -375,13 +385,80 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
         var set = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in table.QueryAsync<TableEntity>())
         {
-            if (row.GetDateTimeOffset("RecordedAt") is { } at && at < before)
+            if (row.GetDateTimeOffset("RecordedAt") is { } at && at < before && !_startsLostByEmulator.ContainsKey(row.RowKey))
             {
                 set.Add(row.RowKey);
             }
         }
 
         return set;
+    }
+
+    /// <summary>
+    /// Of the steps still pending a minute after a restart, those the emulator made unrecoverable: the step was recorded
+    /// before an ungraceful storage kill and its orchestration is still <c>Pending</c>, never started. The engine writes
+    /// the start message (queue) before the instance row (table); Azurite saves its queue and table databases separately,
+    /// every 5 s, so a SIGKILL can keep the row and lose the message that was acknowledged before it. Nothing then starts
+    /// the instance, and an event raised to it waits for ever. Azure Storage does not lose an acknowledged message, and
+    /// none of our code can leave an instance pending without its message (a host killed between the two leaves the
+    /// message, which creates the row), so these are counted with the emulator's losses, not as ours.
+    /// </summary>
+    private async Task<HashSet<string>> SetAsideLostStartsAsync(HashSet<string> left)
+    {
+        var setAside = new HashSet<string>(StringComparer.Ordinal);
+        if (left.Count == 0 || _storageKilledAt.Count == 0)
+        {
+            return setAside;
+        }
+
+        var lastStorageKill = _storageKilledAt.Max();
+        var steps = new TableClient(_azurite.ConnectionString, "PendingSteps");
+        foreach (var key in left)
+        {
+            var status = await InstanceStatusAsync(key);
+            var step = await steps.GetEntityIfExistsAsync<TableEntity>("Pending", key);
+            if (status == "Pending" && step.HasValue && step.Value!.GetDateTimeOffset("RecordedAt") is { } recordedAt && recordedAt < lastStorageKill)
+            {
+                setAside.Add(key);
+                _startsLostByEmulator[key] = $"step {key}: recorded {recordedAt:HH:mm:ss.fff}, before a storage kill; its orchestration never started (Pending, its start message gone with the emulator's unsaved queue writes)";
+            }
+        }
+
+        return setAside;
+    }
+
+    /// <summary>Each step with its orchestration's runtime status as the engine's instance table holds it (for the log).</summary>
+    private async Task<IReadOnlyList<string>> DescribeAsync(IEnumerable<string> keys)
+    {
+        var described = new List<string>();
+        foreach (var key in keys)
+        {
+            described.Add($"{key} (orchestration {await InstanceStatusAsync(key) ?? "missing"})");
+        }
+
+        return described;
+    }
+
+    /// <summary>The runtime status of a step's orchestration, read from the engine's instance table (one point read).</summary>
+    private async Task<string?> InstanceStatusAsync(string stepKey)
+    {
+        var parts = stepKey.Split('|');
+        if (parts.Length != 3)
+        {
+            return null;
+        }
+
+        var instanceId = parts[0] == Domain.Steps.StepWorkflows.Agreement ? AgreementInstance.IdFor(parts[1]) : RelocationInstance.IdFor(parts[1]);
+        var instances = new TableClient(_azurite.ConnectionString, DurableEngine.TaskHubName + "Instances");
+        try
+        {
+            var row = await instances.GetEntityIfExistsAsync<TableEntity>(instanceId, string.Empty);
+            return row.HasValue ? row.Value!.GetString("RuntimeStatus") : null;
+        }
+        catch (Azure.RequestFailedException)
+        {
+            return null;
+        }
     }
 
     private async Task<(List<string> Violations, List<string> LostByEmulator)> CheckInvariantsAsync()
@@ -396,10 +473,15 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
             await Task.Delay(250);
         }
 
-        foreach (var left in await PendingAsync(DateTimeOffset.UtcNow))
+        var stillPending = await PendingAsync(DateTimeOffset.UtcNow);
+        stillPending.ExceptWith(await SetAsideLostStartsAsync(stillPending));
+        foreach (var left in await DescribeAsync(stillPending))
         {
             violations.Add($"step {left} still pending 60 s after the last kill");
         }
+
+        lostByEmulator.AddRange(_startsLostByEmulator.Values);
+        var lostStarts = _startsLostByEmulator.Keys.Select(k => k.Split('|')).Where(p => p.Length == 3).Select(p => p[1]).ToHashSet(StringComparer.Ordinal);
 
         foreach (var id in _agreements)
         {
@@ -408,7 +490,7 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
                 continue;
             }
 
-            if (view.GetProperty("pendingEvents").GetInt32() != 0)
+            if (view.GetProperty("pendingEvents").GetInt32() != 0 && !lostStarts.Contains(id))
             {
                 violations.Add($"agreement {id} has {view.GetProperty("pendingEvents").GetInt32()} event(s) never applied");
             }

@@ -3,9 +3,12 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Relocation.Domain.Agreements;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Steps;
+using Relocation.Testing.Builders;
 using Relocation.Testing.Fakes;
+using Relocation.Workflows.Agreements;
 using Relocation.Workflows.Common;
 using Relocation.Workflows.Relocations;
 using Relocation.Workflows.Tests.Relocations;
@@ -111,5 +114,43 @@ public sealed class StepReconcilerTests : IAsyncLifetime
         Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
         Assert.Empty((await _world.CaseAsync(relocation.Id)).PendingSteps);
         Assert.Empty(_steps.Entries);
+    }
+
+    [Fact]
+    public async Task SweepAsync_AgreementWhoseCreateDiedBeforeTheSchedule_OrchestrationStartedAndStepApplied()
+    {
+        // The create stored the row and died before its schedule (the row comes first); then an event was accepted on the
+        // row (index entry, row, a raise to no instance). Before, the sweep dropped the step as stuck: accepted, never applied.
+        var id = Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        await _world.Agreements.AddAsync(Agreement.Create(id, new AgreementInputBuilder().Build(), today, now), CancellationToken.None);
+        var agreement = (await _world.Agreements.FindAsync(id, CancellationToken.None))!;
+        var pending = agreement.Accept(new AgreementEventCommand(AgreementEvent.Signed, today, null), today, "admin", "Registry.Admin", now);
+        await _world.Agreements.UpdateAsync(agreement, CancellationToken.None);
+        await _steps.AddAsync(new PendingStep(StepWorkflows.Agreement, id, pending.Sequence, now), CancellationToken.None);
+
+        var result = await _reconciler.SweepAsync(Client, CancellationToken.None);
+        var applied = await WaitForAgreementAsync(id, a => a.Pending.Count == 0);
+
+        Assert.Equal(new SweepResult(1, 1, 0, 0, 0, 1), result);
+        Assert.Equal(AgreementStatus.Signed, applied.Status);
+        Assert.NotNull(await Client.GetInstanceAsync(AgreementInstance.IdFor(id)));
+        Assert.Empty(_steps.Entries);
+    }
+
+    private async Task<Agreement> WaitForAgreementAsync(string id, Func<Agreement, bool> done)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (await _world.Agreements.FindAsync(id, CancellationToken.None) is { } agreement && done(agreement))
+            {
+                return agreement;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("The agreement's event was not applied.");
     }
 }

@@ -540,6 +540,31 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         await Assert.ThrowsAsync<ConflictException>(() => _commands.ArriveAsync(Client, id, Today, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task RunAsync_CancelledBetweenTwoRounds_StatesAskedBeforeAreTold()
+    {
+        // Arrange: one State a round; the Emergency round's 24 hours become 4.3 s. The cancellation is on the row but its
+        // event is not raised (as when the request died before the raise), so the orchestration first sees it when round 2
+        // would open: the path a cancellation between two rounds takes.
+        _options.ClockScale = 0.00005;
+        _options.RoundSize = 1;
+        await StateAsync("NOR");
+        await StateAsync("SWE");
+        var id = await SubmitAsync();
+        var round = (await AwaitingOffers(WaitAsync, id)).Rounds[0];
+        Assert.Equal(["NOR"], round.Asked.Select(a => a.StateCode));
+
+        // Act
+        await CaseUpdates.UpdateAsync(_relocations, id, c => c.Cancel("Threat assessment changed", DateTimeOffset.UtcNow));
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        // Assert: ended cancelled, round 2 never sent, and the State asked in round 1 heard of the cancellation.
+        Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
+        Assert.Single((await _relocations.FindAsync(id, CancellationToken.None))!.Rounds);
+        Assert.DoesNotContain("State.FocalPoint:SWE", OutboxTo(id, "OfferRequest"));
+        Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "Cancelled"));
+    }
+
     // ---- deadline reminders (issue 12) ----
 
     [Fact]

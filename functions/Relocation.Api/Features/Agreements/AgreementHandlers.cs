@@ -36,7 +36,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
             agreement = await agreements.FindAsync(id, request.Aborted) ?? throw new ConflictException("The agreement could not be stored; retry.");
         }
 
-        await StartAsync(request.Workflows, id, request.Aborted);
+        await AgreementInstance.StartAsync(request.Workflows, id, request.Aborted);
         return ApiResult.Accepted(new AgreementAcceptedDto(id, agreement.Status, $"/api/agreements/{id}"), $"/api/agreements/{id}");
     }
 
@@ -179,25 +179,6 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
     /// </summary>
     internal static bool CanSee(Caller caller, Agreement agreement) =>
         !agreement.Details.Confidential || caller.IsInAnyRole([Roles.RegistryAdmin, Roles.VwuOfficer]);
-
-    internal static async Task StartAsync(DurableTaskClient client, string agreementId, CancellationToken cancellationToken)
-    {
-        var instanceId = AgreementInstance.IdFor(agreementId);
-        if (await client.GetInstanceAsync(instanceId, cancellationToken) is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(AgreementOrchestrator), new AgreementWorkflowInput(agreementId),
-                new StartOrchestrationOptions(instanceId), cancellationToken);
-        }
-        catch (Exception ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
-        {
-            // Started by a concurrent retry of the same request.
-        }
-    }
 
     private async Task<Agreement> FindVisibleAsync(ApiRequest request, string id)
     {
