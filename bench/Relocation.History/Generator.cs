@@ -53,6 +53,15 @@ internal sealed class Generator(string connectionString, TextWriter log)
         await Timed($"{size.Cases} closed cases", () => CasesAsync(size, ct));
         await Timed($"{size.Postings} postings", () => PostingsAsync(size.Postings, ct));
         await Timed($"{size.Audit} audit entries", () => AuditAsync(size.Audit, ct));
+        // What the year job (SealYears) has done by then: the fund's days and the cases' statistics lines of every year
+        // two or more years back moved into blobs.
+        await Timed("the year job's seal of closed years", async () =>
+        {
+            foreach (var archive in _services.GetServices<IYearArchive>())
+            {
+                await archive.SealClosedYearsAsync(ct);
+            }
+        });
     }
 
     private async Task Timed(string what, Func<Task> work)

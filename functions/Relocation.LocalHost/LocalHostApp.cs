@@ -82,6 +82,7 @@ internal static partial class LocalHostApp
             .AddHostedService<Audit.AuditAnchorService>()
             .AddHostedService<Audit.AuditVerificationService>()
             .AddHostedService<Fund.FundSealService>()
+            .AddHostedService<Fund.YearSealService>()
             .AddHostedService<NotificationRelayService>()
             .AddHostedService<Notifications.CapacityStaleReminderService>()
             .AddDurableEngine(engine, sidecarPort);

@@ -7,6 +7,7 @@ using Relocation.Domain.Audit;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Capacities;
+using Relocation.Domain.Common;
 using Relocation.Domain.Fund;
 using Relocation.Domain.States;
 using Relocation.Domain.Steps;
@@ -103,6 +104,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new CaseloadIndex(sp.GetRequiredService<StorageClients>(), string.Empty, recentSize));
         services.AddSingleton<RelocationStatsIndex>();
         services.AddSingleton<IRelocationStats>(sp => sp.GetRequiredService<RelocationStatsIndex>());
+        services.AddSingleton(StorageResource.Container(RelocationStatsIndex.SealedContainer));
+        // The year job (SealYears): each closed year's day rows and statistics lines moved into blobs.
+        services.AddSingleton<IYearArchive>(sp => sp.GetRequiredService<RelocationStatsIndex>());
+        services.AddSingleton<IYearArchive>(sp => sp.GetRequiredService<TableFundLedger>());
         services.AddSingleton<ICaseloadIndex>(sp => sp.GetRequiredService<CaseloadIndex>());
         services.AddSingleton(StorageResource.Table(TableFundLedger.Table)).AddSingleton(StorageResource.Table(TableFundLedger.DaysTable));
         services.AddSingleton(StorageResource.Container(FundReportStore.Container));

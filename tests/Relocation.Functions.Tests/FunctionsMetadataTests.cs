@@ -63,6 +63,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void TimerTrigger_SealYears_DailyAt0350()
+    {
+        var function = Assert.Single(Metadata.Value, f => f.Name == YearSealFunction.Name);
+
+        Assert.Equal("0 50 3 * * *", Assert.Single(function.Bindings, b => b.Type == "timerTrigger").Schedule);
+    }
+
+    [Fact]
     public void RouteTable_ServedByTheFunctionsApp_HasNoDevelopmentSignInOrTokenRoute()
     {
         // The Functions app serves exactly the route table; development sign-in belongs to the local host only.

@@ -164,9 +164,10 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
             return FundBalance.From(head.Position, asOf);
         }
 
-        if (await _days.FindAsync<TableEntity>(DayPartition, DayKey(asOf.Value), cancellationToken) is { } day)
+        // A day of a sealed year (two or more years back) is in its year's blob when its row has left the table.
+        if (await DayAsync(asOf.Value, asOf.Value.Year <= SealableThrough(latest), cancellationToken) is { } day)
         {
-            return FundBalance.From(ReadPosition(day), asOf);
+            return FundBalance.From(day.Position, asOf);
         }
 
         // Before the first posting, or a day no row was filled for (days written before the rows were filled): the
@@ -504,13 +505,22 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
                 later.Add(row);
             }
 
-            if (!later.Any(r => r.RowKey == DayKey(posting.Date)))
+            // Listed after the table was read: a row the year job deleted before that read is in a blob listed here.
+            var sealedYears = await SealedYearsAsync(cancellationToken);
+            if (!later.Any(r => r.RowKey == DayKey(posting.Date))
+                && !(sealedYears.Contains(posting.Date.Year) && await DayAsync(posting.Date, maybeSealed: true, cancellationToken) is { } sealedDay && sealedDay.Date == posting.Date))
             {
-                var position = new FundPosition();
-                await foreach (var row in _days.QueryAsync<TableEntity>($"PartitionKey eq '{DayPartition}' and RowKey gt '{DayKey(posting.Date)}'", maxPerPage: 1, cancellationToken: cancellationToken))
+                // A new day (dated before the ledger's first): the last day before it, then always a row (an atomic insert).
+                var dayBefore = posting.Date.AddDays(-1);
+                var position = (await DayAsync(dayBefore, sealedYears.Contains(dayBefore.Year), cancellationToken))?.Position.Copy();
+                if (position is null)
                 {
-                    position = ReadPosition(row);
-                    break;
+                    position = new FundPosition();
+                    await foreach (var row in _days.QueryAsync<TableEntity>($"PartitionKey eq '{DayPartition}' and RowKey gt '{DayKey(posting.Date)}'", maxPerPage: 1, cancellationToken: cancellationToken))
+                    {
+                        position = ReadPosition(row);
+                        break;
+                    }
                 }
 
                 position.Apply(posting);
@@ -526,7 +536,14 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
             foreach (var row in later)
             {
-                await ApplyToDayAsync(row, posting, cancellationToken);
+                await ApplyToDayAsync(row, posting, sealedYears.Contains(DayOf(row).Year), cancellationToken);
+            }
+
+            // Then the sealed years' days from its date on that had no row here (those with one were just updated).
+            var withRows = later.Select(DayOf).ToHashSet();
+            foreach (var year in sealedYears.Where(y => y >= posting.Date.Year).Order())
+            {
+                await ApplyToSealedYearAsync(year, posting, d => !withRows.Contains(d), cancellationToken);
             }
 
             return;
@@ -548,7 +565,7 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
                 return false;
             }
 
-            await ApplyToDayAsync(row, posting, cancellationToken);
+            await ApplyToDayAsync(row, posting, inSealedYear: false, cancellationToken);
             return true;
         }
 
@@ -588,7 +605,7 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         catch (RequestFailedException ex) when (ex.IsConflict())
         {
             var row = await _days.FindAsync<TableEntity>(DayPartition, DayKey(posting.Date), cancellationToken) ?? throw new InvalidOperationException("A day row vanished.");
-            await ApplyToDayAsync(row, posting, cancellationToken);
+            await ApplyToDayAsync(row, posting, inSealedYear: false, cancellationToken);
         }
 
         return true;
@@ -617,26 +634,48 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         }
     }
 
-    private async Task ApplyToDayAsync(TableEntity row, Posting posting, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the posting to a day row (once: by its last sequence). In a sealed year the day's value is the newer of
+    /// the row and the blob's entry; a row the year job deleted meanwhile is updated in its blob instead.
+    /// </summary>
+    private async Task ApplyToDayAsync(TableEntity row, Posting posting, bool inSealedYear, CancellationToken cancellationToken)
     {
+        var date = DayOf(row);
         while (true)
         {
-            if ((row.GetInt64("LastSequence") ?? 0) >= posting.Sequence)
+            var current = EntryOf(row);
+            if (inSealedYear)
+            {
+                current = Newer(current, (await YearAsync(date.Year, cancellationToken))?.Find(date))!;
+            }
+
+            if (current.LastSequence >= posting.Sequence)
             {
                 return;
             }
 
-            var position = ReadPosition(row);
+            var position = current.Position.Copy();
             position.Apply(posting);
-            var updated = DayEntity(DateOnly.ParseExact(row.GetString("Date"), "yyyy-MM-dd", CultureInfo.InvariantCulture), position, posting.Sequence);
             try
             {
-                await _days.UpdateEntityAsync(updated, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                await _days.UpdateEntityAsync(DayEntity(date, position, posting.Sequence), row.ETag, TableUpdateMode.Replace, cancellationToken);
                 return;
             }
-            catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
             {
-                row = await _days.FindAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken) ?? throw new InvalidOperationException("A day row vanished.");
+                if (await _days.FindAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken) is { } again)
+                {
+                    row = again;
+                    continue;
+                }
+
+                // Sealed meanwhile (the blob is written before a row is deleted): the day is updated there.
+                if (!await ApplyToSealedYearAsync(date.Year, posting, d => d == date, cancellationToken))
+                {
+                    throw new InvalidOperationException("A day row vanished.");
+                }
+
+                return;
             }
         }
     }
