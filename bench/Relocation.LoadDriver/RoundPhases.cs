@@ -10,7 +10,7 @@ namespace Relocation.LoadDriver;
 /// </summary>
 internal static partial class RoundPhases
 {
-    private static readonly string[] Fields = ["sinceSubmittedMs", "planWaitMs", "readAndPlanMs", "openSet", "batch", "readOpenMs", "readCandidatesMs", "solveMs", "writeMs", "tellMs"];
+    private static readonly string[] Fields = ["sinceSubmittedMs", "planWaitMs", "readAndPlanMs", "openSet", "batch", "readOpenMs", "readCandidatesMs", "forecastMs", "solveMs", "cpSatMs", "explainMs", "rankMs", "writeMs", "tellMs"];
 
     public static IEnumerable<string> Summarise(IEnumerable<string> output)
     {

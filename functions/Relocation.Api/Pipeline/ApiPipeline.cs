@@ -112,6 +112,7 @@ public sealed partial class ApiPipeline(
         var completion = outcome.Completion is { } complete ? CompleteAsync(complete, outcome) : Task.CompletedTask;
         var audited = route.IsWrite || (!route.Anonymous && (result.Status >= 400 || route.AuditEveryRead));
         var recorded = audited ? AuditAsync(route, instance, correlationId, outcome, result.Status) : Task.FromResult(true);
+        var beside = BesideAsync(outcome, route.Name, correlationId);
         try
         {
             await completion;
@@ -132,6 +133,7 @@ public sealed partial class ApiPipeline(
             }
         }
 
+        await beside;
         if (!await recorded)
         {
             http.Response.Headers.RetryAfter = "5";
@@ -169,6 +171,19 @@ public sealed partial class ApiPipeline(
         finally
         {
             outcome.AuditMs += Stopwatch.GetElapsedTime(auditStarted).TotalMilliseconds;
+        }
+    }
+
+    /// <summary>Waits for the handler's writes left beside the completion (<see cref="ApiRequest.BesideCompletion"/>); a failure is logged, the answer stands.</summary>
+    private async Task BesideAsync(Outcome outcome, string route, string correlationId)
+    {
+        try
+        {
+            await outcome.Beside;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogBesideFailed(logger, ex, route, correlationId);
         }
     }
 
@@ -249,7 +264,16 @@ public sealed partial class ApiPipeline(
             var routeValues = matchedValues ?? RouteValuesOf(http, route);
             request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows) { Resumed = resumed };
             var handlerStarted = Stopwatch.GetTimestamp();
-            var result = await route.Handler(http.RequestServices, request);
+            ApiResult result;
+            try
+            {
+                result = await route.Handler(http.RequestServices, request);
+            }
+            finally
+            {
+                outcome.Beside = request.BesideCompletionTask;
+            }
+
             outcome.HandlerMs = Stopwatch.GetElapsedTime(handlerStarted).TotalMilliseconds;
             outcome.Phases = request.Phases;
             outcome.Reason = request.AuditReason;
@@ -348,6 +372,9 @@ public sealed partial class ApiPipeline(
 
         /// <summary>Stores the answer for the request's Idempotency-Key; null when it has none.</summary>
         public Func<Task>? Completion { get; set; }
+
+        /// <summary>The handler's writes the answer waits for beside the completion (<see cref="ApiRequest.BesideCompletion"/>).</summary>
+        public Task Beside { get; set; } = Task.CompletedTask;
     }
 
     private RouteValueDictionary RouteValuesOf(HttpContext http, ApiRoute route)
@@ -474,6 +501,9 @@ public sealed partial class ApiPipeline(
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Route} replayed an idempotent answer ({CorrelationId})")]
     private static partial void LogReplayed(ILogger logger, string route, string correlationId);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Route}: a write left beside the stored answer failed; the answer stands, the next write repairs it ({CorrelationId})")]
+    private static partial void LogBesideFailed(ILogger logger, Exception exception, string route, string correlationId);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Audit entry for {Route} could not be written; the request was answered 503 ({CorrelationId})")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception, string route, string correlationId);

@@ -97,6 +97,35 @@ public sealed class ApiRequest
 
     private readonly Lock _phaseLock = new();
 
+    private readonly List<Task> _besideCompletion = [];
+
+    /// <summary>
+    /// Writes the handler started and the answer must wait for, but that nothing in the answer or in the request's own
+    /// last writes depends on (a new case's statistics line): the pipeline waits for them side by side with storing the
+    /// answer for the Idempotency-Key and the audit entry, instead of one after the other. One that fails is logged and
+    /// the answer stands: such a write is one its next case write repairs.
+    /// </summary>
+    public void BesideCompletion(Task work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_phaseLock)
+        {
+            _besideCompletion.Add(work);
+        }
+    }
+
+    /// <summary>What <see cref="BesideCompletion"/> was given, as one task.</summary>
+    internal Task BesideCompletionTask
+    {
+        get
+        {
+            lock (_phaseLock)
+            {
+                return _besideCompletion.Count == 0 ? Task.CompletedTask : Task.WhenAll(_besideCompletion);
+            }
+        }
+    }
+
     /// <summary>The handler's parts marked so far, in order.</summary>
     internal IReadOnlyList<(string Name, double Ms)> Phases
     {

@@ -124,4 +124,25 @@ public interface ICaseloadIndex
 
         return lines;
     }
+
+    /// <summary>
+    /// The closed lines of one priority submitted in [<paramref name="from"/>, <paramref name="now"/>), newest first, at
+    /// most <paramref name="max"/>, as the index has them (no case row read). For the reservation's forecast, which needs
+    /// the past Emergencies of its window and nothing of the open cases (it has read those already): unlike
+    /// <see cref="ListAsync"/>, no open line is listed or point-read.
+    /// </summary>
+    async Task<IReadOnlyList<CaseloadEntry>> ClosedLinesAsync(RelocationPriority priority, DateTimeOffset from, DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        var lines = new List<CaseloadEntry>();
+        string? page = null;
+        do
+        {
+            var listed = await ListAsync(new CaseloadQuery(null, priority, null, now, page, 200), cancellationToken);
+            lines.AddRange(listed.Items.Where(l => !l.IsOpen && l.SubmittedAt >= from && l.SubmittedAt < now));
+            page = listed.Items.Count == 0 || (listed.Items[^1] is { IsOpen: false } last && last.SubmittedAt < from) || lines.Count >= max ? null : listed.NextPage;
+        }
+        while (page is not null);
+
+        return lines.Take(max).ToArray();
+    }
 }

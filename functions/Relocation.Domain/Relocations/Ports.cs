@@ -34,6 +34,15 @@ public interface IRelocationRepository
         return await AddAsync(await relocation, () => Task.CompletedTask, afterRow, cancellationToken);
     }
 
+    /// <summary>
+    /// The same with nothing of the caller's after the row, and the store's own writes that follow the row (the statistics
+    /// line) handed back as <c>Following</c> instead of awaited: the caller waits for them before it answers, side by side
+    /// with its own last writes (the request's stored answer and audit entry). Nothing needs the line before those: it is
+    /// kept by every case write, so a crash before it leaves it one write behind, as a crash right after the row always did.
+    /// </summary>
+    async Task<(RelocationCase Added, Task Following)> AddLeavingFollowingAsync(Task<RelocationCase> relocation, Func<Task> beforeRow, CancellationToken cancellationToken) =>
+        (await AddAsync(relocation, beforeRow, _ => Task.CompletedTask, cancellationToken), Task.CompletedTask);
+
     Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Only if the row still has the case's version; otherwise a PreconditionFailedException.</summary>

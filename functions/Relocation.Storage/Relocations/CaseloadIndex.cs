@@ -200,6 +200,43 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
         return lines;
     }
 
+    /// <summary>
+    /// One query of the archive (the truth: a closed line is written there before its recent copy), bounded to the
+    /// window by key (closed keys sort by inverted submission time, so [<paramref name="from"/>, <paramref name="now"/>)
+    /// is one key range) and one page: in Azure a range read of the window, never of the years before it. The listing
+    /// this replaces for the forecast read the open partition and point-read every open line of the priority first, then
+    /// the recent table, then this archive, one after the other (bench/README.md, "A case alone").
+    /// </summary>
+    public async Task<IReadOnlyList<CaseloadEntry>> ClosedLinesAsync(RelocationPriority priority, DateTimeOffset from, DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        var lines = new List<CaseloadEntry>();
+        if (max <= 0 || from >= now)
+        {
+            return lines;
+        }
+
+        var filter = string.Join(" and ",
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"),
+            TableClient.CreateQueryFilter($"RowKey gt {InvertedTicks(now)}"),
+            TableClient.CreateQueryFilter($"RowKey lt {InvertedTicks(from.AddTicks(-1))}"),
+            TableClient.CreateQueryFilter($"Priority eq {priority.ToString()}"));
+        await foreach (var e in _closed.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        {
+            var line = ToEntry(e);
+            if (line.SubmittedAt >= from && line.SubmittedAt < now)
+            {
+                lines.Add(line);
+            }
+
+            if (lines.Count == max)
+            {
+                break;
+            }
+        }
+
+        return lines;
+    }
+
     /// <summary>Up to <paramref name="count"/> closed lines after <paramref name="after"/>, in key order, and the last key read.</summary>
     private static async Task<(List<CaseloadEntry> Lines, string? LastKey)> ClosedPageAsync(TableClient table, CaseloadQuery query, string after, int count, CancellationToken cancellationToken)
     {
@@ -303,8 +340,9 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
     private sealed record PagePosition(int? OpenOffset, bool InArchive, string After);
 
     // Closed lines newest first: the key sorts by inverted submission time, then id; both are fixed for the life of a case.
-    private static string ClosedKey(CaseloadEntry entry) =>
-        (DateTimeOffset.MaxValue.UtcTicks - entry.SubmittedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + entry.Id;
+    private static string ClosedKey(CaseloadEntry entry) => InvertedTicks(entry.SubmittedAt) + "-" + entry.Id;
+
+    private static string InvertedTicks(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
     private static TableEntity ToEntity(CaseloadEntry e, string rowKey) => new(Partition, rowKey)
     {

@@ -51,9 +51,23 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
     /// </summary>
     public async Task<RelocationCase> AddAsync(Task<RelocationCase> relocation, Func<Task> beforeRow, Func<RelocationCase, Task> afterRow, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(afterRow);
+        var (added, complete) = await InsertAsync(relocation, beforeRow, cancellationToken);
+        await Task.WhenAll(PutStatsAsync(complete, cancellationToken), afterRow(added));
+        return added;
+    }
+
+    /// <summary>The row written as by <see cref="AddAsync(Task{RelocationCase}, Func{Task}, Func{RelocationCase, Task}, CancellationToken)"/>; its statistics line handed back, started, not awaited.</summary>
+    public async Task<(RelocationCase Added, Task Following)> AddLeavingFollowingAsync(Task<RelocationCase> relocation, Func<Task> beforeRow, CancellationToken cancellationToken)
+    {
+        var (added, complete) = await InsertAsync(relocation, beforeRow, cancellationToken);
+        return (added, PutStatsAsync(complete, cancellationToken));
+    }
+
+    private async Task<(RelocationCase Added, RelocationCase Complete)> InsertAsync(Task<RelocationCase> relocation, Func<Task> beforeRow, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(relocation);
         ArgumentNullException.ThrowIfNull(beforeRow);
-        ArgumentNullException.ThrowIfNull(afterRow);
         // The caseload line before the row: a line without its case is skipped when listed; a case without its line would be invisible.
         await Task.WhenAll(beforeRow(), LineAsync());
         var complete = await relocation;
@@ -70,8 +84,7 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
             throw new ConflictException($"A relocation request with id {complete.Id} already exists.");
         }
 
-        await Task.WhenAll(PutStatsAsync(complete, cancellationToken), afterRow(added));
-        return added;
+        return (added, complete);
 
         async Task LineAsync() => await caseload.PutAsync(CaseloadEntry.From(await relocation), cancellationToken);
     }

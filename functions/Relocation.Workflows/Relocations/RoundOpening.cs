@@ -269,7 +269,8 @@ public sealed partial class RoundOpening(
         {
             LogOpened(_logger, number, opener, outcome, (now - relocation.State.SubmittedAt).TotalMilliseconds, timings.Waited.TotalMilliseconds,
                 Stopwatch.GetElapsedTime(started, planned).TotalMilliseconds, timings.OpenSet, timings.Batch, timings.ReadOpen.TotalMilliseconds,
-                timings.ReadCandidates.TotalMilliseconds, timings.Solve.TotalMilliseconds, Stopwatch.GetElapsedTime(planned, wroteAt).TotalMilliseconds,
+                timings.ReadCandidates.TotalMilliseconds, timings.Forecast.TotalMilliseconds, timings.Solve.TotalMilliseconds, timings.CpSat.TotalMilliseconds,
+                timings.Explain.TotalMilliseconds, timings.Rank.TotalMilliseconds, Stopwatch.GetElapsedTime(planned, wroteAt).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(wroteAt).TotalMilliseconds);
         }
 
@@ -418,7 +419,8 @@ public sealed partial class RoundOpening(
                 var timings = _plan.IsCompletedSuccessfully ? _plan.Result.Timings : PlanTimings.None;
                 LogOpened(_parts.Logger, 1, "request", RoundOpeningOutcome.Opened, (result.Round!.StartedAt - result.Case.State.SubmittedAt).TotalMilliseconds,
                     timings.Waited.TotalMilliseconds, Stopwatch.GetElapsedTime(_started, planned).TotalMilliseconds, timings.OpenSet, timings.Batch,
-                    timings.ReadOpen.TotalMilliseconds, timings.ReadCandidates.TotalMilliseconds, timings.Solve.TotalMilliseconds,
+                    timings.ReadOpen.TotalMilliseconds, timings.ReadCandidates.TotalMilliseconds, timings.Forecast.TotalMilliseconds, timings.Solve.TotalMilliseconds,
+                    timings.CpSat.TotalMilliseconds, timings.Explain.TotalMilliseconds, timings.Rank.TotalMilliseconds,
                     Stopwatch.GetElapsedTime(planned, wroteAt).TotalMilliseconds, Stopwatch.GetElapsedTime(wroteAt).TotalMilliseconds);
             }
         }
@@ -443,7 +445,7 @@ public sealed partial class RoundOpening(
     // Ids and States stay out of it: counts and durations only.
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "round-timing round={Round} by={Opener} outcome={Outcome} sinceSubmittedMs={SinceSubmitted:0} " +
         "planWaitMs={Waited:0} readAndPlanMs={Planning:0} openSet={OpenSet} batch={Batch} readOpenMs={ReadOpen:0} readCandidatesMs={ReadCandidates:0} " +
-        "solveMs={Solve:0} writeMs={Write:0} tellMs={Tell:0}")]
+        "forecastMs={Forecast:0} solveMs={Solve:0} cpSatMs={CpSat:0} explainMs={Explain:0} rankMs={Rank:0} writeMs={Write:0} tellMs={Tell:0}")]
     private static partial void LogOpened(ILogger logger, int round, string opener, RoundOpeningOutcome outcome, double sinceSubmitted, double waited, double planning,
-        int openSet, int batch, double readOpen, double readCandidates, double solve, double write, double tell);
+        int openSet, int batch, double readOpen, double readCandidates, double forecast, double solve, double cpSat, double explain, double rank, double write, double tell);
 }

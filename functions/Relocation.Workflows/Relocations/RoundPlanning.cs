@@ -21,6 +21,18 @@ public sealed record CasePlan(IReadOnlyList<Candidate> Ranked, Placement Placeme
 public sealed record PlanTimings(TimeSpan Waited, TimeSpan ReadOpen, TimeSpan ReadCandidates, TimeSpan Solve, int OpenSet, int Batch)
 {
     public static readonly PlanTimings None = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0, 0);
+
+    /// <summary>Making the reservation's forecast (listing and reading the past Emergencies).</summary>
+    public TimeSpan Forecast { get; init; }
+
+    /// <summary>Of <see cref="Solve"/>, the time inside CP-SAT (zero when the plan is known without it).</summary>
+    public TimeSpan CpSat { get; init; }
+
+    /// <summary>Of <see cref="Solve"/>, writing the plan's explanations (after the assignment is known).</summary>
+    public TimeSpan Explain { get; init; }
+
+    /// <summary>Ranking each subject (v1) on the snapshot, after the plan.</summary>
+    public TimeSpan Rank { get; init; }
 }
 
 /// <summary>
@@ -90,13 +102,16 @@ public sealed class RoundPlanning(
         ArgumentNullException.ThrowIfNull(subjects);
         ArgumentNullException.ThrowIfNull(alsoOpen);
         var (plan, context, timings) = await PlanTimedAsync(subjects, alsoOpen, now, opening, cancellationToken);
-        return subjects.Select(subject =>
+        var ranking = System.Diagnostics.Stopwatch.StartNew();
+        var plans = subjects.Select(subject =>
         {
             var asked = (opening ? subject.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode) : [])
                 .Concat(subject.State.ExcludedStates ?? []).ToHashSet(StringComparer.Ordinal);
             var ranked = CandidateRanker.Rank(CaseUpdates.RankingRequestFor(subject), context.Capacities, context.States, context.StatesWithAgreementInForce[subject.Facts.Kind], asked, now);
             return new CasePlan(ranked, plan.For(subject.Id), plan) { Timings = timings };
         }).ToArray();
+        var rank = ranking.Elapsed;
+        return plans.Select(p => p with { Timings = p.Timings with { Rank = rank } }).ToArray();
     }
 
     /// <summary>The plan of every open case (and of <paramref name="subject"/>, when given), with what it was made from.</summary>
@@ -115,53 +130,126 @@ public sealed class RoundPlanning(
     {
         ArgumentNullException.ThrowIfNull(subjects);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var open = await OpenCasesAsync(subjects, alsoOpen, now, cancellationToken);
-        var readOpen = clock.Elapsed;
-        var data = await candidates.ReadAsync(cancellationToken);
-        var readCandidates = clock.Elapsed - readOpen;
+        // The three reads need nothing of each other: side by side. One after the other they were most of a case alone's
+        // plan, the forecast's listing the largest part (bench/README.md, "A case alone").
+        var openRead = Timed(OpenCasesAsync(subjects, alsoOpen, now, cancellationToken));
+        var dataRead = Timed(candidates.ReadAsync(cancellationToken));
+        var pastRead = Timed(ClosedEmergenciesAsync(now, cancellationToken));
+        await Task.WhenAll(openRead, dataRead, pastRead);
+        var (open, readOpen) = await openRead;
+        var (data, readCandidates) = await dataRead;
+        var (closedPast, forecastRead) = await pastRead;
         var allStates = data.States.ToDictionary(s => s.Code, StringComparer.Ordinal);
         var byKind = Enum.GetValues<RelocationKind>().ToDictionary(k => k, k => data.InForce(TypeFor(k)));
         var rows = data.Capacities;
         var opened = subjects.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var requests = open.Select(c => ToPlanRequest(c, opening && opened.Contains(c.Id))).ToArray();
-        var input = new PlanningInput(requests, rows, allStates, byKind, now) { Forecast = await ForecastAsync(open, now, cancellationToken) };
+        var input = new PlanningInput(requests, rows, allStates, byKind, now) { Forecast = Forecast(open, closedPast, now) };
+        var solveStarted = clock.Elapsed;
         var plan = Planner.Solve(input, OptionsFor(requests.Length));
-        return (plan, input, new PlanTimings(TimeSpan.Zero, readOpen, readCandidates, plan.SolveTime, requests.Length, subjects.Count));
+        var solve = clock.Elapsed - solveStarted;
+        return (plan, input, new PlanTimings(TimeSpan.Zero, readOpen, readCandidates, solve, requests.Length, subjects.Count)
+        {
+            Forecast = forecastRead,
+            CpSat = plan.SolverTime,
+            Explain = solve - plan.SolveTime,
+        });
+    }
+
+    private static async Task<(T Value, TimeSpan Took)> Timed<T>(Task<T> read)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var value = await read;
+        return (value, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>
     /// The reservation's expected Emergencies (<see cref="RelocationWorkflowOptions.ReserveForExpectedEmergencies"/>), made
-    /// from the Emergency requests submitted in the history window: the open ones are already read, the closed ones are
-    /// listed from the caseload index (Emergency lines, the closed part newest first, so paging stops at the window's
-    /// start) and point-read. Emergencies are rare (tens a year), so this is a handful of reads. Null when off.
+    /// from the Emergency requests submitted in the history window: the open ones are already read, the closed ones come
+    /// from <see cref="ClosedEmergenciesAsync"/>. Null when off.
     /// </summary>
-    private async Task<IReadOnlyList<PlanRequest>?> ForecastAsync(List<RelocationCase> open, DateTimeOffset now, CancellationToken cancellationToken)
+    private IReadOnlyList<PlanRequest>? Forecast(List<RelocationCase> open, IReadOnlyList<PlanRequest>? closed, DateTimeOffset now)
+    {
+        if (options?.Value.Reservation is not { } model || caseload is null || closed is null)
+        {
+            return null;
+        }
+
+        var from = now.AddDays(-model.HistoryDays);
+        var emergencies = open.Where(c => c.Facts.Priority == RelocationPriority.Emergency).Select(c => (c.Id, Request: ToPlanRequest(c, opening: false))).ToArray();
+        // Remembered now, while open: when such a case has closed, the forecast of a later plan here needs no read of it.
+        foreach (var (id, request) in emergencies)
+        {
+            Remember(id, request);
+        }
+
+        var past = emergencies.Select(e => e.Request).Where(r => r.SubmittedAt >= from && r.SubmittedAt < now).ToList();
+        var known = open.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        past.AddRange(closed.Where(c => !known.Contains(c.Id)));
+        return model.Expected(past, now, "forecast");
+    }
+
+    /// <summary>
+    /// The closed Emergency requests of the forecast's history window: their caseload lines (one query of the window, see
+    /// <see cref="ICaseloadIndex.ClosedLinesAsync"/>), each case point-read unless this process read it before (as a
+    /// closed case here, or while it was open, in a plan's open set: so a case planned here is never read for this). What the
+    /// forecast takes of a case (its id, priority, submission time and needs) never changes after its submission
+    /// (<see cref="RelocationCase.Facts"/> are fixed), so a case read once is never read again; Emergencies are rare (tens a
+    /// year), so the memory is a few hundred small entries at most. Null when the reservation is off.
+    /// </summary>
+    private async Task<IReadOnlyList<PlanRequest>?> ClosedEmergenciesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (options?.Value.Reservation is not { } model || caseload is null)
         {
             return null;
         }
 
-        var from = now.AddDays(-model.HistoryDays);
-        var past = open.Where(c => c.Facts.Priority == RelocationPriority.Emergency && c.State.SubmittedAt >= from && c.State.SubmittedAt < now)
-            .Select(c => ToPlanRequest(c, opening: false)).ToList();
-        var known = open.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        var closed = new List<string>();
-        string? page = null;
-        do
+        var lines = await caseload.ClosedLinesAsync(RelocationPriority.Emergency, now.AddDays(-model.HistoryDays), now, MaxOpenSet, cancellationToken);
+        var result = new PlanRequest?[lines.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < lines.Count; i++)
         {
-            var lines = await caseload.ListAsync(new CaseloadQuery(null, RelocationPriority.Emergency, null, now, page, 200), cancellationToken);
-            closed.AddRange(lines.Items.Where(l => !l.IsOpen && !known.Contains(l.Id) && l.SubmittedAt >= from && l.SubmittedAt < now).Select(l => l.Id));
-            page = lines.Items.Count == 0 || (lines.Items[^1] is { IsOpen: false } last && last.SubmittedAt < from) || closed.Count >= MaxOpenSet ? null : lines.NextPage;
+            if (_pastEmergencies.TryGetValue(lines[i].Id, out var known))
+            {
+                result[i] = known;
+            }
+            else
+            {
+                missing.Add(i);
+            }
         }
-        while (page is not null);
 
-        var read = new RelocationCase?[closed.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, closed.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
-            async (i, ct) => read[i] = await relocations.FindAsync(closed[i], ct));
-        past.AddRange(read.OfType<RelocationCase>().Select(c => ToPlanRequest(c, opening: false)));
-        return model.Expected(past, now, "forecast");
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                if (await relocations.FindAsync(lines[i].Id, ct) is { } c)
+                {
+                    var request = ToPlanRequest(c, opening: false);
+                    result[i] = request;
+                    if (c.Facts.Priority == RelocationPriority.Emergency)
+                    {
+                        Remember(c.Id, request);
+                    }
+                }
+            });
+        return result.OfType<PlanRequest>().ToArray();
     }
+
+    private void Remember(string id, PlanRequest request)
+    {
+        if (_pastEmergencies.Count >= RememberedPast && !_pastEmergencies.ContainsKey(id))
+        {
+            _pastEmergencies.Clear();
+        }
+
+        _pastEmergencies.TryAdd(id, request);
+    }
+
+    /// <summary>Past Emergencies remembered for the forecast; beyond it the memory starts again (years of the Court's Emergencies).</summary>
+    public const int RememberedPast = 2_000;
+
+    /// <summary>What the forecast took of each past Emergency read (fixed at submission), by case id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PlanRequest> _pastEmergencies = new(StringComparer.Ordinal);
 
     /// <summary>How many open cases are point-read at once while planning.</summary>
     public const int ParallelReads = 16;

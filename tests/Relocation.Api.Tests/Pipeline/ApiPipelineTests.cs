@@ -128,6 +128,51 @@ public sealed class ApiPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_HandlerLeavesAWriteBesideTheCompletion_StoredSideBySideAndAnsweredOnlyAfterIt()
+    {
+        // The handler's write left beside the completion waits for the stored answer to begin: written one after the other
+        // (the handler awaiting it), the request would never finish. The answer is sent only once it is done.
+        var storing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _idempotency.Setup(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<StoredResponse>(), It.IsAny<CancellationToken>()))
+            .Callback(storing.SetResult).Returns(Task.CompletedTask);
+        var http = Context();
+        long bodyWhenDone = -1;
+        var pipeline = Pipeline(r =>
+        {
+            r.BesideCompletion(Task.Run(async () =>
+            {
+                await storing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                await Task.Delay(50);
+                bodyWhenDone = http.Response.Body.Length;
+            }));
+            return Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1"));
+        });
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(201, http.Response.StatusCode);
+        Assert.Equal(0, bodyWhenDone);
+        Assert.True(http.Response.Body.Length > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_WriteBesideTheCompletionFails_TheAnswerStands()
+    {
+        var pipeline = Pipeline(r =>
+        {
+            r.BesideCompletion(Task.FromException(new InvalidOperationException("statistics line not written")));
+            return Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1"));
+        });
+        var http = Context();
+
+        await pipeline.RunAsync(http, "Write");
+
+        Assert.Equal(201, http.Response.StatusCode);
+        _idempotency.Verify(s => s.CompleteAsync("admin-1", "k-1", It.Is<StoredResponse>(r => r.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.Status == 201), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task RunAsync_StoringTheAnswerFails_Answers500AndAuditsThatAnswerToo()
     {
         var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Created(new { id = "1" }, "/api/things/1")));

@@ -173,6 +173,42 @@ public sealed class CaseloadIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClosedLinesAsync_LinesInsideAndOutsideTheWindow_OnlyClosedOnesOfThatPriorityInsideItNewestFirst()
+    {
+        // More closed lines than the recent table keeps, so some are in the archive only: the window's lines come from the archive.
+        CaseloadEntry Line(RelocationPriority priority, RelocationStatus status, double daysAgo) =>
+            new(Guid.NewGuid().ToString("N"), "W-3", RelocationKind.TemporaryRelocation, priority, status, 1, null, "NOR", Now.AddDays(-daysAgo));
+        var newest = Line(RelocationPriority.Emergency, RelocationStatus.Relocated, 1);
+        var older = Line(RelocationPriority.Emergency, RelocationStatus.Cancelled, 100);
+        var atTheStart = Line(RelocationPriority.Emergency, RelocationStatus.Withdrawn, 180);
+        var lines = new[]
+        {
+            newest, older, atTheStart,
+            Line(RelocationPriority.Emergency, RelocationStatus.Relocated, 180.001), Line(RelocationPriority.Emergency, RelocationStatus.Relocated, 400),
+            Line(RelocationPriority.Emergency, RelocationStatus.AwaitingOffers, 2), Line(RelocationPriority.Emergency, RelocationStatus.Relocated, -1),
+        }.Concat(Enumerable.Range(1, 6).Select(d => Line(RelocationPriority.Urgent, RelocationStatus.Relocated, d)));
+        foreach (var line in lines)
+        {
+            await _caseload.PutAsync(line, CancellationToken.None);
+        }
+
+        var found = await _caseload.ClosedLinesAsync(RelocationPriority.Emergency, Now.AddDays(-180), Now, 10, CancellationToken.None);
+        var first = await _caseload.ClosedLinesAsync(RelocationPriority.Emergency, Now.AddDays(-180), Now, 1, CancellationToken.None);
+        // The interface's own listing (through ListAsync) finds the same lines: the two ways agree.
+        var listed = await ((ICaseloadIndex)new ListingOnly(_caseload)).ClosedLinesAsync(RelocationPriority.Emergency, Now.AddDays(-180), Now, 10, CancellationToken.None);
+
+        Assert.Equal([newest.Id, older.Id, atTheStart.Id], found.Select(l => l.Id));
+        Assert.Equal([newest.Id], first.Select(l => l.Id));
+        Assert.Equal(found.Select(l => l.Id), listed.Select(l => l.Id));
+    }
+
+    /// <summary>The index seen through its listing alone (the interface's default of every other method).</summary>
+    private sealed class ListingOnly(CaseloadIndex inner) : ICaseloadIndex
+    {
+        public Task<CaseloadPage> ListAsync(CaseloadQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+    }
+
+    [Fact]
     public async Task ListAsync_TokenNotFromAnAnswer_IsRefused()
     {
         await Assert.ThrowsAsync<Domain.Common.DomainValidationException>(() => _caseload.ListAsync(new CaseloadQuery(null, null, null, Now, "a' or 1 eq 1", 4), CancellationToken.None));

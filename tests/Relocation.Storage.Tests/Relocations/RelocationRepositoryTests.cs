@@ -162,6 +162,30 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddLeavingFollowingAsync_NewCase_RowWrittenAndItsStatisticsLineFollowsAndTheNextWriteRewritesIt()
+    {
+        // The statistics line is handed back to the caller (who waits for it beside its stored answer and audit entry).
+        // Should the process die before it, the line is missing as after a crash right after the row; the case's next
+        // write puts it back.
+        await new StorageInitializer(_fixture.Azurite.Clients, [StorageResource.Table(RelocationStatsIndex.Table)]).EnsureCreatedAsync(CancellationToken.None);
+        var stats = new RelocationStatsIndex(_fixture.Azurite.Clients);
+        var repository = new RelocationRepository(_fixture.Azurite.Clients, _caseload, stats);
+        var c = NewCase();
+        c.StartRound(1, [new AskedState("NOR", "cap1", true, 1100)], Now, Now.AddHours(72));
+
+        var (added, following) = await repository.AddLeavingFollowingAsync(Task.FromResult(c), () => Task.CompletedTask, CancellationToken.None);
+        Assert.NotNull(await repository.FindAsync(c.Id, CancellationToken.None));
+        await following;
+        var line = Assert.Single(await stats.ListYearAsync(Now.Year, CancellationToken.None), l => l.Id == c.Id);
+        Assert.Equal(1, line.Rounds);
+
+        await _fixture.Azurite.Clients.Table(RelocationStatsIndex.Table).DeleteEntityAsync(Now.Year.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), c.Id);
+        added.RecordResponse("NOR", new ResponseCommand("NOR", OfferDecision.Offer, 3, new DateOnly(2026, 12, 1), new MoneyFields(1250.50m, "EUR"), "ok"), Now.AddHours(1));
+        await repository.UpdateAsync(added, CancellationToken.None);
+        Assert.Equal(Now.AddHours(1), Assert.Single(await stats.ListYearAsync(Now.Year, CancellationToken.None), l => l.Id == c.Id).FirstOfferAt);
+    }
+
+    [Fact]
     public async Task AddAsync_RowExistsWithWritesAfter_ConflictAndNothingRunAfter()
     {
         var c = NewCase();

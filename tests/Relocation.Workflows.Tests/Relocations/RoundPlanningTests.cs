@@ -111,4 +111,81 @@ public sealed class RoundPlanningTests
 
         Assert.Equal("NOR", planned.Placement.StateCode);
     }
+    [Fact]
+    public async Task PlanAsync_ThePastEmergencyOfAnEarlierPlan_NotReadAgainAndTheSamePlan()
+    {
+        // What the forecast takes of a closed Emergency never changes after its submission: the second plan of the same
+        // process reads no closed case, and plans exactly as a fresh planner that reads it.
+        await MedicalPlaceAsync("NOR");
+        var past = await CaseAsync(RelocationPriority.Emergency, medical: true, Now.AddDays(-30), cancelled: true);
+        var urgent = await CaseAsync(RelocationPriority.Urgent, medical: false, Now);
+        var counted = new CountingReads(_relocations);
+        var options = Options.Create(new RelocationWorkflowOptions { ReserveForExpectedEmergencies = true });
+        var planning = new RoundPlanning(counted, Candidates(), new InMemoryCaseloadIndex(_relocations), options);
+
+        var first = await planning.PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+        var readsOfThePast = counted.ReadsOf(past.Id);
+        var second = await planning.PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+        var fresh = await Planning(reserve: true).PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+
+        Assert.Equal(1, readsOfThePast);
+        Assert.Equal(1, counted.ReadsOf(past.Id));
+        foreach (var plan in new[] { second, fresh })
+        {
+            Assert.Equal(first.Placement.StateCode, plan.Placement.StateCode);
+            Assert.Equal(first.Placement.Excluded.Select(e => (e.StateCode, e.Kind, e.Reason)), plan.Placement.Excluded.Select(e => (e.StateCode, e.Kind, e.Reason)));
+            Assert.Equal(first.Placement.Why, plan.Placement.Why);
+        }
+
+        Assert.Contains(second.Placement.Excluded, e => e.StateCode == "NOR" && e.Kind == ExclusionKind.Reserved);
+    }
+
+    [Fact]
+    public async Task PlanAsync_EmergencyPlannedWhileOpenThenClosed_NotReadForTheForecast()
+    {
+        // An Emergency read in a plan's open set is remembered: once closed, the forecast of the next plan needs no read of it.
+        await MedicalPlaceAsync("NOR");
+        var emergency = await CaseAsync(RelocationPriority.Emergency, medical: true, Now.AddDays(-1));
+        var counted = new CountingReads(_relocations);
+        var planning = new RoundPlanning(counted, Candidates(), new InMemoryCaseloadIndex(_relocations),
+            Options.Create(new RelocationWorkflowOptions { ReserveForExpectedEmergencies = true }));
+        var urgent = await CaseAsync(RelocationPriority.Urgent, medical: false, Now);
+        await planning.PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+        var readWhileOpen = counted.ReadsOf(emergency.Id);
+        var closed = await _relocations.FindAsync(emergency.Id, CancellationToken.None);
+        closed!.Cancel("relocated by other means", Now.AddMinutes(-1));
+        await _relocations.UpdateAsync(closed, CancellationToken.None);
+
+        var planned = await planning.PlanAsync(urgent, Now, opening: true, CancellationToken.None);
+
+        Assert.Equal(1, readWhileOpen);
+        Assert.Equal(1, counted.ReadsOf(emergency.Id));
+        Assert.Contains(planned.Placement.Excluded, e => e.StateCode == "NOR" && e.Kind == ExclusionKind.Reserved);
+    }
+
+    /// <summary>The repository, counting the point reads of each case.</summary>
+    private sealed class CountingReads(InMemoryRelocationRepository inner) : IRelocationRepository
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _reads = new(StringComparer.Ordinal);
+
+        public int ReadsOf(string id) => _reads.GetValueOrDefault(id);
+
+        public Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken) => inner.AddAsync(relocation, cancellationToken);
+
+        public Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken)
+        {
+            _reads.AddOrUpdate(id, 1, (_, n) => n + 1);
+            return inner.FindAsync(id, cancellationToken);
+        }
+
+        public Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken) => inner.UpdateAsync(relocation, cancellationToken);
+
+        public Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
+            inner.IndexOfferRequestAsync(stateCode, relocationId, cancellationToken);
+
+        public Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) => inner.OfferRequestsForAsync(stateCode, cancellationToken);
+
+        public Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken) =>
+            inner.HistoryAsync(relocationId, before, count, cancellationToken);
+    }
 }

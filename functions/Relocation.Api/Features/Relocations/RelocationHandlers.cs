@@ -115,7 +115,8 @@ internal sealed partial class RelocationHandlers(
         RelocationCase relocation;
         try
         {
-            relocation = await relocations.AddAsync(first.Case, async () =>
+            // The statistics line follows the row beside the stored answer and the audit entry, not before them.
+            (relocation, var statistics) = await relocations.AddLeavingFollowingAsync(first.Case, async () =>
             {
                 var scheduling = global::System.Diagnostics.Stopwatch.StartNew();
                 await Task.WhenAll(
@@ -129,12 +130,13 @@ internal sealed partial class RelocationHandlers(
                             await Task.Delay(Timeout.Infinite, request.Aborted);
                         }
                     }),
-                    first.Case);
+                    request.Timed("plan", () => first.Case));
                 if (scheduling.Elapsed > RowAfterScheduleLimit)
                 {
                     throw new TimeoutException("The case row would follow its orchestration's schedule too late; retry with the same Idempotency-Key.");
                 }
-            }, _ => Task.CompletedTask, CancellationToken.None);
+            }, CancellationToken.None);
+            request.BesideCompletion(statistics);
         }
         catch (ConflictException) when (request.IdempotencyKey is not null)
         {
