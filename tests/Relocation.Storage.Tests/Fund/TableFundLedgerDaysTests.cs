@@ -171,24 +171,5 @@ public sealed class TableFundLedgerDaysTests(StorageFixture fixture) : IAsyncLif
         return names;
     }
 
-    private async Task ResetAsync()
-    {
-        var clients = fixture.Azurite.Clients;
-        foreach (var name in new[] { TableFundLedger.Table, TableFundLedger.DaysTable })
-        {
-            await clients.Tables.DeleteTableAsync(name);
-        }
-
-        await new StorageInitializer(clients, [StorageResource.Table(TableFundLedger.Table), StorageResource.Table(TableFundLedger.DaysTable), StorageResource.Container(TableFundLedger.SealedContainer)]).EnsureCreatedAsync(CancellationToken.None);
-        var container = clients.Container(TableFundLedger.SealedContainer);
-        await foreach (var blob in container.GetBlobsAsync())
-        {
-            await container.DeleteBlobAsync(blob.Name);
-        }
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
+    private Task ResetAsync() => FundLedgerStore.ResetAsync(fixture.Azurite.Clients);
 }

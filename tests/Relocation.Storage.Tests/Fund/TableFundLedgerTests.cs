@@ -852,17 +852,7 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
     private async Task ResetAsync()
     {
         var clients = fixture.Azurite.Clients;
-        foreach (var name in new[] { TableFundLedger.Table, TableFundLedger.DaysTable })
-        {
-            await clients.Tables.DeleteTableAsync(name);
-        }
-
-        await new StorageInitializer(clients, [StorageResource.Table(TableFundLedger.Table), StorageResource.Table(TableFundLedger.DaysTable), StorageResource.Container(TableFundLedger.SealedContainer)]).EnsureCreatedAsync(CancellationToken.None);
-        var container = clients.Container(TableFundLedger.SealedContainer);
-        await foreach (var blob in container.GetBlobsAsync())
-        {
-            await container.DeleteBlobAsync(blob.Name);
-        }
+        await FundLedgerStore.ResetAsync(clients);
         _ledger = new TableFundLedger(clients, new FixedTime(Now));
     }
 
@@ -887,13 +877,5 @@ public sealed class TableFundLedgerTests(StorageFixture fixture) : IAsyncLifetim
 
             return world.Now;
         }
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        /// <summary>Moved on by the tests that need a week to pass.</summary>
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
