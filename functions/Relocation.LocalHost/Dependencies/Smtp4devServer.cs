@@ -80,7 +80,21 @@ public sealed class Smtp4devServer : IAsyncDisposable
             }
 
             await log.WriteLineAsync($"Installing smtp4dev {version} with dotnet tool restore (once)…");
-            await SupervisedProcess.RunToEndAsync("dotnet", "tool restore", repositoryRoot, cancellationToken);
+            try
+            {
+                await SupervisedProcess.RunToEndAsync("dotnet", "tool restore", repositoryRoot, cancellationToken);
+            }
+            catch (InvalidOperationException) when (Find(version) is null)
+            {
+                // The manifest pins two tools; on an empty NuGet cache the SDK's first restore once failed on the other
+                // one (it mixed up the two packages) and the second succeeded. Once more, then give up with its error.
+                await SupervisedProcess.RunToEndAsync("dotnet", "tool restore", repositoryRoot, cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+                // smtp4dev itself was restored; the other tool's failure is not ours to stop the host for.
+            }
+
             return Find(version) ?? throw new InvalidOperationException($"dotnet tool restore did not install smtp4dev {version}.");
         }
     }
