@@ -427,28 +427,97 @@ public sealed class FaultHarness(AzuriteServer azurite, LocalHostProcess host, A
         return setAside;
     }
 
-    /// <summary>Each step with its orchestration's runtime status as the engine's instance table holds it (for the log).</summary>
+    /// <summary>
+    /// Each step with its orchestration's runtime status, the tail of its history and the messages queued for it (for
+    /// the log): what a lost step's orchestration is waiting for, so a failure says whether the emulator lost a
+    /// message or our protocol left the step behind.
+    /// </summary>
     private async Task<IReadOnlyList<string>> DescribeAsync(IEnumerable<string> keys)
     {
         var described = new List<string>();
         foreach (var key in keys)
         {
-            described.Add($"{key} (orchestration {await InstanceStatusAsync(key) ?? "missing"})");
+            var instanceId = InstanceIdOf(key);
+            var evidence = instanceId is null ? string.Empty : $"; history tail: {await HistoryTailAsync(instanceId)}; queued: {await QueuedForAsync(instanceId)}";
+            described.Add($"{key} (orchestration {await InstanceStatusAsync(key) ?? "missing"}{evidence})");
         }
 
         return described;
     }
 
+    private static string? InstanceIdOf(string stepKey)
+    {
+        var parts = stepKey.Split('|');
+        return parts.Length != 3 ? null
+            : parts[0] == Domain.Steps.StepWorkflows.Agreement ? AgreementInstance.IdFor(parts[1]) : RelocationInstance.IdFor(parts[1]);
+    }
+
+    /// <summary>The last history events of an instance's current execution: type, name, event id, and the row's time.</summary>
+    private async Task<string> HistoryTailAsync(string instanceId)
+    {
+        try
+        {
+            var history = new TableClient(_azurite.ConnectionString, DurableEngine.TaskHubName + "History");
+            var rows = new List<TableEntity>();
+            await foreach (var row in history.QueryAsync<TableEntity>(r => r.PartitionKey == instanceId))
+            {
+                rows.Add(row);
+            }
+
+            var tail = rows.Where(r => r.RowKey != "sentinel").OrderBy(r => r.RowKey, StringComparer.Ordinal).TakeLast(8)
+                .Select(r => $"{r.GetString("EventType")}{(r.GetString("Name") is { Length: > 0 } name ? " " + name : string.Empty)}" +
+                             $"#{r.GetInt32("EventId") ?? r.GetInt32("TaskScheduledId") ?? -1}@{r.Timestamp:HH:mm:ss.fff}");
+            return $"{rows.Count} rows, … {string.Join(" → ", tail)}";
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            return $"unreadable ({e.Status})";
+        }
+    }
+
+    /// <summary>Messages in the task hub's queues that name the instance (peeked, not taken), by queue.</summary>
+    private async Task<string> QueuedForAsync(string instanceId)
+    {
+        var found = new List<string>();
+        var service = new Azure.Storage.Queues.QueueServiceClient(_azurite.ConnectionString);
+        await foreach (var queue in service.GetQueuesAsync(prefix: DurableEngine.TaskHubName.ToLowerInvariant()))
+        {
+            try
+            {
+                var peeked = await service.GetQueueClient(queue.Name).PeekMessagesAsync(32);
+                var count = peeked.Value.Count(m => Names(m.Body.ToString(), instanceId));
+                found.Add($"{queue.Name} {count}/{peeked.Value.Length}");
+            }
+            catch (Azure.RequestFailedException e)
+            {
+                found.Add($"{queue.Name} unreadable ({e.Status})");
+            }
+        }
+
+        return string.Join(", ", found);
+
+        // The engine's messages are JSON, base64-encoded or not depending on its queue client's options.
+        static bool Names(string body, string instanceId)
+        {
+            if (body.Contains(instanceId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            var buffer = new byte[body.Length];
+            return Convert.TryFromBase64String(body, buffer, out var written)
+                && System.Text.Encoding.UTF8.GetString(buffer, 0, written).Contains(instanceId, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>The runtime status of a step's orchestration, read from the engine's instance table (one point read).</summary>
     private async Task<string?> InstanceStatusAsync(string stepKey)
     {
-        var parts = stepKey.Split('|');
-        if (parts.Length != 3)
+        if (InstanceIdOf(stepKey) is not { } instanceId)
         {
             return null;
         }
 
-        var instanceId = parts[0] == Domain.Steps.StepWorkflows.Agreement ? AgreementInstance.IdFor(parts[1]) : RelocationInstance.IdFor(parts[1]);
         var instances = new TableClient(_azurite.ConnectionString, DurableEngine.TaskHubName + "Instances");
         try
         {
