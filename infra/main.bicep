@@ -103,8 +103,11 @@ module dataStorage 'modules/storage.bicep' = {
     name: 'stdata${resourceToken}'
     location: location
     tags: tags
-    // The audit log's chain heads are anchored here: written once, never changed or deleted (time-based retention).
-    immutableContainers: ['audit-anchors']
+    // Written once, never changed or deleted (time-based retention): the audit log's chain heads (anchors), and the
+    // archives sealed out of the tables, each blob create-only (closed audit months, closed years' statistics lines).
+    // Not fund-sealed: its days/{yyyy}.json is rewritten under If-Match by a back-dated posting (docs/storage.md), which
+    // such a policy would refuse; the Infra tests list it as the one sealed container without a policy, and why.
+    immutableContainers: ['audit-anchors', 'audit-sealed', 'stats-sealed']
     principalId: identity.outputs.principalId
     roleDefinitionIds: [
       '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor

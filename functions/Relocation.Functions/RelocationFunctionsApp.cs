@@ -19,6 +19,7 @@ public static class RelocationFunctionsApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<TimerJobScope>();
 
         // Fail at start, not at the first request: every registration must be constructible and no singleton may hold a scoped service.
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));

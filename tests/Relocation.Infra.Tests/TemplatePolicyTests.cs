@@ -330,12 +330,32 @@ public sealed class TemplatePolicyTests(CompiledTemplateFixture fixture)
             ?? data.Template["parameters"]?["immutabilityDays"]?["defaultValue"]?.GetValue<int>();
 
         // Assert
-        Assert.Equal(["audit-anchors"], containers!.Select(c => (string?)c));
+        Assert.Contains("audit-anchors", containers!.Select(c => (string?)c));
         Assert.Equal(InfraPolicy.DataStorageModule, module);
         Assert.Equal("[parameters('immutabilityDays')]", (string?)policy["properties"]?["immutabilityPeriodSinceCreationInDays"]);
         Assert.Equal("false", policy["properties"]?["allowProtectedAppendWrites"]?.ToJsonString());
         Assert.True(days >= 365, $"retention of {days} days");
         Assert.Empty(template.Module(InfraPolicy.HostStorageModule).ParameterValue("immutableContainers") as System.Text.Json.Nodes.JsonArray ?? []);
+    }
+
+    [Fact]
+    public void SealedContainers_NamedByTheStorageCode_EachImmutableInTheDataAccountOrAKnownException()
+    {
+        // Arrange
+        var template = fixture.Template();
+        var immutable = (template.Module(InfraPolicy.DataStorageModule).ParameterValue("immutableContainers") as System.Text.Json.Nodes.JsonArray ?? [])
+            .Select(c => (string?)c).ToHashSet(StringComparer.Ordinal);
+
+        // Act
+        var sealedContainers = SealedArchives.Containers();
+        var missing = sealedContainers.Where(c => !immutable.Contains(c) && !SealedArchives.Mutable.ContainsKey(c)).ToArray();
+
+        // Assert
+        // The discovery itself: the archives the code has today (so an empty discovery cannot pass).
+        Assert.All(["audit-anchors", "audit-sealed", "stats-sealed", "fund-sealed"], c => Assert.Contains(c, sealedContainers));
+        Assert.Empty(missing);
+        // An exception for a container that has a policy, or that the code no longer names, is stale: drop it.
+        Assert.All(SealedArchives.Mutable.Keys, c => Assert.True(sealedContainers.Contains(c) && !immutable.Contains(c), $"stale exception {c}"));
     }
 
     private static string? TargetModule(string? expression) =>

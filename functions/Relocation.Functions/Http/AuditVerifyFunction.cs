@@ -1,12 +1,12 @@
 using Microsoft.Azure.Functions.Worker;
 using Relocation.Domain.Audit;
-using Relocation.Storage.Tables;
 
 namespace Relocation.Functions.Http;
 
 /// <summary>
 /// Every 10 minutes: re-walks the audit chains and records the result that <c>GET /api/audit/verify</c> answers from
 /// (with the entries appended since, walked by the request). A sealed month unchanged since its last walk is not read again.
+/// The walk reads the whole log: as every timer, it runs marked as a background job (<see cref="TimerJobScope"/>).
 /// </summary>
 public sealed class AuditVerifyFunction(IAuditLog audit)
 {
@@ -16,7 +16,6 @@ public sealed class AuditVerifyFunction(IAuditLog audit)
     public async Task Run([TimerTrigger("0 */10 * * * *")] TimerInfo timer, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var scope = TableQueryLog.Background("audit-verify");
         await audit.VerifyAsync(context.CancellationToken);
     }
 }

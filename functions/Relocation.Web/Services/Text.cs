@@ -33,6 +33,18 @@ public sealed class Text
         return word == key ? value.ToString() : word;
     }
 
+    /// <summary>
+    /// The words for a case timeline entry's event code (the server's <c>what</c>: <c>OfferAccepted</c>, …; key
+    /// <c>Timeline.Code</c>); an unknown code shows as sent. The entry's detail is the server's English text.
+    /// </summary>
+    public string Event(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var key = "Timeline." + code;
+        var word = this[key];
+        return word == key ? code : word;
+    }
+
     public string Format(string key, params object?[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], args);
 
     public void Use(string language)
