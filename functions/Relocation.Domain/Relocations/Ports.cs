@@ -48,11 +48,17 @@ public interface IRelocationRepository
     /// <summary>Only if the row still has the case's version; otherwise a PreconditionFailedException.</summary>
     Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken);
 
-    /// <summary>Remembers that <paramref name="stateCode"/> was asked about the case (idempotent).</summary>
-    Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Remembers that <paramref name="stateCode"/> was asked about the case, with what its focal point is shown of the
+    /// request (idempotent: the row is written whole).
+    /// </summary>
+    Task IndexOfferRequestAsync(string stateCode, OfferRequestLine request, CancellationToken cancellationToken);
 
-    /// <summary>The cases whose index row names <paramref name="stateCode"/>: its open requests, and any whose removal a crash cut short.</summary>
-    Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken);
+    /// <summary>
+    /// The index rows naming <paramref name="stateCode"/>: its open requests, and any whose removal a crash cut short (one
+    /// partition, no case read; <see cref="IndexedOfferRequest.ListableAsStored"/> says which need their case read).
+    /// </summary>
+    Task<IReadOnlyList<IndexedOfferRequest>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken);
 
     /// <summary>Removes the index row of an answered or closed request (idempotent); the store also does it on each case write.</summary>
     Task ForgetOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) => Task.CompletedTask;

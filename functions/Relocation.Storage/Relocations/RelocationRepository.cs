@@ -11,10 +11,12 @@ namespace Relocation.Storage.Relocations;
 /// <summary>
 /// One row per case, in its own partition (cases never need to be read together); rounds, offers and timeline as JSON
 /// columns so every change of a case is one conditional write. The offer-request index is partitioned by State and holds
-/// only open requests: a row is written when a round asks the State (after the case row, by the round's activity, which
-/// reruns until it is written) and deleted by the case write that answers or closes it. A crash between the case write and
-/// that delete leaves a row the focal point's next list skips and deletes, so a State's partition is its open requests
-/// plus at most the few a crash left behind: bounded by open work, never by history (docs/storage.md).
+/// only open requests, each row carrying what the State's focal point is shown of it (<see cref="OfferRequestLine"/>), so
+/// the State's list is one partition read: a row is written when a round asks the State (after the case row, by the
+/// round's activity, which reruns until it is written); the case write that answers or closes it first marks it
+/// <c>Closing</c>, then writes the case, then deletes it. A crash after the mark leaves a marked row, which the focal
+/// point's next list checks against its case (a point read) and deletes if closed; so a State's partition is its open
+/// requests plus at most the few a crash left behind: bounded by open work, never by history (docs/storage.md).
 /// </summary>
 internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex caseload, RelocationStatsIndex? stats = null) : IRelocationRepository
 {
@@ -123,16 +125,28 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         OpenAtVersion[version] = [.. OpenRequests(c)];
     }
 
-    /// <summary>Deletes the index rows of the requests this write closed (parallel, idempotent: 404 is success).</summary>
-    private async Task PruneOfferRequestsAsync(RelocationCase written, CancellationToken cancellationToken)
+    /// <summary>The States whose request the write of <paramref name="written"/> closes: open at the version it was read at, not after.</summary>
+    private static string[] ClosedBy(RelocationCase written)
     {
         // The case carries the version it was read at: the open set then, or (read elsewhere) every State of its last two rounds.
         var wasOpen = OpenAtVersion.TryRemove(written.Version ?? string.Empty, out var known)
             ? known
             : written.Rounds.TakeLast(2).SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).ToArray();
-        var stillOpen = OpenRequests(written);
-        await Task.WhenAll(wasOpen.Except(stillOpen, StringComparer.Ordinal).Select(state => ForgetOfferRequestAsync(state, written.Id, cancellationToken)));
+        return [.. wasOpen.Except(OpenRequests(written), StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// Marks the index rows of the requests a case write is about to close, before that write: a crash between the write
+    /// and the rows' delete leaves them marked, and a marked row is listed only after its case is read (rule 3: the mark
+    /// is the index entry of the delete still owed). A merge (no ETag): a row already gone comes back as a bare marked
+    /// row, which the delete right after the write removes, or, after a crash, the next list (its case no longer asks).
+    /// </summary>
+    private Task MarkClosingAsync(string relocationId, string[] states) =>
+        Task.WhenAll(states.Select(state => _indexWrites.MergeAsync(new TableEntity(state, relocationId) { [ClosingColumn] = true })));
+
+    /// <summary>Deletes the index rows of the requests this write closed (parallel, idempotent: 404 is success).</summary>
+    private Task PruneOfferRequestsAsync(string relocationId, string[] states, CancellationToken cancellationToken) =>
+        Task.WhenAll(states.Select(state => ForgetOfferRequestAsync(state, relocationId, cancellationToken)));
 
     /// <summary>Deletes the index row; one already gone counts as success.</summary>
     public Task ForgetOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
@@ -141,14 +155,18 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
     public async Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relocation);
-        var entity = await ToBoundedEntityAsync(relocation, cancellationToken);
+        var closed = ClosedBy(relocation);
+        var bounded = ToBoundedEntityAsync(relocation, cancellationToken);
+        // The marks before the case write; beside the history rows a long timeline moves first (neither needs the other).
+        await Task.WhenAll(MarkClosingAsync(relocation.Id, closed), bounded);
+        var entity = await bounded;
         var response = await EntityExtensions.GuardAsync(
             () => _table.UpdateEntityAsync(entity, new ETag(relocation.Version!), TableUpdateMode.Replace, cancellationToken), "relocation request");
         entity.ETag = response.Headers.ETag ?? default;
         // After the case: a crash in between leaves a stale line, which the next listing repairs from the case row. The
         // three follow the row and none needs another: side by side.
         await Task.WhenAll(caseload.PutAsync(CaseloadEntry.From(relocation), cancellationToken), PutStatsAsync(relocation, cancellationToken),
-            PruneOfferRequestsAsync(relocation, cancellationToken));
+            PruneOfferRequestsAsync(relocation.Id, closed, cancellationToken));
         return ToCase(entity);
     }
 
@@ -161,19 +179,47 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         }
     }
 
-    public Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
-        _indexWrites.UpsertAsync(new TableEntity(stateCode, relocationId));
-
-    public async Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken)
+    /// <summary>Written whole (a replace): a rerun writes the same row, and a new round's row drops an earlier round's mark.</summary>
+    public Task IndexOfferRequestAsync(string stateCode, OfferRequestLine request, CancellationToken cancellationToken)
     {
-        var ids = new List<string>();
-        await foreach (var e in _index.QueryAsync<TableEntity>(x => x.PartitionKey == stateCode, select: ["RowKey"], cancellationToken: cancellationToken))
+        ArgumentNullException.ThrowIfNull(request);
+        return _indexWrites.UpsertAsync(new TableEntity(stateCode, request.RelocationId)
         {
-            ids.Add(e.RowKey);
+            ["Pseudonym"] = request.Pseudonym,
+            ["Kind"] = request.Kind.ToString(),
+            ["Priority"] = request.Priority.ToString(),
+            ["HouseholdSize"] = request.HouseholdSize,
+            ["MedicalCare"] = request.MedicalCare,
+            ["Languages"] = EntityExtensions.ToJson(request.Languages),
+            [RoundColumn] = request.Round,
+            ["Deadline"] = request.Deadline,
+        });
+    }
+
+    public async Task<IReadOnlyList<IndexedOfferRequest>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken)
+    {
+        var rows = new List<IndexedOfferRequest>();
+        await foreach (var e in _index.QueryAsync<TableEntity>(x => x.PartitionKey == stateCode, cancellationToken: cancellationToken))
+        {
+            rows.Add(new IndexedOfferRequest(e.RowKey, ToLine(e), e.GetBoolean(ClosingColumn) ?? false));
         }
 
-        return ids;
+        return rows;
     }
+
+    private const string RoundColumn = "Round";
+    private const string ClosingColumn = "Closing";
+
+    /// <summary>The row's line; null for a row written before rows carried one (only its keys) or one that does not parse: its case decides.</summary>
+    private static OfferRequestLine? ToLine(TableEntity e) =>
+        e.GetInt32(RoundColumn) is { } round
+        && e.GetString("Pseudonym") is { } pseudonym
+        && Enum.TryParse<RelocationKind>(e.GetString("Kind"), out var kind)
+        && Enum.TryParse<RelocationPriority>(e.GetString("Priority"), out var priority)
+        && e.GetDateTimeOffset("Deadline") is { } deadline
+            ? new OfferRequestLine(e.RowKey, pseudonym, kind, priority, e.GetInt32("HouseholdSize") ?? 0, e.GetBoolean("MedicalCare") ?? false,
+                e.FromJson<string[]>("Languages", []), round, deadline)
+            : null;
 
     public async Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken)
     {

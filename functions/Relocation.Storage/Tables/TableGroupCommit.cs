@@ -10,8 +10,8 @@ namespace Relocation.Storage.Tables;
 /// partition idle is sent at once (alone, as before); the writes that arrive while it is in flight form the next batch.
 /// <para>
 /// Only writes whose repetition changes nothing are accepted, so a batch can always fall back to its rows one by one:
-/// <see cref="InsertOnceAsync"/> (a row that exists is kept: success), <see cref="UpsertAsync"/> (replace, no ETag) and
-/// <see cref="DeleteAsync"/> (a row that is gone: success). A transaction is all or nothing, and one existing row fails a
+/// <see cref="InsertOnceAsync"/> (a row that exists is kept: success), <see cref="UpsertAsync"/> (replace, no ETag),
+/// <see cref="MergeAsync"/> (merge the columns given, no ETag) and <see cref="DeleteAsync"/> (a row that is gone: success). A transaction is all or nothing, and one existing row fails a
 /// batch of inserts whole (as does one missing row a batch of deletes, and Azurite ignores If-Match in batches, which is
 /// why no conditional write is offered here): then each row of the batch is written alone, with its own outcome. So a
 /// write that runs twice (an activity's rerun, a request's retry) ends exactly as it did before group commit, and each
@@ -41,6 +41,7 @@ public sealed class TableGroupCommit
     {
         InsertOnce,
         Upsert,
+        Merge,
         Delete,
     }
 
@@ -56,6 +57,9 @@ public sealed class TableGroupCommit
 
     /// <summary>Writes the row whole, whatever was there (no ETag).</summary>
     public Task UpsertAsync(TableEntity entity) => EnqueueAsync(Kind.Upsert, entity);
+
+    /// <summary>Writes the columns given over the row's, keeping its others; creates the row when it is absent (no ETag).</summary>
+    public Task MergeAsync(TableEntity entity) => EnqueueAsync(Kind.Merge, entity);
 
     /// <summary>Deletes the row; a row already gone counts as success.</summary>
     public Task DeleteAsync(string partitionKey, string rowKey) => EnqueueAsync(Kind.Delete, new TableEntity(partitionKey, rowKey));
@@ -189,6 +193,7 @@ public sealed class TableGroupCommit
     {
         Kind.InsertOnce => new TableTransactionAction(TableTransactionActionType.Add, write.Entity),
         Kind.Upsert => new TableTransactionAction(TableTransactionActionType.UpsertReplace, write.Entity),
+        Kind.Merge => new TableTransactionAction(TableTransactionActionType.UpsertMerge, write.Entity),
         _ => new TableTransactionAction(TableTransactionActionType.Delete, write.Entity, ETag.All),
     };
 
@@ -204,6 +209,9 @@ public sealed class TableGroupCommit
                     break;
                 case Kind.Upsert:
                     await _table.UpsertEntityAsync(write.Entity, TableUpdateMode.Replace, CancellationToken.None);
+                    break;
+                case Kind.Merge:
+                    await _table.UpsertEntityAsync(write.Entity, TableUpdateMode.Merge, CancellationToken.None);
                     break;
                 default:
                     await _table.DeleteEntityAsync(write.Entity.PartitionKey, write.Entity.RowKey, ETag.All, CancellationToken.None);

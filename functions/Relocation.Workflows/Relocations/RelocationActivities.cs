@@ -48,12 +48,18 @@ public sealed class StartRelocationRoundActivity(RoundOpening opening, TimeProvi
     /// Indexes the round's offer request for each asked State and puts its notice in the outbox, after the round is on
     /// the case. One State's writes do not depend on another's: written side by side, not one after the other (five
     /// States were ten sequential round trips on the way from request to offers out). Each write is keyed, so a rerun
-    /// repeats nothing.
+    /// repeats nothing. The index row carries what the State is shown, and its list trusts it until the deadline: so it
+    /// is written only while the case as read still asks the State in this round (a rerun after the State answered or
+    /// the round closed writes none back).
     /// </summary>
     internal static Task TellAskedStatesAsync(IRelocationRepository relocations, IOutbox outbox, RelocationCase relocation, RoundRecord round, DateTimeOffset now) =>
         Task.WhenAll(round.Asked.Select(async asked =>
         {
-            await relocations.IndexOfferRequestAsync(asked.StateCode, relocation.Id, CancellationToken.None);
+            if (OfferRequestLine.OpenFor(relocation, asked.StateCode) is { } line && line.Round == round.Number)
+            {
+                await relocations.IndexOfferRequestAsync(asked.StateCode, line, CancellationToken.None);
+            }
+
             await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
         }));
 

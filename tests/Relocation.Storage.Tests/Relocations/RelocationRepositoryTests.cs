@@ -199,34 +199,106 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IndexOfferRequestAsync_Twice_ListsOnceForThatStateOnly()
+    public async Task IndexOfferRequestAsync_Twice_ListsOnceWithItsLineForThatStateOnly()
+    {
+        var state = "Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant();
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(state, "cap1", true, 1100)], Now, Now.AddHours(72));
+
+        await _repository.IndexOfferRequestAsync(state, OfferRequestLine.For(c, round), CancellationToken.None);
+        await _repository.IndexOfferRequestAsync(state, OfferRequestLine.For(c, round), CancellationToken.None);
+
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(state, CancellationToken.None));
+        Assert.Equal(c.Id, row.RelocationId);
+        Assert.False(row.Closing);
+        var line = Assert.IsType<OfferRequestLine>(row.Line);
+        Assert.Equal((c.Id, "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Urgent, 3, true, 1, Now.AddHours(72)),
+            (line.RelocationId, line.Pseudonym, line.Kind, line.Priority, line.HouseholdSize, line.MedicalCare, line.Round, line.Deadline));
+        Assert.Equal(["fr"], line.Languages);
+        Assert.True(row.ListableAsStored(Now));
+        Assert.DoesNotContain(await _repository.OfferRequestsForAsync("ZZZ", CancellationToken.None), r => r.RelocationId == c.Id);
+    }
+
+    [Fact]
+    public async Task OfferRequestsForAsync_RowWrittenByOlderCode_ListsItsIdWithoutALine()
     {
         var state = "Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant();
         var id = Guid.NewGuid().ToString("N");
+        // What the index held before rows carried their line: the keys only.
+        await _fixture.Azurite.Clients.Table(RelocationRepository.IndexTable).UpsertEntityAsync(new Azure.Data.Tables.TableEntity(state, id));
 
-        await _repository.IndexOfferRequestAsync(state, id, CancellationToken.None);
-        await _repository.IndexOfferRequestAsync(state, id, CancellationToken.None);
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(state, CancellationToken.None));
 
-        Assert.Equal([id], await _repository.OfferRequestsForAsync(state, CancellationToken.None));
-        Assert.DoesNotContain(id, await _repository.OfferRequestsForAsync("ZZZ", CancellationToken.None));
+        Assert.Equal((id, null, false), (row.RelocationId, row.Line, row.Closing));
+        Assert.False(row.ListableAsStored(Now));
     }
 
     [Fact]
     public async Task UpdateAsync_RequestAnsweredThenCaseCancelled_RemovesEachStatesIndexRow()
     {
         var c = NewCase();
-        c.StartRound(1, [new AskedState("NOR", "cap1", true, 1100), new AskedState("SWE", "cap2", true, 1000)], Now, Now.AddHours(72));
+        var round = c.StartRound(1, [new AskedState("NOR", "cap1", true, 1100), new AskedState("SWE", "cap2", true, 1000)], Now, Now.AddHours(72));
         var saved = await _repository.AddAsync(c, CancellationToken.None);
-        await _repository.IndexOfferRequestAsync("NOR", c.Id, CancellationToken.None);
-        await _repository.IndexOfferRequestAsync("SWE", c.Id, CancellationToken.None);
+        await _repository.IndexOfferRequestAsync("NOR", OfferRequestLine.For(c, round), CancellationToken.None);
+        await _repository.IndexOfferRequestAsync("SWE", OfferRequestLine.For(c, round), CancellationToken.None);
 
         saved.RecordResponse("NOR", new ResponseCommand("NOR", OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
         saved = await _repository.UpdateAsync(saved, CancellationToken.None);
-        Assert.DoesNotContain(c.Id, await _repository.OfferRequestsForAsync("NOR", CancellationToken.None));
-        Assert.Contains(c.Id, await _repository.OfferRequestsForAsync("SWE", CancellationToken.None));
+        Assert.DoesNotContain(await _repository.OfferRequestsForAsync("NOR", CancellationToken.None), r => r.RelocationId == c.Id);
+        Assert.Contains(await _repository.OfferRequestsForAsync("SWE", CancellationToken.None), r => r.RelocationId == c.Id && !r.Closing);
 
         saved.Cancel("Threat assessment changed", Now.AddHours(2));
         await _repository.UpdateAsync(saved, CancellationToken.None);
-        Assert.DoesNotContain(c.Id, await _repository.OfferRequestsForAsync("SWE", CancellationToken.None));
+        Assert.DoesNotContain(await _repository.OfferRequestsForAsync("SWE", CancellationToken.None), r => r.RelocationId == c.Id);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ClosingWriteRefused_LeavesTheRowMarkedClosingBeforeTheCaseWrite()
+    {
+        var (north, south) = ("Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant(), "R" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant());
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100), new AskedState(south, "cap2", true, 1000)], Now, Now.AddHours(72));
+        await _repository.AddAsync(c, CancellationToken.None);
+        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(c, round), CancellationToken.None);
+        await _repository.IndexOfferRequestAsync(south, OfferRequestLine.For(c, round), CancellationToken.None);
+        var first = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        var second = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        first.RecordResponse(south, new ResponseCommand(south, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        await _repository.UpdateAsync(first, CancellationToken.None);
+
+        // The north's answer is refused (the row moved on): as a crash after its mark, the mark stays, and the list checks the case.
+        second.RecordResponse(north, new ResponseCommand(north, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => _repository.UpdateAsync(second, CancellationToken.None));
+
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
+        Assert.True(row.Closing);
+        Assert.Equal(1, row.Line?.Round);
+        Assert.False(row.ListableAsStored(Now));
+        Assert.Empty(await _repository.OfferRequestsForAsync(south, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task IndexOfferRequestAsync_OverAMarkedRow_WritesItWholeWithoutTheMark()
+    {
+        var (north, south) = ("Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant(), "R" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant());
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100)], Now, Now.AddHours(72));
+        await _repository.AddAsync(c, CancellationToken.None);
+        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(c, round), CancellationToken.None);
+        var stale = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        var fresh = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        stale.Cancel("refused below", Now.AddHours(1));
+        fresh.StartRound(2, [new AskedState(north, "cap1", true, 1100), new AskedState(south, "cap2", true, 1000)], Now.AddHours(1), Now.AddHours(73));
+        await _repository.UpdateAsync(fresh, CancellationToken.None);
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => _repository.UpdateAsync(stale, CancellationToken.None));
+        Assert.True(Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None)).Closing);
+
+        // Round 2 asks the same State: its row replaces the marked one whole.
+        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(fresh, fresh.CurrentRound!), CancellationToken.None);
+
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
+        Assert.False(row.Closing);
+        Assert.Equal(2, row.Line?.Round);
+        Assert.True(row.ListableAsStored(Now.AddHours(2)));
     }
 }

@@ -68,6 +68,21 @@ public sealed class TableGroupCommitTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task MergeAsync_RowsPresentAndAbsentAtOnce_ColumnAddedOthersKeptAbsentCreated()
+    {
+        var (table, writes) = await NewTableAsync();
+        await table.AddEntityAsync(new TableEntity("p", "kept") { ["N"] = 7 });
+
+        // In one batch: the existing row keeps its column, the absent one is created with the merged column only.
+        await Task.WhenAll(writes.MergeAsync(new TableEntity("p", "kept") { ["Closing"] = true }), writes.MergeAsync(new TableEntity("p", "new") { ["Closing"] = true }));
+
+        var kept = (await table.GetEntityAsync<TableEntity>("p", "kept")).Value;
+        Assert.Equal((7, true), (kept.GetInt32("N"), kept.GetBoolean("Closing")));
+        var created = (await table.GetEntityAsync<TableEntity>("p", "new")).Value;
+        Assert.Equal((null, true), (created.GetInt32("N"), created.GetBoolean("Closing")));
+    }
+
+    [Fact]
     public async Task DeleteAsync_SomeRowsAlreadyGone_RestDeletedNoError()
     {
         var (table, writes) = await NewTableAsync();

@@ -9,7 +9,7 @@ namespace Relocation.Testing.Fakes;
 public sealed class InMemoryRelocationRepository : IRelocationRepository
 {
     private readonly ConcurrentDictionary<string, (string Json, string Version)> _rows = new();
-    private readonly ConcurrentDictionary<(string State, string Id), bool> _index = new();
+    private readonly ConcurrentDictionary<(string State, string Id), OfferRequestLine> _index = new();
 
     public Task<RelocationCase> AddAsync(RelocationCase relocation, CancellationToken cancellationToken)
     {
@@ -40,14 +40,16 @@ public sealed class InMemoryRelocationRepository : IRelocationRepository
         return Task.FromResult(Load(relocation.Id)!);
     }
 
-    public Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken)
+    public Task IndexOfferRequestAsync(string stateCode, OfferRequestLine request, CancellationToken cancellationToken)
     {
-        _index[(stateCode, relocationId)] = true;
+        ArgumentNullException.ThrowIfNull(request);
+        _index[(stateCode, request.RelocationId)] = request;
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(_index.Keys.Where(k => k.State == stateCode).Select(k => k.Id).Order(StringComparer.Ordinal).ToArray());
+    public Task<IReadOnlyList<IndexedOfferRequest>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IndexedOfferRequest>>(_index.Where(k => k.Key.State == stateCode).OrderBy(k => k.Key.Id, StringComparer.Ordinal)
+            .Select(k => new IndexedOfferRequest(k.Key.Id, k.Value, Closing: false)).ToArray());
 
     /// <summary>Every case stored, for the in-memory caseload index.</summary>
     public IReadOnlyList<RelocationCase> All() => _rows.Keys.Order(StringComparer.Ordinal).Select(Load).OfType<RelocationCase>().ToArray();

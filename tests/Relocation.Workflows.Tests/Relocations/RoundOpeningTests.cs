@@ -47,7 +47,7 @@ public sealed class RoundOpeningTests
         Assert.Equal(RelocationStatus.AwaitingOffers, opened.Case.Status);
         Assert.Equal(["NOR"], Assert.Single((await CaseAsync(id)).Rounds).Asked.Select(a => a.StateCode));
         Assert.Single(_outbox.Messages, m => m.RelatedId == id && m.Kind == "OfferRequest");
-        Assert.Equal([id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+        Assert.Equal([id], (await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None)).Select(r => r.RelocationId));
     }
 
     private static RelocationCase Draft(RelocationPriority priority = RelocationPriority.Emergency) => RelocationTestWorld.Draft(priority, pseudonym: "W-0502");
@@ -71,7 +71,7 @@ public sealed class RoundOpeningTests
         Assert.Equal(1, joined.Asked);
         Assert.Equal(version, (await CaseAsync(draft.Id)).Version);
         Assert.Single(_outbox.Messages, m => m.RelatedId == draft.Id && m.Kind == "OfferRequest");
-        Assert.Equal([draft.Id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+        Assert.Equal([draft.Id], (await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None)).Select(r => r.RelocationId));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class RoundOpeningTests
         Assert.Equal(["NOR"], Assert.Single(stored.Rounds).Asked.Select(a => a.StateCode));
         Assert.Equal(row.Version, stored.Version);
         Assert.Single(_outbox.Messages, m => m.RelatedId == draft.Id && m.Kind == "OfferRequest");
-        Assert.Equal([draft.Id], await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+        Assert.Equal([draft.Id], (await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None)).Select(r => r.RelocationId));
     }
 
     [Fact]
@@ -227,8 +227,8 @@ public sealed class RoundOpeningTests
         Assert.Equal(1, opened.Asked);
         Assert.Equal(["SWE"], Assert.Single((await CaseAsync(id)).Rounds).Asked.Select(a => a.StateCode));
         Assert.Equal(["SWE"], _outbox.Messages.Where(m => m.RelatedId == id && m.Kind == "OfferRequest").Select(m => m.Recipient.Split(':')[^1]));
-        Assert.Equal([id], await _relocations.OfferRequestsForAsync("SWE", CancellationToken.None));
-        Assert.Empty(await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+        Assert.Equal([id], (await _relocations.OfferRequestsForAsync("SWE", CancellationToken.None)).Select(r => r.RelocationId));
+        Assert.Empty((await _relocations.OfferRequestsForAsync("NOR", CancellationToken.None)).Select(r => r.RelocationId));
     }
 
     [Fact]

@@ -180,10 +180,10 @@ public sealed class RoundPlanningTests
 
         public Task<RelocationCase> UpdateAsync(RelocationCase relocation, CancellationToken cancellationToken) => inner.UpdateAsync(relocation, cancellationToken);
 
-        public Task IndexOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) =>
-            inner.IndexOfferRequestAsync(stateCode, relocationId, cancellationToken);
+        public Task IndexOfferRequestAsync(string stateCode, OfferRequestLine request, CancellationToken cancellationToken) =>
+            inner.IndexOfferRequestAsync(stateCode, request, cancellationToken);
 
-        public Task<IReadOnlyList<string>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) => inner.OfferRequestsForAsync(stateCode, cancellationToken);
+        public Task<IReadOnlyList<IndexedOfferRequest>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken) => inner.OfferRequestsForAsync(stateCode, cancellationToken);
 
         public Task<IReadOnlyList<NumberedTimelineEntry>> HistoryAsync(string relocationId, long before, int count, CancellationToken cancellationToken) =>
             inner.HistoryAsync(relocationId, before, count, cancellationToken);

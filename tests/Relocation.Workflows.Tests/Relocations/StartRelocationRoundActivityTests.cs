@@ -41,6 +41,28 @@ public sealed class StartRelocationRoundActivityTests
     }
 
     [Fact]
+    public async Task TellAskedStatesAsync_StateAnsweredBeforeARerun_IndexesOnlyTheStatesStillAskedWithTheirLine()
+    {
+        var relocations = new InMemoryRelocationRepository();
+        var outbox = new InMemoryOutbox();
+        var now = DateTimeOffset.UtcNow;
+        var facts = new RelocationFacts("ICC-01/04-01/06", "W-0439", Domain.Capacities.RelocationKind.TemporaryRelocation, RelocationPriority.Emergency,
+            new Household(2, 1), new Needs(["fr"], true));
+        var relocation = RelocationCase.Submit(Guid.NewGuid().ToString("N"), facts, now, "Vwu.Officer", DateOnly.FromDateTime(now.UtcDateTime));
+        var round = relocation.StartRound(1, [new AskedState("NOR", "cap1", false, 2), new AskedState("SWE", "cap2", false, 1)], now, now.AddHours(24));
+        relocation.RecordResponse("NOR", new ResponseCommand("NOR", OfferDecision.Decline, null, null, null, null), now);
+
+        // A rerun reads the case after NOR answered: NOR's row, which the answer deleted, is not written back (its list
+        // would trust it until the deadline); the notices are keyed and sent as before.
+        await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, relocation, round, now);
+
+        Assert.Empty(await relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
+        var line = Assert.Single(await relocations.OfferRequestsForAsync("SWE", CancellationToken.None)).Line!;
+        Assert.Equal(("W-0439", 3, true, 1, now.AddHours(24)), (line.Pseudonym, line.HouseholdSize, line.MedicalCare, line.Round, line.Deadline));
+        Assert.Equal(2, outbox.Messages.Count(m => m.RelatedId == relocation.Id && m.Kind == "OfferRequest"));
+    }
+
+    [Fact]
     public async Task RunAsync_RoundsOpeningTogether_OnePlanEachAsksAnotherState()
     {
         // Arrange: two States with room for one household each, two Emergency requests opening at once through one batcher.

@@ -106,7 +106,15 @@ public sealed record OfferRequestDto(
     bool MedicalCare,
     IReadOnlyList<string> Languages,
     int Round,
-    DateTimeOffset ResponseDueAt);
+    DateTimeOffset ResponseDueAt)
+{
+    public static OfferRequestDto From(OfferRequestLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return new OfferRequestDto(line.RelocationId, line.Pseudonym, line.Kind, line.Priority, line.HouseholdSize, line.MedicalCare, line.Languages,
+            line.Round, line.Deadline);
+    }
+}
 
 /// <summary>The case file as VWU reads it.</summary>
 public sealed record CaseFileDto(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact)

@@ -312,28 +312,30 @@ internal sealed partial class RelocationHandlers(
     {
         var code = request.StateCodeValue();
         request.Caller.EnsureActsFor(code);
-        var open = new List<OfferRequestDto>();
-        // The index holds open requests only (docs/storage.md); each is point-read, in parallel, so the answer is the case's.
-        var cases = await Task.WhenAll((await relocations.OfferRequestsForAsync(code, request.Aborted))
-            .Select(id => relocations.FindAsync(id, request.Aborted)));
-        foreach (var c in cases.OfType<RelocationCase>())
+        var now = time.GetUtcNow();
+        // One partition read: each row carries what the focal point is shown. Only a row that cannot be trusted as stored
+        // (written by older code, marked by a closing write, or past its deadline) is checked against its case, a point
+        // read each, in parallel (docs/storage.md, "The offer-request index").
+        var rows = await relocations.OfferRequestsForAsync(code, request.Aborted);
+        var doubtful = await Task.WhenAll(rows.Where(r => !r.ListableAsStored(now)).Select(r => relocations.FindAsync(r.RelocationId, request.Aborted)));
+        var open = rows.Where(r => r.ListableAsStored(now)).Select(r => r.Line!).ToList();
+        var closed = new List<string>();
+        foreach (var c in doubtful.OfType<RelocationCase>())
         {
-            if (c is { Status: RelocationStatus.AwaitingOffers, CurrentRound: { ClosedAt: null } round }
-                && round.Asked.Any(a => a.StateCode == code)
-                && !c.Offers.Any(o => o.StateCode == code && o.Round == round.Number))
+            if (OfferRequestLine.OpenFor(c, code) is { } line)
             {
-                open.Add(new OfferRequestDto(c.Id, c.Facts.Pseudonym, c.Facts.Kind, c.Facts.Priority, c.Facts.Household.Size, c.Facts.Needs.MedicalCare,
-                    c.Facts.Needs.Languages, round.Number, round.Deadline));
+                open.Add(line);
             }
             else if (c.Rounds.Any(r => r.Asked.Any(a => a.StateCode == code)))
             {
                 // Answered or closed, and the case write's delete was cut short by a crash: finish it. (A row whose case does
                 // not name this State yet belongs to a round being opened, and stays.)
-                await relocations.ForgetOfferRequestAsync(code, c.Id, request.Aborted);
+                closed.Add(c.Id);
             }
         }
 
-        return ApiResult.Ok(open.OrderBy(o => o.ResponseDueAt).ToArray());
+        await Task.WhenAll(closed.Select(id => relocations.ForgetOfferRequestAsync(code, id, request.Aborted)));
+        return ApiResult.Ok(open.Select(OfferRequestDto.From).OrderBy(o => o.ResponseDueAt).ToArray());
     }
 
     public async Task<ApiResult> RespondAsync(ApiRequest request)
