@@ -17,7 +17,7 @@ internal static class Ours
 
     public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, int? port, CancellationToken cancellationToken,
         bool openWithRequest = true, bool acceptWithRequest = true, bool groupCommit = true, bool arriveWithRequest = true, bool readAnswers = true, bool acknowledgedWait = false,
-        bool offersByGet = false)
+        bool offersByGet = false, bool claimFirst = false)
     {
         // --offers-by-get: request→offers runs on to the reply of the status GET that follows the POST (the measure before 2026-12-01).
         _offersByGet = offersByGet;
@@ -43,6 +43,8 @@ internal static class Ours
         host.Environment[$"Logging__LogLevel__{Relocation.Workflows.Relocations.RoundOpening.TimingCategory}"] = "Information";
         // Where a write's time goes (idempotency claim, handler, completion, audit), from each answer's Server-Timing header.
         host.Environment["ApiDiagnostics__ServerTiming"] = "true";
+        // --claim-first: the create's Idempotency-Key claimed before its handler, its schedule after the claim (the code before session 9).
+        host.Environment["ApiDiagnostics__ClaimBesideHandler"] = claimFirst ? "false" : "true";
         await host.StartAsync(cancellationToken);
         var http = host.Http;
         var admin = TestTokens.For(Roles.RegistryAdmin);
