@@ -71,7 +71,8 @@ internal sealed partial class RelocationHandlers(
             // The key was taken over from an attempt that died: the ordered path, which looks for the instance before it
             // schedules one (this schedule found the dead attempt's, or made the one that path keeps).
             first.Failed(new InvalidOperationException("A resumed attempt takes the ordered path."));
-            Observe(schedule);
+            // Waited for, its failure left to that path's own schedule, so the two never race to create the same instance.
+            await schedule.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         else
         {
