@@ -16,8 +16,11 @@ internal static class Ours
     internal static readonly string[] States = ["NOR", "SWE", "FIN", "DNK", "NLD", "BEL", "AUT", "CHE", "DEU", "FRA"];
 
     public static async Task<(RunResult Result, long PeakMemoryMb)> RunAsync(string connectionString, int cases, int? port, CancellationToken cancellationToken,
-        bool openWithRequest = true, bool acceptWithRequest = true, bool groupCommit = true, bool arriveWithRequest = true, bool readAnswers = true, bool acknowledgedWait = false)
+        bool openWithRequest = true, bool acceptWithRequest = true, bool groupCommit = true, bool arriveWithRequest = true, bool readAnswers = true, bool acknowledgedWait = false,
+        bool offersByGet = false, bool claimFirst = false)
     {
+        // --offers-by-get: request→offers runs on to the reply of the status GET that follows the POST (the measure before 2026-12-01).
+        _offersByGet = offersByGet;
         // --poll-only: the driver as before issue 19's arrival change, ignoring what an answer already shows.
         _readAnswers = readAnswers;
         await using var host = new LocalHostProcess(connectionString, port, extraArguments: []);
@@ -40,6 +43,8 @@ internal static class Ours
         host.Environment[$"Logging__LogLevel__{Relocation.Workflows.Relocations.RoundOpening.TimingCategory}"] = "Information";
         // Where a write's time goes (idempotency claim, handler, completion, audit), from each answer's Server-Timing header.
         host.Environment["ApiDiagnostics__ServerTiming"] = "true";
+        // --claim-first: the create's Idempotency-Key claimed before its handler, its schedule after the claim (the code before session 9).
+        host.Environment["ApiDiagnostics__ClaimBesideHandler"] = claimFirst ? "false" : "true";
         await host.StartAsync(cancellationToken);
         var http = host.Http;
         var admin = TestTokens.For(Roles.RegistryAdmin);
@@ -65,6 +70,7 @@ internal static class Ours
         Interlocked.Exchange(ref _gets, 0);
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
         var answered = new List<double>();
+        var statusRead = new List<double>();
         var createTimings = new System.Collections.Concurrent.ConcurrentBag<string>();
         var acceptTimings = new System.Collections.Concurrent.ConcurrentBag<string>();
         // One case first, not measured, so that a run of one measures a warm process (JIT, connections), as a
@@ -96,6 +102,7 @@ internal static class Ours
                 household = new { adults = 1, children = 0 }, needs = new { languages = new[] { "en" }, medicalCare = false },
                 protectedPerson = new { fullName = "Bench Person", dateOfBirth = "1990-01-01", currentLocation = "Somewhere", contact = "+00 0" },
             }, ct, warmUp ? null : createTimings);
+            var answeredAt = watch.Elapsed.TotalMilliseconds;
             var id = created.GetProperty("id").GetString()!;
             if (!warmUp)
             {
@@ -106,18 +113,34 @@ internal static class Ours
             {
                 if (!warmUp)
                 {
-                    answered.Add(watch.Elapsed.TotalMilliseconds);
+                    answered.Add(answeredAt);
                 }
             }
 
-            // The POST's own answer counts when it already shows the round (the round is opened by the request): a client
-            // reads the answer before it polls, and a GET that shows nothing new only loads the one Azurite.
-            var asked = await WaitAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "AwaitingOffers" && AskedStates(view).Count > 0, ct, created);
+            // "Offers out" is the instant the round is durably on the case, its States told right after (off the answer's
+            // path), as the floor's is the instant its round activity starts, its States not told at all. The POST's answer
+            // says so: 202 AwaitingOffers is the round on the row the request inserted. Until 2026-12-01 the clock ran on to
+            // the reply of the status GET sent after the answer (the answer does not name the asked States): a round trip
+            // and a point read the floor, which learns of its round in-process, never pays. That GET is still sent, for the
+            // States that answer below, and timed apart; --offers-by-get puts it back on the clock.
+            var answeredOut = _readAnswers && !_offersByGet && created.ValueKind == JsonValueKind.Object
+                && created.TryGetProperty("status", out var createdStatus) && createdStatus.GetString() == "AwaitingOffers";
+            var outAt = answeredAt;
+            var (asked, reads) = await WaitCountingAsync(http, vwu, id, view => view.GetProperty("status").GetString() == "AwaitingOffers" && AskedStates(view).Count > 0, ct, created);
+            var readAt = watch.Elapsed.TotalMilliseconds;
+            if (answeredOut && reads > 1)
+            {
+                // The round the answer announced asked nobody then (no State fitted): its offers went out only when the
+                // GETs above saw States asked, and that is the instant counted.
+                outAt = readAt;
+            }
+
             lock (dispatched)
             {
                 if (!warmUp)
                 {
-                    dispatched.Add(watch.Elapsed.TotalMilliseconds);
+                    dispatched.Add(answeredOut ? outAt : readAt);
+                    statusRead.Add(readAt);
                 }
             }
 
@@ -164,7 +187,7 @@ internal static class Ours
         // The last episode (the follow-up look's timer) is written just after the point the driver waits for.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var work = await EngineWork.CountAsync(connectionString, Relocation.LocalHost.Engine.DurableEngine.TaskHubName, ids.ToArray(), cancellationToken);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours, {cases} cases: POST /api/relocations answered p50 {RunResult.Percentile(answered, 50):F0} ms, p95 {RunResult.Percentile(answered, 95):F0} ms (the rest of request→offers is the engine and the round activity)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours, {cases} cases: POST /api/relocations answered p50 {RunResult.Percentile(answered, 50):F0} ms, p95 {RunResult.Percentile(answered, 95):F0} ms; the status GET after it replied at p50 {RunResult.Percentile(statusRead, 50):F0} ms, p95 {RunResult.Percentile(statusRead, 95):F0} ms from the POST (request→offers counts {(_offersByGet || !_readAnswers ? "the GET's reply" : "the answer when it says AwaitingOffers")})"));
         foreach (var line in RoundPhases.Summarise(host.Output))
         {
             Console.WriteLine($"ours, {cases} cases: {line}");
@@ -186,6 +209,8 @@ internal static class Ours
     }
 
     private static bool _readAnswers = true;
+
+    private static bool _offersByGet;
 
     /// <summary>GETs of a case's status sent by <see cref="WaitAsync"/> (each one a point read on the shared Azurite).</summary>
     private static long _gets;
@@ -230,16 +255,21 @@ internal static class Ours
             ? rounds[rounds.GetArrayLength() - 1].GetProperty("askedStates").EnumerateArray().Select(s => s.GetString()!).ToList()
             : [];
 
-    private static async Task<JsonElement> WaitAsync(HttpClient http, string token, string id, Func<JsonElement, bool> done, CancellationToken ct, JsonElement? answer = null)
+    private static async Task<JsonElement> WaitAsync(HttpClient http, string token, string id, Func<JsonElement, bool> done, CancellationToken ct, JsonElement? answer = null) =>
+        (await WaitCountingAsync(http, token, id, done, ct, answer)).View;
+
+    /// <summary>As <see cref="WaitAsync"/>, with how many GETs it took (0: the answer showed it).</summary>
+    private static async Task<(JsonElement View, int Gets)> WaitCountingAsync(HttpClient http, string token, string id, Func<JsonElement, bool> done, CancellationToken ct,
+        JsonElement? answer = null)
     {
         if (_readAnswers && answer is { ValueKind: JsonValueKind.Object } answered && done(answered))
         {
-            return answered;
+            return (answered, 0);
         }
 
         var started = DateTime.UtcNow;
         var deadline = started.AddMinutes(10);
-        while (true)
+        for (var gets = 1; ; gets++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"relocations/{id}");
             request.Headers.Authorization = new("Bearer", token);
@@ -248,7 +278,7 @@ internal static class Ours
             var view = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
             if (response.IsSuccessStatusCode && done(view))
             {
-                return view;
+                return (view, gets);
             }
 
             if (DateTime.UtcNow > deadline)

@@ -4,7 +4,7 @@ using Relocation.LoadDriver;
 using Relocation.LocalHost;
 using Relocation.LocalHost.Azurite;
 
-// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-request-arrival] [--acknowledged-wait] [--no-group-commit] [--poll-only] | --mail 1,50
+// Usage: dotnet run -c Release --project bench/Relocation.LoadDriver -- [--cases 50,200] [--no-request-opening] [--no-request-acceptance] [--no-request-arrival] [--acknowledged-wait] [--no-group-commit] [--poll-only] [--offers-by-get] [--claim-first] | --mail 1,50
 //        dotnet run -c Release --project bench/Relocation.LoadDriver -- faults [KILLS] [--visibility 00:00:30]
 //        any of them with [--port 7301 (and the next)] [--storage-port 10301 (three ports)]
 var (ports, portError) = BenchPorts.Parse(args);
@@ -54,6 +54,8 @@ var arriveWithRequest = !args.Contains("--no-request-arrival");
 var readAnswers = !args.Contains("--poll-only");
 var acknowledgedWait = args.Contains("--acknowledged-wait");
 var groupCommit = !args.Contains("--no-group-commit");
+var offersByGet = args.Contains("--offers-by-get");
+var claimFirst = args.Contains("--claim-first");
 foreach (var cases in caseCounts)
 {
     var data = Path.Combine(Path.GetTempPath(), "relocation-bench", Guid.NewGuid().ToString("N"));
@@ -63,7 +65,7 @@ foreach (var cases in caseCounts)
         var floor = await Floor.RunAsync(azurite.ConnectionString, cases, ports.FloorSidecar, CancellationToken.None);
         process.Refresh();
         Console.WriteLine(floor.Row(process.PeakWorkingSet64 / 1024 / 1024));
-        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, ports.Host, CancellationToken.None, openWithRequest, acceptWithRequest, groupCommit, arriveWithRequest, readAnswers, acknowledgedWait);
+        var ours = await Ours.RunAsync(azurite.ConnectionString, cases, ports.Host, CancellationToken.None, openWithRequest, acceptWithRequest, groupCommit, arriveWithRequest, readAnswers, acknowledgedWait, offersByGet, claimFirst);
         Console.WriteLine(ours.Result.Row(ours.PeakMemoryMb));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours/floor for {cases} cases: time {ours.Result.Elapsed.TotalSeconds / floor.Elapsed.TotalSeconds:F2}, request→offers p50 {RunResult.Percentile(ours.Result.DispatchedMs, 50) / RunResult.Percentile(floor.DispatchedMs, 50):F2} p95 {RunResult.Percentile(ours.Result.DispatchedMs, 95) / RunResult.Percentile(floor.DispatchedMs, 95):F2}, acceptance→hold p95 {RunResult.Percentile(ours.Result.HeldMs, 95) / RunResult.Percentile(floor.HeldMs, 95):F2}"));

@@ -27,4 +27,10 @@ public sealed class ApiDiagnosticsOptions
     /// request ever stops.
     /// </summary>
     public string? HaltBeforeRowFor { get; set; }
+
+    /// <summary>
+    /// For the bench's before/after in one binary: false claims every Idempotency-Key before its handler, also on the routes
+    /// that claim beside it (<see cref="Routing.ApiRoute.ClaimsBesideHandler"/>), as before issue 19's session 9. True by default.
+    /// </summary>
+    public bool ClaimBesideHandler { get; set; } = true;
 }

@@ -39,6 +39,7 @@ public sealed partial class ApiPipeline(
     IOptions<ApiDiagnosticsOptions>? diagnostics = null)
 {
     private readonly bool _serverTiming = diagnostics?.Value.ServerTiming ?? false;
+    private readonly bool _claimBesideHandler = diagnostics?.Value.ClaimBesideHandler ?? true;
 
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string CorrelationIdHeader = "X-Correlation-Id";
@@ -207,6 +208,8 @@ public sealed partial class ApiPipeline(
         var resumed = false;
         string? scope = null;
         ApiRequest? request = null;
+        Task<IdempotencyClaim>? pendingClaim = null;
+        string? pendingKey = null;
         try
         {
             if (!route.Anonymous)
@@ -239,30 +242,25 @@ public sealed partial class ApiPipeline(
             if (key is not null)
             {
                 scope = outcome.Caller.Subject;
-                var claimStarted = Stopwatch.GetTimestamp();
-                var claim = await idempotency.ClaimAsync(scope, key, RequestHash(route, instance, body.Span), http.RequestAborted);
-                outcome.ClaimMs = Stopwatch.GetElapsedTime(claimStarted).TotalMilliseconds;
-                switch (claim.Outcome)
+                pendingClaim = ClaimAsync(scope, key, RequestHash(route, instance, body.Span), outcome, http.RequestAborted);
+                pendingKey = key;
+                if (!(route.ClaimsBesideHandler && _claimBesideHandler))
                 {
-                    case IdempotencyOutcome.Replay:
-                        var stored = claim.Response!;
-                        LogReplayed(logger, route.Name, correlationId);
-                        outcome.Reason = "replay";
-                        return new ApiResult(stored.Status, stored.Body, stored.ContentType, stored.Location, stored.ETag);
-                    case IdempotencyOutcome.Mismatch:
-                        return ProblemDetailsMapper.Create(409, "Idempotency key reused.",
-                            "This Idempotency-Key was used before with a different request.", instance, correlationId);
-                    case IdempotencyOutcome.InProgress:
-                        return ProblemDetailsMapper.Create(409, "Request in progress.",
-                            "A request with this Idempotency-Key is still being processed; retry shortly.", instance, correlationId);
-                }
+                    var claim = await pendingClaim;
+                    pendingClaim = null;
+                    if (claim.Outcome != IdempotencyOutcome.Claimed)
+                    {
+                        return AnswerOfClaim(claim, route, instance, correlationId, outcome);
+                    }
 
-                claimedKey = key;
-                resumed = claim.Resumed;
+                    claimedKey = key;
+                    resumed = claim.Resumed;
+                }
             }
 
             var routeValues = matchedValues ?? RouteValuesOf(http, route);
-            request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows) { Resumed = resumed };
+            // On a route that claims beside its handler, the handler runs now and waits for the claim itself (ApiRequest.ClaimedAsync).
+            request = new ApiRequest(http, route, outcome.Caller, routeValues, body, correlationId, key, workflows) { Resumed = resumed, PendingClaim = pendingClaim };
             var handlerStarted = Stopwatch.GetTimestamp();
             ApiResult result;
             try
@@ -272,6 +270,18 @@ public sealed partial class ApiPipeline(
             finally
             {
                 outcome.Beside = request.BesideCompletionTask;
+            }
+
+            if (pendingClaim is not null)
+            {
+                // A handler that answered without waiting for the claim (it wrote nothing): the claim still decides.
+                var claim = await pendingClaim;
+                if (claim.Outcome != IdempotencyOutcome.Claimed)
+                {
+                    return AnswerOfClaim(claim, route, instance, correlationId, outcome);
+                }
+
+                claimedKey = key;
             }
 
             outcome.HandlerMs = Stopwatch.GetElapsedTime(handlerStarted).TotalMilliseconds;
@@ -288,9 +298,27 @@ public sealed partial class ApiPipeline(
 
             return result;
         }
+        catch (ClaimAnsweredException answered)
+        {
+            return AnswerOfClaim(answered.Claim, route, instance, correlationId, outcome);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
             outcome.Reason = request?.AuditReason;
+            if (pendingClaim is not null && claimedKey is null)
+            {
+                // The handler failed beside the claim (bad input, say): the claim's answer comes first, as when claimed before
+                // the handler; a key this request did claim is treated below as any claimed key.
+                switch (await ClaimOutcomeAsync(pendingClaim))
+                {
+                    case { Outcome: IdempotencyOutcome.Claimed }:
+                        claimedKey = pendingKey;
+                        break;
+                    case { } other:
+                        return AnswerOfClaim(other, route, instance, correlationId, outcome);
+                }
+            }
+
             var result = ProblemDetailsMapper.FromException(ex, instance, correlationId);
             if (result.Status >= 500)
             {
@@ -309,6 +337,51 @@ public sealed partial class ApiPipeline(
             }
 
             return result;
+        }
+    }
+
+    private async Task<IdempotencyClaim> ClaimAsync(string scope, string key, string requestHash, Outcome outcome, CancellationToken cancellationToken)
+    {
+        var claimStarted = Stopwatch.GetTimestamp();
+        try
+        {
+            return await idempotency.ClaimAsync(scope, key, requestHash, cancellationToken);
+        }
+        finally
+        {
+            outcome.ClaimMs = Stopwatch.GetElapsedTime(claimStarted).TotalMilliseconds;
+        }
+    }
+
+    /// <summary>The claim's outcome, or null when the claim itself failed (the handler's failure is then the answer).</summary>
+    private static async Task<IdempotencyClaim?> ClaimOutcomeAsync(Task<IdempotencyClaim> claim)
+    {
+        try
+        {
+            return await claim;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the pipeline answers for a key it did not claim: the stored answer, or 409.</summary>
+    private ApiResult AnswerOfClaim(IdempotencyClaim claim, ApiRoute route, string instance, string correlationId, Outcome outcome)
+    {
+        switch (claim.Outcome)
+        {
+            case IdempotencyOutcome.Replay:
+                var stored = claim.Response!;
+                LogReplayed(logger, route.Name, correlationId);
+                outcome.Reason = "replay";
+                return new ApiResult(stored.Status, stored.Body, stored.ContentType, stored.Location, stored.ETag);
+            case IdempotencyOutcome.Mismatch:
+                return ProblemDetailsMapper.Create(409, "Idempotency key reused.",
+                    "This Idempotency-Key was used before with a different request.", instance, correlationId);
+            default:
+                return ProblemDetailsMapper.Create(409, "Request in progress.",
+                    "A request with this Idempotency-Key is still being processed; retry shortly.", instance, correlationId);
         }
     }
 

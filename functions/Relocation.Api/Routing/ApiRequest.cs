@@ -47,7 +47,32 @@ public sealed class ApiRequest
     /// The <see cref="IdempotencyKey"/> was claimed from an earlier attempt that died mid-way: that attempt's writes may be
     /// there (a create then takes the ordered path, which looks for its orchestration before scheduling one).
     /// </summary>
-    public bool Resumed { get; init; }
+    public bool Resumed { get; internal set; }
+
+    /// <summary>The claim of the <see cref="IdempotencyKey"/> still being written (<see cref="ApiRoute.ClaimsBesideHandler"/>).</summary>
+    internal Task<Relocation.Storage.Idempotency.IdempotencyClaim>? PendingClaim { get; init; }
+
+    /// <summary>
+    /// Waits for the claim of the <see cref="IdempotencyKey"/> on a route whose handler runs beside it
+    /// (<see cref="ApiRoute.ClaimsBesideHandler"/>); at once otherwise (the pipeline claimed before the handler). Past it,
+    /// this request owns the key and <see cref="Resumed"/> is known. When the key answers for the request instead (a replay,
+    /// a mismatch, a request in progress), it throws, and the pipeline gives that answer: nothing after it runs.
+    /// </summary>
+    public async Task ClaimedAsync()
+    {
+        if (PendingClaim is null)
+        {
+            return;
+        }
+
+        var claim = await PendingClaim;
+        if (claim.Outcome != Relocation.Storage.Idempotency.IdempotencyOutcome.Claimed)
+        {
+            throw new ClaimAnsweredException(claim);
+        }
+
+        Resumed = claim.Resumed;
+    }
 
     /// <summary>Why the caller reads protected data (from <c>X-Access-Reason</c>), for the audit entry.</summary>
     public string? AuditReason { get; set; }
@@ -300,4 +325,10 @@ public sealed class ApiRequest
         ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
             ? "This member is not part of the contract."
             : ex.Path is null or "$" ? "The body is not valid JSON." : "This value has the wrong type or format.";
+}
+
+/// <summary>The key's claim answered for the request (<see cref="ApiRequest.ClaimedAsync"/>): the pipeline gives that answer.</summary>
+internal sealed class ClaimAnsweredException(Relocation.Storage.Idempotency.IdempotencyClaim claim) : Exception("The Idempotency-Key's claim answers for this request.")
+{
+    public Relocation.Storage.Idempotency.IdempotencyClaim Claim { get; } = claim;
 }

@@ -28,6 +28,14 @@ public sealed record ApiRoute(
     /// </summary>
     public bool Creates { get; init; }
 
+    /// <summary>
+    /// The pipeline runs the handler while it claims the <c>Idempotency-Key</c>, instead of after: the handler may start
+    /// work that is harmless if the claim then answers for the request (a replay, a mismatch, a request in progress), and
+    /// awaits <see cref="ApiRequest.ClaimedAsync"/> before anything else it writes. For the create of a relocation, whose
+    /// orchestration's schedule is such work (docs/durability.md, "The claim beside the schedule").
+    /// </summary>
+    public bool ClaimsBesideHandler { get; init; }
+
     /// <summary>The JSON body the route reads (<see cref="Accepts{T}"/>); the OpenAPI document's request schema is generated from it.</summary>
     public Type? RequestType { get; init; }
 

@@ -28,6 +28,7 @@ public sealed class ApiPipelineTests
             new("Create", Relocation.Api.Routing.HttpMethods.Post, "things", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { Creates = true },
             new("Read", Relocation.Api.Routing.HttpMethods.Get, "things/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test"),
             new("Secret", Relocation.Api.Routing.HttpMethods.Get, "secrets/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { AuditEveryRead = true },
+            new("Beside", Relocation.Api.Routing.HttpMethods.Post, "beside", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { Creates = true, ClaimsBesideHandler = true },
         ];
     }
 
@@ -389,5 +390,152 @@ public sealed class ApiPipelineTests
         await pipeline.RunAsync(Context(key: null), "Write");
 
         Assert.Equal("1", id);
+    }
+
+    private void ClaimReturns(Task<IdempotencyClaim> claim) =>
+        _idempotency.Setup(s => s.ClaimAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(claim);
+
+    [Fact]
+    public async Task RunAsync_RouteClaimsBesideHandler_HandlerStartsBeforeTheClaimIsWrittenAndWritesAfterIt()
+    {
+        var claim = new TaskCompletionSource<IdempotencyClaim>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wroteWhileClaiming = true;
+        var pipeline = Pipeline(async r =>
+        {
+            started.SetResult();
+            await r.ClaimedAsync();
+            wroteWhileClaiming = !claim.Task.IsCompleted;
+            return ApiResult.Accepted(new { id = "1" }, "/api/beside/1");
+        });
+        ClaimReturns(claim.Task);
+        var http = Context(path: "/api/beside");
+
+        var running = pipeline.RunAsync(http, "Beside");
+        // The handler runs while the claim is still being written; the claim is let through only once it did.
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        claim.SetResult(new IdempotencyClaim(IdempotencyOutcome.Claimed));
+        await running;
+
+        Assert.False(wroteWhileClaiming);
+        Assert.Equal(202, http.Response.StatusCode);
+        _idempotency.Verify(s => s.CompleteAsync("admin-1", "k-1", It.Is<StoredResponse>(r => r.Status == 202), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_RouteClaimsBesideHandlerAndTheKeyReplays_AnswersTheStoredResponseAndNothingPastTheClaimRuns()
+    {
+        var wrote = false;
+        var pipeline = Pipeline(async r =>
+        {
+            await r.ClaimedAsync();
+            wrote = true;
+            return ApiResult.Accepted(new { id = "2" }, "/api/beside/2");
+        });
+        ClaimReturns(Task.FromResult(new IdempotencyClaim(IdempotencyOutcome.Replay, new StoredResponse(202, "application/json", "/api/beside/1", null, "{}"u8.ToArray()))));
+        var http = Context(path: "/api/beside");
+
+        await pipeline.RunAsync(http, "Beside");
+
+        Assert.False(wrote);
+        Assert.Equal(202, http.Response.StatusCode);
+        Assert.Equal("/api/beside/1", http.Response.Headers.Location.ToString());
+        _idempotency.Verify(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<StoredResponse>(), It.IsAny<CancellationToken>()), Times.Never);
+        _idempotency.Verify(s => s.ReleaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(IdempotencyOutcome.Mismatch)]
+    [InlineData(IdempotencyOutcome.InProgress)]
+    public async Task RunAsync_RouteClaimsBesideHandlerAndTheKeyIsAnotherRequests_Answers409AndKeepsTheKey(IdempotencyOutcome outcome)
+    {
+        var wrote = false;
+        var pipeline = Pipeline(async r =>
+        {
+            await r.ClaimedAsync();
+            wrote = true;
+            return ApiResult.NoContent();
+        });
+        ClaimReturns(Task.FromResult(new IdempotencyClaim(outcome)));
+        var http = Context(path: "/api/beside");
+
+        await pipeline.RunAsync(http, "Beside");
+
+        Assert.False(wrote);
+        Assert.Equal(409, http.Response.StatusCode);
+        _idempotency.Verify(s => s.ReleaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_RouteClaimsBesideHandlerAndTheBodyIsBad_ReleasesTheKeyItClaimedAndAnswers400()
+    {
+        var pipeline = Pipeline(_ => throw new DomainValidationException("name", "bad"));
+        var claim = new TaskCompletionSource<IdempotencyClaim>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ClaimReturns(claim.Task);
+        var http = Context(path: "/api/beside");
+
+        var running = pipeline.RunAsync(http, "Beside");
+        claim.SetResult(new IdempotencyClaim(IdempotencyOutcome.Claimed));
+        await running;
+
+        Assert.Equal(400, http.Response.StatusCode);
+        _idempotency.Verify(s => s.ReleaseAsync("admin-1", "k-1", It.IsAny<CancellationToken>()), Times.Once);
+        _idempotency.Verify(s => s.CompleteAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<StoredResponse>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_RouteClaimsBesideHandlerAndTheBodyIsBadUnderAKeyInProgress_Answers409AndKeepsTheKey()
+    {
+        var pipeline = Pipeline(_ => throw new DomainValidationException("name", "bad"));
+        ClaimReturns(Task.FromResult(new IdempotencyClaim(IdempotencyOutcome.InProgress)));
+        var http = Context(path: "/api/beside");
+
+        await pipeline.RunAsync(http, "Beside");
+
+        Assert.Equal(409, http.Response.StatusCode);
+        _idempotency.Verify(s => s.ReleaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_RouteClaimsBesideHandlerAndTheClaimIsTakenOver_HandlerSeesResumedOnlyAfterTheClaim()
+    {
+        var (before, after) = (true, false);
+        var pipeline = Pipeline(async r =>
+        {
+            before = r.Resumed;
+            await r.ClaimedAsync();
+            after = r.Resumed;
+            return ApiResult.NoContent();
+        });
+        ClaimReturns(Task.FromResult(new IdempotencyClaim(IdempotencyOutcome.Claimed, Resumed: true)));
+        var http = Context(path: "/api/beside");
+
+        await pipeline.RunAsync(http, "Beside");
+
+        Assert.False(before);
+        Assert.True(after);
+        Assert.Equal(204, http.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_ClaimBesideHandlerTurnedOff_ClaimsBeforeTheHandlerRuns()
+    {
+        var claim = new TaskCompletionSource<IdempotencyClaim>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ranWhileClaiming = false;
+        var pipeline = Pipeline(r =>
+        {
+            ranWhileClaiming = !claim.Task.IsCompleted;
+            return Task.FromResult(ApiResult.NoContent());
+        }, diagnostics: new ApiDiagnosticsOptions { ClaimBesideHandler = false });
+        ClaimReturns(claim.Task);
+        var http = Context(path: "/api/beside");
+
+        var running = pipeline.RunAsync(http, "Beside");
+        await Task.Delay(50);
+        claim.SetResult(new IdempotencyClaim(IdempotencyOutcome.Claimed));
+        await running;
+
+        Assert.False(ranWhileClaiming);
+        Assert.Equal(204, http.Response.StatusCode);
     }
 }

@@ -168,6 +168,29 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Create_SameKeyWithAnotherBody_Is409AndTheFirstCaseAndItsCaseFileStayAsTheyWere()
+    {
+        var s = new RelocationScenario(host, "1016");
+        await s.SetUpStatesAsync();
+        var key = Guid.NewGuid().ToString();
+        using var first = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, s.RequestBody("First Example", "Goma", "+243 555"), key);
+        var id = (await LocalHostFixture.JsonAsync(first)).GetProperty("id").GetString()!;
+        var before = await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu);
+
+        // The create's handler starts the orchestration's schedule before the key's claim is known (the claim beside the
+        // schedule): the claim must still stop every write of a request it does not let through.
+        using var second = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, s.RequestBody("Second Example", "Bunia", "+243 666"), key);
+        using var file = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: new Dictionary<string, string> { ["X-Access-Reason"] = "Checking the file after a reused key" });
+        var after = await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Conflict), (first.StatusCode, second.StatusCode));
+        var person = await LocalHostFixture.JsonAsync(file);
+        Assert.Equal(("First Example", "Goma"), (person.GetProperty("fullName").GetString(), person.GetProperty("currentLocation").GetString()));
+        Assert.Equal(before.GetProperty("rounds").GetRawText(), after.GetProperty("rounds").GetRawText());
+        Assert.Single(after.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("what").GetString() == "Submitted");
+    }
+
+    [Fact]
     public async Task Create_Emergency_AnswersAwaitingOffersWithRoundOneAlreadyOnTheCase()
     {
         var s = new RelocationScenario(host, "1017");

@@ -45,9 +45,38 @@ internal sealed partial class RelocationHandlers(
         // A first attempt with a round to open: the orchestration is scheduled side by side with the case file, and the row
         // follows both with round 1 in it (one write of the row, not two). A resumed attempt, a case awaiting consent and
         // the crash tests' fault point between row and schedule take the ordered path below.
+        // The schedule starts before the Idempotency-Key's claim is known (the route claims beside its handler): scheduling
+        // the case's instance is harmless whatever the claim says, as every status is a dedupe status and an instance whose
+        // row never comes fails after its retries (docs/durability.md, "The claim beside the schedule"). Everything else waits for it.
         if (plan is not null && !request.Resumed && !Halts(diagnostics?.Value.HaltBeforeScheduleFor, submitted) && opening.BeginWithRow(submitted, plan) is { } first)
         {
-            return await CreateWithRoundAsync(request, submitted, person, first);
+            var scheduling = global::System.Diagnostics.Stopwatch.StartNew();
+            var schedule = request.Timed("schedule", () => commands.ScheduleBeforeRowAsync(request.Workflows, submitted, CancellationToken.None));
+            try
+            {
+                await request.ClaimedAsync();
+            }
+            catch (Exception ex)
+            {
+                first.Failed(ex);
+                Observe(schedule);
+                throw;
+            }
+
+            if (!request.Resumed)
+            {
+                return await CreateWithRoundAsync(request, submitted, person, first, schedule, scheduling);
+            }
+
+            // The key was taken over from an attempt that died: the ordered path, which looks for the instance before it
+            // schedules one (this schedule found the dead attempt's, or made the one that path keeps).
+            first.Failed(new InvalidOperationException("A resumed attempt takes the ordered path."));
+            // Waited for, its failure left to that path's own schedule, so the two never race to create the same instance.
+            await schedule.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        else
+        {
+            await request.ClaimedAsync();
         }
 
         RelocationCase relocation;
@@ -109,7 +138,8 @@ internal sealed partial class RelocationHandlers(
     /// never written more than <see cref="RowAfterScheduleLimit"/> after its schedule, well inside the activity's retries.
     /// Once begun, nothing here follows the caller's cancellation: an abandoned request finishes its writes.
     /// </summary>
-    private async Task<ApiResult> CreateWithRoundAsync(ApiRequest request, RelocationCase submitted, ProtectedPerson person, RoundOpening.FirstRoundWithRow first)
+    private async Task<ApiResult> CreateWithRoundAsync(ApiRequest request, RelocationCase submitted, ProtectedPerson person, RoundOpening.FirstRoundWithRow first,
+        Task schedule, global::System.Diagnostics.Stopwatch scheduling)
     {
         var id = submitted.Id;
         RelocationCase relocation;
@@ -118,18 +148,9 @@ internal sealed partial class RelocationHandlers(
             // The statistics line follows the row beside the stored answer and the audit entry, not before them.
             (relocation, var statistics) = await relocations.AddLeavingFollowingAsync(first.Case, async () =>
             {
-                var scheduling = global::System.Diagnostics.Stopwatch.StartNew();
                 await Task.WhenAll(
                     request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, CancellationToken.None)),
-                    request.Timed("schedule", async () =>
-                    {
-                        await commands.ScheduleBeforeRowAsync(request.Workflows, submitted, CancellationToken.None);
-                        if (Halts(diagnostics?.Value.HaltBeforeRowFor, submitted))
-                        {
-                            LogHaltedBeforeRow(logger, id);
-                            await Task.Delay(Timeout.Infinite, request.Aborted);
-                        }
-                    }),
+                    HaltingBeforeRowAsync(),
                     request.Timed("plan", () => first.Case));
                 if (scheduling.Elapsed > RowAfterScheduleLimit)
                 {
@@ -153,7 +174,21 @@ internal sealed partial class RelocationHandlers(
         first.Inserted(relocation);
         request.Mark("case");
         return ApiResult.Accepted(new RelocationAcceptedDto(id, relocation.Status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
+
+        async Task HaltingBeforeRowAsync()
+        {
+            await schedule;
+            if (Halts(diagnostics?.Value.HaltBeforeRowFor, submitted))
+            {
+                LogHaltedBeforeRow(logger, id);
+                await Task.Delay(Timeout.Infinite, request.Aborted);
+            }
+        }
     }
+
+    /// <summary>A schedule nobody waits for any more: its failure is left to the instance's own retries, never unobserved.</summary>
+    private static void Observe(Task schedule) =>
+        _ = schedule.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private static bool Halts(string? pseudonym, RelocationCase relocation) =>
         pseudonym is { Length: > 0 } && string.Equals(pseudonym, relocation.Facts.Pseudonym, StringComparison.Ordinal);

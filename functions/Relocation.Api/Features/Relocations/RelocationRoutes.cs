@@ -16,7 +16,7 @@ internal sealed class RelocationRoutes : IApiRoutes
             .Accepts<RelocationInput>("caseReference", "pseudonym", "kind", "priority", "household", "household.adults", "household.children",
                 "needs", "needs.languages", "needs.medicalCare", "protectedPerson", "protectedPerson.fullName", "protectedPerson.dateOfBirth",
                 "protectedPerson.currentLocation", "protectedPerson.contact")
-            .Produces<RelocationAcceptedDto>(202) with { Creates = true },
+            .Produces<RelocationAcceptedDto>(202) with { Creates = true, ClaimsBesideHandler = true },
         ApiRoute.For<RelocationHandlers>("ListRelocations", HttpMethods.Get, "relocations", Vwu,
             (h, r) => h.ListAsync(r), "VWU's caseload: open cases first, nearest deadline first; filters status, priority, overdue; paged by nextPage.")
             .WithQuery<RelocationStatus>("status", "Only cases in this status.")
