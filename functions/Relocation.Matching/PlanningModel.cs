@@ -145,6 +145,19 @@ public sealed record Exclusion(string StateCode, ExclusionKind Kind, string Reas
 {
     /// <summary>Asking this State now would compete with another request's plan.</summary>
     public bool Blocks => Kind is ExclusionKind.TakenByOthers or ExclusionKind.FundExhausted or ExclusionKind.Reserved;
+
+    /// <summary>The reason as a candidate's plan line: a code a client can word in its language, and the English text.</summary>
+    public CandidateReason AsCandidateReason() => CandidateReason.Excluded(
+        Kind switch
+        {
+            ExclusionKind.HardFilter => CandidateReasonCode.PlanHardFilter,
+            ExclusionKind.TakenByOthers => CandidateReasonCode.PlanTakenByOthers,
+            ExclusionKind.FundExhausted => CandidateReasonCode.PlanFundExhausted,
+            ExclusionKind.Reserved => CandidateReasonCode.PlanReserved,
+            ExclusionKind.Outranked => CandidateReasonCode.PlanOutranked,
+            _ => throw new InvalidOperationException($"Exclusion kind {Kind} has no candidate reason code."),
+        },
+        Reason);
 }
 
 /// <summary>One request's place in the plan (or none) and why.</summary>

@@ -1,4 +1,5 @@
 using Bunit;
+using Relocation.Domain.Relocations.Ranking;
 using Relocation.Web.Components;
 using Relocation.Web.Services;
 
@@ -22,6 +23,65 @@ public sealed class CandidatesListTests
         Assert.Equal(3, items[0].QuerySelectorAll(".reasons li").Length);
         Assert.Contains("Ad hoc: no agreement in force", items[1].TextContent, StringComparison.Ordinal);
         Assert.Contains("agreement in force", items[0].QuerySelector(".tag")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_French_ReasonsWordedFromTheirCodesAndArgumentsUnknownCodeAndMissingOneInEnglish()
+    {
+        using var ctx = new ConsoleTestContext();
+        ctx.Text.Use("fr");
+        var list = ctx.Render<CandidatesList>(p => p.Add(c => c.Candidates, new[]
+        {
+            new CandidateView(
+                1,
+                "NOR",
+                1200,
+                true,
+                false,
+                ["plan: planned for this relocation (Emergency)", "same regional group (WesternEuropeanOther)", "3 place(s) free for a household of 2", "a later server's reason", "an older server's reason"],
+                [
+                    new ExplanationView("PlanPlanned", new Dictionary<string, string> { ["priority"] = "Emergency" }),
+                    new ExplanationView("SameRegion", new Dictionary<string, string> { ["region"] = "WesternEuropeanOther" }),
+                    new ExplanationView("PlacesFree", new Dictionary<string, string> { ["free"] = "3", ["householdSize"] = "2" }),
+                    new ExplanationView("SomethingNew"),
+                ]),
+        }));
+
+        var reasons = list.FindAll(".reasons li");
+        Assert.Equal(
+            ["plan : prévu pour cette réinstallation (Emergency)", "même groupe régional (WesternEuropeanOther)", "3 place(s) libre(s) pour un foyer de 2", "a later server's reason", "an older server's reason"],
+            reasons.Select(r => r.TextContent));
+        Assert.Equal("SameRegion", reasons[1].GetAttribute("data-reason"));
+    }
+
+    [Fact]
+    public void Render_EnglishOrArgumentMissing_TheServersEnglishReason()
+    {
+        using var ctx = new ConsoleTestContext();
+        CandidateView[] candidates = [new(1, "NOR", 100, false, false, ["same regional group (African)"], [new ExplanationView("SameRegion")])];
+
+        var english = ctx.Render<CandidatesList>(p => p.Add(c => c.Candidates, candidates));
+        Assert.Equal("same regional group (African)", english.Find(".reasons li").TextContent);
+
+        // French words with a placeholder the server gave no argument for would show the placeholder: English instead.
+        ctx.Text.Use("fr");
+        var french = ctx.Render<CandidatesList>(p => p.Add(c => c.Candidates, candidates));
+        Assert.Equal("same regional group (African)", french.Find(".reasons li").TextContent);
+    }
+
+    // A reason code the domain adds must get its words in both languages, so a French screen never shows English for it.
+    [Fact]
+    public void Reason_EveryCodeTheDomainGives_HasEnglishAndFrenchWords()
+    {
+        var english = new Services.Text();
+        var french = new Services.Text();
+        french.Use("fr");
+
+        Assert.All(Enum.GetNames<CandidateReasonCode>(), code =>
+        {
+            Assert.True(english["Reason." + code] != "Reason." + code, $"no English words for {code}");
+            Assert.True(french["Reason." + code] != english["Reason." + code], $"no French words for {code}");
+        });
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Relocation.Functions.Http;
 
 /// <summary>
 /// Daily: the fund's day rows and the cases' statistics lines of every year two or more years back sealed into blobs
-/// (nothing to do on most runs; a run that died part-way is finished by the next).
+/// (nothing to do on most runs; a run that died part-way is finished by the next). An archive that throws does not keep
+/// the others from running; the invocation then fails, naming each failed archive and its exception's type.
 /// </summary>
 public sealed class YearSealFunction(IEnumerable<IYearArchive> archives)
 {
@@ -15,9 +16,10 @@ public sealed class YearSealFunction(IEnumerable<IYearArchive> archives)
     public async Task Run([TimerTrigger("0 50 3 * * *")] TimerInfo timer, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var archive in archives)
+        var pass = await YearArchives.SealEachAsync(archives, context.CancellationToken);
+        if (pass.Failed)
         {
-            await archive.SealClosedYearsAsync(context.CancellationToken);
+            throw new YearSealFailedException(pass.Failures);
         }
     }
 }

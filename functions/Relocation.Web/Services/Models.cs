@@ -42,7 +42,10 @@ public sealed record AcceptanceView(string? StateCode, string Outcome, string? R
 
 public sealed record AcceptedView(string StateCode, bool FundCommitted, DateTimeOffset At);
 
-public sealed record CandidateView(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons);
+public sealed record CandidateView(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, IReadOnlyList<ExplanationView>? Explanations = null);
+
+/// <summary>A candidate's reason as the server's code and arguments (same order as the English reasons; none from an older server).</summary>
+public sealed record ExplanationView(string Code, IReadOnlyDictionary<string, string>? Args = null);
 
 public sealed record CaseFileView(string RelocationId, string Pseudonym, string FullName, DateOnly DateOfBirth, string CurrentLocation, string Contact);
 

@@ -45,6 +45,34 @@ public sealed class Text
         return word == key ? code : word;
     }
 
+    /// <summary>
+    /// A candidate's reason in the console's language: the words for the server's code (key <c>Reason.Code</c>) with its
+    /// named arguments (<c>{region}</c>) put in. English shows the server's own text, the most precise (the plan's lines
+    /// name the other State and fits); an unknown code, a missing argument or no code at all shows the English text.
+    /// </summary>
+    public string Reason(ExplanationView? explanation, string english)
+    {
+        ArgumentNullException.ThrowIfNull(english);
+        if (Language != "fr" || explanation is null)
+        {
+            return english;
+        }
+
+        var key = "Reason." + explanation.Code;
+        var words = this[key];
+        if (words == key)
+        {
+            return english;
+        }
+
+        foreach (var (name, value) in explanation.Args ?? new Dictionary<string, string>())
+        {
+            words = words.Replace("{" + name + "}", value, StringComparison.Ordinal);
+        }
+
+        return words.Contains('{', StringComparison.Ordinal) ? english : words;
+    }
+
     public string Format(string key, params object?[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], args);
 
     public void Use(string language)

@@ -157,6 +157,44 @@ public sealed class CandidateRankerTests
     }
 
     [Fact]
+    public void Rank_EveryReason_CarriesItsCodeAndArgumentsInTheSameOrder()
+    {
+        // A console words the reasons from their codes: each English reason needs its code, at the same place.
+        var request = Request with { PreferredRegion = RegionalGroup.WesternEuropeanOther };
+        var states = States(("NOR", RegionalGroup.WesternEuropeanOther, ["nb"]), ("SWE", RegionalGroup.African, ["sv"]));
+        var ranked = CandidateRanker.Rank(
+            request,
+            [Cap("NOR", "c1"), Cap("SWE", "c2", i => i with { Languages = ["sv"], NeedsFundSupport = true }, Now.AddDays(-100))],
+            states,
+            new HashSet<string>(["NOR"]),
+            None,
+            Now);
+        var noLanguage = Assert.Single(CandidateRanker.Rank(request with { Languages = [] }, [Cap("NOR", "c1")], states, None, None, Now));
+
+        foreach (var candidate in ranked.Append(noLanguage))
+        {
+            Assert.NotNull(candidate.Explanations);
+            Assert.Equal(candidate.Reasons, candidate.Explanations.Select(e => e.Text));
+        }
+
+        Assert.Equal(
+            [CandidateReasonCode.AgreementInForce, CandidateReasonCode.SpeaksLanguages, CandidateReasonCode.SameRegion, CandidateReasonCode.CapacityFresh, CandidateReasonCode.NoFundSupportNeeded, CandidateReasonCode.PlacesFree],
+            ranked[0].Explanations!.Select(e => e.Code));
+        Assert.Equal(
+            [CandidateReasonCode.NoAgreement, CandidateReasonCode.NoSharedLanguage, CandidateReasonCode.OtherRegion, CandidateReasonCode.CapacityStale, CandidateReasonCode.NeedsFundSupport, CandidateReasonCode.PlacesFree],
+            ranked[1].Explanations!.Select(e => e.Code));
+        Assert.Equal(CandidateReasonCode.NoLanguageNeeded, noLanguage.Explanations![1].Code);
+        Assert.Equal("fr", ranked[0].Explanations![1].Args!["languages"]);
+        Assert.Equal(nameof(RegionalGroup.WesternEuropeanOther), ranked[0].Explanations![2].Args!["region"]);
+        Assert.Equal("2026-08-20", ranked[1].Explanations![3].Args!["confirmedOn"]);
+        Assert.Equal(new Dictionary<string, string> { ["free"] = "4", ["householdSize"] = "3" }, ranked[0].Explanations![5].Args);
+        // Every code the ranker has is given by one of these candidates (the plan's codes are matching's).
+        Assert.Equal(
+            Enum.GetValues<CandidateReasonCode>().Where(c => !c.ToString().StartsWith("Plan", StringComparison.Ordinal)).Order(),
+            ranked.Append(noLanguage).SelectMany(c => c.Explanations!).Select(e => e.Code).Distinct().Order());
+    }
+
+    [Fact]
     public void Rank_ReasonsAgainst_AreGivenToo()
     {
         var capacity = Cap("NOR", "c1", i => i with { Languages = ["nb"], NeedsFundSupport = true }, Now.AddDays(-100));

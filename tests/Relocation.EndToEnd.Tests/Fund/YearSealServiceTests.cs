@@ -64,12 +64,9 @@ public sealed class YearSealServiceTests
     [Fact]
     public async Task ExecuteAsync_AnArchiveThrows_FailureLoggedByTypeAndTheNextPassRunsAfterSixHours()
     {
-        var days = new Mock<IYearArchive>(MockBehavior.Strict);
-        days.SetupSequence(a => a.SealClosedYearsAsync(It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new InvalidOperationException("Azurite is restarting; protected detail"))
-            .ReturnsAsync(1);
+        var days = new CountingArchive(1, new InvalidOperationException("Azurite is restarting; protected detail"));
         var statistics = new CountingArchive(0);
-        using var service = new YearSealService([days.Object, statistics], _time, _log);
+        using var service = new YearSealService([days, statistics], _time, _log);
 
         await service.StartAsync(CancellationToken.None);
         var failure = await _log.Warned.Task.WaitAsync(Wait);
@@ -78,7 +75,7 @@ public sealed class YearSealServiceTests
         // The service waits out its period on the fake clock; the wait may begin just after the warning, so advance until
         // the second pass has run (each step fires at most the one pending wait).
         using var deadline = new CancellationTokenSource(Wait);
-        while (statistics.Calls == 0)
+        while (days.Calls < 2)
         {
             _time.Advance(Period);
             await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
@@ -89,13 +86,38 @@ public sealed class YearSealServiceTests
         Assert.Contains("year-seal", failure.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(InvalidOperationException), failure.Message, StringComparison.Ordinal);
         // Rule 4: the exception's type only, never its message (nor a stack trace: no exception handed to the logger).
-        Assert.DoesNotContain("protected detail", failure.Message, StringComparison.Ordinal);
-        Assert.Null(failure.Exception);
-        days.Verify(a => a.SealClosedYearsAsync(It.IsAny<CancellationToken>()), Times.AtLeast(2));
+        Assert.DoesNotContain(_log.Entries, e => e.Message.Contains("protected detail", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, e => e.Exception is not null);
         Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
     }
 
-    private sealed class CountingArchive(int sealedYears) : IYearArchive
+    [Fact]
+    public async Task RunPassAsync_FirstArchiveThrows_LaterArchivesStillRunAndThePassFails()
+    {
+        // The fund's days failing must not leave the statistics lines unsealed until the next pass, six hours later.
+        var days = new CountingArchive(0, new InvalidOperationException("fund days; protected detail"));
+        var statistics = new CountingArchive(3);
+        using var service = new YearSealService([days, statistics], _time, _log);
+
+        await service.StartAsync(CancellationToken.None);
+        await statistics.Called.Task.WaitAsync(Wait);
+        var passFailed = await _log.WaitForAsync(e => e.Message.Contains(nameof(YearSealFailedException), StringComparison.Ordinal)).WaitAsync(Wait);
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, days.Calls);
+        Assert.Equal(1, statistics.Calls);
+        // Each failed archive logged by its exception's type, then the pass logged as failed.
+        var archiveFailed = Assert.Single(_log.Entries, e => e.Message.Contains("archive " + nameof(CountingArchive), StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, archiveFailed.Level);
+        Assert.Contains(nameof(InvalidOperationException), archiveFailed.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Warning, passFailed.Level);
+        Assert.Contains("year-seal", passFailed.Message, StringComparison.Ordinal);
+        Assert.Contains(_log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains(": 3", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, e => e.Message.Contains("protected detail", StringComparison.Ordinal));
+    }
+
+    /// <summary>Seals <paramref name="sealedYears"/> on every call, or throws <paramref name="firstCallThrows"/> on the first.</summary>
+    private sealed class CountingArchive(int sealedYears, Exception? firstCallThrows = null) : IYearArchive
     {
         private int _calls;
 
@@ -108,9 +130,9 @@ public sealed class YearSealServiceTests
         public Task<int> SealClosedYearsAsync(CancellationToken cancellationToken)
         {
             Scope = TableQueryLog.Scope;
-            Interlocked.Increment(ref _calls);
+            var calls = Interlocked.Increment(ref _calls);
             Called.TrySetResult();
-            return Task.FromResult(sealedYears);
+            return calls == 1 && firstCallThrows is not null ? Task.FromException<int>(firstCallThrows) : Task.FromResult(sealedYears);
         }
     }
 
@@ -123,6 +145,21 @@ public sealed class YearSealServiceTests
         public IReadOnlyCollection<Entry> Entries => _entries;
 
         public TaskCompletionSource<Entry> Warned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The first entry, logged already or later, that matches.</summary>
+        public async Task<Entry> WaitForAsync(Func<Entry, bool> match)
+        {
+            while (true)
+            {
+                var entry = _entries.FirstOrDefault(match);
+                if (entry is not null)
+                {
+                    return entry;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(10));
+            }
+        }
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Relocation.Domain.Relocations.Ranking;
 using Relocation.Domain.Security;
 using Relocation.Testing;
 
@@ -305,6 +306,32 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Single(candidates, c => c.GetProperty("planned").GetBoolean());
         Assert.All(candidates, c => Assert.StartsWith("plan: ", c.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal));
         Assert.All(candidates, c => Assert.False(string.IsNullOrEmpty(c.GetProperty("plan").GetString())));
+    }
+
+    [Fact]
+    public async Task Candidates_EveryReason_HasItsCodeAndArgumentsAtTheSamePlace()
+    {
+        var s = new RelocationScenario(host, "1033");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+
+        var candidates = (await s.Ok(HttpMethod.Get, $"relocations/{id}/candidates", RelocationScenario.Vwu)).EnumerateArray().ToArray();
+
+        Assert.NotEmpty(candidates);
+        Assert.All(candidates, c =>
+        {
+            // Additive: the English reasons stay, each with its code beside it for a console to word in its language.
+            var reasons = c.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).ToArray();
+            var explanations = c.GetProperty("explanations").EnumerateArray().ToArray();
+            Assert.Equal(reasons.Length, explanations.Length);
+            Assert.All(explanations, e => Assert.True(Enum.TryParse<CandidateReasonCode>(e.GetProperty("code").GetString(), out _), e.GetRawText()));
+            Assert.All(explanations, e => Assert.Equal(JsonValueKind.Object, e.GetProperty("args").ValueKind));
+            Assert.StartsWith("Plan", explanations[0].GetProperty("code").GetString(), StringComparison.Ordinal);
+            Assert.Equal("PlacesFree", explanations[^1].GetProperty("code").GetString());
+            Assert.Equal(reasons[^1], $"{explanations[^1].GetProperty("args").GetProperty("free").GetString()} place(s) free for a household of {explanations[^1].GetProperty("args").GetProperty("householdSize").GetString()}");
+        });
+        var planned = Assert.Single(candidates, c => c.GetProperty("planned").GetBoolean());
+        Assert.Equal("PlanPlanned", planned.GetProperty("explanations")[0].GetProperty("code").GetString());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.Relocations.Ranking;
 
 namespace Relocation.Api.Features.Relocations;
 
@@ -145,7 +146,24 @@ public sealed record TimelinePageDto(IReadOnlyList<TimelineItemDto> Items, strin
 public sealed record TimelineItemDto(long Number, DateTimeOffset At, string What, string Detail, string By);
 
 /// <summary>A candidate State, ranked now, with the reasons of its score; <c>Planned</c>/<c>Plan</c>: matching v2's plan of the open set for it.</summary>
-public sealed record CandidateDto(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, bool Planned, string Plan);
+public sealed record CandidateDto(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, bool Planned, string Plan)
+{
+    /// <summary><c>Reasons</c> as codes with arguments, same order and count, for a client to word in its own language.</summary>
+    public IReadOnlyList<ExplanationDto> Explanations { get; init; } = [];
+}
+
+/// <summary>
+/// One reason as a code (<c>SameRegion</c>, <c>PlanPlanned</c>, …; a client shows the English reason for a code it does
+/// not know) and its arguments as invariant text (<c>region</c>: <c>WEOG</c>).
+/// </summary>
+public sealed record ExplanationDto(string Code, IReadOnlyDictionary<string, string> Args)
+{
+    public static ExplanationDto From(CandidateReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return new(reason.Code.ToString(), reason.Args ?? new Dictionary<string, string>(StringComparer.Ordinal));
+    }
+}
 
 /// <summary>A State's answer as recorded.</summary>
 public sealed record ResponseRecordedDto(string RelocationId, string StateCode, OfferDecision Decision, int Round, DateTimeOffset At);

@@ -317,7 +317,11 @@ internal sealed partial class RelocationHandlers(
         {
             var isPlanned = c.StateCode == placement.StateCode;
             var plan = isPlanned ? $"planned for this relocation ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
-            return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. c.Reasons], isPlanned, plan);
+            var planLine = isPlanned ? CandidateReason.Planned(placement.Priority) : why.GetValueOrDefault(c.StateCode)?.AsCandidateReason() ?? CandidateReason.NotInPlan;
+            return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. c.Reasons], isPlanned, plan)
+            {
+                Explanations = [ExplanationDto.From(planLine), .. (c.Explanations ?? []).Select(ExplanationDto.From)],
+            };
         }).ToArray());
     }
 

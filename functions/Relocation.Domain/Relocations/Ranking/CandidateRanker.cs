@@ -6,8 +6,11 @@ namespace Relocation.Domain.Relocations.Ranking;
 /// <summary>What ranking needs to know of a request: no identity, no location.</summary>
 public sealed record RankingRequest(RelocationKind Kind, int HouseholdSize, bool NeedsMedicalCare, IReadOnlyList<string> Languages, DateOnly RelocationDueOn, RegionalGroup? PreferredRegion = null);
 
-/// <summary>A ranked State, with the capacity that makes it one and every reason for its place.</summary>
-public sealed record Candidate(string StateCode, string CapacityId, int Score, bool HasAgreement, bool NeedsFundSupport, IReadOnlyList<string> Reasons);
+/// <summary>
+/// A ranked State, with the capacity that makes it one and every reason for its place: <paramref name="Reasons"/> in
+/// English, <paramref name="Explanations"/> the same reasons in the same order as codes (none for a candidate made elsewhere).
+/// </summary>
+public sealed record Candidate(string StateCode, string CapacityId, int Score, bool HasAgreement, bool NeedsFundSupport, IReadOnlyList<string> Reasons, IReadOnlyList<CandidateReason>? Explanations = null);
 
 /// <summary>
 /// Ranks States for a relocation from their registered capacity. Pure and deterministic: the same inputs always give the
@@ -93,27 +96,29 @@ public static class CandidateRanker
 
     private static Candidate Score(RankingRequest request, Capacity capacity, State? state, bool hasAgreement, DateTimeOffset now)
     {
-        var reasons = new List<string>();
+        var reasons = new List<CandidateReason>();
         var score = 0;
         if (hasAgreement)
         {
             score += AgreementWeight;
-            reasons.Add("agreement of the right type in force");
+            reasons.Add(CandidateReason.Of(CandidateReasonCode.AgreementInForce, "agreement of the right type in force"));
         }
         else
         {
-            reasons.Add("no agreement in force: ad hoc request");
+            reasons.Add(CandidateReason.Of(CandidateReasonCode.NoAgreement, "no agreement in force: ad hoc request"));
         }
 
         var shared = request.Languages.Where(l => capacity.Terms.Languages.Contains(l) || (state?.Languages.Contains(l) ?? false)).ToArray();
         if (request.Languages.Count == 0 || shared.Length > 0)
         {
             score += LanguageWeight;
-            reasons.Add(shared.Length > 0 ? $"speaks {string.Join(", ", shared)}" : "no language needed");
+            reasons.Add(shared.Length > 0
+                ? CandidateReason.Of(CandidateReasonCode.SpeaksLanguages, $"speaks {string.Join(", ", shared)}", ("languages", string.Join(", ", shared)))
+                : CandidateReason.Of(CandidateReasonCode.NoLanguageNeeded, "no language needed"));
         }
         else
         {
-            reasons.Add("no shared language");
+            reasons.Add(CandidateReason.Of(CandidateReasonCode.NoSharedLanguage, "no shared language"));
         }
 
         if (request.PreferredRegion is { } region)
@@ -121,36 +126,41 @@ public static class CandidateRanker
             if (state?.Region == region)
             {
                 score += RegionWeight;
-                reasons.Add($"same regional group ({region})");
+                reasons.Add(CandidateReason.Of(CandidateReasonCode.SameRegion, $"same regional group ({region})", ("region", region)));
             }
             else
             {
-                reasons.Add("other regional group");
+                reasons.Add(CandidateReason.Of(CandidateReasonCode.OtherRegion, "other regional group"));
             }
         }
 
         if (capacity.IsStale(now))
         {
-            reasons.Add($"capacity not reconfirmed since {capacity.ConfirmedAt:yyyy-MM-dd} (stale)");
+            var confirmedOn = capacity.ConfirmedAt.ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture);
+            reasons.Add(CandidateReason.Of(CandidateReasonCode.CapacityStale, $"capacity not reconfirmed since {confirmedOn} (stale)", ("confirmedOn", confirmedOn)));
         }
         else
         {
             score += FreshWeight;
-            reasons.Add("capacity reconfirmed within 90 days");
+            reasons.Add(CandidateReason.Of(CandidateReasonCode.CapacityFresh, "capacity reconfirmed within 90 days"));
         }
 
         if (capacity.Terms.NeedsFundSupport)
         {
-            reasons.Add("needs Special Fund support");
+            reasons.Add(CandidateReason.Of(CandidateReasonCode.NeedsFundSupport, "needs Special Fund support"));
         }
         else
         {
             score += NoFundSupportWeight;
-            reasons.Add("no Special Fund support needed");
+            reasons.Add(CandidateReason.Of(CandidateReasonCode.NoFundSupportNeeded, "no Special Fund support needed"));
         }
 
-        reasons.Add($"{capacity.Free} place(s) free for a household of {request.HouseholdSize}");
-        return new Candidate(capacity.StateCode, capacity.Id, score, hasAgreement, capacity.Terms.NeedsFundSupport, reasons);
+        reasons.Add(CandidateReason.Of(
+            CandidateReasonCode.PlacesFree,
+            $"{capacity.Free} place(s) free for a household of {request.HouseholdSize}",
+            ("free", capacity.Free),
+            ("householdSize", request.HouseholdSize)));
+        return new Candidate(capacity.StateCode, capacity.Id, score, hasAgreement, capacity.Terms.NeedsFundSupport, reasons.Select(r => r.Text).ToArray(), reasons);
     }
 
     private static bool Better(Candidate candidate, int free, Candidate current, int currentFree) =>
