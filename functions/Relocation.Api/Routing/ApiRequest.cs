@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Relocation.Api.Json;
 using Relocation.Domain.Common;
 using Relocation.Domain.Security;
+using Relocation.Storage.Idempotency;
 
 namespace Relocation.Api.Routing;
 
@@ -50,7 +51,7 @@ public sealed class ApiRequest
     public bool Resumed { get; internal set; }
 
     /// <summary>The claim of the <see cref="IdempotencyKey"/> still being written (<see cref="ApiRoute.ClaimsBesideHandler"/>).</summary>
-    internal Task<Relocation.Storage.Idempotency.IdempotencyClaim>? PendingClaim { get; init; }
+    internal Task<IdempotencyClaim>? PendingClaim { get; init; }
 
     /// <summary>
     /// Waits for the claim of the <see cref="IdempotencyKey"/> on a route whose handler runs beside it
@@ -66,7 +67,7 @@ public sealed class ApiRequest
         }
 
         var claim = await PendingClaim;
-        if (claim.Outcome != Relocation.Storage.Idempotency.IdempotencyOutcome.Claimed)
+        if (claim.Outcome != IdempotencyOutcome.Claimed)
         {
             throw new ClaimAnsweredException(claim);
         }
@@ -328,7 +329,7 @@ public sealed class ApiRequest
 }
 
 /// <summary>The key's claim answered for the request (<see cref="ApiRequest.ClaimedAsync"/>): the pipeline gives that answer.</summary>
-internal sealed class ClaimAnsweredException(Relocation.Storage.Idempotency.IdempotencyClaim claim) : Exception("The Idempotency-Key's claim answers for this request.")
+internal sealed class ClaimAnsweredException(IdempotencyClaim claim) : Exception("The Idempotency-Key's claim answers for this request.")
 {
-    public Relocation.Storage.Idempotency.IdempotencyClaim Claim { get; } = claim;
+    public IdempotencyClaim Claim { get; } = claim;
 }
