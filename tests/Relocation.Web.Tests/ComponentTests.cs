@@ -49,7 +49,7 @@ public sealed class CandidatesListTests
 
         var reasons = list.FindAll(".reasons li");
         Assert.Equal(
-            ["plan : prévu pour cette réinstallation (Emergency)", "même groupe régional (WesternEuropeanOther)", "3 place(s) libre(s) pour un foyer de 2", "a later server's reason", "an older server's reason"],
+            ["plan : prévu pour cette réinstallation (Extrême urgence)", "même groupe régional (États d'Europe occidentale et autres États)", "3 place(s) libre(s) pour un foyer de 2", "a later server's reason", "an older server's reason"],
             reasons.Select(r => r.TextContent));
         Assert.Equal("SameRegion", reasons[1].GetAttribute("data-reason"));
     }

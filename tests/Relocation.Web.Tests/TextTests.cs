@@ -1,6 +1,7 @@
 using Relocation.Domain.Agreements;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
 using Relocation.Web.Services;
 
 namespace Relocation.Web.Tests;
@@ -15,6 +16,31 @@ public sealed class TextTests
         Assert.Equal("Offres attendues", text.Of(RelocationStatus.AwaitingOffers));
         Assert.Equal("Extrême urgence", text.Of(RelocationPriority.Emergency));
         Assert.Equal("Pseudonyme", text["Pseudonym"]);
+    }
+
+    [Fact]
+    public void Of_WireName_FrenchWordsOfThatEnumUnknownValueAsSent()
+    {
+        var text = new Text();
+        text.Use("fr");
+        Assert.Equal("États d'Afrique", text.Of(nameof(RegionalGroup), "African"));
+        Assert.Equal("Exécution des peines", text.Of(nameof(AgreementType), "SentenceEnforcement"));
+        Assert.Equal("Atlantis", text.Of(nameof(RegionalGroup), "Atlantis"));
+        Assert.Equal("", text.Of(nameof(RegionalGroup), null));
+    }
+
+    [Fact]
+    public void Problem_French_WordedFromTheStatusWithTheServersDetailBeside()
+    {
+        var text = new Text();
+        var conflict = new Problem(409, "Conflict.", "The relocation is Cancelled; it cannot be cancelled.", null);
+        Assert.Equal(new ProblemText("The relocation is Cancelled; it cannot be cancelled.", null), text.Problem(conflict));
+
+        text.Use("fr");
+        Assert.Equal(new ProblemText("Cette action n'est pas possible dans l'état actuel.", "The relocation is Cancelled; it cannot be cancelled."), text.Problem(conflict));
+        Assert.Equal(new ProblemText("Le service est injoignable.", null), text.Problem(new Problem(0, "The service cannot be reached.", null, null)));
+        Assert.Equal(new ProblemText("Quelqu'un a modifié ces données entre-temps : rechargez la page.", "Changed."), text.Problem(new Problem(412, null, "Changed.", null)));
+        Assert.Equal(new ProblemText("Teapot.", null), text.Problem(new Problem(418, null, "Teapot.", null)));
     }
 
     [Fact]
@@ -36,6 +62,7 @@ public sealed class TextTests
             .. Enum.GetValues<RelocationKind>().Cast<Enum>(), .. Enum.GetValues<OfferDecision>().Cast<Enum>(),
             .. Enum.GetValues<AgreementType>().Cast<Enum>(), .. Enum.GetValues<Arrangement>().Cast<Enum>(),
             .. Enum.GetValues<AgreementStatus>().Cast<Enum>(), .. Enum.GetValues<AgreementEvent>().Cast<Enum>(),
+            .. Enum.GetValues<RegionalGroup>().Cast<Enum>(),
         ];
         var english = new Text();
         var french = new Text();

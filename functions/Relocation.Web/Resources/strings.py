@@ -275,6 +275,36 @@ S = {
 "Reason.PlanFundExhausted": ("plan: needs Special Fund support and the Fund's available money is planned for other placements", "plan : nécessite le soutien du Fonds spécial, dont l'argent disponible est prévu pour d'autres placements"),
 "Reason.PlanOutranked": ("plan: another State is planned (fits better, or chosen by the tie rules)", "plan : un autre État est prévu (meilleure adéquation, ou départage)"),
 "Reason.PlanReserved": ("plan: its free places are kept for expected higher-priority requests", "plan : ses places libres sont gardées pour des demandes plus prioritaires attendues"),
+# Regional groups (a State's region, the candidates' "same regional group", the statistics by region).
+"RegionalGroup.African": ("African States", "États d'Afrique"),
+"RegionalGroup.AsiaPacific": ("Asia-Pacific States", "États d'Asie-Pacifique"),
+"RegionalGroup.EasternEuropean": ("Eastern European States", "États d'Europe orientale"),
+"RegionalGroup.LatinAmericanCaribbean": ("Latin American and Caribbean States", "États d'Amérique latine et des Caraïbes"),
+"RegionalGroup.WesternEuropeanOther": ("Western European and other States", "États d'Europe occidentale et autres États"),
+"RegionalGroup.Unknown": ("Region unknown", "Région inconnue"),
+# The agreements statistics' columns (the server's JSON field names).
+"Stat.type": ("Type", "Type"),
+"Stat.arrangement": ("Arrangement", "Modalité"),
+"Stat.region": ("Regional group", "Groupe régional"),
+"Stat.signed": ("Signed", "Signés"),
+"Stat.enteredIntoForce": ("Entered into force", "Entrés en vigueur"),
+"Stat.suspended": ("Suspended", "Suspendus"),
+"Stat.terminated": ("Terminated", "Dénoncés"),
+"Stat.expired": ("Expired", "Expirés"),
+"Stat.inForceAtEnd": ("In force at year end", "En vigueur en fin d'année"),
+# A problem's message by HTTP status, in French when the server gave no code the console knows; its English detail follows.
+"Problem.0": ("The service cannot be reached.", "Le service est injoignable."),
+"Problem.400": ("The request is invalid.", "La demande est invalide."),
+"Problem.401": ("You are signed out: sign in again.", "Vous êtes déconnecté : reconnectez-vous."),
+"Problem.403": ("Your role does not allow this.", "Votre rôle ne permet pas cette action."),
+"Problem.404": ("Not found.", "Introuvable."),
+"Problem.409": ("Not possible in the current state.", "Cette action n'est pas possible dans l'état actuel."),
+"Problem.412": ("Someone changed this meanwhile: reload the page.", "Quelqu'un a modifié ces données entre-temps : rechargez la page."),
+"Problem.413": ("What was sent is too large.", "L'envoi est trop volumineux."),
+"Problem.429": ("Too many requests: retry in a moment.", "Trop de demandes : réessayez dans un instant."),
+"Problem.500": ("An unexpected error occurred; it is logged.", "Une erreur inattendue s'est produite ; elle est journalisée."),
+"Problem.503": ("Storage did not answer; nothing was lost, retry.", "Le stockage ne répond pas ; rien n'est perdu, réessayez."),
+"ServerSaid": ("The server said", "Le serveur indique (en anglais)"),
 }
 
 if __name__ == "__main__":

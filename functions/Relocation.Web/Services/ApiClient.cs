@@ -134,6 +134,9 @@ public sealed record ApiResponse<T>(int Status, T? Value, Problem? Problem)
 /// <summary>RFC 9457 problem details as the API writes them; <see cref="Errors"/> names fields.</summary>
 public sealed record Problem(int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors)
 {
+    /// <summary>The server's stable code for what went wrong (a Domain code, such as <c>CaseClosed</c>), when it sent one.</summary>
+    public string? Code { get; init; }
+
     /// <summary>The messages for one field (the API's camelCase path, such as <c>household.adults</c>).</summary>
     public IReadOnlyList<string> For(string field) =>
         Errors is not null && Errors.TryGetValue(field, out var messages) ? messages : [];

@@ -46,11 +46,37 @@ public sealed class Text
     }
 
     /// <summary>
+    /// The word for an enum value the server sent as text (<paramref name="type"/> is the enum's name: a State's
+    /// <c>RegionalGroup</c>, a statistics row's <c>AgreementType</c>); an unknown value shows as sent.
+    /// </summary>
+    public string Of(string type, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (string.IsNullOrEmpty(value))
+        {
+            return value ?? string.Empty;
+        }
+
+        var key = $"{type}.{value}";
+        var word = this[key];
+        return word == key ? value : word;
+    }
+
+    /// <summary>
     /// A candidate's reason in the console's language: the words for the server's code (key <c>Reason.Code</c>) with its
     /// named arguments (<c>{region}</c>) put in. English shows the server's own text, the most precise (the plan's lines
     /// name the other State and fits); an unknown code, a missing argument or no code at all shows the English text.
     /// </summary>
-    public string Reason(ExplanationView? explanation, string english)
+    public string Reason(ExplanationView? explanation, string english) => Explain("Reason.", explanation, english);
+
+    /// <summary>
+    /// A server text that also came as a code with arguments (a timeline entry's detail, a refused acceptance's reason:
+    /// key <c>Detail.Code</c>), worded like <see cref="Reason"/>: English as sent, French from the code, English again
+    /// for a code or argument the console does not know.
+    /// </summary>
+    public string Detail(ExplanationView? explanation, string english) => Explain("Detail.", explanation, english);
+
+    private string Explain(string prefix, ExplanationView? explanation, string english)
     {
         ArgumentNullException.ThrowIfNull(english);
         if (Language != "fr" || explanation is null)
@@ -58,7 +84,7 @@ public sealed class Text
             return english;
         }
 
-        var key = "Reason." + explanation.Code;
+        var key = prefix + explanation.Code;
         var words = this[key];
         if (words == key)
         {
@@ -67,10 +93,47 @@ public sealed class Text
 
         foreach (var (name, value) in explanation.Args ?? new Dictionary<string, string>())
         {
-            words = words.Replace("{" + name + "}", value, StringComparison.Ordinal);
+            words = words.Replace("{" + name + "}", Argument(name, value), StringComparison.Ordinal);
         }
 
         return words.Contains('{', StringComparison.Ordinal) ? english : words;
+    }
+
+    // An argument that carries an enum's wire name (the plan's priority, a region) reads like the enum does elsewhere in
+    // the console, so a French sentence has no English word in brackets; any other argument (a date, a State code) as sent.
+    private string Argument(string name, string value) =>
+        EnumArguments.TryGetValue(name, out var type) ? Of(type, value) : value;
+
+    private static readonly Dictionary<string, string> EnumArguments = new(StringComparer.Ordinal)
+    {
+        ["priority"] = nameof(Domain.Relocations.RelocationPriority),
+        ["kind"] = nameof(Domain.Capacities.RelocationKind),
+        ["status"] = nameof(Domain.Relocations.RelocationStatus),
+        ["decision"] = nameof(Domain.Relocations.OfferDecision),
+        ["region"] = nameof(Domain.States.RegionalGroup),
+    };
+
+    /// <summary>
+    /// A problem's message in the console's language. English: the server's detail, as before. French: the words for the
+    /// problem's code (key <c>Problem.Code</c>, a code from Domain), else for its status (key <c>Problem.409</c>) with the
+    /// server's English detail kept beside it (<see cref="ProblemText.English"/>, shown marked as English), else the detail.
+    /// </summary>
+    public ProblemText Problem(Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (Language != "fr")
+        {
+            return new(problem.Message, null);
+        }
+
+        if (problem.Code is { Length: > 0 } code && this["Problem." + code] is var coded && coded != "Problem." + code)
+        {
+            return new(coded, null);
+        }
+
+        var key = "Problem." + problem.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var words = this[key];
+        return words == key ? new(problem.Message, null) : new(words, problem.Detail);
     }
 
     public string Format(string key, params object?[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], args);
@@ -85,3 +148,6 @@ public sealed class Text
         }
     }
 }
+
+/// <summary>A problem as the console shows it: its message in the console's language, and the server's English detail when the message is not a translation of it.</summary>
+public sealed record ProblemText(string Message, string? English);
