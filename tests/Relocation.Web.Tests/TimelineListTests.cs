@@ -32,6 +32,60 @@ public sealed partial class TimelineListTests
     }
 
     [Fact]
+    public void Render_French_DetailWordedFromItsCodeWithEnumArgumentsInFrenchUnknownOrMissingCodeInEnglish()
+    {
+        using var ctx = new ConsoleTestContext();
+        ctx.Text.Use("fr");
+        var at = new DateTimeOffset(2026, 11, 30, 9, 15, 0, TimeSpan.Zero);
+        var args = new Dictionary<string, string> { ["state"] = "NOR", ["decision"] = "Decline", ["round"] = "2" };
+
+        var list = ctx.Render<TimelineList>(p => p.Add(c => c.Entries, new[]
+        {
+            new TimelineEntry(at, "DeclineReceived", "NOR answered Decline in round 2.", "State.FocalPoint") { Explanation = new CaseExplanation("Answered", args) },
+            new TimelineEntry(at, "AcceptanceRefused", "NOR cannot hold 3 place(s) any more: full.", "system")
+            {
+                Explanation = CaseExplanation.Of(CaseDetailCode.RefusedCannotHold, ("state", "NOR"), ("places", 3)),
+            },
+            new TimelineEntry(at, "SomethingNew", "A later server's detail.", "system") { Explanation = new CaseExplanation("SomethingNew") },
+            new TimelineEntry(at, "RoundClosed", "Round 1 closed.", "system"),
+        }));
+
+        Assert.Equal(
+            ["NOR a répondu au tour 2 : Refus.", "NOR ne peut plus réserver 3 place(s).", "A later server's detail.", "Round 1 closed."],
+            list.FindAll("[data-event] .detail").Select(d => d.TextContent));
+        Assert.Equal("RefusedCannotHold", list.FindAll("[data-event] .detail")[1].GetAttribute("data-detail"));
+    }
+
+    [Fact]
+    public void Render_English_TheServersDetailEvenWithACode()
+    {
+        using var ctx = new ConsoleTestContext();
+        var entry = new TimelineEntry(DateTimeOffset.UnixEpoch, "RoundClosed", "Round 1 closed.", "system") { Explanation = CaseExplanation.Of(CaseDetailCode.RoundClosed, ("round", 1)) };
+
+        var list = ctx.Render<TimelineList>(p => p.Add(c => c.Entries, new[] { entry }));
+
+        Assert.Equal("Round 1 closed.", list.Find("[data-event] .detail").TextContent);
+    }
+
+    // A detail code the domain adds must get its words in both languages (and each enum its arguments name), so a
+    // French timeline never falls back to English for it.
+    [Fact]
+    public void Detail_EveryCodeTheDomainGives_HasEnglishAndFrenchWords()
+    {
+        var english = new Services.Text();
+        var french = new Services.Text();
+        french.Use("fr");
+
+        Assert.All(Enum.GetNames<CaseDetailCode>(), code =>
+        {
+            Assert.True(english["Detail." + code] != "Detail." + code, $"no English words for {code}");
+            Assert.True(french["Detail." + code] != english["Detail." + code], $"no French words for {code}");
+        });
+        Enum[] arguments = [.. Enum.GetValues<TravelStep>().Cast<Enum>(), .. Enum.GetValues<TravelDocuments>().Cast<Enum>()];
+        Assert.All(arguments, value => Assert.True(french.Of(value) != english.Of(value), $"no French words for {value.GetType().Name}.{value}"));
+    }
+
+    [Fact]
     public void Render_LanguageSwitchedToEnglish_EventCodesReadInEnglish()
     {
         using var ctx = new ConsoleTestContext();

@@ -69,10 +69,11 @@ public sealed class RelocationCase
         ArgumentNullException.ThrowIfNull(facts);
         var due = DateOnly.FromDateTime((now + PriorityClock.For(facts.Priority).RelocationDue).UtcDateTime);
         var relocation = new RelocationCase(id, facts, new CaseState(RelocationStatus.Submitted, now, due, null, null, null, null) { ConsentOn = consentOn }, [], [], [], null);
-        relocation.Log(now, "Submitted", $"{facts.Priority} request for {facts.Kind}, household of {facts.Household.Size}; relocation due {due:yyyy-MM-dd}.", byRole);
+        relocation.Log(now, "Submitted", $"{facts.Priority} request for {facts.Kind}, household of {facts.Household.Size}; relocation due {due:yyyy-MM-dd}.", byRole,
+            CaseExplanation.Of(CaseDetailCode.Submitted, ("priority", facts.Priority), ("kind", facts.Kind), ("householdSize", facts.Household.Size), ("dueOn", due)));
         if (consentOn is not null)
         {
-            relocation.Log(now, "ConsentRecorded", "The person's consent is recorded in the case file.", byRole);
+            relocation.Log(now, "ConsentRecorded", "The person's consent is recorded in the case file.", byRole, CaseExplanation.Of(CaseDetailCode.ConsentOnSubmit));
         }
 
         return relocation;
@@ -92,7 +93,8 @@ public sealed class RelocationCase
             LinkedFrom = withdrawn.Id,
             ExcludedStates = [.. (withdrawn.State.ExcludedStates ?? []).Append(withdrawingState).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
-        relocation.Log(now, "ReRelocation", $"Opened because {withdrawingState} withdrew from relocation {withdrawn.Id}; {withdrawingState} is excluded from the candidates.", "system");
+        relocation.Log(now, "ReRelocation", $"Opened because {withdrawingState} withdrew from relocation {withdrawn.Id}; {withdrawingState} is excluded from the candidates.", "system",
+            CaseExplanation.Of(CaseDetailCode.ReRelocation, ("state", withdrawingState), ("from", withdrawn.Id)));
         return relocation;
     }
 
@@ -119,7 +121,7 @@ public sealed class RelocationCase
             AddStep(CaseStepKind.Consent, null, now);
         }
 
-        Log(now, "ConsentRecorded", $"Consent given on {givenOn:yyyy-MM-dd} is recorded in the case file.", "Vwu.Officer");
+        Log(now, "ConsentRecorded", $"Consent given on {givenOn:yyyy-MM-dd} is recorded in the case file.", "Vwu.Officer", CaseExplanation.Of(CaseDetailCode.ConsentRecorded, ("givenOn", givenOn)));
     }
 
     /// <summary>The relocation clock starts at acceptance: the due time is set once, by the orchestration.</summary>
@@ -131,7 +133,7 @@ public sealed class RelocationCase
         }
 
         State = State with { PlacementDueAt = dueAt, RelocationDueOn = DateOnly.FromDateTime(dueAt.UtcDateTime) };
-        Log(now, "RelocationClockStarted", $"The person must arrive by {dueAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", "system");
+        Log(now, "RelocationClockStarted", $"The person must arrive by {dueAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", "system", CaseExplanation.Of(CaseDetailCode.RelocationClockStarted, ("dueAt", dueAt)));
     }
 
     /// <summary>Accepted and not arrived by the due time: Overdue (arrival still clears it). False when nothing changed.</summary>
@@ -143,7 +145,7 @@ public sealed class RelocationCase
         }
 
         State = State with { Status = RelocationStatus.Overdue };
-        Log(now, "Overdue", $"Not arrived by the relocation due date {State.RelocationDueOn:yyyy-MM-dd}: escalated to the Registry.", "system");
+        Log(now, "Overdue", $"Not arrived by the relocation due date {State.RelocationDueOn:yyyy-MM-dd}: escalated to the Registry.", "system", CaseExplanation.Of(CaseDetailCode.Overdue, ("dueOn", State.RelocationDueOn)));
         return true;
     }
 
@@ -171,7 +173,8 @@ public sealed class RelocationCase
 
         State = State with { Status = RelocationStatus.Withdrawn, ReRelocationId = reRelocationId, WithdrawnBy = stateCode, WithdrawalEffectiveOn = effectiveOn };
         AddStep(CaseStepKind.Withdrawal, null, now);
-        Log(now, "Withdrawn", $"{stateCode} withdrew, effective {effectiveOn:yyyy-MM-dd}: {reason}. Re-relocation {reRelocationId} opened.", "State.FocalPoint");
+        Log(now, "Withdrawn", $"{stateCode} withdrew, effective {effectiveOn:yyyy-MM-dd}: {reason}. Re-relocation {reRelocationId} opened.", "State.FocalPoint",
+            CaseExplanation.Of(CaseDetailCode.Withdrawn, ("state", stateCode), ("effectiveOn", effectiveOn), ("reason", reason), ("reRelocationId", reRelocationId)));
     }
 
     /// <summary>The review clock (set by the orchestration once the person arrived, and again when an extension is confirmed).</summary>
@@ -183,7 +186,7 @@ public sealed class RelocationCase
         }
 
         State = State with { ReviewDueAt = dueAt };
-        Log(now, "ReviewDue", $"Protection review due by {dueAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", "system");
+        Log(now, "ReviewDue", $"Protection review due by {dueAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", "system", CaseExplanation.Of(CaseDetailCode.ReviewDue, ("dueAt", dueAt)));
     }
 
     /// <summary>
@@ -212,15 +215,17 @@ public sealed class RelocationCase
                 }
 
                 State = State with { PendingExtension = end, LastReviewOn = reviewedOn, LastReviewOutcome = outcome };
-                Log(now, "ReviewExtend", $"Review of {reviewedOn:yyyy-MM-dd}: extension to {end:yyyy-MM-dd} asked of {State.Accepted!.StateCode}.", "Vwu.Officer");
+                Log(now, "ReviewExtend", $"Review of {reviewedOn:yyyy-MM-dd}: extension to {end:yyyy-MM-dd} asked of {State.Accepted!.StateCode}.", "Vwu.Officer",
+                    CaseExplanation.Of(CaseDetailCode.ReviewExtend, ("reviewedOn", reviewedOn), ("end", end), ("state", State.Accepted!.StateCode)));
                 break;
             case ReviewOutcome.End:
                 State = State with { Status = RelocationStatus.Ended, LastReviewOn = reviewedOn, LastReviewOutcome = outcome };
-                Log(now, "ReviewEnd", $"Review of {reviewedOn:yyyy-MM-dd}: protection ended.", "Vwu.Officer");
+                Log(now, "ReviewEnd", $"Review of {reviewedOn:yyyy-MM-dd}: protection ended.", "Vwu.Officer", CaseExplanation.Of(CaseDetailCode.ReviewEnd, ("reviewedOn", reviewedOn)));
                 break;
             case ReviewOutcome.ReRelocate:
                 State = State with { Status = RelocationStatus.Ended, LastReviewOn = reviewedOn, LastReviewOutcome = outcome, ReRelocationId = reRelocationId };
-                Log(now, "ReviewReRelocate", $"Review of {reviewedOn:yyyy-MM-dd}: the person moves on; re-relocation {reRelocationId} opened.", "Vwu.Officer");
+                Log(now, "ReviewReRelocate", $"Review of {reviewedOn:yyyy-MM-dd}: the person moves on; re-relocation {reRelocationId} opened.", "Vwu.Officer",
+                    CaseExplanation.Of(CaseDetailCode.ReviewReRelocate, ("reviewedOn", reviewedOn), ("reRelocationId", reRelocationId)));
                 break;
             default:
                 throw new DomainValidationException("outcome", "'outcome' must be Extend, End or ReRelocate.");
@@ -248,7 +253,8 @@ public sealed class RelocationCase
         AddStep(CaseStepKind.Extension, decision.ToString(), now);
         Log(now, "Extension" + decision, decision == ExtensionDecision.Confirm
             ? $"{stateCode} confirmed the extension to {end:yyyy-MM-dd}."
-            : $"{stateCode} refused the extension to {end:yyyy-MM-dd}.", "State.FocalPoint");
+            : $"{stateCode} refused the extension to {end:yyyy-MM-dd}.", "State.FocalPoint",
+            CaseExplanation.Of(decision == ExtensionDecision.Confirm ? CaseDetailCode.ExtensionConfirmed : CaseDetailCode.ExtensionRefused, ("state", stateCode), ("end", end)));
     }
 
     /// <summary>A travel step: only its status is kept on the row (dates and escort are in the case file).</summary>
@@ -260,7 +266,8 @@ public sealed class RelocationCase
         }
 
         State = State with { Travel = [.. State.Travel ?? [], new TravelStatus(step, documents, now)] };
-        Log(now, "Travel" + step, documents is { } d ? $"Travel {step}; documents {d}." : $"Travel {step}.", "Vwu.Officer");
+        Log(now, "Travel" + step, documents is { } d ? $"Travel {step}; documents {d}." : $"Travel {step}.", "Vwu.Officer",
+            documents is { } docs ? CaseExplanation.Of(CaseDetailCode.TravelWithDocuments, ("step", step), ("documents", docs)) : CaseExplanation.Of(CaseDetailCode.Travel, ("step", step)));
     }
 
     public static RelocationCase Rehydrate(string id, RelocationFacts facts, CaseState state, IEnumerable<RoundRecord> rounds, IEnumerable<OfferRecord> offers,
@@ -290,7 +297,10 @@ public sealed class RelocationCase
         State = State with { Status = RelocationStatus.AwaitingOffers };
         Log(now, "RoundStarted", asked.Count == 0
             ? $"Round {number}: no State fits the request."
-            : $"Round {number}: offer requests sent to {string.Join(", ", asked.Select(a => a.StateCode))}; answers due {deadline:yyyy-MM-dd HH:mm} UTC.", "system");
+            : $"Round {number}: offer requests sent to {string.Join(", ", asked.Select(a => a.StateCode))}; answers due {deadline:yyyy-MM-dd HH:mm} UTC.", "system",
+            asked.Count == 0
+                ? CaseExplanation.Of(CaseDetailCode.RoundNoFit, ("round", number))
+                : CaseExplanation.Of(CaseDetailCode.RoundSent, ("round", number), ("states", string.Join(", ", asked.Select(a => a.StateCode))), ("deadline", deadline)));
         return round;
     }
 
@@ -310,7 +320,8 @@ public sealed class RelocationCase
 
         var round = _rounds[index] with { Asked = asked, StartedAt = now, Deadline = deadline };
         _rounds[index] = round;
-        Log(now, "RoundStarted", $"Round {number} re-planned: offer requests sent to {string.Join(", ", asked.Select(a => a.StateCode))}; answers due {deadline:yyyy-MM-dd HH:mm} UTC.", "system");
+        Log(now, "RoundStarted", $"Round {number} re-planned: offer requests sent to {string.Join(", ", asked.Select(a => a.StateCode))}; answers due {deadline:yyyy-MM-dd HH:mm} UTC.", "system",
+            CaseExplanation.Of(CaseDetailCode.RoundReplanned, ("round", number), ("states", string.Join(", ", asked.Select(a => a.StateCode))), ("deadline", deadline)));
         return round;
     }
 
@@ -323,7 +334,7 @@ public sealed class RelocationCase
         }
 
         _rounds[index] = _rounds[index] with { ClosedAt = now };
-        Log(now, "RoundClosed", $"Round {number} closed.", "system");
+        Log(now, "RoundClosed", $"Round {number} closed.", "system", CaseExplanation.Of(CaseDetailCode.RoundClosed, ("round", number)));
     }
 
     /// <summary>
@@ -397,7 +408,8 @@ public sealed class RelocationCase
 
         var offer = new OfferRecord(stateCode, round!.Number, input.Decision!.Value, input.Places, input.AvailableFrom, costMinor, note.Length == 0 ? null : note, now);
         _offers.Add(offer);
-        Log(now, input.Decision == OfferDecision.Offer ? "OfferReceived" : "DeclineReceived", $"{stateCode} answered {input.Decision} in round {round.Number}.", "State.FocalPoint");
+        Log(now, input.Decision == OfferDecision.Offer ? "OfferReceived" : "DeclineReceived", $"{stateCode} answered {input.Decision} in round {round.Number}.", "State.FocalPoint",
+            CaseExplanation.Of(CaseDetailCode.Answered, ("state", stateCode), ("decision", input.Decision), ("round", round.Number)));
         return offer;
     }
 
@@ -441,7 +453,7 @@ public sealed class RelocationCase
             AddStep(CaseStepKind.Acceptance, requestId, now);
         }
 
-        Log(now, "AcceptanceRequested", $"VWU accepts {stateCode}'s offer.", "Vwu.Officer");
+        Log(now, "AcceptanceRequested", $"VWU accepts {stateCode}'s offer.", "Vwu.Officer", CaseExplanation.Of(CaseDetailCode.AcceptanceRequested, ("state", stateCode)));
     }
 
     /// <summary>Places held and money committed: the offer is accepted.</summary>
@@ -465,19 +477,34 @@ public sealed class RelocationCase
             CloseRound(open.Number, now);
         }
 
-        Log(now, "OfferAccepted", $"{pending.StateCode}'s offer accepted; {Facts.Household.Size} place(s) held" + (commitmentId is null ? "." : "; cost committed on the Special Fund."), "system");
+        Log(now, "OfferAccepted", $"{pending.StateCode}'s offer accepted; {Facts.Household.Size} place(s) held" + (commitmentId is null ? "." : "; cost committed on the Special Fund."), "system",
+            CaseExplanation.Of(commitmentId is null ? CaseDetailCode.OfferAccepted : CaseDetailCode.OfferAcceptedCommitted, ("state", pending.StateCode), ("places", Facts.Household.Size)));
     }
 
     /// <summary>The acceptance could not be carried out (no places, not enough money): the request keeps waiting.</summary>
-    public void RefuseAcceptance(string requestId, string reason, DateTimeOffset now)
+    public void RefuseAcceptance(string requestId, AcceptanceRefusal refusal, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        RefuseAcceptance(requestId, refusal.Reason, now, refusal.Explanation);
+    }
+
+    /// <summary>
+    /// As above, from a reason an orchestration carried: <paramref name="explanation"/> is null when it was written before
+    /// refusals had codes (its history holds the English reason only), and a client then shows the English reason.
+    /// </summary>
+    public void RefuseAcceptance(string requestId, string reason, DateTimeOffset now, CaseExplanation? explanation = null)
     {
         if (State.LastOutcome?.RequestId == requestId)
         {
             return;
         }
 
-        State = State with { PendingAcceptance = null, LastOutcome = new AcceptanceOutcome(requestId, false, reason, State.PendingAcceptance?.StateCode) };
-        Log(now, "AcceptanceRefused", reason, "system");
+        State = State with
+        {
+            PendingAcceptance = null,
+            LastOutcome = new AcceptanceOutcome(requestId, false, reason, State.PendingAcceptance?.StateCode) { Explanation = explanation },
+        };
+        Log(now, "AcceptanceRefused", reason, "system", explanation);
     }
 
     public void Arrive(DateOnly arrivedOn, DateTimeOffset now)
@@ -494,7 +521,8 @@ public sealed class RelocationCase
 
         State = State with { Status = RelocationStatus.Relocated, ArrivedOn = arrivedOn };
         AddStep(CaseStepKind.Arrival, null, now);
-        Log(now, "Arrived", $"Arrived in {State.Accepted!.StateCode} on {arrivedOn:yyyy-MM-dd}.", "Vwu.Officer");
+        Log(now, "Arrived", $"Arrived in {State.Accepted!.StateCode} on {arrivedOn:yyyy-MM-dd}.", "Vwu.Officer",
+            CaseExplanation.Of(CaseDetailCode.Arrived, ("state", State.Accepted!.StateCode), ("arrivedOn", arrivedOn)));
     }
 
     public void Cancel(string reason, DateTimeOffset now)
@@ -506,7 +534,7 @@ public sealed class RelocationCase
 
         if (State.PendingAcceptance is { } pending)
         {
-            RefuseAcceptance(pending.RequestId, "The relocation was cancelled before the acceptance could be carried out.", now);
+            RefuseAcceptance(pending.RequestId, AcceptanceRefusal.Cancelled, now);
         }
 
         var escalated = Status == RelocationStatus.Escalated;
@@ -522,7 +550,7 @@ public sealed class RelocationCase
             CloseRound(open.Number, now);
         }
 
-        Log(now, "Cancelled", reason, "Vwu.Officer");
+        Log(now, "Cancelled", reason, "Vwu.Officer", CaseExplanation.Of(CaseDetailCode.Cancelled, ("reason", reason)));
     }
 
     /// <summary>Steps callers recorded that the orchestration has not applied yet, in order.</summary>
@@ -568,16 +596,19 @@ public sealed class RelocationCase
         if (State.PendingAcceptance is { } pending)
         {
             // The acceptance raced the last deadline and lost: its caller gets a clear refusal instead of waiting.
-            RefuseAcceptance(pending.RequestId, "The last round's deadline passed before the acceptance could be carried out; the relocation is escalated.", now);
+            RefuseAcceptance(pending.RequestId, AcceptanceRefusal.Escalated, now);
         }
 
         State = State with { Status = RelocationStatus.Escalated };
-        Log(now, "Escalated", "No offer accepted after the last round: escalated to the Registrar.", "system");
+        Log(now, "Escalated", "No offer accepted after the last round: escalated to the Registrar.", "system", CaseExplanation.Of(CaseDetailCode.Escalated));
     }
 
-    public void Note(DateTimeOffset now, string what, string detail) => Log(now, what, detail, "system");
+    public void Note(DateTimeOffset now, string what, string detail, CaseExplanation? explanation = null) => Log(now, what, detail, "system", explanation);
 
-    private void Log(DateTimeOffset at, string what, string detail, string role) => _timeline.Add(new TimelineEntry(at, what, detail, role));
+    // Every entry the case writes names its detail's code beside the English text (null only for a refusal an older
+    // orchestration history carried without one), so a client can word it in its own language.
+    private void Log(DateTimeOffset at, string what, string detail, string role, CaseExplanation? explanation) =>
+        _timeline.Add(new TimelineEntry(at, what, detail, role) { Explanation = explanation });
 }
 
 /// <summary>The parts of a case that change, kept together.</summary>
@@ -663,13 +694,21 @@ public sealed record PendingAcceptance(string StateCode, string RequestId, DateT
 /// How the last acceptance ended, so whoever asked for it learns the outcome (and the reason for a refusal), and whose
 /// offer it was: the orchestration's saga, finding a decision the request already made, needs the place to undo.
 /// </summary>
-public sealed record AcceptanceOutcome(string RequestId, bool Accepted, string? Reason, string? StateCode = null);
+public sealed record AcceptanceOutcome(string RequestId, bool Accepted, string? Reason, string? StateCode = null)
+{
+    /// <summary>The refusal's reason as a code with arguments (null when accepted, or refused before refusals had codes).</summary>
+    public CaseExplanation? Explanation { get; init; }
+}
 
 /// <summary>The accepted offer: where places are held and what is committed.</summary>
 public sealed record AcceptedOffer(string StateCode, string CapacityId, string? CommitmentId, DateTimeOffset At);
 
 /// <summary>One step of the case, for VWU: never protected details.</summary>
-public sealed record TimelineEntry(DateTimeOffset At, string What, string Detail, string By);
+public sealed record TimelineEntry(DateTimeOffset At, string What, string Detail, string By)
+{
+    /// <summary><see cref="Detail"/> as a code with arguments, for a client to word in its language (null on entries written before codes).</summary>
+    public CaseExplanation? Explanation { get; init; }
+}
 
 /// <summary>A State's answer to an offer request, unchecked.</summary>
 public sealed record ResponseCommand(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyFields? EstimatedCost, string? Note);

@@ -38,7 +38,8 @@ public sealed record RoundView(int Number, IReadOnlyList<string> AskedStates, Da
 
 public sealed record OfferView(string StateCode, int Round, OfferDecision Decision, int? Places, DateOnly? AvailableFrom, decimal? EstimatedCostEur, string? Note, DateTimeOffset At);
 
-public sealed record AcceptanceView(string? StateCode, string Outcome, string? Reason);
+/// <summary>The latest acceptance; <see cref="Explanation"/>: a refusal's reason as the server's code (none from an older server).</summary>
+public sealed record AcceptanceView(string? StateCode, string Outcome, string? Reason, ExplanationView? Explanation = null);
 
 public sealed record AcceptedView(string StateCode, bool FundCommitted, DateTimeOffset At);
 

@@ -76,6 +76,10 @@ public sealed class Text
     /// </summary>
     public string Detail(ExplanationView? explanation, string english) => Explain("Detail.", explanation, english);
 
+    /// <summary>As above, from a timeline entry the console reads into the domain's record.</summary>
+    public string Detail(Domain.Relocations.CaseExplanation? explanation, string english) =>
+        Detail(explanation is null ? null : new ExplanationView(explanation.Code, explanation.Args), english);
+
     private string Explain(string prefix, ExplanationView? explanation, string english)
     {
         ArgumentNullException.ThrowIfNull(english);
@@ -111,6 +115,8 @@ public sealed class Text
         ["status"] = nameof(Domain.Relocations.RelocationStatus),
         ["decision"] = nameof(Domain.Relocations.OfferDecision),
         ["region"] = nameof(Domain.States.RegionalGroup),
+        ["step"] = nameof(Domain.Relocations.TravelStep),
+        ["documents"] = nameof(Domain.Relocations.TravelDocuments),
     };
 
     /// <summary>

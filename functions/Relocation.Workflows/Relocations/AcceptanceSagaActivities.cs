@@ -55,10 +55,11 @@ public static class AcceptancePlanning
 
         var asked = relocation.Rounds.SelectMany(r => r.Asked).Last(a => a.StateCode == stateCode);
         var offer = relocation.Offers.Last(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer);
-        var refusal = asked.NeedsFundSupport && offer.EstimatedCostEurMinor is null
-            ? $"{stateCode}'s place needs Special Fund support but its offer gives no estimated cost."
-            : null;
-        return new AcceptancePlan(null, refusal, stateCode, asked.CapacityId, relocation.Facts.Household.Size, asked.NeedsFundSupport, offer.EstimatedCostEurMinor ?? 0);
+        var refusal = asked.NeedsFundSupport && offer.EstimatedCostEurMinor is null ? AcceptanceRefusal.NoCost(stateCode) : null;
+        return new AcceptancePlan(null, refusal?.Reason, stateCode, asked.CapacityId, relocation.Facts.Household.Size, asked.NeedsFundSupport, offer.EstimatedCostEurMinor ?? 0)
+        {
+            RefusalExplanation = refusal?.Explanation,
+        };
     }
 }
 
@@ -144,7 +145,7 @@ public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, 
             {
                 if (input.Refusal is not null)
                 {
-                    c.RefuseAcceptance(input.RequestId, input.Refusal, now);
+                    c.RefuseAcceptance(input.RequestId, input.Refusal, now, input.RefusalExplanation);
                 }
                 else if (c.Status == RelocationStatus.AwaitingOffers)
                 {
@@ -152,7 +153,7 @@ public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, 
                 }
                 else
                 {
-                    c.RefuseAcceptance(input.RequestId, $"The request became {c.Status} meanwhile.", now);
+                    c.RefuseAcceptance(input.RequestId, AcceptanceRefusal.StatusChanged(c.Status), now);
                 }
             }
 

@@ -240,7 +240,7 @@ public sealed partial class OfferAcceptance(
         }
         catch (ConflictException ex)
         {
-            return new SagaStepResult($"{step.StateCode} cannot hold {step.Places} place(s) any more: {ex.Message}");
+            return SagaStepResult.Refused(AcceptanceRefusal.CannotHold(step.StateCode, step.Places, ex.Message));
         }
     }
 
@@ -254,7 +254,7 @@ public sealed partial class OfferAcceptance(
         }
         catch (ConflictException ex)
         {
-            return new SagaStepResult($"The Special Fund cannot cover {costEurMinor / 100m:0.00} EUR: {ex.Message}");
+            return SagaStepResult.Refused(AcceptanceRefusal.FundShort(costEurMinor, ex.Message));
         }
     }
 
@@ -263,7 +263,7 @@ public sealed partial class OfferAcceptance(
     /// pending acceptance there), and when accepted starts the relocation clock. Writes nothing when both are there.
     /// </summary>
     public static Task<RelocationCase> DecideAsync(IRelocationRepository relocations, RelocationWorkflowOptions options, string relocationId, string requestId,
-        string capacityId, string? commitmentId, string? refusal, DateTimeOffset now) =>
+        string capacityId, string? commitmentId, string? refusal, DateTimeOffset now, CaseExplanation? refusalExplanation = null) =>
         CaseUpdates.UpdateIfAsync(relocations, relocationId, c =>
         {
             var changed = false;
@@ -271,7 +271,7 @@ public sealed partial class OfferAcceptance(
             {
                 if (refusal is not null)
                 {
-                    c.RefuseAcceptance(requestId, refusal, now);
+                    c.RefuseAcceptance(requestId, refusal, now, refusalExplanation);
                 }
                 else if (c.Status == RelocationStatus.AwaitingOffers)
                 {
@@ -279,7 +279,7 @@ public sealed partial class OfferAcceptance(
                 }
                 else
                 {
-                    c.RefuseAcceptance(requestId, $"The request became {c.Status} meanwhile.", now);
+                    c.RefuseAcceptance(requestId, AcceptanceRefusal.StatusChanged(c.Status), now);
                 }
 
                 changed = true;
@@ -398,15 +398,17 @@ public sealed partial class OfferAcceptance(
         }
 
         var refusal = plan.Refusal;
+        var why = plan.RefusalExplanation;
         string? commitmentId = null;
         if (refusal is null)
         {
-            refusal = (await HoldHereAsync(capacities, new PlacesStep(relocationId, plan.StateCode, plan.CapacityId, plan.Places, requestId))).Refusal;
-            held.TrySetResult(new SagaStepResult(refusal));
+            var hold = await HoldHereAsync(capacities, new PlacesStep(relocationId, plan.StateCode, plan.CapacityId, plan.Places, requestId));
+            (refusal, why) = (hold.Refusal, hold.RefusalExplanation);
+            held.TrySetResult(hold);
             if (refusal is null && plan.NeedsFundSupport)
             {
                 var commit = await CommitHereAsync(fund, relocationId, plan.CostEurMinor);
-                (refusal, commitmentId) = (commit.Refusal, commit.CommitmentId);
+                (refusal, why, commitmentId) = (commit.Refusal, commit.RefusalExplanation, commit.CommitmentId);
                 committed.TrySetResult(commit);
                 if (refusal is not null)
                 {
@@ -421,9 +423,9 @@ public sealed partial class OfferAcceptance(
 
         released.TrySetResult(false);
 
-        held.TrySetResult(new SagaStepResult(refusal));
-        committed.TrySetResult(new SagaStepResult(refusal, commitmentId));
-        var updated = await DecideAsync(relocations, options.Value, relocationId, requestId, plan.CapacityId, commitmentId, refusal, now);
+        held.TrySetResult(new SagaStepResult(refusal) { RefusalExplanation = why });
+        committed.TrySetResult(new SagaStepResult(refusal, commitmentId) { RefusalExplanation = why });
+        var updated = await DecideAsync(relocations, options.Value, relocationId, requestId, plan.CapacityId, commitmentId, refusal, now, why);
         var outcome = updated.State.LastOutcome is { } last && last.RequestId == requestId ? last : null;
         if (refusal is null && outcome is { Accepted: false } && updated.Status is RelocationStatus.Escalated or RelocationStatus.Cancelled)
         {

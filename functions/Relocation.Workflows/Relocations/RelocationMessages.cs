@@ -127,7 +127,11 @@ public sealed record AcceptancePlan(
     string CapacityId,
     int Places,
     bool NeedsFundSupport,
-    long CostEurMinor);
+    long CostEurMinor)
+{
+    /// <summary><see cref="Refusal"/> as a code (null in histories written before refusals had codes).</summary>
+    public CaseExplanation? RefusalExplanation { get; init; }
+}
 
 /// <summary>
 /// Places of one capacity row, for one case: held by the saga, released by its compensation. <see cref="RequestId"/>:
@@ -140,13 +144,27 @@ public sealed record PlacesStep(string RelocationId, string StateCode, string Ca
 public sealed record FundStep(string RelocationId, long CostEurMinor, string? RequestId = null);
 
 /// <summary>The outcome of one saga step: done, or refused with the reason VWU reads.</summary>
-public sealed record SagaStepResult(string? Refusal, string? CommitmentId = null);
+public sealed record SagaStepResult(string? Refusal, string? CommitmentId = null)
+{
+    /// <summary><see cref="Refusal"/> as a code (null in histories written before refusals had codes).</summary>
+    public CaseExplanation? RefusalExplanation { get; init; }
+
+    public static SagaStepResult Refused(AcceptanceRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new(refusal.Reason) { RefusalExplanation = refusal.Explanation };
+    }
+}
 
 /// <summary>
 /// The saga's decision, recorded on the case (accepted when <see cref="Refusal"/> is null), with the number of the
 /// acceptance step it applies (marked applied in the same write).
 /// </summary>
-public sealed record AcceptanceDecision(string RelocationId, string RequestId, string StateCode, string CapacityId, string? CommitmentId, string? Refusal, int? Sequence = null);
+public sealed record AcceptanceDecision(string RelocationId, string RequestId, string StateCode, string CapacityId, string? CommitmentId, string? Refusal, int? Sequence = null)
+{
+    /// <summary><see cref="Refusal"/> as a code (null in histories written before refusals had codes).</summary>
+    public CaseExplanation? RefusalExplanation { get; init; }
+}
 
 /// <summary>The decision as recorded; when accepted, the relocation clock it started.</summary>
 public sealed record AcceptanceRecorded(bool Accepted, PlacementClock? Clock);

@@ -446,14 +446,16 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 
         var places = new PlacesStep(id, plan.StateCode, plan.CapacityId, plan.Places, acceptance.RequestId);
         var refusal = plan.Refusal;
+        var why = plan.RefusalExplanation;
         string? commitmentId = null;
         if (refusal is null)
         {
-            refusal = (await context.CallActivityAsync<SagaStepResult>(nameof(HoldPlacesActivity), places, Retry)).Refusal;
+            var hold = await context.CallActivityAsync<SagaStepResult>(nameof(HoldPlacesActivity), places, Retry);
+            (refusal, why) = (hold.Refusal, hold.RefusalExplanation);
             if (refusal is null && plan.NeedsFundSupport)
             {
                 var commit = await context.CallActivityAsync<SagaStepResult>(nameof(CommitFundsActivity), new FundStep(id, plan.CostEurMinor, acceptance.RequestId), Retry);
-                (refusal, commitmentId) = (commit.Refusal, commit.CommitmentId);
+                (refusal, why, commitmentId) = (commit.Refusal, commit.RefusalExplanation, commit.CommitmentId);
                 if (refusal is not null)
                 {
                     // Compensation: no money, so the places go back.
@@ -463,7 +465,7 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         }
 
         var recorded = await context.CallActivityAsync<AcceptanceRecorded>(nameof(RecordAcceptanceActivity),
-            new AcceptanceDecision(id, acceptance.RequestId, plan.StateCode, plan.CapacityId, commitmentId, refusal, sequence), Retry);
+            new AcceptanceDecision(id, acceptance.RequestId, plan.StateCode, plan.CapacityId, commitmentId, refusal, sequence) { RefusalExplanation = why }, Retry);
         if (!recorded.Accepted && refusal is null)
         {
             // Compensation: held and committed for a case that was cancelled meanwhile; undo both, newest first.

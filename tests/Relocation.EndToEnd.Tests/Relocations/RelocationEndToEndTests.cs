@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Relocation.Domain.Relocations;
 using Relocation.Domain.Relocations.Ranking;
 using Relocation.Domain.Security;
 using Relocation.Testing;
@@ -128,6 +129,39 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Contains("Special Fund", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("AwaitingOffers", view.GetProperty("status").GetString());
         Assert.Equal(freeBefore, RelocationScenario.Free(await s.Ok(HttpMethod.Get, $"states/{s.Declining}/capacity", RelocationScenario.Admin)));
+    }
+
+    [Fact]
+    public async Task Acceptance_Refused_ReasonAndEveryTimelineDetailHaveTheirCodeBesideTheEnglish()
+    {
+        var s = new RelocationScenario(host, "1034");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        var swe = TestTokens.For(Roles.StateFocalPoint, s.Declining);
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", swe, new { stateCode = s.Declining, decision = "Offer", estimatedCost = new { amount = 999999.99m, currency = "EUR" } });
+        await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Declining }, HttpStatusCode.Conflict);
+
+        var view = await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu);
+        var page = await s.Ok(HttpMethod.Get, $"relocations/{id}/timeline", RelocationScenario.Vwu);
+
+        // Additive: the English reason and details stay as they were, each with its code beside it.
+        var last = view.GetProperty("lastAcceptance");
+        Assert.StartsWith("The Special Fund cannot cover 999999.99 EUR", last.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("RefusedFundShort", last.GetProperty("explanation").GetProperty("code").GetString());
+        Assert.Equal("999999.99", last.GetProperty("explanation").GetProperty("args").GetProperty("amount").GetString());
+        foreach (var entries in new[] { view.GetProperty("timeline"), page.GetProperty("items") })
+        {
+            Assert.NotEmpty(entries.EnumerateArray());
+            Assert.All(entries.EnumerateArray(), t =>
+            {
+                Assert.False(string.IsNullOrEmpty(t.GetProperty("detail").GetString()));
+                Assert.True(Enum.TryParse<CaseDetailCode>(t.GetProperty("explanation").GetProperty("code").GetString(), out _), t.GetRawText());
+            });
+        }
+
+        var answered = Assert.Single(view.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("what").GetString() == "OfferReceived").GetProperty("explanation");
+        Assert.Equal(("Answered", s.Declining, "Offer"), (answered.GetProperty("code").GetString(), answered.GetProperty("args").GetProperty("state").GetString(), answered.GetProperty("args").GetProperty("decision").GetString()));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed record RelocationDto(
             c.State.Accepted is { } a ? new AcceptedDto(a.StateCode, a.CommitmentId is not null, a.At) : null,
             c.State.ArrivedOn,
             c.State.PendingAcceptance is { } p ? new AcceptanceDto(p.StateCode, "Processing", null)
-                : c.State.LastOutcome is { } o ? new AcceptanceDto(null, o.Accepted ? "Accepted" : "Refused", o.Reason) : null,
+                : c.State.LastOutcome is { } o ? new AcceptanceDto(null, o.Accepted ? "Accepted" : "Refused", o.Reason) { Explanation = ExplanationDto.From(o.Explanation) } : null,
             c.Timeline.Select(TimelineEntryDto.From).ToArray(),
             c.TimelineOffset)
         {
@@ -92,7 +92,11 @@ public sealed record RoundDto(int Number, IReadOnlyList<string> AskedStates, Dat
 public sealed record OfferDto(string StateCode, int Round, OfferDecision Decision, int? Places, DateOnly? AvailableFrom, decimal? EstimatedCostEur, string? Note, DateTimeOffset At);
 
 /// <summary>Where VWU's latest acceptance stands: Processing, Accepted, or Refused with the reason.</summary>
-public sealed record AcceptanceDto(string? StateCode, string Outcome, string? Reason);
+public sealed record AcceptanceDto(string? StateCode, string Outcome, string? Reason)
+{
+    /// <summary>A refusal's <c>Reason</c> as a code with arguments (<c>RefusedCannotHold</c>, …); absent when accepted or refused before refusals had codes.</summary>
+    public ExplanationDto? Explanation { get; init; }
+}
 
 /// <summary>The accepted offer.</summary>
 public sealed record AcceptedDto(string StateCode, bool FundCommitted, DateTimeOffset At);
@@ -143,7 +147,17 @@ public sealed record CaseloadItemDto(string Id, string Pseudonym, RelocationKind
 public sealed record TimelinePageDto(IReadOnlyList<TimelineItemDto> Items, string? NextPage);
 
 /// <summary>One step of a case's timeline, numbered from the first.</summary>
-public sealed record TimelineItemDto(long Number, DateTimeOffset At, string What, string Detail, string By);
+public sealed record TimelineItemDto(long Number, DateTimeOffset At, string What, string Detail, string By)
+{
+    /// <summary><c>Detail</c> as a code with arguments (absent on steps written before codes).</summary>
+    public ExplanationDto? Explanation { get; init; }
+
+    public static TimelineItemDto From(NumberedTimelineEntry item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new(item.Number, item.Entry.At, item.Entry.What, item.Entry.Detail, item.Entry.By) { Explanation = ExplanationDto.From(item.Entry.Explanation) };
+    }
+}
 
 /// <summary>A candidate State, ranked now, with the reasons of its score; <c>Planned</c>/<c>Plan</c>: matching v2's plan of the open set for it.</summary>
 public sealed record CandidateDto(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, bool Planned, string Plan)
@@ -163,6 +177,10 @@ public sealed record ExplanationDto(string Code, IReadOnlyDictionary<string, str
         ArgumentNullException.ThrowIfNull(reason);
         return new(reason.Code.ToString(), reason.Args ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
+
+    /// <summary>A timeline detail's or a refusal's code (a <c>CaseDetailCode</c>); null stays null (written before codes).</summary>
+    public static ExplanationDto? From(CaseExplanation? explanation) =>
+        explanation is null ? null : new(explanation.Code, explanation.Args ?? new Dictionary<string, string>(StringComparer.Ordinal));
 }
 
 /// <summary>A State's answer as recorded.</summary>
@@ -189,7 +207,14 @@ public sealed record NeedsDto(IReadOnlyList<string> Languages, bool MedicalCare)
 /// <summary>One step of the relocation's timeline (never protected details).</summary>
 public sealed record TimelineEntryDto(DateTimeOffset At, string What, string Detail, string By)
 {
-    public static TimelineEntryDto From(TimelineEntry e) => new(e.At, e.What, e.Detail, e.By);
+    /// <summary><c>Detail</c> as a code with arguments (a <c>CaseDetailCode</c>), for a client to word in its language; absent on steps written before codes.</summary>
+    public ExplanationDto? Explanation { get; init; }
+
+    public static TimelineEntryDto From(TimelineEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.At, e.What, e.Detail, e.By) { Explanation = ExplanationDto.From(e.Explanation) };
+    }
 }
 
 /// <summary>A travel step's status; its dates and escort are in the case file.</summary>

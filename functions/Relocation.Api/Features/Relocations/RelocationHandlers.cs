@@ -298,7 +298,7 @@ internal sealed partial class RelocationHandlers(
         }
 
         var next = items.Count > 0 && items[^1].Number > 0 ? items[^1].Number.ToString(global::System.Globalization.CultureInfo.InvariantCulture) : null;
-        return ApiResult.Ok(new TimelinePageDto(items.Select(i => new TimelineItemDto(i.Number, i.Entry.At, i.Entry.What, i.Entry.Detail, i.Entry.By)).ToArray(), next));
+        return ApiResult.Ok(new TimelinePageDto(items.Select(TimelineItemDto.From).ToArray(), next));
     }
 
     /// <summary>
