@@ -44,6 +44,51 @@ public sealed class TextTests
     }
 
     [Fact]
+    public void Problem_FrenchWithAKnownCode_WordedFromTheCodeAndArgumentsAloneUnknownCodeByStatus()
+    {
+        var text = new Text();
+        text.Use("fr");
+        var coded = new Problem(409, "Conflict.", "The relocation is Cancelled; it cannot be cancelled.", null)
+        {
+            Code = "CannotCancel",
+            Args = new Dictionary<string, string> { ["status"] = "Cancelled" },
+        };
+        var later = coded with { Code = "SomethingNew" };
+
+        Assert.Equal(new ProblemText("La réinstallation est au statut « Annulée » ; elle ne peut pas être annulée.", null), text.Problem(coded));
+        Assert.Equal(new ProblemText("Cette action n'est pas possible dans l'état actuel.", coded.Detail), text.Problem(later));
+    }
+
+    [Fact]
+    public void Refusal_FrenchAgreementEvent_EventsAndStatusInFrenchListWordedNameByName()
+    {
+        var text = new Text();
+        text.Use("fr");
+        var why = new ExplanationView("AgreementEventNotPossible", new Dictionary<string, string>
+        {
+            ["agreementEvent"] = "Suspended", ["agreementStatus"] = "Negotiating", ["possibleEvents"] = "Signed, Terminated",
+        });
+
+        Assert.Equal("« Suspendre » n'est pas possible tant que l'accord est « En négociation » ; possible : Signer, Dénoncer.", text.Refusal(why, "english"));
+        Assert.Equal("english", text.Refusal(null, "english"));
+    }
+
+    // A code the domain gives a refusal must get its words in both languages.
+    [Fact]
+    public void Problem_EveryCodeTheDomainGives_HasEnglishAndFrenchWords()
+    {
+        var english = new Text();
+        var french = new Text();
+        french.Use("fr");
+
+        Assert.All(Enum.GetNames<Relocation.Domain.Common.ProblemCode>(), code =>
+        {
+            Assert.True(english["Problem." + code] != "Problem." + code, $"no English words for {code}");
+            Assert.True(french["Problem." + code] != english["Problem." + code], $"no French words for {code}");
+        });
+    }
+
+    [Fact]
     public void Of_English_ReadsAsWordsNotWireNames()
     {
         var text = new Text();

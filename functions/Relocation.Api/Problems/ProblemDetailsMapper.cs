@@ -11,11 +11,11 @@ public static class ProblemDetailsMapper
 {
     public static ApiResult FromException(Exception exception, string instance, string correlationId) => exception switch
     {
-        DomainValidationException v => Create(400, "The request is invalid.", v.Message, instance, correlationId, v.Errors),
-        NotFoundException n => Create(404, "Not found.", n.Message, instance, correlationId),
-        ConflictException c => Create(409, "Conflict.", c.Message, instance, correlationId),
-        PreconditionFailedException p => Create(412, "Precondition failed.", p.Message, instance, correlationId),
-        ForbiddenException f => Create(403, "Forbidden.", f.Message, instance, correlationId),
+        DomainValidationException v => Create(400, "The request is invalid.", v.Message, instance, correlationId, v.Errors, v),
+        NotFoundException n => Create(404, "Not found.", n.Message, instance, correlationId, coded: n),
+        ConflictException c => Create(409, "Conflict.", c.Message, instance, correlationId, coded: c),
+        PreconditionFailedException p => Create(412, "Precondition failed.", p.Message, instance, correlationId, coded: p),
+        ForbiddenException f => Create(403, "Forbidden.", f.Message, instance, correlationId, coded: f),
         BodyTooLargeException b => Create(413, "The body is too large.", b.Message, instance, correlationId),
         _ when IsTransient(exception) => Create(503, "Storage is unavailable.", "Storage did not answer in time; nothing was lost, retry after Retry-After.", instance, correlationId),
         _ => Create(500, "An unexpected error occurred.", "The error was logged under this correlation id.", instance, correlationId),
@@ -33,8 +33,9 @@ public static class ProblemDetailsMapper
         _ => false,
     };
 
+    /// <summary>A problem; <paramref name="coded"/>: the domain refusal whose stable code (and arguments) go beside the English detail.</summary>
     public static ApiResult Create(int status, string title, string? detail, string instance, string correlationId,
-        IReadOnlyDictionary<string, string[]>? errors = null)
+        IReadOnlyDictionary<string, string[]>? errors = null, DomainException? coded = null)
     {
         var problem = new Problem(
             $"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
@@ -43,7 +44,11 @@ public static class ProblemDetailsMapper
             detail,
             instance,
             correlationId,
-            errors);
+            errors)
+        {
+            Code = coded?.Code,
+            Args = coded?.Code is null ? null : coded.Args,
+        };
         var result = ApiResult.Json(status, problem);
         return result with { ContentType = ApiResult.ProblemContentType };
     }
@@ -56,7 +61,14 @@ public static class ProblemDetailsMapper
         string? Detail,
         string Instance,
         string CorrelationId,
-        IReadOnlyDictionary<string, string[]>? Errors);
+        IReadOnlyDictionary<string, string[]>? Errors)
+    {
+        /// <summary>A stable code for what went wrong (a Domain <c>ProblemCode</c> name); absent where the detail has none.</summary>
+        public string? Code { get; init; }
+
+        /// <summary>The code's arguments as invariant text (a status, a State code).</summary>
+        public IReadOnlyDictionary<string, string>? Args { get; init; }
+    }
 }
 
 /// <summary>The request body is above the route's limit (413).</summary>

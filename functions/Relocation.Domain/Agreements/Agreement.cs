@@ -106,10 +106,11 @@ public sealed class Agreement
 
         errors.ThrowIfAny();
         var next = AgreementLifecycle.Next(ProjectedStatus, input.Event!.Value)
-            ?? throw new ConflictException(AgreementLifecycle.Explain(ProjectedStatus, input.Event!.Value));
+            ?? throw AgreementLifecycle.Refusal(ProjectedStatus, input.Event!.Value);
         if (LastDate is { } last && input.Date < last)
         {
-            throw new ConflictException($"The event's date must not be before the previous step ({last:yyyy-MM-dd}).");
+            throw new ConflictException($"The event's date must not be before the previous step ({last:yyyy-MM-dd}).")
+                .WithCode<ConflictException>(ProblemCode.AgreementDateBeforePrevious, ("previous", last));
         }
 
         ProjectedStatus = next;
@@ -122,14 +123,23 @@ public sealed class Agreement
     /// Keeps a refused event in the history, changing nothing else, so the agreement's story shows it. Past
     /// <see cref="MaxRecordedRefusals"/> refusals only the audit log keeps them, so repeated bad requests cannot grow the row without end.
     /// </summary>
-    public bool RecordRefusal(AgreementEvent lifecycleEvent, DateOnly date, string who, string role, DateTimeOffset at, string reason)
+    public bool RecordRefusal(AgreementEvent lifecycleEvent, DateOnly date, string who, string role, DateTimeOffset at, string reason) =>
+        RecordRefusal(lifecycleEvent, date, who, role, at, new ConflictException(reason));
+
+    /// <summary>As above, keeping the refusal's code beside its English message.</summary>
+    public bool RecordRefusal(AgreementEvent lifecycleEvent, DateOnly date, string who, string role, DateTimeOffset at, ConflictException refusal)
     {
+        ArgumentNullException.ThrowIfNull(refusal);
         if (_history.Count(h => h.Rejected) >= MaxRecordedRefusals)
         {
             return false;
         }
 
-        _history.Add(new AgreementHistoryEntry(NextSequence++, lifecycleEvent, date, null, who, role, at, null, reason));
+        _history.Add(new AgreementHistoryEntry(NextSequence++, lifecycleEvent, date, null, who, role, at, null, refusal.Message)
+        {
+            RejectedCode = refusal.Code,
+            RejectedArgs = refusal.Args,
+        });
         return true;
     }
 
@@ -163,8 +173,9 @@ public sealed class Agreement
         }
 
         var next = AgreementLifecycle.Next(Status, lifecycleEvent);
-        var entry = next is null
-            ? new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, null, AgreementLifecycle.Explain(Status, lifecycleEvent), requestId)
+        var refusal = next is null ? AgreementLifecycle.Refusal(Status, lifecycleEvent) : null;
+        var entry = refusal is not null
+            ? new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, null, refusal.Message, requestId) { RejectedCode = refusal.Code, RejectedArgs = refusal.Args }
             : new AgreementHistoryEntry(sequence, lifecycleEvent, date, note, who, role, at, next, RequestId: requestId);
         if (next is { } status)
         {

@@ -17,4 +17,10 @@ public sealed record AgreementHistoryEntry(
     string? RequestId = null)
 {
     public bool Rejected => RejectedBecause is not null;
+
+    /// <summary><see cref="RejectedBecause"/> as a code (a <c>ProblemCode</c> name), null when the refusal has none or was recorded before codes.</summary>
+    public string? RejectedCode { get; init; }
+
+    /// <summary>The code's arguments as invariant text.</summary>
+    public IReadOnlyDictionary<string, string>? RejectedArgs { get; init; }
 }

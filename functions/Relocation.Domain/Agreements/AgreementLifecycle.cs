@@ -1,3 +1,4 @@
+using Relocation.Domain.Common;
 using System.Collections.Frozen;
 
 namespace Relocation.Domain.Agreements;
@@ -27,11 +28,15 @@ public static class AgreementLifecycle
 
     public static bool IsFinal(AgreementStatus status) => status is AgreementStatus.Terminated or AgreementStatus.Expired;
 
-    public static string Explain(AgreementStatus status, AgreementEvent lifecycleEvent)
+    public static string Explain(AgreementStatus status, AgreementEvent lifecycleEvent) => Refusal(status, lifecycleEvent).Message;
+
+    /// <summary>The refusal of an event the status does not allow: its English message and its code with arguments.</summary>
+    public static ConflictException Refusal(AgreementStatus status, AgreementEvent lifecycleEvent)
     {
         var allowed = Transitions.Keys.Where(k => k.Item1 == status && k.Item2 != AgreementEvent.Expired).Select(k => k.Item2.ToString()).ToArray();
         return allowed.Length == 0
-            ? $"An agreement that is {status} accepts no further events."
-            : $"{lifecycleEvent} is not possible while the agreement is {status}; possible: {string.Join(", ", allowed)}.";
+            ? new ConflictException($"An agreement that is {status} accepts no further events.").WithCode<ConflictException>(ProblemCode.AgreementFinal, ("agreementStatus", status))
+            : new ConflictException($"{lifecycleEvent} is not possible while the agreement is {status}; possible: {string.Join(", ", allowed)}.")
+                .WithCode<ConflictException>(ProblemCode.AgreementEventNotPossible, ("agreementEvent", lifecycleEvent), ("agreementStatus", status), ("possibleEvents", string.Join(", ", allowed)));
     }
 }

@@ -4,6 +4,60 @@ namespace Relocation.Domain.Common;
 public abstract class DomainException : Exception
 {
     protected DomainException(string message) : base(message) { }
+
+    /// <summary>
+    /// What went wrong as a stable code (a <see cref="ProblemCode"/> name) for a client to word in its language; the
+    /// message stays the English text. Null where no code is given yet: a client then shows the message.
+    /// </summary>
+    public string? Code { get; private set; }
+
+    /// <summary>The code's arguments as invariant text (a status, a State code, a list of event names).</summary>
+    public IReadOnlyDictionary<string, string>? Args { get; private set; }
+
+    /// <summary>This exception with <paramref name="code"/> and its arguments (enums by name, dates as ISO).</summary>
+    public TException WithCode<TException>(ProblemCode code, params (string Name, object Value)[] args)
+        where TException : DomainException
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        Code = code.ToString();
+        Args = args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => a.Value switch
+        {
+            DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            _ => Convert.ToString(a.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        }, StringComparer.Ordinal);
+        return (TException)this;
+    }
+}
+
+/// <summary>
+/// The refusals a user meets most, as codes (a problem's <c>code</c>, an agreement's refused event): the ones not here
+/// are shown by their English message.
+/// </summary>
+public enum ProblemCode
+{
+    /// <summary>An agreement event the status does not allow (args <c>agreementEvent</c>, <c>agreementStatus</c>, <c>possibleEvents</c>: event names).</summary>
+    AgreementEventNotPossible = 1,
+
+    /// <summary>An agreement in a final status takes no event (arg <c>agreementStatus</c>).</summary>
+    AgreementFinal,
+
+    /// <summary>An agreement event dated before the previous step (arg <c>previous</c>).</summary>
+    AgreementDateBeforePrevious,
+
+    /// <summary>No offer can be accepted in this status (arg <c>status</c>).</summary>
+    NotAcceptingOffers,
+
+    /// <summary>The person's consent must be recorded before an acceptance.</summary>
+    ConsentRequired,
+
+    /// <summary>The State has not offered (arg <c>state</c>).</summary>
+    NoOfferFrom,
+
+    /// <summary>Another acceptance is being processed (arg <c>state</c>).</summary>
+    AcceptancePending,
+
+    /// <summary>The relocation cannot be cancelled in this status (arg <c>status</c>).</summary>
+    CannotCancel,
 }
 
 /// <summary>The input breaks a rule; <see cref="Errors"/> names each offending field.</summary>

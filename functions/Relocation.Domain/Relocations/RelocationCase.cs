@@ -429,22 +429,23 @@ public sealed class RelocationCase
     {
         if (Status != RelocationStatus.AwaitingOffers)
         {
-            throw new ConflictException($"The relocation is {Status}: no offer can be accepted now.");
+            throw new ConflictException($"The relocation is {Status}: no offer can be accepted now.").WithCode<ConflictException>(ProblemCode.NotAcceptingOffers, ("status", Status));
         }
 
         if (State.ConsentOn is null)
         {
-            throw new ConflictException("The person's consent must be recorded before an offer is accepted.");
+            throw new ConflictException("The person's consent must be recorded before an offer is accepted.").WithCode<ConflictException>(ProblemCode.ConsentRequired);
         }
 
         if (!_offers.Any(o => o.StateCode == stateCode && o.Decision == OfferDecision.Offer))
         {
-            throw new ConflictException($"{stateCode} has not offered a place for this relocation.");
+            throw new ConflictException($"{stateCode} has not offered a place for this relocation.").WithCode<ConflictException>(ProblemCode.NoOfferFrom, ("state", stateCode));
         }
 
         if (State.PendingAcceptance is { } pending && pending.RequestId != requestId)
         {
-            throw new ConflictException($"An acceptance of {pending.StateCode}'s offer is being processed; wait for its outcome.");
+            throw new ConflictException($"An acceptance of {pending.StateCode}'s offer is being processed; wait for its outcome.")
+                .WithCode<ConflictException>(ProblemCode.AcceptancePending, ("state", pending.StateCode));
         }
 
         State = State with { PendingAcceptance = new PendingAcceptance(stateCode, requestId, now) };
@@ -529,7 +530,7 @@ public sealed class RelocationCase
     {
         if (Status is RelocationStatus.Relocated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended)
         {
-            throw new ConflictException($"The relocation is {Status}; it cannot be cancelled.");
+            throw new ConflictException($"The relocation is {Status}; it cannot be cancelled.").WithCode<ConflictException>(ProblemCode.CannotCancel, ("status", Status));
         }
 
         if (State.PendingAcceptance is { } pending)

@@ -344,6 +344,15 @@ S = {
 "TravelDocuments.NotNeeded": ("Not needed", "non nécessaires"),
 "TravelDocuments.Requested": ("Requested", "demandés"),
 "TravelDocuments.Issued": ("Issued", "délivrés"),
+# A domain refusal's stable code (a problem's code, an agreement's refused event: ProblemCode in Domain) and arguments.
+"Problem.AgreementEventNotPossible": ("{agreementEvent} is not possible while the agreement is {agreementStatus}; possible: {possibleEvents}.", "« {agreementEvent} » n'est pas possible tant que l'accord est « {agreementStatus} » ; possible : {possibleEvents}."),
+"Problem.AgreementFinal": ("An agreement that is {agreementStatus} accepts no further events.", "Un accord « {agreementStatus} » n'accepte plus aucun événement."),
+"Problem.AgreementDateBeforePrevious": ("The event's date must not be before the previous step ({previous}).", "La date de l'événement ne peut pas précéder l'étape précédente ({previous})."),
+"Problem.NotAcceptingOffers": ("The relocation is {status}: no offer can be accepted now.", "La réinstallation est au statut « {status} » : aucune offre ne peut être acceptée maintenant."),
+"Problem.ConsentRequired": ("The person's consent must be recorded before an offer is accepted.", "Le consentement de la personne doit être enregistré avant d'accepter une offre."),
+"Problem.NoOfferFrom": ("{state} has not offered a place for this relocation.", "{state} n'a pas offert de place pour cette réinstallation."),
+"Problem.AcceptancePending": ("An acceptance of {state}'s offer is being processed; wait for its outcome.", "L'acceptation de l'offre de {state} est en cours de traitement ; attendez son résultat."),
+"Problem.CannotCancel": ("The relocation is {status}; it cannot be cancelled.", "La réinstallation est au statut « {status} » ; elle ne peut pas être annulée."),
 }
 
 if __name__ == "__main__":

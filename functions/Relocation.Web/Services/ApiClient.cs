@@ -137,6 +137,9 @@ public sealed record Problem(int Status, string? Title, string? Detail, IReadOnl
     /// <summary>The server's stable code for what went wrong (a Domain code, such as <c>CaseClosed</c>), when it sent one.</summary>
     public string? Code { get; init; }
 
+    /// <summary>The code's arguments (a status, a State code), as the server sent them.</summary>
+    public IReadOnlyDictionary<string, string>? Args { get; init; }
+
     /// <summary>The messages for one field (the API's camelCase path, such as <c>household.adults</c>).</summary>
     public IReadOnlyList<string> For(string field) =>
         Errors is not null && Errors.TryGetValue(field, out var messages) ? messages : [];

@@ -71,7 +71,8 @@ public sealed record FocalPointView(string Name, string Email, string Phone);
 public sealed record AgreementView(string Id, string StateCode, AgreementType Type, Arrangement Arrangement, bool CostNeutral, bool Confidential, string Title,
     DateOnly? ExpiresOn, AgreementStatus Status, bool Usable, int PendingEvents, IReadOnlyList<AgreementHistoryView> History);
 
-public sealed record AgreementHistoryView(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string By, string Role, DateTimeOffset At, AgreementStatus? Status, string? RejectedBecause);
+public sealed record AgreementHistoryView(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string By, string Role, DateTimeOffset At, AgreementStatus? Status, string? RejectedBecause,
+    ExplanationView? RejectedExplanation = null);
 
 public sealed record AuditView(int Count, bool Truncated, IReadOnlyList<AuditEntryView> Entries);
 

@@ -76,6 +76,12 @@ public sealed class Text
     /// </summary>
     public string Detail(ExplanationView? explanation, string english) => Explain("Detail.", explanation, english);
 
+    /// <summary>
+    /// A domain refusal given as a code with arguments (an agreement's refused event, key <c>Problem.Code</c>, the same
+    /// codes a problem carries), worded like <see cref="Detail(ExplanationView?, string)"/>.
+    /// </summary>
+    public string Refusal(ExplanationView? explanation, string english) => Explain("Problem.", explanation, english);
+
     /// <summary>As above, from a timeline entry the console reads into the domain's record.</summary>
     public string Detail(Domain.Relocations.CaseExplanation? explanation, string english) =>
         Detail(explanation is null ? null : new ExplanationView(explanation.Code, explanation.Args), english);
@@ -105,8 +111,11 @@ public sealed class Text
 
     // An argument that carries an enum's wire name (the plan's priority, a region) reads like the enum does elsewhere in
     // the console, so a French sentence has no English word in brackets; any other argument (a date, a State code) as sent.
+    // A list of names (an agreement's possible events) is worded name by name.
     private string Argument(string name, string value) =>
-        EnumArguments.TryGetValue(name, out var type) ? Of(type, value) : value;
+        EnumArguments.TryGetValue(name, out var type)
+            ? string.Join(", ", value.Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(v => Of(type, v)))
+            : value;
 
     private static readonly Dictionary<string, string> EnumArguments = new(StringComparer.Ordinal)
     {
@@ -117,6 +126,9 @@ public sealed class Text
         ["region"] = nameof(Domain.States.RegionalGroup),
         ["step"] = nameof(Domain.Relocations.TravelStep),
         ["documents"] = nameof(Domain.Relocations.TravelDocuments),
+        ["agreementStatus"] = nameof(Domain.Agreements.AgreementStatus),
+        ["agreementEvent"] = nameof(Domain.Agreements.AgreementEvent),
+        ["possibleEvents"] = nameof(Domain.Agreements.AgreementEvent),
     };
 
     /// <summary>
@@ -132,7 +144,7 @@ public sealed class Text
             return new(problem.Message, null);
         }
 
-        if (problem.Code is { Length: > 0 } code && this["Problem." + code] is var coded && coded != "Problem." + code)
+        if (problem.Code is { Length: > 0 } code && Explain("Problem.", new ExplanationView(code, problem.Args), "") is { Length: > 0 } coded)
         {
             return new(coded, null);
         }

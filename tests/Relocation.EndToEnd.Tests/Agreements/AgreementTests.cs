@@ -77,6 +77,12 @@ public sealed class AgreementTests(LocalHostFixture host) : IClassFixture<LocalH
         var refused = Assert.Single(agreement.GetProperty("history").EnumerateArray());
         Assert.Equal("Suspended", refused.GetProperty("event").GetString());
         Assert.False(string.IsNullOrEmpty(refused.GetProperty("rejectedBecause").GetString()));
+        // Additive: the problem and the refused step carry the refusal's code (and arguments) beside the English text.
+        Assert.Equal("AgreementEventNotPossible", problem.GetProperty("code").GetString());
+        Assert.Equal(("Suspended", "Negotiating"), (problem.GetProperty("args").GetProperty("agreementEvent").GetString(), problem.GetProperty("args").GetProperty("agreementStatus").GetString()));
+        var explanation = refused.GetProperty("rejectedExplanation");
+        Assert.Equal("AgreementEventNotPossible", explanation.GetProperty("code").GetString());
+        Assert.Contains("Signed", explanation.GetProperty("args").GetProperty("possibleEvents").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,6 +67,7 @@ public sealed class ProtectionCaseTests(LocalHostFixture host) : IClassFixture<L
 
         var refused = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.Conflict);
         Assert.Contains("consent", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ConsentRequired", refused.GetProperty("code").GetString());
 
         await s.Ok(HttpMethod.Post, $"relocations/{id}/consent", RelocationScenario.Vwu, new { givenOn = RelocationScenario.Today, recordedBy = "VWU", scope = "Emergency move" });
         var accepted = await s.Send(HttpMethod.Post, $"relocations/{id}/acceptance", RelocationScenario.Vwu, new { stateCode = s.Accepting }, HttpStatusCode.OK);

@@ -1,3 +1,4 @@
+using Relocation.Api.Features.Relocations;
 using Relocation.Domain.Agreements;
 
 namespace Relocation.Api.Features.Agreements;
@@ -25,12 +26,19 @@ public sealed record AgreementDto(
         var d = a.Details;
         return new(a.Id, d.StateCode, d.Type, d.Arrangement, d.CostNeutral, d.Confidential, d.Title, d.ExpiresOn, d.ReviewOn, a.Status,
             a.Status == AgreementStatus.InForce, a.Pending.Count, $"/api/agreements/{a.Id}",
-            a.History.Select(h => new AgreementHistoryDto(h.Sequence, h.Event, h.Date, h.Note, h.RecordedBy, h.RecordedByRole, h.RecordedAt, h.ResultingStatus, h.RejectedBecause)).ToArray());
+            a.History.Select(h => new AgreementHistoryDto(h.Sequence, h.Event, h.Date, h.Note, h.RecordedBy, h.RecordedByRole, h.RecordedAt, h.ResultingStatus, h.RejectedBecause)
+            {
+                RejectedExplanation = h.RejectedCode is null ? null : new ExplanationDto(h.RejectedCode, h.RejectedArgs ?? new Dictionary<string, string>(StringComparer.Ordinal)),
+            }).ToArray());
     }
 }
 
 /// <summary>One step of an agreement's history.</summary>
-public sealed record AgreementHistoryDto(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string By, string Role, DateTimeOffset At, AgreementStatus? Status, string? RejectedBecause);
+public sealed record AgreementHistoryDto(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string By, string Role, DateTimeOffset At, AgreementStatus? Status, string? RejectedBecause)
+{
+    /// <summary><c>RejectedBecause</c> as a code with arguments (a <c>ProblemCode</c>: <c>AgreementEventNotPossible</c>, …); absent when none or recorded before codes.</summary>
+    public ExplanationDto? RejectedExplanation { get; init; }
+}
 
 /// <summary>The answer to registering an agreement: its id, status and where to follow it.</summary>
 public sealed record AgreementAcceptedDto(string Id, AgreementStatus Status, string StatusUrl);

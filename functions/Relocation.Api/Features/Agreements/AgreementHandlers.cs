@@ -60,7 +60,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         }
         catch (ConflictException ex)
         {
-            await RecordRefusalAsync(agreement, input, request, now, ex.Message);
+            await RecordRefusalAsync(agreement, input, request, now, ex);
             if (agreement.Pending.Count > 0)
             {
                 // An accepted event whose raise was lost (a crash between storing and raising) would wait for the next
@@ -186,7 +186,7 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
         return agreement is not null && CanSee(request.Caller, agreement) ? agreement : throw new NotFoundException($"There is no agreement {id}.");
     }
 
-    private async Task RecordRefusalAsync(Agreement agreement, AgreementEventCommand input, ApiRequest request, DateTimeOffset now, string reason)
+    private async Task RecordRefusalAsync(Agreement agreement, AgreementEventCommand input, ApiRequest request, DateTimeOffset now, ConflictException reason)
     {
         // A refused event is part of the agreement's story: kept in its history, without changing its status.
         var fresh = await agreements.FindAsync(agreement.Id, request.Aborted);
