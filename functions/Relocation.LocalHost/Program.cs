@@ -16,6 +16,13 @@ if (args is ["openapi", .. var rest])
     return 0;
 }
 
+if (args is ["--help"] or ["-h"])
+{
+    // Asking for the options is not a typo: the usage on standard output and success, not "Unknown option" and exit 2.
+    Console.Out.WriteLine(LocalHostArguments.Usage);
+    return 0;
+}
+
 try
 {
     var arguments = LocalHostArguments.Parse(args);

@@ -12,6 +12,13 @@ internal static class TokenCommand
             .AddEnvironmentVariables()
             .Build();
         var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        if (arguments.Role == Domain.Security.Roles.StateFocalPoint && string.IsNullOrEmpty(arguments.State))
+        {
+            // The same rule as the console's /dev/token: without a state claim every route of a State refuses the token.
+            Console.Error.WriteLine("state: A focal point acts for a State: give its ISO 3166-1 alpha-3 code with --state, such as --state NOR.");
+            return 2;
+        }
+
         try
         {
             Console.WriteLine(DevelopmentTokenIssuer.Issue(options, arguments.Role!, arguments.State, arguments.Name, TimeSpan.FromHours(12)));

@@ -330,12 +330,17 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
     {
         null or "" => new PagePosition(0, false, string.Empty),
         ['o', .. var n] when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) && offset is >= 0 and < 100_000 => new PagePosition(offset, false, string.Empty),
+        ['r'] => new PagePosition(null, false, string.Empty),
         ['r', .. var key] when IsKey(key) => new PagePosition(null, false, key),
-        ['a', .. var key] when key.Length > 0 && IsKey(key) => new PagePosition(null, true, key),
+        ['a', .. var key] when IsKey(key) => new PagePosition(null, true, key),
         _ => throw new Domain.Common.DomainValidationException("page", "'page' must be a value a previous answer gave as nextPage."),
     };
 
-    private static bool IsKey(string key) => key.Length < 128 && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+    // A closed line's key as ClosedKey writes it: 19 digits, '-', the case id. Anything else was never a nextPage, so it is
+    // refused (400) rather than read as a position that silently lists nothing.
+    private static bool IsKey(string key) =>
+        key.Length is > 20 and < 128 && key[19] == '-' && key.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0
+        && key[20..].All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 
     private sealed record PagePosition(int? OpenOffset, bool InArchive, string After);
 

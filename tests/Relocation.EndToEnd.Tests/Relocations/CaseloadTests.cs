@@ -93,6 +93,8 @@ public sealed class CaseloadTests(LocalHostFixture host) : IClassFixture<LocalHo
     [InlineData("priority=1", "priority")]
     [InlineData("overdue=yes", "overdue")]
     [InlineData("page=zz", "page")]
+    [InlineData("page=abc", "page")]
+    [InlineData("page=r12", "page")]
     public async Task ListRelocations_BadQuery_400NamesTheParameter(string query, string field)
     {
         using var response = await host.SendAsync(HttpMethod.Get, $"relocations?{query}", RelocationScenario.Vwu);
