@@ -19,7 +19,7 @@ namespace Relocation.Api.OpenApi;
 public static class OpenApiDocument
 {
     /// <summary>The contract's version: changed when the contract changes, not on every build, so the committed copy stays comparable.</summary>
-    public const string ContractVersion = "2026-11-30";
+    public const string ContractVersion = "2026-12-01";
 
     public const string SchemaPrefix = "#/components/schemas/";
 
