@@ -79,6 +79,7 @@ internal static partial class LocalHostApp
             .AddHostedService<Fund.MonthlyFundReportService>()
             .AddHostedService<Reconciler.StepReconcilerService>()
             .AddHostedService<Reconciler.UnscheduledCaseSweeperService>()
+            .AddHostedService<Reconciler.OfferRequestIndexSweepService>()
             .AddHostedService<Audit.AuditAnchorService>()
             .AddHostedService<Audit.AuditVerificationService>()
             .AddHostedService<Fund.FundSealService>()

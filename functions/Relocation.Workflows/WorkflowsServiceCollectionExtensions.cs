@@ -27,6 +27,11 @@ public static class WorkflowsServiceCollectionExtensions
             .Bind(configuration.GetSection(UnscheduledCaseSweeperOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<OfferRequestIndexSweepOptions>()
+            .Bind(configuration.GetSection(OfferRequestIndexSweepOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<OfferRequestIndexSweep>();
         services.AddSingleton<RelocationCommands>();
         services.AddSingleton<CaseDecisionSignal>();
         services.AddSingleton<StepReconciler>();

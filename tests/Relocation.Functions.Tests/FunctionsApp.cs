@@ -46,10 +46,11 @@ internal static class FunctionsApp
         SampleSettings().Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value));
 
     /// <summary>The app's host as <c>Program.cs</c> builds it, with the sample settings and what a Functions host passes a worker.</summary>
-    public static IHost BuildHost(Action<IServiceCollection>? replace = null)
+    public static IHost BuildHost(Action<IServiceCollection>? replace = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(SampleConfiguration());
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         // What the Functions host passes a worker it starts; nothing connects to it here.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

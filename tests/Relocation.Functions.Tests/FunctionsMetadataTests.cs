@@ -55,6 +55,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void TimerTrigger_OfferRequestIndexSweep_EveryTenMinutes()
+    {
+        var function = Assert.Single(Metadata.Value, f => f.Name == Relocation.Functions.Workflows.OfferRequestIndexSweepFunction.Name);
+
+        Assert.Equal("0 */10 * * * *", Assert.Single(function.Bindings, b => b.Type == "timerTrigger").Schedule);
+    }
+
+    [Fact]
     public void TimerTrigger_VerifyAudit_EveryTenMinutes()
     {
         var function = Assert.Single(Metadata.Value, f => f.Name == AuditVerifyFunction.Name);

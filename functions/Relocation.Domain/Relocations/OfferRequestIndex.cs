@@ -45,16 +45,66 @@ public sealed record OfferRequestLine(
 
 /// <summary>
 /// One row of a State's offer-request index as listed: the line it carries, or none for a row written before rows
-/// carried it; <paramref name="Closing"/> when a case write that closes the request marked it first (docs/storage.md,
-/// <i>The offer-request index</i>).
+/// carried it; <paramref name="Closing"/> when a case write that closes the request marked it first (a mark an earlier
+/// round's close left does not count); <paramref name="Unconfirmed"/> while no list has checked, against its case read
+/// after the row was written, that the case still asks the State (a round opening that read the case before the State
+/// answered writes its row after the answer's delete); <paramref name="Version"/> the row's ETag as read, so a
+/// confirmation changes the row only if nothing touched it since (docs/storage.md, <i>The offer-request index</i>).
 /// </summary>
-public sealed record IndexedOfferRequest(string RelocationId, OfferRequestLine? Line, bool Closing)
+public sealed record IndexedOfferRequest(string RelocationId, OfferRequestLine? Line, bool Closing, bool Unconfirmed = false, string? Version = null)
 {
     /// <summary>
     /// Whether the row can be listed as it stands, without reading its case. Not when it carries no line (older rows),
-    /// when a closing write marked it (the write may have landed and its delete been cut short by a crash), or when its
-    /// deadline has passed (the round's close is due or done; a row that outlived it is one whose delete was lost): then
-    /// the case is point-read, and decides.
+    /// when a closing write marked it (the write may have landed and its delete been cut short by a crash), when no list
+    /// has confirmed it yet, or when its deadline has passed (the round's close is due or done; a row that outlived it is
+    /// one whose delete was lost): then the case is point-read, and decides (<see cref="OfferRequestCheck"/>).
     /// </summary>
-    public bool ListableAsStored(DateTimeOffset now) => Line is { } line && !Closing && line.Deadline > now;
+    public bool ListableAsStored(DateTimeOffset now) => Line is { } line && !Closing && !Unconfirmed && line.Deadline > now;
+}
+
+/// <summary>What a doubtful index row's case says of it (<see cref="OfferRequestCheck.Of"/>).</summary>
+public enum OfferRequestVerdict
+{
+    /// <summary>The case still asks the State: list it from the case; an unconfirmed row of that round is confirmed.</summary>
+    Open,
+
+    /// <summary>The case asked the State and no longer does (answered, round closed, case closed): the row goes.</summary>
+    Closed,
+
+    /// <summary>No case, or a case that never named the State (a round being opened): the row stays as it is, unlisted.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// The rule a State's list and the index sweep share for a row that cannot be listed as stored: its case, point-read
+/// after the row was read, decides. Because the case is read after the row, a row the case still asks for at that moment
+/// was written for an open request, and any closing write after this read marks it again before it writes the case.
+/// </summary>
+public static class OfferRequestCheck
+{
+    /// <summary>What <paramref name="relocation"/> (null: not found) says of <paramref name="stateCode"/>'s row, with the line to list when open.</summary>
+    public static (OfferRequestVerdict Verdict, OfferRequestLine? Line) Of(RelocationCase? relocation, string stateCode)
+    {
+        if (relocation is null)
+        {
+            return (OfferRequestVerdict.Unknown, null);
+        }
+
+        if (OfferRequestLine.OpenFor(relocation, stateCode) is { } line)
+        {
+            return (OfferRequestVerdict.Open, line);
+        }
+
+        // Answered or closed, and the case write's delete was cut short (or a late round opening wrote the row back): it
+        // goes. A row whose case does not name this State yet belongs to a round being opened, and stays.
+        return relocation.Rounds.Any(r => r.Asked.Any(a => a.StateCode == stateCode)) ? (OfferRequestVerdict.Closed, null) : (OfferRequestVerdict.Unknown, null);
+    }
+
+    /// <summary>Whether an open verdict may confirm the row: unconfirmed, unmarked, and the case asks for the same round the row carries.</summary>
+    public static bool Confirms(IndexedOfferRequest row, OfferRequestLine open)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(open);
+        return row is { Unconfirmed: true, Closing: false, Line: { } line } && line.Round == open.Round && row.Version is not null;
+    }
 }

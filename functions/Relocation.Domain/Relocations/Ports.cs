@@ -60,6 +60,16 @@ public interface IRelocationRepository
     /// </summary>
     Task<IReadOnlyList<IndexedOfferRequest>> OfferRequestsForAsync(string stateCode, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks a row a list (or the sweep) checked against its case, read after the row, as confirmed: listed as stored from
+    /// then on. Only if the row is still the version read (<see cref="IndexedOfferRequest.Version"/>); otherwise nothing.
+    /// </summary>
+    Task ConfirmOfferRequestAsync(string stateCode, IndexedOfferRequest row, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Every index row of every State (a scan: the background sweep only, never a request or an activity).</summary>
+    Task<IReadOnlyList<(string StateCode, IndexedOfferRequest Row)>> ScanOfferRequestsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(string StateCode, IndexedOfferRequest Row)>>([]);
+
     /// <summary>Removes the index row of an answered or closed request (idempotent); the store also does it on each case write.</summary>
     Task ForgetOfferRequestAsync(string stateCode, string relocationId, CancellationToken cancellationToken) => Task.CompletedTask;
 

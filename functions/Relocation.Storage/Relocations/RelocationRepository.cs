@@ -140,9 +140,43 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
     /// and the rows' delete leaves them marked, and a marked row is listed only after its case is read (rule 3: the mark
     /// is the index entry of the delete still owed). A merge (no ETag): a row already gone comes back as a bare marked
     /// row, which the delete right after the write removes, or, after a crash, the next list (its case no longer asks).
+    /// The mark names the round it closes (a later round's row over it does not count it) and the write that made it, so
+    /// that write, refused, can take back its own mark and no one else's.
     /// </summary>
-    private Task MarkClosingAsync(string relocationId, string[] states) =>
-        Task.WhenAll(states.Select(state => _indexWrites.MergeAsync(new TableEntity(state, relocationId) { [ClosingColumn] = true })));
+    private Task MarkClosingAsync(string relocationId, string[] states, int round, string token) =>
+        Task.WhenAll(states.Select(state => _indexWrites.MergeAsync(new TableEntity(state, relocationId)
+        {
+            [ClosingColumn] = true,
+            [ClosingRoundColumn] = round,
+            [ClosingByColumn] = token,
+        })));
+
+    /// <summary>
+    /// Takes back the marks of a closing write the store refused (412), so they do not cost every list a case read until
+    /// the request closes: only where the case, read again after the refusal, still asks the State (a write that did close
+    /// it, the one that won, left its own mark or delete), and only a mark still this write's own (a closing write that
+    /// marked the row since owns it now), under the row's ETag. A failure here leaves the mark: the list checks the case.
+    /// </summary>
+    private async Task UnmarkAsync(string relocationId, string[] states, string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fresh = await FindAsync(relocationId, cancellationToken);
+            var stillOpen = fresh is null ? [] : OpenRequests(fresh);
+            await Task.WhenAll(states.Where(stillOpen.Contains).Select(async state =>
+            {
+                var row = await _index.FindAsync<TableEntity>(state, relocationId, cancellationToken);
+                if (row is not null && row.GetString(ClosingByColumn) == token)
+                {
+                    await _index.UpdateEntityAsync(new TableEntity(state, relocationId) { [ClosingColumn] = false }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                }
+            }));
+        }
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+        {
+            // Marked again or deleted since it was read: no longer this write's mark to take back.
+        }
+    }
 
     /// <summary>Deletes the index rows of the requests this write closed (parallel, idempotent: 404 is success).</summary>
     private Task PruneOfferRequestsAsync(string relocationId, string[] states, CancellationToken cancellationToken) =>
@@ -157,11 +191,22 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         ArgumentNullException.ThrowIfNull(relocation);
         var closed = ClosedBy(relocation);
         var bounded = ToBoundedEntityAsync(relocation, cancellationToken);
+        var token = closed.Length == 0 ? string.Empty : Guid.NewGuid().ToString("N");
         // The marks before the case write; beside the history rows a long timeline moves first (neither needs the other).
-        await Task.WhenAll(MarkClosingAsync(relocation.Id, closed), bounded);
+        await Task.WhenAll(MarkClosingAsync(relocation.Id, closed, relocation.Rounds.Count == 0 ? 0 : relocation.Rounds.Max(r => r.Number), token), bounded);
         var entity = await bounded;
-        var response = await EntityExtensions.GuardAsync(
-            () => _table.UpdateEntityAsync(entity, new ETag(relocation.Version!), TableUpdateMode.Replace, cancellationToken), "relocation request");
+        Response response;
+        try
+        {
+            response = await EntityExtensions.GuardAsync(
+                () => _table.UpdateEntityAsync(entity, new ETag(relocation.Version!), TableUpdateMode.Replace, cancellationToken), "relocation request");
+        }
+        catch (PreconditionFailedException) when (closed.Length > 0)
+        {
+            await UnmarkAsync(relocation.Id, closed, token, cancellationToken);
+            throw;
+        }
+
         entity.ETag = response.Headers.ETag ?? default;
         // After the case: a crash in between leaves a stale line, which the next listing repairs from the case row. The
         // three follow the row and none needs another: side by side.
@@ -179,12 +224,18 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         }
     }
 
-    /// <summary>Written whole (a replace): a rerun writes the same row, and a new round's row drops an earlier round's mark.</summary>
+    /// <summary>
+    /// The line merged over the row, unconfirmed: the case this opening read may have been answered since (its delete then
+    /// came before this write), so the row is listed only once a list has read the case after it and found the State still
+    /// asked. A merge keeps a closing write's mark made before it (a replace would drop it, and a crash of that write
+    /// before its delete would leave the row trusted); an earlier round's mark names its round and no longer counts.
+    /// </summary>
     public Task IndexOfferRequestAsync(string stateCode, OfferRequestLine request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _indexWrites.UpsertAsync(new TableEntity(stateCode, request.RelocationId)
+        return _indexWrites.MergeAsync(new TableEntity(stateCode, request.RelocationId)
         {
+            [UnconfirmedColumn] = true,
             ["Pseudonym"] = request.Pseudonym,
             ["Kind"] = request.Kind.ToString(),
             ["Priority"] = request.Priority.ToString(),
@@ -201,14 +252,51 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
         var rows = new List<IndexedOfferRequest>();
         await foreach (var e in _index.QueryAsync<TableEntity>(x => x.PartitionKey == stateCode, cancellationToken: cancellationToken))
         {
-            rows.Add(new IndexedOfferRequest(e.RowKey, ToLine(e), e.GetBoolean(ClosingColumn) ?? false));
+            rows.Add(ToIndexed(e));
         }
 
         return rows;
     }
 
+    /// <summary>Every row of every State: a scan of the index (open requests plus leftovers), for the background sweep only.</summary>
+    public async Task<IReadOnlyList<(string StateCode, IndexedOfferRequest Row)>> ScanOfferRequestsAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<(string, IndexedOfferRequest)>();
+        await foreach (var e in _index.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            rows.Add((e.PartitionKey, ToIndexed(e)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Clears the row's unconfirmed flag only if the row is still as listed (its ETag): a mark or rewrite since wins.</summary>
+    public async Task ConfirmOfferRequestAsync(string stateCode, IndexedOfferRequest row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        try
+        {
+            await _index.UpdateEntityAsync(new TableEntity(stateCode, row.RelocationId) { [UnconfirmedColumn] = false }, new ETag(row.Version!), TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+        {
+            // Changed or gone since it was read: left for the next list to look at.
+        }
+    }
+
+    private static IndexedOfferRequest ToIndexed(TableEntity e)
+    {
+        var line = ToLine(e);
+        // A mark counts for the round it closes and any before; a later round's row over it is that round's own request.
+        var closing = (e.GetBoolean(ClosingColumn) ?? false) && (e.GetInt32(ClosingRoundColumn) is not { } closes || line is null || closes >= line.Round);
+        return new IndexedOfferRequest(e.RowKey, line, closing, e.GetBoolean(UnconfirmedColumn) ?? false, e.ETag.ToString());
+    }
+
     private const string RoundColumn = "Round";
     private const string ClosingColumn = "Closing";
+    private const string ClosingRoundColumn = "ClosingRound";
+    private const string ClosingByColumn = "ClosingBy";
+    private const string UnconfirmedColumn = "Unconfirmed";
 
     /// <summary>The row's line; null for a row written before rows carried one (only its keys) or one that does not parse: its case decides.</summary>
     private static OfferRequestLine? ToLine(TableEntity e) =>

@@ -51,6 +51,25 @@ public sealed class OfferRequestIndexTests(LocalHostFixture host) : IClassFixtur
     }
 
     [Fact]
+    public async Task OfferRequests_RowWrittenBackByALateRoundOpening_NotListedAndRemoved()
+    {
+        var (s, id) = await RaisedAsync("8206");
+        await ListedAsync(s, s.Declining, id);
+        // The first list checked the new row against its case and confirmed it: later lists trust it as stored.
+        var before = (await Index.GetEntityAsync<TableEntity>(s.Declining, id)).Value;
+        Assert.False(before.GetBoolean("Unconfirmed"));
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/responses", Focal(s.Declining), new { stateCode = s.Declining, decision = "Decline" });
+        Assert.False(await RowExistsAsync(s.Declining, id));
+
+        // What a round opening that read the case before the answer writes after the answer's delete: the line, unconfirmed.
+        before["Unconfirmed"] = true;
+        await Index.UpsertEntityAsync(before, TableUpdateMode.Replace);
+
+        Assert.DoesNotContain(Ids(await s.Ok(HttpMethod.Get, $"states/{s.Declining}/offer-requests", Focal(s.Declining))), i => i == id);
+        Assert.False(await RowExistsAsync(s.Declining, id));
+    }
+
+    [Fact]
     public async Task OfferRequests_UnmarkedRowPastItsDeadline_CheckedAgainstTheCaseAndRemoved()
     {
         var (s, id) = await RaisedAsync("8203");

@@ -215,7 +215,10 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
         Assert.Equal((c.Id, "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Urgent, 3, true, 1, Now.AddHours(72)),
             (line.RelocationId, line.Pseudonym, line.Kind, line.Priority, line.HouseholdSize, line.MedicalCare, line.Round, line.Deadline));
         Assert.Equal(["fr"], line.Languages);
-        Assert.True(row.ListableAsStored(Now));
+        Assert.True(row.Unconfirmed);
+        Assert.False(row.ListableAsStored(Now));
+        await _repository.ConfirmOfferRequestAsync(state, row, CancellationToken.None);
+        Assert.True(Assert.Single(await _repository.OfferRequestsForAsync(state, CancellationToken.None)).ListableAsStored(Now));
         Assert.DoesNotContain(await _repository.OfferRequestsForAsync("ZZZ", CancellationToken.None), r => r.RelocationId == c.Id);
     }
 
@@ -253,52 +256,170 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UpdateAsync_ClosingWriteRefused_LeavesTheRowMarkedClosingBeforeTheCaseWrite()
+    public async Task UpdateAsync_ClosingWriteDiesBeforeTheCaseRow_LeavesTheRowMarkedClosing()
     {
-        var (north, south) = ("Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant(), "R" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant());
+        var (north, south) = (Code("Q"), Code("R"));
         var c = NewCase();
         var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100), new AskedState(south, "cap2", true, 1000)], Now, Now.AddHours(72));
         await _repository.AddAsync(c, CancellationToken.None);
-        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(c, round), CancellationToken.None);
-        await _repository.IndexOfferRequestAsync(south, OfferRequestLine.For(c, round), CancellationToken.None);
+        await IndexConfirmedAsync(north, OfferRequestLine.For(c, round));
+        var saved = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+
+        // The process dies after the mark and before the case row is written (the write is never sent): the mark stays,
+        // and the list checks the case.
+        saved.RecordResponse(north, new ResponseCommand(north, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _repository.UpdateAsync(saved, new CancellationToken(canceled: true)));
+
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
+        Assert.True(row.Closing);
+        Assert.False(row.ListableAsStored(Now));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ClosingWriteRefused_TakesBackItsMarkWhereTheCaseStillAsks()
+    {
+        var (north, south) = (Code("Q"), Code("R"));
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100), new AskedState(south, "cap2", true, 1000)], Now, Now.AddHours(72));
+        await _repository.AddAsync(c, CancellationToken.None);
+        await IndexConfirmedAsync(north, OfferRequestLine.For(c, round));
+        await IndexConfirmedAsync(south, OfferRequestLine.For(c, round));
         var first = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
         var second = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
         first.RecordResponse(south, new ResponseCommand(south, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
         await _repository.UpdateAsync(first, CancellationToken.None);
 
-        // The north's answer is refused (the row moved on): as a crash after its mark, the mark stays, and the list checks the case.
+        // The north's answer is refused (the row moved on): the case still asks the north, so the mark it made is taken
+        // back, and the north's list trusts its row again instead of reading the case on every list until it closes.
         second.RecordResponse(north, new ResponseCommand(north, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
         await Assert.ThrowsAsync<PreconditionFailedException>(() => _repository.UpdateAsync(second, CancellationToken.None));
 
         var row = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
-        Assert.True(row.Closing);
+        Assert.False(row.Closing);
         Assert.Equal(1, row.Line?.Round);
-        Assert.False(row.ListableAsStored(Now));
+        Assert.True(row.ListableAsStored(Now));
         Assert.Empty(await _repository.OfferRequestsForAsync(south, CancellationToken.None));
     }
 
     [Fact]
-    public async Task IndexOfferRequestAsync_OverAMarkedRow_WritesItWholeWithoutTheMark()
+    public async Task UpdateAsync_ClosingWriteRefusedAfterTheWinnerClosedTheRequest_KeepsTheMark()
     {
-        var (north, south) = ("Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant(), "R" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant());
+        var north = Code("Q");
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100)], Now, Now.AddHours(72));
+        await _repository.AddAsync(c, CancellationToken.None);
+        await IndexConfirmedAsync(north, OfferRequestLine.For(c, round));
+        var first = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        var second = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        // The winner's own delete is lost, as if its process died after the case row (its row put back with its mark).
+        first.RecordResponse(north, new ResponseCommand(north, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        await _repository.UpdateAsync(first, CancellationToken.None);
+        await Table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(north, c.Id) { ["Closing"] = true, ["ClosingRound"] = 1, ["ClosingBy"] = "winner" });
+
+        second.Cancel("refused below", Now.AddHours(1));
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => _repository.UpdateAsync(second, CancellationToken.None));
+
+        // The case no longer asks the north: the mark (now the refused write's) is left for the list to act on.
+        Assert.True(Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None)).Closing);
+    }
+
+    [Fact]
+    public async Task IndexOfferRequestAsync_OverAnEarlierRoundsMark_ListedOnceConfirmed()
+    {
+        var north = Code("Q");
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100)], Now, Now.AddHours(72));
+        await _repository.AddAsync(c, CancellationToken.None);
+        await IndexConfirmedAsync(north, OfferRequestLine.For(c, round));
+        var dying = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        dying.CloseRound(1, Now.AddHours(72));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _repository.UpdateAsync(dying, new CancellationToken(canceled: true)));
+        Assert.True(Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None)).Closing);
+
+        // Round 2 asks the same State: round 1's mark no longer counts; the row waits for a list's confirmation.
+        var fresh = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        fresh.StartRound(2, [new AskedState(north, "cap1", true, 1100)], Now.AddHours(72), Now.AddHours(144));
+        fresh = await _repository.UpdateAsync(fresh, CancellationToken.None);
+        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(fresh, fresh.CurrentRound!), CancellationToken.None);
+
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
+        Assert.Equal((false, true, 2), (row.Closing, row.Unconfirmed, row.Line?.Round));
+        await _repository.ConfirmOfferRequestAsync(north, row, CancellationToken.None);
+        Assert.True(Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None)).ListableAsStored(Now.AddHours(73)));
+    }
+
+    [Fact]
+    public async Task IndexOfferRequestAsync_AfterTheStateAnswered_RowNotTrustedAsStored()
+    {
+        var north = Code("Q");
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100)], Now, Now.AddHours(72));
+        await _repository.AddAsync(c, CancellationToken.None);
+        await IndexConfirmedAsync(north, OfferRequestLine.For(c, round));
+        // A round opening's rerun reads the case while the north is still asked...
+        var readByTheRerun = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        var answered = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        answered.RecordResponse(north, new ResponseCommand(north, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        await _repository.UpdateAsync(answered, CancellationToken.None);
+        Assert.Empty(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
+
+        // ...and writes the row after the answer deleted it.
+        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.OpenFor(readByTheRerun, north)!, CancellationToken.None);
+
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
+        Assert.False(row.ListableAsStored(Now));
+        Assert.Equal(OfferRequestVerdict.Closed, OfferRequestCheck.Of(await _repository.FindAsync(c.Id, CancellationToken.None), north).Verdict);
+    }
+
+    [Fact]
+    public async Task IndexOfferRequestAsync_OverTheSameRoundsMark_KeepsTheMark()
+    {
+        var north = Code("Q");
+        var c = NewCase();
+        var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100)], Now, Now.AddHours(72));
+        await _repository.AddAsync(c, CancellationToken.None);
+        await IndexConfirmedAsync(north, OfferRequestLine.For(c, round));
+        var answering = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        answering.RecordResponse(north, new ResponseCommand(north, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        // The answer has marked the row (and its process dies before its case write lands, or is slow to)...
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _repository.UpdateAsync(answering, new CancellationToken(canceled: true)));
+
+        // ...when a rerun of the round opening writes the row of the same round: the mark must survive it.
+        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(c, round), CancellationToken.None);
+
+        Assert.True(Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None)).Closing);
+    }
+
+    [Fact]
+    public async Task ConfirmOfferRequestAsync_RowMarkedSinceItWasRead_StaysDoubtful()
+    {
+        var north = Code("Q");
         var c = NewCase();
         var round = c.StartRound(1, [new AskedState(north, "cap1", true, 1100)], Now, Now.AddHours(72));
         await _repository.AddAsync(c, CancellationToken.None);
         await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(c, round), CancellationToken.None);
-        var stale = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
-        var fresh = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
-        stale.Cancel("refused below", Now.AddHours(1));
-        fresh.StartRound(2, [new AskedState(north, "cap1", true, 1100), new AskedState(south, "cap2", true, 1000)], Now.AddHours(1), Now.AddHours(73));
-        await _repository.UpdateAsync(fresh, CancellationToken.None);
-        await Assert.ThrowsAsync<PreconditionFailedException>(() => _repository.UpdateAsync(stale, CancellationToken.None));
-        Assert.True(Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None)).Closing);
+        var listed = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
+        Assert.False(listed.ListableAsStored(Now));
 
-        // Round 2 asks the same State: its row replaces the marked one whole.
-        await _repository.IndexOfferRequestAsync(north, OfferRequestLine.For(fresh, fresh.CurrentRound!), CancellationToken.None);
+        // A closing write marks the row between the list's read and its confirmation: the confirmation changes nothing.
+        var answering = (await _repository.FindAsync(c.Id, CancellationToken.None))!;
+        answering.RecordResponse(north, new ResponseCommand(north, OfferDecision.Decline, null, null, null, null), Now.AddHours(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _repository.UpdateAsync(answering, new CancellationToken(canceled: true)));
+        await _repository.ConfirmOfferRequestAsync(north, listed, CancellationToken.None);
 
         var row = Assert.Single(await _repository.OfferRequestsForAsync(north, CancellationToken.None));
-        Assert.False(row.Closing);
-        Assert.Equal(2, row.Line?.Round);
-        Assert.True(row.ListableAsStored(Now.AddHours(2)));
+        Assert.Equal((true, true), (row.Closing, row.Unconfirmed));
+    }
+
+    private Azure.Data.Tables.TableClient Table => _fixture.Azurite.Clients.Table(RelocationRepository.IndexTable);
+
+    private static string Code(string first) => first + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant();
+
+    /// <summary>The row as a round opening writes it, then confirmed as a State's list does after reading its case.</summary>
+    private async Task IndexConfirmedAsync(string state, OfferRequestLine line)
+    {
+        await _repository.IndexOfferRequestAsync(state, line, CancellationToken.None);
+        var row = Assert.Single(await _repository.OfferRequestsForAsync(state, CancellationToken.None), r => r.RelocationId == line.RelocationId);
+        await _repository.ConfirmOfferRequestAsync(state, row, CancellationToken.None);
     }
 }

@@ -353,27 +353,33 @@ internal sealed partial class RelocationHandlers(
         request.Caller.EnsureActsFor(code);
         var now = time.GetUtcNow();
         // One partition read: each row carries what the focal point is shown. Only a row that cannot be trusted as stored
-        // (written by older code, marked by a closing write, or past its deadline) is checked against its case, a point
-        // read each, in parallel (docs/storage.md, "The offer-request index").
+        // (written by older code, marked by a closing write, not yet confirmed since its round opening wrote it, or past its
+        // deadline) is checked against its case, a point read each, in parallel; a new row is confirmed by its first check,
+        // so it costs one case read in its life (docs/storage.md, "The offer-request index").
         var rows = await relocations.OfferRequestsForAsync(code, request.Aborted);
-        var doubtful = await Task.WhenAll(rows.Where(r => !r.ListableAsStored(now)).Select(r => relocations.FindAsync(r.RelocationId, request.Aborted)));
+        var doubtful = rows.Where(r => !r.ListableAsStored(now)).ToArray();
+        var cases = await Task.WhenAll(doubtful.Select(r => relocations.FindAsync(r.RelocationId, request.Aborted)));
         var open = rows.Where(r => r.ListableAsStored(now)).Select(r => r.Line!).ToList();
-        var closed = new List<string>();
-        foreach (var c in doubtful.OfType<RelocationCase>())
+        var settling = new List<Task>();
+        foreach (var (row, c) in doubtful.Zip(cases))
         {
-            if (OfferRequestLine.OpenFor(c, code) is { } line)
+            switch (OfferRequestCheck.Of(c, code))
             {
-                open.Add(line);
-            }
-            else if (c.Rounds.Any(r => r.Asked.Any(a => a.StateCode == code)))
-            {
-                // Answered or closed, and the case write's delete was cut short by a crash: finish it. (A row whose case does
-                // not name this State yet belongs to a round being opened, and stays.)
-                closed.Add(c.Id);
+                case (OfferRequestVerdict.Open, { } line):
+                    open.Add(line);
+                    if (OfferRequestCheck.Confirms(row, line))
+                    {
+                        settling.Add(relocations.ConfirmOfferRequestAsync(code, row, request.Aborted));
+                    }
+
+                    break;
+                case (OfferRequestVerdict.Closed, _):
+                    settling.Add(relocations.ForgetOfferRequestAsync(code, row.RelocationId, request.Aborted));
+                    break;
             }
         }
 
-        await Task.WhenAll(closed.Select(id => relocations.ForgetOfferRequestAsync(code, id, request.Aborted)));
+        await Task.WhenAll(settling);
         return ApiResult.Ok(open.Select(OfferRequestDto.From).OrderBy(o => o.ResponseDueAt).ToArray());
     }
 
