@@ -33,10 +33,4 @@ public sealed class ApiDiagnosticsOptions
     /// that claim beside it (<see cref="Routing.ApiRoute.ClaimsBesideHandler"/>), as before issue 19's session 9. True by default.
     /// </summary>
     public bool ClaimBesideHandler { get; set; } = true;
-
-    /// <summary>
-    /// For the bench's experiment (issue 19, session 10): the create's case file written after its orchestration's schedule
-    /// instead of beside it, so that a burst's blob writes do not meet the schedules in the emulator. False by default.
-    /// </summary>
-    public bool CaseFileAfterSchedule { get; set; }
 }

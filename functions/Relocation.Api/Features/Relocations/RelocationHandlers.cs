@@ -149,15 +149,7 @@ internal sealed partial class RelocationHandlers(
             (relocation, var statistics) = await relocations.AddLeavingFollowingAsync(first.Case, async () =>
             {
                 await Task.WhenAll(
-                    request.Timed("caseFile", async () =>
-                    {
-                        if (diagnostics?.Value.CaseFileAfterSchedule == true)
-                        {
-                            await schedule;
-                        }
-
-                        await caseFiles.SaveAsync(id, person, CancellationToken.None);
-                    }),
+                    request.Timed("caseFile", () => caseFiles.SaveAsync(id, person, CancellationToken.None)),
                     HaltingBeforeRowAsync(),
                     request.Timed("plan", () => first.Case));
                 if (scheduling.Elapsed > RowAfterScheduleLimit)
