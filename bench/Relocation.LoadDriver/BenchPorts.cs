@@ -26,10 +26,12 @@ internal sealed record BenchPorts(int? Host, int? Storage)
     /// <summary>The floor's gRPC sidecar: next to the host's port when one is given.</summary>
     public int FloorSidecar => Host is { } port ? port + 1 : AzuriteServer.FreePort();
 
-    /// <summary>A private Azurite on <paramref name="data"/>, on the given ports or on free ones.</summary>
-    public Task<AzuriteServer> StartAzuriteAsync(string data) => Storage is { } port
-        ? AzuriteServer.StartAsync(RepositoryPaths.Root, data, port, port + 1, port + 2, TextWriter.Null, CancellationToken.None)
-        : AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None);
+    /// <summary>A private Azurite on <paramref name="data"/>, on the given ports or on free ones; with its debug log in <paramref name="debugLog"/> when given.</summary>
+    public Task<AzuriteServer> StartAzuriteAsync(string data, string? debugLog = null) => Storage is { } port
+        ? AzuriteServer.StartAsync(RepositoryPaths.Root, data, port, port + 1, port + 2, TextWriter.Null, CancellationToken.None, debugLog)
+        : debugLog is null
+            ? AzuriteServer.StartOnFreePortsAsync(RepositoryPaths.Root, data, TextWriter.Null, CancellationToken.None)
+            : AzuriteServer.StartAsync(RepositoryPaths.Root, data, AzuriteServer.FreePort(), AzuriteServer.FreePort(), AzuriteServer.FreePort(), TextWriter.Null, CancellationToken.None, debugLog);
 
     /// <summary><paramref name="following"/>: how many ports after it the option also takes.</summary>
     private static (int? Port, string? Error) Port(IReadOnlyList<string> args, string name, int following)

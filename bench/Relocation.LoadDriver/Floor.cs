@@ -23,13 +23,17 @@ internal static class Floor
 
     public const string HubName = "FloorHub";
 
+    /// <summary>The floor's engine's storage requests (<c>--storage-trace</c>), or null when not traced.</summary>
+    public static ConcurrentQueue<string>? Trace { get; set; }
+
     public static async Task<RunResult> RunAsync(string connectionString, int cases, int sidecarPort, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenForSidecar(sidecarPort));
         using var loggerFactory = LoggerFactory.Create(_ => { });
-        var engine = DurableEngine.CreateAzureStorage(connectionString, "floor-worker", loggerFactory, HubName);
+        // --storage-trace: the floor's engine traces its storage requests as ours' host does (counted by phase after the run).
+        var engine = DurableEngine.CreateAzureStorage(connectionString, "floor-worker", loggerFactory, HubName, storageTrace: Trace is null ? null : Trace.Enqueue);
         builder.Services.AddDurableEngine(engine, sidecarPort, r =>
         {
             r.AddOrchestrator<FloorOrchestrator>();
@@ -49,8 +53,11 @@ internal static class Floor
         // One case first, not measured, so that a run of one measures a warm process (JIT, connections), as a
         // longer run does for all but its first cases; the same for the floor and ours.
         var warmUp = true;
+        DateTime burstFrom = default, lastOut = default;
         await RunCaseAsync(cases + Alone, cancellationToken);
         warmUp = false;
+        burstFrom = DateTime.UtcNow;
+        lastOut = burstFrom;
         var total = Stopwatch.StartNew();
         // A case alone is run Alone times, one after the other, so its median means something on a shared machine.
         for (var repeat = 0; repeat < (cases == 1 ? Alone : 1); repeat++)
@@ -79,6 +86,7 @@ internal static class Floor
                 if (!warmUp)
                 {
                     dispatched.Add(watch.Elapsed.TotalMilliseconds);
+                    lastOut = DateTime.UtcNow > lastOut ? DateTime.UtcNow : lastOut;
                 }
             }
 
@@ -111,7 +119,7 @@ internal static class Floor
         await app.StopAsync(cancellationToken);
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"floor, {cases} cases: phases p50 / p95 ms: request→offers {Ours.Phase(dispatched)}, acceptance→hold {Ours.Phase(held)}, arrival→applied {Ours.Phase(arrived)} (no responses, no status reads: the floor learns of progress in-process)"));
-        return new RunResult("floor", dispatched.Count, total.Elapsed, dispatched, held) { Work = work, ArrivedMs = arrived, Drained = total.Elapsed };
+        return new RunResult("floor", dispatched.Count, total.Elapsed, dispatched, held) { Work = work, ArrivedMs = arrived, Drained = total.Elapsed, Burst = (burstFrom, lastOut) };
     }
 
     /// <summary>The sidecar may still be binding its port when the host says it started: wait until the client gets an answer.</summary>

@@ -45,6 +45,12 @@ internal static class Ours
         host.Environment["ApiDiagnostics__ServerTiming"] = "true";
         // --claim-first: the create's Idempotency-Key claimed before its handler, its schedule after the claim (the code before session 9).
         host.Environment["ApiDiagnostics__ClaimBesideHandler"] = claimFirst ? "false" : "true";
+        // --host-env NAME=VALUE (repeatable): an experiment's setting for ours' host only (the floor's process is untouched).
+        foreach (var (name, value) in HostSettings)
+        {
+            host.Environment[name] = value;
+        }
+
         await host.StartAsync(cancellationToken);
         var http = host.Http;
         var admin = TestTokens.For(Roles.RegistryAdmin);
@@ -76,8 +82,11 @@ internal static class Ours
         // One case first, not measured, so that a run of one measures a warm process (JIT, connections), as a
         // longer run does for all but its first cases; the same for the floor and ours.
         var warmUp = true;
+        DateTime burstFrom = default, lastOut = default;
         await RunCaseAsync(cases + Floor.Alone, cancellationToken);
         warmUp = false;
+        burstFrom = DateTime.UtcNow;
+        lastOut = burstFrom;
         var total = Stopwatch.StartNew();
         // A case alone is run Alone times, one after the other, so its median means something on a shared machine.
         for (var repeat = 0; repeat < (cases == 1 ? Floor.Alone : 1); repeat++)
@@ -139,6 +148,8 @@ internal static class Ours
             {
                 if (!warmUp)
                 {
+                    var outUtc = DateTime.UtcNow - TimeSpan.FromMilliseconds(watch.Elapsed.TotalMilliseconds - (answeredOut ? outAt : readAt));
+                    lastOut = outUtc > lastOut ? outUtc : lastOut;
                     dispatched.Add(answeredOut ? outAt : readAt);
                     statusRead.Add(readAt);
                 }
@@ -184,6 +195,14 @@ internal static class Ours
         }
 
         var peak = PeakMemoryMb(host.ProcessId);
+        Output = [.. host.Output];
+        if (OutputLog is { } outputLog)
+        {
+            // The host's own lines (with --host-env Engine__StorageTrace=true: each engine storage request and sidecar call, timed).
+            await File.WriteAllLinesAsync(outputLog, host.Output, cancellationToken);
+            Console.WriteLine($"ours, {cases} cases: the host's output is {outputLog}");
+        }
+
         // The last episode (the follow-up look's timer) is written just after the point the driver waits for.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var work = await EngineWork.CountAsync(connectionString, Relocation.LocalHost.Engine.DurableEngine.TaskHubName, ids.ToArray(), cancellationToken);
@@ -205,8 +224,17 @@ internal static class Ours
             $"ours, {cases} cases: phases p50 / p95 ms: request→offers {Phase(dispatched)}, the 5 responses (sent at once) {Phase(responded)}, acceptance→hold {Phase(held)}, arrival→applied as the user sees it {Phase(arrived)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours, {cases} cases: GET /api/relocations/{{id}} sent while measured {getsWhileMeasured} ({(double)getsWhileMeasured / Math.Max(1, dispatched.Count):F1} per case); engine drained (every case's steps applied by its orchestration, pending-step index empty) at {drainedAt.TotalSeconds:F1} s, {drained.TotalSeconds:F1} s after the last case was done for its user"));
-        return (new RunResult("ours", dispatched.Count, total.Elapsed, dispatched, held) { Work = work, ArrivedMs = arrived, Drained = drainedAt }, peak);
+        return (new RunResult("ours", dispatched.Count, total.Elapsed, dispatched, held) { Work = work, ArrivedMs = arrived, Drained = drainedAt, Burst = (burstFrom, lastOut) }, peak);
     }
+
+    /// <summary>Extra environment for ours' host (<c>--host-env</c>).</summary>
+    internal static IReadOnlyList<(string Name, string Value)> HostSettings { get; set; } = [];
+
+    /// <summary>The host's output lines of the last run (the driver reads its storage trace from them).</summary>
+    internal static IReadOnlyList<string> Output { get; private set; } = [];
+
+    /// <summary>Where the host's output is written after the run (<c>--storage-log</c>), or nowhere.</summary>
+    internal static string? OutputLog { get; set; }
 
     private static bool _readAnswers = true;
 

@@ -16,6 +16,9 @@ internal sealed record RunResult(string Name, int Cases, TimeSpan Elapsed, IRead
     /// <summary>Ours: when every case's steps were applied by the engine too (the floor: its elapsed time).</summary>
     public TimeSpan? Drained { get; init; }
 
+    /// <summary>When the measured cases were started (UTC), and when the last one's offers were out: the burst's window.</summary>
+    public (DateTime From, DateTime To) Burst { get; init; }
+
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0)

@@ -68,7 +68,14 @@ internal static partial class LocalHostApp
         var engine = arguments.InMemory
             ? DurableEngine.CreateInMemory(loggerFactory)
             : DurableEngine.CreateAzureStorage(builder.Configuration["AzureWebJobsStorage"]!, arguments.WorkerId ?? $"{Environment.MachineName}-{arguments.Port}", loggerFactory,
-                visibilityTimeout: builder.Configuration.GetValue<TimeSpan?>("Engine:VisibilityTimeout"));
+                visibilityTimeout: builder.Configuration.GetValue<TimeSpan?>("Engine:VisibilityTimeout"),
+                // The load bench's diagnostics (bench/README.md): each engine storage request and each sidecar call, timed.
+                storageTrace: builder.Configuration.GetValue<bool>("Engine:StorageTrace") ? Console.WriteLine : null);
+        if (builder.Configuration.GetValue<bool>("Engine:StorageTrace"))
+        {
+            // The application's storage requests traced beside the engine's (the bench counts both by phase).
+            builder.Configuration["DataStorage:Trace"] ??= "true";
+        }
 
         builder.Services
             .AddRelocationStorage(builder.Configuration)
@@ -91,6 +98,18 @@ internal static partial class LocalHostApp
         var app = builder.Build();
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
         await engine.Service.CreateIfNotExistsAsync();
+        if (builder.Configuration.GetValue<bool>("Engine:StorageTrace"))
+        {
+            app.Use(async (context, next) =>
+            {
+                var start = DateTime.UtcNow;
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                await next(context);
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"request-trace {start:HH:mm:ss.fff} {watch.Elapsed.TotalMilliseconds:F0} {context.Request.Method} {context.Request.Path}"));
+            });
+        }
+
         app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{sidecarPort}");
         var pipeline = app.Services.GetRequiredService<ApiPipeline>();
         foreach (var route in app.Services.GetRequiredService<ApiRouteTable>().All)

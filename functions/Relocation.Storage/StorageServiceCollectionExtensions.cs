@@ -149,9 +149,10 @@ public static class StorageServiceCollectionExtensions
         var section = configuration.GetSection(DataStorageOptions.SectionName);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            // DataStorage is the connection string itself; its one setting beside it is the connection cap.
+            // DataStorage is the connection string itself; its settings beside it are the connection cap and the bench's trace.
             options.ConnectionString = section.Value;
             options.MaxConnectionsPerEndpoint = section.GetValue<int?>(nameof(DataStorageOptions.MaxConnectionsPerEndpoint));
+            options.Trace = section.GetValue<bool>(nameof(DataStorageOptions.Trace));
             return;
         }
 

@@ -79,7 +79,10 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AzuriteServer> StartAsync(string repositoryRoot, string? dataDirectory, int blobPort, int queuePort, int tablePort, TextWriter log, CancellationToken cancellationToken)
+    /// <param name="debugLog">Azurite's debug log (every request, its operation and its time in the emulator), for a bench
+    /// that counts storage operations (bench/Relocation.LoadDriver <c>--storage-log</c>); off when null: it slows the emulator.</param>
+    public static async Task<AzuriteServer> StartAsync(string repositoryRoot, string? dataDirectory, int blobPort, int queuePort, int tablePort, TextWriter log, CancellationToken cancellationToken,
+        string? debugLog = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         var entry = await EnsureInstalledAsync(repositoryRoot, log, cancellationToken);
@@ -92,6 +95,12 @@ public sealed class AzuriteServer : IAsyncDisposable
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--skipApiVersionCheck", "--silent", "--disableProductStyleUrl", "--disableTelemetry",
         };
+        if (debugLog is not null)
+        {
+            arguments.Add("--debug");
+            arguments.Add(debugLog);
+        }
+
         if (dataDirectory is null)
         {
             // Only ever without queue traffic: Azurite's in-memory queue clean-up stalls for tens of seconds under load.

@@ -31,18 +31,32 @@ public static class DurableEngine
     /// <param name="visibilityTimeout">Overrides <see cref="ActivityVisibilityTimeout"/> for activities and orchestration messages alike
     /// (<c>Engine__VisibilityTimeout</c>): how long a message taken by a host that then died stays hidden. The fault harness
     /// shortens it to keep CI quick; the default stays generous because activity locks are never renewed.</param>
-    public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory, string taskHubName = TaskHubName, TimeSpan? visibilityTimeout = null)
+    /// <param name="storageTrace">Off when null (the default). For the load bench's counts (<c>Engine__StorageTrace</c>):
+    /// called with one line per storage request the engine makes, its start (UTC) and its time as the engine saw it.</param>
+    public static EngineParts CreateAzureStorage(string connectionString, string workerId, ILoggerFactory loggerFactory, string taskHubName = TaskHubName, TimeSpan? visibilityTimeout = null,
+        Action<string>? storageTrace = null)
     {
         // The engine's own clients, capped like the application's (Relocation.Storage's StorageTransport says why: the
         // emulator's listen backlog); one transport, so the cap holds per endpoint across its blob, queue and table clients.
         var transport = Relocation.Storage.Configuration.StorageTransport.Create(MaxConnectionsPerEndpoint);
+        var blobs = new Azure.Storage.Blobs.BlobClientOptions { Transport = transport };
+        var queues = new Azure.Storage.Queues.QueueClientOptions { Transport = transport };
+        var tables = new Azure.Data.Tables.TableClientOptions { Transport = transport };
+        if (storageTrace is not null)
+        {
+            var trace = new Relocation.Storage.Configuration.StorageTracePolicy("engine", storageTrace);
+            blobs.AddPolicy(trace, Azure.Core.HttpPipelinePosition.PerRetry);
+            queues.AddPolicy(trace, Azure.Core.HttpPipelinePosition.PerRetry);
+            tables.AddPolicy(trace, Azure.Core.HttpPipelinePosition.PerRetry);
+        }
+
         var settings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = taskHubName,
             StorageAccountClientProvider = new StorageAccountClientProvider(
-                StorageServiceClientProvider.ForBlob(connectionString, new Azure.Storage.Blobs.BlobClientOptions { Transport = transport }),
-                StorageServiceClientProvider.ForQueue(connectionString, new Azure.Storage.Queues.QueueClientOptions { Transport = transport }),
-                StorageServiceClientProvider.ForTable(connectionString, new Azure.Data.Tables.TableClientOptions { Transport = transport })),
+                StorageServiceClientProvider.ForBlob(connectionString, blobs),
+                StorageServiceClientProvider.ForQueue(connectionString, queues),
+                StorageServiceClientProvider.ForTable(connectionString, tables)),
             PartitionCount = 4,
             // Messages from another process (a second host, a restart) are seen within this; within one process an enqueue wakes the poller.
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),

@@ -31,6 +31,12 @@ public sealed class DataStorageOptions
     /// </summary>
     public int? MaxConnectionsPerEndpoint { get; set; }
 
+    /// <summary>
+    /// The load bench's counts (<c>DataStorage:Trace</c>, bench/README.md): one line per storage request on standard
+    /// output (<see cref="StorageTracePolicy"/>). Off by default; never on in a deployment.
+    /// </summary>
+    public bool Trace { get; set; }
+
     public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
 
     public Uri ResolveTableServiceUri() =>

@@ -29,6 +29,13 @@ public sealed class StorageClients
             blobOptions.Transport = transport;
         }
 
+        if (options.Trace)
+        {
+            var trace = new StorageTracePolicy("app", Console.WriteLine);
+            tableOptions.AddPolicy(trace, HttpPipelinePosition.PerRetry);
+            blobOptions.AddPolicy(trace, HttpPipelinePosition.PerRetry);
+        }
+
         if (queryLog is not null)
         {
             // Per call, not per retry: a read retried after a transient failure is still one read.

@@ -32,6 +32,14 @@ public sealed class DataStorageConfigurationTests
     }
 
     [Fact]
+    public void Bind_ConnectionStringWithTrace_ReadsTheTraceBesideIt()
+    {
+        using var services = Build(new Dictionary<string, string?>(Local) { ["DataStorage:Trace"] = "true" });
+
+        Assert.True(services.GetRequiredService<IOptions<DataStorageOptions>>().Value.Trace);
+    }
+
+    [Fact]
     public void Bind_ConnectionStringWithACap_ReadsTheCapBesideIt()
     {
         using var services = Build(new Dictionary<string, string?>(Local) { ["DataStorage:MaxConnectionsPerEndpoint"] = "64" });
