@@ -389,7 +389,7 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
             // case, and the seal job leaves the partition alone), so a late duplicate insert is harmless.
             try
             {
-                await _table.AddEntityAsync(new TableEntity($"{RelocationPartitionPrefix}{relocationId}", posting.Id) { ["Sequence"] = posting.Sequence }, cancellationToken);
+                await _table.AddEntityAsync(RelocationEntity(relocationId, posting), cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.IsConflict())
             {
@@ -749,6 +749,9 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
     private static TableEntity DonorEntity(string donor, Posting posting) =>
         new($"{DonorPartitionPrefix}{donor}", $"{posting.Date:yyyyMMdd}-{SlotKey(posting.Sequence)}") { ["Posting"] = JsonSerializer.Serialize(posting, Json) };
+
+    private static TableEntity RelocationEntity(string relocationId, Posting posting) =>
+        new($"{RelocationPartitionPrefix}{relocationId}", posting.Id) { ["Sequence"] = posting.Sequence };
 
     private static TableEntity HeadEntity(FundPosition position) =>
         new(HeadKey, HeadKey) { ["Sequence"] = position.Sequence, ["Position"] = JsonSerializer.Serialize(position, Json) };
