@@ -31,6 +31,7 @@ internal static class StorageDesignGuard
         new("PendingSteps", "^Pending$", false, "steps accepted but not yet applied: deleted once applied"),
         new("FundDays", "^day$", true, "the days on or after a posting's date, newest first (one row for a posting dated today), or the one day of an as-of balance"),
         new("FundLedger", "^pledge$", false, "open pledges only: a pledge's copy is deleted once settled, written off or corrected"),
+        new("FundLedger", "^relocation-[A-Za-z0-9-]{1,64}$", false, "one case's commitments (keys only): the acceptance's and the few Finance makes by hand for that case"),
         new("Capacity", "^[A-Z]{3}$", false, "one State's own registered offers: a handful a year per State (a register, not case history)"),
         new("Agreements", "^Agreement$", false, "the agreements register: a few per State in a decade (a register, not case history)"),
     ];

@@ -183,6 +183,9 @@ public static class FundCommands
     }
 
     /// <summary>A ledger id (32 lowercase hex digits).</summary>
+    /// <summary>Whether <paramref name="id"/> is a relocation id a commitment accepts (letters, digits and '-').</summary>
+    public static bool IsRelocationId(string? id) => id is { Length: > 0 and <= MaxRelocationId } && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     public static bool IsId(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
 
     private static string Id(string field, string? id, FieldErrors errors)

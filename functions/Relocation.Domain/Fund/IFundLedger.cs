@@ -22,6 +22,12 @@ public interface IFundLedger
     /// <summary>The postings naming one donor, in value-date order: one partition read bounded by that donor's postings.</summary>
     Task<IReadOnlyList<Posting>> DonorPostingsAsync(string donorId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The documents of every commitment made for one relocation (whoever made it: the acceptance saga or Finance by
+    /// hand), remaining amounts as of now: one partition read bounded by that case's commitments, then a point read each.
+    /// </summary>
+    Task<IReadOnlyList<FundDocument>> RelocationCommitmentsAsync(string relocationId, CancellationToken cancellationToken);
+
     /// <summary>Every applied posting in sequence order (for reports and audits: reads the whole ledger).</summary>
     IAsyncEnumerable<Posting> ReadAllAsync(CancellationToken cancellationToken);
 }

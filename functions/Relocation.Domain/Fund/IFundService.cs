@@ -18,6 +18,13 @@ public interface IFundService
     Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Releases all that remains of every commitment made for the relocation, each under the key
+    /// <see cref="FundService.CancelReleaseKey"/> of its commitment, so a second run releases nothing more. Answers how many
+    /// commitments still had something to release when read.
+    /// </summary>
+    Task<int> ReleaseAllForRelocationAsync(string relocationId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Commits for a relocation, drawing first on money earmarked for it: the first of <paramref name="earmarks"/> (most
     /// specific first, e.g. receiving State, region, kind) with free earmarked cash becomes the commitment's purpose, so
     /// its earmarked money is used first and unearmarked money for the rest; none → unearmarked money only.
@@ -72,6 +79,23 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time, FundOptio
         }
 
         await ledger.PostAsync(FundCommands.Release(commitmentId, new ReleaseCommand(Money.EuroMajor(amount.Value), Today()), Today()), idempotencyKey, cancellationToken);
+    }
+
+    /// <summary>The idempotency key of the release that frees what remains of a commitment when its case is cancelled.</summary>
+    public static string CancelReleaseKey(string commitmentId) => $"commitment:{commitmentId}:cancel";
+
+    public async Task<int> ReleaseAllForRelocationAsync(string relocationId, CancellationToken cancellationToken)
+    {
+        var released = 0;
+        foreach (var commitment in await ledger.RelocationCommitmentsAsync(relocationId, cancellationToken))
+        {
+            // Keyed by the commitment, not by the amount read: a rerun after a crash finds its release by key and stops
+            // there, and a commitment another release emptied meanwhile is skipped (ReleaseAsync posts nothing for 0).
+            released += commitment.Remaining > 0 ? 1 : 0;
+            await ReleaseAsync(commitment.Id, null, CancelReleaseKey(commitment.Id), cancellationToken);
+        }
+
+        return released;
     }
 
     public async Task<string> DisburseAsync(string commitmentId, long eurMinor, string payee, string idempotencyKey, CancellationToken cancellationToken)

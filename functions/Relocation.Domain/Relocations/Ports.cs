@@ -112,4 +112,10 @@ public interface IRelocationFund
 
     /// <summary>Releases what is committed for the case; nothing committed is not an error.</summary>
     Task ReleaseAsync(string relocationId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Releases what remains of every commitment made for the case, by whoever made it (the acceptance's own and those
+    /// Finance made by hand); idempotent per commitment. Answers how many had something left when read.
+    /// </summary>
+    Task<int> ReleaseAllAsync(string relocationId, CancellationToken cancellationToken);
 }

@@ -89,6 +89,13 @@ public sealed class ReleaseRelocationFunction(ReleaseRelocationActivity activity
         activity.RunAsync(new FunctionsActivityContext(nameof(ReleaseRelocationActivity), context), input);
 }
 
+public sealed class ReleaseCaseCommitmentsFunction(ReleaseCaseCommitmentsActivity activity)
+{
+    [Function(nameof(ReleaseCaseCommitmentsActivity))]
+    public Task<int> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReleaseCaseCommitmentsActivity), context), input);
+}
+
 public sealed class EscalateRelocationFunction(EscalateRelocationActivity activity)
 {
     [Function(nameof(EscalateRelocationActivity))]

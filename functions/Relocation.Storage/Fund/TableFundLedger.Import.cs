@@ -71,6 +71,12 @@ internal sealed partial class TableFundLedger : IFundLedgerImport
             {
                 rows.AddRange(DonorsOf(posting).Select(donor => DonorEntity(donor, posting)));
             }
+
+            // A case's commitments stay indexed after sealing (the seal job leaves them), as the live path writes them.
+            if (posting is { Kind: PostingKind.Commitment, RelocationId: { Length: > 0 } relocationId })
+            {
+                rows.Add(RelocationEntity(relocationId, posting));
+            }
         }
 
         if (sealedUpTo > 0)

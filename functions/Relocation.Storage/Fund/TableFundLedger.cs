@@ -50,6 +50,7 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
     private const string DayPartition = "day";
     private const string PledgePartition = "pledge";
     private const string DonorPartitionPrefix = "donor-";
+    private const string RelocationPartitionPrefix = "relocation-";
     private const int MaxAttempts = 300;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -225,6 +226,27 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
         return [.. postings.OrderBy(p => p.Date).ThenBy(p => p.Sequence)];
     }
 
+    public async Task<IReadOnlyList<FundDocument>> RelocationCommitmentsAsync(string relocationId, CancellationToken cancellationToken)
+    {
+        var commitments = new List<FundDocument>();
+        if (!FundCommands.IsRelocationId(relocationId))
+        {
+            return commitments;
+        }
+
+        // The head first: a commitment committed but not yet rolled forward gets its index row before the partition is read.
+        await CurrentHeadAsync(cancellationToken);
+        await foreach (var row in _table.QueryAsync<TableEntity>($"PartitionKey eq '{RelocationPartitionPrefix}{relocationId}'", select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (await FindDocumentAsync(row.RowKey, cancellationToken) is { Kind: PostingKind.Commitment } commitment)
+            {
+                commitments.Add(commitment);
+            }
+        }
+
+        return commitments;
+    }
+
     public async IAsyncEnumerable<Posting> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var head = await CurrentHeadAsync(cancellationToken);
@@ -354,6 +376,20 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
             try
             {
                 await _table.AddEntityAsync(DonorEntity(donor, posting), cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.IsConflict())
+            {
+                // Indexed by an earlier roll-forward of the same posting.
+            }
+        }
+
+        if (posting is { Kind: PostingKind.Commitment, RelocationId: { Length: > 0 } relocationId })
+        {
+            // The case's commitments, so a cancellation finds them all by one bounded read. Never deleted (a handful per
+            // case, and the seal job leaves the partition alone), so a late duplicate insert is harmless.
+            try
+            {
+                await _table.AddEntityAsync(RelocationEntity(relocationId, posting), cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.IsConflict())
             {
@@ -713,6 +749,9 @@ internal sealed partial class TableFundLedger(StorageClients clients, TimeProvid
 
     private static TableEntity DonorEntity(string donor, Posting posting) =>
         new($"{DonorPartitionPrefix}{donor}", $"{posting.Date:yyyyMMdd}-{SlotKey(posting.Sequence)}") { ["Posting"] = JsonSerializer.Serialize(posting, Json) };
+
+    private static TableEntity RelocationEntity(string relocationId, Posting posting) =>
+        new($"{RelocationPartitionPrefix}{relocationId}", posting.Id) { ["Sequence"] = posting.Sequence };
 
     private static TableEntity HeadEntity(FundPosition position) =>
         new(HeadKey, HeadKey) { ["Sequence"] = position.Sequence, ["Position"] = JsonSerializer.Serialize(position, Json) };

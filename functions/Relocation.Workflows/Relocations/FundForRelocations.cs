@@ -36,4 +36,7 @@ public sealed class FundForRelocations(IFundService fund, IRelocationRepository 
 
     public Task ReleaseAsync(string relocationId, string idempotencyKey, CancellationToken cancellationToken) =>
         fund.ReleaseAsync(Posting.IdFor(CaseUpdates.CommitKey(relocationId)), null, idempotencyKey, cancellationToken);
+
+    public Task<int> ReleaseAllAsync(string relocationId, CancellationToken cancellationToken) =>
+        fund.ReleaseAllForRelocationAsync(relocationId, cancellationToken);
 }

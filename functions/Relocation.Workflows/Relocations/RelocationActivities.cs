@@ -199,6 +199,16 @@ public sealed class ReleaseRelocationActivity(IRelocationRepository relocations,
 }
 
 /// <summary>
+/// Cancelled: releases what remains of every commitment made for the case, including those Finance made by hand
+/// (<c>POST /api/fund/commitments</c> naming the case), which <see cref="ReleaseRelocationActivity"/> does not know of.
+/// Each release is keyed by its commitment (<see cref="Relocation.Domain.Fund.FundService.CancelReleaseKey"/>), so a rerun releases nothing more.
+/// </summary>
+public sealed class ReleaseCaseCommitmentsActivity(IRelocationFund fund) : TaskActivity<string, int>
+{
+    public override Task<int> RunAsync(TaskActivityContext context, string input) => fund.ReleaseAllAsync(input, CancellationToken.None);
+}
+
+/// <summary>
 /// No offer accepted after the last round: the case goes to the Registrar. False when it did not: the acceptance request
 /// carries out an acceptance recorded before the deadline itself (<see cref="OfferAcceptance"/>) and wrote its decision
 /// first, so the case is accepted and the orchestration goes on with it (histories written before this answer true).

@@ -480,10 +480,18 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         return (recorded.Accepted, recorded.Clock);
     }
 
+    /// <summary>
+    /// Cancelled: the holds and the acceptance's commitment go back, the States are told, and then every other
+    /// commitment made for the case (Finance's by hand) is released too (PRODUCT.md: "holds and commitments are
+    /// released"). That step comes last so that histories written before it replay unchanged up to it.
+    /// </summary>
     private static async Task<RelocationStatus> CancelAsync(TaskOrchestrationContext context, string id)
     {
         await context.CallActivityAsync(nameof(ReleaseRelocationActivity), id, Retry);
         await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "Cancelled"), Retry);
+
+        // Compensation: what Finance committed to the case by hand, each commitment's remainder (keyed: once each).
+        await context.CallActivityAsync<int>(nameof(ReleaseCaseCommitmentsActivity), id, Retry);
         context.SetCustomStatus(new { id, status = nameof(RelocationStatus.Cancelled) });
         return RelocationStatus.Cancelled;
     }
@@ -507,6 +515,9 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         }
 
         await context.CallActivityAsync(nameof(NotifyRelocationStatesActivity), new NotifyStates(id, "Cancelled"), retry);
+
+        // Compensation: every commitment made for the case (by Finance before any round), as CancelAsync does; last, so older histories replay.
+        await context.CallActivityAsync<int>(nameof(ReleaseCaseCommitmentsActivity), id, retry);
 
         return RelocationStatus.Cancelled;
     }

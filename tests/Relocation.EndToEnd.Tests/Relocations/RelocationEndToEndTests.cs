@@ -417,6 +417,44 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Equal(before.GetProperty("available").GetDecimal(), released.GetProperty("available").GetDecimal());
     }
 
+    [Fact]
+    public async Task Cancellation_FinanceCommittedByHandPartlyReleasedAndDisbursed_RemainderReleasedAndDisbursedUntouched()
+    {
+        // Arrange: Finance commits 1000 EUR to the case by hand, releases 100 and disburses 200 (PRODUCT.md: "VWU can
+        // cancel at any point: holds and commitments are released").
+        var s = new RelocationScenario(host, "1006");
+        await s.SetUpStatesAsync();
+        var finance = TestTokens.For(Roles.FinanceOfficer);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+        await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        await FinanceAsync("fund/receipts", new { donorStateCode = "NOR", amount = new { value = 5000m, currency = "EUR" }, eurValue = 5000m, date = today });
+        var before = await s.Ok(HttpMethod.Get, "fund/balance", finance);
+        var commitment = (await FinanceAsync("fund/commitments", new { relocationId = id, eurValue = 1000m, date = today })).GetProperty("id").GetString()!;
+        await FinanceAsync($"fund/commitments/{commitment}/release", new { eurValue = 100m, date = today });
+        await FinanceAsync("fund/disbursements", new { commitmentId = commitment, eurValue = 200m, payee = "Relocation service provider", date = today });
+        var open = await s.Ok(HttpMethod.Get, "fund/balance", finance);
+
+        // Act
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/cancellation", RelocationScenario.Vwu, new { reason = "Moved by other means" });
+        var released = await WaitForBalanceAsync(s, finance, b => b.GetProperty("committed").GetDecimal() == before.GetProperty("committed").GetDecimal());
+
+        // Assert: 700 was still committed, none is now; the 200 paid stays paid; nothing is left to disburse on the commitment.
+        Assert.Equal(before.GetProperty("committed").GetDecimal() + 700m, open.GetProperty("committed").GetDecimal());
+        Assert.Equal(before.GetProperty("cash").GetDecimal() - 200m, released.GetProperty("cash").GetDecimal());
+        Assert.Equal(before.GetProperty("available").GetDecimal() - 200m, released.GetProperty("available").GetDecimal());
+        using var more = await host.SendAsync(HttpMethod.Post, "fund/disbursements", finance,
+            new { commitmentId = commitment, eurValue = 0.01m, payee = "Relocation service provider", date = today }, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Conflict, more.StatusCode);
+
+        async Task<System.Text.Json.JsonElement> FinanceAsync(string path, object body)
+        {
+            using var response = await host.SendAsync(HttpMethod.Post, path, finance, body, Guid.NewGuid().ToString());
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return await LocalHostFixture.JsonAsync(response);
+        }
+    }
+
     private static async Task<System.Text.Json.JsonElement> WaitForBalanceAsync(RelocationScenario s, string token, Func<System.Text.Json.JsonElement, bool> done)
     {
         for (var i = 0; i < 100; i++)

@@ -86,4 +86,47 @@ public sealed class FundServiceTests(StorageFixture fixture) : IAsyncLifetime
         var next = await _service.CommitForRelocationAsync("R-6", 20000, "relocation:R-6:commit", earmarks, CancellationToken.None);
         Assert.Equal("WitnessRelocation", (await _ledger.FindAsync(next, CancellationToken.None))!.Earmark);
     }
+
+    [Fact]
+    public async Task ReleaseAllForRelocationAsync_FinanceCommitmentPartlyReleasedAndDisbursed_RemainderReleasedOnceAndDisbursedUntouched()
+    {
+        // Arrange: Finance commits 1000 EUR to the case by hand, releases 100 and disburses 200; the saga committed 50 too;
+        // another case's commitment must stay.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(2000m, "EUR"), 2000m, null, today, null), today), "seed-2", CancellationToken.None);
+        var byHand = (await _ledger.PostAsync(FundCommands.Commitment(new CommitmentCommand("R-7", 1000m, today, null), today), "finance-c-1", CancellationToken.None)).Posting.Id;
+        await _ledger.PostAsync(FundCommands.Release(byHand, new ReleaseCommand(100m, today), today), "finance-r-1", CancellationToken.None);
+        await _ledger.PostAsync(FundCommands.Disbursement(new DisbursementCommand(byHand, 200m, "Provider", today, null), today, 0m), "finance-d-1", CancellationToken.None);
+        var saga = await _service.CommitForRelocationAsync("R-7", 5000, "relocation:R-7:commit", CancellationToken.None);
+        var other = await _service.CommitForRelocationAsync("R-8", 30000, "relocation:R-8:commit", CancellationToken.None);
+        var before = await _ledger.BalanceAsync(null, CancellationToken.None);
+
+        // Act: the cancellation's step, run twice (an activity retried after a crash).
+        var first = await _service.ReleaseAllForRelocationAsync("R-7", CancellationToken.None);
+        var second = await _service.ReleaseAllForRelocationAsync("R-7", CancellationToken.None);
+
+        // Assert: the case's every commitment is empty, by one release each; the disbursement and the other case are as they were.
+        var after = await _ledger.BalanceAsync(null, CancellationToken.None);
+        Assert.Equal((2, 0), (first, second));
+        Assert.Equal(before.Sequence + 2, after.Sequence);
+        Assert.Equal(30000, after.Committed);
+        Assert.Equal(before.Cash, after.Cash);
+        Assert.Equal(300000 - 20000, after.Cash);
+        Assert.Equal(before.Committed - 70000 - 5000, after.Committed);
+        var commitments = await _ledger.RelocationCommitmentsAsync("R-7", CancellationToken.None);
+        Assert.Equal(new[] { byHand, saga }.Order(StringComparer.Ordinal), commitments.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.All(commitments, c => Assert.Equal(0, c.Remaining));
+        Assert.Equal(30000, (await _ledger.FindDocumentAsync(other, CancellationToken.None))!.Remaining);
+        Assert.NotNull(await _ledger.FindAsync(Posting.IdFor(FundService.CancelReleaseKey(byHand)), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RelocationCommitmentsAsync_CaseWithoutCommitmentsOrBadId_Empty()
+    {
+        await _service.CommitForRelocationAsync("R-9", 1000, "relocation:R-9:commit", CancellationToken.None);
+
+        Assert.Empty(await _ledger.RelocationCommitmentsAsync("R-10", CancellationToken.None));
+        Assert.Empty(await _ledger.RelocationCommitmentsAsync("R-9' or PartitionKey ne '", CancellationToken.None));
+        Assert.Single(await _ledger.RelocationCommitmentsAsync("R-9", CancellationToken.None));
+    }
 }

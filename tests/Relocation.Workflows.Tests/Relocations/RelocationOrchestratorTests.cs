@@ -530,6 +530,8 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         {
             Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
             _fund.Verify(f => f.ReleaseAsync(id, $"relocation:{id}:release", It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+            // And every other commitment made for the case (Finance's by hand), whichever path the cancellation took.
+            _fund.Verify(f => f.ReleaseAllAsync(id, It.IsAny<CancellationToken>()), Times.AtLeastOnce);
         }
 
         if (when is "AwaitingOffers" or "OfferAccepted" or "OfferAcceptedWithFund")
@@ -563,6 +565,7 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Single((await _relocations.FindAsync(id, CancellationToken.None))!.Rounds);
         Assert.DoesNotContain("State.FocalPoint:SWE", OutboxTo(id, "OfferRequest"));
         Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "Cancelled"));
+        _fund.Verify(f => f.ReleaseAllAsync(id, It.IsAny<CancellationToken>()), Times.AtLeastOnce);
     }
 
     // ---- deadline reminders (issue 12) ----
