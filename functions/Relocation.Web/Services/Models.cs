@@ -60,7 +60,8 @@ public sealed record CapacityView(string Id, string StateCode, IReadOnlyList<Rel
 public sealed record BalanceView(DateOnly? AsOf, decimal Cash, decimal Committed, decimal Available, decimal PledgedOutstanding, decimal Disbursed,
     IReadOnlyList<DonorView>? ByDonor);
 
-public sealed record DonorView(string StateCode, decimal Pledged, decimal Received, decimal Outstanding);
+/// <summary>One donor's line: <c>DonorId</c> names every donor (a State's code or an id such as GATES); <c>StateCode</c> is set only for States.</summary>
+public sealed record DonorView(string? StateCode, decimal Pledged, decimal Received, decimal Outstanding, string? DonorId = null);
 
 public sealed record ReportView(string Id, string Status, DateOnly? AsOf, string? CsvUrl, string? XlsxUrl);
 
