@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Relocation.Domain.Security;
 
@@ -44,6 +45,8 @@ public sealed class EveryPageTests(ConsoleFixture fixture)
 
         var auditor = await ConsolePage.SignInAsync(fixture, Roles.Auditor, null, "en", "auditor", width);
         await Visit(auditor, "audit", "Audit log", "[data-test=search]");
+        // Every sign-in and screen above was audited, so the log shows entries (an answer-shape mismatch once showed 0).
+        await Assertions.Expect(auditor.Page.Locator("[data-test=audit] tbody tr").Filter(new() { HasTextRegex = new Regex(@"\d{3}") }).First).ToBeVisibleAsync();
         await auditor.CloseAsync();
     }
 

@@ -23,7 +23,7 @@ S = {
 "AsOf": ("As of", "Au"),
 "Asked": ("asked", "sollicité"),
 "Audit": ("Audit log", "Journal d'audit"),
-"AuditCount": ("{0} entries, newest first.", "{0} entrées, les plus récentes d'abord."),
+"AuditCount": ("{0} entries on this page, newest first.", "{0} entrées sur cette page, les plus récentes d'abord."),
 "Available": ("Available", "Disponible"),
 "AvailableFrom": ("Available from", "Disponible à partir du"),
 "AvailableUntil": ("Available until", "Disponible jusqu'au"),

@@ -60,7 +60,8 @@ public sealed record CapacityView(string Id, string StateCode, IReadOnlyList<Rel
 public sealed record BalanceView(DateOnly? AsOf, decimal Cash, decimal Committed, decimal Available, decimal PledgedOutstanding, decimal Disbursed,
     IReadOnlyList<DonorView>? ByDonor);
 
-public sealed record DonorView(string StateCode, decimal Pledged, decimal Received, decimal Outstanding);
+/// <summary>One donor's line: <c>DonorId</c> names every donor (a State's code or an id such as GATES); <c>StateCode</c> is set only for States.</summary>
+public sealed record DonorView(string? StateCode, decimal Pledged, decimal Received, decimal Outstanding, string? DonorId = null);
 
 public sealed record ReportView(string Id, string Status, DateOnly? AsOf, string? CsvUrl, string? XlsxUrl);
 
@@ -74,6 +75,7 @@ public sealed record AgreementView(string Id, string StateCode, AgreementType Ty
 public sealed record AgreementHistoryView(int Sequence, AgreementEvent Event, DateOnly Date, string? Note, string By, string Role, DateTimeOffset At, AgreementStatus? Status, string? RejectedBecause,
     ExplanationView? RejectedExplanation = null);
 
-public sealed record AuditView(int Count, bool Truncated, IReadOnlyList<AuditEntryView> Entries);
+/// <summary>One page of <c>GET /api/audit</c>, newest first; <c>NextPage</c> is the token for the next (older) page.</summary>
+public sealed record AuditView(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AuditEntryView> Items, string? NextPage);
 
 public sealed record AuditEntryView(DateTimeOffset At, string Subject, string? SubjectName, string Role, string? StateCode, string Action, string Resource, int Status, string? CorrelationId, string? Reason);

@@ -21,6 +21,20 @@ public sealed class ConsoleHostingTests(LocalHostFixture host) : IClassFixture<L
     }
 
     [Fact]
+    public async Task Get_ConsolePage_LinksAnIconTheHostServes()
+    {
+        using var http = Root;
+        var html = await http.GetStringAsync("");
+        // Without a linked icon every browser asks for /favicon.ico, a 404 on every page.
+        var link = System.Text.RegularExpressions.Regex.Match(html, "<link rel=\"icon\" href=\"([^\"]+)\"");
+        Assert.True(link.Success, "index.html links no icon");
+
+        using var icon = await http.GetAsync(link.Groups[1].Value);
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.StartsWith("image/", icon.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_UnknownApiRoute_IsAProblemNotTheApp()
     {
         using var http = Root;
