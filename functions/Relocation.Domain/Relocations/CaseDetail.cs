@@ -65,6 +65,17 @@ public sealed record CaseExplanation(string Code, IReadOnlyDictionary<string, st
         return new(code.ToString(), args.Length == 0 ? null : args.ToDictionary(a => a.Name, a => Text(a.Value), StringComparer.Ordinal));
     }
 
+    // A value: two explanations with the same code and the same arguments are equal, whatever dictionary holds them
+    // (a record compares its dictionary by reference, so a timeline read back from storage never equalled the one written).
+    public bool Equals(CaseExplanation? other) =>
+        other is not null && string.Equals(Code, other.Code, StringComparison.Ordinal) && SameArgs(Args, other.Args);
+
+    public override int GetHashCode() => HashCode.Combine(StringComparer.Ordinal.GetHashCode(Code), Args?.Count ?? 0);
+
+    private static bool SameArgs(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        (a is null || a.Count == 0) ? (b is null || b.Count == 0)
+        : b is not null && a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && string.Equals(v, p.Value, StringComparison.Ordinal));
+
     // Dates as ISO, times as ISO UTC to the minute, enums by name: what the English text shows, in a form a client can reformat.
     private static string Text(object? value) => value switch
     {

@@ -81,6 +81,18 @@ public sealed class CaseDetailTests
         Assert.Equal(("2", "2026-12-01 07:05", "2026-11-28", "Urgent"), (e.Args!["round"], e.Args["deadline"], e.Args["on"], e.Args["priority"]));
     }
 
+    [Fact]
+    public void Equals_SameCodeAndArgumentsInAnotherDictionary_Equal()
+    {
+        var written = CaseExplanation.Of(CaseDetailCode.RoundSent, ("round", 1), ("states", "NOR"));
+        var readBack = new CaseExplanation("RoundSent", new Dictionary<string, string>(StringComparer.Ordinal) { ["states"] = "NOR", ["round"] = "1" });
+
+        Assert.Equal(written, readBack);
+        Assert.Equal(written.GetHashCode(), readBack.GetHashCode());
+        Assert.NotEqual(written, readBack with { Args = new Dictionary<string, string> { ["round"] = "2", ["states"] = "NOR" } });
+        Assert.Equal(new CaseExplanation("Submitted"), new CaseExplanation("Submitted", new Dictionary<string, string>()));
+    }
+
     private static RelocationCase Offered(string state, string id = "r1", DateOnly? consentOn = null)
     {
         var c = RelocationCase.Submit(id, Facts, Now, "Vwu.Officer", consentOn ?? Today);
