@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -35,7 +34,7 @@ public sealed class FunctionsTimerStorageGuardTests(AzuriteFixture azurite) : IC
         foreach (var (name, method) in timers)
         {
             var before = Reads(log).Count;
-            await middleware.Invoke(Context(name), _ => Invoke(host.Services, method, Context(name)));
+            await middleware.Invoke(TimerJobScopeTests.Context(name, TimerJobScope.TimerTrigger), _ => Invoke(host.Services, method, TimerJobScopeTests.Context(name, TimerJobScope.TimerTrigger)));
             var own = Reads(log).Skip(before).ToArray();
             escaped.AddRange(own.Where(r => r.Scope != "background:" + name).Select(r => $"{name}: {r.ToLine()}"));
             reads.AddRange(own);
@@ -57,7 +56,7 @@ public sealed class FunctionsTimerStorageGuardTests(AzuriteFixture azurite) : IC
         using var host = await HostAsync(log);
         var (name, method) = Timers().Single(t => t.Name == OfferRequestIndexSweepFunction.Name);
 
-        await Invoke(host.Services, method, Context(name));
+        await Invoke(host.Services, method, TimerJobScopeTests.Context(name, TimerJobScope.TimerTrigger));
 
         Assert.Contains("Scan of OfferRequests", StorageDesignGuard.Violations(Reads(log)));
     }
@@ -104,18 +103,5 @@ public sealed class FunctionsTimerStorageGuardTests(AzuriteFixture azurite) : IC
             var t => throw new InvalidOperationException($"A timer parameter this test cannot supply: {t.Name}"),
         }).ToArray();
         return (Task)method.Invoke(target, arguments)!;
-    }
-
-    private static FunctionContext Context(string name)
-    {
-        var binding = new Mock<BindingMetadata>();
-        binding.SetupGet(b => b.Type).Returns(TimerJobScope.TimerTrigger);
-        binding.SetupGet(b => b.Direction).Returns(BindingDirection.In);
-        var definition = new Mock<FunctionDefinition>();
-        definition.SetupGet(d => d.Name).Returns(name);
-        definition.SetupGet(d => d.InputBindings).Returns(ImmutableDictionary<string, BindingMetadata>.Empty.Add("timer", binding.Object));
-        var context = new Mock<FunctionContext>();
-        context.SetupGet(c => c.FunctionDefinition).Returns(definition.Object);
-        return context.Object;
     }
 }

@@ -76,7 +76,8 @@ public sealed class TimerJobScopeTests
         Assert.NotNull(host.Services.GetService<TimerJobScope>());
     }
 
-    private static FunctionContext Context(string name, string trigger)
+    /// <summary>A function's context as the worker gives it to a middleware: its name and one input binding of <paramref name="trigger"/>'s type.</summary>
+    internal static FunctionContext Context(string name, string trigger)
     {
         var binding = new Mock<BindingMetadata>();
         binding.SetupGet(b => b.Type).Returns(trigger);
