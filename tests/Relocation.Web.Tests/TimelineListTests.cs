@@ -31,6 +31,21 @@ public sealed partial class TimelineListTests
         Assert.Contains("2026-11-30 09:15 UTC", items[0].TextContent, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fr", "Vwu.Officer", "Agent de l'Unité d'aide aux victimes et aux témoins")]
+    [InlineData("fr", "system", "système")]
+    [InlineData("en", "Vwu.Officer", "VWU officer")]
+    [InlineData("en", "NOR", "NOR")]
+    public void Render_ByRoleClaim_ReadsAsWordsUnknownAsSent(string language, string by, string expected)
+    {
+        using var ctx = new ConsoleTestContext();
+        ctx.Text.Use(language);
+
+        var list = ctx.Render<TimelineList>(p => p.Add(c => c.Entries, new[] { new TimelineEntry(DateTimeOffset.UnixEpoch, "TravelDeparted", "Travel Departed.", by) }));
+
+        Assert.Contains($"UTC · {expected}", list.Find("[data-event]").TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_French_DetailWordedFromItsCodeWithEnumArgumentsInFrenchUnknownOrMissingCodeInEnglish()
     {

@@ -162,6 +162,13 @@ S = {
 "Resource": ("Resource", "Ressource"),
 "ResponsesDue": ("State answers due", "Réponses des États attendues"),
 "Role": ("Role", "Rôle"),
+# Role claims and the timeline's "system", as people read them (Text.RoleName).
+"RoleName.Registry.Admin": ("Registry administrator", "Administrateur du Greffe"),
+"RoleName.Vwu.Officer": ("VWU officer", "Agent de l'Unité d'aide aux victimes et aux témoins"),
+"RoleName.State.FocalPoint": ("State focal point", "Point focal d'un État"),
+"RoleName.Finance.Officer": ("Finance officer", "Agent des finances"),
+"RoleName.Auditor": ("Auditor", "Auditeur"),
+"RoleName.system": ("system", "système"),
 "RomeStatute": ("Rome Statute party", "Partie au Statut de Rome"),
 "Round": ("Round", "Tour"),
 "Score": ("score", "score"),

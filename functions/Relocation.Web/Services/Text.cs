@@ -34,6 +34,22 @@ public sealed class Text
     }
 
     /// <summary>
+    /// The words for a role claim or the timeline's "system" (key <c>RoleName.Name</c>): people read "VWU officer",
+    /// not the claim <c>Vwu.Officer</c>; an unknown name (a State code, a later role) shows as sent.
+    /// </summary>
+    public string RoleName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return name ?? string.Empty;
+        }
+
+        var key = "RoleName." + name;
+        var word = this[key];
+        return word == key ? name : word;
+    }
+
+    /// <summary>
     /// The words for a case timeline entry's event code (the server's <c>what</c>: <c>OfferAccepted</c>, …; key
     /// <c>Timeline.Code</c>); an unknown code shows as sent. The entry's detail is the server's English text.
     /// </summary>
