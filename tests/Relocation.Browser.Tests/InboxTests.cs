@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Relocation.Domain.Security;
@@ -38,7 +39,7 @@ public sealed class InboxTests(ConsoleFixture fixture)
         await nor.CheckAsync("inbox");
         await NoAxeViolationAsync(nor.Page);
         await message.Locator("[data-test=message-link]").ClickAsync();
-        await nor.Page.WaitForURLAsync("**/focal/offers");
+        await Assertions.Expect(nor.Page).ToHaveURLAsync(new Regex("/focal/offers$"));
         await nor.HeadingAsync("Offer requests");
         await nor.Page.Locator($"[data-test=offer-request][data-pseudonym={pseudonym}]").WaitForAsync();
         await nor.GoAsync("inbox");
@@ -54,8 +55,10 @@ public sealed class InboxTests(ConsoleFixture fixture)
         var vwu = await ConsolePage.SignInAsync(fixture, Roles.VwuOfficer, null, "en", "vwu-inbox");
         await vwu.GoAsync("inbox");
         var received = vwu.Page.Locator("[data-test=message][data-kind=OfferReceived]").Filter(new() { HasText = pseudonym });
+        await Assertions.Expect(received).ToHaveAttributeAsync("data-read", "false");
+        await vwu.CheckAsync("inbox");
         await received.Locator("[data-test=message-link]").ClickAsync();
-        await vwu.Page.WaitForURLAsync($"**/cases/{caseId}");
+        await Assertions.Expect(vwu.Page).ToHaveURLAsync(new Regex($"/cases/{caseId}$"));
         await Assertions.Expect(vwu.Page.Locator("[data-test=case-pseudonym]")).ToHaveTextAsync(pseudonym);
         await vwu.CloseAsync();
     }
