@@ -38,7 +38,7 @@ param financeAddress string
 @description('Entra application (client) id that signs in to the SMTP endpoint; empty until it exists (docs/deploy.md).')
 param smtpEntraApplicationId string = ''
 
-@description('Web console root, for links in mails. Empty: the function app URL.')
+@description('Web console root, for links in mails. Empty: the console Static Web App URL.')
 param consoleBaseUrl string = ''
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -235,7 +235,8 @@ module functionApp 'modules/function-app.bicep' = {
       Notifications__VwuAddress: vwuAddress
       Notifications__RegistryAddress: registryAddress
       Notifications__FinanceAddress: financeAddress
-      Notifications__ConsoleBaseUrl: empty(consoleBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : consoleBaseUrl
+      // Mail links open the console, which in Azure is the Static Web App (the Function App serves no pages).
+      Notifications__ConsoleBaseUrl: empty(consoleBaseUrl) ? 'https://${console.outputs.defaultHostname}' : consoleBaseUrl
       Notifications__MaxAttempts: '20'
       Notifications__RetryBaseDelay: '00:00:05'
       Notifications__RetryMaxDelay: '00:15:00'

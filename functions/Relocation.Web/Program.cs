@@ -17,6 +17,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Session>();
 builder.Services.AddSingleton<Text>();
 builder.Services.AddScoped<ApiClient>();
+builder.Services.AddScoped<UnreadMessages>();
 builder.Services.AddFluentUIComponents();
 
 // appsettings.json is written by whoever serves the console: the local host answers Development; in Azure it names the

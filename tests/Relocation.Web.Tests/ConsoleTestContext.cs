@@ -18,6 +18,7 @@ internal sealed class ConsoleTestContext : BunitContext
         Services.AddSingleton(new ConsoleAuth("Development", null));
         Services.AddSingleton(new HttpClient(Handler) { BaseAddress = new Uri("http://console.test/") });
         Services.AddScoped<ApiClient>();
+        Services.AddScoped<UnreadMessages>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Session.SignIn("token", Domain.Security.Roles.VwuOfficer, null, "VWU");
     }

@@ -20,7 +20,7 @@ public sealed record OutboxMessage(
     /// <summary>Plain text, a few need-to-know lines.</summary>
     public string Body { get; init; } = string.Empty;
 
-    /// <summary>Where the recipient acts on it in the web console, relative to its root (<c>/relocations/{id}</c>).</summary>
+    /// <summary>Where the recipient acts on it in the web console, relative to its root: a <see cref="ConsoleLinks"/> route (<c>/cases/{id}</c>).</summary>
     public string? Link { get; init; }
 }
 

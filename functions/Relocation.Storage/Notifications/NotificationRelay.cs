@@ -253,7 +253,8 @@ public sealed partial class NotificationRelay(
         var body = entity.GetString("Body") ?? string.Empty;
         if (entity.GetString("Link") is { Length: > 0 } link)
         {
-            body += $"\n\nOpen in the Relocation console: {_options.ConsoleBaseUrl.TrimEnd('/')}{link}";
+            // A message stored before the console's routes carries an old path: the mail leads to today's page for it.
+            body += $"\n\nOpen in the Relocation console: {_options.ConsoleBaseUrl.TrimEnd('/')}{ConsoleLinks.Route(entity.GetString("Kind"), link)}";
         }
 
         mail.Body = new TextPart("plain") { Text = body + "\n" };

@@ -79,3 +79,9 @@ public sealed record AgreementHistoryView(int Sequence, AgreementEvent Event, Da
 public sealed record AuditView(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AuditEntryView> Items, string? NextPage);
 
 public sealed record AuditEntryView(DateTimeOffset At, string Subject, string? SubjectName, string Role, string? StateCode, string Action, string Resource, int Status, string? CorrelationId, string? Reason);
+
+/// <summary>One page of <c>GET /api/inbox</c>, newest first; <c>NextPage</c> is the token for the next (older) page.</summary>
+public sealed record InboxView(IReadOnlyList<InboxItemView> Items, string? NextPage);
+
+/// <summary>A message; <c>Link</c> is as stored (older messages carry old paths: the console routes it with <c>ConsoleLinks.Route</c>).</summary>
+public sealed record InboxItemView(string Id, string Kind, string Subject, string Body, DateTimeOffset CreatedAt, bool Read, string? Link);

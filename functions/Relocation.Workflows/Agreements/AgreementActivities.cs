@@ -80,7 +80,7 @@ public sealed class FireAgreementAlarmActivity(IAgreementRepository agreements, 
                     alarm.DueOn)
                 {
                     Body = $"The {what} of the {agreement.Details.Type} agreement with {agreement.Details.StateCode} is due on {alarm.DueOn:yyyy-MM-dd}.\n",
-                    Link = $"/agreements/{agreement.Id}",
+                    Link = ConsoleLinks.Agreement(agreement.Id),
                 },
                 CancellationToken.None);
         }

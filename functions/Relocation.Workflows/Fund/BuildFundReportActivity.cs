@@ -31,7 +31,7 @@ public sealed class BuildFundReportActivity(IFundLedger ledger, IFundReportStore
                 $"Special Fund report as of {asOf:yyyy-MM-dd} is ready.", input.ReportId, time.GetUtcNow(), null)
             {
                 Body = $"The Special Fund report {input.ReportId} as of {asOf:yyyy-MM-dd} is ready as CSV and XLSX.\n",
-                Link = $"/fund/reports/{input.ReportId}",
+                Link = ConsoleLinks.FundReports,
             },
             CancellationToken.None);
         return new FundReportResult(input.ReportId, asOf, report.Sequence, [FundReportFile.Csv, FundReportFile.Xlsx]);

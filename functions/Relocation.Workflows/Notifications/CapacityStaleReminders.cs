@@ -55,7 +55,7 @@ public sealed class CapacityStaleReminders(
                 {
                     Body = $"Capacity {capacity.Id} ({capacity.Places} place(s)) was last confirmed on {capacity.ConfirmedAt.UtcDateTime:yyyy-MM-dd}. "
                         + "A capacity not reconfirmed for 90 days is ranked after fresh ones.\n",
-                    Link = $"/states/{capacity.StateCode}/capacity",
+                    Link = ConsoleLinks.Capacity,
                 },
                 cancellationToken);
             written++;

@@ -12,10 +12,11 @@ namespace Relocation.Workflows.Notifications;
 /// </summary>
 public static class CaseNotices
 {
-    /// <summary>Where a focal point or a team reads and answers its messages in the console.</summary>
-    public const string InboxLink = "/inbox";
+    /// <summary>Where a team or focal point reads a message that has no better page in the console (console routes: <see cref="ConsoleLinks"/>).</summary>
+    public const string InboxLink = ConsoleLinks.Inbox;
 
-    public static string CaseLink(string relocationId) => $"/relocations/{relocationId}";
+    /// <summary>The case page: only for VWU, the one role that can open it.</summary>
+    public static string CaseLink(string relocationId) => ConsoleLinks.Case(relocationId);
 
     public static string Deadline(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
@@ -54,7 +55,7 @@ public static class CaseNotices
             DateOnly.FromDateTime(round.Deadline.UtcDateTime))
         {
             Body = "The International Criminal Court asks whether your State can offer a place for this relocation.\n\n" + Facts(f, round.Deadline),
-            Link = InboxLink,
+            Link = ConsoleLinks.OfferRequests,
         };
     }
 
@@ -73,7 +74,7 @@ public static class CaseNotices
             DateOnly.FromDateTime(round.Deadline.UtcDateTime))
         {
             Body = $"{percent}% of the time to answer has passed and your State has not answered yet.\n\n" + Facts(f, round.Deadline),
-            Link = InboxLink,
+            Link = ConsoleLinks.OfferRequests,
         };
     }
 

@@ -99,6 +99,25 @@ public sealed class NotificationRelayTests : IClassFixture<AzuriteFixture>, IAsy
         Assert.Contains("/inbox", mail.TextBody, StringComparison.Ordinal);
     }
 
+    // A mail leads to the console page, absolute from configuration; a message stored with an old link (before the
+    // console's routes) still leads to the page for it, never to a path the console does not answer.
+    [Fact]
+    public async Task RunOnceAsync_MessageWithAnOldLink_MailLinksToTheConsolePageAbsolute()
+    {
+        // Arrange
+        _options.ConsoleBaseUrl = "http://127.0.0.1:7071/";
+        await Outbox().AddAsync(Message("c") with { Kind = "OfferReceived", Link = "/relocations/3f2a9c1e" }, CancellationToken.None);
+        await Outbox().AddAsync(Message("d") with { Kind = "OfferRequest", Link = "/inbox" }, CancellationToken.None);
+
+        // Act
+        await Relay().RunOnceAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Equal(2, _transport.Sent.Count);
+        Assert.Contains(_transport.Sent, m => (m.TextBody ?? "").Contains("Open in the Relocation console: http://127.0.0.1:7071/cases/3f2a9c1e\n", StringComparison.Ordinal));
+        Assert.Contains(_transport.Sent, m => (m.TextBody ?? "").Contains("Open in the Relocation console: http://127.0.0.1:7071/focal/offers\n", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task RunOnceAsync_FailsEveryTime_BackoffDoublesAndDeadLettersAfterMaxAttempts()
     {

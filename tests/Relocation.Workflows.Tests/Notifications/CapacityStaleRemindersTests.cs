@@ -46,4 +46,18 @@ public sealed class CapacityStaleRemindersTests
         Assert.All(_outbox.Messages, m => Assert.Equal("State.FocalPoint:NOR", m.Recipient));
         Assert.Contains("2026-08-30", Assert.Single(_outbox.Messages, m => m.Kind == "CapacityStaleSoon").Subject, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAsync_Stale_LinksToTheFocalPointsCapacityPage()
+    {
+        // Arrange
+        await AddAsync();
+        _time.SetUtcNow(Confirmed.AddDays(90).AddMinutes(1));
+
+        // Act
+        await new CapacityStaleReminders(_capacities, _outbox, _time).RunAsync(CancellationToken.None);
+
+        // Assert: the console's page, not the API's route (no page answers /states/NOR/capacity).
+        Assert.Equal("/focal/capacity", Assert.Single(_outbox.Messages).Link);
+    }
 }

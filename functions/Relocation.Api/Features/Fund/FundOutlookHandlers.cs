@@ -38,7 +38,7 @@ internal sealed class FundOutlookHandlers(IFundLedger ledger, IFundRegister regi
                 {
                     Body = $"Available {Eur(forecast.Available)} EUR; average monthly disbursement over the last 12 months {Eur(forecast.AverageMonthlyDisbursement)} EUR; "
                         + $"at that pace the money runs out on {forecast.RunsOutOn:yyyy-MM-dd}. Warning threshold: {forecast.ThresholdMonths.ToString(CultureInfo.InvariantCulture)} months.\n",
-                    Link = "/fund",
+                    Link = ConsoleLinks.FundBalance,
                 },
                 request.Aborted);
         }
