@@ -39,6 +39,24 @@ public sealed class NewRequestTests
     }
 
     [Fact]
+    public void Submit_ApiAnswers400ForFieldsWithoutAnInput_ListsThemInTheBanner()
+    {
+        using var ctx = new ConsoleTestContext();
+        ctx.Handler.Answer(HttpStatusCode.BadRequest,
+            """{"status":400,"title":"The request is invalid.","detail":"3 fields are invalid: household, needs.languages[1], pseudonym.","errors":{"household":["A household has at most 12 people."],"needs.languages[1]":["Must be an ISO 639-1 code in lower case, such as fr."],"pseudonym":["'pseudonym' must be 1 to 3 capital letters, a hyphen and 3 to 6 digits, such as W-0421."]}}""",
+            "application/problem+json");
+        var form = ctx.Render<NewRequest>();
+        Fill(form);
+
+        form.Find("form").Submit();
+
+        form.WaitForAssertion(() => Assert.Contains("at most 12 people", form.Find("[data-test=problem-fields] [data-field=household]").TextContent, StringComparison.Ordinal));
+        Assert.Single(form.FindAll("[data-test=problem-fields] li"));
+        Assert.Contains("ISO 639-1", form.Find("#languages-error").TextContent, StringComparison.Ordinal);
+        Assert.Contains("W-0421", form.Find("#pseudonym-error").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Submit_Twice_SendsTheSameIdempotencyKey()
     {
         using var ctx = new ConsoleTestContext();
