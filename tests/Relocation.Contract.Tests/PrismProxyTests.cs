@@ -139,6 +139,19 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/withdrawal", Nor, new { stateCode = "NOR", reason = "Reception centre closed.", effectiveOn = Today }, HttpStatusCode.Accepted);
         await GetAsync($"reports/relocations?year={DateTime.UtcNow.Year}", Admin);
 
+        // A body with several mistakes the document allows (Prism passes it on): one 400 names every one of them.
+        var invalid = await JsonAsync(HttpMethod.Post, "relocations", Vwu, new
+        {
+            caseReference = "<script>",
+            pseudonym = "W-1",
+            kind = "TemporaryRelocation",
+            priority = "Emergency",
+            household = new { adults = 0, children = 1 },
+            needs = new { languages = new[] { "en" }, medicalCare = false },
+            protectedPerson = new { fullName = "Contract Witness", dateOfBirth = "1987-04-12", currentLocation = "Bunia", contact = "+243 000 000" },
+        }, HttpStatusCode.BadRequest);
+        Assert.Equal(["caseReference", "household.adults", "pseudonym"], invalid.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+
         var cancelled = await JsonAsync(HttpMethod.Post, "relocations", Vwu, RelocationBody("B2"), HttpStatusCode.Accepted);
         await JsonAsync(HttpMethod.Post, $"relocations/{Id(cancelled)}/cancellation", Vwu, new { reason = "The threat has passed." }, HttpStatusCode.OK);
 

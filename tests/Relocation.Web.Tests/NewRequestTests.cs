@@ -25,17 +25,25 @@ public sealed class NewRequestTests
     public void Submit_ApiAnswers400_ShowsEachProblemNextToItsField()
     {
         using var ctx = new ConsoleTestContext();
-        ctx.Handler.Answer(HttpStatusCode.BadRequest,
-            """{"status":400,"title":"The request is invalid.","errors":{"household.adults":["'household.adults' must be from 1 to 12."],"needs.languages":["Unknown language 'xx'."]}}""",
-            "application/problem+json");
-        var form = ctx.Render<NewRequest>();
-        Fill(form);
-
-        form.Find("form").Submit();
+        var form = SubmitAnswered400(ctx,
+            """{"status":400,"title":"The request is invalid.","errors":{"household.adults":["'household.adults' must be from 1 to 12."],"needs.languages":["Unknown language 'xx'."]}}""");
 
         form.WaitForAssertion(() => Assert.Contains("Unknown language", form.Find("#languages-error").TextContent, StringComparison.Ordinal));
         Assert.Contains("from 1 to 12", form.Find("#adults-error").TextContent, StringComparison.Ordinal);
         Assert.Single(ctx.Handler.Requests);
+    }
+
+    [Fact]
+    public void Submit_ApiAnswers400ForFieldsWithoutAnInput_ListsThemInTheBanner()
+    {
+        using var ctx = new ConsoleTestContext();
+        var form = SubmitAnswered400(ctx,
+            """{"status":400,"title":"The request is invalid.","detail":"3 fields are invalid: household, needs.languages[1], pseudonym.","errors":{"household":["A household has at most 12 people."],"needs.languages[1]":["Must be an ISO 639-1 code in lower case, such as fr."],"pseudonym":["'pseudonym' must be 1 to 3 capital letters, a hyphen and 3 to 6 digits, such as W-0421."]}}""");
+
+        form.WaitForAssertion(() => Assert.Contains("at most 12 people", form.Find("[data-test=problem-fields] [data-field=household]").TextContent, StringComparison.Ordinal));
+        Assert.Single(form.FindAll("[data-test=problem-fields] li"));
+        Assert.Contains("ISO 639-1", form.Find("#languages-error").TextContent, StringComparison.Ordinal);
+        Assert.Contains("W-0421", form.Find("#pseudonym-error").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,6 +83,16 @@ public sealed class NewRequestTests
         Assert.Equal(["languages", "medicalCare"], root.GetProperty("needs").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["fullName", "dateOfBirth", "currentLocation", "contact"], root.GetProperty("protectedPerson").EnumerateObject().Select(p => p.Name));
         Assert.Equal("en", root.GetProperty("needs").GetProperty("languages")[0].GetString());
+    }
+
+    /// <summary>A filled form submitted to an API that answers <paramref name="problem"/> with 400.</summary>
+    private static IRenderedComponent<NewRequest> SubmitAnswered400(ConsoleTestContext ctx, string problem)
+    {
+        ctx.Handler.Answer(HttpStatusCode.BadRequest, problem, "application/problem+json");
+        var form = ctx.Render<NewRequest>();
+        Fill(form);
+        form.Find("form").Submit();
+        return form;
     }
 
     private static void Fill(IRenderedComponent<NewRequest> form)

@@ -334,7 +334,15 @@ public static class OpenApiDocument
         public void Problem(int status)
         {
             ProblemStatuses.Add(status);
-            _ = Response(typeof(ProblemDetailsMapper.Problem));
+            var problem = Resolve(Response(typeof(ProblemDetailsMapper.Problem)));
+            // What a client reads of a 400: the record's members carry no descriptions the exporter could take.
+            problem["description"] = "An RFC 9457 problem. A 400 lists every invalid field at once in 'errors' (the field that " +
+                "failed first comes first) and names them in 'detail'; nothing was written.";
+            if (problem["properties"]?["errors"] is JsonObject errors)
+            {
+                errors["description"] = "Each invalid field (a JSON path such as household.adults or needs.languages[0], or a header " +
+                    "name) with its messages; every invalid field of the request, not only the first.";
+            }
         }
 
         public JsonObject Components() => new(_components.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value.DeepClone())));

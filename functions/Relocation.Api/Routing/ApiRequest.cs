@@ -228,31 +228,19 @@ public sealed class ApiRequest
     }
 
     /// <summary>
-    /// Reads the body as <typeparamref name="T"/>; a malformed body, a wrong type or an unknown member becomes a 400 naming the field.
+    /// Reads the body as <typeparamref name="T"/>; a malformed body, a wrong type or an unknown member becomes a 400 naming
+    /// each such field.
     /// </summary>
     public T ReadJson<T>()
-        where T : class
-    {
-        if (Body.IsEmpty)
-        {
-            throw new DomainValidationException("body", "A JSON body is required.");
-        }
+        where T : class => JsonBody.Read<T, T>(Body.Span, static input => input);
 
-        if (!IsWellFormedJson(Body.Span))
-        {
-            throw new DomainValidationException("body", "The body is not valid JSON.");
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(Body.Span, ApiJson.Options)
-                ?? throw new DomainValidationException("body", "A JSON object is required.");
-        }
-        catch (JsonException ex)
-        {
-            throw new DomainValidationException(FieldOf(ex), DescribeJsonError(ex));
-        }
-    }
+    /// <summary>
+    /// Reads the body as <typeparamref name="T"/> and checks it with the route's rule (<paramref name="check"/>, which
+    /// throws <see cref="DomainValidationException"/>). When some members cannot be read, the rule still checks the
+    /// others, so the 400 names every invalid field at once instead of only the first the serializer met.
+    /// </summary>
+    public TResult ReadJson<T, TResult>(Func<T, TResult> check)
+        where T : class => JsonBody.Read(Body.Span, check);
 
     /// <summary>
     /// An id for a resource this request creates: derived from the caller and the <c>Idempotency-Key</c> when there is one,
@@ -270,62 +258,6 @@ public sealed class ApiRequest
     }
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    private static string FieldOf(JsonException ex)
-    {
-        if (ex is JsonMemberException { Member.Length: > 0 } member)
-        {
-            return JoinPath(ex.Path, member.Member);
-        }
-
-        if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && ex.Message.Split('\'') is { Length: >= 2 } parts)
-        {
-            // An unknown member: name it, it is what the caller must remove.
-            return JoinPath(ex.Path, parts[1]);
-        }
-
-        var path = ex.Path;
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return "body";
-        }
-
-        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-    }
-
-    private static string JoinPath(string? path, string member)
-    {
-        var parent = (path ?? string.Empty).TrimStart('$').TrimStart('.');
-        if (parent == member || parent.EndsWith("." + member, StringComparison.Ordinal))
-        {
-            return parent;
-        }
-
-        return parent.Length == 0 ? member : $"{parent}.{member}";
-    }
-
-    // Syntax first, so a truncated body is reported as such rather than as a wrong type at the place it was cut.
-    private static bool IsWellFormedJson(ReadOnlySpan<byte> utf8)
-    {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
-        try
-        {
-            while (reader.Read())
-            {
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static string DescribeJsonError(JsonException ex) =>
-        ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-            ? "This member is not part of the contract."
-            : ex.Path is null or "$" ? "The body is not valid JSON." : "This value has the wrong type or format.";
 }
 
 /// <summary>The key's claim answered for the request (<see cref="ApiRequest.ClaimedAsync"/>): the pipeline gives that answer.</summary>

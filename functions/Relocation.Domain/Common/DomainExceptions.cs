@@ -64,12 +64,34 @@ public enum ProblemCode
 public sealed class DomainValidationException : DomainException
 {
     public DomainValidationException(IReadOnlyDictionary<string, string[]> errors)
-        : base("One or more fields are invalid.") => Errors = errors;
+        : base(Summary(errors)) => Errors = errors;
 
     public DomainValidationException(string field, string message)
         : this(new Dictionary<string, string[]> { [field] = [message] }) { }
 
     public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    /// <summary>
+    /// The message (a problem's <c>detail</c>) names the fields too, for a reader who looks at nothing else: one field's
+    /// own message, or the list of fields. Messages never carry a protected value, so neither does this.
+    /// </summary>
+    private static string Summary(IReadOnlyDictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count == 1)
+        {
+            var (field, messages) = errors.First();
+            return messages is [var message, ..]
+                ? message.Contains($"'{field}'", StringComparison.Ordinal) ? message : $"'{field}': {message}"
+                : $"'{field}' is invalid.";
+        }
+
+        return errors.Count switch
+        {
+            0 => "One or more fields are invalid.",
+            _ => $"{errors.Count} fields are invalid: {string.Join(", ", errors.Keys)}.",
+        };
+    }
 }
 
 /// <summary>The resource does not exist, or the caller may not know that it does.</summary>

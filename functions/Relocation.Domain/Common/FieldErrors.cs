@@ -19,6 +19,13 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>
+    /// A value that is missing or breaks its rule. Only a missing value is answered "is required": a value that is there
+    /// but wrong ("W-1" for a pseudonym) is told what it must be, not that it is absent.
+    /// </summary>
+    public void Invalid(string field, bool missing, string rule) =>
+        Add(field, missing ? $"'{field}' is required: {rule}." : $"'{field}' must be {rule}.");
+
     public void Required(string field, object? value)
     {
         if (value is null || (value is string s && string.IsNullOrWhiteSpace(s)))

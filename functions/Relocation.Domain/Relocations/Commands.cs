@@ -28,12 +28,12 @@ public sealed record SubmitRelocationCommand(
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(CaseReference) || !CaseReferencePattern.IsMatch(CaseReference))
         {
-            errors.Add("caseReference", "'caseReference' is required: up to 64 letters, digits and / . _ -, such as ICC-01/04-01/06.");
+            errors.Invalid("caseReference", string.IsNullOrWhiteSpace(CaseReference), "up to 64 letters, digits and / . _ -, starting with a letter or digit, such as ICC-01/04-01/06");
         }
 
         if (string.IsNullOrWhiteSpace(Pseudonym) || !PseudonymPattern.IsMatch(Pseudonym))
         {
-            errors.Add("pseudonym", "'pseudonym' is required, such as W-0421.");
+            errors.Invalid("pseudonym", string.IsNullOrWhiteSpace(Pseudonym), "1 to 3 capital letters, a hyphen and 3 to 6 digits, such as W-0421");
         }
 
         if (Kind is not { } kind || !Enum.IsDefined(kind))
@@ -90,7 +90,7 @@ public sealed record SubmitRelocationCommand(
             Protected(errors, "protectedPerson.contact", person.Contact, 500);
             if (person.DateOfBirth is not { } born || born > today || born < today.AddYears(-130))
             {
-                errors.Add("protectedPerson.dateOfBirth", "'protectedPerson.dateOfBirth' is required and must be a plausible past date.");
+                errors.Invalid("protectedPerson.dateOfBirth", person.DateOfBirth is null, "a past date within the last 130 years");
             }
         }
 
@@ -127,7 +127,7 @@ public sealed record ConsentCommand(DateOnly? GivenOn, string? RecordedBy, strin
         ArgumentNullException.ThrowIfNull(errors);
         if (GivenOn is not { } given || given > today || given < today.AddYears(-2))
         {
-            errors.Add(prefix + "givenOn", $"'{prefix}givenOn' is required: a date in the last two years, not in the future.");
+            errors.Invalid(prefix + "givenOn", GivenOn is null, "a date in the last two years, not in the future");
         }
 
         var by = errors.Text(prefix + "recordedBy", RecordedBy, 200);

@@ -211,7 +211,9 @@ public sealed class RelocationCase
             case ReviewOutcome.Extend:
                 if (newEndDate is not { } end || end <= reviewedOn)
                 {
-                    throw new DomainValidationException("newEndDate", "'newEndDate' is required for Extend and must be after 'reviewedOn'.");
+                    throw new DomainValidationException("newEndDate", newEndDate is null
+                        ? "'newEndDate' is required for Extend: a date after 'reviewedOn'."
+                        : "'newEndDate' must be after 'reviewedOn'.");
                 }
 
                 State = State with { PendingExtension = end, LastReviewOn = reviewedOn, LastReviewOutcome = outcome };
@@ -346,38 +348,7 @@ public sealed class RelocationCase
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
-        if (input.Decision is not { } decision || !Enum.IsDefined(decision))
-        {
-            errors.Add("decision", "'decision' must be Offer or Decline.");
-        }
-
-        var note = errors.Text("note", input.Note, MaxNoteLength, required: false);
-        long? costMinor = null;
-        if (input.Decision == OfferDecision.Offer)
-        {
-            if (input.Places is { } places && (places < 1 || places > 10_000))
-            {
-                errors.Add("places", "'places' must be from 1 to 10000.");
-            }
-
-            if (input.EstimatedCost is { } cost)
-            {
-                if (cost.Currency != "EUR")
-                {
-                    errors.Add("estimatedCost.currency", "The Special Fund is kept in euros: give 'estimatedCost' in EUR.");
-                }
-
-                if (cost.Value is not ({ } amount and > 0 and <= 100_000_000m) || decimal.Round(amount, 2) != amount)
-                {
-                    errors.Add("estimatedCost.value", "'estimatedCost.value' must be positive, at most 100000000, with at most 2 decimals.");
-                }
-                else
-                {
-                    costMinor = (long)(amount * 100);
-                }
-            }
-        }
-
+        var (note, costMinor) = input.Check(errors);
         errors.ThrowIfAny();
         var round = CurrentRound;
         var askedEver = _rounds.Any(r => r.Asked.Any(a => a.StateCode == stateCode));
@@ -712,5 +683,48 @@ public sealed record TimelineEntry(DateTimeOffset At, string What, string Detail
 }
 
 /// <summary>A State's answer to an offer request, unchecked.</summary>
-public sealed record ResponseCommand(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyFields? EstimatedCost, string? Note);
+public sealed record ResponseCommand(string? StateCode, OfferDecision? Decision, int? Places, DateOnly? AvailableFrom, MoneyFields? EstimatedCost, string? Note)
+{
+    /// <summary>
+    /// Checks the answer's own fields (not <see cref="StateCode"/>, which the caller checks against the caller's State)
+    /// into <paramref name="errors"/>: the trimmed note and the cost in euro cents.
+    /// </summary>
+    public (string Note, long? CostMinor) Check(FieldErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (Decision is not { } decision || !Enum.IsDefined(decision))
+        {
+            errors.Add("decision", "'decision' must be Offer or Decline.");
+        }
+
+        var note = errors.Text("note", Note, RelocationCase.MaxNoteLength, required: false);
+        long? costMinor = null;
+        if (Decision == OfferDecision.Offer)
+        {
+            if (Places is { } places && (places < 1 || places > 10_000))
+            {
+                errors.Add("places", "'places' must be from 1 to 10000.");
+            }
+
+            if (EstimatedCost is { } cost)
+            {
+                if (cost.Currency != "EUR")
+                {
+                    errors.Add("estimatedCost.currency", "The Special Fund is kept in euros: give 'estimatedCost' in EUR.");
+                }
+
+                if (cost.Value is not ({ } amount and > 0 and <= 100_000_000m) || decimal.Round(amount, 2) != amount)
+                {
+                    errors.Add("estimatedCost.value", "'estimatedCost.value' must be positive, at most 100000000, with at most 2 decimals.");
+                }
+                else
+                {
+                    costMinor = (long)(amount * 100);
+                }
+            }
+        }
+
+        return (note, costMinor);
+    }
+}
 

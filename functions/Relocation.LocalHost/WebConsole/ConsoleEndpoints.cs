@@ -45,7 +45,10 @@ internal static class ConsoleEndpoints
 
         app.MapStaticAssets().RequireHost(host);
         // Client-side routes (/cases/…, /signin) load the app; anything under /api or with a file extension stays a 404.
-        app.Map("/api/{**rest}", () => Results.Problem(statusCode: 404, title: "Not found.", detail: "There is no such API route."))
+        // Under /api the route table answers, as the Functions app's catch-all does: a path of the API asked with another
+        // method is a 405 with Allow, anything else a 404, both problems with the instance and correlation id.
+        var pipeline = app.Services.GetRequiredService<Relocation.Api.Pipeline.ApiPipeline>();
+        app.Map("/api/{**rest}", (HttpContext http) => pipeline.DispatchAsync(http))
             .RequireHost(host);
         app.MapFallbackToFile("{*path:nonfile}", "index.html")
             .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))

@@ -140,9 +140,25 @@ public sealed record Problem(int Status, string? Title, string? Detail, IReadOnl
     /// <summary>The code's arguments (a status, a State code), as the server sent them.</summary>
     public IReadOnlyDictionary<string, string>? Args { get; init; }
 
-    /// <summary>The messages for one field (the API's camelCase path, such as <c>household.adults</c>).</summary>
+    /// <summary>The fields a <c>FieldError</c> on the page shows; the banner lists the others, so no message goes unseen.</summary>
+    private readonly HashSet<string> _shown = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The messages for one field (the API's camelCase path, such as <c>household.adults</c>), its elements' included
+    /// (<c>needs.languages[1]</c> under <c>needs.languages</c>: a list has one input).
+    /// </summary>
     public IReadOnlyList<string> For(string field) =>
-        Errors is not null && Errors.TryGetValue(field, out var messages) ? messages : [];
+        Errors is null ? [] : Errors.Where(e => Covers(field, e.Key)).SelectMany(e => e.Value).ToArray();
+
+    /// <summary>Marks <paramref name="field"/> as shown next to its input.</summary>
+    public void Shown(string field) => _shown.Add(field);
+
+    /// <summary>The field errors no <c>FieldError</c> shows (a rule on several fields, a member the form has no input for).</summary>
+    public IReadOnlyList<KeyValuePair<string, string[]>> Unshown() =>
+        Errors is null ? [] : Errors.Where(e => !_shown.Any(f => Covers(f, e.Key))).ToArray();
+
+    private static bool Covers(string field, string key) =>
+        key == field || (key.Length > field.Length && key.StartsWith(field, StringComparison.Ordinal) && key[field.Length] == '[');
 
     /// <summary>What to show when no field is named: the 409's reason or the detail.</summary>
     public string Message => Detail ?? Title ?? $"HTTP {Status}";

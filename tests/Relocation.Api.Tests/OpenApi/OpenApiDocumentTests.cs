@@ -51,8 +51,8 @@ public sealed class OpenApiDocumentTests
     {
         public IEnumerable<ApiRoute> Routes =>
         [
-            new("ThingWrite", Routing.HttpMethods.Post, "things/{id}/thing", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "Declares nothing."),
-            new("ThingRead", Routing.HttpMethods.Get, "things/{id}", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "Declares nothing."),
+            new("ThingWrite", Api.Routing.HttpMethods.Post, "things/{id}/thing", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "Declares nothing."),
+            new("ThingRead", Api.Routing.HttpMethods.Get, "things/{id}", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "Declares nothing."),
         ];
     }
 
@@ -73,7 +73,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void Build_RequiredMemberThatDoesNotExist_Throws()
     {
-        var route = new ApiRoute("Typo", Routing.HttpMethods.Post, "typos", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "t")
+        var route = new ApiRoute("Typo", Api.Routing.HttpMethods.Post, "typos", [Roles.VwuOfficer], (_, _) => Task.FromResult(ApiResult.NoContent()), "t")
             .Accepts<Relocation.Api.Features.Relocations.RelocationInput>("houshold.adults").ProducesEmpty();
 
         var error = Assert.Throws<InvalidOperationException>(() => Relocation.Api.OpenApi.OpenApiDocument.Build(new ApiRouteTable([new OneRoute(route)])));
@@ -96,7 +96,8 @@ public sealed class OpenApiDocumentTests
         Assert.Equal("email", email.GetProperty("format").GetString());
         var problem = schemas.GetProperty("Problem");
         Assert.Contains("correlationId", problem.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
-        Assert.True(problem.GetProperty("properties").TryGetProperty("errors", out _));
+        Assert.True(problem.GetProperty("properties").TryGetProperty("errors", out var errors));
+        Assert.Contains("every invalid field", errors.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,4 +50,26 @@ public sealed class ProblemDetailsMapperTests
         var body = JsonDocument.Parse(result.Body).RootElement.GetProperty("errors");
         Assert.Equal(["a", "b[0]"], body.EnumerateObject().Select(p => p.Name));
     }
+
+    [Fact]
+    public void FromException_SeveralInvalidFields_DetailNamesEachAndErrorsKeepTheFirstFirst()
+    {
+        var errors = new Dictionary<string, string[]> { ["pseudonym"] = ["'pseudonym' must be such as W-0421."], ["kind"] = ["x"] };
+
+        var result = ProblemDetailsMapper.FromException(new DomainValidationException(errors), "/api/x", "cid");
+
+        var body = JsonDocument.Parse(result.Body).RootElement;
+        Assert.Equal("2 fields are invalid: pseudonym, kind.", body.GetProperty("detail").GetString());
+        Assert.Equal(["pseudonym", "kind"], body.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData("'pseudonym' must be such as W-0421.", "'pseudonym' must be such as W-0421.")]
+    [InlineData("Must be an ISO 639-1 code.", "'pseudonym': Must be an ISO 639-1 code.")]
+    public void FromException_OneInvalidField_DetailIsItsMessageNamingIt(string message, string detail)
+    {
+        var result = ProblemDetailsMapper.FromException(new DomainValidationException("pseudonym", message), "/api/x", "cid");
+
+        Assert.Equal(detail, JsonDocument.Parse(result.Body).RootElement.GetProperty("detail").GetString());
+    }
 }

@@ -52,4 +52,52 @@ public sealed class SubmitRelocationCommandTests
         Assert.DoesNotContain("Secret", text, StringComparison.Ordinal);
         Assert.DoesNotContain("xxxxxxxx", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("W-1")]
+    [InlineData("w-0421")]
+    [InlineData("Amina")]
+    public void Validate_MalformedPseudonym_SaysWhatItMustBeNotThatItIsMissing(string pseudonym)
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => (Valid() with { Pseudonym = pseudonym }).Validate(Today));
+
+        var message = Assert.Single(ex.Errors["pseudonym"]);
+        Assert.DoesNotContain("required", message, StringComparison.Ordinal);
+        Assert.Contains("W-0421", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public void Validate_MissingPseudonym_SaysItIsRequired(string? pseudonym)
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => (Valid() with { Pseudonym = pseudonym }).Validate(Today));
+
+        Assert.StartsWith("'pseudonym' is required", Assert.Single(ex.Errors["pseudonym"]), StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, Func<SubmitRelocationCommand, SubmitRelocationCommand>> PresentButWrong => new()
+    {
+        { "caseReference", i => i with { CaseReference = "<script>" } },
+        { "protectedPerson.dateOfBirth", i => i with { ProtectedPerson = i.ProtectedPerson! with { DateOfBirth = Today.AddDays(1) } } },
+        { "consent.givenOn", i => i with { Consent = new ConsentCommand(Today.AddDays(1), "VWU officer", "Relocation") } },
+    };
+
+    [Theory]
+    [MemberData(nameof(PresentButWrong))]
+    public void Validate_PresentButWrongValue_NotAnsweredAsRequired(string field, Func<SubmitRelocationCommand, SubmitRelocationCommand> change)
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => change(Valid()).Validate(Today));
+
+        Assert.DoesNotContain("required", Assert.Single(ex.Errors[field]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SeveralInvalidFields_NamesEachAtOnce()
+    {
+        var ex = Assert.Throws<DomainValidationException>(() =>
+            (Valid() with { Pseudonym = "W-1", CaseReference = null, Household = new HouseholdFields(0, 0) }).Validate(Today));
+
+        Assert.Equal(["caseReference", "household.adults", "pseudonym"], ex.Errors.Keys.Order(StringComparer.Ordinal));
+    }
 }

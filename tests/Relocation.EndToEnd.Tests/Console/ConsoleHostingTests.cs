@@ -41,6 +41,20 @@ public sealed class ConsoleHostingTests(LocalHostFixture host) : IClassFixture<L
         using var response = await http.GetAsync("api/no-such-route");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // The contract's Problem, as every other answer of the API: instance and correlationId included.
+        var problem = await LocalHostFixture.JsonAsync(response);
+        Assert.Equal("/api/no-such-route", problem.GetProperty("instance").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("correlationId").GetString()));
+    }
+
+    [Fact]
+    public async Task Delete_ApiPathWithoutThatMethod_405WithAllow()
+    {
+        using var http = Root;
+        using var response = await http.DeleteAsync("api/states/NOR");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["GET", "PUT"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

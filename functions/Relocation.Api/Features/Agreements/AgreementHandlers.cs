@@ -17,10 +17,9 @@ internal sealed class AgreementHandlers(IAgreementRepository agreements, IStateR
 
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
-        var input = request.ReadJson<AgreementInput>().ToCommand();
         var now = time.GetUtcNow();
         var id = request.NewResourceId("agreement");
-        var agreement = Agreement.Create(id, input, Today(now), now);
+        var agreement = request.ReadJson((AgreementInput input) => Agreement.Create(id, input.ToCommand(), Today(now), now));
         if (await states.FindAsync(agreement.Details.StateCode, request.Aborted) is null)
         {
             throw new DomainValidationException("stateCode", $"State {agreement.Details.StateCode} is not in the register; register it first.");

@@ -14,7 +14,7 @@ internal sealed class CapacityHandlers(ICapacityRepository capacities, IStateRep
     {
         var code = request.StateCodeValue();
         request.Caller.EnsureActsFor(code, Roles.RegistryAdmin);
-        var terms = CapacityTerms.From(request.ReadJson<CapacityInput>().ToCommand());
+        var terms = request.ReadJson((CapacityInput input) => CapacityTerms.From(input.ToCommand()));
         _ = await states.FindAsync(code, request.Aborted) ?? throw new NotFoundException($"State {code} is not in the register.");
 
         var id = request.NewResourceId("capacity");
@@ -55,7 +55,7 @@ internal sealed class CapacityHandlers(ICapacityRepository capacities, IStateRep
         var code = request.StateCodeValue();
         request.Caller.EnsureActsFor(code, Roles.RegistryAdmin);
         var ifMatch = request.IfMatch ?? throw new DomainValidationException("If-Match", "Send the capacity's ETag as If-Match, so a concurrent change is never overwritten.");
-        var terms = CapacityTerms.From(request.ReadJson<CapacityInput>().ToCommand());
+        var terms = request.ReadJson((CapacityInput input) => CapacityTerms.From(input.ToCommand()));
         var capacity = await FindAsync(request, code);
         if (!string.Equals(capacity.Version, ifMatch, StringComparison.Ordinal))
         {

@@ -13,7 +13,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
 {
     public async Task<ApiResult> PledgeAsync(ApiRequest request)
     {
-        var input = request.ReadJson<PledgeInput>().ToCommand();
+        var input = request.ReadJson((PledgeInput body) => Checked(body.ToCommand(), c => FundCommands.Pledge(c, Today(), AnyRate(c.EurValue))));
         var rate = input.EurValue is null ? await RateAsync(input.Amount?.Currency, input.Date, request) : null;
         var command = FundCommands.Pledge(input, Today(), rate);
         await EnsureDonorAsync(command.DonorStateCode!, input.DonorId is null, request);
@@ -22,7 +22,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
 
     public async Task<ApiResult> ReceiptAsync(ApiRequest request)
     {
-        var input = request.ReadJson<ReceiptInput>().ToCommand();
+        var input = request.ReadJson((ReceiptInput body) => Checked(body.ToCommand(), c => FundCommands.Receipt(c, Today(), AnyRate(c.EurValue))));
         var rate = input.EurValue is null ? await RateAsync(input.Amount?.Currency, input.Date, request) : null;
         var command = FundCommands.Receipt(input, Today(), rate);
         await EnsureDonorAsync(command.DonorStateCode!, input.DonorId is null, request);
@@ -32,7 +32,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     public Task<ApiResult> WriteOffAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        return PostAsync(request, FundCommands.WriteOff(id, request.ReadJson<WriteOffInput>().ToCommand(), Today()));
+        return PostAsync(request, request.ReadJson((WriteOffInput input) => FundCommands.WriteOff(id, input.ToCommand(), Today())));
     }
 
     /// <summary>
@@ -88,21 +88,21 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     }
 
     public Task<ApiResult> CommitAsync(ApiRequest request) =>
-        PostAsync(request, FundCommands.Commitment(request.ReadJson<CommitmentInput>().ToCommand(), Today()));
+        PostAsync(request, request.ReadJson((CommitmentInput input) => FundCommands.Commitment(input.ToCommand(), Today())));
 
     public Task<ApiResult> ReleaseAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        return PostAsync(request, FundCommands.Release(id, request.ReadJson<ReleaseInput>().ToCommand(), Today()));
+        return PostAsync(request, request.ReadJson((ReleaseInput input) => FundCommands.Release(id, input.ToCommand(), Today())));
     }
 
     public Task<ApiResult> DisburseAsync(ApiRequest request) =>
-        PostAsync(request, FundCommands.Disbursement(request.ReadJson<DisbursementInput>().ToCommand(), Today(), options.Value.ProgrammeSupportCostPercent));
+        PostAsync(request, request.ReadJson((DisbursementInput input) => FundCommands.Disbursement(input.ToCommand(), Today(), options.Value.ProgrammeSupportCostPercent)));
 
     public Task<ApiResult> CorrectAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        return PostAsync(request, FundCommands.Correction(id, request.ReadJson<CorrectionInput>().ToCommand(), Today()));
+        return PostAsync(request, request.ReadJson((CorrectionInput input) => FundCommands.Correction(id, input.ToCommand(), Today())));
     }
 
     public async Task<ApiResult> GetPostingAsync(ApiRequest request)
@@ -150,6 +150,19 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     }
 
     /// <summary>The month's rate for a currency other than EUR, when finance recorded one (one point read).</summary>
+    /// <summary><paramref name="command"/> once <paramref name="check"/> has found nothing wrong with it.</summary>
+    private static TCommand Checked<TCommand>(TCommand command, Func<TCommand, FundCommand> check)
+    {
+        _ = check(command);
+        return command;
+    }
+
+    /// <summary>
+    /// The rate a body is checked with before the month's rate is looked up: any, as the lookup comes after reading; a
+    /// missing rate is then reported by the second check, with the body's own mistakes already fixed.
+    /// </summary>
+    private static decimal? AnyRate(decimal? eurValue) => eurValue is null ? 1m : null;
+
     private async Task<decimal?> RateAsync(string? currency, DateOnly? date, ApiRequest request)
     {
         if (currency is null || currency == Currencies.Euro || !Currencies.IsKnown(currency) || date is not { } d || d < FundCommands.Earliest || d.Year >= 2200)

@@ -35,7 +35,7 @@ internal sealed partial class RelocationHandlers(
     public async Task<ApiResult> CreateAsync(ApiRequest request)
     {
         var now = time.GetUtcNow();
-        var (facts, person) = request.ReadJson<RelocationInput>().ToCommand().Validate(DateOnly.FromDateTime(now.UtcDateTime));
+        var (facts, person) = request.ReadJson((RelocationInput input) => input.ToCommand().Validate(DateOnly.FromDateTime(now.UtcDateTime)));
         var id = request.NewResourceId("relocation");
         var submitted = RelocationCase.Submit(id, facts, now, request.Caller.PrimaryRole, person.Consent?.GivenOn);
         // Round 1's plan needs nothing this request writes: it is made while the writes below go on.
@@ -386,17 +386,27 @@ internal sealed partial class RelocationHandlers(
     public async Task<ApiResult> RespondAsync(ApiRequest request)
     {
         var id = request.IdValue();
-        var input = request.ReadJson<ResponseInput>().ToCommand();
-        if (!IsoCodes.IsCountry(input.StateCode))
-        {
-            throw new DomainValidationException("stateCode", "'stateCode' must be your State's ISO 3166-1 alpha-3 code.");
-        }
+        var input = request.ReadJson((ResponseInput body) => CheckResponse(body.ToCommand()));
 
         var code = input.StateCode!;
         request.Caller.EnsureActsFor(code);
         var relocation = await commands.RespondAsync(request.Workflows, id, code, input, request.Aborted);
         var offer = relocation.Offers.Last(o => o.StateCode == code);
         return ApiResult.Ok(new ResponseRecordedDto(id, offer.StateCode, offer.Decision, offer.Round, offer.At));
+    }
+
+    /// <summary>The State code and the answer's own fields together, so a wrong State code does not hide the other mistakes.</summary>
+    private static ResponseCommand CheckResponse(ResponseCommand input)
+    {
+        var errors = new FieldErrors();
+        if (!IsoCodes.IsCountry(input.StateCode))
+        {
+            errors.Add("stateCode", "'stateCode' must be your State's ISO 3166-1 alpha-3 code.");
+        }
+
+        _ = input.Check(errors);
+        errors.ThrowIfAny();
+        return input;
     }
 
     public async Task<ApiResult> AcceptAsync(ApiRequest request)
@@ -523,7 +533,7 @@ internal sealed partial class RelocationHandlers(
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         if (input.EffectiveOn is not { } effectiveOn || effectiveOn < today.AddYears(-1) || effectiveOn > today.AddYears(1))
         {
-            errors.Add("effectiveOn", "'effectiveOn' is required: a date within a year of today.");
+            errors.Invalid("effectiveOn", input.EffectiveOn is null, "a date within a year of today");
             effectiveOn = default;
         }
 
@@ -595,13 +605,15 @@ internal sealed partial class RelocationHandlers(
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         if (input.ReviewedOn is not { } reviewedOn || reviewedOn > today || reviewedOn < today.AddYears(-1))
         {
-            errors.Add("reviewedOn", "'reviewedOn' is required: a date in the last year, not in the future.");
+            errors.Invalid("reviewedOn", input.ReviewedOn is null, "a date in the last year, not in the future");
             reviewedOn = default;
         }
 
         if (input.Outcome == ReviewOutcome.Extend && (input.NewEndDate is not { } end || end <= today || end > today.AddYears(5)))
         {
-            errors.Add("newEndDate", "'newEndDate' is required for Extend: a date after today, within five years.");
+            errors.Add("newEndDate", input.NewEndDate is null
+                ? "'newEndDate' is required for Extend: a date after today, within five years."
+                : "'newEndDate' must be a date after today, within five years.");
         }
 
         var note = errors.Text("note", input.Note, RelocationCase.MaxNoteLength, required: false);

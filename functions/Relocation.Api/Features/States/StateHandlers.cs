@@ -9,7 +9,7 @@ internal sealed class StateHandlers(IStateRepository states)
     public async Task<ApiResult> PutAsync(ApiRequest request)
     {
         var code = request.RouteValue("code");
-        var state = State.Register(code, request.ReadJson<StateInput>().ToCommand());
+        var state = request.ReadJson((StateInput input) => State.Register(code, input.ToCommand()));
         var existed = await states.FindAsync(code, request.Aborted) is not null;
         var saved = await states.SaveAsync(state, request.IfMatch, request.Aborted);
         var dto = StateDto.From(saved);
