@@ -48,8 +48,8 @@ public sealed class FundTests(LocalHostFixture host) : IClassFixture<LocalHostFi
         Assert.Equal(afterReceipts.GetRawText(), (await BalanceAsync(null)).GetRawText());
 
         // Commit for a relocation (a real, open case); more than is available is refused.
-        var firstCase = await RelocationScenario.OpenCaseAsync(host, "F001");
-        var secondCase = await RelocationScenario.OpenCaseAsync(host, "F002");
+        var firstCase = await RelocationScenario.OpenCaseAsync(host, "9001");
+        var secondCase = await RelocationScenario.OpenCaseAsync(host, "9002");
         var commitment = await PostAsync("commitments", new { relocationId = firstCase, eurValue = 50_000m, date = Day(30) }, "c-1");
         using (var overCommit = await SendAsync("commitments", new { relocationId = secondCase, eurValue = 28_400.01m, date = Day(30) }, "c-2"))
         {

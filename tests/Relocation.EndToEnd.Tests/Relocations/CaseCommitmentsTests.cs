@@ -19,6 +19,7 @@ public sealed class CaseCommitmentsTests(PlacementClockHostFixture host) : IClas
     public async Task Commitment_RelocationIdNamesNoCase_400NamingRelocationIdAndNothingPosted()
     {
         var s = new RelocationScenario(host, "1501");
+        await s.SetUpStatesAsync();
         await FundAsync(s);
         var before = await s.Ok(HttpMethod.Get, "fund/balance", Finance);
 
@@ -32,6 +33,7 @@ public sealed class CaseCommitmentsTests(PlacementClockHostFixture host) : IClas
     public async Task Commitment_CaseCancelled_409CaseClosedToCommitmentsAndNothingPosted()
     {
         var s = new RelocationScenario(host, "1502");
+        await s.SetUpStatesAsync();
         await FundAsync(s);
         var id = await RelocationScenario.OpenCaseAsync(host, "1502");
         await s.Ok(HttpMethod.Post, $"relocations/{id}/cancellation", RelocationScenario.Vwu, new { reason = "Moved by other means" });
