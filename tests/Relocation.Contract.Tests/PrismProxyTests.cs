@@ -136,7 +136,7 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         var later = DateTime.UtcNow.AddMonths(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/reviews", Vwu, new { outcome = "Extend", reviewedOn = Today, newEndDate = later, note = "Threat persists." }, HttpStatusCode.OK);
         await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/extension", Nor, new { stateCode = "NOR", decision = "Confirm" }, HttpStatusCode.OK);
-        await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/withdrawal", Nor, new { stateCode = "NOR", reason = "Reception centre closed.", effectiveOn = Today }, HttpStatusCode.Accepted);
+        var withdrawn = await JsonAsync(HttpMethod.Post, $"relocations/{relocationId}/withdrawal", Nor, new { stateCode = "NOR", reason = "Reception centre closed.", effectiveOn = Today }, HttpStatusCode.Accepted);
         await GetAsync($"reports/relocations?year={DateTime.UtcNow.Year}", Admin);
 
         // A body with several mistakes the document allows (Prism passes it on): one 400 names every one of them.
@@ -164,10 +164,14 @@ public sealed class PrismProxyTests(PrismProxyFixture prism, ITestOutputHelper o
         await GetAsync("outbox", Admin);
 
         // The Special Fund: every posting kind, a correction, the balance and a report in both formats.
+        // A commitment names an open case: the re-relocation the withdrawal opened.
+        var reRelocationId = withdrawn.GetProperty("reRelocationId").GetString()!;
         var pledge = await JsonAsync(HttpMethod.Post, "fund/pledges", Finance, new { donorStateCode = "NOR", amount = new { value = 100_000m, currency = "EUR" }, eurValue = 100_000m, date = Today }, HttpStatusCode.Created);
         await JsonAsync(HttpMethod.Post, "fund/receipts", Finance, new { donorStateCode = "NOR", pledgeId = Id(pledge), amount = new { value = 60_000m, currency = "EUR" }, eurValue = 60_000m, date = Today, reference = "Transfer 1" }, HttpStatusCode.Created);
-        var commitment = await JsonAsync(HttpMethod.Post, "fund/commitments", Finance, new { relocationId = "R-0001", eurValue = 20_000m, date = Today }, HttpStatusCode.Created);
-        await SendAsync(HttpMethod.Post, "fund/commitments", Finance, new { relocationId = "R-0002", eurValue = 1_000_000m, date = Today }, HttpStatusCode.Conflict);
+        var commitment = await JsonAsync(HttpMethod.Post, "fund/commitments", Finance, new { relocationId = reRelocationId, eurValue = 20_000m, date = Today }, HttpStatusCode.Created);
+        await SendAsync(HttpMethod.Post, "fund/commitments", Finance, new { relocationId = reRelocationId, eurValue = 1_000_000m, date = Today }, HttpStatusCode.Conflict);
+        await SendAsync(HttpMethod.Post, "fund/commitments", Finance, new { relocationId = "R-0002", eurValue = 1_000m, date = Today }, HttpStatusCode.BadRequest);
+        await SendAsync(HttpMethod.Post, "fund/commitments", Finance, new { relocationId = Id(cancelled), eurValue = 1_000m, date = Today }, HttpStatusCode.Conflict);
         await JsonAsync(HttpMethod.Post, $"fund/commitments/{Id(commitment)}/release", Finance, new { eurValue = 5_000m, date = Today }, HttpStatusCode.Created);
         await JsonAsync(HttpMethod.Post, "fund/disbursements", Finance, new { commitmentId = Id(commitment), eurValue = 10_000m, payee = "Relocation service provider", date = Today }, HttpStatusCode.Created);
         var second = await JsonAsync(HttpMethod.Post, "fund/pledges", Finance, new { donorStateCode = "SWE", amount = new { value = 5_000m, currency = "SEK" }, eurValue = 450m, date = Today, earmark = "Witnesses" }, HttpStatusCode.Created);

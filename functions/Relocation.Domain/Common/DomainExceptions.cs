@@ -58,6 +58,9 @@ public enum ProblemCode
 
     /// <summary>The relocation cannot be cancelled in this status (arg <c>status</c>).</summary>
     CannotCancel,
+
+    /// <summary>The relocation is closed (Cancelled, Withdrawn, Ended): no commitment can be made for it (arg <c>status</c>).</summary>
+    CaseClosedToCommitments,
 }
 
 /// <summary>The input breaks a rule; <see cref="Errors"/> names each offending field.</summary>

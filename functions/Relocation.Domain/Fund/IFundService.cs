@@ -25,11 +25,30 @@ public interface IFundService
     Task<int> ReleaseAllForRelocationAsync(string relocationId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="ReleaseAllForRelocationAsync(string, CancellationToken)"/>, for the way the case ended
+    /// (<paramref name="ending"/>: each ending releases under its own key, <see cref="FundService.ReleaseKeyFor"/>).
+    /// </summary>
+    Task<int> ReleaseAllForRelocationAsync(string relocationId, CaseRelease ending, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Commits for a relocation, drawing first on money earmarked for it: the first of <paramref name="earmarks"/> (most
     /// specific first, e.g. receiving State, region, kind) with free earmarked cash becomes the commitment's purpose, so
     /// its earmarked money is used first and unearmarked money for the rest; none → unearmarked money only.
     /// </summary>
     Task<string> CommitForRelocationAsync(string relocationId, long eurMinor, string idempotencyKey, IReadOnlyList<string> earmarks, CancellationToken cancellationToken);
+}
+
+/// <summary>Why every commitment of a case is released: the three ways a case ends with money still committed to it.</summary>
+public enum CaseRelease
+{
+    /// <summary>VWU cancelled the case.</summary>
+    Cancellation,
+
+    /// <summary>The receiving State withdrew, and its withdrawal took effect.</summary>
+    Withdrawal,
+
+    /// <summary>A protection review ended the relocation.</summary>
+    ReviewEnd,
 }
 
 /// <summary>The workflow face of the ledger; value dates are today (UTC).</summary>
@@ -82,9 +101,25 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time, FundOptio
     }
 
     /// <summary>The idempotency key of the release that frees what remains of a commitment when its case is cancelled.</summary>
-    public static string CancelReleaseKey(string commitmentId) => $"commitment:{commitmentId}:cancel";
+    public static string CancelReleaseKey(string commitmentId) => ReleaseKeyFor(commitmentId, CaseRelease.Cancellation);
 
-    public async Task<int> ReleaseAllForRelocationAsync(string relocationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The idempotency key of the release that frees what remains of a commitment when its case ends in
+    /// <paramref name="ending"/>: <c>commitment:{id}:cancel</c>, <c>…:withdrawal</c>, <c>…:review-end</c>. One key per
+    /// ending, so each path's release is found again by its own rerun and the ledger shows which path released it.
+    /// </summary>
+    public static string ReleaseKeyFor(string commitmentId, CaseRelease ending) => ending switch
+    {
+        CaseRelease.Cancellation => $"commitment:{commitmentId}:cancel",
+        CaseRelease.Withdrawal => $"commitment:{commitmentId}:withdrawal",
+        CaseRelease.ReviewEnd => $"commitment:{commitmentId}:review-end",
+        _ => throw new ArgumentOutOfRangeException(nameof(ending)),
+    };
+
+    public Task<int> ReleaseAllForRelocationAsync(string relocationId, CancellationToken cancellationToken) =>
+        ReleaseAllForRelocationAsync(relocationId, CaseRelease.Cancellation, cancellationToken);
+
+    public async Task<int> ReleaseAllForRelocationAsync(string relocationId, CaseRelease ending, CancellationToken cancellationToken)
     {
         var released = 0;
         foreach (var commitment in await ledger.RelocationCommitmentsAsync(relocationId, cancellationToken))
@@ -92,7 +127,7 @@ public sealed class FundService(IFundLedger ledger, TimeProvider time, FundOptio
             // Keyed by the commitment, not by the amount read: a rerun after a crash finds its release by key and stops
             // there, and a commitment another release emptied meanwhile is skipped (ReleaseAsync posts nothing for 0).
             released += commitment.Remaining > 0 ? 1 : 0;
-            await ReleaseAsync(commitment.Id, null, CancelReleaseKey(commitment.Id), cancellationToken);
+            await ReleaseAsync(commitment.Id, null, ReleaseKeyFor(commitment.Id, ending), cancellationToken);
         }
 
         return released;

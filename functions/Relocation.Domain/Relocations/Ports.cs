@@ -118,4 +118,7 @@ public interface IRelocationFund
     /// Finance made by hand); idempotent per commitment. Answers how many had something left when read.
     /// </summary>
     Task<int> ReleaseAllAsync(string relocationId, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="ReleaseAllAsync(string, CancellationToken)"/>, keyed by the way the case ended (a withdrawal, a review's End).</summary>
+    Task<int> ReleaseAllAsync(string relocationId, Fund.CaseRelease ending, CancellationToken cancellationToken);
 }

@@ -171,11 +171,23 @@ public sealed class RelocationCase
             throw new ConflictException($"The relocation is {Status}: there is no placement to withdraw from.");
         }
 
-        State = State with { Status = RelocationStatus.Withdrawn, ReRelocationId = reRelocationId, WithdrawnBy = stateCode, WithdrawalEffectiveOn = effectiveOn };
+        State = State with { Status = RelocationStatus.Withdrawn, ReRelocationId = reRelocationId, WithdrawnBy = stateCode, WithdrawalEffectiveOn = effectiveOn, WithdrawnAt = now };
         AddStep(CaseStepKind.Withdrawal, null, now);
         Log(now, "Withdrawn", $"{stateCode} withdrew, effective {effectiveOn:yyyy-MM-dd}: {reason}. Re-relocation {reRelocationId} opened.", "State.FocalPoint",
             CaseExplanation.Of(CaseDetailCode.Withdrawn, ("state", stateCode), ("effectiveOn", effectiveOn), ("reason", reason), ("reRelocationId", reRelocationId)));
     }
+
+    /// <summary>
+    /// When a withdrawal frees the withdrawing State's places and releases the case's commitments: null when it does so
+    /// at once (no withdrawal effective date, or one today or past, in UTC), else the start of <c>effectiveOn</c> (UTC).
+    /// The person still lives in the withdrawing State until that day, so its places stay used and the money committed
+    /// for the placement stays committed; the re-relocation opens at once all the same, so a new place is found in time.
+    /// </summary>
+    public DateTimeOffset? WithdrawalReleaseAt(DateTimeOffset now) => WithdrawalReleaseAt(State.WithdrawalEffectiveOn, now);
+
+    /// <inheritdoc cref="WithdrawalReleaseAt(DateTimeOffset)"/>
+    public static DateTimeOffset? WithdrawalReleaseAt(DateOnly? effectiveOn, DateTimeOffset now) =>
+        effectiveOn is { } on && on > DateOnly.FromDateTime(now.UtcDateTime) ? new DateTimeOffset(on.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
     /// <summary>The review clock (set by the orchestration once the person arrived, and again when an extension is confirmed).</summary>
     public void StartReviewClock(DateTimeOffset dueAt, DateTimeOffset now)
@@ -497,6 +509,23 @@ public sealed class RelocationCase
             CaseExplanation.Of(CaseDetailCode.Arrived, ("state", State.Accepted!.StateCode), ("arrivedOn", arrivedOn)));
     }
 
+    /// <summary>
+    /// Whether Finance may still commit money to the case by hand (<c>POST /api/fund/commitments</c>): only while a path
+    /// of the workflow still releases every commitment of the case (a cancellation, a withdrawal, a review ending the
+    /// protection). Once the case is Cancelled, Withdrawn or Ended that release has run or is scheduled, so a later
+    /// commitment would stay committed for ever. Escalated and Relocated cases can still be cancelled, withdrawn or ended.
+    /// </summary>
+    public bool TakesCommitments => Status is not (RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended);
+
+    /// <summary>Refuses a commitment for a case that no longer takes one (409, code <see cref="ProblemCode.CaseClosedToCommitments"/>).</summary>
+    public void EnsureTakesCommitments()
+    {
+        if (!TakesCommitments)
+        {
+            throw new ConflictException($"The relocation is {Status}: nothing more can be committed to it.").WithCode<ConflictException>(ProblemCode.CaseClosedToCommitments, ("status", Status));
+        }
+    }
+
     public void Cancel(string reason, DateTimeOffset now)
     {
         if (Status is RelocationStatus.Relocated or RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended)
@@ -614,6 +643,9 @@ public sealed record CaseState(
     public string? WithdrawnBy { get; init; }
 
     public DateOnly? WithdrawalEffectiveOn { get; init; }
+
+    /// <summary>When the withdrawal was recorded (null on rows written before it was kept).</summary>
+    public DateTimeOffset? WithdrawnAt { get; init; }
 
     /// <summary>When the next protection review is due (a temporary relocation, after arrival).</summary>
     public DateTimeOffset? ReviewDueAt { get; init; }

@@ -145,6 +145,20 @@ public sealed class WithdrawRelocationFunction(WithdrawRelocationActivity activi
         activity.RunAsync(new FunctionsActivityContext(nameof(WithdrawRelocationActivity), context), input);
 }
 
+public sealed class ReleaseWithdrawnPlacementFunction(ReleaseWithdrawnPlacementActivity activity)
+{
+    [Function(nameof(ReleaseWithdrawnPlacementActivity))]
+    public Task<WithdrawalRelease> Run([ActivityTrigger] string input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReleaseWithdrawnPlacementActivity), context), input);
+}
+
+public sealed class ReleaseEndedCaseCommitmentsFunction(ReleaseEndedCaseCommitmentsActivity activity)
+{
+    [Function(nameof(ReleaseEndedCaseCommitmentsActivity))]
+    public Task<int> Run([ActivityTrigger] CaseCommitmentsRelease input, FunctionContext context) =>
+        activity.RunAsync(new FunctionsActivityContext(nameof(ReleaseEndedCaseCommitmentsActivity), context), input);
+}
+
 public sealed class StartReviewClockFunction(StartReviewClockActivity activity)
 {
     [Function(nameof(StartReviewClockActivity))]

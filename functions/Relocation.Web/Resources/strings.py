@@ -393,6 +393,7 @@ S = {
 "Problem.NoOfferFrom": ("{state} has not offered a place for this relocation.", "{state} n'a pas offert de place pour cette réinstallation."),
 "Problem.AcceptancePending": ("An acceptance of {state}'s offer is being processed; wait for its outcome.", "L'acceptation de l'offre de {state} est en cours de traitement ; attendez son résultat."),
 "Problem.CannotCancel": ("The relocation is {status}; it cannot be cancelled.", "La réinstallation est au statut « {status} » ; elle ne peut pas être annulée."),
+"Problem.CaseClosedToCommitments": ("The relocation is {status}: nothing more can be committed to it.", "La réinstallation est au statut « {status} » : plus rien ne peut lui être engagé."),
 # The inbox page and the header's Inbox entry with its unread count.
 "Inbox": ("Inbox", "Messages"),
 "InboxHelp": ("Messages to you and your team, newest first. Open one to go to the page where you act on it.", "Les messages adressés à vous et à votre équipe, les plus récents d'abord. Ouvrez-en un pour aller à la page où y donner suite."),

@@ -39,4 +39,7 @@ public sealed class FundForRelocations(IFundService fund, IRelocationRepository 
 
     public Task<int> ReleaseAllAsync(string relocationId, CancellationToken cancellationToken) =>
         fund.ReleaseAllForRelocationAsync(relocationId, cancellationToken);
+
+    public Task<int> ReleaseAllAsync(string relocationId, CaseRelease ending, CancellationToken cancellationToken) =>
+        fund.ReleaseAllForRelocationAsync(relocationId, ending, cancellationToken);
 }

@@ -398,12 +398,11 @@ public sealed class PlacementPointActivity(IRelocationRepository relocations, IO
 }
 
 /// <summary>
-/// The receiving State withdrew: VWU is told, every place held or used for the case is freed, its fund commitment
-/// released, and the case file (already re-encrypted under the re-relocation's id by the API) removed from this case.
-/// Each part is idempotent, so a rerun changes nothing.
+/// The receiving State withdrew: VWU is told and the case file (already re-encrypted under the re-relocation's id by the
+/// API) removed from this case. The places and the money stay until the withdrawal takes effect
+/// (<see cref="ReleaseWithdrawnPlacementActivity"/>). Each part is idempotent, so a rerun changes nothing.
 /// </summary>
-public sealed class WithdrawRelocationActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund, ICaseFileStore caseFiles,
-    IOutbox outbox, TimeProvider time) : TaskActivity<string, bool>
+public sealed class WithdrawRelocationActivity(IRelocationRepository relocations, ICaseFileStore caseFiles, IOutbox outbox, TimeProvider time) : TaskActivity<string, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, string input)
     {
@@ -414,12 +413,6 @@ public sealed class WithdrawRelocationActivity(IRelocationRepository relocations
         }
 
         await outbox.AddAsync(CaseNotices.Withdrawn(relocation, time.GetUtcNow()), CancellationToken.None);
-        foreach (var asked in relocation.Rounds.SelectMany(r => r.Asked).DistinctBy(a => (a.StateCode, a.CapacityId)))
-        {
-            await CaseUpdates.ChangeCapacityAsync(capacities, asked.StateCode, asked.CapacityId, c => c.Vacate(relocation.Id));
-        }
-
-        await fund.ReleaseAsync(relocation.Id, CaseUpdates.ReleaseKey(relocation.Id), CancellationToken.None);
         if (relocation.State.ReRelocationId is { } next && await caseFiles.ReadAsync(next, CancellationToken.None) is not null)
         {
             // The file lives under the new case only; deleting it here before the copy existed would lose it.
@@ -427,6 +420,64 @@ public sealed class WithdrawRelocationActivity(IRelocationRepository relocations
         }
 
         return true;
+    }
+}
+
+/// <summary>
+/// A withdrawal takes effect on its <c>effectiveOn</c> (<see cref="RelocationCase.WithdrawalReleaseAt(DateTimeOffset)"/>):
+/// not yet → nothing is released and the answer says until when to wait (scaled by the placement clock in tests, from
+/// the time the withdrawal was recorded, so a rerun answers the same); due → every place held or used for the case is
+/// freed and the acceptance's commitment released. Idempotent (vacating twice and the keyed release change nothing).
+/// </summary>
+public sealed class ReleaseWithdrawnPlacementActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund,
+    IOptions<RelocationWorkflowOptions> options, TimeProvider time) : TaskActivity<string, WithdrawalRelease>
+{
+    public override async Task<WithdrawalRelease> RunAsync(TaskActivityContext context, string input)
+    {
+        var relocation = await CaseUpdates.FindAsync(relocations, input);
+        var now = time.GetUtcNow();
+        if (relocation.Status == RelocationStatus.Withdrawn && DueAt(relocation, options.Value, now) is { } due && now < due)
+        {
+            return new WithdrawalRelease(due.UtcDateTime);
+        }
+
+        foreach (var asked in relocation.Rounds.SelectMany(r => r.Asked).DistinctBy(a => (a.StateCode, a.CapacityId)))
+        {
+            await CaseUpdates.ChangeCapacityAsync(capacities, asked.StateCode, asked.CapacityId, c => c.Vacate(relocation.Id));
+        }
+
+        await fund.ReleaseAsync(relocation.Id, CaseUpdates.ReleaseKey(relocation.Id), CancellationToken.None);
+        return new WithdrawalRelease(null);
+    }
+
+    /// <summary>When the withdrawal takes effect (null: now); a placement clock scale below 1 shrinks the wait from the withdrawal's recording.</summary>
+    public static DateTimeOffset? DueAt(RelocationCase relocation, RelocationWorkflowOptions options, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        ArgumentNullException.ThrowIfNull(options);
+        if (relocation.WithdrawalReleaseAt(now) is not { } at)
+        {
+            return null;
+        }
+
+        var scale = options.PlacementClockScale ?? options.ClockScale;
+        var from = relocation.State.WithdrawnAt ?? now;
+        return scale >= 1.0 || at <= from ? at : from + ((at - from) * scale);
+    }
+}
+
+/// <summary>
+/// A withdrawal took effect, or a review ended the protection: what remains of every commitment made for the case is
+/// released, Finance's by hand included (<c>POST /api/fund/commitments</c> naming the case), as a cancellation does
+/// (<see cref="ReleaseCaseCommitmentsActivity"/>). Each release is keyed by its commitment and the ending
+/// (<see cref="Relocation.Domain.Fund.FundService.ReleaseKeyFor"/>), so a rerun releases nothing more.
+/// </summary>
+public sealed class ReleaseEndedCaseCommitmentsActivity(IRelocationFund fund) : TaskActivity<CaseCommitmentsRelease, int>
+{
+    public override Task<int> RunAsync(TaskActivityContext context, CaseCommitmentsRelease input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return fund.ReleaseAllAsync(input.RelocationId, input.Ending, CancellationToken.None);
     }
 }
 

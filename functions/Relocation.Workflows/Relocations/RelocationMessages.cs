@@ -174,3 +174,12 @@ public sealed record AcceptanceRecorded(bool Accepted, PlacementClock? Clock);
 /// carrying it out needs (read from the same row, so planning costs no round trip of its own).
 /// </summary>
 public sealed record TakenStep(CaseStep Step, AcceptancePlan? Acceptance = null);
+
+/// <summary>Every commitment of a case to release, and the way the case ended (each ending releases under its own keys).</summary>
+public sealed record CaseCommitmentsRelease(string RelocationId, Domain.Fund.CaseRelease Ending);
+
+/// <summary>
+/// A withdrawal's release: <see cref="WaitUntilUtc"/> null when the withdrawing State's places were freed and the
+/// acceptance's commitment released (the withdrawal took effect); otherwise the time it takes effect, nothing released yet.
+/// </summary>
+public sealed record WithdrawalRelease(DateTime? WaitUntilUtc);

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Relocation.Domain.Fund;
 using Relocation.Domain.Relocations;
 
 namespace Relocation.Workflows.Relocations;
@@ -374,6 +375,9 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
 
                 if (ended)
                 {
+                    // Compensation: every commitment made for the case (Finance's by hand too), keyed for this ending; last,
+                    // so histories written before it replay unchanged up to it.
+                    await context.CallActivityAsync<int>(nameof(ReleaseEndedCaseCommitmentsActivity), new CaseCommitmentsRelease(id, CaseRelease.ReviewEnd), Retry);
                     context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Ended) });
                     return RelocationStatus.Ended;
                 }
@@ -388,10 +392,42 @@ public sealed class RelocationOrchestrator : TaskOrchestrator<RelocationWorkflow
         }
     }
 
+    /// <summary>The longest durable timer this orchestration waits on at once (a queue message's visibility is at most 7 days).</summary>
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(6);
+
+    /// <summary>
+    /// The receiving State withdrew: VWU is told and the case file moved at once (the re-relocation was opened by the
+    /// request). The withdrawing State's places and the case's commitments are released only when the withdrawal takes
+    /// effect (its <c>effectiveOn</c>; today or past: at once), since the person lives there until then: a durable timer
+    /// (at most <see cref="LongestTimer"/> at a time, so a year's wait is a few timers), raced with an event, which only
+    /// makes it look at the row again; the loser is cancelled. The release activity decides from the row and its clock
+    /// whether the time has come (a timer delivered early, or a restart, just waits again), so a replay repeats nothing.
+    /// </summary>
     private static async Task<RelocationStatus> WithdrawnAsync(TaskOrchestrationContext context, RelocationWorkflowInput input)
     {
-        await context.CallActivityAsync<bool>(nameof(WithdrawRelocationActivity), input.RelocationId, Retry);
-        context.SetCustomStatus(new { id = input.RelocationId, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Withdrawn) });
+        var id = input.RelocationId;
+        await context.CallActivityAsync<bool>(nameof(WithdrawRelocationActivity), id, Retry);
+        context.SetCustomStatus(new { id, pseudonym = input.Pseudonym, status = nameof(RelocationStatus.Withdrawn) });
+        using var effective = new KeptTimer(context);
+        while (await context.CallActivityAsync<WithdrawalRelease>(nameof(ReleaseWithdrawnPlacementActivity), id, Retry) is { WaitUntilUtc: { } until })
+        {
+            var limit = context.CurrentUtcDateTime + LongestTimer;
+            var timer = effective.At(until < limit ? until : limit);
+            using var stopWaiting = new CancellationTokenSource();
+            var next = context.WaitForExternalEvent<CaseEvent>(RelocationInstance.EventName, stopWaiting.Token);
+            if (await Task.WhenAny(next, timer) == timer)
+            {
+#pragma warning disable CA1849
+                stopWaiting.Cancel();
+#pragma warning restore CA1849
+                effective.Fired();
+            }
+        }
+
+        effective.Cancel();
+
+        // Compensation: every commitment made for the case (Finance's by hand too), keyed for this ending.
+        await context.CallActivityAsync<int>(nameof(ReleaseEndedCaseCommitmentsActivity), new CaseCommitmentsRelease(id, CaseRelease.Withdrawal), Retry);
         return RelocationStatus.Withdrawn;
     }
 

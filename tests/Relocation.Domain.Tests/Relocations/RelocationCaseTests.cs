@@ -393,4 +393,55 @@ public sealed class RelocationCaseTests
         Assert.Equal(sent, again);
         Assert.Equal(Now.AddHours(73), c.CurrentRound!.Deadline);
     }
+
+    [Theory]
+    [InlineData(-3, false)]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(30, true)]
+    public void WithdrawalReleaseAt_EffectiveOnRelativeToToday_AtOnceWhenTodayOrPastElseStartOfThatDay(int days, bool waits)
+    {
+        var effectiveOn = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(days);
+        var c = Waiting("NOR");
+        c.RecordResponse("NOR", Offer("NOR"), Now);
+        c.RequestAcceptance("NOR", "a1", Now);
+        c.CompleteAcceptance("a1", "cap-NOR", null, Now);
+        c.Withdraw("NOR", "closed", effectiveOn, "n1", Now);
+
+        var at = c.WithdrawalReleaseAt(Now);
+
+        Assert.Equal(waits ? new DateTimeOffset(effectiveOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null, at);
+        Assert.Equal(Now, c.State.WithdrawnAt);
+        // On the day itself (midnight UTC passed) it is due at once.
+        Assert.Null(c.WithdrawalReleaseAt(new DateTimeOffset(effectiveOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void EnsureTakesCommitments_OpenThenCancelled_AcceptedThen409CaseClosedToCommitments()
+    {
+        var c = Waiting("NOR");
+        c.EnsureTakesCommitments();
+        c.Cancel("moved", Now);
+
+        var refused = Assert.Throws<ConflictException>(c.EnsureTakesCommitments);
+
+        Assert.False(c.TakesCommitments);
+        Assert.Equal(("CaseClosedToCommitments", "Cancelled"), (refused.Code, refused.Args!["status"]));
+    }
+
+    [Fact]
+    public void TakesCommitments_EachStatus_OnlyWhileAWorkflowPathStillReleasesThem()
+    {
+        var open = Enum.GetValues<RelocationStatus>().Where(s => RelocationCaseOf(s).TakesCommitments).Order().ToArray();
+
+        Assert.Equal([RelocationStatus.Submitted, RelocationStatus.AwaitingOffers, RelocationStatus.OfferAccepted, RelocationStatus.Relocated,
+            RelocationStatus.Escalated, RelocationStatus.Overdue], open);
+    }
+
+    private static RelocationCase RelocationCaseOf(RelocationStatus status)
+    {
+        var c = Waiting("NOR");
+        var state = c.State with { Status = status };
+        return RelocationCase.Rehydrate(c.Id, c.Facts, state, c.Rounds, c.Offers, c.Timeline, c.Version);
+    }
 }

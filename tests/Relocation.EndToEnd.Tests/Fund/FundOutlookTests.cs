@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using ClosedXML.Excel;
 using Relocation.Domain.Security;
+using Relocation.EndToEnd.Tests.Relocations;
 using Relocation.Testing;
 using Relocation.Testing.Builders;
 
@@ -33,7 +34,8 @@ public sealed class FundOutlookTests(FundWarningHostFixture host) : IClassFixtur
         var pledge = await PostAsync("pledges", new { donorStateCode = "NOR", amount = new { value = 100_000m, currency = "NOK" }, eurValue = 8_600m, date = Day(-90), dueDate = Day(60) }, "p");
         await PostAsync("receipts", new { donorStateCode = "NOR", pledgeId = Id(pledge), amount = new { value = 40_000m, currency = "NOK" }, eurValue = 3_500m, date = Day(-80) }, "r1");
         await PostAsync("receipts", new { donorStateCode = "NOR", amount = new { value = 5_000m, currency = "EUR" }, eurValue = 5_000m, earmark = "WitnessRelocation", date = Day(-70) }, "r2");
-        var commitment = await PostAsync("commitments", new { relocationId = "W-0421", eurValue = 4_000m, purpose = "WitnessRelocation", date = Day(-60) }, "c");
+        var relocation = await RelocationScenario.OpenCaseAsync(host, "0421");
+        var commitment = await PostAsync("commitments", new { relocationId = relocation, eurValue = 4_000m, purpose = "WitnessRelocation", date = Day(-60) }, "c");
         await PostAsync("disbursements", new { commitmentId = Id(commitment), eurValue = 3_000m, payee = "MLI", date = Day(-30) }, "d");
 
         // Cash 5,500, committed 1,000, available 4,500; 3,000 paid in 12 months = 250 a month; 18 months of runway;
@@ -83,6 +85,7 @@ public sealed class FundOutlookTests(FundWarningHostFixture host) : IClassFixtur
         foreach (var text in new[] { statement.GetRawText(), csv })
         {
             Assert.DoesNotContain("W-0421", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(relocation, text, StringComparison.Ordinal);
             Assert.DoesNotContain("MLI", text, StringComparison.Ordinal);
             Assert.DoesNotContain(Id(commitment), text, StringComparison.Ordinal);
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ClosedXML.Excel;
 using CsvHelper;
 using Relocation.Domain.Security;
+using Relocation.EndToEnd.Tests.Relocations;
 using Relocation.Testing;
 using Relocation.Testing.Builders;
 
@@ -46,9 +47,11 @@ public sealed class FundTests(LocalHostFixture host) : IClassFixture<LocalHostFi
 
         Assert.Equal(afterReceipts.GetRawText(), (await BalanceAsync(null)).GetRawText());
 
-        // Commit for a relocation; more than is available is refused.
-        var commitment = await PostAsync("commitments", new { relocationId = "R-0001", eurValue = 50_000m, date = Day(30) }, "c-1");
-        using (var overCommit = await SendAsync("commitments", new { relocationId = "R-0002", eurValue = 28_400.01m, date = Day(30) }, "c-2"))
+        // Commit for a relocation (a real, open case); more than is available is refused.
+        var firstCase = await RelocationScenario.OpenCaseAsync(host, "9001");
+        var secondCase = await RelocationScenario.OpenCaseAsync(host, "9002");
+        var commitment = await PostAsync("commitments", new { relocationId = firstCase, eurValue = 50_000m, date = Day(30) }, "c-1");
+        using (var overCommit = await SendAsync("commitments", new { relocationId = secondCase, eurValue = 28_400.01m, date = Day(30) }, "c-2"))
         {
             Assert.Equal(HttpStatusCode.Conflict, overCommit.StatusCode);
         }

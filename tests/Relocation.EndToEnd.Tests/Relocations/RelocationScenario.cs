@@ -93,6 +93,16 @@ internal sealed class RelocationScenario(LocalHostFixture host, string suffix)
         return created.GetProperty("id").GetString()!;
     }
 
+    /// <summary>
+    /// A case Finance can commit money to (a commitment must name an open case): a Normal request without consent stays
+    /// Submitted and asks no State, so it changes nothing else the caller measures.
+    /// </summary>
+    public static Task<string> OpenCaseAsync(LocalHostFixture host, string suffix)
+    {
+        var scenario = new RelocationScenario(host, suffix);
+        return scenario.RaiseAsync(scenario.RequestBody("Normal", consent: false));
+    }
+
     public async Task<JsonElement> WaitAsync(string id, Func<JsonElement, bool> done)
     {
         for (var i = 0; i < 400; i++)

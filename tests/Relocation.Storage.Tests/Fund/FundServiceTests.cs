@@ -120,6 +120,33 @@ public sealed class FundServiceTests(StorageFixture fixture) : IAsyncLifetime
         Assert.NotNull(await _ledger.FindAsync(Posting.IdFor(FundService.CancelReleaseKey(byHand)), CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(CaseRelease.Withdrawal, "withdrawal")]
+    [InlineData(CaseRelease.ReviewEnd, "review-end")]
+    public async Task ReleaseAllForRelocationAsync_WithdrawalOrReviewEnd_EveryCommitmentReleasedOnceUnderThatEndingsKey(CaseRelease ending, string suffix)
+    {
+        // Arrange: Finance's commitment by hand and the saga's, on a case of its own per ending (the ledger is shared).
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var relocation = $"R-{suffix}";
+        await _ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(2000m, "EUR"), 2000m, null, today, null), today), $"seed-{suffix}", CancellationToken.None);
+        var byHand = (await _ledger.PostAsync(FundCommands.Commitment(new CommitmentCommand(relocation, 1000m, today, null), today), $"finance-{suffix}", CancellationToken.None)).Posting.Id;
+        var saga = await _service.CommitForRelocationAsync(relocation, 5000, $"relocation:{relocation}:commit", CancellationToken.None);
+
+        // Act: the ending's step, run twice (an activity retried after a crash).
+        var first = await _service.ReleaseAllForRelocationAsync(relocation, ending, CancellationToken.None);
+        var second = await _service.ReleaseAllForRelocationAsync(relocation, ending, CancellationToken.None);
+
+        // Assert: both emptied, each by one release under commitment:{id}:{ending}, none under the cancellation's key.
+        Assert.Equal((2, 0), (first, second));
+        Assert.All(await _ledger.RelocationCommitmentsAsync(relocation, CancellationToken.None), c => Assert.Equal(0, c.Remaining));
+        foreach (var commitment in new[] { byHand, saga })
+        {
+            Assert.Equal($"commitment:{commitment}:{suffix}", FundService.ReleaseKeyFor(commitment, ending));
+            Assert.NotNull(await _ledger.FindAsync(Posting.IdFor(FundService.ReleaseKeyFor(commitment, ending)), CancellationToken.None));
+            Assert.Null(await _ledger.FindAsync(Posting.IdFor(FundService.CancelReleaseKey(commitment)), CancellationToken.None));
+        }
+    }
+
     [Fact]
     public async Task RelocationCommitmentsAsync_CaseWithoutCommitmentsOrBadId_Empty()
     {

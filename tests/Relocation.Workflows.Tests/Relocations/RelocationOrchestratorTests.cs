@@ -760,6 +760,61 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Empty((await _relocations.FindAsync(id, CancellationToken.None))!.PendingSteps);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_ReceivingStateWithdraws_EveryCommitmentOfTheCaseReleasedUnderTheWithdrawalKeys(bool arrived)
+    {
+        // Finance may have committed to the case by hand: the withdrawal releases every commitment, as a cancellation does.
+        var id = arrived ? await PlacedCaseAsync(needsFund: true) : await AcceptedCaseAsync(needsFund: true);
+
+        await _commands.WithdrawAsync(Client, id, "NOR", "capacity closed", Today, "next-3", CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Withdrawn, instance.ReadOutputAs<RelocationStatus>());
+        _fund.Verify(f => f.ReleaseAllAsync(id, CaseRelease.Withdrawal, It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+        _fund.Verify(f => f.ReleaseAllAsync(id, It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithdrawalEffectiveInFourDays_PlacesAndMoneyKeptUntilEffectiveOnThenReleased()
+    {
+        // Four days become 8 to 10 seconds (placement clock 0.00003); the re-relocation is not this orchestration's work.
+        _options.PlacementClockScale = FastClock;
+        var id = await PlacedCaseAsync(needsFund: true);
+
+        var withdrawn = await _commands.WithdrawAsync(Client, id, "NOR", "capacity closed", Today.AddDays(4), "next-4", CancellationToken.None);
+        await WaitAsync(id, c => c.PendingSteps.Count == 0);
+        await WaitForCustomStatusAsync(id, "Withdrawn");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // Before effectiveOn: Withdrawn with its re-relocation, VWU told, but the places stay used and nothing is released.
+        Assert.Equal((RelocationStatus.Withdrawn, "next-4"), (withdrawn.Status, withdrawn.State.ReRelocationId));
+        Assert.Equal(["Vwu.Officer"], OutboxTo(id, "PlacementWithdrawn"));
+        Assert.Equal(3, (await CapacityAsync("NOR")).Used);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstanceAsync(id))!.RuntimeStatus);
+        _fund.Verify(f => f.ReleaseAsync(id, It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        _fund.Verify(f => f.ReleaseAllAsync(id, It.IsAny<CaseRelease>(), It.IsAny<CancellationToken>()), Times.Never);
+
+        // On effectiveOn: the places are freed and every commitment released, once.
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+        Assert.Equal(RelocationStatus.Withdrawn, instance.ReadOutputAs<RelocationStatus>());
+        var nor = await CapacityAsync("NOR");
+        Assert.Equal((0, 0, 4), (nor.Held, nor.Used, nor.Free));
+        _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.Once);
+        _fund.Verify(f => f.ReleaseAllAsync(id, CaseRelease.Withdrawal, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    private async Task<string> AcceptedCaseAsync(bool needsFund)
+    {
+        await StateAsync("NOR", needsFund);
+        var id = await SubmitAsync();
+        await AwaitingOffers(WaitAsync, id);
+        await RespondAsync(id, "NOR", OfferDecision.Offer, needsFund ? 100m : null);
+        Assert.True((await AcceptAsync(id, "NOR")).Accepted);
+        return id;
+    }
+
     [Fact]
     public async Task RunAsync_ArrivedInTheRequest_AnsweredWithReviewDueAndTheOrchestrationAppliesTheStepUsingPlacesOnce()
     {
@@ -874,6 +929,19 @@ public sealed class RelocationOrchestratorTests : IAsyncLifetime
         Assert.Equal((0, 0, 4), (nor.Held, nor.Used, nor.Free));
         _fund.Verify(f => f.ReleaseAsync(id, CaseUpdates.ReleaseKey(id), It.IsAny<CancellationToken>()), Times.AtLeastOnce);
         Assert.Equal(["State.FocalPoint:NOR"], OutboxTo(id, "ProtectionEnded"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReviewEnd_EveryCommitmentOfTheCaseReleasedUnderTheReviewEndKeys()
+    {
+        var id = await PlacedCaseAsync(needsFund: true);
+
+        await _commands.RecordReviewAsync(Client, id, ReviewOutcome.End, Today, null, null, CancellationToken.None);
+        var instance = await WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        Assert.Equal(RelocationStatus.Ended, instance.ReadOutputAs<RelocationStatus>());
+        _fund.Verify(f => f.ReleaseAllAsync(id, CaseRelease.ReviewEnd, It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+        _fund.Verify(f => f.ReleaseAllAsync(id, It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

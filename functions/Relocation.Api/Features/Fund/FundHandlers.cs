@@ -1,6 +1,7 @@
 using Relocation.Api.Routing;
 using Relocation.Domain.Common;
 using Relocation.Domain.Fund;
+using Relocation.Domain.Relocations;
 using Relocation.Domain.States;
 
 namespace Relocation.Api.Features.Fund;
@@ -9,7 +10,8 @@ namespace Relocation.Api.Features.Fund;
 /// Fund postings over HTTP. Every write needs an Idempotency-Key: the ledger scopes it by caller and route, so the
 /// ledger itself posts once even when the pipeline's stored answer is gone.
 /// </summary>
-internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
+internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, IRelocationRepository relocations,
+    Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
 {
     public async Task<ApiResult> PledgeAsync(ApiRequest request)
     {
@@ -87,8 +89,19 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
         return created ? ApiResult.Created(dto, $"/api/fund/donors/{donor.Id}") : ApiResult.Ok(dto);
     }
 
-    public Task<ApiResult> CommitAsync(ApiRequest request) =>
-        PostAsync(request, request.ReadJson((CommitmentInput input) => FundCommands.Commitment(input.ToCommand(), Today())));
+    /// <summary>
+    /// A commitment names a case that exists and is still open (one point read of the case row): a commitment for no
+    /// case, or for one already Cancelled, Withdrawn or Ended, would never be released by the workflow. The same
+    /// convention as a donor in a pledge: a reference in the body that names nothing is a 400 naming the field.
+    /// </summary>
+    public async Task<ApiResult> CommitAsync(ApiRequest request)
+    {
+        var command = request.ReadJson((CommitmentInput input) => FundCommands.Commitment(input.ToCommand(), Today()));
+        var relocation = await relocations.FindAsync(command.RelocationId!, request.Aborted)
+            ?? throw new DomainValidationException("relocationId", $"There is no relocation {command.RelocationId}.");
+        relocation.EnsureTakesCommitments();
+        return await PostAsync(request, command);
+    }
 
     public Task<ApiResult> ReleaseAsync(ApiRequest request)
     {

@@ -22,7 +22,7 @@ internal sealed class FundRoutes : IApiRoutes
             .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
             .Produces<PostingDto>(201),
         ApiRoute.For<FundHandlers>("PostFundCommitment", HttpMethods.Post, "fund/commitments", Finance,
-            (h, r) => h.CommitAsync(r), "Commits money for a relocation; 409 when not enough is available (201).")
+            (h, r) => h.CommitAsync(r), "Commits money for an open relocation: 400 naming relocationId when it names no case; 409 when the case is Cancelled, Withdrawn or Ended (code CaseClosedToCommitments) or not enough is available (201).")
             .Accepts<CommitmentInput>("relocationId", "eurValue", "date")
             .WithHeader(ApiHeaders.IdempotencyKey, "Required: the same key posts once, however often it is sent (at most 200 characters).", required: true)
             .Produces<PostingDto>(201),
