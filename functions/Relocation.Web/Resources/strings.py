@@ -277,6 +277,7 @@ S = {
 "Reason.Receiving": ("receiving State: its offer (round {round}) was accepted", "État d'accueil : son offre (tour {round}) a été acceptée"),
 "Reason.AskedInRound": ("asked in round {round} (position {position})", "sollicité au tour {round} (position {position})"),
 "Reason.NoLongerRanked": ("asked in round {round} with score {score}; no capacity of it fits today's register (places held or used count as taken)", "sollicité au tour {round} avec le score {score} ; aucune de ses capacités ne convient au registre actuel (places réservées ou occupées comptées comme prises)"),
+"PlannedNotAsked": ("planned, not asked yet", "prévu, pas encore sollicité"),
 "Reason.PlanReserved": ("plan: its free places are kept for expected higher-priority requests", "plan : ses places libres sont gardées pour des demandes plus prioritaires attendues"),
 # Regional groups (a State's region, the candidates' "same regional group", the statistics by region).
 "RegionalGroup.African": ("African States", "États d'Afrique"),
