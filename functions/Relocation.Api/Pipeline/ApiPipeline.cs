@@ -105,7 +105,8 @@ public sealed partial class ApiPipeline(
         http.Response.Headers[CorrelationIdHeader] = correlationId;
 
         // What the entry is about comes from the path, so a refused attempt (401, 403, 400) names its case too.
-        var outcome = new Outcome { About = AboutOf(matchedValues) };
+        // The local host routes without passing the values it matched: read them as the handler will.
+        var outcome = new Outcome { About = AboutOf(matchedValues ?? RouteValuesOf(http, route)) };
         var result = await ExecuteAsync(http, route, workflows, matchedValues, instance, correlationId, outcome);
 
         // The stored answer for the Idempotency-Key and the audit entry need nothing from each other: written side by side
