@@ -26,6 +26,24 @@ public sealed class CandidatesListTests
     }
 
     [Fact]
+    public void Render_ReceivingAndPlannedStates_TaggedByTheirStanding()
+    {
+        using var ctx = new ConsoleTestContext();
+        // As the API answers: read through JSON, so the console's model must carry `standing`.
+        var candidates = System.Text.Json.JsonSerializer.Deserialize<CandidateView[]>(
+            """[{"rank":1,"stateCode":"TCD","score":30,"hasAgreement":false,"asked":true,"reasons":["r"],"standing":"Receiving"},"""
+            + """{"rank":2,"stateCode":"MLI","score":20,"hasAgreement":false,"asked":false,"reasons":["r"],"standing":"Planned"}]""",
+            Relocation.Api.Json.ApiJson.Options);
+
+        var list = ctx.Render<CandidatesList>(p => p.Add(c => c.Candidates, candidates));
+
+        var items = list.FindAll("[data-test=candidate]");
+        Assert.NotNull(items[0].QuerySelector("[data-test=receiving]"));
+        Assert.Null(items[0].QuerySelector("[data-test=planned]"));
+        Assert.NotNull(items[1].QuerySelector("[data-test=planned]"));
+    }
+
+    [Fact]
     public void Render_French_ReasonsWordedFromTheirCodesAndArgumentsUnknownCodeAndMissingOneInEnglish()
     {
         using var ctx = new ConsoleTestContext();

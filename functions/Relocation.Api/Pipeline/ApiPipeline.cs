@@ -104,7 +104,9 @@ public sealed partial class ApiPipeline(
         var instance = http.Request.Path.Value ?? string.Empty;
         http.Response.Headers[CorrelationIdHeader] = correlationId;
 
-        var outcome = new Outcome();
+        // What the entry is about comes from the path, so a refused attempt (401, 403, 400) names its case too.
+        // The local host routes without passing the values it matched: read them as the handler will.
+        var outcome = new Outcome { About = AboutOf(matchedValues ?? RouteValuesOf(http, route)) };
         var result = await ExecuteAsync(http, route, workflows, matchedValues, instance, correlationId, outcome);
 
         // The stored answer for the Idempotency-Key and the audit entry need nothing from each other: written side by side
@@ -160,7 +162,7 @@ public sealed partial class ApiPipeline(
         {
             await audit.AppendAsync(
                 new AuditEntry(time.GetUtcNow(), outcome.Caller.Subject, outcome.Caller.Name, outcome.Caller.PrimaryRole, outcome.Caller.StateCode,
-                    route.Name, Truncate(instance, 300), status, correlationId, outcome.Reason),
+                    route.Name, Truncate(instance, 300), status, correlationId, outcome.Reason, About: outcome.About),
                 CancellationToken.None);
             return true;
         }
@@ -425,12 +427,24 @@ public sealed partial class ApiPipeline(
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
+    /// <summary>
+    /// The id the route's path names, which the Auditor's <c>subject=</c> finds: a case's or an agreement's <c>{id}</c>, a
+    /// State's <c>{code}</c>; null on a collection (<c>POST /api/relocations</c>: the new case's id is in its answer).
+    /// </summary>
+    internal static string? AboutOf(RouteValueDictionary? values) =>
+        values is null ? null
+        : values.TryGetValue("id", out var id) && id?.ToString() is { Length: > 0 } i ? Truncate(i, 200)
+        : values.TryGetValue("code", out var code) && code?.ToString() is { Length: > 0 } c ? Truncate(c, 200)
+        : null;
+
     /// <summary>What the audit entry needs to know about how the request went.</summary>
     private sealed class Outcome
     {
         public Caller Caller { get; set; } = Anonymous;
 
         public string? Reason { get; set; }
+
+        public string? About { get; init; }
 
         // Where the time went, for the Server-Timing header (ApiDiagnosticsOptions).
         public double ClaimMs { get; set; }

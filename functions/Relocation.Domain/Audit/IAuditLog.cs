@@ -28,8 +28,27 @@ public interface IAuditLog
     Task<int> AnchorAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A page request: <paramref name="Page"/> is the opaque token a previous page answered as next page.</summary>
-public sealed record AuditQuery(string? Subject, DateTimeOffset From, DateTimeOffset To, int PageSize, string? Page);
+/// <summary>
+/// A page request: <paramref name="Subject"/> keeps the entries about that resource id (<see cref="AuditEntry.About"/>: a
+/// case, an agreement, a State's code); <paramref name="Page"/> is the opaque token a previous page answered as next page.
+/// </summary>
+public sealed record AuditQuery(string? Subject, DateTimeOffset From, DateTimeOffset To, int PageSize, string? Page)
+{
+    /// <summary>Only the entries of this caller (the token's subject: who did it).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Only the entries of this action (the route's name, <c>GetCaseFile</c>).</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Whether <paramref name="entry"/> passes every filter but the dates (a sealed month is filtered in memory).</summary>
+    public bool Matches(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return (string.IsNullOrEmpty(Subject) || entry.About == Subject)
+            && (string.IsNullOrEmpty(Actor) || entry.Subject == Actor)
+            && (string.IsNullOrEmpty(Action) || entry.Action == Action);
+    }
+}
 
 /// <summary>One page, newest first.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? NextPage);

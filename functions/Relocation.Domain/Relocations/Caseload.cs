@@ -21,7 +21,10 @@ public sealed record CaseloadEntry(
 
     /// <summary>
     /// The next thing due: the open round's response deadline while States are asked, the relocation due date once an
-    /// offer is accepted; a closed case has none. The State is the accepted one, else the best-ranked State asked now.
+    /// offer is accepted; a closed case has none. The State is the receiving one once an offer is accepted (kept after, so
+    /// a closed case names where the person went); before that, while the case is open, the State its round asked first:
+    /// the one matching's plan chose (<c>RoundSelection</c> asks it first), not the best raw score, which may be planned for
+    /// another case; a case closed without an accepted offer names none.
     /// </summary>
     public static CaseloadEntry From(RelocationCase relocation)
     {
@@ -33,7 +36,7 @@ public sealed record CaseloadEntry(
             : round is { ClosedAt: null } ? round.Deadline
             : null;
         var state = relocation.State.Accepted?.StateCode
-            ?? round?.Asked.OrderByDescending(a => a.Score).Select(a => a.StateCode).FirstOrDefault();
+            ?? (open ? round?.Asked.Select(a => a.StateCode).FirstOrDefault() : null);
         return new CaseloadEntry(relocation.Id, relocation.Facts.Pseudonym, relocation.Facts.Kind, relocation.Facts.Priority, relocation.Status,
             round?.Number ?? 0, deadline, state, relocation.State.SubmittedAt);
     }

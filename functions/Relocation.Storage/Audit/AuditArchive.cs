@@ -107,7 +107,7 @@ public sealed class AuditArchive(StorageClients clients, TimeProvider time, stri
             sequence++;
             var e = entry with { At = AuditLog.Truncate(entry.At), Sequence = sequence };
             var hash = AuditLog.HashOf(partition, sequence, previous, e);
-            sealedEntries.Add(new SealedEntry(sequence, previous, hash, e.At, e.Subject, e.SubjectName, e.Role, e.StateCode, e.Action, e.Resource, e.Status, e.CorrelationId, e.Reason));
+            sealedEntries.Add(new SealedEntry(sequence, previous, hash, e.At, e.Subject, e.SubjectName, e.Role, e.StateCode, e.Action, e.Resource, e.Status, e.CorrelationId, e.Reason, e.About));
             previous = hash;
         }
 
@@ -203,7 +203,7 @@ public sealed class AuditArchive(StorageClients clients, TimeProvider time, stri
     {
         var entry = AuditLog.ToEntry(e);
         return new SealedEntry(entry.Sequence, e.GetString("PreviousHash") ?? string.Empty, e.GetString("Hash") ?? string.Empty, entry.At, entry.Subject, entry.SubjectName,
-            entry.Role, entry.StateCode, entry.Action, entry.Resource, entry.Status, entry.CorrelationId, entry.Reason);
+            entry.Role, entry.StateCode, entry.Action, entry.Resource, entry.Status, entry.CorrelationId, entry.Reason, entry.About);
     }
 }
 
@@ -212,9 +212,9 @@ internal sealed record SealedMonth(string Partition, IReadOnlyList<SealedEntry> 
 
 /// <summary>An entry as the table stored it: the chain's fields and the entry.</summary>
 internal sealed record SealedEntry(long Sequence, string PreviousHash, string Hash, DateTimeOffset At, string Subject, string SubjectName, string Role, string? StateCode,
-    string Action, string Resource, int Status, string CorrelationId, string? Reason)
+    string Action, string Resource, int Status, string CorrelationId, string? Reason, string? About = null)
 {
-    public AuditEntry ToEntry() => new(At, Subject, SubjectName, Role, StateCode, Action, Resource, Status, CorrelationId, Reason, Sequence);
+    public AuditEntry ToEntry() => new(At, Subject, SubjectName, Role, StateCode, Action, Resource, Status, CorrelationId, Reason, Sequence, About);
 
     /// <summary>As the table row it was: what the verification walks.</summary>
     public TableEntity ToEntity(string partition) => new(partition, AuditLog.RowKey(Sequence))
@@ -232,5 +232,6 @@ internal sealed record SealedEntry(long Sequence, string PreviousHash, string Ha
         ["Status"] = Status,
         ["CorrelationId"] = CorrelationId,
         ["Reason"] = Reason,
+        ["About"] = About,
     };
 }

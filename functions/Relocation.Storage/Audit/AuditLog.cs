@@ -184,7 +184,7 @@ internal sealed partial class AuditLog(StorageClients clients, TimeProvider time
             var month = _sealed.MaySealed(partition) ? await _sealed.ReadAsync(partition, cancellationToken) : null;
             var entries = month is null
                 ? TableEntriesAsync(partition, after, from, to, query, cancellationToken)
-                : (await LateEntriesAsync(month, after, from, to, query, cancellationToken)).Concat(SealedEntries(month, after, from, to, query.Subject)).ToAsyncEnumerable();
+                : (await LateEntriesAsync(month, after, from, to, query, cancellationToken)).Concat(SealedEntries(month, after, from, to, query)).ToAsyncEnumerable();
             await foreach (var entry in entries)
             {
                 if (items.Count == query.PageSize)
@@ -213,9 +213,20 @@ internal sealed partial class AuditLog(StorageClients clients, TimeProvider time
             filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
         }
 
+        // Still one month's partition: the filters narrow what the service returns, never what it reads.
         if (!string.IsNullOrEmpty(query.Subject))
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Subject eq {query.Subject}");
+            filter += " and " + TableClient.CreateQueryFilter($"About eq {query.Subject}");
+        }
+
+        if (!string.IsNullOrEmpty(query.Actor))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Subject eq {query.Actor}");
+        }
+
+        if (!string.IsNullOrEmpty(query.Action))
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Action eq {query.Action}");
         }
 
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: query.PageSize + 1, cancellationToken: cancellationToken))
@@ -249,13 +260,13 @@ internal sealed partial class AuditLog(StorageClients clients, TimeProvider time
     }
 
     // The same filter as the table query, over a sealed month held in memory: newest first, after the page token's row.
-    private static IEnumerable<AuditEntry> SealedEntries(SealedMonth month, string? after, DateTimeOffset from, DateTimeOffset to, string? subject)
+    private static IEnumerable<AuditEntry> SealedEntries(SealedMonth month, string? after, DateTimeOffset from, DateTimeOffset to, AuditQuery query)
     {
         var below = after is null ? long.MaxValue : long.MaxValue - long.Parse(after, CultureInfo.InvariantCulture);
         for (var i = month.Entries.Count - 1; i >= 0; i--)
         {
             var e = month.Entries[i];
-            if (e.Sequence < below && e.At >= from && e.At <= to && (string.IsNullOrEmpty(subject) || e.Subject == subject))
+            if (e.Sequence < below && e.At >= from && e.At <= to && query.Matches(e.ToEntry()))
             {
                 yield return e.ToEntry();
             }
@@ -323,6 +334,7 @@ internal sealed partial class AuditLog(StorageClients clients, TimeProvider time
         ["Status"] = entry.Status,
         ["CorrelationId"] = entry.CorrelationId,
         ["Reason"] = entry.Reason,
+        ["About"] = entry.About,
     };
 
     internal static AuditEntry ToEntry(TableEntity e) => new(
@@ -336,16 +348,19 @@ internal sealed partial class AuditLog(StorageClients clients, TimeProvider time
         e.GetInt32("Status") ?? 0,
         e.GetString("CorrelationId") ?? string.Empty,
         e.GetString("Reason"),
-        e.GetInt64("Sequence") ?? 0);
+        e.GetInt64("Sequence") ?? 0,
+        e.GetString("About"));
 
     // Every field, in a fixed order, as a JSON array: no separator inside a value can make two entries hash alike.
     internal static string HashOf(string partition, long sequence, string previousHash, AuditEntry e)
     {
-        var canonical = JsonSerializer.SerializeToUtf8Bytes(new object?[]
-        {
+        object?[] fields =
+        [
             partition, sequence, previousHash, e.At.UtcTicks, e.Subject, e.SubjectName, e.Role, e.StateCode, e.Action, e.Resource, e.Status,
             e.CorrelationId, e.Reason,
-        });
+        ];
+        // Hashed only when recorded: an entry written before `About` existed keeps the hash it was chained with.
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(e.About is null ? fields : [.. fields, e.About]);
         return Convert.ToHexStringLower(SHA256.HashData(canonical));
     }
 

@@ -281,6 +281,10 @@ S = {
 "Reason.PlanTakenByOthers": ("plan: its free places are planned for other requests", "plan : ses places libres sont prévues pour d'autres demandes"),
 "Reason.PlanFundExhausted": ("plan: needs Special Fund support and the Fund's available money is planned for other placements", "plan : nécessite le soutien du Fonds spécial, dont l'argent disponible est prévu pour d'autres placements"),
 "Reason.PlanOutranked": ("plan: another State is planned (fits better, or chosen by the tie rules)", "plan : un autre État est prévu (meilleure adéquation, ou départage)"),
+"Reason.Receiving": ("receiving State: its offer (round {round}) was accepted", "État d'accueil : son offre (tour {round}) a été acceptée"),
+"Reason.AskedInRound": ("asked in round {round} (position {position})", "sollicité au tour {round} (position {position})"),
+"Reason.NoLongerRanked": ("asked in round {round} with score {score}; no capacity of it fits today's register (places held or used count as taken)", "sollicité au tour {round} avec le score {score} ; aucune de ses capacités ne convient au registre actuel (places réservées ou occupées comptées comme prises)"),
+"PlannedNotAsked": ("planned, not asked yet", "prévu, pas encore sollicité"),
 "Reason.PlanReserved": ("plan: its free places are kept for expected higher-priority requests", "plan : ses places libres sont gardées pour des demandes plus prioritaires attendues"),
 # Regional groups (a State's region, the candidates' "same regional group", the statistics by region).
 "RegionalGroup.African": ("African States", "États d'Afrique"),

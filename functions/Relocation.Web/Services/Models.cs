@@ -43,7 +43,8 @@ public sealed record AcceptanceView(string? StateCode, string Outcome, string? R
 
 public sealed record AcceptedView(string StateCode, bool FundCommitted, DateTimeOffset At);
 
-public sealed record CandidateView(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, IReadOnlyList<ExplanationView>? Explanations = null);
+public sealed record CandidateView(int Rank, string StateCode, int Score, bool HasAgreement, bool Asked, IReadOnlyList<string> Reasons, IReadOnlyList<ExplanationView>? Explanations = null,
+    string? Standing = null);
 
 /// <summary>A candidate's reason as the server's code and arguments (same order as the English reasons; none from an older server).</summary>
 public sealed record ExplanationView(string Code, IReadOnlyDictionary<string, string>? Args = null);

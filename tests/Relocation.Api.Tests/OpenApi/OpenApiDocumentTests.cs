@@ -101,6 +101,23 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task Served_CandidatesAndAudit_DeclareTheirStandingAboutAndFilters()
+    {
+        var document = await ServedAsync(Table);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        var candidate = schemas.GetProperty("CandidateDto").GetProperty("properties");
+        Assert.Contains("Receiving", candidate.GetProperty("standing").GetRawText(), StringComparison.Ordinal);
+        Assert.True(candidate.TryGetProperty("askedInRound", out _));
+        Assert.True(schemas.GetProperty("AuditEntryDto").GetProperty("properties").TryGetProperty("about", out _));
+        var audit = document.GetProperty("paths").GetProperty("/api/audit").GetProperty("get");
+        var parameters = audit.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("description").GetString()!);
+        Assert.Contains("about this resource", parameters["subject"], StringComparison.Ordinal);
+        Assert.Contains("who did it", parameters["actor"], StringComparison.Ordinal);
+        Assert.True(parameters.ContainsKey("action"));
+    }
+
+    [Fact]
     public async Task Served_Money_OneSchemaForRequestsAndAnswers()
     {
         var document = await ServedAsync(Table);

@@ -210,7 +210,7 @@ public sealed class StatesAndCapacityTests(LocalHostFixture host) : IClassFixtur
         var token = TestTokens.For(Roles.StateFocalPoint, "KEN", subject: subject);
         using var created = await host.SendAsync(HttpMethod.Post, "states/KEN/capacity", token, new CapacityInputBuilder().BuildBody());
 
-        using var audit = await host.SendAsync(HttpMethod.Get, $"audit?subject={subject}", TestTokens.For(Roles.Auditor));
+        using var audit = await host.SendAsync(HttpMethod.Get, $"audit?actor={subject}", TestTokens.For(Roles.Auditor));
         var entries = (await LocalHostFixture.JsonAsync(audit)).GetProperty("items");
 
         var entry = Assert.Single(entries.EnumerateArray());

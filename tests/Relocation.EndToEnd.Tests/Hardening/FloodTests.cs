@@ -67,7 +67,7 @@ public sealed class FloodTests(RateLimitedHostFixture host, ITestOutputHelper ou
         string? page = null;
         do
         {
-            var auditPage = await s.Ok(HttpMethod.Get, $"audit?subject={flooderSubject}" + (page is null ? string.Empty : $"&page={page}"), TestTokens.For(Roles.Auditor));
+            var auditPage = await s.Ok(HttpMethod.Get, $"audit?actor={flooderSubject}" + (page is null ? string.Empty : $"&page={page}"), TestTokens.For(Roles.Auditor));
             foreach (var e in auditPage.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "PostRelocationResponse"))
             {
                 var status = e.GetProperty("status").GetInt32();

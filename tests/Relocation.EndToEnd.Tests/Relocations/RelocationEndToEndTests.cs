@@ -103,7 +103,7 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
 
         using var response = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: new Dictionary<string, string> { ["X-Access-Reason"] = "Checking contact before transfer" });
         var file = await LocalHostFixture.JsonAsync(response);
-        var audit = await s.Ok(HttpMethod.Get, "audit?subject=vwu-e2e", TestTokens.For(Roles.Auditor));
+        var audit = await s.Ok(HttpMethod.Get, "audit?actor=vwu-e2e", TestTokens.For(Roles.Auditor));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("Jean Example", "Goma", "+243 111 111", "1987-04-12"),
@@ -324,8 +324,46 @@ public sealed class RelocationEndToEndTests(LocalHostFixture host) : IClassFixtu
         Assert.Contains(s.NotAsked, codes);
         Assert.True(Array.IndexOf(codes, s.Accepting) < Array.IndexOf(codes, s.NotAsked), "a State with an agreement in force ranks above an ad hoc one");
         Assert.All(candidates, c => Assert.NotEmpty(c.GetProperty("reasons").EnumerateArray()));
-        var scores = candidates.Select(c => c.GetProperty("score").GetInt32()).ToArray();
+        // The States the workflow asked or planned come first (Candidates_RoundOpen_…); the rest by score.
+        var scores = candidates.Where(c => c.GetProperty("standing").GetString() == "Ranked").Select(c => c.GetProperty("score").GetInt32()).ToArray();
         Assert.Equal(scores.OrderDescending(), scores);
+    }
+
+    [Fact]
+    public async Task Candidates_RoundOpen_StatesAskedComeFirstInTheOrderAsked()
+    {
+        var s = new RelocationScenario(host, "1041");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+        var view = await s.WaitAsync(id, v => v.GetProperty("status").GetString() == "AwaitingOffers");
+        var asked = view.GetProperty("rounds")[0].GetProperty("askedStates").EnumerateArray().Select(a => a.GetString()).ToArray();
+
+        var candidates = (await s.Ok(HttpMethod.Get, $"relocations/{id}/candidates", RelocationScenario.Vwu)).EnumerateArray().ToArray();
+
+        Assert.NotEmpty(asked);
+        Assert.Equal(asked, candidates.Take(asked.Length).Select(c => c.GetProperty("stateCode").GetString()));
+        Assert.All(candidates.Take(asked.Length), c => Assert.Equal(("Asked", 1, "AskedInRound"),
+            (c.GetProperty("standing").GetString(), c.GetProperty("askedInRound").GetInt32(), c.GetProperty("explanations")[1].GetProperty("code").GetString())));
+        Assert.Equal(Enumerable.Range(1, candidates.Length), candidates.Select(c => c.GetProperty("rank").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Audit_SubjectIsACase_EveryAttemptAboutItWhoeverActedRefusedOnesIncluded()
+    {
+        var s = new RelocationScenario(host, "1042");
+        await s.SetUpStatesAsync();
+        var id = await s.RaiseAsync(s.RequestBody("A", "B", "C"));
+        await s.Send(HttpMethod.Get, $"relocations/{id}/case-file", TestTokens.For(Roles.RegistryAdmin, subject: "admin-1042"), null, HttpStatusCode.Forbidden);
+        using var read = await host.SendAsync(HttpMethod.Get, $"relocations/{id}/case-file", RelocationScenario.Vwu, headers: new Dictionary<string, string> { ["X-Access-Reason"] = "Check 1042" });
+
+        var about = (await s.Ok(HttpMethod.Get, $"audit?subject={id}", TestTokens.For(Roles.Auditor))).GetProperty("items").EnumerateArray().ToArray();
+        var byVwu = (await s.Ok(HttpMethod.Get, $"audit?subject={id}&actor=vwu-e2e&action=GetCaseFile", TestTokens.For(Roles.Auditor))).GetProperty("items").EnumerateArray().ToArray();
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.All(about, e => Assert.Equal(id, e.GetProperty("about").GetString()));
+        Assert.Contains(about, e => e.GetProperty("subject").GetString() == "admin-1042" && e.GetProperty("status").GetInt32() == 403);
+        var own = Assert.Single(byVwu);
+        Assert.Equal(("Check 1042", 200), (own.GetProperty("reason").GetString(), own.GetProperty("status").GetInt32()));
     }
 
     [Fact]

@@ -29,15 +29,15 @@ public sealed class AuditArchiveTests(StorageFixture fixture) : IAsyncLifetime, 
     public void Dispose() => _log.Dispose();
 
     private static AuditEntry Entry(string subject, DateTimeOffset at) =>
-        new(at, subject, "Name", "Auditor", null, "GET /api/audit", "/api/audit", 200, Guid.NewGuid().ToString("N"));
+        new(at, subject, "Name", "Auditor", null, "GET /api/audit", "/api/audit", 200, Guid.NewGuid().ToString("N"), About: "case-" + subject);
 
-    private async Task<List<AuditEntry>> ReadAllAsync(string? subject, int pageSize)
+    private async Task<List<AuditEntry>> ReadAllAsync(string? actor, int pageSize, string? about = null)
     {
         var all = new List<AuditEntry>();
         string? page = null;
         do
         {
-            var answer = await _log.QueryAsync(new AuditQuery(subject, T0.AddDays(-40), T0.AddDays(80), pageSize, page), CancellationToken.None);
+            var answer = await _log.QueryAsync(new AuditQuery(about, T0.AddDays(-40), T0.AddDays(80), pageSize, page) { Actor = actor }, CancellationToken.None);
             all.AddRange(answer.Items);
             page = answer.NextPage;
         }
@@ -87,6 +87,21 @@ public sealed class AuditArchiveTests(StorageFixture fixture) : IAsyncLifetime, 
         Assert.True(verification.Ok, verification.FirstBreak?.Reason);
         Assert.Equal(9, verification.Checked);
         Assert.Equal(0, await _archive.SealClosedMonthsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SealClosedMonthsAsync_BySubject_SameEntriesAboutTheCaseSealedOrNot()
+    {
+        await AppendSpreadAsync();
+        _time.SetUtcNow(new DateTimeOffset(2026, 4, 2, 8, 0, 0, TimeSpan.Zero));
+        var before = await ReadAllAsync(null, 3, about: "case-odd");
+
+        await _archive.SealClosedMonthsAsync(CancellationToken.None);
+
+        Assert.Equal(4, before.Count);
+        Assert.All(before, e => Assert.Equal("odd", e.Subject));
+        Assert.Equal(before, await ReadAllAsync(null, 3, about: "case-odd"));
+        Assert.True((await _log.VerifyAsync(CancellationToken.None)).Ok);
     }
 
     [Fact]
@@ -153,7 +168,7 @@ public sealed class AuditArchiveTests(StorageFixture fixture) : IAsyncLifetime, 
         var march = Enumerable.Range(0, 250).Select(i => Entry("imported", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i))).ToArray();
         await _archive.WriteSealedMonthAsync("202603", march, CancellationToken.None);
 
-        var page = await _log.QueryAsync(new AuditQuery("imported", march[0].At, march[^1].At, 100, null), CancellationToken.None);
+        var page = await _log.QueryAsync(new AuditQuery(null, march[0].At, march[^1].At, 100, null) { Actor = "imported" }, CancellationToken.None);
         var verification = await _log.VerifyAsync(CancellationToken.None);
 
         Assert.Equal(march.Reverse().Take(100).Select(e => e.At), page.Items.Select(e => e.At));

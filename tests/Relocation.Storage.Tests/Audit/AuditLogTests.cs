@@ -33,8 +33,8 @@ public sealed class AuditLogTests(StorageFixture fixture) : IAsyncLifetime, IDis
     private static AuditEntry Entry(string subject, DateTimeOffset at, int status = 200) =>
         new(at, subject, "Name", "Registry.Admin", null, "PutState", "/api/states/NOR", status, Guid.NewGuid().ToString("N"));
 
-    private Task<AuditPage> QueryAsync(string? subject, DateTimeOffset from, DateTimeOffset to, int pageSize = 100, string? page = null) =>
-        _log.QueryAsync(new AuditQuery(subject, from, to, pageSize, page), CancellationToken.None);
+    private Task<AuditPage> QueryAsync(string? actor, DateTimeOffset from, DateTimeOffset to, int pageSize = 100, string? page = null) =>
+        _log.QueryAsync(new AuditQuery(null, from, to, pageSize, page) { Actor = actor }, CancellationToken.None);
 
     private async Task AppendAsync(int count, DateTimeOffset at)
     {
@@ -45,7 +45,29 @@ public sealed class AuditLogTests(StorageFixture fixture) : IAsyncLifetime, IDis
     }
 
     [Fact]
-    public async Task QueryAsync_BySubjectAndPeriod_ReturnsOnlyMatchesNewestFirst()
+    public async Task QueryAsync_BySubject_ReturnsEveryEntryAboutThatCaseWhoeverActedRefusedOnesIncluded()
+    {
+        var at = T0.AddDays(1);
+        AuditEntry About(string actor, string action, string? about, int status) =>
+            new(at, actor, "Name", "Vwu.Officer", null, action, about is null ? "/api/relocations" : $"/api/relocations/{about}/case-file", status, "c", About: about);
+        await _log.AppendAsync(About("vwu-1", "GetCaseFile", "case-1", 200), CancellationToken.None);
+        await _log.AppendAsync(About("focal-1", "GetCaseFile", "case-1", 403), CancellationToken.None);
+        await _log.AppendAsync(About("vwu-1", "GetCaseFile", "case-2", 200), CancellationToken.None);
+        await _log.AppendAsync(About("vwu-1", "CreateRelocation", null, 202), CancellationToken.None);
+
+        var aboutCase = await _log.QueryAsync(new AuditQuery("case-1", T0, at.AddDays(1), 100, null), CancellationToken.None);
+        var byActor = await _log.QueryAsync(new AuditQuery("case-1", T0, at.AddDays(1), 100, null) { Actor = "vwu-1" }, CancellationToken.None);
+        var byAction = await _log.QueryAsync(new AuditQuery(null, T0, at.AddDays(1), 100, null) { Action = "CreateRelocation" }, CancellationToken.None);
+
+        Assert.Equal([("focal-1", 403), ("vwu-1", 200)], aboutCase.Items.Select(e => (e.Subject, e.Status)));
+        Assert.All(aboutCase.Items, e => Assert.Equal("case-1", e.About));
+        Assert.Equal(200, Assert.Single(byActor.Items).Status);
+        Assert.Null(Assert.Single(byAction.Items).About);
+        Assert.True((await _log.VerifyAsync(CancellationToken.None)).Ok);
+    }
+
+    [Fact]
+    public async Task QueryAsync_ByActorAndPeriod_ReturnsOnlyMatchesNewestFirst()
     {
         await _log.AppendAsync(Entry("me", T0.AddMinutes(2)), CancellationToken.None);
         await _log.AppendAsync(Entry("me", T0), CancellationToken.None);

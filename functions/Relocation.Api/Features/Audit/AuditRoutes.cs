@@ -11,8 +11,11 @@ internal sealed class AuditRoutes : IApiRoutes
     public IEnumerable<ApiRoute> Routes =>
     [
         ApiRoute.For<AuditHandlers>("QueryAudit", HttpMethods.Get, "audit", [Roles.Auditor],
-            (h, r) => h.QueryAsync(r), "The access and change log, newest first: ?subject=&from=&to=&page= (dates or date-times; default the last 30 days); every attempt, refused ones included.")
-            .WithQuery<string>("subject", "Only entries of this caller (token subject).")
+            (h, r) => h.QueryAsync(r), "The access and change log, newest first: ?subject=&actor=&action=&from=&to=&page= (dates or date-times; default the last 30 days); every attempt, refused ones included. "
+                + "subject= finds the entries about a resource (a case id: who read its case file, who accepted, refused attempts); actor= those of one caller.")
+            .WithQuery<string>("subject", "Only entries about this resource: the id in the request's path (a relocation's or an agreement's id, a State's code); the entry's 'about'.")
+            .WithQuery<string>("actor", "Only entries of this caller (the token's subject: who did it); the entry's 'subject'.")
+            .WithQuery<string>("action", "Only entries of this action (the route's name, e.g. GetCaseFile, AcceptOffer); exact.")
             .WithQuery<string>("from", "From this date (2026-12-01) or date-time; 30 days before 'to' when left out.")
             .WithQuery<string>("to", "Up to the end of this date or this date-time; now when left out.")
             .WithQuery<string>("page", "The nextPage of the previous answer.")
@@ -39,11 +42,9 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
             throw new DomainValidationException("from", "'from' must not be after 'to'.");
         }
 
-        var subject = request.Query("subject");
-        if (subject is { Length: > 200 })
-        {
-            throw new DomainValidationException("subject", "'subject' must be at most 200 characters.");
-        }
+        var subject = Filter(request, "subject");
+        var actor = Filter(request, "actor");
+        var action = Filter(request, "action");
 
         var page = request.Query("page");
         if (page is { Length: > 100 })
@@ -51,7 +52,7 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
             throw new DomainValidationException("page", "'page' must be a token from a previous page's 'nextPage'.");
         }
 
-        var result = await audit.QueryAsync(new AuditQuery(subject, from, to, PageSize, page), request.Aborted);
+        var result = await audit.QueryAsync(new AuditQuery(subject, from, to, PageSize, page) { Actor = actor, Action = action }, request.Aborted);
         return ApiResult.Ok(new AuditPageDto(from, to, result.Items.Select(AuditEntryDto.From).ToArray(), result.NextPage));
     }
 
@@ -61,6 +62,10 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
         var result = await audit.CheckAsync(request.Aborted);
         return ApiResult.Ok(AuditVerificationDto.From(result));
     }
+
+    private static string? Filter(ApiRequest request, string name) => request.Query(name) is { Length: > 200 }
+        ? throw new DomainValidationException(name, $"'{name}' must be at most 200 characters.")
+        : request.Query(name);
 
     private static DateTimeOffset? Instant(ApiRequest request, string name, bool endOfDay)
     {
@@ -85,11 +90,15 @@ internal sealed class AuditHandlers(IAuditLog audit, TimeProvider time)
 /// <summary>One page of the audit log, newest first, and the window it covers.</summary>
 internal sealed record AuditPageDto(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AuditEntryDto> Items, string? NextPage);
 
-/// <summary>One line of the audit log as the Auditor reads it; <c>status</c> is the HTTP status the attempt was answered with.</summary>
+/// <summary>
+/// One line of the audit log as the Auditor reads it; <c>subject</c> is who did it, <c>about</c> the id its path names (what
+/// <c>?subject=</c> finds; null on a collection and on entries written before it was recorded); <c>status</c> is the HTTP
+/// status the attempt was answered with.
+/// </summary>
 internal sealed record AuditEntryDto(DateTimeOffset At, string Subject, string SubjectName, string Role, string? StateCode, string Action, string Resource,
-    int Status, string CorrelationId, string? Reason, long Sequence)
+    int Status, string CorrelationId, string? Reason, long Sequence, string? About)
 {
-    public static AuditEntryDto From(AuditEntry e) => new(e.At, e.Subject, e.SubjectName, e.Role, e.StateCode, e.Action, e.Resource, e.Status, e.CorrelationId, e.Reason, e.Sequence);
+    public static AuditEntryDto From(AuditEntry e) => new(e.At, e.Subject, e.SubjectName, e.Role, e.StateCode, e.Action, e.Resource, e.Status, e.CorrelationId, e.Reason, e.Sequence, e.About);
 }
 
 /// <summary>

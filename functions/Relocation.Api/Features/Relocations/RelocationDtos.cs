@@ -164,6 +164,12 @@ public sealed record CandidateDto(int Rank, string StateCode, int Score, bool Ha
 {
     /// <summary><c>Reasons</c> as codes with arguments, same order and count, for a client to word in its own language.</summary>
     public IReadOnlyList<ExplanationDto> Explanations { get; init; } = [];
+
+    /// <summary>Why the State stands at its rank: <c>Receiving</c>, <c>Asked</c> (the latest round), <c>Planned</c> (not asked yet) or <c>Ranked</c>.</summary>
+    public CandidateStanding Standing { get; init; } = CandidateStanding.Ranked;
+
+    /// <summary>The latest round that asked this State; null when it was never asked.</summary>
+    public int? AskedInRound { get; init; }
 }
 
 /// <summary>

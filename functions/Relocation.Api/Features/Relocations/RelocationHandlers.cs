@@ -302,9 +302,12 @@ internal sealed partial class RelocationHandlers(
     }
 
     /// <summary>
-    /// The v1 ranking (order and scores unchanged) with matching v2's plan of the whole open set laid over it: the State
-    /// planned for this case, and for every other ranked State the reason that binds (another case's plan, fit, fund). The
-    /// plan's line comes first in each State's reasons, so every client shows it.
+    /// The v1 ranking's scores with matching v2's plan of the whole open set laid over it: the State planned for this case,
+    /// and for every other ranked State the reason that binds (another case's plan, fit, fund). Listed in the order of what
+    /// the workflow did (<see cref="CandidateOrder"/>: the receiving State, the latest round's States as asked, the State
+    /// planned now, then the rest by score), so rank 1 is never a State whose own reason names another. The plan's line
+    /// comes first in each State's reasons, then the line saying why it stands there (receiving, asked), so every client
+    /// shows it.
     /// </summary>
     public async Task<ApiResult> CandidatesAsync(ApiRequest request)
     {
@@ -313,14 +316,18 @@ internal sealed partial class RelocationHandlers(
         var planned = await planning.PlanAsync(relocation, time.GetUtcNow(), opening: false, request.Aborted);
         var placement = planned.Placement;
         var why = placement.Excluded.ToDictionary(e => e.StateCode, StringComparer.Ordinal);
-        return ApiResult.Ok(planned.Ranked.Select((c, i) =>
+        return ApiResult.Ok(CandidateOrder.Arrange(planned.Ranked, relocation, placement.StateCode).Select((o, i) =>
         {
+            var c = o.Candidate;
             var isPlanned = c.StateCode == placement.StateCode;
             var plan = isPlanned ? $"planned for this relocation ({placement.Priority})" : why.TryGetValue(c.StateCode, out var e) ? e.Reason : "not in the plan";
             var planLine = isPlanned ? CandidateReason.Planned(placement.Priority) : why.GetValueOrDefault(c.StateCode)?.AsCandidateReason() ?? CandidateReason.NotInPlan;
-            return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. c.Reasons], isPlanned, plan)
+            CandidateReason[] standing = CandidateOrder.StandingReason(o, relocation) is { } line ? [line] : [];
+            return new CandidateDto(i + 1, c.StateCode, c.Score, c.HasAgreement, asked.Contains(c.StateCode), [$"plan: {plan}", .. standing.Select(r => r.Text), .. c.Reasons], isPlanned, plan)
             {
-                Explanations = [ExplanationDto.From(planLine), .. (c.Explanations ?? []).Select(ExplanationDto.From)],
+                Explanations = [ExplanationDto.From(planLine), .. standing.Select(ExplanationDto.From), .. (c.Explanations ?? []).Select(ExplanationDto.From)],
+                Standing = o.Standing,
+                AskedInRound = o.AskedInRound,
             };
         }).ToArray());
     }

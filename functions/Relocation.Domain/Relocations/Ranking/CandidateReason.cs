@@ -41,6 +41,15 @@ public enum CandidateReasonCode
 
     /// <summary>Matching's plan excludes the State: its places are kept for expected higher-priority demand.</summary>
     PlanReserved,
+
+    /// <summary>The State's offer was accepted: it receives the person (arg <c>round</c>).</summary>
+    Receiving,
+
+    /// <summary>The case's latest round asked this State (args <c>round</c>, <c>position</c>: 1 is asked first).</summary>
+    AskedInRound,
+
+    /// <summary>Asked before (args <c>round</c>, <c>score</c> when asked) but no capacity of it fits the register now.</summary>
+    NoLongerRanked,
 }
 
 /// <summary>One reason for a candidate's place: its code, its arguments (invariant text) and the API's English text.</summary>
@@ -60,6 +69,19 @@ public sealed record CandidateReason(CandidateReasonCode Code, string Text, IRea
 
     /// <summary>The line for a ranked State that matching's plan neither places nor excludes.</summary>
     public static CandidateReason NotInPlan { get; } = Of(CandidateReasonCode.PlanNotInPlan, "plan: not in the plan");
+
+    /// <summary>The line for the receiving State.</summary>
+    public static CandidateReason Receiving(int round) =>
+        Of(CandidateReasonCode.Receiving, $"receiving State: its offer (round {round}) was accepted", ("round", round));
+
+    /// <summary>The line for a State the latest round asked, <paramref name="position"/> 1 being the one asked first (the planned one).</summary>
+    public static CandidateReason AskedInRound(int round, int position) =>
+        Of(CandidateReasonCode.AskedInRound, $"asked in round {round} (position {position})", ("round", round), ("position", position));
+
+    /// <summary>The only line of a State asked before that no longer ranks (its places now held or used, say).</summary>
+    public static CandidateReason NoLongerRanked(int round, int score) =>
+        Of(CandidateReasonCode.NoLongerRanked, $"asked in round {round} with score {score}; no capacity of it fits today's register (places held or used count as taken)",
+            ("round", round), ("score", score));
 
     /// <summary>The line for a State matching's plan excludes, with the plan's English reason.</summary>
     public static CandidateReason Excluded(CandidateReasonCode code, string reason) => Of(code, $"plan: {reason}");
