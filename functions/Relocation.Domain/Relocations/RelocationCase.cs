@@ -510,14 +510,14 @@ public sealed class RelocationCase
     }
 
     /// <summary>
-    /// Whether Finance may still commit money to the case by hand (<c>POST /api/fund/commitments</c>): only while a path
+    /// Whether Finance may still commit money to the case by hand (a commitment posting naming it): only while a path
     /// of the workflow still releases every commitment of the case (a cancellation, a withdrawal, a review ending the
     /// protection). Once the case is Cancelled, Withdrawn or Ended that release has run or is scheduled, so a later
     /// commitment would stay committed for ever. Escalated and Relocated cases can still be cancelled, withdrawn or ended.
     /// </summary>
     public bool TakesCommitments => Status is not (RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended);
 
-    /// <summary>Refuses a commitment for a case that no longer takes one (409, code <see cref="ProblemCode.CaseClosedToCommitments"/>).</summary>
+    /// <summary>Refuses a commitment for a case that no longer takes one (a conflict, code <see cref="ProblemCode.CaseClosedToCommitments"/>).</summary>
     public void EnsureTakesCommitments()
     {
         if (!TakesCommitments)
