@@ -30,7 +30,9 @@ public interface IAuditLog
 
 /// <summary>
 /// A page request: <paramref name="Subject"/> keeps the entries about that resource id (<see cref="AuditEntry.About"/>: a
-/// case, an agreement, a State's code); <paramref name="Page"/> is the opaque token a previous page answered as next page.
+/// case, an agreement, a State's code) and the entries of that caller (<see cref="AuditEntry.Subject"/>, the field an entry
+/// answers as <c>subject</c>): PRODUCT.md's <c>subject=</c> reads both ways, and a token's subject never equals a resource
+/// id, so each reading finds what it asks; <paramref name="Page"/> is the opaque token a previous page answered as next page.
 /// </summary>
 public sealed record AuditQuery(string? Subject, DateTimeOffset From, DateTimeOffset To, int PageSize, string? Page)
 {
@@ -44,7 +46,7 @@ public sealed record AuditQuery(string? Subject, DateTimeOffset From, DateTimeOf
     public bool Matches(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return (string.IsNullOrEmpty(Subject) || entry.About == Subject)
+        return (string.IsNullOrEmpty(Subject) || entry.About == Subject || entry.Subject == Subject)
             && (string.IsNullOrEmpty(Actor) || entry.Subject == Actor)
             && (string.IsNullOrEmpty(Action) || entry.Action == Action);
     }

@@ -216,7 +216,7 @@ internal sealed partial class AuditLog(StorageClients clients, TimeProvider time
         // Still one month's partition: the filters narrow what the service returns, never what it reads.
         if (!string.IsNullOrEmpty(query.Subject))
         {
-            filter += " and " + TableClient.CreateQueryFilter($"About eq {query.Subject}");
+            filter += " and " + TableClient.CreateQueryFilter($"(About eq {query.Subject} or Subject eq {query.Subject})");
         }
 
         if (!string.IsNullOrEmpty(query.Actor))

@@ -58,11 +58,15 @@ public sealed class AuditLogTests(StorageFixture fixture) : IAsyncLifetime, IDis
         var aboutCase = await _log.QueryAsync(new AuditQuery("case-1", T0, at.AddDays(1), 100, null), CancellationToken.None);
         var byActor = await _log.QueryAsync(new AuditQuery("case-1", T0, at.AddDays(1), 100, null) { Actor = "vwu-1" }, CancellationToken.None);
         var byAction = await _log.QueryAsync(new AuditQuery(null, T0, at.AddDays(1), 100, null) { Action = "CreateRelocation" }, CancellationToken.None);
+        // The word read the other way (the entry's own subject field): the caller's entries, whatever they are about.
+        var bySubjectAsCaller = await _log.QueryAsync(new AuditQuery("focal-1", T0, at.AddDays(1), 100, null), CancellationToken.None);
 
         Assert.Equal([("focal-1", 403), ("vwu-1", 200)], aboutCase.Items.Select(e => (e.Subject, e.Status)));
         Assert.All(aboutCase.Items, e => Assert.Equal("case-1", e.About));
         Assert.Equal(200, Assert.Single(byActor.Items).Status);
         Assert.Null(Assert.Single(byAction.Items).About);
+        var mine = Assert.Single(bySubjectAsCaller.Items);
+        Assert.Equal(("focal-1", "case-1"), (mine.Subject, mine.About));
         Assert.True((await _log.VerifyAsync(CancellationToken.None)).Ok);
     }
 

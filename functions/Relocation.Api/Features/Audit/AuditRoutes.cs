@@ -13,7 +13,7 @@ internal sealed class AuditRoutes : IApiRoutes
         ApiRoute.For<AuditHandlers>("QueryAudit", HttpMethods.Get, "audit", [Roles.Auditor],
             (h, r) => h.QueryAsync(r), "The access and change log, newest first: ?subject=&actor=&action=&from=&to=&page= (dates or date-times; default the last 30 days); every attempt, refused ones included. "
                 + "subject= finds the entries about a resource (a case id: who read its case file, who accepted, refused attempts); actor= those of one caller.")
-            .WithQuery<string>("subject", "Only entries about this resource: the id in the request's path (a relocation's or an agreement's id, a State's code); the entry's 'about'.")
+            .WithQuery<string>("subject", "Only entries about this resource (the id in the request's path: a relocation's or an agreement's id, a State's code; the entry's 'about') or made by this caller (the entry's 'subject'). actor= narrows to the caller only.")
             .WithQuery<string>("actor", "Only entries of this caller (the token's subject: who did it); the entry's 'subject'.")
             .WithQuery<string>("action", "Only entries of this action (the route's name, e.g. GetCaseFile, AcceptOffer); exact.")
             .WithQuery<string>("from", "From this date (2026-12-01) or date-time; 30 days before 'to' when left out.")
