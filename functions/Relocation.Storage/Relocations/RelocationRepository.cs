@@ -95,6 +95,11 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> OpenAtVersion = new(StringComparer.Ordinal);
     private const int MaxRemembered = 20_000;
 
+    // By case and version: an ETag is a timestamp, and two cases written in the same instant share it, so a version alone
+    // let one case's read overwrite another's open set and its write then marked and deleted nothing (its answered State
+    // kept a trusted row; seen once in CI as IndexOfferRequestAsync_AfterTheStateAnswered_RowNotTrustedAsStored).
+    private static string VersionKey(string id, string version) => id + "\n" + version;
+
     public async Task<RelocationCase?> FindAsync(string id, CancellationToken cancellationToken)
     {
         var entity = await _table.FindAsync<TableEntity>(id, Row, cancellationToken);
@@ -122,14 +127,14 @@ internal sealed class RelocationRepository(StorageClients clients, CaseloadIndex
             OpenAtVersion.Clear(); // a forgotten version falls back to the last two rounds' States below
         }
 
-        OpenAtVersion[version] = [.. OpenRequests(c)];
+        OpenAtVersion[VersionKey(c.Id, version)] = [.. OpenRequests(c)];
     }
 
     /// <summary>The States whose request the write of <paramref name="written"/> closes: open at the version it was read at, not after.</summary>
     private static string[] ClosedBy(RelocationCase written)
     {
         // The case carries the version it was read at: the open set then, or (read elsewhere) every State of its last two rounds.
-        var wasOpen = OpenAtVersion.TryRemove(written.Version ?? string.Empty, out var known)
+        var wasOpen = OpenAtVersion.TryRemove(VersionKey(written.Id, written.Version ?? string.Empty), out var known)
             ? known
             : written.Rounds.TakeLast(2).SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).ToArray();
         return [.. wasOpen.Except(OpenRequests(written), StringComparer.Ordinal)];
