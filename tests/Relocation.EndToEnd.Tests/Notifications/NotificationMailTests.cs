@@ -63,7 +63,7 @@ public sealed class NotificationMailTests(MailHostFixture host) : IClassFixture<
         // Only VWU (and NOR's own request) may name the receiving State.
         Assert.DoesNotContain(mails, m => !m.To.Contains(MailAddresses.Vwu) && !m.To.Contains(MailAddresses.FocalPoint("NOR")) && m.Raw.Contains("NOR", StringComparison.Ordinal));
         var request = Assert.Single(mails, m => m.Kind == "OfferRequest" && m.To.Contains(MailAddresses.FocalPoint("DNK")));
-        foreach (var needToKnow in new[] { "Priority: Emergency", "Household: 3 person(s)", "Languages: en", "Medical care needed: no", " UTC", $"http://127.0.0.1:{host.Host.Port}/inbox" })
+        foreach (var needToKnow in new[] { "Priority: Emergency", "Household: 3 person(s)", "Languages: en", "Medical care needed: no", " UTC", $"http://127.0.0.1:{host.Host.Port}/focal/offers" })
         {
             Assert.Contains(needToKnow, request.Raw, StringComparison.Ordinal);
         }
