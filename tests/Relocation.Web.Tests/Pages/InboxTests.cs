@@ -184,4 +184,16 @@ public sealed class InboxTests
     // Serialized from the API's own answer type in its own JSON dialect: if the API's shape moves, these tests fail.
     private static string Page(string? nextPage, params InboxItemDto[] items) =>
         JsonSerializer.Serialize(new InboxPageDto(items, nextPage), ApiJson.Options);
+
+    [Fact]
+    public void NavLink_LanguageSwitched_EntryReadsInTheNewLanguage()
+    {
+        using var ctx = new ConsoleTestContext();
+        var link = ctx.Render<InboxNavLink>();
+        link.WaitForAssertion(() => Assert.StartsWith("Inbox", link.Find("[data-test=nav-inbox]").TextContent, StringComparison.Ordinal));
+
+        ctx.Text.Use("fr");
+
+        link.WaitForAssertion(() => Assert.StartsWith("Messages", link.Find("[data-test=nav-inbox]").TextContent, StringComparison.Ordinal));
+    }
 }
