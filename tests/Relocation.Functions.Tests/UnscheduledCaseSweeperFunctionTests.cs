@@ -21,10 +21,10 @@ public sealed class UnscheduledCaseSweeperFunctionTests
         var facts = new RelocationFacts("ICC-01/04-01/06", "W-0421", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, new Household(2, 1), new Needs(["fr"], false));
         var stranded = RelocationCase.Submit("case-1", facts, DateTimeOffset.UtcNow - TimeSpan.FromHours(1), "Vwu.Officer", today);
         var caseload = new Mock<ICaseloadIndex>();
-        caseload.Setup(c => c.OpenLinesAsync(RelocationStatus.Submitted, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync([CaseloadEntry.From(stranded)]);
+        caseload.Setup(c => c.OpenLinesAsync(null, It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync([CaseloadEntry.From(stranded)]);
         var relocations = new Mock<IRelocationRepository>();
         relocations.Setup(r => r.FindAsync("case-1", It.IsAny<CancellationToken>())).ReturnsAsync(stranded);
-        var sweeper = new UnscheduledCaseSweeper(caseload.Object, relocations.Object, new RelocationCommands(relocations.Object, TimeProvider.System),
+        var sweeper = new UnscheduledCaseSweeper(caseload.Object, relocations.Object,
             Options.Create(new UnscheduledCaseSweeperOptions()), TimeProvider.System, NullLogger<UnscheduledCaseSweeper>.Instance);
         var client = new Mock<DurableTaskClient>("functions") { DefaultValue = DefaultValue.Empty };
 

@@ -109,18 +109,18 @@ public interface ICaseloadIndex
     }
 
     /// <summary>
-    /// The open lines of one status as the index has them (no case row read; a line may be one write behind its case,
-    /// or name a case whose row was never written). For background sweeps over the open cases, such as
-    /// <c>UnscheduledCaseSweeper</c>'s look for Submitted cases whose orchestration was never scheduled.
+    /// The open lines of one status (null: every open line) as the index has them (no case row read; a line may be one
+    /// write behind its case, or name a case whose row was never written). For background sweeps over the open cases,
+    /// such as <c>UnscheduledCaseSweeper</c>'s look for open cases whose orchestration was never scheduled.
     /// </summary>
-    async Task<IReadOnlyList<CaseloadEntry>> OpenLinesAsync(RelocationStatus status, DateTimeOffset now, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<CaseloadEntry>> OpenLinesAsync(RelocationStatus? status, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lines = new List<CaseloadEntry>();
         string? page = null;
         do
         {
             var listed = await ListAsync(new CaseloadQuery(status, null, null, now, page, 200), cancellationToken);
-            lines.AddRange(listed.Items);
+            lines.AddRange(listed.Items.Where(l => l.IsOpen));
             page = listed.NextPage;
         }
         while (page is not null);

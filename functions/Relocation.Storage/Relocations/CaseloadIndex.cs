@@ -181,17 +181,17 @@ internal sealed class CaseloadIndex(StorageClients clients, string tablePrefix =
     }
 
     /// <summary>
-    /// One query of the open partition (open cases only, bounded by design), its lines of <paramref name="status"/> as
-    /// stored: no case row is read, so a background sweep pays one partition read and then only what it chooses to look at.
+    /// One query of the open partition (open cases only, bounded by design), its lines of <paramref name="status"/> (null:
+    /// all) as stored: no case row is read, so a background sweep pays one partition read and then only what it chooses to look at.
     /// </summary>
-    public async Task<IReadOnlyList<CaseloadEntry>> OpenLinesAsync(RelocationStatus status, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CaseloadEntry>> OpenLinesAsync(RelocationStatus? status, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lines = new List<CaseloadEntry>();
         // The plain partition read, filtered here (as WaitingIdsAsync): what the storage design guard tells from a scan.
         await foreach (var e in _open.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
         {
             var line = ToEntry(e);
-            if (line.Status == status)
+            if (status is null || line.Status == status)
             {
                 lines.Add(line);
             }

@@ -50,7 +50,8 @@ public sealed record SweepResult(int Looked, int Raised, int Dropped, int Stuck,
 /// case cancelled before any round opened, which hold nothing and are marked applied here, and the steps of an
 /// agreement whose orchestration does not exist at all: the create writes the row, then schedules, so a create that
 /// died in between left an agreement that accepts events and that nothing would start; the sweep starts it (it applies
-/// the pending events first) and raises the step.
+/// the pending events first) and raises the step; likewise a case whose orchestration does not exist yet (the create
+/// answers before its schedule lands, or died before it): started from its row, then raised.
 /// </summary>
 public sealed partial class StepReconciler(
     IPendingSteps steps,
@@ -128,11 +129,21 @@ public sealed partial class StepReconciler(
 
             var instanceId = step.Workflow == StepWorkflows.Agreement ? AgreementInstance.IdFor(step.SubjectId) : RelocationInstance.IdFor(step.SubjectId);
             var instance = await client.GetInstanceAsync(instanceId, cancellationToken);
-            var neverStarted = instance is null && step.Workflow == StepWorkflows.Agreement;
-            if (neverStarted)
+            // No instance at all: an agreement whose create died between its row and its schedule, or a case answered
+            // before its schedule landed (POST /api/relocations does not wait for it; docs/durability.md, "The first
+            // round"): started here, never replacing one a late schedule made meanwhile, then raised as any step. A case
+            // cancelled before any round needs no orchestration (below).
+            var neverStarted = instance is null && (step.Workflow == StepWorkflows.Agreement || relocation is { CancelledBeforeAnyRound: false });
+            if (neverStarted && step.Workflow == StepWorkflows.Agreement)
             {
                 await AgreementInstance.StartAsync(client, step.SubjectId, cancellationToken);
                 LogStartedAgreement(logger, step.SubjectId, step.Sequence);
+                started++;
+            }
+            else if (neverStarted)
+            {
+                await RelocationCommands.ScheduleNeverReplacingAsync(client, relocation!, cancellationToken);
+                LogStartedRelocation(logger, step.SubjectId, step.Sequence);
                 started++;
             }
 
@@ -208,6 +219,9 @@ public sealed partial class StepReconciler(
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Agreement {SubjectId} had no orchestration (its create died before the schedule): started it for step {Sequence}")]
     private static partial void LogStartedAgreement(ILogger logger, string subjectId, int sequence);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Relocation {SubjectId} had no orchestration (its schedule had not landed, or its request died before it): started it for step {Sequence}")]
+    private static partial void LogStartedRelocation(ILogger logger, string subjectId, int sequence);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Relocation {SubjectId} was cancelled before any round and its orchestration is {Status}: step {Sequence} marked applied (nothing was held)")]
     private static partial void LogAppliedWithoutOrchestration(ILogger logger, string subjectId, int sequence, string status);

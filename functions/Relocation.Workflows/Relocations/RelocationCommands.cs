@@ -57,13 +57,13 @@ public sealed class RelocationCommands(IRelocationRepository relocations, TimePr
     }
 
     /// <summary>
-    /// Schedules the orchestration of a case whose row is not written yet (<c>POST /api/relocations</c> on its first
-    /// attempt: the schedule runs side by side with the case file, and the row, with round 1, follows both). An instance
-    /// that exists under this id, whatever its status, is never replaced (every status is a dedupe status; the engine
-    /// makes the same three storage calls either way), so a reused key can never restart a live case's orchestration:
-    /// its row's insert then fails and the request takes the retry path.
+    /// Schedules the case's orchestration unless an instance with its id exists, whatever its status (every status is a
+    /// dedupe status; the engine makes the same three storage calls either way): <c>POST /api/relocations</c>'s first
+    /// attempt (side by side with the case file, its row not written yet, so a reused key can never restart a live
+    /// case's orchestration: its row's insert then fails and the request takes the retry path), the reconciler's start
+    /// of a case whose schedule had not landed when a step came, and the unscheduled-case sweep.
     /// </summary>
-    public async Task ScheduleBeforeRowAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
+    public static async Task ScheduleNeverReplacingAsync(DurableTaskClient client, RelocationCase relocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(relocation);

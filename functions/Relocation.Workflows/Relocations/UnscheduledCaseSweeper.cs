@@ -16,8 +16,8 @@ public sealed class UnscheduledCaseSweeperOptions
     public TimeSpan Period { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// A case submitted less than this ago is left to its own request, which schedules the orchestration right after the
-    /// row (milliseconds later); only a request that died in between leaves a case this old without one.
+    /// A case submitted less than this ago is left to its own request, whose schedule lands beside its row or right after
+    /// it (milliseconds, seconds in a burst); only a request that died first leaves a case this old without one.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(1);
@@ -32,26 +32,26 @@ public sealed record UnscheduledSweepResult(int Submitted, int Looked, int Sched
 
 /// <summary>
 /// Finds the cases whose orchestration was never scheduled and schedules it (rule 7: nothing accepted is ever lost).
-/// <c>POST /api/relocations</c> writes the case file, the caseload line and the case row, and only then schedules the
-/// orchestration: a process that dies between the row and the schedule, with a client that never retries, leaves a case
-/// <c>Submitted</c> for ever and no State asked. The sweep reads the caseload's open partition (bounded: open cases
-/// only; one query, no case row), takes its <c>Submitted</c> lines older than <see cref="UnscheduledCaseSweeperOptions.GracePeriod"/>,
-/// point-reads each case and looks its instance up; a case still <c>Submitted</c> on its row with no instance is
-/// scheduled under the same deterministic instance id the request uses (<see cref="RelocationInstance.IdFor"/>), so the
-/// sweep and a late request (or two hosts sweeping) start one orchestration: the second start finds the first.
-/// A case that moved on (its row says otherwise: cancelled meanwhile, or its round opened) or has an instance is
-/// remembered by this process and not looked at again while its line stays <c>Submitted</c> (a Normal or Urgent case
-/// awaiting consent can stay so for weeks), so a sweep costs one partition read once the open cases are known.
+/// <c>POST /api/relocations</c> answers without waiting for its orchestration's schedule on a first attempt (it writes
+/// the case file, the caseload line and the case row with round 1, and the schedule lands beside them or after the
+/// answer), and on its ordered path writes the row and only then schedules: a process that dies before the schedule
+/// lands, with a client that never retries, leaves a case with no orchestration: <c>Submitted</c> for ever, or a round 1
+/// whose deadline nothing keeps. The sweep reads the caseload's open partition (bounded: open cases only; one query, no
+/// case row), takes its lines older than <see cref="UnscheduledCaseSweeperOptions.GracePeriod"/> it has not looked at yet,
+/// looks each one's instance up and, only when there is none, point-reads its row; an open case with no instance is
+/// scheduled under the same deterministic instance id the request uses (<see cref="RelocationInstance.IdFor"/>), never
+/// replacing one, so the sweep and a late request (or the reconciler, or two hosts sweeping) start one orchestration.
+/// A case found started or closed is remembered by this process while its line stays open, so a sweep costs one
+/// partition read once the open cases are known, plus an instance lookup for each new case past the grace period.
 /// </summary>
 public sealed partial class UnscheduledCaseSweeper(
     ICaseloadIndex caseload,
     IRelocationRepository relocations,
-    RelocationCommands commands,
     IOptions<UnscheduledCaseSweeperOptions> options,
     TimeProvider time,
     ILogger<UnscheduledCaseSweeper> logger)
 {
-    /// <summary>Cases this process found started or moved on; pruned to the Submitted lines of the last sweep, so bounded by them.</summary>
+    /// <summary>Cases this process found started or closed; pruned to the open lines of the last sweep, so bounded by them.</summary>
     private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
 
     private readonly Lock _settledLock = new();
@@ -62,7 +62,7 @@ public sealed partial class UnscheduledCaseSweeper(
     {
         ArgumentNullException.ThrowIfNull(client);
         var now = time.GetUtcNow();
-        var lines = await caseload.OpenLinesAsync(RelocationStatus.Submitted, now, cancellationToken);
+        var lines = await caseload.OpenLinesAsync(null, now, cancellationToken);
         string[] due;
         lock (_settledLock)
         {
@@ -85,6 +85,13 @@ public sealed partial class UnscheduledCaseSweeper(
 
     private async Task<bool> ScheduleIfNeverStartedAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
+        // The instance first: nearly every open case has one, so the row is read only for the few that do not.
+        if (await client.GetInstanceAsync(RelocationInstance.IdFor(id), cancellationToken) is not null)
+        {
+            Settle(id);
+            return false;
+        }
+
         var relocation = await relocations.FindAsync(id, cancellationToken);
         if (relocation is null)
         {
@@ -93,18 +100,18 @@ public sealed partial class UnscheduledCaseSweeper(
             return false;
         }
 
-        if (relocation.Status != RelocationStatus.Submitted
-            || await client.GetInstanceAsync(RelocationInstance.IdFor(id), cancellationToken) is not null)
+        if (relocation.Status is RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended or RelocationStatus.Escalated or RelocationStatus.Relocated)
         {
-            // Moved on (cancelled meanwhile: nothing to ask, nothing held), or started: the line is only behind its case.
+            // Closed meanwhile (a case cancelled before its orchestration ran holds nothing; the reconciler marks its step
+            // applied): the line is only behind its case.
             Settle(id);
             return false;
         }
 
-        // Looked up just above, so the start goes straight to the schedule; a start racing this one (a late request, another
-        // host's sweep) uses the same instance id and is answered "already exists", which StartAsync takes as done.
-        await commands.StartAsync(client, relocation, cancellationToken, retried: false);
-        LogScheduled(logger, id, (long)(time.GetUtcNow() - relocation.State.SubmittedAt).TotalSeconds);
+        // Looked up just above; a start racing this one (a late request's schedule, the reconciler, another host's sweep)
+        // uses the same instance id, and none replaces an instance that exists.
+        await RelocationCommands.ScheduleNeverReplacingAsync(client, relocation, cancellationToken);
+        LogScheduled(logger, id, relocation.Status.ToString(), (long)(time.GetUtcNow() - relocation.State.SubmittedAt).TotalSeconds);
         Settle(id);
         return true;
     }
@@ -117,6 +124,6 @@ public sealed partial class UnscheduledCaseSweeper(
         }
     }
 
-    [LoggerMessage(EventId = 431, Level = LogLevel.Warning, Message = "Relocation {RelocationId} had no orchestration {AgeSeconds} s after it was submitted (its request died before scheduling it); scheduled now")]
-    private static partial void LogScheduled(ILogger logger, string relocationId, long ageSeconds);
+    [LoggerMessage(EventId = 431, Level = LogLevel.Warning, Message = "Relocation {RelocationId} ({Status}) had no orchestration {AgeSeconds} s after it was submitted (its request died before its schedule landed); scheduled now")]
+    private static partial void LogScheduled(ILogger logger, string relocationId, string status, long ageSeconds);
 }

@@ -173,6 +173,22 @@ public sealed class CaseloadIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenLinesAsync_NoStatus_EveryOpenLineOfAnyStatusAndNoClosedOne()
+    {
+        CaseloadEntry Open(RelocationStatus status) =>
+            new(Guid.NewGuid().ToString("N"), "W-2", RelocationKind.TemporaryRelocation, RelocationPriority.Emergency, status, 1, null, null, Now.AddMinutes(-5));
+        var open = new[] { Open(RelocationStatus.Submitted), Open(RelocationStatus.AwaitingOffers), Open(RelocationStatus.OfferAccepted) };
+        foreach (var line in open.Append(Closed(1)))
+        {
+            await _caseload.PutAsync(line, CancellationToken.None);
+        }
+
+        var lines = await _caseload.OpenLinesAsync(null, Now, CancellationToken.None);
+
+        Assert.Equal(open.Select(l => l.Id).Order(StringComparer.Ordinal), lines.Select(l => l.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ClosedLinesAsync_LinesInsideAndOutsideTheWindow_OnlyClosedOnesOfThatPriorityInsideItNewestFirst()
     {
         // More closed lines than the recent table keeps, so some are in the archive only: the window's lines come from the archive.

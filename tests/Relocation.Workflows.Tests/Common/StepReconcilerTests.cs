@@ -81,18 +81,22 @@ public sealed class StepReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SweepAsync_CancelledAfterARoundWithNoOrchestration_StuckAndLeftOnTheRow()
+    public async Task SweepAsync_CancelledAfterARoundWithNoOrchestration_OrchestrationStartedAndTheCancellationApplied()
     {
-        // A round was written (States asked): the case may hold something, so only an orchestration may apply the step.
+        // Round 1 is on the row (the create answers before its schedule lands) and there is no orchestration yet (the
+        // request died first, or the schedule is slow): the case may hold something, so only an orchestration may apply
+        // the step. Before, the sweep dropped it as stuck: accepted, never applied.
         var id = (await _world.SubmitAsync(consentOn: RelocationTestWorld.Today)).Id;
         var now = DateTimeOffset.UtcNow;
         await CaseUpdates.UpdateAsync(_world.Relocations, id, c => c.StartRound(1, [new AskedState("NOR", "cap-NOR", false, 1)], now, now.AddHours(24)));
         await _commands.CancelAsync(Client, id, "no longer needed", CancellationToken.None);
 
         var result = await _reconciler.SweepAsync(Client, CancellationToken.None);
+        var instance = await Client.WaitForInstanceAsync(id, OrchestrationRuntimeStatus.Completed);
 
-        Assert.Equal(new SweepResult(1, 0, 0, 1, 0), result);
-        Assert.Single((await _world.CaseAsync(id)).PendingSteps);
+        Assert.Equal(new SweepResult(1, 1, 0, 0, 0, 1), result);
+        Assert.Equal(RelocationStatus.Cancelled, instance.ReadOutputAs<RelocationStatus>());
+        await _world.WaitAsync(id, c => c.PendingSteps.Count == 0);
         Assert.Empty(_steps.Entries);
     }
 

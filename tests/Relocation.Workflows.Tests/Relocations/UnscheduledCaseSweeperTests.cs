@@ -22,12 +22,13 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
     private readonly RelocationCommands _commands;
     private readonly UnscheduledCaseSweeper _sweeper;
     private DurableTaskTestHost _host = null!;
+    private string _capacityId = null!;
 
     public UnscheduledCaseSweeperTests()
     {
         _relocations = _world.Relocations;
         _commands = new RelocationCommands(_relocations, TimeProvider.System, outbox: new InMemoryOutbox());
-        _sweeper = new UnscheduledCaseSweeper(_lines, _relocations, _commands, Options.Create(new UnscheduledCaseSweeperOptions { GracePeriod = Grace }),
+        _sweeper = new UnscheduledCaseSweeper(_lines, _relocations, Options.Create(new UnscheduledCaseSweeperOptions { GracePeriod = Grace }),
             TimeProvider.System, NullLogger<UnscheduledCaseSweeper>.Instance);
     }
 
@@ -38,7 +39,7 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await _world.StartHostAsync(new RelocationWorkflowOptions { RoundSize = 3, ClockScale = 1 });
-        await _world.StateAsync("NOR");
+        _capacityId = await _world.StateAsync("NOR");
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -124,6 +125,28 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
         Assert.Single((await _relocations.FindAsync(id, CancellationToken.None))!.Rounds);
     }
 
+    [Fact]
+    public async Task SweepAsync_AnsweredWithRoundOneAndNoInstance_SchedulesItAndItKeepsThatRound()
+    {
+        // The create's first attempt answers 202 with round 1 on its row without waiting for its schedule; it died before
+        // the schedule landed. Nothing but the sweep starts the orchestration, which must keep the round (same States,
+        // same deadline) and not open another.
+        var submitted = RelocationTestWorld.Draft(consentOn: Today, submittedAt: DateTimeOffset.UtcNow - Grace - TimeSpan.FromSeconds(5));
+        var opened = DateTimeOffset.UtcNow - Grace;
+        submitted.StartRound(1, [new AskedState("NOR", _capacityId, false, 100)], opened, opened.AddHours(36));
+        _lines.Add(CaseloadEntry.From(submitted));
+        await _relocations.AddAsync(submitted, CancellationToken.None);
+
+        var result = await _sweeper.SweepAsync(Client, CancellationToken.None);
+
+        Assert.Equal(new UnscheduledSweepResult(1, 1, 1), result);
+        await RunningAsync(submitted.Id);
+        var status = await Client.WaitForCustomStatusAsync(submitted.Id, "AwaitingOffers");
+        Assert.Contains("\"round\":1", status.SerializedCustomStatus, StringComparison.Ordinal);
+        var row = (await _relocations.FindAsync(submitted.Id, CancellationToken.None))!;
+        Assert.Equal(opened.AddHours(36), Assert.Single(row.Rounds).Deadline);
+    }
+
     /// <summary>A case row as the request writes it, and its line, and no orchestration (the request died before the schedule).</summary>
     private async Task<string> SubmitAsync(DateTimeOffset submittedAt, RelocationPriority priority = RelocationPriority.Emergency, bool consent = true)
     {
@@ -153,11 +176,11 @@ public sealed class UnscheduledCaseSweeperTests : IAsyncLifetime
 
         public Task<CaseloadPage> ListAsync(CaseloadQuery query, CancellationToken cancellationToken) => throw new NotSupportedException("The sweep reads the open lines only.");
 
-        public Task<IReadOnlyList<CaseloadEntry>> OpenLinesAsync(RelocationStatus status, DateTimeOffset now, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<CaseloadEntry>> OpenLinesAsync(RelocationStatus? status, DateTimeOffset now, CancellationToken cancellationToken)
         {
             lock (_lines)
             {
-                return Task.FromResult<IReadOnlyList<CaseloadEntry>>(_lines.Where(l => l.Status == status).ToArray());
+                return Task.FromResult<IReadOnlyList<CaseloadEntry>>(_lines.Where(l => l.IsOpen && (status is null || l.Status == status)).ToArray());
             }
         }
     }

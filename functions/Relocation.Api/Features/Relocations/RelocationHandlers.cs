@@ -51,7 +51,11 @@ internal sealed partial class RelocationHandlers(
         if (plan is not null && !request.Resumed && !Halts(diagnostics?.Value.HaltBeforeScheduleFor, submitted) && opening.BeginWithRow(submitted, plan) is { } first)
         {
             var scheduling = global::System.Diagnostics.Stopwatch.StartNew();
-            var schedule = request.Timed("schedule", () => commands.ScheduleBeforeRowAsync(request.Workflows, submitted, CancellationToken.None));
+            var schedule = request.Timed("schedule", async () =>
+            {
+                await HoldingScheduleForCrashTestAsync(submitted);
+                await RelocationCommands.ScheduleNeverReplacingAsync(request.Workflows, submitted, CancellationToken.None);
+            });
             try
             {
                 await request.ClaimedAsync();
@@ -130,13 +134,18 @@ internal sealed partial class RelocationHandlers(
 
     /// <summary>
     /// The first attempt of a create whose round 1 opens with it. The order that matters is kept: the case file and the
-    /// caseload line before the row, the orchestration scheduled before the round is written; but the schedule no longer
-    /// waits for the row, and the round is written by the row's insert. The orchestration may therefore exist for a moment
-    /// without its row: in this process its first activity joins this opening (registered before the schedule); elsewhere
-    /// it retries until the row is there. If this attempt dies between the two, no row is ever written unless the client
-    /// retries (the resumed attempt takes the ordered path, and schedules again if that orchestration gave up); a row is
-    /// never written more than <see cref="RowAfterScheduleLimit"/> after its schedule, well inside the activity's retries.
-    /// Once begun, nothing here follows the caller's cancellation: an abandoned request finishes its writes.
+    /// caseload line before the row, the round written by the row's insert. The orchestration's schedule, started before
+    /// the claim, is waited for by neither the row nor the answer (issue 19: in a burst it waits seconds behind the
+    /// emulator's one queue writer, and it was most of a create's answer); it finishes beside them or after the answer.
+    /// So the orchestration may exist for a moment without its row (in this process its first activity joins this
+    /// opening, registered before the schedule; elsewhere it retries until the row is there), and the row may exist for a
+    /// moment without its orchestration: a step recorded meanwhile is raised again by the reconciler, which starts a
+    /// missing orchestration first, and a schedule that never lands (failed twice, or the process died) is started by the
+    /// unscheduled-case sweep from the caseload's open lines (docs/durability.md, "The first round"). If this attempt dies
+    /// before its row, no row is ever written unless the client retries (the resumed attempt takes the ordered path, and
+    /// schedules again if that orchestration gave up); a row is never written more than <see cref="RowAfterScheduleLimit"/>
+    /// after its schedule began, well inside the activity's retries. Once begun, nothing here follows the caller's
+    /// cancellation: an abandoned request finishes its writes.
     /// </summary>
     private async Task<ApiResult> CreateWithRoundAsync(ApiRequest request, RelocationCase submitted, ProtectedPerson person, RoundOpening.FirstRoundWithRow first,
         Task schedule, global::System.Diagnostics.Stopwatch scheduling)
@@ -163,28 +172,85 @@ internal sealed partial class RelocationHandlers(
         {
             // The row exists (a key used again after its record was gone): the instance there was left as it was. As any retry.
             first.Failed(new ConflictException("The row exists."));
+            Observe(schedule);
             return await AnswerExistingRowAsync(request, id);
         }
         catch (Exception ex)
         {
             first.Failed(ex);
+            Observe(schedule);
             throw;
         }
 
         first.Inserted(relocation);
+        _ = FollowScheduleAsync(request.Workflows, schedule, relocation);
         request.Mark("case");
         return ApiResult.Accepted(new RelocationAcceptedDto(id, relocation.Status, $"/api/relocations/{id}"), $"/api/relocations/{id}");
 
         async Task HaltingBeforeRowAsync()
         {
-            await schedule;
+            // The bench's before/after: the row (and so the answer) waits for the schedule, as before session 12.
+            if (diagnostics?.Value.RowWaitsForSchedule == true)
+            {
+                await schedule;
+            }
+
             if (Halts(diagnostics?.Value.HaltBeforeRowFor, submitted))
             {
+                // The crash tests' fault point is after the schedule and before the row: the schedule is in first.
+                await schedule;
                 LogHaltedBeforeRow(logger, id);
                 await Task.Delay(Timeout.Infinite, request.Aborted);
             }
         }
     }
+
+    /// <summary>
+    /// The schedule of an answered case, after its answer: a failed one is tried once more (<see cref="RelocationCommands.StartAsync"/>
+    /// looks the instance up first: a schedule that failed after the engine took it, or one the reconciler made meanwhile,
+    /// is kept). If that fails too, or the process dies first, the unscheduled-case sweep starts it within
+    /// its grace period and period (2 min by default). Never throws: nobody waits for it.
+    /// </summary>
+    private async Task FollowScheduleAsync(DurableTaskClient client, Task schedule, RelocationCase relocation)
+    {
+        try
+        {
+            await schedule;
+            return;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogScheduleFailed(logger, relocation.Id, ex.GetType().Name);
+        }
+
+        try
+        {
+            await commands.StartAsync(client, relocation, CancellationToken.None, retried: true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogScheduleFailed(logger, relocation.Id, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Scheduling the orchestration of relocation {RelocationId} after its answer failed ({Error}); tried again, else the unscheduled-case sweep starts it")]
+    private static partial void LogScheduleFailed(ILogger logger, string relocationId, string error);
+
+    /// <summary>
+    /// The crash tests' held schedule (<see cref="Pipeline.ApiDiagnosticsOptions.HoldScheduleFor"/>): off unless that setting
+    /// names this case's pseudonym. The schedule then never goes out, while the row is written and answered as usual.
+    /// </summary>
+    private async Task HoldingScheduleForCrashTestAsync(RelocationCase submitted)
+    {
+        if (Halts(diagnostics?.Value.HoldScheduleFor, submitted))
+        {
+            LogHeldSchedule(logger, submitted.Id);
+            await Task.Delay(Timeout.Infinite, CancellationToken.None);
+        }
+    }
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Fault injection: relocation {RelocationId} answered with its schedule held back")]
+    private static partial void LogHeldSchedule(ILogger logger, string relocationId);
 
     /// <summary>A schedule nobody waits for any more: its failure is left to the instance's own retries, never unobserved.</summary>
     private static void Observe(Task schedule) =>
