@@ -202,6 +202,11 @@ public static class OpenApiDocument
             Pipeline(429);
         }
 
+        if (route.RequestType is not null)
+        {
+            Pipeline(415);
+        }
+
         if (route.Parameters.Count > 0)
         {
             Pipeline(400);

@@ -114,7 +114,10 @@ public sealed partial class ApiPipeline(
         // are written; an audit failure still turns the answer into a 503 (the stored answer replays the write, as before).
         var completion = outcome.Completion is { } complete ? CompleteAsync(complete, outcome) : Task.CompletedTask;
         var audited = route.IsWrite || (!route.Anonymous && (result.Status >= 400 || route.AuditEveryRead));
-        var recorded = audited ? AuditAsync(route, instance, correlationId, outcome, result.Status) : Task.FromResult(true);
+        // A create's entry is about what it created (its id is in the answer's Location, not in the path), so an auditor
+        // asking for a case finds the request that opened it.
+        var about = outcome.About ?? (route.Creates && result.Status is >= 200 and < 300 ? CreatedIdOf(result.Location) : null);
+        var recorded = audited ? AuditAsync(route, instance, correlationId, outcome, result.Status, about) : Task.FromResult(true);
         var beside = BesideAsync(outcome, route.Name, correlationId);
         try
         {
@@ -132,7 +135,7 @@ public sealed partial class ApiPipeline(
             }
             if (await recorded && audited)
             {
-                recorded = AuditAsync(route, instance, correlationId, outcome, result.Status);
+                recorded = AuditAsync(route, instance, correlationId, outcome, result.Status, outcome.About);
             }
         }
 
@@ -155,14 +158,14 @@ public sealed partial class ApiPipeline(
     }
 
     /// <summary>Appends the request's audit entry; false (logged) when it could not be written.</summary>
-    private async Task<bool> AuditAsync(ApiRoute route, string instance, string correlationId, Outcome outcome, int status)
+    private async Task<bool> AuditAsync(ApiRoute route, string instance, string correlationId, Outcome outcome, int status, string? about)
     {
         var auditStarted = Stopwatch.GetTimestamp();
         try
         {
             await audit.AppendAsync(
                 new AuditEntry(time.GetUtcNow(), outcome.Caller.Subject, outcome.Caller.Name, outcome.Caller.PrimaryRole, outcome.Caller.StateCode,
-                    route.Name, Truncate(instance, 300), status, correlationId, outcome.Reason, About: outcome.About),
+                    route.Name, Truncate(instance, 300), status, correlationId, outcome.Reason, About: about),
                 CancellationToken.None);
             return true;
         }
@@ -431,6 +434,14 @@ public sealed partial class ApiPipeline(
     /// The id the route's path names, which the Auditor's <c>subject=</c> finds: a case's or an agreement's <c>{id}</c>, a
     /// State's <c>{code}</c>; null on a collection (<c>POST /api/relocations</c>: the new case's id is in its answer).
     /// </summary>
+    /// <summary>The last segment of a create's Location (<c>/api/relocations/{id}</c> → the id); null without one.</summary>
+    internal static string? CreatedIdOf(string? location)
+    {
+        var path = location?.Split('?', 2)[0].TrimEnd('/');
+        var slash = path?.LastIndexOf('/') ?? -1;
+        return path is null || slash < 0 || slash == path.Length - 1 ? null : Truncate(Uri.UnescapeDataString(path[(slash + 1)..]), 200);
+    }
+
     internal static string? AboutOf(RouteValueDictionary? values) =>
         values is null ? null
         : values.TryGetValue("id", out var id) && id?.ToString() is { Length: > 0 } i ? Truncate(i, 200)
@@ -490,6 +501,13 @@ public sealed partial class ApiPipeline(
             throw new BodyTooLargeException(route.MaxBodyBytes);
         }
 
+        // A JSON route's body under another declared type (curl's -d without a header sends a form; .NET's StringContent
+        // sends text/plain) is refused as such (415), not parsed and then blamed on its fields; no type at all is read as JSON.
+        if (route.RequestType is not null && !IsJsonOrUndeclared(http.Request.ContentType))
+        {
+            throw new UnsupportedMediaTypeException(MediaTypeOf(http.Request.ContentType));
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
@@ -504,6 +522,21 @@ public sealed partial class ApiPipeline(
         }
 
         return buffer.ToArray();
+    }
+
+    private static bool IsJsonOrUndeclared(string? contentType)
+    {
+        var media = MediaTypeOf(contentType);
+        return media.Length == 0
+            || media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    // The media type alone (no parameters), at most 100 characters: it is echoed in the problem's detail.
+    private static string MediaTypeOf(string? contentType)
+    {
+        var media = (contentType ?? string.Empty).Split(';', 2)[0].Trim();
+        return media.Length > 100 ? media[..100] : media;
     }
 
     private static string? IdempotencyKeyOf(HttpContext http, ApiRoute route)

@@ -17,6 +17,7 @@ public static class ProblemDetailsMapper
         PreconditionFailedException p => Create(412, "Precondition failed.", p.Message, instance, correlationId, coded: p),
         ForbiddenException f => Create(403, "Forbidden.", f.Message, instance, correlationId, coded: f),
         BodyTooLargeException b => Create(413, "The body is too large.", b.Message, instance, correlationId),
+        UnsupportedMediaTypeException u => Create(415, "Unsupported media type.", u.Message, instance, correlationId),
         _ when IsTransient(exception) => Create(503, "Storage is unavailable.", "Storage did not answer in time; nothing was lost, retry after Retry-After.", instance, correlationId),
         _ => Create(500, "An unexpected error occurred.", "The error was logged under this correlation id.", instance, correlationId),
     };
@@ -73,3 +74,7 @@ public static class ProblemDetailsMapper
 
 /// <summary>The request body is above the route's limit (413).</summary>
 public sealed class BodyTooLargeException(long limit) : Exception($"The body must be at most {limit} bytes.");
+
+/// <summary>A JSON route's body sent as something else, e.g. <c>text/plain</c> or a form (415).</summary>
+public sealed class UnsupportedMediaTypeException(string sent)
+    : Exception($"The body was sent as '{sent}'; this route reads JSON: send Content-Type: application/json.");

@@ -31,6 +31,7 @@ public sealed record ApiAnswer(int Status, Type? BodyType, string Description)
         409 => "Conflicts with the current state, or the Idempotency-Key was used for another request.",
         412 => "If-Match does not match the current version.",
         413 => "The body is larger than this route takes.",
+        415 => "The body is not JSON (send Content-Type: application/json). Nothing was written.",
         429 => "The caller writes too fast; wait as Retry-After says.",
         500 => "An unexpected error; logged under the correlation id.",
         503 => "Storage did not answer, or the request could not be recorded in the audit log; nothing was lost, retry after Retry-After.",

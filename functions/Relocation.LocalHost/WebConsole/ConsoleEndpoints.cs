@@ -64,17 +64,17 @@ internal static class ConsoleEndpoints
         }
         catch (JsonException)
         {
-            return Problem("body", "Send {\"role\": \"Vwu.Officer\"} and, for a focal point, \"state\": \"NOR\".");
+            return Problem(http, "body", "Send {\"role\": \"Vwu.Officer\"} and, for a focal point, \"state\": \"NOR\".");
         }
 
         if (request?.Role is not { Length: > 0 } role)
         {
-            return Problem("role", "'role' is required.");
+            return Problem(http, "role", "'role' is required.");
         }
 
         if (role == Domain.Security.Roles.StateFocalPoint && string.IsNullOrEmpty(request.State))
         {
-            return Problem("state", "A focal point acts for a State: give its ISO 3166-1 alpha-3 code.");
+            return Problem(http, "state", "A focal point acts for a State: give its ISO 3166-1 alpha-3 code.");
         }
 
         var state = role == Domain.Security.Roles.StateFocalPoint ? request.State : null;
@@ -87,13 +87,21 @@ internal static class ConsoleEndpoints
         }
         catch (DomainValidationException ex)
         {
-            return Results.Json(new { title = "The request is invalid.", status = 400, errors = ex.Errors }, ApiJson.Options, "application/problem+json", 400);
+            return Problem(http, ex.Message, ex.Errors);
         }
     }
 
-    private static IResult Problem(string field, string message) =>
-        Results.Json(new { title = "The request is invalid.", status = 400, detail = message, errors = new Dictionary<string, string[]> { [field] = [message] } },
-            ApiJson.Options, "application/problem+json", 400);
+    private static IResult Problem(HttpContext http, string field, string message) =>
+        Problem(http, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>The API's problem shape (type, instance, correlation id and the fields), so a client reads one kind of 400.</summary>
+    private static IResult Problem(HttpContext http, string detail, IReadOnlyDictionary<string, string[]> errors)
+    {
+        var correlationId = Guid.NewGuid().ToString("N");
+        http.Response.Headers[Relocation.Api.Pipeline.ApiPipeline.CorrelationIdHeader] = correlationId;
+        var problem = Relocation.Api.Problems.ProblemDetailsMapper.Create(400, "The request is invalid.", detail, http.Request.Path, correlationId, errors);
+        return Results.Text(System.Text.Encoding.UTF8.GetString(problem.Body), "application/problem+json", System.Text.Encoding.UTF8, problem.Status);
+    }
 
     private sealed record TokenRequest(string? Role, string? State);
 }

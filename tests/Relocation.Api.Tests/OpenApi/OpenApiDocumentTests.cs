@@ -161,7 +161,7 @@ public sealed class OpenApiDocumentTests
 
         var put = document.GetProperty("paths").GetProperty("/api/states/{code}").GetProperty("put");
         var statuses = put.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToArray();
-        Assert.Equal(["200", "201", "400", "401", "403", "404", "409", "412", "413", "429", "500", "503"], statuses);
+        Assert.Equal(["200", "201", "400", "401", "403", "404", "409", "412", "413", "415", "429", "500", "503"], statuses);
         Assert.Equal("Registry.Admin", put.GetProperty("x-roles")[0].GetString());
         Assert.Equal("#/components/responses/Problem429", put.GetProperty("responses").GetProperty("429").GetProperty("$ref").GetString());
         var tooFast = document.GetProperty("components").GetProperty("responses").GetProperty("Problem429");

@@ -29,6 +29,7 @@ public sealed class ApiPipelineTests
             new("Read", Relocation.Api.Routing.HttpMethods.Get, "things/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test"),
             new("Secret", Relocation.Api.Routing.HttpMethods.Get, "secrets/{id}", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { AuditEveryRead = true },
             new("Beside", Relocation.Api.Routing.HttpMethods.Post, "beside", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { Creates = true, ClaimsBesideHandler = true },
+            new("Json", Relocation.Api.Routing.HttpMethods.Post, "json", [Roles.RegistryAdmin], (_, r) => handler(r), "test") { RequestType = typeof(JsonThing) },
         ];
     }
 
@@ -40,6 +41,79 @@ public sealed class ApiPipelineTests
         return new ApiPipeline(new ApiRouteTable([new TestRoutes(handler)]), _tokens.Object, _idempotency.Object, _audit.Object,
             new WriteRateLimiter(Options.Create(limits ?? new RateLimitOptions()), TimeProvider.System), TimeProvider.System, NullLogger<ApiPipeline>.Instance,
             Options.Create(diagnostics ?? new ApiDiagnosticsOptions()));
+    }
+
+    private sealed record JsonThing(string? Name);
+
+    [Fact]
+    public async Task RunAsync_SuccessfulCreate_AuditEntryIsAboutTheCreatedIdFromTheLocation()
+    {
+        // The path names no id (POST /api/relocations): the entry is about what the answer created, so subject= finds it.
+        var pipeline = Pipeline(_ => Task.FromResult(ApiResult.Accepted(new { id = "case-7" }, "/api/things/case-7")));
+        var http = Context(path: "/api/things");
+
+        await pipeline.RunAsync(http, "Create");
+
+        Assert.Equal(202, http.Response.StatusCode);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.About == "case-7"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_RefusedCreate_AuditEntryIsAboutNothing()
+    {
+        var pipeline = Pipeline(_ => throw new DomainValidationException("name", "bad"));
+        var http = Context(path: "/api/things");
+
+        await pipeline.RunAsync(http, "Create");
+
+        Assert.Equal(400, http.Response.StatusCode);
+        _audit.Verify(a => a.AppendAsync(It.Is<AuditEntry>(e => e.About == null && e.Status == 400), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData("text/plain; charset=utf-8")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task RunAsync_JsonRouteWithAnotherContentType_Is415NamingItAndRunsNothing(string contentType)
+    {
+        var ran = false;
+        var pipeline = Pipeline(_ =>
+        {
+            ran = true;
+            return Task.FromResult(ApiResult.NoContent());
+        });
+        var http = Context("{\"name\":\"x\"}", path: "/api/json");
+        http.Request.ContentType = contentType;
+
+        await pipeline.RunAsync(http, "Json");
+
+        Assert.False(ran);
+        Assert.Equal(415, http.Response.StatusCode);
+        http.Response.Body.Position = 0;
+        var problem = System.Text.Json.JsonDocument.Parse(http.Response.Body).RootElement;
+        Assert.Contains(contentType.Split(';')[0], problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("/api/json", problem.GetProperty("instance").GetString());
+        _idempotency.Verify(s => s.ClaimAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json")]
+    [InlineData("application/merge-patch+json; charset=utf-8")]
+    public async Task RunAsync_JsonRouteWithJsonOrNoContentType_RunsTheHandler(string? contentType)
+    {
+        var ran = false;
+        var pipeline = Pipeline(_ =>
+        {
+            ran = true;
+            return Task.FromResult(ApiResult.NoContent());
+        });
+        var http = Context("{\"name\":\"x\"}", path: "/api/json");
+        http.Request.ContentType = contentType;
+
+        await pipeline.RunAsync(http, "Json");
+
+        Assert.True(ran);
+        Assert.Equal(204, http.Response.StatusCode);
     }
 
     private static DefaultHttpContext Context(string body = "{}", string? key = "k-1", string method = "POST", string path = "/api/things/1")

@@ -14,6 +14,7 @@ public sealed class ProblemDetailsMapperTests
         { new ConflictException("clash"), 409 },
         { new PreconditionFailedException("stale"), 412 },
         { new BodyTooLargeException(10), 413 },
+        { new UnsupportedMediaTypeException("text/plain"), 415 },
         { new InvalidOperationException("secret internals: Witness X lives at Y"), 500 },
     };
 

@@ -78,12 +78,17 @@ public sealed class ConsoleHostingTests(LocalHostFixture host) : IClassFixture<L
     [InlineData("""{"role":"State.FocalPoint"}""", "state")]
     [InlineData("""{"role":"State.FocalPoint","state":"nor"}""", "state")]
     [InlineData("not json", "body")]
-    public async Task PostDevToken_BadRequest_400NamesTheField(string body, string field)
+    public async Task PostDevToken_BadRequest_400ProblemAsTheApiGivesItNamingTheField(string body, string field)
     {
         using var http = Root;
         using var response = await http.PostAsync("dev/token", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await LocalHostFixture.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await LocalHostFixture.JsonAsync(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Equal("/dev/token", problem.GetProperty("instance").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("type").GetString()));
+        Assert.Equal(response.Headers.GetValues("X-Correlation-Id").Single(), problem.GetProperty("correlationId").GetString());
     }
 }
 
