@@ -218,6 +218,12 @@ internal static class Ours
             .Where(m => m.Success).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1000).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours, {cases} cases: reconciler re-raises {reraised.Count}, step pending when re-raised p50 / p95 ms {Phase(reraised)}"));
+        // A create answers before its orchestration's schedule lands (docs/durability.md, "The first round"): a schedule
+        // that had not landed when a step came (the reconciler) or for a minute (the sweep) is started by them and logged.
+        var startedLate = host.Output.Count(l => l.Contains(" had no orchestration", StringComparison.Ordinal));
+        var failedSchedules = host.Output.Count(l => l.Contains("after its answer failed", StringComparison.Ordinal));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ours, {cases} cases: orchestrations started by the reconciler or the sweep {startedLate}, schedules failed after the answer {failedSchedules}"));
         Console.WriteLine($"ours, {cases} cases: POST /api/relocations in the host, {ServerTiming.Summary(createTimings)}");
         Console.WriteLine($"ours, {cases} cases: POST …/acceptance in the host, {ServerTiming.Summary(acceptTimings)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
