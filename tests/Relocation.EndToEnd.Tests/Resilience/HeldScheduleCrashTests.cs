@@ -1,4 +1,5 @@
 using System.Net;
+using Relocation.Domain.Security;
 using Relocation.EndToEnd.Tests.Relocations;
 using Relocation.Testing;
 
@@ -53,10 +54,40 @@ public sealed class HeldScheduleCrashTests(HoldScheduleHostFixture host) : IClas
         Assert.Contains(host.Host.Output, l => l.Contains(id, StringComparison.Ordinal) && l.Contains("had no orchestration", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task CancelledBeforeTheScheduleLanded_TheReconcilerStartsTheOrchestrationAndTheAskedStatesAreTold()
+    {
+        // No crash: the create answered with its schedule still under way (held here for good), and VWU cancels at once.
+        // The cancellation's step needs an orchestration (States were asked): the reconciler finds none, starts it from the
+        // row and raises the step; the orchestration tells the asked States. Before session 12 the step was dropped as stuck.
+        var s = new RelocationScenario(host, HoldScheduleHostFixture.Suffix);
+        await s.SetUpStatesAsync();
+        using var answer = await host.SendAsync(HttpMethod.Post, "relocations", RelocationScenario.Vwu, s.RequestBody("Emergency", consent: true), Guid.NewGuid().ToString("N"));
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        var id = (await LocalHostFixture.JsonAsync(answer)).GetProperty("id").GetString()!;
+        Assert.True(await LoggedAsync($"Fault injection: relocation {id} answered with its schedule held back"), "the schedule was not held: the fault point was not reached");
+        var asked = (await s.Ok(HttpMethod.Get, $"relocations/{id}", RelocationScenario.Vwu)).GetProperty("rounds")[0].GetProperty("askedStates")[0].GetString()!;
+
+        await s.Ok(HttpMethod.Post, $"relocations/{id}/cancellation", RelocationScenario.Vwu, new { reason = "No longer needed" });
+
+        Assert.True(await LoggedAsync($"Relocation {id} had no orchestration"), "the reconciler did not start the case's orchestration");
+        var focal = TestTokens.For(Roles.StateFocalPoint, asked);
+        var told = false;
+        for (var i = 0; i < 300 && !told; i++)
+        {
+            var inbox = await s.Ok(HttpMethod.Get, "inbox", focal);
+            told = inbox.GetProperty("items").EnumerateArray().Any(m => m.GetProperty("kind").GetString() == "Cancelled"
+                && m.GetProperty("subject").GetString()!.Contains("W-" + HoldScheduleHostFixture.Suffix, StringComparison.Ordinal));
+            await Task.Delay(told ? 0 : 100);
+        }
+
+        Assert.True(told, $"{asked} was not told of the cancellation");
+    }
+
     /// <summary>The host's output is read as it comes: a line logged before the answer may arrive just after it.</summary>
     private async Task<bool> LoggedAsync(string text)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 300; i++)
         {
             if (host.Host.Output.Any(l => l.Contains(text, StringComparison.Ordinal)))
             {
