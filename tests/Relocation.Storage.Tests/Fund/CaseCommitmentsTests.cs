@@ -38,28 +38,26 @@ public sealed class CaseCommitmentsTests(StorageFixture fixture) : IAsyncLifetim
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [Fact]
-    public async Task CommitAsync_CaseCancelledAndReleasedBeforeThePost_ReleasedUnderTheCancellationKeyAnd409()
+    [Theory]
+    [InlineData(true, "finance-1")]
+    [InlineData(false, "finance-2")]
+    public async Task CommitAsync_CaseCancelledAndReleasedBeforeOrAfterThePost_ReleasedOnceUnderTheCancellationKeyAnd409(bool releaseFirst, string key)
     {
+        // Before: the release finds nothing and the second read releases; after: the release frees it, the second read adds nothing.
         var (id, before) = await OpenCaseAsync();
-        _ledger.BeforeCommitment = () => CancelAndReleaseAsync(id);
+        if (releaseFirst)
+        {
+            _ledger.BeforeCommitment = () => CancelAndReleaseAsync(id);
+        }
+        else
+        {
+            _ledger.AfterCommitment = () => CancelAndReleaseAsync(id);
+        }
 
-        var refused = await Assert.ThrowsAsync<ConflictException>(() => _commitments.CommitAsync(Commitment(id), "finance-1", CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => _commitments.CommitAsync(Commitment(id), key, CancellationToken.None));
 
         Assert.Equal(nameof(ProblemCode.CaseClosedToCommitments), refused.Code);
-        await AssertReleasedOnceByTheCancellationAsync("finance-1", before);
-    }
-
-    [Fact]
-    public async Task CommitAsync_CaseCancelledAndReleasedAfterThePost_ReleasedOnceUnderTheCancellationKeyAnd409()
-    {
-        var (id, before) = await OpenCaseAsync();
-        _ledger.AfterCommitment = () => CancelAndReleaseAsync(id);
-
-        var refused = await Assert.ThrowsAsync<ConflictException>(() => _commitments.CommitAsync(Commitment(id), "finance-2", CancellationToken.None));
-
-        Assert.Equal(nameof(ProblemCode.CaseClosedToCommitments), refused.Code);
-        await AssertReleasedOnceByTheCancellationAsync("finance-2", before);
+        await AssertReleasedOnceByTheCancellationAsync(key, before);
     }
 
     [Fact]
