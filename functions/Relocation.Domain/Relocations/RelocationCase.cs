@@ -515,7 +515,9 @@ public sealed class RelocationCase
     /// protection). Once the case is Cancelled, Withdrawn or Ended that release has run or is scheduled, so a later
     /// commitment would stay committed for ever. Escalated and Relocated cases can still be cancelled, withdrawn or ended.
     /// </summary>
-    public bool TakesCommitments => Status is not (RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended);
+    /// <remarks>Exactly the statuses with an ending that releases commitments (<see cref="Fund.CaseCommitments.EndingOf"/>), so a
+    /// commitment refused because its case closed always has a key to be released under.</remarks>
+    public bool TakesCommitments => Fund.CaseCommitments.EndingOf(Status) is null;
 
     /// <summary>Refuses a commitment for a case that no longer takes one (a conflict, code <see cref="ProblemCode.CaseClosedToCommitments"/>).</summary>
     public void EnsureTakesCommitments()

@@ -11,8 +11,10 @@ namespace Relocation.Api.Features.Fund;
 /// ledger itself posts once even when the pipeline's stored answer is gone.
 /// </summary>
 internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, IRelocationRepository relocations,
-    Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
+    IFundService fund, Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
 {
+    private readonly CaseCommitments _commitments = new(ledger, fund, relocations);
+
     public async Task<ApiResult> PledgeAsync(ApiRequest request)
     {
         var input = request.ReadJson((PledgeInput body) => Checked(body.ToCommand(), c => FundCommands.Pledge(c, Today(), AnyRate(c.EurValue))));
@@ -90,17 +92,14 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     }
 
     /// <summary>
-    /// A commitment names a case that exists and is still open (one point read of the case row): a commitment for no
-    /// case, or for one already Cancelled, Withdrawn or Ended, would never be released by the workflow. The same
-    /// convention as a donor in a pledge: a reference in the body that names nothing is a 400 naming the field.
+    /// A commitment names a case that exists and is still open, checked before and after posting (<see cref="CaseCommitments"/>):
+    /// a commitment for no case, or for one already Cancelled, Withdrawn or Ended, would never be released by the
+    /// workflow. The same convention as a donor in a pledge: a reference in the body that names nothing is a 400 naming the field.
     /// </summary>
     public async Task<ApiResult> CommitAsync(ApiRequest request)
     {
         var command = request.ReadJson((CommitmentInput input) => FundCommands.Commitment(input.ToCommand(), Today()));
-        var relocation = await relocations.FindAsync(command.RelocationId!, request.Aborted)
-            ?? throw new DomainValidationException("relocationId", $"There is no relocation {command.RelocationId}.");
-        relocation.EnsureTakesCommitments();
-        return await PostAsync(request, command);
+        return Created(await _commitments.CommitAsync(command, LedgerKey(request), request.Aborted));
     }
 
     public Task<ApiResult> ReleaseAsync(ApiRequest request)
@@ -136,13 +135,19 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
         return ApiResult.Ok(BalanceDto.From(await ledger.BalanceAsync(asOf, request.Aborted)));
     }
 
-    private async Task<ApiResult> PostAsync(ApiRequest request, FundCommand command)
+    private async Task<ApiResult> PostAsync(ApiRequest request, FundCommand command) =>
+        Created(await ledger.PostAsync(command, LedgerKey(request), request.Aborted));
+
+    /// <summary>The ledger's key for the request's Idempotency-Key, scoped by route and caller.</summary>
+    private static string LedgerKey(ApiRequest request)
     {
         var key = request.IdempotencyKey
             ?? throw new DomainValidationException("Idempotency-Key", "Every fund posting needs an Idempotency-Key header, so a retry never posts twice.");
-        var result = await ledger.PostAsync(command, $"http:{request.Route.Name}:{request.Caller.Subject}:{key}", request.Aborted);
-        return ApiResult.Created(PostingDto.From(result.Posting), $"/api/fund/postings/{result.Posting.Id}");
+        return $"http:{request.Route.Name}:{request.Caller.Subject}:{key}";
     }
+
+    private static ApiResult Created(PostingResult result) =>
+        ApiResult.Created(PostingDto.From(result.Posting), $"/api/fund/postings/{result.Posting.Id}");
 
     /// <summary>A State donor is known from the register of States (as before the donor register existed); any other from the donor register.</summary>
     private async Task EnsureDonorAsync(string id, bool byStateCode, ApiRequest request)
