@@ -33,6 +33,7 @@ if (auth.IsEntra)
         options.ProviderOptions.DefaultScopes.Add($"api://{auth.ApiClientId}/.default");
         options.UserOptions.RoleClaim = "roles";
     });
+    builder.Services.AddScoped<EntraSession>();
 }
 
 await builder.Build().RunAsync();

@@ -8,12 +8,24 @@ namespace Relocation.Web.Services;
 /// </summary>
 public static class SignInReturn
 {
-    /// <summary>The sign-in page's link carrying the current page (none from the home or the sign-in page itself).</summary>
-    public static string Link(NavigationManager navigation)
+    /// <summary>
+    /// The sign-in link carrying the current page (none from the home or the sign-in page itself): the /signin page in
+    /// Development mode; in Entra ID mode the library's login page, whose <c>returnUrl</c> must be an absolute address
+    /// of this console (it refuses any other) and never one of its own authentication pages.
+    /// </summary>
+    public static string Link(NavigationManager navigation, ConsoleAuth auth)
     {
         ArgumentNullException.ThrowIfNull(navigation);
-        var here = navigation.ToBaseRelativePath(navigation.Uri);
-        return Safe(here) is { } path ? "signin?returnUrl=" + Uri.EscapeDataString(path) : "signin";
+        ArgumentNullException.ThrowIfNull(auth);
+        var here = Safe(navigation.ToBaseRelativePath(navigation.Uri));
+        if (auth.IsEntra)
+        {
+            return here is not null && !here.StartsWith("authentication/", StringComparison.OrdinalIgnoreCase)
+                ? "authentication/login?returnUrl=" + Uri.EscapeDataString(navigation.BaseUri + here)
+                : "authentication/login";
+        }
+
+        return here is not null ? "signin?returnUrl=" + Uri.EscapeDataString(here) : "signin";
     }
 
     /// <summary>

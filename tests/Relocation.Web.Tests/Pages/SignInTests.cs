@@ -79,6 +79,6 @@ public sealed class SignInTests
         var navigation = ctx.Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo(here);
 
-        Assert.Equal(expected, SignInReturn.Link(navigation));
+        Assert.Equal(expected, SignInReturn.Link(navigation, ctx.Services.GetRequiredService<ConsoleAuth>()));
     }
 }
