@@ -60,7 +60,7 @@ public sealed class PlacementTests(ConsoleFixture fixture)
         });
         var caseId = created.GetProperty("id").GetString()!;
         await MessageAsync(Nor, pseudonym, "OfferRequest");
-        await OkAsync(HttpMethod.Post, $"relocations/{caseId}/responses", Nor, new { stateCode = "NOR", decision = "Offer", places = 1 });
+        await OkAsync(HttpMethod.Post, $"relocations/{caseId}/responses", Nor, new { stateCode = "NOR", decision = "Offer", places = 1, estimatedCost = new { value = 2500, currency = "EUR" } });
         await StatusAsync(caseId, "AwaitingOffers", () => OkAsync(HttpMethod.Post, $"relocations/{caseId}/acceptance", Vwu, new { stateCode = "NOR" }));
         await StatusAsync(caseId, "OfferAccepted", () => Task.CompletedTask);
         await OkAsync(HttpMethod.Post, $"relocations/{caseId}/arrival", Vwu, new { arrivedOn = today });
