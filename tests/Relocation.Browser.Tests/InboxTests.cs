@@ -70,8 +70,10 @@ public sealed class InboxTests(ConsoleFixture fixture)
         Assert.True(axe.Violations.Length == 0, string.Join("; ", axe.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")));
     }
 
+    private Task MessageAsync(string token, string pseudonym, string kind = "OfferRequest") => MessageAsync(fixture, token, pseudonym, kind);
+
     /// <summary>Waits until the workflow has written the message (the round opens in the background).</summary>
-    private async Task MessageAsync(string token, string pseudonym, string kind = "OfferRequest")
+    internal static async Task MessageAsync(ConsoleFixture fixture, string token, string pseudonym, string kind)
     {
         for (var i = 0; i < 120; i++)
         {

@@ -5,7 +5,8 @@ namespace Relocation.Domain.Outbox;
 /// workflows writing a message, the relay mailing it and the console's inbox agree. A stored message keeps the link it
 /// was written with, and messages written before these routes carry API-like paths the console never had
 /// (<c>/relocations/{id}</c>, <c>/states/{code}/capacity</c>, <c>/agreements/{id}</c>, <c>/fund/reports/{id}</c>,
-/// <c>/fund</c>): <see cref="Route"/> turns any stored link into a console route, so old messages still lead somewhere.
+/// <c>/fund</c>), and a focal point's messages about a case placed in its State linked to the inbox before the placement
+/// page: <see cref="Route"/> turns any stored link into a console route, so old messages still lead somewhere.
 /// </summary>
 public static class ConsoleLinks
 {
@@ -25,6 +26,18 @@ public static class ConsoleLinks
     /// <summary>A case page (VWU only).</summary>
     public static string Case(string relocationId) => "/cases/" + Uri.EscapeDataString(relocationId);
 
+    /// <summary>
+    /// A case placed in the focal point's State, seen by that State's focal point: the extension answer and the
+    /// withdrawal (the case page is VWU's only; this page shows no protected detail).
+    /// </summary>
+    public static string Placement(string relocationId) => "/focal/placements/" + Uri.EscapeDataString(relocationId);
+
+    /// <summary>
+    /// The kinds written only to the receiving State's focal points about a case placed there (an extension request, the
+    /// end of the protection): they lead to <see cref="Placement"/> when their link names the case.
+    /// </summary>
+    public static bool IsPlacementKind(string? kind) => kind is "ExtensionRequest" or "ProtectionEnded";
+
     /// <summary>An agreement page (Registry only).</summary>
     public static string Agreement(string agreementId) => "/registry/agreements/" + Uri.EscapeDataString(agreementId);
 
@@ -41,6 +54,10 @@ public static class ConsoleLinks
             ["inbox"] when kind is "OfferRequest" or "OfferRequestReminder" => OfferRequests,
             ["focal", "offers"] => OfferRequests,
             ["focal", "capacity"] or ["states", _, "capacity"] => Capacity,
+            ["focal", "placements", var id] when IsId(id) => Placement(id),
+            // A placement message is read by a focal point, who cannot open the case page; stored ones linked to the
+            // inbox (no id there: they stay in the inbox).
+            ["cases" or "relocations", var id] when IsId(id) && IsPlacementKind(kind) => Placement(id),
             ["cases" or "relocations", var id] when IsId(id) => Case(id),
             ["registry", "agreements", var id] when IsId(id) => Agreement(id),
             ["agreements", var id] when IsId(id) => Agreement(id),

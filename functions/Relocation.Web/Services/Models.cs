@@ -86,3 +86,9 @@ public sealed record InboxView(IReadOnlyList<InboxItemView> Items, string? NextP
 
 /// <summary>A message; <c>Link</c> is as stored (older messages carry old paths: the console routes it with <c>ConsoleLinks.Route</c>).</summary>
 public sealed record InboxItemView(string Id, string Kind, string Subject, string Body, DateTimeOffset CreatedAt, bool Read, string? Link);
+
+/// <summary><c>POST /api/relocations/{id}/extension</c>'s answer: the new end of protection when confirmed.</summary>
+public sealed record ExtensionAnswerView(string RelocationId, string StateCode, ExtensionDecision Decision, DateOnly? ProtectionEndsOn);
+
+/// <summary><c>POST /api/relocations/{id}/withdrawal</c>'s 202: the withdrawn case and the re-relocation the Court opened.</summary>
+public sealed record WithdrawalAnswerView(string Id, string ReRelocationId);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.Security;
 
 namespace Relocation.Workflows.Notifications;
 
@@ -244,14 +245,20 @@ public static class CaseNotices
             Link = next is null ? CaseLink(relocation.Id) : CaseLink(next),
         };
     }
-    /// <summary>A protection message about a placed case: to VWU, the Registry or the receiving State's focal points.</summary>
+    /// <summary>
+    /// A protection message about a placed case: to VWU (the case page), the receiving State's focal points (their page
+    /// for this placement, where they answer an extension or withdraw) or the Registry (the inbox).
+    /// </summary>
     public static OutboxMessage Protection(RelocationCase relocation, string key, string kind, string recipient, string subject, string body, DateTimeOffset now, DateOnly? dueOn = null)
     {
         ArgumentNullException.ThrowIfNull(relocation);
-        return new OutboxMessage($"relocation-{relocation.Id}-{key}-{Recipients.RoleOf(recipient)}", kind, recipient, subject, relocation.Id, now, dueOn)
+        var role = Recipients.RoleOf(recipient);
+        return new OutboxMessage($"relocation-{relocation.Id}-{key}-{role}", kind, recipient, subject, relocation.Id, now, dueOn)
         {
             Body = body + "\n\n" + Facts(relocation.Facts, null),
-            Link = recipient == Recipients.Vwu ? CaseLink(relocation.Id) : InboxLink,
+            Link = recipient == Recipients.Vwu ? CaseLink(relocation.Id)
+                : role == Roles.StateFocalPoint ? ConsoleLinks.Placement(relocation.Id)
+                : InboxLink,
         };
     }
 }

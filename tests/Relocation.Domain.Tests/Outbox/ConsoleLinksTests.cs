@@ -12,6 +12,8 @@ public sealed class ConsoleLinksTests
     [InlineData("FundReportReady", "/finance/reports", "/finance/reports")]
     [InlineData("FundRunwayLow", "/finance/balance", "/finance/balance")]
     [InlineData("Escalation", "/inbox", "/inbox")]
+    [InlineData("ExtensionRequest", "/focal/placements/3f2a9c1e5b7d4e60", "/focal/placements/3f2a9c1e5b7d4e60")]
+    [InlineData("ProtectionEnded", "/focal/placements/3f2a9c1e5b7d4e60", "/focal/placements/3f2a9c1e5b7d4e60")]
     public void Route_TodaysRoutes_Unchanged(string kind, string link, string expected) =>
         Assert.Equal(expected, ConsoleLinks.Route(kind, link));
 
@@ -25,6 +27,8 @@ public sealed class ConsoleLinksTests
     [InlineData("ReviewReminder", "/agreements/a1b2", "/registry/agreements/a1b2")]
     [InlineData("FundReportReady", "/fund/reports/r-1", "/finance/reports")]
     [InlineData("FundRunwayLow", "/fund", "/finance/balance")]
+    [InlineData("ExtensionRequest", "/relocations/3f2a9c1e5b7d4e60", "/focal/placements/3f2a9c1e5b7d4e60")]
+    [InlineData("ProtectionEnded", "/cases/3f2a9c1e5b7d4e60", "/focal/placements/3f2a9c1e5b7d4e60")]
     public void Route_OldLinks_MappedToTheConsolesPage(string kind, string link, string expected) =>
         Assert.Equal(expected, ConsoleLinks.Route(kind, link));
 
@@ -43,6 +47,24 @@ public sealed class ConsoleLinksTests
     [InlineData("/nowhere")]
     public void Route_ForeignOrUnknown_TheInbox(string? link) =>
         Assert.Equal("/inbox", ConsoleLinks.Route("OfferReceived", link));
+
+    // Stored before the placement page: the link names no case, so the message cannot lead to its placement.
+    [Theory]
+    [InlineData("ExtensionRequest")]
+    [InlineData("ProtectionEnded")]
+    public void Route_PlacementKindLinkedToTheInbox_TheInbox(string kind) =>
+        Assert.Equal("/inbox", ConsoleLinks.Route(kind, "/inbox"));
+
+    [Theory]
+    [InlineData("/focal/placements/a b")]
+    [InlineData("/focal/placements/")]
+    [InlineData("/focal/placements/1/2")]
+    public void Route_PlacementWithoutAValidId_TheInbox(string link) =>
+        Assert.Equal("/inbox", ConsoleLinks.Route("ExtensionRequest", link));
+
+    [Fact]
+    public void Placement_AnId_TheFocalPointsPlacementPage() =>
+        Assert.Equal("/focal/placements/3f2a9c1e", ConsoleLinks.Placement("3f2a9c1e"));
 
     [Fact]
     public void Case_AnId_TheCasePage() =>

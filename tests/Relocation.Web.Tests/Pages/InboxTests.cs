@@ -115,6 +115,8 @@ public sealed class InboxTests
     [InlineData("OfferReceived", "/cases/3f2a9c1e", "cases/3f2a9c1e")]
     [InlineData("OfferRequest", "/inbox", "focal/offers")]
     [InlineData("CapacityStale", "/states/NOR/capacity", "focal/capacity")]
+    [InlineData("ExtensionRequest", "/focal/placements/3f2a9c1e", "focal/placements/3f2a9c1e")]
+    [InlineData("ProtectionEnded", "/relocations/3f2a9c1e", "focal/placements/3f2a9c1e")]
     public void Open_UnreadMessage_MarksItReadThenGoesToItsPage(string kind, string link, string expected)
     {
         using var ctx = FocalPoint();

@@ -55,6 +55,18 @@ public sealed class CaseNoticesTests
     }
 
     [Fact]
+    public void Protection_ToTheReceivingStatesFocalPoints_LinksToTheirPlacementPage()
+    {
+        var (c, _) = Asked();
+
+        var extension = CaseNotices.Protection(c, "extension-20270601", "ExtensionRequest", Recipients.FocalPoints("NOR"), "s", "b", Now);
+        var ended = CaseNotices.Protection(c, "protection-ended", "ProtectionEnded", Recipients.FocalPoints("NOR"), "s", "b", Now);
+        var registry = CaseNotices.Protection(c, "k", "ReviewOverdue", Recipients.Registry, "s", "b", Now);
+
+        Assert.Equal(($"/focal/placements/{c.Id}", $"/focal/placements/{c.Id}", "/inbox"), (extension.Link, ended.Link, registry.Link));
+    }
+
+    [Fact]
     public void EveryCaseMessage_LinksToAConsoleRouteAsItIs()
     {
         var (c, round) = Asked();
@@ -66,6 +78,8 @@ public sealed class CaseNoticesTests
             CaseNotices.RoundClosingWithoutOffer(c, round, Now), CaseNotices.Escalation(c, Now),
             CaseNotices.PlacementReminder(c, 50, Now.AddDays(10), Now), CaseNotices.Overdue(c, Recipients.Vwu, Now),
             CaseNotices.Protection(c, "k", "ReviewOverdue", Recipients.FocalPoints("NOR"), "s", "b", Now),
+            CaseNotices.Protection(c, "k", "ExtensionRequest", Recipients.FocalPoints("NOR"), "s", "b", Now),
+            CaseNotices.Protection(c, "k", "ReviewOverdue", Recipients.Registry, "s", "b", Now),
         ];
 
         // A route the console maps to something else would be an old or unknown link.
