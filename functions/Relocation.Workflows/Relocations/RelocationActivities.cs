@@ -588,7 +588,7 @@ public sealed class ApplyReviewActivity(IRelocationRepository relocations, ICapa
         {
             await outbox.AddAsync(CaseNotices.Protection(relocation, $"extension-{end:yyyyMMdd}", "ExtensionRequest", Recipients.FocalPoints(state),
                 $"Please confirm the extension of {relocation.Facts.Pseudonym} until {end:yyyy-MM-dd}.",
-                $"The Court's protection review asks your State to extend this relocation until {end:yyyy-MM-dd}. Answer with POST /api/relocations/{relocation.Id}/extension (Confirm or Refuse).",
+                $"The Court's protection review asks your State to extend this relocation until {end:yyyy-MM-dd}. Confirm or refuse it on the page this message links to (or with POST /api/relocations/{relocation.Id}/extension).",
                 now, end), CancellationToken.None);
         }
 
