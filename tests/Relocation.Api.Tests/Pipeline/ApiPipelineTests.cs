@@ -75,16 +75,7 @@ public sealed class ApiPipelineTests
     [InlineData("application/x-www-form-urlencoded")]
     public async Task RunAsync_JsonRouteWithAnotherContentType_Is415NamingItAndRunsNothing(string contentType)
     {
-        var ran = false;
-        var pipeline = Pipeline(_ =>
-        {
-            ran = true;
-            return Task.FromResult(ApiResult.NoContent());
-        });
-        var http = Context("{\"name\":\"x\"}", path: "/api/json");
-        http.Request.ContentType = contentType;
-
-        await pipeline.RunAsync(http, "Json");
+        var (http, ran) = await PostJsonRouteAsync(contentType);
 
         Assert.False(ran);
         Assert.Equal(415, http.Response.StatusCode);
@@ -101,6 +92,15 @@ public sealed class ApiPipelineTests
     [InlineData("application/merge-patch+json; charset=utf-8")]
     public async Task RunAsync_JsonRouteWithJsonOrNoContentType_RunsTheHandler(string? contentType)
     {
+        var (http, ran) = await PostJsonRouteAsync(contentType);
+
+        Assert.True(ran);
+        Assert.Equal(204, http.Response.StatusCode);
+    }
+
+    /// <summary>A JSON body to the route that reads one, sent as <paramref name="contentType"/>; whether its handler ran.</summary>
+    private async Task<(DefaultHttpContext Http, bool Ran)> PostJsonRouteAsync(string? contentType)
+    {
         var ran = false;
         var pipeline = Pipeline(_ =>
         {
@@ -109,11 +109,8 @@ public sealed class ApiPipelineTests
         });
         var http = Context("{\"name\":\"x\"}", path: "/api/json");
         http.Request.ContentType = contentType;
-
         await pipeline.RunAsync(http, "Json");
-
-        Assert.True(ran);
-        Assert.Equal(204, http.Response.StatusCode);
+        return (http, ran);
     }
 
     private static DefaultHttpContext Context(string body = "{}", string? key = "k-1", string method = "POST", string path = "/api/things/1")
