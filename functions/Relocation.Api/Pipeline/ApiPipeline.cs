@@ -566,7 +566,8 @@ public sealed partial class ApiPipeline(
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
-    private static string CorrelationIdOf(HttpContext http)
+    /// <summary>The caller's <c>X-Correlation-Id</c> when it is a plain id, else a new one (also the local host's /dev/token).</summary>
+    public static string CorrelationIdOf(HttpContext http)
     {
         var given = http.Request.Headers[CorrelationIdHeader].FirstOrDefault();
         return given is { Length: > 0 and <= 64 } && given.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')

@@ -97,7 +97,7 @@ internal static class ConsoleEndpoints
     /// <summary>The API's problem shape (type, instance, correlation id and the fields), so a client reads one kind of 400.</summary>
     private static IResult Problem(HttpContext http, string detail, IReadOnlyDictionary<string, string[]> errors)
     {
-        var correlationId = Guid.NewGuid().ToString("N");
+        var correlationId = Relocation.Api.Pipeline.ApiPipeline.CorrelationIdOf(http);
         http.Response.Headers[Relocation.Api.Pipeline.ApiPipeline.CorrelationIdHeader] = correlationId;
         var problem = Relocation.Api.Problems.ProblemDetailsMapper.Create(400, "The request is invalid.", detail, http.Request.Path, correlationId, errors);
         return Results.Text(System.Text.Encoding.UTF8.GetString(problem.Body), "application/problem+json", System.Text.Encoding.UTF8, problem.Status);

@@ -134,16 +134,19 @@ public sealed partial class StepReconciler(
             // round"): started here, never replacing one a late schedule made meanwhile, then raised as any step. A case
             // cancelled before any round needs no orchestration (below).
             var neverStarted = instance is null && (step.Workflow == StepWorkflows.Agreement || relocation is { CancelledBeforeAnyRound: false });
-            if (neverStarted && step.Workflow == StepWorkflows.Agreement)
+            if (neverStarted)
             {
-                await AgreementInstance.StartAsync(client, step.SubjectId, cancellationToken);
-                LogStartedAgreement(logger, step.SubjectId, step.Sequence);
-                started++;
-            }
-            else if (neverStarted)
-            {
-                await RelocationCommands.ScheduleNeverReplacingAsync(client, relocation!, cancellationToken);
-                LogStartedRelocation(logger, step.SubjectId, step.Sequence);
+                if (step.Workflow == StepWorkflows.Agreement)
+                {
+                    await AgreementInstance.StartAsync(client, step.SubjectId, cancellationToken);
+                    LogStartedAgreement(logger, step.SubjectId, step.Sequence);
+                }
+                else
+                {
+                    await RelocationCommands.ScheduleNeverReplacingAsync(client, relocation!, cancellationToken);
+                    LogStartedRelocation(logger, step.SubjectId, step.Sequence);
+                }
+
                 started++;
             }
 

@@ -100,7 +100,7 @@ public sealed partial class UnscheduledCaseSweeper(
             return false;
         }
 
-        if (relocation.Status is RelocationStatus.Cancelled or RelocationStatus.Withdrawn or RelocationStatus.Ended or RelocationStatus.Escalated or RelocationStatus.Relocated)
+        if (relocation.IsFinal)
         {
             // Closed meanwhile (a case cancelled before its orchestration ran holds nothing; the reconciler marks its step
             // applied): the line is only behind its case.
