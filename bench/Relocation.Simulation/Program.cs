@@ -5,7 +5,7 @@ using Relocation.Simulation;
 
 // dotnet run -c Release --project bench/Relocation.Simulation -- [--seeds 1,2,3] [--solve-bench] [--solves 20] [--budget 1.2] [--gap [--verbose]]
 //   [--summary] [--perfect-states] [--forecast-days 120] [--history-days 180] [--urgent-forecast] [--emergency-round-size 3,4,5,all] [--protect-days 60] [--protect-last-round]
-//   [--process-hindsight] [--policies greedy,reservation] [--old-tie-rule]
+//   [--process-hindsight] [--policies greedy,reservation] [--old-tie-rule] [--oracles] [--clairvoyant]
 var seeds = Arg("--seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var invariant = CultureInfo.InvariantCulture;
 // The policies replayed: v1; v2 as the workflow runs it (the open set planned, States planned for others not asked); v2
@@ -29,6 +29,13 @@ if (args.Contains("--oracles"))
     policies.Add(("v2 + res, answers known", Strategy.PlannerV2, reserve with { AnswerOracle = true }));
     policies.Add(("v2, arrivals known", Strategy.PlannerV2, reserve with { ArrivalOracle = true }));
     policies.Add(("v2, both known", Strategy.PlannerV2, reserve with { AnswerOracle = true, ArrivalOracle = true }));
+}
+
+if (args.Contains("--clairvoyant"))
+{
+    // Not a policy: the replay's process (rounds, windows, answers only inside their round) driven by the process-bound
+    // hindsight's own solution. What it reaches is what the process allows a planner that knows the whole future.
+    policies.Add(("clairvoyant", Strategy.Clairvoyant, reserve));
 }
 
 // Asking more States of an Emergency is a process change, open to v1 as much as to v2: each size other than 3 is replayed
@@ -66,8 +73,9 @@ if (args.Contains("--summary"))
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
         var hindsight = Hindsight.Solve(scenario);
         // With --process-hindsight, each policy's % of the hindsight held to the replay's timing too, after the issue's.
-        var bound = processHindsight ? Hindsight.Solve(scenario, processBound: true).Weighted : 0;
-        var results = policies.Select(p => Replay.Run(scenario, p.Strategy, p.Policy).Cases).ToArray();
+        var boundSolve = processHindsight || args.Contains("--clairvoyant") ? Hindsight.Solve(scenario, processBound: true) : default;
+        var bound = boundSolve.Weighted;
+        var results = policies.Select(p => Replay.Run(scenario, p.Strategy, p.Policy, boundSolve.Placed).Cases).ToArray();
         double W(List<SimCase> cs) => 100.0 * cs.Where(c => c.PlacedDay is not null).Sum(c => Scenario.Weight(c.Request.Priority)) / hindsight.Weighted;
         double B(List<SimCase> cs) => 100.0 * cs.Where(c => c.PlacedDay is not null).Sum(c => Scenario.Weight(c.Request.Priority)) / bound;
         int S(List<SimCase> cs) => cs.Count(c => c.Request.Surge && c.PlacedDay is { } d && d - c.Request.Day <= 7);
@@ -105,9 +113,10 @@ if (!args.Contains("--solve-bench-only"))
     {
         var scenario = Scenario.Generate(seed, args.Contains("--perfect-states"));
         var hindsight = Hindsight.Solve(scenario, processHindsight);
+        var follow = args.Contains("--clairvoyant") ? (processHindsight ? hindsight : Hindsight.Solve(scenario, processBound: true)).Placed : null;
         foreach (var (name, strategy, policy) in policies)
         {
-            var (cases, solveMs) = Replay.Run(scenario, strategy, policy);
+            var (cases, solveMs) = Replay.Run(scenario, strategy, policy, follow);
             var placed = cases.Where(c => c.PlacedDay is not null).ToArray();
             var weighted = placed.Sum(c => (long)Scenario.Weight(c.Request.Priority));
             var ttp = placed.Select(c => (double)(c.PlacedDay!.Value - c.Request.Day)).Order().ToArray();

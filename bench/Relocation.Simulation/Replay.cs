@@ -10,6 +10,9 @@ internal enum Strategy
 {
     GreedyV1,
     PlannerV2,
+
+    /// <summary>Not a policy: asks, at each round opening, only the State of the row a hindsight solution gave the request.</summary>
+    Clairvoyant,
 }
 
 /// <summary>
@@ -54,7 +57,8 @@ internal static class Replay
     private const int RoundSize = 3;
 
 
-    public static (List<SimCase> Cases, List<double> SolveMs) Run(Scenario scenario, Strategy strategy, V2Policy? policy = null)
+    /// <param name="follow">With <see cref="Strategy.Clairvoyant"/>: the row each request is to be placed on (a hindsight solution).</param>
+    public static (List<SimCase> Cases, List<double> SolveMs) Run(Scenario scenario, Strategy strategy, V2Policy? policy = null, IReadOnlyDictionary<string, SimRow>? follow = null)
     {
         var capacities = new Dictionary<string, Capacity>(StringComparer.Ordinal);
         var rows = scenario.Rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
@@ -176,6 +180,20 @@ internal static class Replay
                 c.NextRoundDay = null;
                 c.Deadline = day + Scenario.Clock(c.Request.Priority).Window;
                 var chosen = new List<(string State, string Row)>();
+                if (strategy == Strategy.Clairvoyant)
+                {
+                    // The process unchanged (rounds, windows, an answer only inside its round, the first offer with room
+                    // accepted), with the future known: ask the hindsight's State once its row is registered, else nobody.
+                    if (follow!.TryGetValue(c.Request.Id, out var target) && capacities.ContainsKey(target.Id) && !c.AskedStates.Contains(target.StateCode))
+                    {
+                        var (offer, answerDay) = scenario.Answer(c.Request, states[target.StateCode], day);
+                        c.Asked.Add((target.StateCode, target.Id, offer, answerDay, day));
+                        c.AskedStates.Add(target.StateCode);
+                    }
+
+                    continue;
+                }
+
                 if (plan is not null && policy.Blocking)
                 {
                     var asked = new HashSet<string>(c.AskedStates, StringComparer.Ordinal);
