@@ -44,6 +44,21 @@ public sealed class ShutdownTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_AzuriteUnderItsWatchdog_InASessionOfItsOwnSoATerminalCtrlCReachesOnlyTheHost()
+    {
+        // The host runs in this test process's session, as it runs in a terminal's. Its dependencies must not: a Ctrl+C
+        // signals the terminal's whole foreground group, and an emulator stopped with the host stops under its engine.
+        var sessions = AzuritePids().Select(SessionOf).OfType<int>().ToArray();
+        var ownSession = SessionOf(Environment.ProcessId);
+
+        Assert.True(sessions.Length >= 2, "the watchdog and Azurite");
+        Assert.All(sessions, session => Assert.NotEqual(ownSession, session));
+        Assert.Single(sessions.Distinct());
+        await _host.SignalAsync("INT");
+        await AssertStoppedCleanlyAsync(expectZeroExit: true);
+    }
+
+    [Fact]
     public async Task Sigterm_StopsCleanly_NoUnhandledException()
     {
         await _host.SignalAsync("TERM");
@@ -101,6 +116,21 @@ public sealed class ShutdownTests : IAsyncLifetime
     private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(30));
 
     /// <summary>The watchdog and its node child, from the owner file the host's Azurite writes in its data folder.</summary>
+    // /proc/{pid}/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces, so count from its closing parenthesis.
+    // Null for a process gone meanwhile (the watchdog's own `sleep 0.5` comes and goes).
+    private static int? SessionOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return null;
+        }
+    }
+
     private IEnumerable<int> AzuritePids()
     {
         var watchdog = int.Parse(File.ReadAllText(Path.Combine(_data, "azurite.owner")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
