@@ -15,11 +15,8 @@ public enum NoticeLanguage
 /// </summary>
 public static class NoticeLanguages
 {
-    /// <summary>French for a French-first State (its languages include "fr" and not "en"); English otherwise, and when the State is not in the register.</summary>
-    public static NoticeLanguage For(State? state) =>
-        state is not null && state.Languages.Contains("fr", StringComparer.OrdinalIgnoreCase) && !state.Languages.Contains("en", StringComparer.OrdinalIgnoreCase)
-            ? NoticeLanguage.French
-            : NoticeLanguage.English;
+    /// <summary>French for a French-first State (<see cref="State.FrenchFirst"/>: its languages include "fr" and not "en"); English otherwise, and when the State is not in the register.</summary>
+    public static NoticeLanguage For(State? state) => state is { FrenchFirst: true } ? NoticeLanguage.French : NoticeLanguage.English;
 
     /// <summary>The language of <paramref name="stateCode"/>'s focal points, read from the register (English without one: unit tests that build no register).</summary>
     public static async Task<NoticeLanguage> ForAsync(IStateRepository? states, string stateCode) =>
