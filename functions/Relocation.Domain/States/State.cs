@@ -30,6 +30,13 @@ public sealed partial class State
 
     public IReadOnlyList<string> Languages { get; private set; }
 
+    /// <summary>
+    /// Its languages include French and not English: the Court writes to its focal points in French (every other State,
+    /// bilingual ones too, in English). Decided from the row alone, so a message written twice reads the same.
+    /// </summary>
+    public bool FrenchFirst =>
+        Languages.Contains("fr", StringComparer.OrdinalIgnoreCase) && !Languages.Contains("en", StringComparer.OrdinalIgnoreCase);
+
     public bool RomeStatuteParty { get; private set; }
 
     public bool ApicParty { get; private set; }

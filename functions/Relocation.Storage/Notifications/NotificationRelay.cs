@@ -244,7 +244,8 @@ public sealed partial class NotificationRelay(
             Date = entity.GetDateTimeOffset("CreatedAt") ?? time.GetUtcNow(),
         };
         mail.From.Add(MailboxAddress.Parse(_smtp.FromAddress));
-        foreach (var address in await AddressesAsync(recipient, cancellationToken))
+        var (addresses, french) = await AddressesAsync(recipient, cancellationToken);
+        foreach (var address in addresses)
         {
             mail.To.Add(MailboxAddress.Parse(address));
         }
@@ -254,30 +255,36 @@ public sealed partial class NotificationRelay(
         if (entity.GetString("Link") is { Length: > 0 } link)
         {
             // A message stored before the console's routes carries an old path: the mail leads to today's page for it.
-            body += $"\n\nOpen in the Relocation console: {_options.ConsoleBaseUrl.TrimEnd('/')}{ConsoleLinks.Route(entity.GetString("Kind"), link)}";
+            // In the language the message itself is written in (a French-first State's focal points read French).
+            body += (french ? "\n\nOuvrir dans la console Relocation : " : "\n\nOpen in the Relocation console: ")
+                + $"{_options.ConsoleBaseUrl.TrimEnd('/')}{ConsoleLinks.Route(entity.GetString("Kind"), link)}";
         }
 
         mail.Body = new TextPart("plain") { Text = body + "\n" };
         return mail;
     }
 
-    /// <summary>Addresses come from the register (focal points) or from configuration (the Court's teams).</summary>
-    private async Task<IReadOnlyList<string>> AddressesAsync(string recipient, CancellationToken cancellationToken)
+    /// <summary>
+    /// Addresses come from the register (focal points) or from configuration (the Court's teams); French when they are a
+    /// French-first State's focal points (<see cref="State.FrenchFirst"/>), as the message's own text is.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Addresses, bool French)> AddressesAsync(string recipient, CancellationToken cancellationToken)
     {
         if (Recipients.StateOf(recipient) is { } code)
         {
             var state = await states.FindAsync(code, cancellationToken);
             var emails = state?.FocalPoints.Select(f => f.Email).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray() ?? [];
-            return emails.Length > 0 ? emails : throw new InvalidOperationException($"{code} has no focal point with an e-mail address in the register.");
+            return emails.Length > 0 ? (emails, state!.FrenchFirst) : throw new InvalidOperationException($"{code} has no focal point with an e-mail address in the register.");
         }
 
-        return recipient switch
+        IReadOnlyList<string> team = recipient switch
         {
             Recipients.Vwu => [_options.VwuAddress],
             Recipients.Registry => [_options.RegistryAddress],
             Recipients.Finance => [_options.FinanceAddress],
             _ => throw new InvalidOperationException($"No e-mail address is configured for {Recipients.RoleOf(recipient)}."),
         };
+        return (team, false);
     }
 
     private async Task DeletePendingAsync(string id, CancellationToken cancellationToken)

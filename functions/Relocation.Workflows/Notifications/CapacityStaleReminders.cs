@@ -25,11 +25,14 @@ public sealed class CapacityStaleReminders(
         var now = time.GetUtcNow();
         var written = 0;
         var all = await capacities.ListAllAsync(cancellationToken);
+        // The register, read whole once: the rebuild needs it, and each State's row says its focal points' language.
+        var register = states is null ? [] : await states.ListAsync(cancellationToken);
         if (candidates is not null && states is not null && agreements is not null)
         {
-            await candidates.RebuildAsync(await states.ListAsync(cancellationToken), all, await agreements.ListAsync(cancellationToken), cancellationToken);
+            await candidates.RebuildAsync(register, all, await agreements.ListAsync(cancellationToken), cancellationToken);
         }
 
+        var languages = register.ToDictionary(s => s.Code, NoticeLanguages.For, StringComparer.Ordinal);
         foreach (var capacity in all)
         {
             var age = now - capacity.ConfirmedAt;
@@ -38,26 +41,8 @@ public sealed class CapacityStaleReminders(
                 continue;
             }
 
-            var stale = age >= Capacity.StaleAfter;
-            var point = stale ? 90 : 80;
-            var staleOn = capacity.ConfirmedAt + Capacity.StaleAfter;
-            await outbox.AddAsync(
-                new OutboxMessage(
-                    $"capacity-{capacity.Id}-stale{point}-{capacity.ConfirmedAt.UtcDateTime:yyyyMMdd}",
-                    stale ? "CapacityStale" : "CapacityStaleSoon",
-                    Recipients.FocalPoints(capacity.StateCode),
-                    stale
-                        ? $"Your relocation capacity {capacity.Id} is stale: please reconfirm it."
-                        : $"Your relocation capacity {capacity.Id} turns stale on {staleOn.UtcDateTime:yyyy-MM-dd}: please reconfirm it.",
-                    capacity.Id,
-                    now,
-                    DateOnly.FromDateTime(staleOn.UtcDateTime))
-                {
-                    Body = $"Capacity {capacity.Id} ({capacity.Places} place(s)) was last confirmed on {capacity.ConfirmedAt.UtcDateTime:yyyy-MM-dd}. "
-                        + "A capacity not reconfirmed for 90 days is ranked after fresh ones.\n",
-                    Link = ConsoleLinks.Capacity,
-                },
-                cancellationToken);
+            var language = languages.GetValueOrDefault(capacity.StateCode, NoticeLanguage.English);
+            await outbox.AddAsync(CaseNotices.CapacityStale(capacity, age >= Capacity.StaleAfter, language, now), cancellationToken);
             written++;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Relocation.Domain.Capacities;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
 using Relocation.Domain.Security;
@@ -10,6 +11,9 @@ namespace Relocation.Workflows.Notifications;
 /// The text of every message about a case, in one place so what a message may say is reviewed once: the pseudonym,
 /// priority, kind, household size, needs and deadline (in UTC, said so), and a console link; never the protected
 /// person's details (the case's facts do not hold them), and never the receiving State except to VWU.
+/// Messages to a State's focal points are written in French when that State's languages include "fr" and not "en"
+/// (French-first States), otherwise in English (<see cref="NoticeLanguages.For"/>); each such text is given here in
+/// English and French side by side (<see cref="Text"/>), dates stay yyyy-MM-dd. The Court's teams read English.
 /// </summary>
 public static class CaseNotices
 {
@@ -22,71 +26,124 @@ public static class CaseNotices
     public static string Deadline(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
+    /// <summary>One text in both languages, English first, so a reviewer reads them side by side.</summary>
+    private static string Text(NoticeLanguage language, string english, string french) => language == NoticeLanguage.French ? french : english;
+
+    private static string Priority(RelocationPriority priority, NoticeLanguage language) => language == NoticeLanguage.French
+        ? priority switch
+        {
+            RelocationPriority.Emergency => "extrême urgence",
+            RelocationPriority.Urgent => "urgente",
+            RelocationPriority.Normal => "normale",
+            _ => priority.ToString(),
+        }
+        : priority.ToString();
+
+    private static string Kind(RelocationKind kind, NoticeLanguage language) => language == NoticeLanguage.French
+        ? kind switch
+        {
+            RelocationKind.WitnessRelocation => "réinstallation de témoin",
+            RelocationKind.TemporaryRelocation => "réinstallation temporaire",
+            RelocationKind.AcquittedPersonRelocation => "réinstallation de personne acquittée",
+            RelocationKind.InterimRelease => "mise en liberté provisoire",
+            _ => kind.ToString(),
+        }
+        : kind.ToString();
+
     /// <summary>The need-to-know lines a State decides on.</summary>
-    public static string Facts(RelocationFacts facts, DateTimeOffset? deadline)
+    public static string Facts(RelocationFacts facts, DateTimeOffset? deadline) => Facts(facts, deadline, NoticeLanguage.English);
+
+    /// <summary>The need-to-know lines a State decides on, in its focal points' language.</summary>
+    public static string Facts(RelocationFacts facts, DateTimeOffset? deadline, NoticeLanguage language)
     {
         ArgumentNullException.ThrowIfNull(facts);
+        var l = language;
+        var h = facts.Household;
+        var languages = facts.Needs.Languages.Count == 0 ? Text(l, "none stated", "aucune indiquée") : string.Join(", ", facts.Needs.Languages);
+        var medical = facts.Needs.MedicalCare ? Text(l, "yes", "oui") : Text(l, "no", "non");
         var text = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"Request: {facts.Pseudonym}\n")
-            .Append(CultureInfo.InvariantCulture, $"Priority: {facts.Priority}\n")
-            .Append(CultureInfo.InvariantCulture, $"Kind: {facts.Kind}\n")
-            .Append(CultureInfo.InvariantCulture, $"Household: {facts.Household.Size} person(s) ({facts.Household.Adults} adult(s), {facts.Household.Children} child(ren))\n")
-            .Append(CultureInfo.InvariantCulture, $"Languages: {(facts.Needs.Languages.Count == 0 ? "none stated" : string.Join(", ", facts.Needs.Languages))}\n")
-            .Append(CultureInfo.InvariantCulture, $"Medical care needed: {(facts.Needs.MedicalCare ? "yes" : "no")}\n");
+            .Append(Text(l, $"Request: {facts.Pseudonym}\n", $"Demande : {facts.Pseudonym}\n"))
+            .Append(Text(l, $"Priority: {Priority(facts.Priority, l)}\n", $"Priorité : {Priority(facts.Priority, l)}\n"))
+            .Append(Text(l, $"Kind: {Kind(facts.Kind, l)}\n", $"Type : {Kind(facts.Kind, l)}\n"))
+            .Append(Text(l, $"Household: {h.Size} person(s) ({h.Adults} adult(s), {h.Children} child(ren))\n",
+                $"Ménage : {h.Size} personne(s) ({h.Adults} adulte(s), {h.Children} enfant(s))\n"))
+            .Append(Text(l, $"Languages: {languages}\n", $"Langues : {languages}\n"))
+            .Append(Text(l, $"Medical care needed: {medical}\n", $"Soins médicaux nécessaires : {medical}\n"));
         if (deadline is { } d)
         {
-            text.Append(CultureInfo.InvariantCulture, $"Answer by: {Deadline(d)}\n");
+            text.Append(Text(l, $"Answer by: {Deadline(d)}\n", $"Réponse attendue au plus tard le : {Deadline(d)}\n"));
         }
 
         return text.ToString();
     }
 
-    public static OutboxMessage OfferRequest(RelocationCase relocation, RoundRecord round, string stateCode, DateTimeOffset now)
+    public static OutboxMessage OfferRequest(RelocationCase relocation, RoundRecord round, string stateCode, NoticeLanguage language, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(relocation);
         ArgumentNullException.ThrowIfNull(round);
         var f = relocation.Facts;
+        var l = language;
+        var priority = Priority(f.Priority, l);
+        var by = Deadline(round.Deadline);
         return new OutboxMessage(
             $"relocation-{relocation.Id}-round{round.Number}-{stateCode}",
             "OfferRequest",
             Recipients.FocalPoints(stateCode),
-            $"{f.Priority} offer request {f.Pseudonym}: household of {f.Household.Size}; answer by {Deadline(round.Deadline)}.",
+            Text(l,
+                $"{priority} offer request {f.Pseudonym}: household of {f.Household.Size}; answer by {by}.",
+                $"Demande d'offre {f.Pseudonym} (priorité : {priority}) : ménage de {f.Household.Size} personne(s) ; réponse attendue au plus tard le {by}."),
             relocation.Id,
             now,
             DateOnly.FromDateTime(round.Deadline.UtcDateTime))
         {
-            Body = "The International Criminal Court asks whether your State can offer a place for this relocation.\n\n" + Facts(f, round.Deadline),
+            Body = Text(l,
+                "The International Criminal Court asks whether your State can offer a place for this relocation.",
+                "La Cour pénale internationale demande si votre État peut offrir une place pour cette réinstallation.")
+                + "\n\n" + Facts(f, round.Deadline, l),
             Link = ConsoleLinks.OfferRequests,
         };
     }
 
-    public static OutboxMessage OfferRequestReminder(RelocationCase relocation, RoundRecord round, string stateCode, int percent, DateTimeOffset now)
+    public static OutboxMessage OfferRequestReminder(RelocationCase relocation, RoundRecord round, string stateCode, int percent, NoticeLanguage language, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(relocation);
         ArgumentNullException.ThrowIfNull(round);
         var f = relocation.Facts;
+        var l = language;
+        var priority = Priority(f.Priority, l);
+        var by = Deadline(round.Deadline);
         return new OutboxMessage(
             $"relocation-{relocation.Id}-round{round.Number}-reminder{percent}-{stateCode}",
             "OfferRequestReminder",
             Recipients.FocalPoints(stateCode),
-            $"Reminder: {f.Priority} offer request {f.Pseudonym} awaits your answer by {Deadline(round.Deadline)}.",
+            Text(l,
+                $"Reminder: {priority} offer request {f.Pseudonym} awaits your answer by {by}.",
+                $"Rappel : la demande d'offre {f.Pseudonym} (priorité : {priority}) attend votre réponse au plus tard le {by}."),
             relocation.Id,
             now,
             DateOnly.FromDateTime(round.Deadline.UtcDateTime))
         {
-            Body = $"{percent}% of the time to answer has passed and your State has not answered yet.\n\n" + Facts(f, round.Deadline),
+            Body = Text(l,
+                $"{percent}% of the time to answer has passed and your State has not answered yet.",
+                $"{percent} % du délai de réponse est écoulé et votre État n'a pas encore répondu.")
+                + "\n\n" + Facts(f, round.Deadline, l),
             Link = ConsoleLinks.OfferRequests,
         };
     }
 
     /// <summary>To every asked State except the one whose offer was accepted: it says another offer was taken, not whose.</summary>
-    public static OutboxMessage ToAskedState(RelocationCase relocation, string what, string stateCode, DateTimeOffset now)
+    public static OutboxMessage ToAskedState(RelocationCase relocation, string what, string stateCode, NoticeLanguage language, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(relocation);
         var pseudonym = relocation.Facts.Pseudonym;
+        var l = language;
         var (subject, body) = what == "Cancelled"
-            ? ($"Offer request {pseudonym} is cancelled.", $"The Court has cancelled request {pseudonym}. No answer is needed; any place held for it is released.")
-            : ($"Offer request {pseudonym}: your offer is no longer needed.", $"Request {pseudonym} has been placed. Your offer is no longer needed; thank you for your answer.");
+            ? (Text(l, $"Offer request {pseudonym} is cancelled.", $"La demande d'offre {pseudonym} est annulée."),
+               Text(l, $"The Court has cancelled request {pseudonym}. No answer is needed; any place held for it is released.",
+                   $"La Cour a annulé la demande {pseudonym}. Aucune réponse n'est nécessaire ; toute place réservée pour cette demande est libérée."))
+            : (Text(l, $"Offer request {pseudonym}: your offer is no longer needed.", $"Demande d'offre {pseudonym} : votre offre n'est plus nécessaire."),
+               Text(l, $"Request {pseudonym} has been placed. Your offer is no longer needed; thank you for your answer.",
+                   $"Une place a été trouvée pour la demande {pseudonym}. Votre offre n'est plus nécessaire ; nous vous remercions de votre réponse."));
         return new OutboxMessage($"relocation-{relocation.Id}-{what}-{stateCode}", what, Recipients.FocalPoints(stateCode), subject, relocation.Id, now, null)
         {
             Body = body + "\n",
@@ -249,16 +306,79 @@ public static class CaseNotices
     /// A protection message about a placed case: to VWU (the case page), the receiving State's focal points (their page
     /// for this placement, where they answer an extension or withdraw) or the Registry (the inbox).
     /// </summary>
-    public static OutboxMessage Protection(RelocationCase relocation, string key, string kind, string recipient, string subject, string body, DateTimeOffset now, DateOnly? dueOn = null)
+    public static OutboxMessage Protection(RelocationCase relocation, string key, string kind, string recipient, string subject, string body, DateTimeOffset now, DateOnly? dueOn = null) =>
+        Protection(relocation, key, kind, recipient, subject, body, NoticeLanguage.English, now, dueOn);
+
+    private static OutboxMessage Protection(RelocationCase relocation, string key, string kind, string recipient, string subject, string body, NoticeLanguage language,
+        DateTimeOffset now, DateOnly? dueOn)
     {
         ArgumentNullException.ThrowIfNull(relocation);
         var role = Recipients.RoleOf(recipient);
         return new OutboxMessage($"relocation-{relocation.Id}-{key}-{role}", kind, recipient, subject, relocation.Id, now, dueOn)
         {
-            Body = body + "\n\n" + Facts(relocation.Facts, null),
+            Body = body + "\n\n" + Facts(relocation.Facts, null, language),
             Link = recipient == Recipients.Vwu ? CaseLink(relocation.Id)
                 : role == Roles.StateFocalPoint ? ConsoleLinks.Placement(relocation.Id)
                 : InboxLink,
+        };
+    }
+
+    /// <summary>To the receiving State's focal points: the Court ended the relocation at its protection review.</summary>
+    public static OutboxMessage ProtectionEnded(RelocationCase relocation, string stateCode, NoticeLanguage language, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var l = language;
+        var pseudonym = relocation.Facts.Pseudonym;
+        return Protection(relocation, "protection-ended", "ProtectionEnded", Recipients.FocalPoints(stateCode),
+            Text(l, $"Protection of {pseudonym} in your State ends.", $"La protection de {pseudonym} dans votre État prend fin."),
+            Text(l, "The Court ended this relocation at its protection review; the places are released.",
+                "La Cour a mis fin à cette réinstallation à l'issue de l'examen de la protection ; les places sont libérées."),
+            l, now, null);
+    }
+
+    /// <summary>To the receiving State's focal points: confirm or refuse the extension a review asked for, until <paramref name="end"/>.</summary>
+    public static OutboxMessage ExtensionRequest(RelocationCase relocation, string stateCode, DateOnly end, NoticeLanguage language, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(relocation);
+        var l = language;
+        var pseudonym = relocation.Facts.Pseudonym;
+        var until = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Protection(relocation, $"extension-{end:yyyyMMdd}", "ExtensionRequest", Recipients.FocalPoints(stateCode),
+            Text(l, $"Please confirm the extension of {pseudonym} until {until}.", $"Veuillez confirmer la prolongation de {pseudonym} jusqu'au {until}."),
+            Text(l,
+                $"The Court's protection review asks your State to extend this relocation until {until}. Confirm or refuse it on the page this message links to (or with POST /api/relocations/{relocation.Id}/extension).",
+                $"À l'issue de l'examen de la protection, la Cour demande à votre État de prolonger cette réinstallation jusqu'au {until}. Veuillez la confirmer ou la refuser sur la page vers laquelle renvoie ce message (ou avec POST /api/relocations/{relocation.Id}/extension)."),
+            l, now, end);
+    }
+
+    /// <summary>
+    /// To a State's focal points: its capacity turns stale (<paramref name="stale"/> false, at 80 days) or is stale (at 90).
+    /// Keyed by the capacity, the point and the confirmation date (<see cref="CapacityStaleReminders"/>).
+    /// </summary>
+    public static OutboxMessage CapacityStale(Capacity capacity, bool stale, NoticeLanguage language, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(capacity);
+        var l = language;
+        var staleOn = (capacity.ConfirmedAt + Capacity.StaleAfter).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var confirmed = capacity.ConfirmedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return new OutboxMessage(
+            $"capacity-{capacity.Id}-stale{(stale ? 90 : 80)}-{capacity.ConfirmedAt.UtcDateTime:yyyyMMdd}",
+            stale ? "CapacityStale" : "CapacityStaleSoon",
+            Recipients.FocalPoints(capacity.StateCode),
+            stale
+                ? Text(l, $"Your relocation capacity {capacity.Id} is stale: please reconfirm it.",
+                    $"Votre capacité de réinstallation {capacity.Id} n'est plus à jour : veuillez la reconfirmer.")
+                : Text(l, $"Your relocation capacity {capacity.Id} turns stale on {staleOn}: please reconfirm it.",
+                    $"Votre capacité de réinstallation {capacity.Id} ne sera plus à jour le {staleOn} : veuillez la reconfirmer."),
+            capacity.Id,
+            now,
+            DateOnly.FromDateTime((capacity.ConfirmedAt + Capacity.StaleAfter).UtcDateTime))
+        {
+            Body = Text(l,
+                $"Capacity {capacity.Id} ({capacity.Places} place(s)) was last confirmed on {confirmed}. A capacity not reconfirmed for 90 days is ranked after fresh ones.",
+                $"La capacité {capacity.Id} ({capacity.Places} place(s)) a été confirmée pour la dernière fois le {confirmed}. Une capacité non reconfirmée depuis 90 jours est classée après les capacités à jour.")
+                + "\n",
+            Link = ConsoleLinks.Capacity,
         };
     }
 }

@@ -126,7 +126,8 @@ public sealed class ReleaseFundsActivity(IRelocationFund fund) : TaskActivity<st
 /// fewer engine round trips and two fewer writes of the case row.
 /// </summary>
 public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, IOptions<RelocationWorkflowOptions> options, TimeProvider time,
-    CaseDecisionSignal? decisions = null, IPendingSteps? steps = null, OfferAcceptance? acceptance = null) : TaskActivity<AcceptanceDecision, AcceptanceRecorded>
+    CaseDecisionSignal? decisions = null, IPendingSteps? steps = null, OfferAcceptance? acceptance = null, Relocation.Domain.States.IStateRepository? states = null)
+    : TaskActivity<AcceptanceDecision, AcceptanceRecorded>
 {
     public override async Task<AcceptanceRecorded> RunAsync(TaskActivityContext context, AcceptanceDecision input)
     {
@@ -181,7 +182,7 @@ public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, 
         PlacementClock? clock = null;
         if (decided.Accepted && updated.State.Accepted is { } taken && updated.State.PlacementDueAt is { } due)
         {
-            await NotifyRelocationStatesActivity.NotifyAsync(outbox, updated, "OfferNoLongerNeeded", now);
+            await NotifyRelocationStatesActivity.NotifyAsync(outbox, states, updated, "OfferNoLongerNeeded", now);
             clock = new PlacementClock(taken.At.UtcDateTime, due.UtcDateTime);
         }
 

@@ -36,7 +36,8 @@ public sealed partial class OfferAcceptance(
     TimeProvider time,
     CaseDecisionSignal? decisions = null,
     IPendingSteps? steps = null,
-    ILogger<OfferAcceptance>? logger = null)
+    ILogger<OfferAcceptance>? logger = null,
+    Relocation.Domain.States.IStateRepository? states = null)
 {
     /// <summary>Acceptances this process carried out lately; beyond this many, finished ones are forgotten.</summary>
     public const int Remembered = 1_000;
@@ -295,13 +296,14 @@ public sealed partial class OfferAcceptance(
         });
 
     /// <summary>Tells VWU the decision and, when accepted, the other asked States that their offer is no longer needed (keyed).</summary>
-    public static async Task TellAsync(IOutbox outbox, RelocationCase relocation, AcceptanceOutcome decided, string? stateCode, DateTimeOffset now)
+    public static async Task TellAsync(IOutbox outbox, Relocation.Domain.States.IStateRepository? states, RelocationCase relocation, AcceptanceOutcome decided, string? stateCode,
+        DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(outbox);
         await outbox.AddAsync(CaseNotices.AcceptanceOutcome(relocation, decided, stateCode, now), CancellationToken.None);
         if (decided.Accepted && relocation.State.Accepted is not null)
         {
-            await NotifyRelocationStatesActivity.NotifyAsync(outbox, relocation, "OfferNoLongerNeeded", now);
+            await NotifyRelocationStatesActivity.NotifyAsync(outbox, states, relocation, "OfferNoLongerNeeded", now);
         }
     }
 
@@ -445,7 +447,7 @@ public sealed partial class OfferAcceptance(
         }
 
         decisions?.Raise(relocationId);
-        await TellAsync(outbox, updated, outcome, plan.StateCode, now);
+        await TellAsync(outbox, states, updated, outcome, plan.StateCode, now);
         return true;
 
         void NotCarriedOut()

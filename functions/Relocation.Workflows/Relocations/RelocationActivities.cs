@@ -50,9 +50,11 @@ public sealed class StartRelocationRoundActivity(RoundOpening opening, TimeProvi
     /// States were ten sequential round trips on the way from request to offers out). Each write is keyed, so a rerun
     /// repeats nothing. The index row carries what the State is shown, and its list trusts it until the deadline: so it
     /// is written only while the case as read still asks the State in this round (a rerun after the State answered or
-    /// the round closed writes none back).
+    /// the round closed writes none back). The notice is in the language of the State's row in <paramref name="states"/>
+    /// (<see cref="NoticeLanguages"/>).
     /// </summary>
-    internal static Task TellAskedStatesAsync(IRelocationRepository relocations, IOutbox outbox, RelocationCase relocation, RoundRecord round, DateTimeOffset now) =>
+    internal static Task TellAskedStatesAsync(IRelocationRepository relocations, IOutbox outbox, IStateRepository? states, RelocationCase relocation, RoundRecord round,
+        DateTimeOffset now) =>
         Task.WhenAll(round.Asked.Select(async asked =>
         {
             if (OfferRequestLine.OpenFor(relocation, asked.StateCode) is { } line && line.Round == round.Number)
@@ -60,7 +62,8 @@ public sealed class StartRelocationRoundActivity(RoundOpening opening, TimeProvi
                 await relocations.IndexOfferRequestAsync(asked.StateCode, line, CancellationToken.None);
             }
 
-            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, now), CancellationToken.None);
+            var language = await NoticeLanguages.ForAsync(states, asked.StateCode);
+            await outbox.AddAsync(CaseNotices.OfferRequest(relocation, round, asked.StateCode, language, now), CancellationToken.None);
         }));
 
     /// <summary>A round that asked nobody waits for a re-plan, except an Emergency's (see <see cref="RoundOpened.WaitsForPlan"/>).</summary>
@@ -80,7 +83,8 @@ public sealed class ReplanRelocationRoundActivity(
     IOutbox outbox,
     IOptions<RelocationWorkflowOptions> options,
     TimeProvider time,
-    ICaseloadIndex? caseload = null) : TaskActivity<RoundStep, RoundOpened>
+    ICaseloadIndex? caseload = null,
+    IStateRepository? states = null) : TaskActivity<RoundStep, RoundOpened>
 {
     private readonly RoundPlanning _planning = new(relocations, candidates, caseload, options);
 
@@ -113,7 +117,7 @@ public sealed class ReplanRelocationRoundActivity(
             round = relocation.Rounds.First(r => r.Number == input.Round);
         }
 
-        await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, relocation, round, now);
+        await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, states, relocation, round, now);
         return new RoundOpened(round.Number, round.Asked.Count, round.Deadline.UtcDateTime, clock.Rounds, Stop: false, round.StartedAt.UtcDateTime);
     }
 }
@@ -135,24 +139,28 @@ public sealed class CloseRelocationRoundActivity(IRelocationRepository relocatio
 }
 
 /// <summary>Tells the States asked about a case that their offer is no longer needed, or that the case was cancelled.</summary>
-public sealed class NotifyRelocationStatesActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<NotifyStates, bool>
+public sealed class NotifyRelocationStatesActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time, IStateRepository? states = null)
+    : TaskActivity<NotifyStates, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, NotifyStates input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        await NotifyAsync(outbox, await CaseUpdates.FindAsync(relocations, input.RelocationId), input.What, time.GetUtcNow());
+        await NotifyAsync(outbox, states, await CaseUpdates.FindAsync(relocations, input.RelocationId), input.What, time.GetUtcNow());
         return true;
     }
 
-    /// <summary>One keyed message per asked State (a rerun adds nothing); the accepted State hears only of a cancellation.</summary>
-    public static async Task NotifyAsync(IOutbox outbox, RelocationCase relocation, string what, DateTimeOffset now)
+    /// <summary>
+    /// One keyed message per asked State (a rerun adds nothing); the accepted State hears only of a cancellation. Each in
+    /// the language of the State's row in <paramref name="states"/> (<see cref="NoticeLanguages"/>).
+    /// </summary>
+    public static async Task NotifyAsync(IOutbox outbox, IStateRepository? states, RelocationCase relocation, string what, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(relocation);
         var accepted = relocation.State.Accepted?.StateCode;
         foreach (var state in relocation.Rounds.SelectMany(r => r.Asked).Select(a => a.StateCode).Distinct(StringComparer.Ordinal).Where(s => s != accepted || what == "Cancelled"))
         {
-            await outbox.AddAsync(CaseNotices.ToAskedState(relocation, what, state, now), CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.ToAskedState(relocation, what, state, await NoticeLanguages.ForAsync(states, state), now), CancellationToken.None);
         }
     }
 }
@@ -275,7 +283,8 @@ public sealed class CompleteCaseStepActivity(IRelocationRepository relocations, 
 /// reminder; at the last point VWU hears when the round is about to close with no offer. Keys per round, point and
 /// State, so a rerun sends nothing twice.
 /// </summary>
-public sealed class RemindRelocationRoundActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time) : TaskActivity<RoundReminder, int>
+public sealed class RemindRelocationRoundActivity(IRelocationRepository relocations, IOutbox outbox, TimeProvider time, IStateRepository? states = null)
+    : TaskActivity<RoundReminder, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, RoundReminder input)
     {
@@ -293,7 +302,8 @@ public sealed class RemindRelocationRoundActivity(IRelocationRepository relocati
         var sent = 0;
         foreach (var asked in round.Asked.Where(a => !answered.Contains(a.StateCode)))
         {
-            await outbox.AddAsync(CaseNotices.OfferRequestReminder(relocation, round, asked.StateCode, input.Percent, now), CancellationToken.None);
+            var language = await NoticeLanguages.ForAsync(states, asked.StateCode);
+            await outbox.AddAsync(CaseNotices.OfferRequestReminder(relocation, round, asked.StateCode, input.Percent, language, now), CancellationToken.None);
             sent++;
         }
 
@@ -555,7 +565,7 @@ public sealed class ReviewDueActivity(IRelocationRepository relocations, IOutbox
 /// State's focal points are asked to confirm. True when the protection here has ended. Idempotent.
 /// </summary>
 public sealed class ApplyReviewActivity(IRelocationRepository relocations, ICapacityRepository capacities, IRelocationFund fund, ICaseFileStore caseFiles,
-    IOutbox outbox, TimeProvider time) : TaskActivity<string, bool>
+    IOutbox outbox, TimeProvider time, IStateRepository? states = null) : TaskActivity<string, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, string input)
     {
@@ -577,8 +587,7 @@ public sealed class ApplyReviewActivity(IRelocationRepository relocations, ICapa
 
             if (state is not null)
             {
-                await outbox.AddAsync(CaseNotices.Protection(relocation, "protection-ended", "ProtectionEnded", Recipients.FocalPoints(state),
-                    $"Protection of {relocation.Facts.Pseudonym} in your State ends.", "The Court ended this relocation at its protection review; the places are released.", now), CancellationToken.None);
+                await outbox.AddAsync(CaseNotices.ProtectionEnded(relocation, state, await NoticeLanguages.ForAsync(states, state), now), CancellationToken.None);
             }
 
             return true;
@@ -586,10 +595,7 @@ public sealed class ApplyReviewActivity(IRelocationRepository relocations, ICapa
 
         if (relocation.State.PendingExtension is { } end && state is not null)
         {
-            await outbox.AddAsync(CaseNotices.Protection(relocation, $"extension-{end:yyyyMMdd}", "ExtensionRequest", Recipients.FocalPoints(state),
-                $"Please confirm the extension of {relocation.Facts.Pseudonym} until {end:yyyy-MM-dd}.",
-                $"The Court's protection review asks your State to extend this relocation until {end:yyyy-MM-dd}. Confirm or refuse it on the page this message links to (or with POST /api/relocations/{relocation.Id}/extension).",
-                now, end), CancellationToken.None);
+            await outbox.AddAsync(CaseNotices.ExtensionRequest(relocation, state, end, await NoticeLanguages.ForAsync(states, state), now), CancellationToken.None);
         }
 
         return false;

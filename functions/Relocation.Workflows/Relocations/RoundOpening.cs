@@ -45,7 +45,8 @@ public sealed partial class RoundOpening(
     TimeProvider time,
     ICaseloadIndex? caseload = null,
     RoundPlanBatcher? batcher = null,
-    ILogger<RoundOpening>? logger = null)
+    ILogger<RoundOpening>? logger = null,
+    Relocation.Domain.States.IStateRepository? states = null)
 {
     /// <summary>The category of the phase-timing log, at Information (off by default: the load driver turns it on).</summary>
     public const string TimingCategory = "Relocation.Workflows.Relocations.RoundOpening";
@@ -262,7 +263,7 @@ public sealed partial class RoundOpening(
         var wroteAt = Stopwatch.GetTimestamp();
         if (outcome == RoundOpeningOutcome.Opened || tellWhenAlreadyOpen)
         {
-            await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, relocation, round, now);
+            await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, states, relocation, round, now);
         }
 
         if (_logger.IsEnabled(LogLevel.Information))
@@ -319,7 +320,7 @@ public sealed partial class RoundOpening(
         Forget();
         return new FirstRoundWithRow(submitted, plan, written, told, new FirstRoundParts(
             (c, p, now) => RoundFrom(c, p, 1, now),
-            r => StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, r.Case, r.Round!, r.Round!.StartedAt),
+            r => StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, states, r.Case, r.Round!, r.Round!.StartedAt),
             id => batcher?.Settle(id),
             () => _openings.TryRemove(new KeyValuePair<string, Lazy<Opening>>(key, entry)),
             time,

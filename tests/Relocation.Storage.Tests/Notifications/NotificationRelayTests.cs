@@ -118,6 +118,32 @@ public sealed class NotificationRelayTests : IClassFixture<AzuriteFixture>, IAsy
         Assert.Contains(_transport.Sent, m => (m.TextBody ?? "").Contains("Open in the Relocation console: http://127.0.0.1:7071/focal/offers\n", StringComparison.Ordinal));
     }
 
+    // A French-first State's focal points get their messages in French (CaseNotices): the mail's own line is French too.
+    [Fact]
+    public async Task RunOnceAsync_ToFrenchFirstAndBilingualStatesFocalPoints_ConsoleLineInTheirLanguage()
+    {
+        // Arrange
+        _options.ConsoleBaseUrl = "http://127.0.0.1:7071/";
+        foreach (var (code, languages, email) in new[] { ("SEN", new[] { "fr", "wo" }, "sen@example.org"), ("CAN", new[] { "en", "fr" }, "can@example.org") })
+        {
+            await _states.SaveAsync(State.Register(code, new StateInputBuilder().With(i => i with
+            {
+                Languages = languages, FocalPoints = [new FocalPointFields("Desk", email, "+1 555 0100")],
+            }).Build()), null, CancellationToken.None);
+        }
+
+        await Outbox().AddAsync(Message("fr", Recipients.FocalPoints("SEN")) with { Kind = "OfferRequest", Link = "/focal/offers" }, CancellationToken.None);
+        await Outbox().AddAsync(Message("en", Recipients.FocalPoints("CAN")) with { Kind = "OfferRequest", Link = "/focal/offers" }, CancellationToken.None);
+
+        // Act
+        await Relay().RunOnceAsync(CancellationToken.None);
+
+        // Assert
+        var bodies = _transport.Sent.ToDictionary(m => m.To.Mailboxes.Single().Address, m => m.TextBody ?? "");
+        Assert.Contains("\n\nOuvrir dans la console Relocation : http://127.0.0.1:7071/focal/offers\n", bodies["sen@example.org"], StringComparison.Ordinal);
+        Assert.Contains("\n\nOpen in the Relocation console: http://127.0.0.1:7071/focal/offers\n", bodies["can@example.org"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunOnceAsync_FailsEveryTime_BackoffDoublesAndDeadLettersAfterMaxAttempts()
     {

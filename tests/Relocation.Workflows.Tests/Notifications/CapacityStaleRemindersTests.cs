@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Relocation.Domain.Capacities;
+using Relocation.Domain.States;
 using Relocation.Testing.Builders;
 using Relocation.Testing.Fakes;
 using Relocation.Workflows.Notifications;
@@ -13,13 +14,13 @@ public sealed class CapacityStaleRemindersTests
     private readonly InMemoryOutbox _outbox = new();
     private readonly FakeTimeProvider _time = new(Confirmed);
 
-    private async Task AddAsync()
+    private async Task AddAsync(string stateCode = "NOR")
     {
         var terms = new CapacityInputBuilder().With(i => i with
         {
             AvailableFrom = DateOnly.FromDateTime(Confirmed.UtcDateTime), AvailableUntil = DateOnly.FromDateTime(Confirmed.UtcDateTime).AddYears(2),
         }).BuildTerms();
-        await _capacities.AddAsync(Capacity.Register("cap-1", "NOR", terms, Confirmed), CancellationToken.None);
+        await _capacities.AddAsync(Capacity.Register("cap-1", stateCode, terms, Confirmed), CancellationToken.None);
     }
 
     [Fact]
@@ -59,5 +60,28 @@ public sealed class CapacityStaleRemindersTests
 
         // Assert: the console's page, not the API's route (no page answers /states/NOR/capacity).
         Assert.Equal("/focal/capacity", Assert.Single(_outbox.Messages).Link);
+    }
+
+    [Theory]
+    [InlineData(new[] { "fr" }, "Votre capacité de réinstallation cap-1 ne sera plus à jour le 2026-08-30 : veuillez la reconfirmer.", "La capacité cap-1 (")]
+    [InlineData(new[] { "fr", "en" }, "Your relocation capacity cap-1 turns stale on 2026-08-30: please reconfirm it.", "Capacity cap-1 (")]
+    [InlineData(new[] { "en" }, "Your relocation capacity cap-1 turns stale on 2026-08-30: please reconfirm it.", "Capacity cap-1 (")]
+    public async Task RunAsync_StateLanguages_RemindsFrenchFirstStatesInFrenchOthersInEnglish(string[] languages, string subject, string bodyStart)
+    {
+        // Arrange: the register says the State's languages.
+        await AddAsync("SEN");
+        var states = new InMemoryStateRepository();
+        await states.SaveAsync(State.Register("SEN", new StateInputBuilder().With(i => i with { Name = "Senegal", Region = RegionalGroup.African, Languages = languages }).Build()),
+            null, CancellationToken.None);
+        _time.SetUtcNow(Confirmed.AddDays(80).AddMinutes(1));
+
+        // Act
+        await new CapacityStaleReminders(_capacities, _outbox, _time, states: states).RunAsync(CancellationToken.None);
+
+        // Assert
+        var message = Assert.Single(_outbox.Messages);
+        Assert.Equal(subject, message.Subject);
+        Assert.StartsWith(bodyStart, message.Body, StringComparison.Ordinal);
+        Assert.Equal("capacity-cap-1-stale80-20260601", message.Id);
     }
 }

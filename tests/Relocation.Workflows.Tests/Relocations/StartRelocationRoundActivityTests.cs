@@ -54,7 +54,7 @@ public sealed class StartRelocationRoundActivityTests
 
         // A rerun reads the case after NOR answered: NOR's row, which the answer deleted, is not written back (its list
         // would trust it until the deadline); the notices are keyed and sent as before.
-        await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, relocation, round, now);
+        await StartRelocationRoundActivity.TellAskedStatesAsync(relocations, outbox, null, relocation, round, now);
 
         Assert.Empty(await relocations.OfferRequestsForAsync("NOR", CancellationToken.None));
         var line = Assert.Single(await relocations.OfferRequestsForAsync("SWE", CancellationToken.None)).Line!;
