@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Fund;
 using Relocation.Domain.Relocations;
-using Relocation.Storage;
-using Relocation.Storage.Tables;
 using Relocation.Testing;
 using Relocation.Testing.Fund;
 using Relocation.Workflows.Fund;
@@ -25,15 +22,7 @@ public sealed class CommitmentIntentSweepTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _azurite.InitializeAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DataStorage"] = _azurite.ConnectionString,
-            ["CaseFiles:ActiveKeyId"] = "k",
-            ["CaseFiles:Keys:k"] = Convert.ToBase64String(new byte[32]),
-        }).Build();
-        _services = new ServiceCollection().AddLogging().AddRelocationStorage(configuration).AddRelocationWorkflows(configuration).BuildServiceProvider();
-        await _services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        _services = await StorageServices.StartAsync(_azurite);
         await Ledger.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(1000m, "EUR"), 1000m, null, Today, null), Today), "seed", CancellationToken.None);
     }
 
