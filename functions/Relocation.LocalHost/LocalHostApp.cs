@@ -87,6 +87,7 @@ internal static partial class LocalHostApp
             .AddHostedService<Reconciler.StepReconcilerService>()
             .AddHostedService<Reconciler.UnscheduledCaseSweeperService>()
             .AddHostedService<Reconciler.OfferRequestIndexSweepService>()
+            .AddHostedService<Fund.CommitmentIntentSweepService>()
             .AddHostedService<Audit.AuditAnchorService>()
             .AddHostedService<Audit.AuditVerificationService>()
             .AddHostedService<Fund.FundSealService>()

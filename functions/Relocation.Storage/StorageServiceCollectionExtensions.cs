@@ -118,6 +118,9 @@ public static class StorageServiceCollectionExtensions
             .AddSingleton<IFundLedgerImport>(sp => sp.GetRequiredService<TableFundLedger>())
             .AddSingleton<IFundArchive>(sp => sp.GetRequiredService<TableFundLedger>()).AddSingleton<IFundReportStore, FundReportStore>()
             .AddSingleton<IFundService>(sp => new FundService(sp.GetRequiredService<IFundLedger>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<FundOptions>>().Value));
+        // Finance's commitments to a case: the request posts them, the commitment-intent sweep settles those whose request died.
+        services.AddSingleton(StorageResource.Table(CommitmentIntentIndex.Table)).AddSingleton<ICommitmentIntents, CommitmentIntentIndex>()
+            .AddSingleton<CaseCommitments>();
         return services;
     }
 

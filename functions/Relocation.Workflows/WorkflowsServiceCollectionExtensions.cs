@@ -32,6 +32,11 @@ public static class WorkflowsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<OfferRequestIndexSweep>();
+        services.AddOptions<Fund.CommitmentIntentSweepOptions>()
+            .Bind(configuration.GetSection(Fund.CommitmentIntentSweepOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Fund.CommitmentIntentSweep>();
         services.AddSingleton<RelocationCommands>();
         services.AddSingleton<CaseDecisionSignal>();
         services.AddSingleton<StepReconciler>();

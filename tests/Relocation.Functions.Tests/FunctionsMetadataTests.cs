@@ -63,6 +63,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void TimerTrigger_CommitmentIntentSweep_EveryFiveMinutes()
+    {
+        var function = Assert.Single(Metadata.Value, f => f.Name == Relocation.Functions.Workflows.CommitmentIntentSweepFunction.Name);
+
+        Assert.Equal("0 */5 * * * *", Assert.Single(function.Bindings, b => b.Type == "timerTrigger").Schedule);
+    }
+
+    [Fact]
     public void TimerTrigger_VerifyAudit_EveryTenMinutes()
     {
         var function = Assert.Single(Metadata.Value, f => f.Name == AuditVerifyFunction.Name);

@@ -17,8 +17,13 @@ namespace Relocation.Domain.Fund;
 /// released under the key the case's ending uses (<see cref="FundService.ReleaseKeyFor"/>): whichever of the two runs
 /// second finds the first by key and releases nothing more, and the ledger shows the ending that freed it. The caller
 /// gets the same 409 as when the first check refuses.</para>
+/// <para>A request that dies between its post and its second read would leave the commitment on a closed case, so an
+/// intent (<see cref="ICommitmentIntents"/>, keyed by the commitment id) is written before the post and deleted only
+/// once the second read has decided. An intent left past its grace period is settled by the sweep
+/// (<see cref="SettleAsync"/>): the same decision, taken from the commitment's own document, under the same ending key,
+/// so it posts nothing when the request or the ending already released it, and two sweeps post once.</para>
 /// </summary>
-public sealed class CaseCommitments(IFundLedger ledger, IFundService fund, IRelocationRepository relocations)
+public sealed class CaseCommitments(IFundLedger ledger, IFundService fund, IRelocationRepository relocations, ICommitmentIntents intents, TimeProvider time)
 {
     /// <summary>
     /// Posts <paramref name="command"/> (a commitment) under <paramref name="idempotencyKey"/> for an open case. A case
@@ -39,13 +44,51 @@ public sealed class CaseCommitments(IFundLedger ledger, IFundService fund, IRelo
             await RefuseAsync(relocation, id, cancellationToken);
         }
 
-        var result = await ledger.PostAsync(command, idempotencyKey, cancellationToken);
-        if (await relocations.FindAsync(relocationId, cancellationToken) is { TakesCommitments: false } closed)
+        // Before the post: if this process dies after it, the intent is what lets the sweep finish the decision below.
+        await intents.WriteAsync(new CommitmentIntent(id, time.GetUtcNow()), cancellationToken);
+        PostingResult result;
+        try
         {
-            await RefuseAsync(closed, id, cancellationToken);
+            result = await ledger.PostAsync(command, idempotencyKey, cancellationToken);
+        }
+        catch (DomainException)
+        {
+            // Refused (not enough available, or the key names another posting): settled now, so refusals leave nothing.
+            await SettleAsync(id, cancellationToken);
+            throw;
         }
 
+        var closed = await relocations.FindAsync(relocationId, cancellationToken) is { TakesCommitments: false } c ? c : null;
+        if (closed is not null)
+        {
+            await ReleaseAsync(closed, id, cancellationToken);
+        }
+
+        // Only once decided (and released): a failure above leaves the intent to the sweep.
+        await intents.DeleteAsync(id, cancellationToken);
+        closed?.EnsureTakesCommitments();
         return result;
+    }
+
+    /// <summary>
+    /// The sweep's half: settles the intent of <paramref name="commitmentId"/> whose request may have died between its post
+    /// and its second read. Decided from the commitment's document, not the request: when it is a commitment whose case is
+    /// closed, what remains of it is released under the case's ending key (nothing when already released); otherwise
+    /// nothing was posted, or the case is open and its ending's release will find the commitment in the case's index.
+    /// Then the intent is deleted. Call after a head read (<see cref="IFundLedger.BalanceAsync"/>), so a posting whose
+    /// writer died before rolling it forward has its document. Answers whether it released something.
+    /// </summary>
+    public async Task<bool> SettleAsync(string commitmentId, CancellationToken cancellationToken)
+    {
+        var released = false;
+        if (await ledger.FindDocumentAsync(commitmentId, cancellationToken) is { Kind: PostingKind.Commitment, RelocationId: { } relocationId }
+            && await relocations.FindAsync(relocationId, cancellationToken) is { TakesCommitments: false } closed)
+        {
+            released = await ReleaseAsync(closed, commitmentId, cancellationToken);
+        }
+
+        await intents.DeleteAsync(commitmentId, cancellationToken);
+        return released;
     }
 
     /// <summary>The key under which a closed case's ending releases its commitments; null while the case takes commitments.</summary>
@@ -62,14 +105,22 @@ public sealed class CaseCommitments(IFundLedger ledger, IFundService fund, IRelo
     /// <summary>Releases what the commitment <paramref name="commitmentId"/> still holds for this case, then refuses.</summary>
     private async Task RefuseAsync(RelocationCase relocation, string commitmentId, CancellationToken cancellationToken)
     {
+        await ReleaseAsync(relocation, commitmentId, cancellationToken);
+        relocation.EnsureTakesCommitments();
+    }
+
+    /// <summary>Releases what the commitment still holds for this closed case under its ending's key; true when something remained when read.</summary>
+    private async Task<bool> ReleaseAsync(RelocationCase relocation, string commitmentId, CancellationToken cancellationToken)
+    {
         // Only a commitment to this very case: the key may have committed to another case (a reused key), not ours to free.
-        if (EndingOf(relocation.Status) is { } ending
-            && await ledger.FindDocumentAsync(commitmentId, cancellationToken) is { Kind: PostingKind.Commitment } commitment
-            && commitment.RelocationId == relocation.Id)
+        if (EndingOf(relocation.Status) is not { } ending
+            || await ledger.FindDocumentAsync(commitmentId, cancellationToken) is not { Kind: PostingKind.Commitment } commitment
+            || commitment.RelocationId != relocation.Id)
         {
-            await fund.ReleaseAsync(commitmentId, null, FundService.ReleaseKeyFor(commitmentId, ending), cancellationToken);
+            return false;
         }
 
-        relocation.EnsureTakesCommitments();
+        await fund.ReleaseAsync(commitmentId, null, FundService.ReleaseKeyFor(commitmentId, ending), cancellationToken);
+        return commitment.Remaining > 0;
     }
 }

@@ -12,7 +12,8 @@ namespace Relocation.Storage.Tests.Fund;
 /// Finance's commitment to a case racing the case's cancellation, on the table ledger (Azurite): the check before
 /// posting passes, then the case is cancelled and its release runs before or after the commitment is posted. Either
 /// way the commitment ends released under the cancellation's key, the committed total is back where it was, and the
-/// caller is refused (409 CaseClosedToCommitments).
+/// caller is refused (409 CaseClosedToCommitments). And the request that dies between its post and its second read:
+/// its intent stays, and settling it (the sweep's step) releases the commitment once under the case's ending key.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class CaseCommitmentsTests(StorageFixture fixture) : IAsyncLifetime
@@ -24,15 +25,19 @@ public sealed class CaseCommitmentsTests(StorageFixture fixture) : IAsyncLifetim
     private TableFundLedger _table = null!;
     private InterleavedFundLedger _ledger = null!;
     private FundService _fund = null!;
+    private CommitmentIntentIndex _intents = null!;
     private CaseCommitments _commitments = null!;
 
     public async Task InitializeAsync()
     {
         await FundLedgerStore.ResetAsync(fixture.Azurite.Clients);
+        await fixture.Azurite.Clients.Tables.DeleteTableAsync(CommitmentIntentIndex.Table);
+        await fixture.Azurite.Clients.Tables.CreateTableAsync(CommitmentIntentIndex.Table);
         _table = new TableFundLedger(fixture.Azurite.Clients, TimeProvider.System);
         _ledger = new InterleavedFundLedger(_table);
         _fund = new FundService(_table, TimeProvider.System);
-        _commitments = new CaseCommitments(_ledger, _fund, _relocations);
+        _intents = new CommitmentIntentIndex(fixture.Azurite.Clients);
+        _commitments = new CaseCommitments(_ledger, _fund, _relocations, _intents, TimeProvider.System);
         await _table.PostAsync(FundCommands.Receipt(new ReceiptCommand("NOR", null, new MoneyFields(1000m, "EUR"), 1000m, null, Today, null), Today), "seed", CancellationToken.None);
     }
 
@@ -85,6 +90,57 @@ public sealed class CaseCommitmentsTests(StorageFixture fixture) : IAsyncLifetim
         Assert.Equal((Posting.IdFor("finance-4"), 25000L), (posted.Posting.Id, posted.Posting.EurMinor));
         await AssertReleasedOnceByTheCancellationAsync("finance-4", before);
     }
+
+    [Fact]
+    public async Task SettleAsync_RequestDiedAfterItsPostOnACaseClosedMeanwhile_ReleasedOnceUnderTheCancellationKeyAndIntentGone()
+    {
+        // The case is cancelled (and its release has run, finding nothing) just before the post; the process dies just after.
+        var (id, before) = await OpenCaseAsync();
+        _ledger.BeforeCommitment = () => CancelAndReleaseAsync(id);
+        _ledger.AfterCommitment = () => throw new IOException("The process died after the post.");
+        await Assert.ThrowsAsync<IOException>(() => _commitments.CommitAsync(Commitment(id), "finance-5", CancellationToken.None));
+        var commitment = Posting.IdFor("finance-5");
+        Assert.Equal(25000, (await _table.FindDocumentAsync(commitment, CancellationToken.None))!.Remaining);
+        Assert.Equal(commitment, Assert.Single(await IntentsAsync()).CommitmentId);
+
+        var first = await _commitments.SettleAsync(commitment, CancellationToken.None);
+        var second = await _commitments.SettleAsync(commitment, CancellationToken.None);
+
+        Assert.Equal((true, false), (first, second));
+        await AssertReleasedOnceByTheCancellationAsync("finance-5", before);
+        Assert.Empty(await IntentsAsync());
+    }
+
+    [Fact]
+    public async Task SettleAsync_RequestDiedAfterItsPostOnACaseStillOpen_NothingReleasedIntentGoneAndTheCancellationReleasesIt()
+    {
+        var (id, before) = await OpenCaseAsync();
+        _ledger.AfterCommitment = () => throw new IOException("The process died after the post.");
+        await Assert.ThrowsAsync<IOException>(() => _commitments.CommitAsync(Commitment(id), "finance-6", CancellationToken.None));
+
+        Assert.False(await _commitments.SettleAsync(Posting.IdFor("finance-6"), CancellationToken.None));
+        Assert.Empty(await IntentsAsync());
+        Assert.Equal(25000, (await _table.FindDocumentAsync(Posting.IdFor("finance-6"), CancellationToken.None))!.Remaining);
+        await CancelAndReleaseAsync(id);
+        await AssertReleasedOnceByTheCancellationAsync("finance-6", before);
+    }
+
+    [Fact]
+    public async Task CommitAsync_CommittedRaceLostOrRefusedForMoney_LeavesNoIntent()
+    {
+        // Every request that lives to answer settles its own intent: nothing is left for the sweep, so nothing grows.
+        var (open, _) = await OpenCaseAsync();
+        var (raced, _) = await OpenCaseAsync();
+        await _commitments.CommitAsync(Commitment(open), "finance-7", CancellationToken.None);
+        _ledger.BeforeCommitment = () => CancelAndReleaseAsync(raced);
+        await Assert.ThrowsAsync<ConflictException>(() => _commitments.CommitAsync(Commitment(raced), "finance-8", CancellationToken.None));
+        var tooMuch = FundCommands.Commitment(new CommitmentCommand(open, 5000m, Today, null), Today);
+        await Assert.ThrowsAsync<ConflictException>(() => _commitments.CommitAsync(tooMuch, "finance-9", CancellationToken.None));
+
+        Assert.Empty(await IntentsAsync());
+    }
+
+    private Task<IReadOnlyList<CommitmentIntent>> IntentsAsync() => _intents.WrittenBeforeAsync(DateTimeOffset.MaxValue, 100, CancellationToken.None);
 
     private static FundCommand Commitment(string relocationId) =>
         FundCommands.Commitment(new CommitmentCommand(relocationId, 250m, Today, null), Today);

@@ -1,11 +1,8 @@
 using Azure.Data.Tables;
 using Relocation.Storage.Configuration;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Relocations;
-using Relocation.Storage;
-using Relocation.Storage.Tables;
 using Relocation.Testing;
 using Relocation.Workflows.Relocations;
 
@@ -23,15 +20,7 @@ public sealed class OfferRequestIndexSweepTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _azurite.InitializeAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DataStorage"] = _azurite.ConnectionString,
-            ["CaseFiles:ActiveKeyId"] = "k",
-            ["CaseFiles:Keys:k"] = Convert.ToBase64String(new byte[32]),
-        }).Build();
-        _services = new ServiceCollection().AddLogging().AddRelocationStorage(configuration).AddRelocationWorkflows(configuration).BuildServiceProvider();
-        await _services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        _services = await StorageServices.StartAsync(_azurite);
     }
 
     public async Task DisposeAsync()

@@ -10,11 +10,9 @@ namespace Relocation.Api.Features.Fund;
 /// Fund postings over HTTP. Every write needs an Idempotency-Key: the ledger scopes it by caller and route, so the
 /// ledger itself posts once even when the pipeline's stored answer is gone.
 /// </summary>
-internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, IRelocationRepository relocations,
-    IFundService fund, Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
+internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, IFundRegister register, CaseCommitments commitments,
+    Microsoft.Extensions.Options.IOptions<FundOptions> options, TimeProvider time)
 {
-    private readonly CaseCommitments _commitments = new(ledger, fund, relocations);
-
     public async Task<ApiResult> PledgeAsync(ApiRequest request)
     {
         var input = request.ReadJson((PledgeInput body) => Checked(body.ToCommand(), c => FundCommands.Pledge(c, Today(), AnyRate(c.EurValue))));
@@ -99,7 +97,7 @@ internal sealed class FundHandlers(IFundLedger ledger, IStateRepository states, 
     public async Task<ApiResult> CommitAsync(ApiRequest request)
     {
         var command = request.ReadJson((CommitmentInput input) => FundCommands.Commitment(input.ToCommand(), Today()));
-        return Created(await _commitments.CommitAsync(command, LedgerKey(request), request.Aborted));
+        return Created(await commitments.CommitAsync(command, LedgerKey(request), request.Aborted));
     }
 
     public Task<ApiResult> ReleaseAsync(ApiRequest request)

@@ -35,6 +35,7 @@ public sealed class FundHandlersTests : IDisposable
     private readonly InterleavedFundLedger _ledger;
     private readonly FundService _fund;
     private readonly InMemoryRelocationRepository _relocations = new();
+    private readonly InMemoryCommitmentIntents _intents = new();
     private readonly ServiceProvider _services;
 
     public FundHandlersTests()
@@ -43,6 +44,7 @@ public sealed class FundHandlersTests : IDisposable
         _fund = new FundService(_book, TimeProvider.System);
         _services = new ServiceCollection()
             .AddSingleton<IFundLedger>(_ledger).AddSingleton<IFundService>(_fund).AddSingleton<IRelocationRepository>(_relocations)
+            .AddSingleton<ICommitmentIntents>(_intents).AddSingleton<CaseCommitments>()
             .AddSingleton<IStateRepository>(new InMemoryStateRepository()).AddSingleton(Mock.Of<IFundRegister>())
             .AddSingleton(Options.Create(new FundOptions())).AddSingleton(TimeProvider.System).AddSingleton<FundHandlers>()
             .BuildServiceProvider();
@@ -72,6 +74,7 @@ public sealed class FundHandlersTests : IDisposable
         Assert.Equal("CaseClosedToCommitments", againBody.GetProperty("code").GetString());
         var balance = await _book.BalanceAsync(null, CancellationToken.None);
         Assert.Equal((0L, 3L), (balance.Committed, balance.Sequence));
+        Assert.Empty(_intents.Intents);
     }
 
     private async Task<string> OpenCaseAsync()
