@@ -35,6 +35,11 @@ public sealed class PlacementTests(ConsoleFixture fixture)
         await nor.HeadingAsync("Placement in your State");
         await Assertions.Expect(nor.Page.Locator("[data-test=placement-message][data-kind=ExtensionRequest]")).ToContainTextAsync(newEnd);
         await nor.CheckAsync("placement");
+        // A subject reads one level below its section's heading: with no h3 rule of the console's own, the browser's
+        // (1.17em) drew it about as large as that heading.
+        var subject = await FontSizeAsync(nor.Page.Locator("[data-test=placement-message] h3").First);
+        var section = await FontSizeAsync(nor.Page.Locator("section:has([data-test=placement-messages]) > h2"));
+        Assert.True(subject < section - 1, $"subject {subject}px, its section's heading {section}px");
 
         await nor.Page.Locator("[data-test=extension-confirm]").ClickAsync();
 
@@ -47,6 +52,8 @@ public sealed class PlacementTests(ConsoleFixture fixture)
         await Assertions.Expect(nor.Page.Locator("[data-test=problem][data-status='409']")).ToBeVisibleAsync();
         await nor.CloseAsync();
     }
+
+    private static Task<double> FontSizeAsync(ILocator element) => element.EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
 
     /// <summary>A consented Emergency request, offered by Norway, accepted by VWU, arrived today.</summary>
     private async Task<string> PlacedInNorwayAsync(string pseudonym, DateOnly today)
