@@ -114,7 +114,7 @@ public sealed partial class TimelineListTests
     [Fact]
     public void Event_EveryCodeTheDomainLogs_HasEnglishAndFrenchWords()
     {
-        var source = Repository.Read("functions", "Relocation.Domain", "Relocations", "RelocationCase.cs");
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "functions", "Relocation.Domain", "Relocations", "RelocationCase.cs"));
         string[] codes =
         [
             .. LoggedCode().Matches(source).Select(m => m.Groups["code"].Value),
@@ -135,6 +135,17 @@ public sealed partial class TimelineListTests
             Assert.True(english["Timeline." + code] != "Timeline." + code, $"no English words for {code}");
             Assert.True(french.Event(code) != english.Event(code), $"no French words for {code}");
         });
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Relocation.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
     }
 
     [GeneratedRegex("""\bLog\(now, "(?<code>[A-Za-z]+)"[,)]""")]
