@@ -30,7 +30,12 @@ if (auth.IsEntra)
     {
         builder.Configuration.Bind("Auth:Oidc", options.ProviderOptions);
         options.ProviderOptions.ResponseType = "code";
-        options.ProviderOptions.DefaultScopes.Add($"api://{auth.ApiClientId}/.default");
+        // <Application ID URI>/.default (ConsoleAuth.ScopeOf); a settings file naming no API signs in without one.
+        if (auth.ApiScope is { } scope)
+        {
+            options.ProviderOptions.DefaultScopes.Add(scope);
+        }
+
         options.UserOptions.RoleClaim = "roles";
     });
     builder.Services.AddScoped<EntraSession>();

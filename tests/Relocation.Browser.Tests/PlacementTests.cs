@@ -30,11 +30,18 @@ public sealed class PlacementTests(ConsoleFixture fixture)
         var nor = await ConsolePage.SignInAsync(fixture, Roles.StateFocalPoint, "NOR", "en", "nor-placement");
         await nor.GoAsync("inbox");
         var message = nor.Page.Locator("[data-test=message][data-kind=ExtensionRequest]").Filter(new() { HasText = pseudonym });
+        var inboxSubject = await FontSizeAsync(message.Locator("h2"));
         await message.Locator("[data-test=message-link]").ClickAsync();
         await Assertions.Expect(nor.Page).ToHaveURLAsync(new Regex($"/focal/placements/{caseId}$"));
         await nor.HeadingAsync("Placement in your State");
         await Assertions.Expect(nor.Page.Locator("[data-test=placement-message][data-kind=ExtensionRequest]")).ToContainTextAsync(newEnd);
         await nor.CheckAsync("placement");
+        // A subject is drawn as the inbox draws it, well below its section's heading: Fluent's own h3 (28px) was
+        // almost its h2 (32px).
+        var subject = await FontSizeAsync(nor.Page.Locator("[data-test=placement-message] h3").First);
+        var section = await FontSizeAsync(nor.Page.Locator("section:has([data-test=placement-messages]) > h2"));
+        Assert.Equal(inboxSubject, subject);
+        Assert.True(subject < section * 0.75, $"subject {subject}px, its section's heading {section}px");
 
         await nor.Page.Locator("[data-test=extension-confirm]").ClickAsync();
 
@@ -47,6 +54,8 @@ public sealed class PlacementTests(ConsoleFixture fixture)
         await Assertions.Expect(nor.Page.Locator("[data-test=problem][data-status='409']")).ToBeVisibleAsync();
         await nor.CloseAsync();
     }
+
+    private static Task<double> FontSizeAsync(ILocator element) => element.EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
 
     /// <summary>A consented Emergency request, offered by Norway, accepted by VWU, arrived today.</summary>
     private async Task<string> PlacedInNorwayAsync(string pseudonym, DateOnly today)

@@ -159,7 +159,7 @@ public sealed class EntraSessionTests
     {
         var ctx = new ConsoleTestContext();
         ctx.Session.SignOut();
-        ctx.Services.AddSingleton(new ConsoleAuth("EntraId", "api-app"));
+        ctx.Services.AddSingleton(new ConsoleAuth("EntraId", "api://relocation/.default"));
         ctx.Services.AddSingleton<AuthenticationStateProvider>(user);
         ctx.Services.AddScoped<EntraSession>();
         ctx.Services.AddFluentUIComponents();

@@ -23,9 +23,10 @@ internal static class ConsoleEndpoints
 
         // What the console needs to know to sign in; no secret: the signing key never leaves the host. It takes the place of
         // the static appsettings.json (which says EntraId, so a console served without this endpoint never offers /signin).
+        // The audience goes as is, app id or Application ID URI: the console makes the scope of it (ConsoleAuth.ScopeOf).
         object settings = auth.Mode == AuthMode.Development
             ? new { Auth = new { Mode = "Development" } }
-            : new { Auth = new { Mode = "EntraId", ApiClientId = auth.Audience, Oidc = new { Authority = $"https://login.microsoftonline.com/{auth.TenantId}/v2.0" } } };
+            : new { Auth = new { Mode = "EntraId", Audience = auth.Audience, Oidc = new { Authority = $"https://login.microsoftonline.com/{auth.TenantId}/v2.0" } } };
         app.Use(async (http, next) =>
         {
             if (http.Request.Path == "/appsettings.json" && HttpMethods.IsGet(http.Request.Method) && http.Connection.LocalPort == port)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Relocation.Testing;
 
 namespace Relocation.EndToEnd.Tests.Console;
@@ -104,6 +105,19 @@ public sealed class EntraModeConsoleTests(EntraModeHostFixture host) : IClassFix
         var settings = await http.GetStringAsync("appsettings.json");
         Assert.Contains("EntraId", settings, StringComparison.Ordinal);
         Assert.DoesNotContain("Signing", settings, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task GetAppSettings_EntraModeWithUriAudience_ConsoleAsksForThatUrisDefaultScope()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.Host.Port}/") };
+        await using var settings = await http.GetStreamAsync("appsettings.json");
+
+        // Read as the console reads it: the host's Auth__Audience is an Application ID URI, not an app id to wrap in api://.
+        var auth = Relocation.Web.Services.ConsoleAuth.From(new ConfigurationBuilder().AddJsonStream(settings).Build());
+
+        Assert.True(auth.IsEntra);
+        Assert.Equal("api://relocation/.default", auth.ApiScope);
     }
 }
 

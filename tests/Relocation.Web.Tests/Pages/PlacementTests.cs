@@ -28,6 +28,8 @@ public sealed class PlacementTests
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=placement-message]")));
         Assert.Equal("Subject m1", page.Find("[data-test=placement-message] h3").TextContent);
+        // A subject is one level below the heading of its section, as the inbox's are below the page's.
+        Assert.Equal(HeadingLevel(page.Find("[data-test=placement-messages]").ParentElement!) + 1, HeadingLevel(page.Find("[data-test=placement-message]")));
         Assert.Equal(Id, page.Find("[data-test=placement-id]").TextContent);
         Assert.Equal("/api/inbox", ctx.Handler.Requests[0].Request.RequestUri!.AbsolutePath);
     }
@@ -204,6 +206,10 @@ public sealed class PlacementTests
         ctx.Session.SignIn("token", Roles.StateFocalPoint, "NOR", "NOR");
         return ctx;
     }
+
+    /// <summary>The level of the element's own heading: its first h1-h6 child.</summary>
+    private static int HeadingLevel(AngleSharp.Dom.IElement element) =>
+        element.Children.Select(c => c.LocalName).First(n => n.Length == 2 && n[0] == 'h' && char.IsAsciiDigit(n[1]))[1] - '0';
 
     private static IRenderedComponent<Placement> Render(ConsoleTestContext ctx) => ctx.Render<Placement>(p => p.Add(c => c.Id, Id));
 
