@@ -17,6 +17,26 @@ public sealed class AuthOptions : IValidatableObject
 
     public string? TenantId { get; set; }
 
+    /// <summary>
+    /// The API's application (client) id, which the console signs in with (it must be the API's own registration: roles
+    /// and <c>state</c> are read from its ID token, docs/deploy.md). Only the local host's console settings use it; unset,
+    /// the app id inside an audience of the form <c>api://&lt;app id&gt;</c> or a bare app id is taken.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client id the console signs in with: <see cref="ClientId"/>, else the app id the audience names, else null.</summary>
+    public string? ConsoleClientId()
+    {
+        if (!string.IsNullOrWhiteSpace(ClientId))
+        {
+            return ClientId.Trim();
+        }
+
+        var audience = Audience.Trim().TrimEnd('/');
+        var id = audience.StartsWith("api://", StringComparison.OrdinalIgnoreCase) ? audience["api://".Length..] : audience;
+        return Guid.TryParse(id, out var appId) ? appId.ToString() : null;
+    }
+
     /// <summary>HMAC key for development tokens; at least 32 bytes. Never set in Azure.</summary>
     public string? DevelopmentSigningKey { get; set; }
 

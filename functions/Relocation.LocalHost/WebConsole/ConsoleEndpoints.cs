@@ -26,7 +26,7 @@ internal static class ConsoleEndpoints
         // The audience goes as is, app id or Application ID URI: the console makes the scope of it (ConsoleAuth.ScopeOf).
         object settings = auth.Mode == AuthMode.Development
             ? new { Auth = new { Mode = "Development" } }
-            : new { Auth = new { Mode = "EntraId", Audience = auth.Audience, Oidc = new { Authority = $"https://login.microsoftonline.com/{auth.TenantId}/v2.0" } } };
+            : new { Auth = new { Mode = "EntraId", Audience = auth.Audience, Oidc = new { Authority = $"https://login.microsoftonline.com/{auth.TenantId}/v2.0", ClientId = auth.ConsoleClientId() } } };
         app.Use(async (http, next) =>
         {
             if (http.Request.Path == "/appsettings.json" && HttpMethods.IsGet(http.Request.Method) && http.Connection.LocalPort == port)

@@ -75,4 +75,18 @@ public sealed class AuthOptionsTests
 
         Assert.Throws<InvalidOperationException>(() => DevelopmentTokenIssuer.Issue(options, Roles.VwuOfficer, null, null, TimeSpan.FromMinutes(1)));
     }
+
+    [Theory]
+    [InlineData("api://relocation", "0f0e0d0c-0b0a-0908-0706-050403020100", "0f0e0d0c-0b0a-0908-0706-050403020100")]
+    [InlineData("api://0f0e0d0c-0b0a-0908-0706-050403020100", null, "0f0e0d0c-0b0a-0908-0706-050403020100")]
+    [InlineData("api://0f0e0d0c-0b0a-0908-0706-050403020100/", null, "0f0e0d0c-0b0a-0908-0706-050403020100")]
+    [InlineData("0f0e0d0c-0b0a-0908-0706-050403020100", null, "0f0e0d0c-0b0a-0908-0706-050403020100")]
+    [InlineData("api://relocation-abc123", null, null)]
+    [InlineData("https://court.example/relocation", " ", null)]
+    public void ConsoleClientId_AudienceAndClientId_TheAppIdTheConsoleSignsInWith(string audience, string? clientId, string? expected)
+    {
+        var options = new AuthOptions { Audience = audience, ClientId = clientId };
+
+        Assert.Equal(expected, options.ConsoleClientId());
+    }
 }

@@ -119,15 +119,30 @@ public sealed class EntraModeConsoleTests(EntraModeHostFixture host) : IClassFix
         Assert.True(auth.IsEntra);
         Assert.Equal("api://relocation/.default", auth.ApiScope);
     }
+
+    [Fact]
+    public async Task GetAppSettings_EntraModeWithClientId_ConsoleSignsInWithTheApisRegistration()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.Host.Port}/") };
+        await using var settings = await http.GetStreamAsync("appsettings.json");
+
+        // Without a client id the OpenID Connect sign-in cannot start at all.
+        var configuration = new ConfigurationBuilder().AddJsonStream(settings).Build();
+
+        Assert.Equal(EntraModeHostFixture.ClientId, configuration["Auth:Oidc:ClientId"]);
+    }
 }
 
 /// <summary>The local host with <c>Auth__Mode=EntraId</c> (a made-up tenant: nothing here signs in).</summary>
 public sealed class EntraModeHostFixture : LocalHostFixture
 {
+    public const string ClientId = "11111111-2222-3333-4444-555555555555";
+
     protected override IReadOnlyDictionary<string, string> HostEnvironment => new Dictionary<string, string>
     {
         ["Auth__Mode"] = "EntraId",
         ["Auth__TenantId"] = "00000000-0000-0000-0000-000000000001",
         ["Auth__Audience"] = "api://relocation",
+        ["Auth__ClientId"] = ClientId,
     };
 }
