@@ -201,7 +201,7 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     [Fact]
     public async Task IndexOfferRequestAsync_Twice_ListsOnceWithItsLineForThatStateOnly()
     {
-        var state = "Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant();
+        var state = Code("Q");
         var c = NewCase();
         var round = c.StartRound(1, [new AskedState(state, "cap1", true, 1100)], Now, Now.AddHours(72));
 
@@ -225,7 +225,7 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
     [Fact]
     public async Task OfferRequestsForAsync_RowWrittenByOlderCode_ListsItsIdWithoutALine()
     {
-        var state = "Q" + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant();
+        var state = Code("Q");
         var id = Guid.NewGuid().ToString("N");
         // What the index held before rows carried their line: the keys only.
         await _fixture.Azurite.Clients.Table(RelocationRepository.IndexTable).UpsertEntityAsync(new Azure.Data.Tables.TableEntity(state, id));
@@ -413,7 +413,9 @@ public sealed class RelocationRepositoryTests : IAsyncLifetime
 
     private Azure.Data.Tables.TableClient Table => _fixture.Azurite.Clients.Table(RelocationRepository.IndexTable);
 
-    private static string Code(string first) => first + Guid.NewGuid().ToString("N")[..2].ToUpperInvariant();
+    // A partition of its own per test: the tests share one index table, and two hex digits (256 codes) collided between
+    // tests in one CI run (a list that should hold one row held another test's). The repository takes any State code.
+    private static string Code(string first) => first + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
 
     /// <summary>The row as a round opening writes it, then confirmed as a State's list does after reading its case.</summary>
     private async Task IndexConfirmedAsync(string state, OfferRequestLine line)
