@@ -1,5 +1,6 @@
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Outbox;
+using Relocation.Domain.States;
 
 namespace Relocation.Workflows.Notifications;
 
@@ -15,7 +16,7 @@ public sealed class CapacityStaleReminders(
     IOutbox outbox,
     TimeProvider time,
     ICandidateData? candidates = null,
-    Relocation.Domain.States.IStateRepository? states = null,
+    IStateRepository? states = null,
     Relocation.Domain.Agreements.IAgreementRepository? agreements = null)
 {
     public static readonly TimeSpan FirstReminder = TimeSpan.FromDays(80);

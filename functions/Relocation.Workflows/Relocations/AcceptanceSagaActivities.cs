@@ -4,6 +4,7 @@ using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
 using Relocation.Domain.Steps;
 using Relocation.Workflows.Notifications;
 
@@ -126,7 +127,7 @@ public sealed class ReleaseFundsActivity(IRelocationFund fund) : TaskActivity<st
 /// fewer engine round trips and two fewer writes of the case row.
 /// </summary>
 public sealed class RecordAcceptanceActivity(IRelocationRepository relocations, IOutbox outbox, IOptions<RelocationWorkflowOptions> options, TimeProvider time,
-    CaseDecisionSignal? decisions = null, IPendingSteps? steps = null, OfferAcceptance? acceptance = null, Relocation.Domain.States.IStateRepository? states = null)
+    CaseDecisionSignal? decisions = null, IPendingSteps? steps = null, OfferAcceptance? acceptance = null, IStateRepository? states = null)
     : TaskActivity<AcceptanceDecision, AcceptanceRecorded>
 {
     public override async Task<AcceptanceRecorded> RunAsync(TaskActivityContext context, AcceptanceDecision input)

@@ -6,6 +6,7 @@ using Relocation.Domain.Capacities;
 using Relocation.Domain.Common;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
 using Relocation.Domain.Steps;
 using Relocation.Workflows.Notifications;
 
@@ -37,7 +38,7 @@ public sealed partial class OfferAcceptance(
     CaseDecisionSignal? decisions = null,
     IPendingSteps? steps = null,
     ILogger<OfferAcceptance>? logger = null,
-    Relocation.Domain.States.IStateRepository? states = null)
+    IStateRepository? states = null)
 {
     /// <summary>Acceptances this process carried out lately; beyond this many, finished ones are forgotten.</summary>
     public const int Remembered = 1_000;
@@ -296,7 +297,7 @@ public sealed partial class OfferAcceptance(
         });
 
     /// <summary>Tells VWU the decision and, when accepted, the other asked States that their offer is no longer needed (keyed).</summary>
-    public static async Task TellAsync(IOutbox outbox, Relocation.Domain.States.IStateRepository? states, RelocationCase relocation, AcceptanceOutcome decided, string? stateCode,
+    public static async Task TellAsync(IOutbox outbox, IStateRepository? states, RelocationCase relocation, AcceptanceOutcome decided, string? stateCode,
         DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(outbox);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Relocation.Domain.Capacities;
 using Relocation.Domain.Outbox;
 using Relocation.Domain.Relocations;
+using Relocation.Domain.States;
 using Relocation.Matching;
 
 namespace Relocation.Workflows.Relocations;
@@ -46,7 +47,7 @@ public sealed partial class RoundOpening(
     ICaseloadIndex? caseload = null,
     RoundPlanBatcher? batcher = null,
     ILogger<RoundOpening>? logger = null,
-    Relocation.Domain.States.IStateRepository? states = null)
+    IStateRepository? states = null)
 {
     /// <summary>The category of the phase-timing log, at Information (off by default: the load driver turns it on).</summary>
     public const string TimingCategory = "Relocation.Workflows.Relocations.RoundOpening";
